@@ -1,0 +1,91 @@
+"""Fixtures shared by the tests: small directories the tests build themselves."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+SHARED_DATA = PROJECT_ROOT.parent / "shared" / "data"
+
+CLINIC = """\
+- id: test-clinic
+  name: Test Clinic Buprenorphine
+  organization: Test Health
+  category: moud_provider
+  needs: [buprenorphine, outpatient]
+  payment: [medicaid]
+  serves: [adults]
+  languages: [en, es]
+  phones:
+    - number: "303-555-0100"
+      type: intake
+  location:
+    address: 1 Main St
+    city: Denver
+    state: CO
+    zip: "80222"
+    latitude: 39.671
+    longitude: -104.928
+  hours:
+    - days: weekdays
+      opens: "08:00"
+      closes: "17:00"
+  moud:
+    medications: [buprenorphine]
+    setting: office_based
+    same_day_start: true
+  last_verified: "2026-10-01"
+  sample: true
+"""
+
+MEETING = """\
+- id: test-meeting
+  name: Tuesday Night Speaker Meeting
+  organization: Test Intergroup
+  category: support_meeting
+  location:
+    city: Denver
+    state: CO
+    zip: "80218"
+  meeting:
+    fellowship: aa
+    attendance: hybrid
+    times:
+      - days: [tue]
+        start: "19:00"
+        end: "20:00"
+    conference_url: https://example.org/zoom
+  last_verified: "2026-10-01"
+"""
+
+
+def write_directory(root: Path, files: dict[str, str]) -> Path:
+    """A directory folder holding ``files`` (relative name -> YAML text, dedented)."""
+    root.mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def small_directory(tmp_path) -> Path:
+    return write_directory(tmp_path / "directory", {"clinics.yaml": CLINIC, "meetings.yaml": MEETING})
+
+
+@pytest.fixture(autouse=True)
+def isolated_cache(tmp_path, monkeypatch):
+    """Each test gets its own loader cache, so no test sees another's (or the user's) cache."""
+    monkeypatch.setenv("NAVIGATOR_CACHE_DIR", str(tmp_path / "cache"))
+
+
+def shared_data(*parts: str) -> Path:
+    """A path under ../shared/data; the test is skipped with the reason when that folder is absent."""
+    path = SHARED_DATA.joinpath(*parts)
+    if not SHARED_DATA.is_dir():
+        pytest.skip("../shared/data is absent (a clone without the shared folder beside it)")
+    return path

@@ -1,0 +1,120 @@
+import datetime as dt
+
+import pytest
+
+from navigator.schema import check_entry, days_of
+from navigator.vocabulary import load_vocabulary
+from tests.conftest import PROJECT_ROOT
+
+TODAY = dt.date(2026, 11, 23)
+
+
+@pytest.fixture(scope="module")
+def vocabulary():
+    return load_vocabulary(PROJECT_ROOT / "directory")
+
+
+def entry(**changes):
+    base = {
+        "id": "x-1", "name": "Name", "organization": "Org", "category": "moud_provider",
+        "location": {"city": "Denver", "state": "CO", "zip": "80222", "latitude": 39.67, "longitude": -104.93},
+        "last_verified": "2026-10-01",
+    }
+    for key, value in changes.items():
+        if value is None:
+            base.pop(key, None)
+        else:
+            base[key] = value
+    return base
+
+
+def problems(vocabulary, **changes):
+    found, _ = check_entry(entry(**changes), vocabulary, TODAY)
+    return {".".join(map(str, path)): message for path, message in found}
+
+
+def test_minimal_entry_is_valid(vocabulary):
+    assert problems(vocabulary) == {}
+
+
+def test_unknown_field_names_the_nearest_known_one(vocabulary):
+    assert problems(vocabulary, langauges=["en"]) == {"langauges": "unknown field 'langauges'; did you mean 'languages'?"}
+
+
+def test_code_in_the_wrong_field_says_where_it_belongs(vocabulary):
+    assert problems(vocabulary, needs=["medicaid"]) == {"needs.0": "'medicaid' is a payment code: list it under payment"}
+
+
+def test_unknown_payment_code_suggests_a_payment_code(vocabulary):
+    assert problems(vocabulary, payment=["medicaide"])["payment.0"].endswith("did you mean 'medicaid'?")
+
+
+def test_unquoted_number_where_text_belongs_asks_for_quotes(vocabulary):
+    found = problems(vocabulary, phones=[{"number": 988, "type": "hotline"}])
+    assert found == {"phones.0.number": 'must be text: write "988" in quotes'}
+
+
+def test_remote_service_needs_a_service_area(vocabulary):
+    assert problems(vocabulary, location=None) == {"location": "give a location, or a service_area for a remote service"}
+    assert problems(vocabulary, location=None, service_area=["national"]) == {}
+    assert problems(vocabulary, location=None, service_area=["XX"]) == {"service_area.0": "'XX' is not a state code or 'national'"}
+
+
+def test_unknown_zip_without_coordinates_cannot_be_placed(vocabulary):
+    found = problems(vocabulary, location={"city": "Nowhere", "state": "CO", "zip": "00000"})
+    assert "cannot be placed" in found["location.zip"]
+
+
+def test_hours_rules(vocabulary):
+    assert problems(vocabulary, hours="24/7") == {}
+    assert problems(vocabulary, hours=[{"days": "daily", "opens": "22:00", "closes": "06:00"}]) == {}
+    found = problems(vocabulary, hours=[{"days": ["mon", "funday"], "opens": "25:00", "closes": "24:00"}])
+    assert set(found) == {"hours.0.days.1", "hours.0.opens"}
+    assert problems(vocabulary, hours=[{"days": "mon", "opens": "24:00", "closes": "10:00"}]) == {
+        "hours.0.opens": '"24:00" can only end a period'}
+
+
+def test_meeting_rules(vocabulary):
+    meeting = {"fellowship": "aa", "attendance": "online", "times": [{"days": ["sun"], "start": "07:00"}]}
+    assert problems(vocabulary, category="support_meeting", meeting=meeting, location=None, service_area=["CO"]) == {}
+    assert problems(vocabulary, category="support_meeting") == {
+        "meeting": "a support meeting needs a meeting block with fellowship, attendance and times"}
+    in_person = dict(meeting, attendance="in_person")
+    assert problems(vocabulary, category="support_meeting", meeting=in_person, location=None,
+                    service_area=["CO"]) == {"location": "a in-person meeting needs a location"}
+
+
+def test_housing_rules(vocabulary):
+    housing = {"narr_level": 5, "medication_policy": {"methadone": "maybe"}, "beds_available": 2}
+    found = problems(vocabulary, category="recovery_housing", housing=housing)
+    assert set(found) == {"housing.narr_level", "housing.medication_policy.methadone", "housing.beds_counted"}
+
+
+def test_future_verification_date_is_refused(vocabulary):
+    assert problems(vocabulary, last_verified="2027-01-01") == {"last_verified": "2027-01-01 is in the future"}
+    assert problems(vocabulary, last_verified="2026-02-30") == {"last_verified": "'2026-02-30' is not a real date"}
+
+
+def test_implied_codes_for_housing_and_employment(vocabulary):
+    housing = {"narr_level": 2, "gender": "women",
+               "medication_policy": {"buprenorphine": "allowed", "methadone": "allowed"}}
+    _, implied = check_entry(entry(category="recovery_housing", housing=housing), vocabulary, TODAY)
+    assert implied.codes == {"recovery_housing", "narr_2", "moud_friendly", "women"}
+    _, implied = check_entry(entry(category="recovery_housing", housing=dict(
+        housing, medication_policy={"buprenorphine": "allowed", "methadone": "not_allowed"})), vocabulary, TODAY)
+    assert "moud_friendly" not in implied.codes
+    employment = {"services": ["job_training", "resume_help"], "second_chance_employer": True}
+    _, implied = check_entry(entry(category="employment_service", employment=employment), vocabulary, TODAY)
+    assert implied.codes == {"job_training", "second_chance"}
+
+
+def test_remote_entry_takes_the_time_zone_of_its_one_state(vocabulary):
+    _, implied = check_entry(entry(location=None, service_area=["AZ"]), vocabulary, TODAY)
+    assert implied.remote and implied.timezone == "America/Phoenix"
+    _, implied = check_entry(entry(location=None, service_area=["national"]), vocabulary, TODAY)
+    assert implied.timezone is None
+
+
+def test_days_words_expand_in_week_order():
+    assert days_of("weekdays") == ("mon", "tue", "wed", "thu", "fri")
+    assert days_of(["sun", "Monday"]) == ("mon", "sun")
