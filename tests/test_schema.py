@@ -115,6 +115,14 @@ def test_remote_entry_takes_the_time_zone_of_its_one_state(vocabulary):
     assert implied.timezone is None
 
 
+def test_national_hours_need_a_time_zone_unless_always_open(vocabulary):
+    national = {"location": None, "service_area": ["national"]}
+    assert problems(vocabulary, hours="24/7", **national) == {}
+    weekday = [{"days": "weekdays", "opens": "09:00", "closes": "17:00"}]
+    assert "give a timezone" in problems(vocabulary, hours=weekday, **national)["hours"]
+    assert problems(vocabulary, hours=weekday, timezone="America/Chicago", **national) == {}
+
+
 def test_days_words_expand_in_week_order():
     assert days_of("weekdays") == ("mon", "tue", "wed", "thu", "fri")
     assert days_of(["sun", "Monday"]) == ("mon", "sun")

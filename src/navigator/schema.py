@@ -390,6 +390,10 @@ def check_entry(entry, vocabulary: Vocabulary, today: dt.date) -> tuple[list[tup
     codes.update(implied_codes(entry, vocabulary, meeting, housing, employment))
     timezone = entry.get("timezone") or timezone_for(location.get("zip"), location.get("state")) \
         or _area_timezone(entry.get("service_area"))
+    if timezone is None and (meeting or entry.get("hours") not in (None, ALWAYS_OPEN)):
+        field = "meeting" if meeting else "hours"
+        return [((field,), "times are local: give a timezone (like America/New_York), "
+                 "as the service area does not imply one")], None
     return [], Implied(frozenset(codes), latitude, longitude, approximate, timezone, remote=not location)
 
 

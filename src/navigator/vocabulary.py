@@ -9,7 +9,6 @@ import difflib
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
-from types import MappingProxyType
 
 from navigator.problems import DirectoryError, Report
 from navigator.yamlread import NodeConverter, YamlSyntaxError, compose
@@ -36,9 +35,9 @@ class Category:
 
 @dataclass(frozen=True)
 class Vocabulary:
-    categories: MappingProxyType  # id -> Category
+    categories: dict  # id -> Category
     groups: tuple[CodeGroup, ...]
-    labels: MappingProxyType  # code -> plain-words label
+    labels: dict  # code -> plain-words label (in vocabulary order)
     fingerprint: str
 
     @property
@@ -68,10 +67,7 @@ class Vocabulary:
         if close:
             return close[0]
         same_start = [choice for choice in choices if len(lowered) >= 3 and choice.startswith(lowered[:3])]
-        if same_start:
-            return same_start[0]
-        close = difflib.get_close_matches(lowered, choices, n=1, cutoff=0.4)
-        return close[0] if close else None
+        return same_start[0] if same_start else None
 
 
 def vocabulary_path(directory: Path) -> Path:
@@ -125,5 +121,4 @@ def parse_vocabulary(data: bytes, file_label: str) -> Vocabulary:
         categories[category_id] = Category(category_id, str(spec.get("label", category_id)), adds)
     if not report.ok:
         raise DirectoryError(report)
-    return Vocabulary(MappingProxyType(categories), tuple(groups), MappingProxyType(labels),
-                      hashlib.sha256(data).hexdigest())
+    return Vocabulary(categories, tuple(groups), labels, hashlib.sha256(data).hexdigest())

@@ -49,7 +49,8 @@ _MAP_TAG = BaseResolver.DEFAULT_MAPPING_TAG
 _INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\Z")
 _FLOAT = re.compile(r"[-+]?(?:[0-9]+\.[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?\Z")
 _LEADING_ZERO = re.compile(r"[-+]?0[0-9_]+\Z")
-_SEXAGESIMAL = re.compile(r"[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?\Z")
+# Exactly PyYAML's base-60 forms: "9:30" and "10:30" are numbers to it, "08:00" is text.
+_SEXAGESIMAL = re.compile(r"[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?\Z")
 _OTHER_NUMBER = re.compile(
     r"[-+]?(?:0b[01_]+|0x[0-9a-fA-F_]+|[0-9][0-9_]*(?:\.[0-9_]*)?(?:[eE][-+]?[0-9]+)?|\.(?:inf|Inf|INF|nan|NaN|NAN))\Z"
 )
@@ -101,11 +102,14 @@ class NodeConverter:
     def __init__(self):
         self.issues: list[YamlIssue] = []
         self._seen: set[int] = set()
+        self._aliased: set[int] = set()
 
     def convert(self, node):
         node_id = id(node)
         if node_id in self._seen:
-            self.issues.append(YamlIssue(node, "YAML aliases (*name) are not allowed"))
+            if node_id not in self._aliased:  # once per anchor, however often a bomb repeats it
+                self._aliased.add(node_id)
+                self.issues.append(YamlIssue(node, "YAML anchors and aliases (&name, *name) are not allowed"))
             return None
         self._seen.add(node_id)
         kind = node.__class__

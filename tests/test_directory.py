@@ -1,0 +1,172 @@
+import datetime as dt
+import os
+import shutil
+
+import pytest
+
+import navigator.directory as directory_module
+from navigator.directory import check_directory, load_directory
+from navigator.problems import DirectoryError
+from tests.conftest import CLINIC, MEETING, PROJECT_ROOT, write_directory
+
+TODAY = dt.date(2026, 11, 23)
+
+
+def problems_of(folder):
+    _, report = check_directory(folder, today=TODAY, label_root="")
+    return [(p.file, p.line, p.entry_id, p.field, p.message) for p in report.sorted()]
+
+
+def test_valid_directory_has_no_problems(small_directory):
+    entries, report = check_directory(small_directory, today=TODAY)
+    assert report.ok, report.lines()
+    assert [checked.entry["id"] for checked in entries] == ["test-clinic", "test-meeting"]
+
+
+def test_bundled_directory_is_valid():
+    entries, report = check_directory(PROJECT_ROOT / "directory")
+    assert report.ok, "\n".join(report.lines())
+    assert len(entries) >= 64
+
+
+BROKEN = {
+    "bad-yaml.yaml": "- id: broken\n  name: [unclosed\n",
+    "coerced.yaml": CLINIC.replace("test-clinic", "octal-zip").replace('zip: "80222"', "zip: 02134")
+    + CLINIC.replace("test-clinic", "sexagesimal").replace('opens: "08:00"', "opens: 9:30"),
+    "dupes.yaml": CLINIC.replace("test-clinic", "dup-key").replace("  sample: true\n", "  sample: true\n  name: again\n")
+    + CLINIC,  # a second test-clinic: duplicate id across files
+    "unknown.yaml": CLINIC.replace("test-clinic", "unknown-code").replace("[buprenorphine, outpatient]", "[buprenorfine]")
+    + CLINIC.replace("test-clinic", "no-name").replace("  name: Test Clinic Buprenorphine\n", "")
+    + CLINIC.replace("test-clinic", "far-north").replace("latitude: 39.671", "latitude: 100")
+    + CLINIC.replace("test-clinic", "odd-category").replace("category: moud_provider", "category: clinic"),
+    "bomb.yaml": "- id: bomb\n  name: &a [x, x, x, x, x, x, x, x]\n  organization: &b [*a, *a, *a, *a, *a, *a, *a, *a]\n",
+}
+
+
+def test_directory_broken_ten_ways_reports_all_ten_with_file_and_line(tmp_path):
+    folder = write_directory(tmp_path / "broken", {"good.yaml": CLINIC, **BROKEN})
+    found = problems_of(folder)
+    assert ("bad-yaml.yaml", 3, "", "", found[0][4]) == found[0] and found[0][4].startswith("not valid YAML")
+    expected = [
+        ("coerced.yaml", 16, "octal-zip", "location.zip", "leading zero"),
+        ("coerced.yaml", 49, "sexagesimal", "hours[0].opens", "base-60"),
+        ("dupes.yaml", 29, "dup-key", "name", "duplicate key 'name'"),
+        ("good.yaml", 1, "test-clinic", "id", "duplicate id: 'test-clinic' is already used at dupes.yaml:30"),
+        ("unknown.yaml", 5, "unknown-code", "needs[0]", "unknown need code 'buprenorfine'; did you mean 'buprenorphine'?"),
+        ("unknown.yaml", 29, "no-name", "name", "is required"),
+        ("unknown.yaml", 72, "far-north", "location.latitude", "100 is outside -90 to 90"),
+        ("unknown.yaml", 87, "odd-category", "category", "'clinic' is not one of"),
+        ("bomb.yaml", 2, "bomb", "organization[7]", "YAML anchors and aliases (&name, *name) are not allowed"),
+    ]
+    for file, line, entry_id, field, message in expected:
+        assert any(f == file and l == line and e == entry_id and fd == field and message in m
+                   for f, l, e, fd, m in found), (file, line, entry_id, field, message, found)
+    assert {problem[0] for problem in found} == {*BROKEN, "good.yaml"}  # good.yaml: only the duplicate id
+
+
+def test_cli_validate_lists_every_problem_and_exits_1(tmp_path, capsys):
+    from navigator.cli import main
+
+    folder = write_directory(tmp_path / "broken", {"good.yaml": CLINIC, **BROKEN})
+    assert main(["validate", str(folder)]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) >= 10
+    assert all(line.startswith(str(folder)) and line.count(":") >= 4 for line in lines)
+
+
+def test_cli_validate_prints_count_when_clean(small_directory, capsys):
+    from navigator.cli import main
+
+    assert main(["validate", str(small_directory)]) == 0
+    assert capsys.readouterr().out == "2 entries OK\n"
+
+
+def test_missing_coordinates_come_from_the_zip_centroid_and_are_marked_approximate(small_directory):
+    loaded = load_directory(small_directory, today=TODAY)
+    meeting = loaded.frame.iloc[loaded.row_of("test-meeting")]
+    assert meeting["approximate"]
+    assert meeting["lat"] == pytest.approx(39.73, abs=0.05)
+    assert meeting["timezone"] == "America/Denver"
+    clinic = loaded.frame.iloc[loaded.row_of("test-clinic")]
+    assert not clinic["approximate"]
+
+
+def test_codes_include_those_implied_by_the_blocks(small_directory):
+    loaded = load_directory(small_directory, today=TODAY)
+    column = {code: index for index, code in enumerate(loaded.codes)}
+    meeting_codes = {code for code in loaded.codes if loaded.code_matrix[loaded.row_of("test-meeting"), column[code]]}
+    assert meeting_codes == {"meeting", "aa", "hybrid", "online", "in_person"}
+    clinic_codes = {code for code in loaded.codes if loaded.code_matrix[loaded.row_of("test-clinic"), column[code]]}
+    assert clinic_codes == {"buprenorphine", "outpatient", "same_day", "medicaid", "adults"}
+
+
+def test_broken_directory_raises_with_the_full_report(tmp_path):
+    folder = write_directory(tmp_path / "broken", {"good.yaml": CLINIC, **BROKEN})
+    with pytest.raises(DirectoryError) as caught:
+        load_directory(folder, today=TODAY)
+    assert len(caught.value.report.problems) >= 10
+
+
+class CountingReads:
+    def __init__(self, monkeypatch):
+        self.paths = []
+        original = directory_module._read_file
+
+        def counting(path):
+            self.paths.append(path.name)
+            return original(path)
+
+        monkeypatch.setattr(directory_module, "_read_file", counting)
+
+
+def test_unchanged_directory_loads_from_cache_without_reading_files(small_directory, tmp_path, monkeypatch):
+    reads = CountingReads(monkeypatch)
+    first = load_directory(small_directory, cache_dir=tmp_path / "c", today=TODAY)
+    assert sorted(reads.paths) == ["clinics.yaml", "meetings.yaml"]
+    reads.paths.clear()
+    second = load_directory(small_directory, cache_dir=tmp_path / "c", today=TODAY)
+    assert reads.paths == []
+    assert list(second.frame["id"]) == list(first.frame["id"])
+
+
+def test_changing_one_file_rereads_only_that_file(small_directory, tmp_path, monkeypatch):
+    load_directory(small_directory, cache_dir=tmp_path / "c", today=TODAY)
+    reads = CountingReads(monkeypatch)
+    meetings = small_directory / "meetings.yaml"
+    meetings.write_text(MEETING.replace("Tuesday Night Speaker Meeting", "Tuesday Night Step Meeting"))
+    reloaded = load_directory(small_directory, cache_dir=tmp_path / "c", today=TODAY)
+    assert reads.paths == ["meetings.yaml"]
+    assert reloaded.entry("test-meeting")["name"] == "Tuesday Night Step Meeting"
+
+
+def test_touched_but_unchanged_file_is_read_but_not_parsed_again(small_directory, tmp_path, monkeypatch):
+    load_directory(small_directory, cache_dir=tmp_path / "c", today=TODAY)
+    clinics = small_directory / "clinics.yaml"
+    os.utime(clinics, ns=(clinics.stat().st_atime_ns, clinics.stat().st_mtime_ns + 10_000_000))
+    parsed = []
+    original = directory_module.check_file
+    monkeypatch.setattr(directory_module, "check_file", lambda *a, **k: parsed.append(a[1]) or original(*a, **k))
+    load_directory(small_directory, cache_dir=tmp_path / "c", today=TODAY)
+    assert parsed == []
+
+
+def test_corrupt_cache_is_rebuilt_not_trusted(small_directory, tmp_path):
+    load_directory(small_directory, cache_dir=tmp_path / "c", today=TODAY)
+    for pickled in (tmp_path / "c").rglob("*.pickle"):
+        pickled.write_bytes(b"not a pickle")
+    assert len(load_directory(small_directory, cache_dir=tmp_path / "c", today=TODAY)) == 2
+
+
+def test_entry_returns_a_private_copy(small_directory):
+    loaded = load_directory(small_directory, today=TODAY)
+    loaded.entry("test-clinic")["name"] = "changed"
+    assert loaded.entry("test-clinic")["name"] == "Test Clinic Buprenorphine"
+    with pytest.raises(ValueError):
+        loaded.code_matrix[0, 0] = True
+
+
+def test_folder_without_vocabulary_uses_the_bundled_one(tmp_path):
+    folder = write_directory(tmp_path / "imported", {"x.yaml": CLINIC})
+    assert problems_of(folder) == []
+    assert not (folder / "vocabulary.yaml").exists()
+    shutil.rmtree(folder)
