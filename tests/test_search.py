@@ -1,0 +1,251 @@
+import csv
+import datetime as dt
+import math
+from zoneinfo import ZoneInfo
+
+import pytest
+import yaml
+
+from navigator.cli import main
+from navigator.directory import load_directory
+from navigator.places import PlaceNotFound
+from navigator.problems import DirectoryError
+from navigator.search import Query, UnknownCode, search
+from tests.conftest import shared_data, write_directory
+
+DENVER = ZoneInfo("America/Denver")
+MILES_PER_DEGREE = math.pi * 3958.8 / 180  # one degree of latitude on the contract's sphere
+
+
+def entry(entry_id, lat=39.671, lon=-104.928, category="moud_provider", **fields):
+    data = {"id": entry_id, "name": fields.pop("name", entry_id.replace("-", " ").title()),
+            "organization": fields.pop("organization", "Org"), "category": category,
+            "last_verified": fields.pop("last_verified", "2026-10-01")}
+    state, zip_code = fields.pop("state", "CO"), fields.pop("zip", "80222")
+    if fields.pop("remote", False):
+        data["service_area"] = fields.pop("service_area", ["CO"])
+    else:
+        data["location"] = {"city": "Denver", "state": state, "zip": zip_code, "latitude": lat, "longitude": lon}
+    data.update(fields)
+    return data
+
+
+def meeting(entry_id, days, start, end=None, attendance="in_person", **fields):
+    times = {"days": days, "start": start, **({"end": end} if end else {})}
+    return entry(entry_id, category="support_meeting",
+                 meeting={"fellowship": "aa", "attendance": attendance, "times": [times]}, **fields)
+
+
+def directory_of(tmp_path, *entries):
+    folder = write_directory(tmp_path / "directory", {"entries.yaml": yaml.safe_dump(list(entries), sort_keys=False)})
+    try:
+        return load_directory(folder, today=dt.date(2026, 11, 23))
+    except DirectoryError as error:
+        pytest.fail("\n".join(error.report.lines()))
+
+
+def ids(result):
+    return [hit.id for hit in result.hits]
+
+
+def test_zip_with_leading_zero_finds_entries_near_its_centroid(tmp_path):
+    loaded = directory_of(tmp_path, entry("allston", lat=42.3535, lon=-71.1329, state="MA", zip="02134"),
+                          entry("denver"))
+    result = search(loaded, Query(near="02134", radius=5))
+    assert ids(result) == ["allston"]
+    assert result.hits[0].distance_miles == pytest.approx(0, abs=0.01)
+    assert result.place.zip == "02134"
+
+
+def test_city_with_a_two_word_name(tmp_path):
+    loaded = directory_of(tmp_path, entry("springs", lat=38.83, lon=-104.82), entry("denver"))
+    assert ids(search(loaded, Query(near="Colorado Springs, CO", radius=15))) == ["springs"]
+
+
+def test_coordinates_are_used_as_given(tmp_path):
+    loaded = directory_of(tmp_path, entry("here", lat=39.67, lon=-104.93))
+    result = search(loaded, Query(near="39.67, -104.93", radius=1))
+    assert ids(result) == ["here"] and result.hits[0].distance_miles == pytest.approx(0, abs=1e-6)
+
+
+def test_unknown_zip_is_an_error_naming_what_was_typed(tmp_path):
+    loaded = directory_of(tmp_path, entry("denver"))
+    with pytest.raises(PlaceNotFound, match="99999"):
+        search(loaded, Query(near="99999"))
+
+
+def test_radius_keeps_entries_at_exactly_the_radius(tmp_path):
+    # Due north of the search point by 0.1 degree: 0.1 * 69.0933 miles on the contract's sphere.
+    loaded = directory_of(tmp_path, entry("north", lat=39.8, lon=-105.0))
+    exact = 0.1 * MILES_PER_DEGREE
+    assert search(loaded, Query(near="39.7,-105.0", radius=exact + 1e-9)).hits[0].distance_miles == pytest.approx(exact)
+    assert ids(search(loaded, Query(near="39.7,-105.0", radius=exact - 1e-6))) == []
+    assert ids(search(loaded, Query(near="39.7,-105.0", radius=None))) == ["north"]
+
+
+def test_every_need_must_hold(tmp_path):
+    loaded = directory_of(tmp_path, entry("bup-only", needs=["buprenorphine"]),
+                          entry("bup-medicaid", needs=["buprenorphine"], payment=["medicaid"]),
+                          entry("medicaid-only", payment=["medicaid"]))
+    result = search(loaded, Query(near="80222", needs=("buprenorphine", "medicaid")))
+    assert ids(result) == ["bup-medicaid"]
+    assert result.hits[0].matched == ("buprenorphine", "medicaid")
+
+
+def test_unknown_need_code_names_the_closest_known_code(tmp_path):
+    loaded = directory_of(tmp_path, entry("denver"))
+    with pytest.raises(UnknownCode, match="did you mean 'methadone'"):
+        search(loaded, Query(near="80222", needs=("methadon",)))
+
+
+def test_overnight_hours_are_open_after_midnight(tmp_path):
+    loaded = directory_of(tmp_path, entry("night", hours=[{"days": "daily", "opens": "22:00", "closes": "06:00"}]))
+    at_two = dt.datetime(2026, 11, 24, 2, 0, tzinfo=DENVER)
+    assert ids(search(loaded, Query(near="80222", open_at=at_two))) == ["night"]
+    assert ids(search(loaded, Query(near="80222", open_at=at_two.replace(hour=12)))) == []
+
+
+def test_open_at_follows_daylight_saving_on_the_change_day(tmp_path):
+    loaded = directory_of(tmp_path, entry("sunday", hours=[{"days": "sun", "opens": "08:00", "closes": "09:00"}]))
+    # 2026-03-08 is the spring-forward Sunday: 14:30 UTC is 08:30 MDT (it would be 07:30 in MST).
+    assert ids(search(loaded, Query(near="80222", open_at=dt.datetime(2026, 3, 8, 14, 30, tzinfo=dt.UTC)))) == ["sunday"]
+    # 2026-11-01 is the fall-back Sunday: 15:30 UTC is 08:30 MST (it would be 09:30 in MDT).
+    assert ids(search(loaded, Query(near="80222", open_at=dt.datetime(2026, 11, 1, 15, 30, tzinfo=dt.UTC)))) == ["sunday"]
+    assert ids(search(loaded, Query(near="80222", open_at=dt.datetime(2026, 11, 1, 14, 30, tzinfo=dt.UTC)))) == []
+
+
+def test_meeting_at_half_past_eleven_is_in_session_at_ten_past_midnight(tmp_path):
+    loaded = directory_of(tmp_path, meeting("late", ["tue"], "23:30"))
+    wednesday_0010 = dt.datetime(2026, 11, 25, 0, 10, tzinfo=DENVER)
+    assert ids(search(loaded, Query(near="80222", open_at=wednesday_0010))) == ["late"]
+    assert ids(search(loaded, Query(near="80222", open_at=wednesday_0010.replace(minute=40)))) == []
+
+
+def test_inactive_meetings_and_entries_are_never_shown(tmp_path):
+    loaded = directory_of(tmp_path, meeting("gone", ["mon"], "19:00", attendance="inactive"),
+                          entry("closed", status="inactive"), entry("open"))
+    assert ids(search(loaded, Query(near="80222"))) == ["open"]
+
+
+def test_remote_resources_follow_physical_ones_when_they_serve_the_place(tmp_path):
+    loaded = directory_of(
+        tmp_path,
+        entry("near-clinic"),
+        meeting("co-online", ["mon"], "19:00", attendance="online", remote=True, service_area=["CO"]),
+        entry("national-line", category="crisis_line", remote=True, service_area=["national"], needs=["crisis"]),
+        entry("texas-line", category="crisis_line", remote=True, service_area=["TX"]),
+    )
+    result = search(loaded, Query(near="80222", sort="distance"))
+    assert ids(result)[0] == "near-clinic"
+    assert set(ids(result)[1:]) == {"co-online", "national-line"}
+    assert all(hit.distance_miles is None and hit.remote for hit in result.hits[1:])
+    assert set(ids(search(loaded, Query(near="02134")))) == {"national-line"}
+    assert ids(search(loaded, Query(near="80222", include_remote=False))) == ["near-clinic"]
+
+
+def test_distance_sort_is_pure_distance_order(tmp_path):
+    loaded = directory_of(tmp_path, entry("far", lat=39.9), entry("near", lat=39.68),
+                          entry("middle", lat=39.8, hours="24/7"))
+    assert ids(search(loaded, Query(near="39.67,-104.928", sort="distance"))) == ["near", "middle", "far"]
+
+
+def test_rank_puts_open_now_and_fresh_before_nearer_closed_or_stale(tmp_path):
+    loaded = directory_of(tmp_path,
+                          entry("near-closed", lat=39.672, hours=[{"days": "mon", "opens": "08:00", "closes": "09:00"}]),
+                          entry("far-open", lat=39.8, hours="24/7"),
+                          entry("near-stale", lat=39.671, hours="24/7", last_verified="2025-01-01"))
+    at = dt.datetime(2026, 11, 25, 12, 0, tzinfo=DENVER)
+    result = search(loaded, Query(near="39.67,-104.928"), now=at)
+    assert ids(result) == ["far-open", "near-stale", "near-closed"]
+    stale = result.hits[1]
+    assert stale.stale and stale.verified_days_ago == (at.date() - dt.date(2025, 1, 1)).days
+
+
+def test_preferences_rank_higher_and_are_reported_as_matched(tmp_path):
+    loaded = directory_of(tmp_path, entry("plain", lat=39.672), entry("spanish", lat=39.8, payment=["medicaid"]))
+    result = search(loaded, Query(near="39.67,-104.928", prefer=("medicaid",)))
+    assert ids(result) == ["spanish", "plain"]
+    assert result.hits[0].matched == ("medicaid",) and result.hits[1].matched == ()
+
+
+def test_language_and_text_filters(tmp_path):
+    loaded = directory_of(tmp_path, entry("spanish", languages=["es", "en"], description="Clínica de día"),
+                          entry("english", name="Sunrise Clinic"))
+    assert ids(search(loaded, Query(near="80222", language="es"))) == ["spanish"]
+    assert set(ids(search(loaded, Query(near="80222", language="en")))) == {"spanish", "english"}
+    assert ids(search(loaded, Query(near="80222", text="sunrise CLINIC"))) == ["english"]
+    assert ids(search(loaded, Query(near="80222", text="clínica"))) == ["spanish"]
+
+
+def test_next_meeting_is_reported_in_the_entry_time_zone(tmp_path):
+    loaded = directory_of(tmp_path, meeting("evening", ["mon"], "19:00", "20:00"))
+    at = dt.datetime(2026, 11, 23, 18, 20, tzinfo=DENVER)
+    hit = search(loaded, Query(near="80222"), now=at).hits[0]
+    assert hit.open_now is False and hit.minutes_until_open == 40
+    assert hit.next_open == dt.datetime(2026, 11, 23, 19, 0, tzinfo=DENVER)
+    soon = search(loaded, Query(near="80222", starting_within_hours=1), now=at)
+    assert ids(soon) == ["evening"]
+    assert ids(search(loaded, Query(near="80222", starting_within_hours=0.5), now=at)) == []
+
+
+def test_cli_search_json_follows_the_contract(tmp_path, capsys):
+    import json
+
+    directory_of(tmp_path, entry("denver", needs=["buprenorphine"]))
+    assert main(["search", "--directory", str(tmp_path / "directory"), "--near", "80222",
+                 "--need", "buprenorphine", "--format", "json"]) == 0
+    output = json.loads(capsys.readouterr().out)
+    assert output["total"] == 1
+    assert {"lat", "lon"} <= set(output["query"])
+    assert {"id", "name", "category", "distance_miles", "lat", "lon", "matched"} <= set(output["results"][0])
+
+
+@pytest.mark.parametrize(("arguments", "message"), [
+    (["--near", "00000"], "00000"),
+    (["--near", "80222", "--need", "bupe"], "did you mean 'buprenorphine'"),
+    (["--near", "80222", "--radius", "far"], "'far' is not a number"),
+    (["--near", "80222", "--open-at", "tonight"], "'tonight' is not an ISO 8601 time"),
+])
+def test_cli_search_wrong_calls_exit_2_with_one_line(tmp_path, capsys, arguments, message):
+    directory_of(tmp_path, entry("denver"))
+    assert main(["search", "--directory", str(tmp_path / "directory"), *arguments]) == 2
+    error = capsys.readouterr().err
+    assert message in error and error.count("\n") == 1
+
+
+def _samhsa_points():
+    rows = []
+    with open(shared_data("samhsa", "otp-2015.csv"), encoding="utf-8-sig", newline="") as handle:
+        for row in csv.DictReader(handle):
+            try:
+                lat, lon = float(row["Latitude"]), float(row["Longitude"])
+            except ValueError:
+                continue
+            if 17 < lat < 72 and -180 < lon < -64:  # US coordinates the right way round
+                rows.append((row["ID"], lat, lon))
+    return rows
+
+
+def _brute_force_miles(lat1, lon1, lat2, lon2):
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    a = (math.sin((phi2 - phi1) / 2) ** 2
+         + math.cos(phi1) * math.cos(phi2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2)
+    return 2 * 3958.8 * math.asin(math.sqrt(a))
+
+
+@pytest.mark.parametrize(("zip_code", "radius"), [("10001", 10), ("60614", 25), ("85004", 50)])
+def test_radius_results_on_real_samhsa_coordinates_match_a_brute_force_reference(tmp_path, zip_code, radius):
+    points = _samhsa_points()
+    assert len(points) > 1000
+    entries = [entry(f"otp-{index}", lat=lat, lon=lon, name=f"OTP {source_id}")
+               for index, (source_id, lat, lon) in enumerate(points)]
+    loaded = directory_of(tmp_path, *entries)
+    result = search(loaded, Query(near=zip_code, radius=radius, limit=None, sort="distance"))
+    origin = result.place
+    expected = sorted(
+        (distance, f"otp-{index}") for index, (_, lat, lon) in enumerate(points)
+        if (distance := _brute_force_miles(origin.lat, origin.lon, lat, lon)) <= radius
+    )
+    assert len(expected) > 0
+    assert ids(result) == [entry_id for _, entry_id in expected]
+    assert [hit.distance_miles for hit in result.hits] == pytest.approx([d for d, _ in expected], abs=1e-6)
