@@ -89,3 +89,35 @@ def shared_data(*parts: str) -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip("../shared/data is absent (a clone without the shared folder beside it)")
     return path
+
+
+@pytest.fixture(scope="session")
+def chromium_browser():
+    """Debian's chromium under Playwright (Playwright cannot download its own browsers here)."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser import CHROMIUM, CHROMIUM_ARGS
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def browser_output_dir() -> Path:
+    """Screenshots of each page, for people to look at (ignored by git)."""
+    folder = PROJECT_ROOT / "test-output" / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def running_app(tmp_path_factory):
+    """The app on the bundled directory, with its own data and cache folders."""
+    from tests.browser import start_app
+
+    work = tmp_path_factory.mktemp("app")
+    app = start_app({"NAVIGATOR_DATA_DIR": str(work / "data"), "NAVIGATOR_CACHE_DIR": str(work / "cache")})
+    yield app
+    app.stop()

@@ -157,6 +157,12 @@ class _Cache:
         self._store(self.files_path, (context, records))
 
 
+def stat_signature(directory: Path | str, today: dt.date | None = None) -> str:
+    """Changes whenever a directory file (or the vocabulary) is added, removed or modified."""
+    directory = Path(directory)
+    return _stat_signature(directory, directory_files(directory), today or dt.date.today())
+
+
 def _stat_signature(directory: Path, files: list[Path], today: dt.date) -> str:
     digest = hashlib.sha256(f"{CACHE_FORMAT}|{today.isoformat()}|{sys.version_info[:2]}".encode())
     vocabulary_file = vocabulary_path(directory)

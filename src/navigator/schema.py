@@ -14,25 +14,16 @@ from zoneinfo import available_timezones
 
 from navigator.languages import LANGUAGE_NAMES
 from navigator.places import US_STATE_TIMEZONES, timezone_for, zip_centroid
+from navigator.schedule import ALWAYS_OPEN, ScheduleError, parse_hours, parse_meeting_times
 from navigator.vocabulary import Vocabulary
 
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9._-]{0,119}\Z")
-TIME_PATTERN = re.compile(r"(?:[01][0-9]|2[0-3]):[0-5][0-9]\Z|24:00\Z")
 DATE_PATTERN = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 ZIP_PATTERN = re.compile(r"[0-9]{5}\Z")
 URL_PATTERN = re.compile(r"https?://[^\s<>\"']+\Z")
 EMAIL_PATTERN = re.compile(r"[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+\Z")
 PHONE_PATTERN = re.compile(r"[0-9+()./ -]{3,30}(?: ?(?:x|ext\.?) ?[0-9]{1,6})?\Z")
 MAX_TEXT = 5000
-
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-DAY_WORDS = {
-    **{day: (day,) for day in WEEKDAYS},
-    "monday": ("mon",), "tuesday": ("tue",), "wednesday": ("wed",), "thursday": ("thu",),
-    "friday": ("fri",), "saturday": ("sat",), "sunday": ("sun",),
-    "daily": WEEKDAYS, "weekdays": WEEKDAYS[:5], "weekends": WEEKDAYS[5:],
-}
-ALWAYS_OPEN = "24/7"
 
 STATUSES = ("active", "inactive", "temporarily_closed")
 PHONE_TYPES = ("intake", "hotline", "text", "voice", "fax", "tty")
@@ -198,32 +189,12 @@ class _Checker:
                 self.problem(path, f"unknown {kind} code '{code}'" + (f"; did you mean '{hint}'?" if hint else ""))
         return found
 
-    def days(self, value, path) -> None:
-        days = value if isinstance(value, list) else [value]
-        if value is None or not days:
-            self.problem(path, "is required: mon..sun, daily, weekdays or weekends")
-        for index, day in enumerate(days):
-            if not isinstance(day, str) or day.lower() not in DAY_WORDS:
-                where = (*path, index) if isinstance(value, list) else path
-                hint = self.vocabulary.suggest(str(day), list(DAY_WORDS))
-                self.problem(where, f"'{day}' is not a day" + (f"; did you mean '{hint}'?" if hint else ""))
-
-    def time(self, value, path, required=True, allow_midnight_end=False) -> None:
-        if self.pattern(value, path, TIME_PATTERN, 'a time like "09:30" (24-hour)', required):
-            if value == "24:00" and not allow_midnight_end:
-                self.problem(path, '"24:00" can only end a period')
-
-    def hours(self, value, path) -> None:
-        if value is None or value == ALWAYS_OPEN:
-            return
-        for index, period in enumerate(self.listing(value, path)):
-            where = (*path, index)
-            period = self.mapping(period, where, ("days", "opens", "closes"))
-            if not period:
-                continue
-            self.days(period.get("days"), (*where, "days"))
-            self.time(period.get("opens"), (*where, "opens"))
-            self.time(period.get("closes"), (*where, "closes"), allow_midnight_end=True)
+    def schedule(self, parse, value, path) -> None:
+        """Hours and meeting times are checked by the parser the index uses, so they never disagree."""
+        try:
+            parse(value, path)
+        except ScheduleError as error:
+            self.problems.extend(error.problems)
 
     def phones(self, value) -> None:
         for index, phone in enumerate(self.listing(value, ("phones",))):
@@ -274,17 +245,10 @@ class _Checker:
             return {}
         self.choice(meeting.get("fellowship"), ("meeting", "fellowship"), FELLOWSHIPS, required=True)
         self.choice(meeting.get("attendance"), ("meeting", "attendance"), ATTENDANCE, required=True)
-        times = self.listing(meeting.get("times"), ("meeting", "times"))
-        if not times:
+        if meeting.get("times") is None:
             self.problem(("meeting", "times"), "is required: when the meeting meets")
-        for index, period in enumerate(times):
-            where = ("meeting", "times", index)
-            period = self.mapping(period, where, ("days", "start", "end"))
-            if not period:
-                continue
-            self.days(period.get("days"), (*where, "days"))
-            self.time(period.get("start"), (*where, "start"))
-            self.time(period.get("end"), (*where, "end"), required=False, allow_midnight_end=True)
+        else:
+            self.schedule(parse_meeting_times, meeting["times"], ("meeting", "times"))
         self.pattern(meeting.get("conference_url"), ("meeting", "conference_url"), URL_PATTERN, "a web address")
         self.pattern(meeting.get("conference_phone"), ("meeting", "conference_phone"), PHONE_PATTERN, "a phone number")
         for index, code in enumerate(self.listing(meeting.get("types"), ("meeting", "types"))):
@@ -358,7 +322,8 @@ def check_entry(entry, vocabulary: Vocabulary, today: dt.date) -> tuple[list[tup
         checker.problem(("location",), "give a location, or a service_area for a remote service")
     if entry.get("timezone") is not None and entry["timezone"] not in _time_zones():
         checker.problem(("timezone",), f"'{entry['timezone']}' is not an IANA time zone like America/Denver")
-    checker.hours(entry.get("hours"), ("hours",))
+    if entry.get("hours") is not None:
+        checker.schedule(parse_hours, entry["hours"], ("hours",))
     if entry.get("moud") is not None:
         checker.moud(entry["moud"])
     meeting = checker.meeting(entry.get("meeting")) if category == "support_meeting" or "meeting" in entry else {}
@@ -435,10 +400,3 @@ def implied_codes(entry: dict, vocabulary: Vocabulary, meeting: dict, housing: d
         if employment.get("second_chance_employer"):
             codes.add("second_chance")
     return {code for code in codes if code in vocabulary.labels}
-
-
-def days_of(value) -> tuple[str, ...]:
-    """The weekdays a `days:` value names, in week order."""
-    days = value if isinstance(value, list) else [value]
-    named = {day for word in days for day in DAY_WORDS[word.lower()]}
-    return tuple(day for day in WEEKDAYS if day in named)
