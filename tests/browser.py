@@ -1,0 +1,79 @@
+"""Real-browser testing: the app under `streamlit run` on a free port, driven by Debian's chromium.
+
+Readiness is an event, never a sleep: we wait for Streamlit to print its URL, then ask
+``/_stcore/health``.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# Without these, Chromium keeps trying to reach Google's hosts, which this network refuses.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+STARTUP_TIMEOUT_SECONDS = 90
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@dataclass
+class RunningApp:
+    url: str
+    process: subprocess.Popen
+    output: list[str] = field(default_factory=list)
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+def start_app(env: dict[str, str], cwd: Path = PROJECT_ROOT) -> RunningApp:
+    """`streamlit run app.py` with ``env`` added, ready to serve when this returns."""
+    port = free_port()
+    command = [sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "app.py"),
+               "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
+               "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
+    process = subprocess.Popen(command, cwd=cwd, env={**os.environ, **env}, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True)
+    app = RunningApp(f"http://127.0.0.1:{port}", process)
+    lines: queue.Queue[str | None] = queue.Queue()
+
+    def pump() -> None:
+        for line in process.stdout:
+            app.output.append(line)
+            lines.put(line)
+        lines.put(None)
+
+    threading.Thread(target=pump, daemon=True).start()
+    while True:
+        try:
+            line = lines.get(timeout=STARTUP_TIMEOUT_SECONDS)
+        except queue.Empty:
+            app.stop()
+            raise RuntimeError("streamlit did not start:\n" + "".join(app.output)) from None
+        if line is None:
+            raise RuntimeError("streamlit exited:\n" + "".join(app.output))
+        if "URL:" in line:
+            break
+    with urllib.request.urlopen(f"{app.url}/_stcore/health", timeout=30) as response:
+        assert response.read().decode().strip() == "ok"
+    return app

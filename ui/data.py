@@ -1,0 +1,30 @@
+"""The one cached loader of the directory for the whole app."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import streamlit as st
+
+from navigator.directory import DEFAULT_DIRECTORY, Directory, load_directory, stat_signature
+
+
+def directory_path() -> Path:
+    return Path(os.environ.get("NAVIGATOR_DIRECTORY") or DEFAULT_DIRECTORY)
+
+
+@st.cache_resource(max_entries=2, show_spinner="Loading the directory…")
+def _load(path: str, signature: str) -> Directory:
+    # ``signature`` is only part of the cache key: a changed file gives a new key, so the next
+    # run loads the change (the older entry is evicted), with no restart.
+    return load_directory(path)
+
+
+def current_directory() -> Directory:
+    """The directory shared by every session; read-only (``Directory.entry`` gives copies).
+
+    Raises DirectoryError when the files have problems (the frame shows them).
+    """
+    path = directory_path()
+    return _load(str(path), stat_signature(path))
