@@ -1,0 +1,370 @@
+import json
+import os
+import stat
+import threading
+from types import SimpleNamespace
+
+import pytest
+import zipcodes
+from geopy.exc import GeocoderTimedOut, GeocoderUnavailable
+
+from navigator.places import (
+    NOMINATIM_SPACING,
+    US_STATE_TIMEZONES,
+    NominatimGeocoder,
+    Place,
+    PlaceNotFound,
+    RequestSpacing,
+    address_key,
+    geocoder_from_env,
+    resolve_place,
+    timezone_for,
+    zip_centroid,
+)
+
+# Offline ---------------------------------------------------------------------------------------
+
+
+def test_zip_resolves_to_its_centroid_with_state_and_zone():
+    place = resolve_place("80222")
+    assert (place.lat, place.lon) == pytest.approx((39.671, -104.9279))
+    assert place.label == "80222 Denver, CO"
+    assert (place.state, place.zip, place.timezone, place.approximate) == (
+        "CO",
+        "80222",
+        "America/Denver",
+        True,
+    )
+
+
+def test_zip_with_leading_zero_resolves_to_its_centroid():
+    place = resolve_place("02134")
+    assert place.zip == "02134" and place.state == "MA"
+    assert place.lat == pytest.approx(42.3535)
+
+
+def test_zip_plus_four_resolves_to_the_five_digit_zip():
+    assert resolve_place(" 80222-1234 ") == resolve_place("80222")
+
+
+def test_unknown_zip_is_not_found_and_says_what_works_offline():
+    with pytest.raises(PlaceNotFound) as raised:
+        resolve_place("99999")
+    message = str(raised.value)
+    assert message.startswith('"99999" is not a ZIP code, "City, ST" or "LAT,LON" we know.')
+    assert "street addresses need an online geocoder set up by the operator" in message
+
+
+def test_military_zip_without_a_position_is_not_found():
+    with pytest.raises(PlaceNotFound):
+        resolve_place("09001")
+
+
+@pytest.mark.parametrize("typed", ["", "   "])
+def test_empty_place_is_not_found(typed):
+    with pytest.raises(PlaceNotFound, match="empty place"):
+        resolve_place(typed)
+
+
+@pytest.mark.parametrize("typed", ["Denver, CO", "denver, co", "DENVER CO", "Denver,CO"])
+def test_city_resolves_to_the_centroid_of_its_zips_in_any_case(typed):
+    place = resolve_place(typed)
+    assert place.label == "Denver, CO"
+    assert (place.state, place.zip, place.timezone, place.approximate) == (
+        "CO",
+        None,
+        "America/Denver",
+        True,
+    )
+    assert place.lat == pytest.approx(39.74, abs=0.05) and place.lon == pytest.approx(
+        -104.98, abs=0.05
+    )
+
+
+@pytest.mark.parametrize(
+    ("typed", "label"),
+    [
+        ("Colorado Springs, CO", "Colorado Springs, CO"),
+        ("St. Louis, MO", "Saint Louis, MO"),
+        ("Saint Louis, MO", "Saint Louis, MO"),
+        ("Winston-Salem, NC", "Winston Salem, NC"),
+        ("Ft Collins, CO", "Fort Collins, CO"),
+        ("Coeur d'Alene, ID", "Coeur D Alene, ID"),
+    ],
+)
+def test_two_word_and_abbreviated_city_names_resolve(typed, label):
+    assert resolve_place(typed).label == label
+
+
+def test_city_known_only_as_an_acceptable_name_resolves():
+    # Boston's ZIPs are mostly filed under neighbourhoods (Allston, Dorchester...) with Boston
+    # as an acceptable name.
+    boston = resolve_place("Boston, MA")
+    assert boston.lat == pytest.approx(42.35, abs=0.1)
+
+
+def test_city_in_the_wrong_state_is_not_found():
+    with pytest.raises(PlaceNotFound, match='"Denver, ZZ"'):
+        resolve_place("Denver, ZZ")
+
+
+def test_coordinates_resolve_exactly_with_spaces_allowed():
+    place = resolve_place(" 39.67 , -104.93 ")
+    assert place == Place(39.67, -104.93, "39.67, -104.93")
+    assert not place.approximate
+
+
+def test_coordinates_out_of_range_are_not_a_place():
+    with pytest.raises(PlaceNotFound, match="latitude goes from -90 to 90"):
+        resolve_place("95.1,-104.9")
+
+
+def test_street_address_without_geocoder_is_not_found_offline():
+    with pytest.raises(PlaceNotFound, match="Offline, only ZIP codes"):
+        resolve_place("1234 E Colfax Ave, Denver, CO 80218")
+
+
+def test_zip_centroid_is_approximate_and_unknown_zip_is_none():
+    assert zip_centroid("80218").approximate
+    assert zip_centroid("00000") is None
+
+
+@pytest.mark.parametrize(
+    ("zip5", "state", "zone"),
+    [
+        ("85001", "AZ", "America/Phoenix"),
+        ("46204", "IN", "America/Indiana/Indianapolis"),
+        ("99634", "AK", "America/Anchorage"),  # the data gives a town's name instead of a zone
+        (None, "co", "America/Denver"),
+        ("00000", "HI", "Pacific/Honolulu"),
+        (None, "PR", "America/Puerto_Rico"),
+        (None, None, None),
+        (None, "ZZ", None),
+    ],
+)
+def test_timezone_comes_from_the_zip_then_the_state(zip5, state, zone):
+    assert timezone_for(zip5, state) == zone
+
+
+def test_every_state_and_territory_has_a_real_zone_matching_most_of_its_zips():
+    assert len(US_STATE_TIMEZONES) == 50 + 1 + 8  # states, DC, PR and the territories
+    counts: dict[str, dict[str, int]] = {}
+    for record in zipcodes.list_all():
+        zones = counts.setdefault(record["state"], {})
+        zones[record["timezone"]] = zones.get(record["timezone"], 0) + 1
+    for state, zone in US_STATE_TIMEZONES.items():
+        assert zone == max(counts[state], key=counts[state].get), state
+
+
+# Online, with fakes: nothing here reaches the network -------------------------------------------
+
+
+class FakeNominatim:
+    """Stands in for geopy's Nominatim: answers from a dict and counts the calls."""
+
+    def __init__(self, answers=None, error=None):
+        self.answers = answers or {}
+        self.error = error
+        self.calls = []
+
+    def geocode(self, query, **options):
+        self.calls.append((query, options))
+        if self.error:
+            raise self.error
+        found = self.answers.get(query)
+        if found is None:
+            return None
+        lat, lon, address = found
+        return SimpleNamespace(
+            latitude=lat, longitude=lon, address="full text", raw={"address": address}
+        )
+
+
+COLFAX = "1234 E Colfax Ave, Denver, CO"
+COLFAX_FOUND = (
+    39.7402,
+    -104.9701,
+    {
+        "house_number": "1234",
+        "road": "East Colfax Avenue",
+        "city": "Denver",
+        "state": "Colorado",
+        "ISO3166-2-lvl4": "US-CO",
+        "postcode": "80218",
+    },
+)
+
+
+class FakeClock:
+    def __init__(self, now=1000.0):
+        self.now = now
+        self.sleeps = []
+
+    def __call__(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+def make_geocoder(tmp_path, nominatim, clock=None):
+    clock = clock or FakeClock()
+    return NominatimGeocoder(
+        "recovery-navigator-tests (ops@example.org)",
+        tmp_path / "cache",
+        nominatim=nominatim,
+        spacing=RequestSpacing(1.0, clock=clock, sleep=clock.sleep),
+        clock=clock,
+    )
+
+
+def test_address_goes_to_the_geocoder_and_names_only_the_locality(tmp_path):
+    nominatim = FakeNominatim({COLFAX: COLFAX_FOUND})
+    place = resolve_place(COLFAX, make_geocoder(tmp_path, nominatim))
+    assert place == Place(39.7402, -104.9701, "Address near Denver, CO 80218")
+    assert nominatim.calls == [
+        (COLFAX, {"exactly_one": True, "addressdetails": True, "country_codes": "us"})
+    ]
+
+
+def test_offline_forms_never_reach_the_geocoder(tmp_path):
+    nominatim = FakeNominatim()
+    geocoder = make_geocoder(tmp_path, nominatim)
+    for typed in ("80222", "Denver, CO", "39.67,-104.93"):
+        resolve_place(typed, geocoder)
+    assert nominatim.calls == []
+
+
+def test_address_the_geocoder_cannot_find_is_not_found(tmp_path):
+    with pytest.raises(PlaceNotFound, match="the address geocoder found nothing"):
+        resolve_place("1 Nowhere Lane, Atlantis", make_geocoder(tmp_path, FakeNominatim()))
+
+
+@pytest.mark.parametrize(
+    "error",
+    [GeocoderTimedOut("timed out"), GeocoderUnavailable("no route"), ConnectionResetError("reset")],
+)
+def test_network_trouble_is_a_clear_place_not_found(tmp_path, error):
+    with pytest.raises(PlaceNotFound, match="the geocoder could not be reached: .*"):
+        resolve_place(COLFAX, make_geocoder(tmp_path, FakeNominatim(error=error)))
+
+
+def test_same_address_never_goes_to_the_network_twice(tmp_path):
+    nominatim = FakeNominatim({COLFAX: COLFAX_FOUND})
+    first = make_geocoder(tmp_path, nominatim)
+    assert first.geocode(COLFAX) == first.geocode("  1234 e colfax ave ,denver, co ")
+    # A new geocoder on the same cache folder (another process, a restart) finds it on disk.
+    assert make_geocoder(tmp_path, nominatim).geocode(COLFAX) == (
+        39.7402,
+        -104.9701,
+        "Address near Denver, CO 80218",
+    )
+    assert len(nominatim.calls) == 1
+
+
+def test_disk_cache_keeps_a_hash_and_no_address_text(tmp_path):
+    geocoder = make_geocoder(tmp_path, FakeNominatim({COLFAX: COLFAX_FOUND}))
+    geocoder.geocode(COLFAX)
+    text = geocoder.cache_path.read_text()
+    assert "Colfax" not in text and "1234" not in text
+    assert address_key(COLFAX) in json.loads(text)["addresses"]
+    assert stat.S_IMODE(os.stat(geocoder.cache_path).st_mode) == 0o600
+
+
+def test_address_not_found_is_asked_again_only_after_an_hour(tmp_path):
+    clock = FakeClock()
+    nominatim = FakeNominatim()
+    geocoder = make_geocoder(tmp_path, nominatim, clock)
+    assert geocoder.geocode("1 Nowhere Lane") is None
+    clock.now += 3000
+    assert geocoder.geocode("1 Nowhere Lane") is None
+    assert len(nominatim.calls) == 1
+    clock.now += 700
+    assert geocoder.geocode("1 Nowhere Lane") is None
+    assert len(nominatim.calls) == 2
+
+
+def test_network_errors_are_not_cached(tmp_path):
+    failing = FakeNominatim(error=GeocoderUnavailable("down"))
+    with pytest.raises(PlaceNotFound):
+        make_geocoder(tmp_path, failing).geocode(COLFAX)
+    working = FakeNominatim({COLFAX: COLFAX_FOUND})
+    assert make_geocoder(tmp_path, working).geocode(COLFAX) is not None
+
+
+def test_unreadable_cache_is_kept_aside_not_overwritten(tmp_path):
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    (cache / "geocoded-addresses.json").write_text("{not json")
+    geocoder = make_geocoder(tmp_path, FakeNominatim({COLFAX: COLFAX_FOUND}))
+    assert geocoder.geocode(COLFAX) is not None
+    assert (cache / "geocoded-addresses.json.unreadable").read_text() == "{not json"
+    assert (
+        address_key(COLFAX)
+        in json.loads((cache / "geocoded-addresses.json").read_text())["addresses"]
+    )
+
+
+def test_request_spacing_waits_out_the_rest_of_the_second():
+    clock = FakeClock()
+    spacing = RequestSpacing(1.0, clock=clock, sleep=clock.sleep)
+    spacing.wait_turn()
+    clock.now += 0.25
+    spacing.wait_turn()
+    spacing.wait_turn()
+    clock.now += 5
+    spacing.wait_turn()
+    assert clock.sleeps == [pytest.approx(0.75), pytest.approx(1.0)]
+
+
+def test_request_spacing_is_shared_by_every_geocoder_in_the_process(tmp_path):
+    one = NominatimGeocoder("app-a", tmp_path / "a", nominatim=FakeNominatim())
+    other = NominatimGeocoder("app-b", tmp_path / "b", nominatim=FakeNominatim())
+    assert one._spacing is other._spacing is NOMINATIM_SPACING
+
+
+def test_geocoders_sharing_a_spacing_space_their_requests(tmp_path):
+    clock = FakeClock()
+    spacing = RequestSpacing(1.0, clock=clock, sleep=clock.sleep)
+    geocoders = [
+        NominatimGeocoder(
+            "app", tmp_path / name, nominatim=FakeNominatim(), spacing=spacing, clock=clock
+        )
+        for name in ("a", "b")
+    ]
+    threads = [
+        threading.Thread(target=geocoder.geocode, args=("1 Main St",)) for geocoder in geocoders
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert clock.sleeps == [pytest.approx(1.0)]
+
+
+def test_geocoder_needs_the_operators_user_agent(tmp_path):
+    with pytest.raises(ValueError, match="user agent"):
+        NominatimGeocoder("  ", tmp_path)
+
+
+def test_geocoder_is_off_unless_the_operator_sets_a_user_agent(tmp_path):
+    assert geocoder_from_env({}) is None
+    assert geocoder_from_env({"NAVIGATOR_GEOCODER_USER_AGENT": " "}) is None
+    geocoder = geocoder_from_env(
+        {
+            "NAVIGATOR_GEOCODER_USER_AGENT": "navigator (ops@example.org)",
+            "NAVIGATOR_CACHE_DIR": str(tmp_path),
+        }
+    )
+    assert geocoder.cache_path == tmp_path / "geocoded-addresses.json"
+    assert geocoder._nominatim.headers["User-Agent"] == "navigator (ops@example.org)"
+
+
+def test_geocoder_cache_defaults_to_the_users_cache_folder(monkeypatch, tmp_path):
+    monkeypatch.setenv("HOME", str(tmp_path))
+    geocoder = geocoder_from_env({"NAVIGATOR_GEOCODER_USER_AGENT": "navigator (ops@example.org)"})
+    assert (
+        geocoder.cache_path
+        == tmp_path / ".cache" / "recovery-navigator" / "geocoded-addresses.json"
+    )
