@@ -94,27 +94,12 @@ class WeeklySchedule:
     @cached_property
     def intervals(self) -> tuple[tuple[int, int], ...]:
         """The covered minutes as sorted, disjoint [start, end) pairs within one week."""
-        pieces = []
-        for start, length in self.sessions:
-            end = start + length
-            if end <= MINUTES_PER_WEEK:
-                pieces.append((start, end))
-            else:
-                pieces += [(start, MINUTES_PER_WEEK), (0, end - MINUTES_PER_WEEK)]
-        merged: list[list[int]] = []
-        for start, end in sorted(pieces):
-            if merged and start <= merged[-1][1]:
-                merged[-1][1] = max(merged[-1][1], end)
-            else:
-                merged.append([start, end])
-        return tuple((start, end) for start, end in merged)
+        return _merged_intervals(self.sessions)
 
     @cached_property
     def starts(self) -> tuple[int, ...]:
         """Minutes of the week when a session begins (a session lasting all week never begins)."""
-        return tuple(
-            sorted({start for start, length in self.sessions if length < MINUTES_PER_WEEK})
-        )
+        return _session_starts(self.sessions)
 
     @cached_property
     def _interval_starts(self) -> tuple[int, ...]:
@@ -123,6 +108,30 @@ class WeeklySchedule:
     def covers(self, minute_of_week: int) -> bool:
         position = bisect.bisect_right(self._interval_starts, minute_of_week) - 1
         return position >= 0 and minute_of_week < self.intervals[position][1]
+
+
+@lru_cache(maxsize=4096)  # directories repeat a few schedules many times over
+def _merged_intervals(sessions: tuple[tuple[int, int], ...]) -> tuple[tuple[int, int], ...]:
+    pieces = []
+    for start, length in sessions:
+        end = start + length
+        if end <= MINUTES_PER_WEEK:
+            pieces.append((start, end))
+        else:
+            pieces += [(start, MINUTES_PER_WEEK), (0, end - MINUTES_PER_WEEK)]
+    pieces.sort()
+    merged: list[tuple[int, int]] = []
+    for start, end in pieces:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return tuple(merged)
+
+
+@lru_cache(maxsize=4096)
+def _session_starts(sessions: tuple[tuple[int, int], ...]) -> tuple[int, ...]:
+    return tuple(sorted({start for start, length in sessions if length < MINUTES_PER_WEEK}))
 
 
 # ---------------------------------------------------------------------------------------------
