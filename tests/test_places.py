@@ -285,6 +285,16 @@ def test_address_not_found_is_asked_again_only_after_an_hour(tmp_path):
     assert len(nominatim.calls) == 2
 
 
+def test_expired_misses_are_dropped_from_the_cache_file(tmp_path):
+    clock = FakeClock()
+    geocoder = make_geocoder(tmp_path, FakeNominatim({COLFAX: COLFAX_FOUND}), clock)
+    geocoder.geocode("1 Nowhere Lane")
+    clock.now += 3700
+    geocoder.geocode(COLFAX)
+    kept = json.loads(geocoder.cache_path.read_text())["addresses"]
+    assert list(kept) == [address_key(COLFAX)]
+
+
 def test_network_errors_are_not_cached(tmp_path):
     failing = FakeNominatim(error=GeocoderUnavailable("down"))
     with pytest.raises(PlaceNotFound):

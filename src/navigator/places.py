@@ -393,17 +393,18 @@ class NominatimGeocoder:
         if self._entries is None:
             self._entries = self._read_cache()
         entry = self._entries.get(key)
-        if not isinstance(entry, dict) or (
-            not entry.get("found") and self._clock() - entry.get("saved", 0) > MISS_KEPT_SECONDS
-        ):
-            return None
-        return entry
+        return entry if self._is_fresh(entry) else None
+
+    def _is_fresh(self, entry) -> bool:
+        return isinstance(entry, dict) and (
+            entry.get("found") or self._clock() - entry.get("saved", 0) <= MISS_KEPT_SECONDS
+        )
 
     def _store(self, key: str, entry: dict) -> None:
         self.cache_path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         with locked(self.cache_path):
             # Re-read under the lock: another process may have added addresses since we loaded.
-            entries = self._read_cache()
+            entries = {k: v for k, v in self._read_cache().items() if self._is_fresh(v)}
             entries[key] = entry
             write_text_atomic(self.cache_path, json.dumps({"version": 1, "addresses": entries}))
         self._entries = entries
