@@ -12,6 +12,7 @@ import json
 import os
 import sys
 
+from navigator import hsds_export, importers
 from navigator.directory import DEFAULT_DIRECTORY, check_directory, load_directory
 from navigator.places import PlaceNotFound, geocoder_from_env
 from navigator.problems import DirectoryError
@@ -133,6 +134,8 @@ def build_parser() -> argparse.ArgumentParser:
     finder.add_argument("--limit", type=_positive, default=50)
     finder.add_argument("--format", choices=("table", "json"), default="table")
     finder.set_defaults(run=_search)
+    importers.add_commands(commands, common)
+    hsds_export.add_commands(commands, common)
     return parser
 
 
