@@ -110,7 +110,7 @@ def test_city_in_the_wrong_state_is_not_found():
 
 def test_coordinates_resolve_exactly_with_spaces_allowed():
     place = resolve_place(" 39.67 , -104.93 ")
-    assert place == Place(39.67, -104.93, "39.67, -104.93")
+    assert place == Place(39.67, -104.93, "39.67, -104.93", "CO", None, "America/Denver")
     assert not place.approximate
 
 
@@ -222,7 +222,7 @@ def make_geocoder(tmp_path, nominatim, clock=None):
 def test_address_goes_to_the_geocoder_and_names_only_the_locality(tmp_path):
     nominatim = FakeNominatim({COLFAX: COLFAX_FOUND})
     place = resolve_place(COLFAX, make_geocoder(tmp_path, nominatim))
-    assert place == Place(39.7402, -104.9701, "Address near Denver, CO 80218")
+    assert place == Place(39.7402, -104.9701, "Address near Denver, CO 80218", "CO", None, "America/Denver")
     assert nominatim.calls == [
         (COLFAX, {"exactly_one": True, "addressdetails": True, "country_codes": "us"})
     ]
@@ -378,3 +378,14 @@ def test_geocoder_cache_defaults_to_the_users_cache_folder(monkeypatch, tmp_path
         geocoder.cache_path
         == tmp_path / ".cache" / "recovery-navigator" / "geocoded-addresses.json"
     )
+
+
+def test_coordinates_take_the_state_and_time_zone_of_the_nearest_zip():
+    place = resolve_place("39.74,-104.97")
+    assert (place.lat, place.lon) == (39.74, -104.97)
+    assert place.state == "CO" and place.timezone == "America/Denver" and place.zip is None
+
+
+def test_coordinates_far_from_any_zip_have_no_state():
+    place = resolve_place("30.0,-40.0")  # mid-Atlantic
+    assert place.state is None and place.timezone is None

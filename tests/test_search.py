@@ -249,3 +249,16 @@ def test_radius_results_on_real_samhsa_coordinates_match_a_brute_force_reference
     assert len(expected) > 0
     assert ids(result) == [entry_id for _, entry_id in expected]
     assert [hit.distance_miles for hit in result.hits] == pytest.approx([d for d, _ in expected], abs=1e-6)
+
+
+def test_next_open_across_the_spring_change_is_in_real_minutes(tmp_path):
+    loaded = directory_of(tmp_path, entry("sunday-noon", hours=[{"days": "sun", "opens": "12:00", "closes": "13:00"}]))
+    saturday_evening = dt.datetime(2026, 3, 7, 20, 0, tzinfo=DENVER)  # the clocks spring forward overnight
+    hit = search(loaded, Query(near="80222"), now=saturday_evening).hits[0]
+    assert hit.next_open == dt.datetime(2026, 3, 8, 12, 0, tzinfo=DENVER)
+    assert hit.minutes_until_open == 15 * 60  # 16 hours on the wall clock, 15 in real time
+
+
+def test_coordinates_search_lists_remote_services_of_their_state(tmp_path):
+    loaded = directory_of(tmp_path, entry("co-line", category="crisis_line", remote=True, service_area=["CO"]))
+    assert ids(search(loaded, Query(near="39.74,-104.97"))) == ["co-line"]

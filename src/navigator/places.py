@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
+import numpy as np
 import zipcodes
 from geopy.exc import GeopyError
 from geopy.geocoders import Nominatim
@@ -90,6 +91,7 @@ US_STATE_TIMEZONES: dict[str, str] = {
     "PW": "Pacific/Palau",
 }
 
+EARTH_RADIUS_MILES = 3958.8
 OFFLINE_HINT = (
     "Offline, only ZIP codes, cities and coordinates work; street addresses need an "
     "online geocoder set up by the operator."
@@ -242,6 +244,36 @@ def zip_centroid(zip5: str) -> Place | None:
     )
 
 
+NEAREST_ZIP_MILES = 30.0  # beyond this a point is offshore or abroad: no state to borrow
+
+
+@lru_cache(maxsize=1)
+def _zip_points() -> tuple[tuple[_ZipRow, ...], np.ndarray, np.ndarray]:
+    rows = tuple(_zip_index().values())
+    latitudes = np.radians(np.fromiter((row.lat for row in rows), dtype=float, count=len(rows)))
+    longitudes = np.radians(np.fromiter((row.lon for row in rows), dtype=float, count=len(rows)))
+    return rows, latitudes, longitudes
+
+
+def nearest_zip(lat: float, lon: float, within_miles: float = NEAREST_ZIP_MILES) -> Place | None:
+    """The ZIP whose centre is nearest to a point (one vectorised pass), if it is close enough."""
+    rows, latitudes, longitudes = _zip_points()
+    phi, lam = np.radians(lat), np.radians(lon)
+    a = np.sin((latitudes - phi) / 2) ** 2 + np.cos(phi) * np.cos(latitudes) * np.sin((longitudes - lam) / 2) ** 2
+    best = int(np.argmin(a))
+    if 2 * EARTH_RADIUS_MILES * np.arcsin(np.sqrt(min(a[best], 1.0))) > within_miles:
+        return None
+    return zip_centroid(rows[best].zip)
+
+
+def _point(lat: float, lon: float, label: str) -> Place:
+    """A place at a point, with the state and time zone of the nearest ZIP (for remote services and clocks)."""
+    near = nearest_zip(lat, lon)
+    if near is None:
+        return Place(lat, lon, label)
+    return Place(lat, lon, label, near.state, None, near.timezone)
+
+
 def timezone_for(zip5: str | None, state: str | None) -> str | None:
     """The ZIP's own IANA time zone, else its state's main one, else None."""
     row = _zip_index().get(zip5) if zip5 else None
@@ -268,7 +300,7 @@ def resolve_place(text: str, geocoder: Geocoder | None = None) -> Place:
                 f'"{typed}" is not a position on Earth: latitude goes from -90 '
                 'to 90 and longitude from -180 to 180 (write "LAT,LON").',
             )
-        return Place(lat, lon, f"{match.group(1)}, {match.group(2)}")
+        return _point(lat, lon, f"{match.group(1)}, {match.group(2)}")
     if match := _CITY_STATE.fullmatch(typed):
         state = match.group(2).upper()
         totals = _city_index().get((_city_key(match.group(1)), state))
@@ -285,7 +317,7 @@ def resolve_place(text: str, geocoder: Geocoder | None = None) -> Place:
             "try a ZIP code.",
         )
     lat, lon, label = found
-    return Place(lat, lon, label)
+    return _point(lat, lon, label)
 
 
 class RequestSpacing:

@@ -14,10 +14,9 @@ from zoneinfo import ZoneInfo
 import numpy as np
 
 from navigator.directory import Directory
-from navigator.places import Place, resolve_place
+from navigator.places import EARTH_RADIUS_MILES, Place, resolve_place
 from navigator.schema import NATIONAL
 
-EARTH_RADIUS_MILES = 3958.8
 MILES_PER_DEGREE_LATITUDE = math.pi * EARTH_RADIUS_MILES / 180
 STALE_AFTER_DAYS = 365
 DEFAULT_RADIUS = 25.0
@@ -243,7 +242,9 @@ def _hit(directory, row, distance, needs, prefer, preferred_matches, minutes_ope
     next_open = None
     if math.isfinite(minutes_next):
         zone = ZoneInfo(record["timezone"]) if record["timezone"] else dt.timezone.utc
-        next_open = (at + dt.timedelta(minutes=float(minutes_next))).astimezone(zone).replace(second=0, microsecond=0)
+        # In UTC: adding minutes to a local time would step by the wall clock across a DST change.
+        later = at.astimezone(dt.timezone.utc) + dt.timedelta(minutes=float(minutes_next))
+        next_open = later.astimezone(zone).replace(second=0, microsecond=0)
     matched = needs + tuple(code for code, hit in zip(prefer, preferred_matches, strict=True) if hit)
     return Hit(
         row=row, id=entry["id"], name=entry["name"], organization=entry["organization"],
