@@ -311,38 +311,24 @@ def _add_entry(
             opens_at=opens,
             closes_at=closes or "",
         )
-    for index, language in enumerate(entry.get("languages") or (), start=1):
-        rows.add(
-            "language", f"{service_id}-language-{index}", service_id=service_id, language=language
-        )
     eligibility = [vocabulary.label(code) for code in entry.get("serves") or ()]
     if entry.get("eligibility"):
         eligibility.append(entry["eligibility"])
-    for index, text in enumerate(eligibility, start=1):
-        rows.add(
-            "eligibility",
-            f"{service_id}-eligibility-{index}",
-            service_id=service_id,
-            eligibility=text,
-        )
-    for index, area in enumerate(entry.get("service_area") or (), start=1):
-        rows.add(
-            "service_area", f"{service_id}-area-{index}", service_id=service_id, service_area=area
-        )
-    for index, code in enumerate(entry.get("payment") or (), start=1):
-        rows.add(
+    for table, column, values in (
+        ("language", "language", entry.get("languages")),
+        ("eligibility", "eligibility", eligibility),
+        ("service_area", "service_area", entry.get("service_area")),
+        (
             "payment_accepted",
-            f"{service_id}-payment-{index}",
-            service_id=service_id,
-            payment=vocabulary.label(code),
-        )
-    for index, document in enumerate(entry.get("required_documents") or (), start=1):
-        rows.add(
-            "required_document",
-            f"{service_id}-document-{index}",
-            service_id=service_id,
-            document=document,
-        )
+            "payment",
+            [vocabulary.label(code) for code in entry.get("payment") or ()],
+        ),
+        ("required_document", "document", entry.get("required_documents")),
+    ):
+        for index, value in enumerate(values or (), start=1):
+            rows.add(
+                table, f"{service_id}-{table}-{index}", service_id=service_id, **{column: value}
+            )
     names = [(NAVIGATOR_VOCABULARY, f"{CATEGORY_TERM_PREFIX}{entry['category']}")]
     names += [(NAVIGATOR_VOCABULARY, code) for code in entry.get("needs") or ()]
     names += [(NAVIGATOR_TAG_VOCABULARY, tag) for tag in entry.get("tags") or ()]

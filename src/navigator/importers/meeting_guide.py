@@ -34,114 +34,47 @@ from navigator.importers.cleaning import (
     verified_date,
 )
 from navigator.importers.geography import city_zip, nearest_zip, state_of_city, zip_city
-from navigator.importers.tables import decode
+from navigator.importers.tables import read_source
 from navigator.places import US_STATE_TIMEZONES, timezone_for, zip_centroid
 from navigator.schema import MAX_TEXT
 
 SOURCE = "meeting_guide"
-FIELDS = frozenset(
-    {
-        "id",
-        "name",
-        "organization",
-        "category",
-        "description",
-        "status",
-        "needs",
-        "serves",
-        "languages",
-        "accessibility",
-        "website",
-        "phones",
-        "location",
-        "service_area",
-        "timezone",
-        "meeting",
-        "source",
-        "source_id",
-        "last_verified",
-        "verified_how",
-    }
-)
+# Tables of codes read better packed than one per line.
+# fmt: off
+FIELDS = frozenset({
+    "id", "name", "organization", "category", "description", "status", "needs", "serves",
+    "languages", "accessibility", "website", "phones", "location", "service_area", "timezone",
+    "meeting", "source", "source_id", "last_verified", "verified_how",
+})
 
 DAYS = ("sun", "mon", "tue", "wed", "thu", "fri", "sat")
-DAY_NAMES = {
-    name: DAYS[index]
-    for index, name in enumerate(
-        ("sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday")
-    )
-}
+DAY_NAMES = {name: DAYS[index] for index, name in enumerate(
+    ("sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"))}
 ATTENDANCE_OPTIONS = ("in_person", "hybrid", "online", "inactive")
 
 SERVES = {
-    "W": "women",
-    "M": "men",
-    "Y": "youth",
-    "SEN": "seniors",
-    "LGBTQ": "lgbtq",
-    "LGBTQIAA+": "lgbtq",
-    "G": "lgbtq",
-    "L": "lgbtq",
-    "T": "lgbtq",
-    "BI": "lgbtq",
-    "NB": "lgbtq",
-    "ASL": "deaf_hard_of_hearing",
-    "D-HOH": "deaf_hard_of_hearing",
+    "W": "women", "M": "men", "Y": "youth", "SEN": "seniors", "LGBTQ": "lgbtq",
+    "LGBTQIAA+": "lgbtq", "G": "lgbtq", "L": "lgbtq", "T": "lgbtq", "BI": "lgbtq", "NB": "lgbtq",
+    "ASL": "deaf_hard_of_hearing", "D-HOH": "deaf_hard_of_hearing",
 }
 NEEDS = {"A": "secular"}
 LANGUAGES = {
-    "EN": "en",
-    "S": "es",
-    "AF": "af",
-    "AM": "am",
-    "AR": "ar",
-    "BG": "bg",
-    "DA": "da",
-    "DE": "de",
-    "EL": "el",
-    "FA": "fa",
-    "FI": "fi",
-    "FR": "fr",
-    "HE": "he",
-    "HI": "hi",
-    "HR": "hr",
-    "HU": "hu",
-    "IS": "is",
-    "ITA": "it",
-    "JA": "ja",
-    "KA": "ka",
-    "KOR": "ko",
-    "LT": "lt",
-    "ML": "ml",
-    "MT": "mt",
-    "NE": "ne",
-    "NL": "nl",
-    "NO": "no",
-    "POL": "pl",
-    "POR": "pt",
-    "PUN": "pa",
-    "RUS": "ru",
-    "SK": "sk",
-    "SL": "sl",
-    "SV": "sv",
-    "TH": "th",
-    "TL": "tl",
-    "TUR": "tr",
+    "EN": "en", "S": "es", "AF": "af", "AM": "am", "AR": "ar", "BG": "bg", "DA": "da", "DE": "de",
+    "EL": "el", "FA": "fa", "FI": "fi", "FR": "fr", "HE": "he", "HI": "hi", "HR": "hr", "HU": "hu",
+    "IS": "is", "ITA": "it", "JA": "ja", "KA": "ka", "KOR": "ko", "LT": "lt", "ML": "ml",
+    "MT": "mt", "NE": "ne", "NL": "nl", "NO": "no", "POL": "pl", "POR": "pt", "PUN": "pa",
+    "RUS": "ru", "SK": "sk", "SL": "sl", "SV": "sv", "TH": "th", "TL": "tl", "TUR": "tr",
     "UK": "uk",
 }
 ACCESSIBILITY = {"X": "Wheelchair accessible", "XB": "Wheelchair-accessible bathroom"}
 ONLINE, TEMPORARILY_CLOSED = "ONL", "TC"
 
 FELLOWSHIP_NAMES = {
-    "aa": "Alcoholics Anonymous",
-    "na": "Narcotics Anonymous",
-    "al_anon": "Al-Anon",
-    "nar_anon": "Nar-Anon",
-    "smart": "SMART Recovery",
-    "recovery_dharma": "Recovery Dharma",
-    "celebrate_recovery": "Celebrate Recovery",
-    "other": "Support group",
+    "aa": "Alcoholics Anonymous", "na": "Narcotics Anonymous", "al_anon": "Al-Anon",
+    "nar_anon": "Nar-Anon", "smart": "SMART Recovery", "recovery_dharma": "Recovery Dharma",
+    "celebrate_recovery": "Celebrate Recovery", "other": "Support group",
 }
+# fmt: on
 _FELLOWSHIP_WORDS = (
     (re.compile(r"alcoholics\s+anonymous", re.IGNORECASE), "aa"),
     (re.compile(r"narcotics\s+anonymous", re.IGNORECASE), "na"),
@@ -170,12 +103,9 @@ def read_meeting_guide(
 ) -> ImportBatch:
     """Read a feed file; raises UnreadableSource when it is not a Meeting Guide feed."""
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise UnreadableSource(f"{path}: cannot be read: {error.strerror or error}") from None
+    text = read_source(path)
     return parse_meeting_guide(
-        decode(data, str(path)), path.name, fellowship, today or dt.date.today(), label=str(path)
+        text, path.name, fellowship, today or dt.date.today(), label=str(path)
     )
 
 

@@ -15,7 +15,7 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from navigator.importers.batch import ImportBatch, UnreadableSource
+from navigator.importers.batch import ImportBatch
 from navigator.importers.cleaning import (
     check_coordinates,
     clean_text,
@@ -29,56 +29,36 @@ from navigator.importers.cleaning import (
     title_case_shouting,
     verified_date,
 )
-from navigator.importers.tables import cell, decode, read_table
+from navigator.importers.tables import cell, read_source, read_table
 from navigator.places import US_STATE_TIMEZONES, zip_centroid
 
 SOURCE = "samhsa"
 
+# Tables of codes read better packed than one per line.
+# fmt: off
 COLUMNS = {
-    "name1": ("name1", "name_1", "name", "facility_name", "facility"),
-    "name2": ("name2", "name_2"),
+    "name1": ("name1", "name_1", "name", "facility_name", "facility"), "name2": ("name2", "name_2"),
     "name3": ("name3", "name_3"),
     "address1": ("address1", "address_1", "street1", "street_1", "address", "street"),
     "address2": ("address2", "address_2", "street2", "street_2"),
-    "address3": ("address3", "address_3", "street3"),
-    "city": ("city",),
+    "address3": ("address3", "address_3", "street3"), "city": ("city",),
     "state": ("state", "st", "state_code"),
     "zip": ("zip_code", "zip", "zipcode", "zip5", "postal_code"),
     "contact": ("contact", "phone", "phone1", "telephone", "main_phone"),
     "intake1": ("intake1", "intake", "intake_phone", "intake_1"),
-    "intake2": ("intake2", "intake_2"),
-    "hotline": ("hotline", "hotline1", "crisis_phone"),
-    "website": ("website", "url", "web_site", "web"),
-    "note": ("note", "notes"),
+    "intake2": ("intake2", "intake_2"), "hotline": ("hotline", "hotline1", "crisis_phone"),
+    "website": ("website", "url", "web_site", "web"), "note": ("note", "notes"),
     "keys": ("keys", "services", "service_codes", "codes"),
     "id": ("id", "frid", "facility_id", "locator_id"),
-    "longitude": ("longitude", "lon", "lng", "long"),
-    "latitude": ("latitude", "lat"),
+    "longitude": ("longitude", "lon", "lng", "long"), "latitude": ("latitude", "lat"),
     "updated": ("last_update", "last_updated", "updated", "update_date"),
 }
 REQUIRED = ("name1", "city", "state", "zip", "keys")
-FIELDS = frozenset(
-    {
-        "id",
-        "name",
-        "organization",
-        "category",
-        "description",
-        "needs",
-        "payment",
-        "serves",
-        "languages",
-        "moud",
-        "tags",
-        "phones",
-        "website",
-        "location",
-        "source",
-        "source_id",
-        "last_verified",
-        "verified_how",
-    }
-)
+FIELDS = frozenset({
+    "id", "name", "organization", "category", "description", "needs", "payment", "serves",
+    "languages", "moud", "tags", "phones", "website", "location", "source", "source_id",
+    "last_verified", "verified_how",
+})
 
 METHADONE = ("MM", "DM", "MMW", "METH")
 BUPRENORPHINE = ("BU", "BUM", "BMW", "DB", "BWN", "BWON")
@@ -89,47 +69,23 @@ MEDICATION_CODES = {
     **{code: "naltrexone" for code in NALTREXONE},
 }
 OTP_CODES = frozenset({"OTP", "OTPA"})
-NEEDS = {
-    "OP": "outpatient",
-    "RES": "residential",
-    "DT": "detox",
-    "CT": "telehealth",
-    "TELE": "telehealth",
-}
+NEEDS = {"OP": "outpatient", "RES": "residential", "DT": "detox", "CT": "telehealth",
+         "TELE": "telehealth"}
 PAYMENT = {
-    "MD": "medicaid",
-    "MC": "medicare",
-    "PI": "private_insurance",
-    "SF": "self_pay",
-    "SS": "sliding_fee",
-    "NP": "free",
-    "MI": "military_insurance",
-    "ITU": "ihs_tribal",
+    "MD": "medicaid", "MC": "medicare", "PI": "private_insurance", "SF": "self_pay",
+    "SS": "sliding_fee", "NP": "free", "MI": "military_insurance", "ITU": "ihs_tribal",
     "IHS": "ihs_tribal",
 }
 SERVES = {
-    "WN": "women",
-    "MN": "men",
-    "PW": "pregnant_postpartum",
-    "VET": "veterans",
-    "GL": "lgbtq",
-    "CJ": "justice_involved",
-    "SE": "seniors",
-    "AH": "deaf_hard_of_hearing",
-    "ADLT": "adults",
-    "CHLD": "youth",
-    "YAD": "youth",
+    "WN": "women", "MN": "men", "PW": "pregnant_postpartum", "VET": "veterans", "GL": "lgbtq",
+    "CJ": "justice_involved", "SE": "seniors", "AH": "deaf_hard_of_hearing", "ADLT": "adults",
+    "CHLD": "youth", "YAD": "youth",
 }
 LANGUAGES = {
-    "SP": "es",
-    "F4": "ar",
-    "F17": "zh",
-    "F28": "fr",
-    "F70": "ru",
-    "F81": "tl",
-    "F92": "vi",
+    "SP": "es", "F4": "ar", "F17": "zh", "F28": "fr", "F70": "ru", "F81": "tl", "F92": "vi",
     "N23": "nv",
 }
+# fmt: on
 MEDICATION_ORDER = ("buprenorphine", "methadone", "naltrexone")
 
 _CODE = re.compile(r"[A-Z][A-Z0-9]*\Z")
@@ -156,13 +112,7 @@ _YEAR_IN_NAME = re.compile(r"(?<!\d)(199\d|20\d\d)(?!\d)")
 def read_samhsa(path: Path | str, today: dt.date | None = None) -> ImportBatch:
     """Read a locator export; raises UnreadableSource when it is not one."""
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise UnreadableSource(f"{path}: cannot be read: {error.strerror or error}") from None
-    return parse_samhsa(
-        decode(data, str(path)), path.name, today or dt.date.today(), label=str(path)
-    )
+    return parse_samhsa(read_source(path), path.name, today or dt.date.today(), label=str(path))
 
 
 def source_date(file_name: str, today: dt.date) -> tuple[dt.date | None, str | None]:

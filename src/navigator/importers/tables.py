@@ -12,6 +12,7 @@ import csv
 import io
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from navigator.importers.batch import UnreadableSource
 
@@ -20,6 +21,15 @@ csv.field_size_limit(10_000_000)  # descriptions in 211 exports can be long
 
 def normalize_column(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", name.replace("\ufeff", "").strip().lower()).strip("_")
+
+
+def read_source(path: Path) -> str:
+    """The text of a source file; raises UnreadableSource naming the file when it cannot be read."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise UnreadableSource(f"{path}: cannot be read: {error.strerror or error}") from None
+    return decode(data, str(path))
 
 
 def decode(data: bytes, label: str) -> str:
