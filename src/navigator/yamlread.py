@@ -19,7 +19,7 @@ from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 from yaml.resolver import BaseResolver
 
 try:
-    from yaml import CParser as _Parser
+    from yaml.cyaml import CParser as _Parser  # `yaml` itself does not export CParser
 except ImportError:  # PyYAML built without libyaml: same behaviour, slower
     from yaml.composer import Composer
     from yaml.parser import Parser
@@ -116,7 +116,7 @@ class NodeConverter:
         if kind is ScalarNode:
             if node.tag != _STR_TAG:
                 return self._tagged(node)
-            if node.style is None:
+            if not node.style:  # plain: None from the Python composer, "" from the C one
                 return self._plain(node)
             return node.value
         if kind is MappingNode:
