@@ -378,3 +378,30 @@ def test_imported_rows_pass_the_directory_checks(tmp_path):
 
     entries, report = check_directory(tmp_path, today=TODAY)
     assert report.lines() == [] and len(entries) == 1
+
+
+def test_codes_separated_by_semicolons_or_spaces_read_like_slashes():
+    slashes = _only_entry(_parse(ROW))
+    semicolons = _only_entry(
+        _parse(
+            ROW.replace(
+                "MM/BU/OTPA/OP/SF/MD/SP/F70/WN/AH/SAF/ZZ/",
+                "MM; BU; OTPA; OP; SF; MD; SP; F70; WN; AH; SAF; ZZ",
+            )
+        )
+    )
+
+    assert semicolons == slashes
+
+
+def test_an_out_folder_that_cannot_be_made_is_exit_1_with_one_line_and_no_traceback(
+    tmp_path, capsys
+):
+    source = tmp_path / "locator.csv"
+    source.write_text(f"{HEADER}\n{ROW}\n", encoding="utf-8")
+    (tmp_path / "a-file").write_text("", encoding="utf-8")
+
+    code = main(["import", "samhsa", str(source), "--out", str(tmp_path / "a-file" / "out")])
+
+    assert code == 1
+    assert capsys.readouterr().err.startswith("navigator: cannot write")

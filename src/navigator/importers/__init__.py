@@ -46,6 +46,9 @@ def _run(read, out) -> int:
         for line in error.report.lines():
             print(line, file=sys.stderr)
         return 1
+    except OSError as error:
+        print(f"navigator: cannot write {out}: {error.strerror or error}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -12,6 +12,9 @@ import re
 import unicodedata
 
 _SPACE = re.compile(r"\s+")
+US_COUNTRY_NAMES = frozenset(
+    {"", "us", "usa", "u.s.", "u.s.a.", "united states", "united states of america", "america"}
+)
 _MISSING = frozenset({"", "na", "n/a", "null", "none", "nan", "-", "--", "?"})
 _NOT_ID = re.compile(r"[^a-z0-9]+")
 MAX_ID_LENGTH = 120

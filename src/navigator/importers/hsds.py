@@ -28,6 +28,7 @@ from pathlib import Path, PurePosixPath
 
 from navigator.importers.batch import ImportBatch, UnreadableSource
 from navigator.importers.cleaning import (
+    US_COUNTRY_NAMES,
     check_coordinates,
     clean_email,
     clean_text,
@@ -949,7 +950,7 @@ def _place(batch: ImportBatch, record: str, tables: _Tables, location: dict) -> 
         (
             row
             for row in addresses
-            if (row.get("country") or "US").strip().upper() in ("US", "USA", "UNITED STATES", "")
+            if (row.get("country") or "").strip().lower() in US_COUNTRY_NAMES
         ),
         None,
     )

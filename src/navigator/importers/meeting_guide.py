@@ -21,6 +21,7 @@ from zoneinfo import available_timezones
 
 from navigator.importers.batch import ImportBatch, UnreadableSource
 from navigator.importers.cleaning import (
+    US_COUNTRY_NAMES,
     check_coordinates,
     clean_phone,
     clean_text,
@@ -90,9 +91,6 @@ _NAME_PATTERNS = (
     (re.compile(r"nar-?anon", re.IGNORECASE), "nar_anon"),
     (re.compile(r"(?:^|[^a-z])aa|aa(?:$|[^a-z])", re.IGNORECASE), "aa"),
     (re.compile(r"(?:^|[^a-z])na(?:$|[^a-z])", re.IGNORECASE), "na"),
-)
-_COUNTRY_US = frozenset(
-    {"us", "usa", "u.s.", "u.s.a.", "united states", "united states of america"}
 )
 _TRAILING_ZIP = re.compile(r"(?:^|[\s,#])(\d{5})(?:-\d{4})?\s*\Z")
 _STATE_ZIP = re.compile(r"([A-Za-z]{2})(?:\s+(\d{5})(?:-\d{4})?)?\Z")
@@ -390,7 +388,7 @@ def split_formatted_address(text: str) -> dict:
     """``"18 Olive Ave, Rehoboth Beach, DE 19971, USA"`` → address, city, state, zip, country."""
     parts = [part.strip() for part in text.split(",") if part.strip()]
     found: dict = {}
-    if parts and parts[-1].lower() in _COUNTRY_US:
+    if parts and parts[-1].lower() in US_COUNTRY_NAMES:
         found["country"] = "US"
         parts.pop()
     if parts and (match := _STATE_ZIP.match(parts[-1])) and match[1].upper() in US_STATE_TIMEZONES:
@@ -419,7 +417,7 @@ def _place(batch: ImportBatch, label: str, meeting: dict) -> dict | None:
             if not parts.get(key) and value:
                 parts[key] = value
     country = (parts["country"] or "US").lower()
-    if country not in _COUNTRY_US:
+    if country not in US_COUNTRY_NAMES:
         batch.skip(label, f"outside the United States ({parts['country']})")
         return None
     notes = []

@@ -50,7 +50,7 @@ COLUMNS = {
     "website": ("website", "url", "web_site", "web"), "note": ("note", "notes"),
     "keys": ("keys", "services", "service_codes", "codes"),
     "id": ("id", "frid", "facility_id", "locator_id"),
-    "longitude": ("longitude", "lon", "lng", "long"), "latitude": ("latitude", "lat"),
+    "longitude": ("longitude", "lon", "lng", "long", "x"), "latitude": ("latitude", "lat", "y"),
     "updated": ("last_update", "last_updated", "updated", "update_date"),
 }
 REQUIRED = ("name1", "city", "state", "zip", "keys")
@@ -232,7 +232,7 @@ def _codes_and_note(batch: ImportBatch, label: str, values: dict) -> tuple[list[
     In such rows the phone's tail lands in Note and the note's words in Keys
     (``Methadone/and/Buprenorphine/Clients/Only/SAF/…``).
     """
-    tokens = [token.strip() for token in (values["keys"] or "").split("/") if token.strip()]
+    tokens = [token for token in re.split(r"[/;,|\s]+", values["keys"] or "") if token]
     leading_words = []
     while tokens and not _CODE.match(tokens[0]):
         leading_words.append(tokens.pop(0))
