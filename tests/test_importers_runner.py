@@ -33,8 +33,8 @@ def _entry(entry_id="samhsa-1", **changes) -> dict:
     return entry
 
 
-def _batch(*entries, read=None) -> ImportBatch:
-    batch = ImportBatch("samhsa", "samhsa-test", fields=frozenset(_entry()))
+def _batch(*entries, read=None, target="samhsa-test") -> ImportBatch:
+    batch = ImportBatch("samhsa", target, fields=frozenset(_entry()))
     for index, entry in enumerate(entries, start=1):
         batch.add(f"line {index}", copy.deepcopy(entry))
     batch.read = len(entries) if read is None else read
@@ -58,7 +58,7 @@ def test_running_the_same_import_twice_changes_nothing_and_duplicates_nothing(tm
     outcome, lines = _run(_batch(_entry("samhsa-1"), _entry("samhsa-2")), tmp_path)
 
     assert lines[-1] == "read 2, imported 0, merged 2, skipped 0"
-    assert outcome.written is None and outcome.updated == []
+    assert outcome.written == [] and outcome.updated == []
     assert (tmp_path / "samhsa-test.yaml").read_bytes() == before
     assert [entry["id"] for entry in _written(tmp_path)] == ["samhsa-1", "samhsa-2"]
 
@@ -180,3 +180,29 @@ def test_a_batch_with_nothing_to_import_creates_no_folder(tmp_path):
 
 def _dump(entries) -> bytes:
     return dump_entries(entries).encode()
+
+
+def test_a_newer_export_in_its_own_file_updates_the_entries_an_older_export_wrote(tmp_path):
+    older = [_entry(entry_id, last_verified="2015-01-01") for entry_id in ("samhsa-1", "samhsa-2")]
+    _run(_batch(*older, target="samhsa-otp-2015"), tmp_path)
+    newer = _batch(
+        _entry("samhsa-1", name="Clinic One Renamed", last_verified="2019-01-01"),
+        _entry("samhsa-3"),
+        target="samhsa-otp-2019",
+    )
+
+    outcome, lines = _run(newer, tmp_path)
+
+    assert (outcome.imported, outcome.merged, outcome.updated) == (
+        ["samhsa-3"],
+        ["samhsa-1"],
+        ["samhsa-1"],
+    )
+    rewritten = NodeConverter().convert(compose((tmp_path / "samhsa-otp-2015.yaml").read_bytes()))
+    assert [(entry["id"], entry["name"]) for entry in rewritten] == [
+        ("samhsa-1", "Clinic One Renamed"),
+        ("samhsa-2", "Clinic One"),
+    ]
+    newest = NodeConverter().convert(compose((tmp_path / "samhsa-otp-2019.yaml").read_bytes()))
+    assert [entry["id"] for entry in newest] == ["samhsa-3"]
+    assert lines[-1] == "read 2, imported 1, merged 1, skipped 0"

@@ -1,10 +1,11 @@
 """Merging an import into a directory folder: one YAML file per source, ids stable across runs.
 
 Re-running an import finds each entry by its id and updates it in place, so nothing is
-duplicated. Every change is reported; entries someone verified by hand are never overwritten by
-an import, nor are entries the source has dropped deleted. Each new or updated entry is checked
-against the directory schema first, so what is written always validates. The file is written
-atomically and only when its text changes.
+duplicated; an id that an earlier import of the same source wrote to another file (last year's
+export) is updated in that file. Every change is reported; entries someone verified by hand are
+never overwritten by an import, nor are entries the source has dropped deleted, nor files written
+by hand rewritten. Each new or updated entry is checked against the directory schema first, so
+what is written always validates. Files are written atomically and only when their text changes.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ class ImportOutcome:
     updated: list[str] = field(default_factory=list)  # merged entries whose content changed
     kept: list[str] = field(default_factory=list)  # merged entries left as they were, with reason
     skipped: list[str] = field(default_factory=list)  # "record: reason" lines
-    written: Path | None = None
+    written: list[Path] = field(default_factory=list)
 
     def summary(self) -> str:
         return (
@@ -44,10 +45,11 @@ class ImportOutcome:
         )
 
 
-def _read_entries(path: Path) -> list[dict]:
-    """The entries of an existing file, read strictly; raises UnreadableSource when it cannot be."""
+def _read_entries(path: Path, data: bytes | None = None) -> list[dict]:
+    """The entries of an existing file (its ``data`` when already read), read strictly; raises
+    UnreadableSource when it cannot be."""
     try:
-        root = compose(path.read_bytes())
+        root = compose(path.read_bytes() if data is None else data)
     except OSError as error:
         raise UnreadableSource(f"{path}: cannot be read: {error.strerror or error}") from None
     except YamlSyntaxError as error:
@@ -65,9 +67,9 @@ def _read_entries(path: Path) -> list[dict]:
     return [entry for entry in entries if isinstance(entry, dict)]
 
 
-def _ids_elsewhere(out_dir: Path, target: Path) -> dict[str, str]:
+def _ids_elsewhere(out_dir: Path, target: Path) -> dict[str, Path]:
     """id -> file, for the entries in every other file of the folder."""
-    found: dict[str, str] = {}
+    found: dict[str, Path] = {}
     if not out_dir.is_dir():
         return found
     for path in directory_files(out_dir):
@@ -79,8 +81,40 @@ def _ids_elsewhere(out_dir: Path, target: Path) -> dict[str, str]:
             continue  # `validate` reports that file; it holds no ids we could collide with
         for entry in entries:
             if isinstance(entry.get("id"), str):
-                found.setdefault(entry["id"], path.relative_to(out_dir).as_posix())
+                found.setdefault(entry["id"], path)
     return found
+
+
+@dataclass
+class _EntryFile:
+    """One YAML file being merged into: its entries, and where each id sits."""
+
+    path: Path
+    entries: list[dict]
+    text: str | None  # as read, to write only what changed
+    imported: bool  # written by an import, so it may be rewritten (it holds no hand comments)
+
+    def __post_init__(self):
+        self.index = {entry.get("id"): position for position, entry in enumerate(self.entries)}
+
+    @classmethod
+    def read(cls, path: Path) -> _EntryFile:
+        if not path.exists():
+            return cls(path, [], None, True)
+        data = path.read_bytes()
+        text = data.decode("utf-8", errors="replace")
+        return cls(path, _read_entries(path, data), text, text.startswith(HEADER_START))
+
+    def add(self, entry: dict) -> None:
+        self.index[entry["id"]] = len(self.entries)
+        self.entries.append(entry)
+
+    def write(self, batch: ImportBatch) -> bool:
+        text = dump_entries(self.entries, header=_header(batch))
+        if not self.entries or text == self.text:
+            return False
+        write_yaml_atomic(self.path, text)
+        return True
 
 
 def _changed_fields(old: dict, new: dict) -> list[str]:
@@ -88,9 +122,12 @@ def _changed_fields(old: dict, new: dict) -> list[str]:
     return [key for key in keys if old.get(key) != new.get(key)]
 
 
+HEADER_START = "# Imported by `python -m navigator import`"
+
+
 def _header(batch: ImportBatch) -> str:
     return (
-        f"Imported by `python -m navigator import` from a {batch.source} source.\n"
+        f"{HEADER_START[2:]} from a {batch.source} source.\n"
         "Re-running the import updates these entries in place (matched by id); entries verified "
         "by hand\n(verified_how other than import) are left as they are. "
         "Comments here are not kept."
@@ -137,11 +174,11 @@ def _merge_into(
     outcome: ImportOutcome,
     say: Callable[[str], None],
 ) -> None:
-    out_dir = target.parent
-    existing = _read_entries(target) if target.exists() else []
-    elsewhere = _ids_elsewhere(out_dir, target)
-    entries = list(existing)
-    position = {entry.get("id"): index for index, entry in enumerate(entries)}
+    """Merge into ``target``; an id another imported file of the same source holds (an older
+    export of the same locator) is updated where it is, so no entry is ever doubled."""
+    main_file = _EntryFile.read(target)
+    elsewhere = _ids_elsewhere(target.parent, target)
+    other_files: dict[Path, _EntryFile] = {}
     seen_in_batch: dict[str, str] = {}
     for record in batch.records:
         entry = record.entry
@@ -152,12 +189,21 @@ def _merge_into(
             )
             continue
         seen_in_batch[entry_id] = record.record
+        home = main_file
         if entry_id in elsewhere:
-            outcome.skipped.append(
-                f"{record.record}: id '{entry_id}' is already used in "
-                f"{elsewhere[entry_id]}: not imported twice"
-            )
-            continue
+            if elsewhere[entry_id] not in other_files:
+                other_files[elsewhere[entry_id]] = _EntryFile.read(elsewhere[entry_id])
+            home = other_files[elsewhere[entry_id]]
+            if (
+                not home.imported
+                or home.entries[home.index[entry_id]].get("source") != batch.source
+            ):
+                name = home.path.relative_to(target.parent).as_posix()
+                outcome.skipped.append(
+                    f"{record.record}: id '{entry_id}' is already used in {name}: "
+                    "not imported twice"
+                )
+                continue
         problems, _ = check_entry(entry, vocabulary, today)
         if problems:
             reasons = "; ".join(
@@ -165,23 +211,21 @@ def _merge_into(
             )
             outcome.skipped.append(f"{record.record}: {reasons}")
             continue
-        if entry_id not in position:
-            position[entry_id] = len(entries)
-            entries.append(entry)
+        index = home.index.get(entry_id)
+        if index is None:
+            main_file.add(entry)
             outcome.imported.append(entry_id)
             continue
         outcome.merged.append(entry_id)
-        old = entries[position[entry_id]]
-        entries[position[entry_id]] = _merge(old, entry, batch, record.record, outcome, say)
-    gone = [entry.get("id") for entry in existing if entry.get("id") not in seen_in_batch]
+        home.entries[index] = _merge(home.entries[index], entry, batch, record.record, outcome, say)
+    gone = [entry.get("id") for entry in main_file.entries if entry.get("id") not in seen_in_batch]
     if gone:
         listed = ", ".join(str(entry_id) for entry_id in gone[:MAX_LISTED])
         more = f" and {len(gone) - MAX_LISTED} more" if len(gone) > MAX_LISTED else ""
         say(f"kept {len(gone)} entries of {target.name} the source no longer has: {listed}{more}")
-    text = dump_entries(entries, header=_header(batch))
-    if entries and (not target.exists() or target.read_text(encoding="utf-8") != text):
-        write_yaml_atomic(target, text)
-        outcome.written = target
+    for entry_file in (main_file, *other_files.values()):
+        if entry_file.write(batch):
+            outcome.written.append(entry_file.path)
 
 
 def _merge(
