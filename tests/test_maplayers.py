@@ -1,0 +1,81 @@
+import dataclasses
+import datetime as dt
+
+import pytest
+
+from navigator.directory import load_directory
+from navigator.maplayers import (
+    RGB,
+    TOOLTIP_LIMIT,
+    hit_points,
+    ring_meters,
+    search_point,
+    tooltip_text,
+    view_for,
+)
+from navigator.search import Query, search
+
+TODAY = dt.date(2026, 11, 24)
+
+
+@pytest.fixture
+def result(small_directory):
+    directory = load_directory(small_directory, today=TODAY)
+    return directory, search(directory, Query(near="80222"))
+
+
+def test_each_hit_with_a_position_becomes_a_point_coloured_by_category(result):
+    directory, found = result
+    points = hit_points(found.hits, directory.vocabulary)
+    by_tooltip = {point["tooltip"].splitlines()[0]: point for point in points}
+    clinic = by_tooltip["Test Clinic Buprenorphine"]
+    assert clinic["color"][:3] == list(RGB["blue"])
+    assert by_tooltip["Tuesday Night Speaker Meeting"]["color"][:3] == list(RGB["green"])
+    assert clinic["tooltip"].splitlines()[1] == "Medication for opioid use disorder"
+
+
+def test_remote_hits_are_not_on_the_map(result):
+    directory, found = result
+    remote = dataclasses.replace(
+        found.hits[0], remote=True, lat=None, lon=None, distance_miles=None
+    )
+    assert hit_points([remote], directory.vocabulary) == []
+
+
+def test_a_tooltip_is_plain_text_that_keeps_markup_as_typed():
+    text = tooltip_text("<img src=x onerror=alert(1)>", "Crisis\x00 line")
+    assert text == "<img src=x onerror=alert(1)>\nCrisis line"
+
+
+def test_a_tooltip_cannot_become_a_pydeck_expression():
+    assert not tooltip_text("@@=alert(1)").startswith("@@")
+
+
+def test_a_tooltip_is_bounded():
+    assert len(tooltip_text("x" * 1000)) == TOOLTIP_LIMIT
+
+
+def test_the_search_point_says_what_was_searched(result):
+    _, found = result
+    point = search_point(found.place)
+    assert (point["lat"], point["lon"]) == (found.place.lat, found.place.lon)
+    assert point["tooltip"] == "Searched place\n80222 Denver, CO"
+
+
+def test_the_ring_is_the_radius_in_meters():
+    assert ring_meters(1) == pytest.approx(1609.344)
+
+
+def test_a_wider_radius_zooms_out(result):
+    _, found = result
+    walking = view_for(found.place, 1, [])
+    driving = view_for(found.place, 25, [])
+    assert walking.zoom > driving.zoom
+    assert (walking.lat, walking.lon) == (found.place.lat, found.place.lon)
+
+
+def test_any_distance_zooms_to_the_farthest_point(result):
+    _, found = result
+    near = view_for(found.place, None, [{"lat": found.place.lat + 0.05, "lon": found.place.lon}])
+    far = view_for(found.place, None, [{"lat": found.place.lat + 2, "lon": found.place.lon}])
+    assert near.zoom > far.zoom

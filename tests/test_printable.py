@@ -1,0 +1,210 @@
+import datetime as dt
+import re
+from zoneinfo import ZoneInfo
+
+import pytest
+from tests.conftest import CLINIC, write_directory
+
+from navigator.directory import load_directory
+from navigator.printable import (
+    CRISIS_LINES,
+    CRISIS_SHORT,
+    PhoneLine,
+    ResourceSummary,
+    Section,
+    latin1_text,
+    render_html,
+    render_pdf,
+    render_text,
+    unicode_font,
+)
+from navigator.search import Query, search
+
+NOW = dt.datetime(2026, 11, 24, 18, 20, tzinfo=ZoneInfo("America/Denver"))
+ATTACK = "<img src=x onerror=alert(1)> **x** [y](javascript:alert(1))"
+SPANISH = "Clínica de recuperación — ¿Dónde está? Año nuevo"
+VIETNAMESE = "Chương trình phục hồi Tiếng Việt"
+
+
+@pytest.fixture
+def directory(small_directory):
+    return load_directory(small_directory, today=NOW.date())
+
+
+def summary(**fields) -> ResourceSummary:
+    base = dict(id="x", name="Clinic", organization="Org", category="Treatment program")
+    return ResourceSummary(**{**base, **fields})
+
+
+def test_a_summary_holds_what_a_person_needs_to_get_there(directory):
+    clinic = ResourceSummary.from_entry(directory, "test-clinic", now=NOW)
+    assert clinic.name == "Test Clinic Buprenorphine"
+    assert clinic.category == "Medication for opioid use disorder"
+    assert clinic.address == "1 Main St, Denver, CO 80222"
+    assert clinic.directions_url.startswith(
+        "https://www.google.com/maps/dir/?api=1&destination=1+Main+St"
+    )
+    assert clinic.phones == (PhoneLine("303-555-0100", "intake"),)
+    assert clinic.phones[0].href == "tel:+13035550100"
+    assert clinic.hours == ("Mon–Fri 8:00 AM–5:00 PM",)
+    assert clinic.timing == "Opens tomorrow 8:00 AM"
+    assert clinic.verified == "Last verified Oct 1, 2026"
+    assert clinic.sample and clinic.distance is None and clinic.matched == ()
+
+
+def test_a_hit_adds_distance_and_the_needs_it_matched(directory):
+    hit = search(directory, Query(near="80222", needs=("buprenorphine",)), now=NOW).hits[0]
+    clinic = ResourceSummary.from_entry(directory, "test-clinic", hit=hit, now=NOW)
+    assert clinic.matched == ("Buprenorphine (Suboxone, Sublocade)",)
+    assert clinic.distance.endswith("mi")
+
+
+def test_an_online_meeting_has_its_join_link(directory):
+    meeting = ResourceSummary.from_entry(directory, "test-meeting", now=NOW)
+    assert meeting.join_url == "https://example.org/zoom"
+    assert meeting.directions_url is None
+
+
+def test_an_unknown_entry_is_a_key_error(directory):
+    with pytest.raises(KeyError, match="nope"):
+        ResourceSummary.from_entry(directory, "nope")
+
+
+def test_html_escapes_every_value_and_runs_no_script():
+    page = render_html(
+        ATTACK,
+        [
+            Section(
+                ATTACK,
+                note=ATTACK,
+                resources=[
+                    summary(
+                        name=ATTACK,
+                        organization=ATTACK,
+                        website="javascript:alert(1)",
+                        how_to_get_in=ATTACK,
+                    )
+                ],
+            )
+        ],
+        subtitle=ATTACK,
+        footer=ATTACK,
+    )
+    assert "<img" not in page and "<script" not in page.lower()
+    assert "javascript:" not in re.findall(r'href="([^"]*)"', page).__str__()
+    assert page.count("&lt;img src=x onerror=alert(1)&gt;") >= 6
+
+
+def test_html_is_a_standalone_page_with_inline_css_and_the_crisis_lines():
+    page = render_html("Shortlist", [Section("Medication", resources=[summary(sample=True)])])
+    assert page.startswith("<!DOCTYPE html>") and '<html lang="en">' in page
+    assert "<style>" in page and "@media print" in page
+    assert "<link" not in page and "src=" not in page
+    for line in CRISIS_LINES:
+        assert line.replace("&", "&amp;") in page
+    assert "Sample (fictional)" in page
+
+
+def test_html_links_call_text_and_directions():
+    page = render_html(
+        "Shortlist",
+        [
+            Section(
+                "",
+                resources=[
+                    summary(
+                        phones=(
+                            PhoneLine("303-555-0100", "intake"),
+                            PhoneLine("720-555-0161", "text"),
+                        ),
+                        address="1 Main St, Denver, CO 80222",
+                        directions_url="https://www.google.com/maps/dir/?api=1&destination=1+Main+St",
+                    )
+                ],
+            )
+        ],
+    )
+    assert 'href="tel:+13035550100"' in page
+    assert 'href="sms:+17205550161"' in page
+    assert (
+        'href="https://www.google.com/maps/dir/?api=1&amp;destination=1+Main+St">Directions</a>'
+        in page
+    )
+
+
+def test_an_empty_section_says_so():
+    assert "No resources in this section." in render_html("Plan", [Section("Housing")])
+
+
+def test_text_is_one_short_line_per_resource_and_ends_with_the_crisis_lines(directory):
+    resources = [
+        ResourceSummary.from_entry(directory, entry_id, now=NOW)
+        for entry_id in ("test-clinic", "test-meeting")
+    ]
+    text = render_text(
+        "Shortlist", [Section("Shortlist", resources=resources)], subtitle="Near 80222"
+    )
+    lines = text.splitlines()
+    assert lines[0] == "Shortlist" and lines[-1] == CRISIS_SHORT
+    assert lines[3] == "Shortlist:"
+    assert lines[4] == (
+        "1. Test Clinic Buprenorphine (sample); 303-555-0100; 1 Main St, Denver, CO 80222; "
+        "Opens tomorrow 8:00 AM"
+    )
+    assert lines[5].startswith(
+        "2. Tuesday Night Speaker Meeting; Denver, CO 80218; https://example.org/zoom; "
+    )
+    assert all(len(line) <= 160 for line in lines)
+
+
+def test_text_keeps_markup_as_plain_characters():
+    text = render_text("Plan", [Section("", resources=[summary(name="A\n**B**")])])
+    assert "1. A **B**" in text
+
+
+def test_latin1_text_keeps_spanish_and_simplifies_vietnamese():
+    assert latin1_text(SPANISH) == "Clínica de recuperación - ¿Dónde está? Año nuevo"
+    assert latin1_text("Tiếng Việt “ạ” 中") == 'Tiêng Viêt "a" ?'
+
+
+def test_a_pdf_without_a_unicode_font_still_renders_spanish_and_vietnamese():
+    pdf = render_pdf(
+        VIETNAMESE,
+        [Section(SPANISH, resources=[summary(name=VIETNAMESE, sample=True)])],
+        subtitle=SPANISH,
+        footer=ATTACK,
+        fonts=(),
+    )
+    assert pdf.startswith(b"%PDF-")
+    assert b"/FontFile2" not in pdf  # the built-in font: nothing embedded
+
+
+def test_a_pdf_embeds_an_installed_unicode_font(directory):
+    if unicode_font() is None:
+        pytest.skip("no Unicode TrueType font installed (DejaVu, Noto, Liberation or FreeSans)")
+    resources = [
+        ResourceSummary.from_entry(directory, "test-clinic", now=NOW),
+        summary(name=VIETNAMESE),
+    ]
+    pdf = render_pdf("Kế hoạch", [Section(SPANISH, resources=resources)])
+    assert pdf.startswith(b"%PDF-") and b"/FontFile2" in pdf
+
+
+def test_a_missing_bold_file_falls_back_to_the_regular_one(tmp_path):
+    regular = tmp_path / "Regular.ttf"
+    regular.write_bytes(b"")
+    assert unicode_font([(str(regular), str(tmp_path / "Bold.ttf"))]) == (
+        str(regular),
+        str(regular),
+    )
+    assert unicode_font([(str(tmp_path / "none.ttf"), str(regular))]) is None
+
+
+def test_from_entry_reads_a_directory_built_for_the_test(tmp_path):
+    folder = write_directory(
+        tmp_path / "d", {"a.yaml": CLINIC.replace("Test Clinic Buprenorphine", SPANISH)}
+    )
+    clinic = ResourceSummary.from_entry(
+        load_directory(folder, today=NOW.date()), "test-clinic", now=NOW
+    )
+    assert clinic.name == SPANISH

@@ -1,0 +1,144 @@
+import datetime as dt
+from urllib.parse import parse_qs
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from navigator.places import Place
+from navigator.share import (
+    EXCLUSIVE_CHOICES,
+    SearchSettings,
+    exclusive_choice_of,
+    from_params,
+    query_string,
+    to_params,
+    to_query,
+)
+from navigator.vocabulary import BUNDLED_DIRECTORY, load_vocabulary
+
+DENVER = ZoneInfo("America/Denver")
+DENVER_PLACE = Place(39.67, -104.93, "80222 Denver, CO", "CO", "80222", "America/Denver", True)
+
+
+@pytest.fixture(scope="module")
+def vocabulary():
+    return load_vocabulary(BUNDLED_DIRECTORY)
+
+
+def test_a_search_survives_the_trip_through_the_url(vocabulary):
+    settings = SearchSettings(
+        near="Denver, CO",
+        radius="transit",
+        needs=("buprenorphine", "medicaid"),
+        language="es",
+        when="open_now",
+        remote=False,
+    )
+    link = parse_qs(query_string(settings))
+    params = {key: values[-1] for key, values in link.items()}
+    assert from_params(params, vocabulary) == (settings, [])
+
+
+def test_defaults_stay_out_of_the_link():
+    assert to_params(SearchSettings(near="80222")) == {"near": "80222"}
+    assert to_params(SearchSettings()) == {}
+
+
+def test_the_link_holds_only_the_search(vocabulary):
+    settings = SearchSettings("80222", "walk", ("aa",), "vi", "tonight", False)
+    assert set(to_params(settings)) == {"near", "radius", "needs", "lang", "when", "remote"}
+    assert query_string(settings, entry="co-den-x").endswith("&entry=co-den-x")
+
+
+def test_an_unknown_need_is_left_out_and_named_with_the_closest_known_one(vocabulary):
+    settings, notices = from_params({"near": "80222", "needs": "buprenorphin,medicaid"}, vocabulary)
+    assert settings.needs == ("medicaid",)
+    assert len(notices) == 1
+    assert '"buprenorphin"' in notices[0] and "Buprenorphine (Suboxone, Sublocade)" in notices[0]
+
+
+def test_an_unknown_distance_falls_back_to_driving(vocabulary):
+    settings, notices = from_params({"near": "80222", "radius": "12"}, vocabulary)
+    assert settings.radius == "drive" and settings.radius_miles == 25
+    assert '"12"' in notices[0]
+
+
+def test_a_second_fellowship_is_left_out_because_every_need_must_hold(vocabulary):
+    settings, notices = from_params({"needs": "aa,na,online"}, vocabulary)
+    assert settings.needs == ("aa", "online")
+    assert "Narcotics Anonymous (NA)" in notices[0] and "Alcoholics Anonymous (AA)" in notices[0]
+
+
+def test_a_repeated_parameter_counts_by_its_last_value(vocabulary):
+    settings, _ = from_params({"near": ["80218", "80222"]}, vocabulary)
+    assert settings.near == "80222"
+
+
+def test_a_language_the_directory_lacks_is_left_out(vocabulary):
+    settings, notices = from_params({"lang": "vi"}, vocabulary, languages={"en", "es"})
+    assert settings.language is None and '"vi"' in notices[0]
+    settings, notices = from_params({"lang": "ES"}, vocabulary, languages={"en", "es"})
+    assert settings.language == "es" and notices == []
+
+
+def test_an_unknown_time_and_an_overlong_place_are_reported(vocabulary):
+    settings, notices = from_params({"near": "x" * 300, "when": "someday"}, vocabulary)
+    assert len(settings.near) == 100 and settings.when == "any"
+    assert len(notices) == 2
+
+
+def test_remote_services_are_included_unless_the_link_says_no(vocabulary):
+    assert from_params({}, vocabulary)[0].remote
+    assert not from_params({"remote": "0"}, vocabulary)[0].remote
+
+
+def test_exclusive_choices_are_codes_of_the_vocabulary(vocabulary):
+    for _, codes in EXCLUSIVE_CHOICES.values():
+        assert set(codes) <= set(vocabulary.labels)
+    assert exclusive_choice_of("narr_2") == "narr"
+    assert exclusive_choice_of("medicaid") is None
+
+
+def test_open_now_searches_at_this_instant():
+    now = dt.datetime(2026, 11, 24, 18, 0, tzinfo=dt.UTC)
+    query, at = to_query(SearchSettings("80222", when="open_now"), DENVER_PLACE, now, limit=20)
+    assert query.open_at == now and at == now and query.limit == 20
+    assert query.starting_within_hours is None
+
+
+def test_today_runs_until_midnight_on_the_searched_places_clock():
+    now = dt.datetime(2026, 11, 24, 15, 30, tzinfo=DENVER)
+    query, at = to_query(SearchSettings("80222", when="today"), DENVER_PLACE, now, limit=20)
+    assert at == now and query.open_at is None
+    assert query.starting_within_hours == pytest.approx(8.5)
+
+
+def test_tonight_asked_in_the_afternoon_searches_from_five():
+    now = dt.datetime(2026, 11, 24, 15, 30, tzinfo=DENVER)
+    query, at = to_query(SearchSettings("80222", when="tonight"), DENVER_PLACE, now, limit=20)
+    assert at == dt.datetime(2026, 11, 24, 17, 0, tzinfo=DENVER)
+    assert query.starting_within_hours == pytest.approx(7)
+
+
+def test_tonight_asked_in_the_evening_searches_from_now():
+    now = dt.datetime(2026, 11, 24, 20, 0, tzinfo=DENVER)
+    query, at = to_query(SearchSettings("80222", when="tonight"), DENVER_PLACE, now, limit=20)
+    assert at == now and query.starting_within_hours == pytest.approx(4)
+
+
+def test_today_on_the_day_clocks_fall_back_counts_the_extra_hour():
+    now = dt.datetime(2026, 11, 1, 0, 30, tzinfo=DENVER)  # clocks go back at 2:00 that night
+    query, _ = to_query(SearchSettings("80222", when="today"), DENVER_PLACE, now, limit=20)
+    assert query.starting_within_hours == pytest.approx(24.5)
+
+
+def test_the_query_carries_distance_needs_language_and_remote():
+    settings = SearchSettings("80222", "any", ("naloxone",), "es", "any", False)
+    query, _ = to_query(settings, DENVER_PLACE, dt.datetime.now(dt.UTC), limit=40)
+    assert (query.near, query.radius, query.needs, query.language, query.include_remote) == (
+        "80222",
+        None,
+        ("naloxone",),
+        "es",
+        False,
+    )
