@@ -405,3 +405,10 @@ def test_an_out_folder_that_cannot_be_made_is_exit_1_with_one_line_and_no_traceb
 
     assert code == 1
     assert capsys.readouterr().err.startswith("navigator: cannot write")
+
+
+def test_a_short_address_line_that_happens_to_start_a_name_is_kept_as_the_address():
+    entry = _only_entry(_parse(ROW.replace("750 Highway 31 South,,", "750 Highway 31 South,Sh,")))
+
+    assert entry["location"]["address_2"] == "Sh"
+    assert entry["name"] == "Shelby County Treatment Center"

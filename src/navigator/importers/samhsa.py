@@ -86,6 +86,7 @@ LANGUAGES = {
     "N23": "nv",
 }
 # fmt: on
+MIN_CUT_NAME = 20  # the export cuts names at about 36 characters
 MEDICATION_ORDER = ("buprenorphine", "methadone", "naltrexone")
 
 _CODE = re.compile(r"[A-Z][A-Z0-9]*\Z")
@@ -282,9 +283,11 @@ def _street(
         batch.repair(
             label, f"the name column holds the street address '{moved}': used as the address"
         )
-    for address in list(addresses):  # an address line repeating a (cut-off) name line is that name
+    # An address line repeating a name line cut off by the export's column width is that name.
+    for address in list(addresses):
         for index, name in enumerate(names):
-            if address.lower().startswith(name.lower()) or name.lower().startswith(address.lower()):
+            shorter, longer = sorted((name.lower(), address.lower()), key=len)
+            if len(shorter) >= MIN_CUT_NAME and longer.startswith(shorter):
                 names[index] = max(name, address, key=len)
                 addresses.remove(address)
                 break
