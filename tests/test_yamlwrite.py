@@ -7,6 +7,8 @@ import os
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from navigator.directory import check_file
 from navigator.vocabulary import BUNDLED_DIRECTORY, load_vocabulary
@@ -228,3 +230,13 @@ def test_an_atomic_write_replaces_the_file_and_leaves_no_temporary_file(tmp_path
 
     assert target.read_text(encoding="utf-8") == "- id: new\n"
     assert os.listdir(tmp_path) == ["entries.yaml"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_any_text_at_all_comes_back_unchanged(text):
+    written = dump_entries([{"id": "x", "name": text}])
+
+    value, issues = _strict_read(written)
+    assert issues == []
+    assert value == [{"id": "x", "name": text}]
