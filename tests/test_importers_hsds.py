@@ -568,3 +568,30 @@ def test_html_descriptions_become_plain_text_with_list_items_as_lines():
         html_to_text("Serves:<ul>\n  <li>Food</li>\n  <li>Rent &amp; bills</li>\n</ul>")
         == "Serves:\n- Food\n- Rent & bills"
     )
+
+
+def test_tables_in_a_subfolder_named_by_datapackage_json_are_found(tmp_path):
+    package = _write_package(tmp_path / "nested", descriptor=False)
+    (package / "data").mkdir()
+    for table in package.glob("*.csv"):
+        table.rename(package / "data" / table.name)
+    resources = [{"name": "service", "path": "data/services.csv"}]
+    (package / "datapackage.json").write_text(
+        json.dumps({"resources": resources}), encoding="utf-8"
+    )
+
+    assert sorted(_entries(read_hsds(package, today=TODAY))) == [
+        "s-detox",
+        "s-group",
+        "s-line",
+        "s-otp",
+    ]
+
+
+def test_a_zip_with_the_tables_at_its_top_level_is_read(package, tmp_path):
+    archive = tmp_path / "flat.zip"
+    with zipfile.ZipFile(archive, "w") as handle:
+        for file in package.iterdir():
+            handle.write(file, file.name)
+
+    assert read_hsds(archive, today=TODAY).entries == read_hsds(package, today=TODAY).entries

@@ -292,10 +292,14 @@ class Package:
                 for table, file_names in TABLE_FILES.items():
                     if name == table or f"{name}.csv" in file_names:
                         paths.setdefault(table, path.lower())
+        by_depth = sorted(self._files, key=lambda path: (path.count("/"), path))
         for table, file_names in TABLE_FILES.items():
             for file_name in file_names:
-                if table not in paths and file_name in self._files:
-                    paths[table] = file_name
+                found = next(
+                    (path for path in by_depth if PurePosixPath(path).name == file_name), None
+                )
+                if table not in paths and found:
+                    paths[table] = found
         return paths
 
     @property
@@ -331,10 +335,11 @@ def open_package(path: Path | str) -> Package:
     """The package at ``path`` (folder or zip); raises UnreadableSource when it is none."""
     path = Path(path)
     if path.is_dir():
-        files = {}
-        for file in path.iterdir():
-            if file.is_file() and file.suffix.lower() in (".csv", ".json"):
-                files[file.name.lower()] = file.read_bytes()
+        files = {
+            file.relative_to(path).as_posix().lower(): file.read_bytes()
+            for file in path.rglob("*")
+            if file.is_file() and file.suffix.lower() in (".csv", ".json")
+        }
         label = str(path)
     elif path.is_file():
         try:
@@ -344,7 +349,7 @@ def open_package(path: Path | str) -> Package:
                 files = {
                     PurePosixPath(name).relative_to(root).as_posix().lower(): archive.read(name)
                     for name in members
-                    if PurePosixPath(name).parent == PurePosixPath(root)
+                    if PurePosixPath(name).is_relative_to(root)
                     and name.lower().endswith((".csv", ".json"))
                 }
         except (zipfile.BadZipFile, OSError) as error:
