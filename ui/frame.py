@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from navigator.directory import Directory
 from navigator.problems import DirectoryError
 
 CRISIS_LINES = (
@@ -16,6 +17,15 @@ CRISIS_LINES = (
 def crisis_banner() -> None:
     """The crisis lines, at the top of every page so nobody has to scroll to find them."""
     st.error(CRISIS_LINES, icon=":material/emergency:")
+
+
+def sample_data_notice(directory: Directory) -> None:
+    """Says plainly that the demo listings are made up, on pages that show listings."""
+    if directory.frame["sample"].any():
+        st.caption(
+            "Listings marked :orange-badge[Sample] are fictional demo data, there so a new user "
+            "can try the app; every other listing is real."
+        )
 
 
 def directory_problems_page(error: DirectoryError) -> None:

@@ -1,0 +1,32 @@
+"""Find resources: search by place and need, results as a list and a map, details, shortlist."""
+
+import datetime as dt
+
+import streamlit as st
+from ui.data import current_directory
+from ui.detail import show_detail
+from ui.frame import sample_data_notice
+from ui.results import show_results
+from ui.search_form import search_form, show_link_notices, url_settings
+from ui.shortlist import shortlist_section
+
+from navigator.share import to_params
+
+directory = current_directory()
+now = dt.datetime.now(dt.UTC)
+settings, notices = url_settings(directory)
+entry_id = st.query_params.get("entry")
+
+# Every run writes what is on screen into the address bar, so it can be shared: a link to this
+# same page (Details, Back to results) reruns it without changing the address bar by itself.
+if entry_id:
+    st.query_params.from_dict({**to_params(settings), "entry": entry_id})
+    show_detail(directory, entry_id, to_params(settings), now)
+else:
+    st.title("Find resources", anchor=False)
+    sample_data_notice(directory)
+    show_link_notices(notices)
+    settings = search_form(directory, settings)
+    st.query_params.from_dict(to_params(settings))
+    show_results(directory, settings, now)
+    shortlist_section(directory, now)

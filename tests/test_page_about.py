@@ -1,0 +1,62 @@
+"""The About & data page under AppTest."""
+
+import pytest
+from tests.conftest import CLINIC, MEETING, write_directory
+from tests.pages_support import app_on, assert_headings_in_order, shown
+
+
+@pytest.fixture
+def about(tmp_path, monkeypatch):
+    directory = write_directory(
+        tmp_path / "directory", {"clinics.yaml": CLINIC, "meetings.yaml": MEETING}
+    )
+    app = app_on(directory, monkeypatch, tmp_path).run()
+    app.switch_page("pages/about.py").run()
+    assert not app.exception
+    return app
+
+
+def page_text(app) -> str:
+    return "\n".join(shown(block.value) for block in [*app.markdown, *app.caption])
+
+
+def test_about_has_its_sections_in_heading_order(about):
+    assert about.title[0].value == "About & data"
+    assert [header.value for header in about.header] == [
+        "What the directory covers",
+        "Sources and dates",
+        "Suggest a change",
+        "Privacy",
+        "Need codes in plain words",
+    ]
+    assert_headings_in_order(about)
+
+
+def test_coverage_counts_listings_per_category(about):
+    text = page_text(about)
+    assert "2 listings: 2 at a place (in 1 state: CO) and 0 by phone or online." in text
+    assert "| Medication for opioid use disorder | 1 | 1 |" in text
+    assert "| Support group meeting | 1 | 0 |" in text
+
+
+def test_sources_and_dates_come_from_the_entries(about):
+    assert "| entered by the directory team | 2 | 2026-10-01 and 2026-10-01 |" in page_text(about)
+
+
+def test_the_page_links_to_the_suggestion_flow_and_explains_privacy(about):
+    assert [link.proto.page for link in about.get("page_link")] == ["suggest"]
+    text = page_text(about)
+    assert "Searches are not stored." in text
+    assert "The coach intake stores nothing about the person." in text
+    assert "Suggestions store only what the organization typed" in text
+
+
+def test_need_codes_are_listed_in_plain_words(about):
+    text = page_text(about)
+    assert "| buprenorphine | Buprenorphine (Suboxone, Sublocade) |" in text
+    assert "| narr_2 | NARR level 2: monitored |" in text
+    assert "Who is served" in [shown(subheader.value) for subheader in about.subheader]
+
+
+def test_sample_listings_are_called_fictional(about):
+    assert any("fictional demo data" in caption.value for caption in about.caption)

@@ -1,0 +1,281 @@
+"""The Find page under AppTest: search, errors, deep links, details and the shortlist."""
+
+import datetime as dt
+
+import pytest
+import yaml
+from tests.conftest import CLINIC, MEETING, write_directory
+from tests.pages_support import app_on, assert_headings_in_order, shown
+from ui.shortlist import printout
+
+from navigator.directory import load_directory
+from navigator.printable import CRISIS_SHORT, render_html
+
+ATTACK_NAME = "<img src=x onerror=alert(1)>"
+EXTRA = f"""\
+- id: attack-entry
+  name: "{ATTACK_NAME}"
+  organization: "**x** [y](javascript:alert(1))"
+  category: harm_reduction
+  needs: [naloxone]
+  location:
+    city: Denver
+    state: CO
+    zip: "80222"
+  last_verified: "2026-10-01"
+- id: old-house
+  name: Old House
+  organization: Old House Inc
+  category: recovery_housing
+  housing:
+    narr_level: 2
+  location:
+    city: Denver
+    state: CO
+    zip: "80222"
+  last_verified: "2024-01-01"
+- id: state-line
+  name: Colorado Recovery Line
+  organization: State Line Org
+  category: crisis_line
+  phones:
+    - number: "303-555-0199"
+      type: hotline
+  service_area: [CO]
+  hours: "24/7"
+  last_verified: "2026-10-01"
+"""
+
+
+@pytest.fixture
+def directory(tmp_path):
+    return write_directory(
+        tmp_path / "directory",
+        {"clinics.yaml": CLINIC, "meetings.yaml": MEETING, "more.yaml": EXTRA},
+    )
+
+
+def names(app) -> list[str]:
+    return [shown(heading.value) for heading in app.subheader if heading.value != "Map"]
+
+
+def test_the_find_page_opens_with_the_crisis_lines_and_an_invitation_to_search(
+    directory, monkeypatch, tmp_path
+):
+    app = app_on(directory, monkeypatch, tmp_path).run()
+    assert not app.exception
+    assert "988" in app.error[0].value
+    assert app.title[0].value == "Find resources"
+    assert "ZIP code or a city" in app.info[0].value
+    assert app.text_input(key="find-near").label == "ZIP code, city or coordinates"
+    assert_headings_in_order(app)
+
+
+def test_a_zip_search_with_needs_lists_only_what_offers_every_need(
+    directory, monkeypatch, tmp_path
+):
+    app = app_on(
+        directory, monkeypatch, tmp_path, near="80222", needs="buprenorphine,medicaid"
+    ).run()
+    assert not app.exception
+    assert names(app) == ["Test Clinic Buprenorphine"]
+    page = "\n".join(shown(block.value) for block in app.markdown)
+    assert "Found **1** result within 25 miles of 80222 Denver, CO (1 in person)." in page
+    assert ":blue-badge[Buprenorphine (Suboxone, Sublocade)] :blue-badge[Medicaid]" in page
+    assert ":orange-badge[Sample (fictional)]" in page
+    assert "[303-555-0100](tel:+13035550100)" in page
+    assert "[Directions](https://www.google.com/maps/dir/?api=1&destination=1+Main+St" in page
+    assert_headings_in_order(app)
+
+
+def test_the_form_runs_the_search_and_puts_it_in_the_url(directory, monkeypatch, tmp_path):
+    app = app_on(directory, monkeypatch, tmp_path).run()
+    app.text_input(key="find-near").input("80222")
+    app.multiselect(key="find-needs-medications").select("buprenorphine")
+    app.button(key="find-submit").click().run()
+    assert not app.exception
+    assert names(app) == ["Test Clinic Buprenorphine"]
+    assert app.query_params == {"near": "80222", "needs": "buprenorphine"}
+
+
+def test_an_unknown_zip_names_what_was_typed_and_shows_no_results(directory, monkeypatch, tmp_path):
+    app = app_on(directory, monkeypatch, tmp_path, near="00000").run()
+    assert not app.exception
+    message = shown(app.error[1].value)
+    assert '"00000" is not a ZIP code' in message
+    assert not [header for header in app.header if header.value == "Results"]
+
+
+def test_zero_results_suggest_widening_the_search(directory, monkeypatch, tmp_path):
+    app = app_on(
+        directory, monkeypatch, tmp_path, near="80222", radius="walk", needs="methadone"
+    ).run()
+    assert not app.exception
+    assert shown(
+        app.warning[0].value
+    ) == "Nothing matches this search within 1 miles of 80222 Denver, CO."
+    links = {link.proto.label: link.proto.query_string for link in app.get("page_link")}
+    assert links["Search any distance away"] == "near=80222&radius=any&needs=methadone"
+    assert links["Search with no needs chosen"] == "near=80222&radius=walk"
+
+
+def test_a_deep_link_fills_the_form_and_reproduces_the_search(directory, monkeypatch, tmp_path):
+    app = app_on(
+        directory,
+        monkeypatch,
+        tmp_path,
+        near="80222",
+        radius="transit",
+        needs="aa,online",
+        lang="en",
+        remote="0",
+    ).run()
+    assert not app.exception
+    assert app.text_input(key="find-near").value == "80222"
+    assert app.selectbox(key="find-radius").value == "transit"
+    assert app.selectbox(key="find-choice-fellowship").value == "aa"
+    assert app.selectbox(key="find-choice-format").value == "online"
+    assert app.selectbox(key="find-language").value == "en"
+    assert app.toggle(key="find-remote").value is False
+    assert names(app) == ["Tuesday Night Speaker Meeting"]
+    assert app.query_params == {
+        "near": "80222",
+        "radius": "transit",
+        "needs": "aa,online",
+        "lang": "en",
+        "remote": "0",
+    }
+
+
+def test_a_link_with_an_unknown_need_says_what_it_left_out(directory, monkeypatch, tmp_path):
+    app = app_on(directory, monkeypatch, tmp_path, near="80222", needs="bupe,naloxone").run()
+    assert not app.exception
+    assert '"bupe" is not one this directory knows' in shown(app.info[0].value)
+    assert names(app) == [ATTACK_NAME]
+    assert app.query_params == {"near": "80222", "needs": "naloxone"}
+
+
+def test_names_from_data_are_escaped_before_they_reach_markdown(directory, monkeypatch, tmp_path):
+    app = app_on(directory, monkeypatch, tmp_path, near="80222", needs="naloxone").run()
+    heading = next(heading.value for heading in app.subheader if "img" in heading.value)
+    assert heading == "\\<img src\\=x onerror\\=alert\\(1\\)\\>"
+
+
+def test_remote_services_follow_the_local_ones_and_stale_listings_warn(
+    directory, monkeypatch, tmp_path
+):
+    app = app_on(directory, monkeypatch, tmp_path, near="80222").run()
+    listed = names(app)
+    assert listed[-1] == "Colorado Recovery Line"
+    captions = [shown(caption.value) for caption in app.caption]
+    assert any("Last verified Jan 1, 2024, over a year ago" in caption for caption in captions)
+    assert not [
+        name
+        for name in names(app_on(directory, monkeypatch, tmp_path, near="80222", remote="0").run())
+        if name == "Colorado Recovery Line"
+    ]
+
+
+def test_the_detail_view_shows_everything_and_links_to_the_suggestion_flow(
+    directory, monkeypatch, tmp_path
+):
+    app = app_on(directory, monkeypatch, tmp_path, near="80222", entry="test-clinic").run()
+    assert not app.exception
+    assert app.title[0].value == "Test Clinic Buprenorphine"
+    assert [header.value for header in app.header] == [
+        "Contact and location",
+        "Hours",
+        "How to get in",
+        "Services and who is served",
+        "Medication details",
+        "About this listing",
+    ]
+    links = {
+        link.proto.label: (link.proto.page, link.proto.query_string)
+        for link in app.get("page_link")
+    }
+    assert links["Report a problem with this listing"] == (
+        "suggest",
+        "entry=test-clinic&kind=report",
+    )
+    assert links["Suggest a change"] == ("suggest", "entry=test-clinic&kind=change")
+    assert links["Back to results"] == ("", "near=80222")
+    page = "\n".join(shown(block.value) for block in app.markdown)
+    assert "Mon–Fri 8:00 AM–5:00 PM" in page
+    assert "**Same-day start:** yes" in page
+    assert app.query_params == {"near": "80222", "entry": "test-clinic"}
+    assert_headings_in_order(app)
+
+
+def test_a_detail_link_to_a_removed_entry_says_so(directory, monkeypatch, tmp_path):
+    app = app_on(directory, monkeypatch, tmp_path, entry="gone-entry").run()
+    assert not app.exception
+    assert app.title[0].value == "Listing not found"
+    assert "gone-entry" in shown(app.warning[0].value)
+
+
+def test_the_shortlist_collects_cards_and_offers_printable_pdf_and_text(
+    directory, monkeypatch, tmp_path
+):
+    app = app_on(directory, monkeypatch, tmp_path, near="80222").run()
+    assert not app.code
+    assert "Use **Add to shortlist** on a result" in app.markdown[-1].value
+    app.button(key="shortlist-card-test-clinic").click().run()
+    app.button(key="shortlist-card-test-meeting").click().run()
+    assert not app.exception
+    assert app.button(key="shortlist-card-test-clinic").label == "Remove from shortlist"
+    downloads = [button.label for button in app.get("download_button")]
+    assert downloads == ["Download printable page", "Download PDF", "Download text"]
+    text = app.code[0].value
+    assert (
+        "1. Test Clinic Buprenorphine (sample); 303-555-0100; 1 Main St, Denver, CO 80222" in text
+    )
+    assert "2. Tuesday Night Speaker Meeting" in text
+    assert text.rstrip().endswith(CRISIS_SHORT)
+    app.button(key="shortlist-list-test-clinic").click().run()
+    assert "Test Clinic" not in app.code[0].value
+
+
+def test_the_shortlist_printout_is_what_the_downloads_hold(directory):
+    loaded = load_directory(directory)
+    title, sections, subtitle = printout(
+        loaded,
+        {"test-clinic": ("buprenorphine",), "gone": ()},
+        dt.datetime(2026, 11, 24, tzinfo=dt.UTC),
+    )
+    assert [resource.id for resource in sections[0].resources] == ["test-clinic"]
+    assert sections[0].resources[0].matched == ("Buprenorphine (Suboxone, Sublocade)",)
+    assert subtitle == "Made Nov 24, 2026."
+    assert "Test Clinic Buprenorphine" in render_html(title, sections, subtitle)
+
+
+def test_results_come_a_page_at_a_time(tmp_path, monkeypatch):
+    entries = [
+        {
+            "id": f"clinic-{number:02d}",
+            "name": f"Clinic {number:02d}",
+            "organization": "Org",
+            "category": "treatment_program",
+            "needs": ["outpatient"],
+            "location": {
+                "city": "Denver",
+                "state": "CO",
+                "zip": "80222",
+                "latitude": 39.67 + number / 10000,
+                "longitude": -104.93,
+            },
+            "last_verified": "2026-10-01",
+        }
+        for number in range(45)
+    ]
+    folder = write_directory(
+        tmp_path / "many", {"many.yaml": yaml.safe_dump(entries, sort_keys=False)}
+    )
+    app = app_on(folder, monkeypatch, tmp_path, near="80222").run()
+    assert len(names(app)) == 20
+    assert any(
+        shown(block.value).startswith("Showing 1–20 of **45** results") for block in app.markdown
+    )
+    app.get("pagination")[0].set_value(3).run()
+    assert not app.exception
+    assert names(app) == [f"Clinic {number:02d}" for number in range(40, 45)]

@@ -1,0 +1,103 @@
+"""The results map: the searched place, the radius ring, and the results on the current page.
+
+Everything on it is also in the list, so the page works when map tiles cannot load.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pydeck as pdk
+import streamlit as st
+
+from navigator.escaping import markdown_text
+from navigator.maplayers import (
+    RGB,
+    SEARCH_POINT_RGB,
+    category_color,
+    hit_points,
+    ring_meters,
+    search_point,
+    view_for,
+)
+from navigator.places import Place
+from navigator.search import Hit
+from navigator.vocabulary import Vocabulary
+
+MAP_HEIGHT = 420
+
+
+def results_map(
+    place: Place, radius_miles: float | None, hits: Sequence[Hit], vocabulary: Vocabulary
+) -> None:
+    points = hit_points(hits, vocabulary)
+    here = search_point(place)
+    layers = []
+    if radius_miles is not None:
+        layers.append(
+            pdk.Layer(
+                "ScatterplotLayer",
+                id="radius-ring",
+                data=[here],
+                get_position="[lon, lat]",
+                get_radius=ring_meters(radius_miles),
+                filled=False,
+                stroked=True,
+                get_line_color=[*RGB["blue"], 160],
+                line_width_min_pixels=2,
+            )
+        )
+    layers.append(
+        pdk.Layer(
+            "ScatterplotLayer",
+            id="results",
+            data=points,
+            get_position="[lon, lat]",
+            get_fill_color="color",
+            get_radius=60,
+            radius_min_pixels=6,
+            radius_max_pixels=12,
+            stroked=True,
+            get_line_color=[255, 255, 255],
+            line_width_min_pixels=1,
+            pickable=True,
+        )
+    )
+    layers.append(
+        pdk.Layer(
+            "ScatterplotLayer",
+            id="searched-place",
+            data=[here],
+            get_position="[lon, lat]",
+            get_fill_color=[*SEARCH_POINT_RGB],
+            get_radius=60,
+            radius_min_pixels=7,
+            stroked=True,
+            get_line_color=[255, 255, 255],
+            line_width_min_pixels=2,
+            pickable=True,
+        )
+    )
+    view = view_for(place, radius_miles, points)
+    deck = pdk.Deck(
+        layers=layers,
+        map_style=None,
+        tooltip={"text": "{tooltip}"},
+        initial_view_state=pdk.ViewState(latitude=view.lat, longitude=view.lon, zoom=view.zoom),
+    )
+    shown = len(points)
+    st.pydeck_chart(
+        deck,
+        height=MAP_HEIGHT,
+        key="find-map",
+        alt=f"Map of the searched place and {shown} result{'s' if shown != 1 else ''} on this page",
+    )
+    categories = dict.fromkeys(hit.category for hit in hits if not hit.remote)
+    legend = ["● Searched place"] + [
+        f":{category_color(category)}[●] "
+        + markdown_text(
+            vocabulary.categories[category].label if category in vocabulary.categories else category
+        )
+        for category in categories
+    ]
+    st.caption(" · ".join(legend))

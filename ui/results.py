@@ -1,0 +1,182 @@
+"""The Find page's results: a page of cards beside the map, and what to do when nothing matches."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import streamlit as st
+
+from navigator.directory import Directory
+from navigator.escaping import markdown_badge, markdown_link, markdown_text
+from navigator.links import directions_url, tel_href
+from navigator.places import Place, PlaceNotFound, geocoder_from_env, resolve_place
+from navigator.search import Hit, SearchResult, search
+from navigator.share import SearchSettings, to_params, to_query
+from navigator.wording import distance_words, hit_timing, verified_words
+from ui.map import results_map
+from ui.shortlist import shortlist_button
+
+PAGE_SIZE = 20
+PAGE_KEY = "find-page"
+PAGED_SEARCH_KEY = "find-paged-search"  # the search the page number belongs to
+FIND_PAGE = "pages/find.py"
+
+
+@st.cache_resource
+def _geocoder():
+    """The street-address geocoder the operator switched on, or None: one per process."""
+    return geocoder_from_env()
+
+
+def _place(settings: SearchSettings) -> Place | None:
+    try:
+        return resolve_place(settings.near, _geocoder())
+    except PlaceNotFound as error:
+        st.error(markdown_text(str(error)), icon=":material/wrong_location:")
+        return None
+
+
+def _page_number(params: dict[str, str]) -> int:
+    state = st.session_state
+    if state.get(PAGED_SEARCH_KEY) != params:  # a new search starts on its first page
+        state[PAGED_SEARCH_KEY] = params
+        state[PAGE_KEY] = 1
+    return max(1, int(state.get(PAGE_KEY, 1)))
+
+
+def show_results(directory: Directory, settings: SearchSettings, now: dt.datetime) -> None:
+    if not settings.near:
+        st.info(
+            "Type a ZIP code or a city to see what is near. Add needs to narrow the list.",
+            icon=":material/travel_explore:",
+        )
+        return
+    place = _place(settings)
+    if place is None:
+        return
+    params = to_params(settings)
+    page = _page_number(params)
+    # The engine builds hits only up to its limit, so a page costs its own cards, not every match.
+    query, at = to_query(settings, place, now, limit=page * PAGE_SIZE)
+    result = search(directory, query, now=at, place=place)
+    st.header("Results", anchor=False)
+    if result.total == 0:
+        _nothing_found(result, settings, params)
+        return
+    pages = math.ceil(result.total / PAGE_SIZE)
+    if page > pages:
+        page = st.session_state[PAGE_KEY] = pages
+    first = (page - 1) * PAGE_SIZE
+    shown = result.hits[first : first + PAGE_SIZE]
+    st.markdown(_summary(result, settings, first, len(shown)))
+    cards, map_column = st.columns([3, 2], gap="medium")
+    with cards:
+        for hit in shown:
+            _card(directory, hit, params, now)
+    with map_column:
+        st.subheader("Map", anchor=False)
+        results_map(place, settings.radius_miles, shown, directory.vocabulary)
+    if pages > 1:
+        st.pagination(pages, key=PAGE_KEY)
+
+
+def _summary(result: SearchResult, settings: SearchSettings, first: int, count: int) -> str:
+    place = markdown_text(result.place.label)
+    radius = settings.radius_miles
+    where = (
+        f"within {radius:g} mile{'s' if radius != 1 else ''} of {place}"
+        if radius is not None
+        else f"near {place}"
+    )
+    parts = []
+    if result.physical_total:
+        parts.append(f"{result.physical_total} in person")
+    if result.remote_total:
+        parts.append(f"{result.remote_total} by phone or online")
+    range_shown = f"Showing {first + 1}–{first + count} of" if result.total > count else "Found"
+    return (
+        f"{range_shown} **{result.total}** result{'s' if result.total != 1 else ''} {where}"
+        f" ({', '.join(parts)})."
+    )
+
+
+def _nothing_found(result: SearchResult, settings: SearchSettings, params: dict[str, str]) -> None:
+    radius = settings.radius_miles
+    where = f"within {radius:g} miles of" if radius is not None else "near"
+    st.warning(
+        f"Nothing matches this search {where} {markdown_text(result.place.label)}.",
+        icon=":material/search_off:",
+    )
+    st.markdown("Try one of these:")
+    if settings.radius != "any":
+        st.page_link(
+            FIND_PAGE,
+            label="Search any distance away",
+            icon=":material/zoom_out_map:",
+            query_params={**params, "radius": "any"},
+        )
+    if settings.needs:
+        st.page_link(
+            FIND_PAGE,
+            label="Search with no needs chosen",
+            icon=":material/filter_alt_off:",
+            query_params={key: value for key, value in params.items() if key != "needs"},
+        )
+    if settings.language or settings.when != "any":
+        st.page_link(
+            FIND_PAGE,
+            label="Search without the language and time filters",
+            icon=":material/schedule:",
+            query_params={
+                key: value for key, value in params.items() if key not in ("lang", "when")
+            },
+        )
+    if not settings.remote:
+        st.page_link(
+            FIND_PAGE,
+            label="Include services by phone or online",
+            icon=":material/call:",
+            query_params={key: value for key, value in params.items() if key != "remote"},
+        )
+
+
+def _card(directory: Directory, hit: Hit, params: dict[str, str], now: dt.datetime) -> None:
+    vocabulary = directory.vocabulary
+    entry = directory.entries[hit.row]  # shared and read-only
+    category = vocabulary.categories.get(hit.category)
+    with st.container(border=True, key=f"card-{hit.id}"):
+        st.subheader(markdown_text(hit.name), anchor=False)
+        facts = [
+            markdown_text(category.label if category else hit.category),
+            markdown_text(distance_words(hit)),
+        ]
+        if hit.sample:
+            facts.insert(0, markdown_badge("Sample (fictional)", "orange"))
+        timing = hit_timing(hit, now)
+        if timing:
+            facts.append(markdown_badge(timing, "green" if hit.open_now else "gray"))
+        st.markdown(" · ".join(facts))
+        if hit.matched:
+            st.markdown(" ".join(markdown_badge(vocabulary.label(code)) for code in hit.matched))
+        links = []
+        if hit.phone:
+            links.append(":material/call: " + markdown_link(hit.phone, tel_href(hit.phone)))
+        directions = directions_url(entry.get("location"))
+        if directions:
+            links.append(":material/directions: " + markdown_link("Directions", directions))
+        if hit.website:
+            links.append(":material/language: " + markdown_link("Website", hit.website))
+        if links:
+            st.markdown(" · ".join(links))
+        verified = markdown_text(verified_words(hit.last_verified, hit.stale))
+        st.caption(f":orange[:material/warning: {verified}]" if hit.stale else verified)
+        actions = st.container(horizontal=True, vertical_alignment="center")
+        with actions:
+            st.page_link(
+                FIND_PAGE,
+                label="Details",
+                icon=":material/info:",
+                query_params={**params, "entry": hit.id},
+            )
+            shortlist_button(hit.id, "card", hit.matched)

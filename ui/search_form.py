@@ -1,0 +1,191 @@
+"""The Find page's search form, kept in step with the URL so a shared link opens the same search.
+
+The URL is the source of truth: the form shows what the URL asks for, and submitting the form
+writes the new search into the URL (``navigator.share`` does the translation).
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from navigator.directory import Directory
+from navigator.escaping import markdown_text
+from navigator.languages import language_name
+from navigator.share import (
+    EXCLUSIVE_CHOICES,
+    RADIUS_CHOICES,
+    WHEN_CHOICES,
+    SearchSettings,
+    exclusive_choice_of,
+    from_params,
+    to_params,
+)
+
+FORM_KEY = "find-search"
+NEAR_KEY = "find-near"
+RADIUS_KEY = "find-radius"
+REMOTE_KEY = "find-remote"
+LANGUAGE_KEY = "find-language"
+WHEN_KEY = "find-when"
+SUBMIT_KEY = "find-submit"
+SYNCED_KEY = "find-synced-params"  # the URL parameters the form last showed
+ANY = ""  # the "no preference" option of the single-choice boxes
+
+
+def group_key(group_id: str) -> str:
+    return f"find-needs-{group_id}"
+
+
+def choice_key(choice_id: str) -> str:
+    return f"find-choice-{choice_id}"
+
+
+def _languages(directory: Directory) -> list[str]:
+    return sorted(directory.language_rows, key=language_name)
+
+
+def _layout(directory: Directory) -> list[tuple[str, str, tuple[str, ...]]]:
+    """The form's need boxes in vocabulary order: (kind, id, codes) with kind "group" (pick any
+    number) or "choice" (pick one), each choice placed right after its group."""
+    vocabulary = directory.vocabulary
+    boxes = []
+    for group in vocabulary.groups:
+        free = tuple(code for code in group.codes if exclusive_choice_of(code) is None)
+        if free:
+            boxes.append(("group", group.id, free))
+        for choice, (_, codes) in EXCLUSIVE_CHOICES.items():
+            known = tuple(code for code in codes if code in group.codes)
+            if known:
+                boxes.append(("choice", choice, known))
+    return boxes
+
+
+def url_settings(directory: Directory) -> tuple[SearchSettings, list[str]]:
+    """The search the page's URL asks for, and sentences about what it had to leave out."""
+    return from_params(
+        st.query_params.to_dict(), directory.vocabulary, frozenset(directory.language_rows)
+    )
+
+
+def _widget_keys(directory: Directory) -> list[str]:
+    return [
+        NEAR_KEY,
+        RADIUS_KEY,
+        REMOTE_KEY,
+        LANGUAGE_KEY,
+        WHEN_KEY,
+        *(
+            group_key(box_id) if kind == "group" else choice_key(box_id)
+            for kind, box_id, _ in _layout(directory)
+        ),
+    ]
+
+
+def _show_in_widgets(settings: SearchSettings, directory: Directory) -> None:
+    state = st.session_state
+    state[NEAR_KEY] = settings.near
+    state[RADIUS_KEY] = settings.radius
+    state[REMOTE_KEY] = settings.remote
+    state[LANGUAGE_KEY] = settings.language or ANY
+    state[WHEN_KEY] = settings.when
+    for kind, box_id, codes in _layout(directory):
+        chosen = [code for code in settings.needs if code in codes]
+        if kind == "group":
+            state[group_key(box_id)] = chosen
+        else:
+            state[choice_key(box_id)] = chosen[0] if chosen else ANY
+
+
+def _settings_from_widgets(directory: Directory) -> SearchSettings:
+    state = st.session_state
+    needs: list[str] = []
+    for kind, box_id, _ in _layout(directory):
+        if kind == "group":
+            needs.extend(state[group_key(box_id)])
+        elif state[choice_key(box_id)] != ANY:
+            needs.append(state[choice_key(box_id)])
+    return SearchSettings(
+        near=" ".join(state[NEAR_KEY].split()),
+        radius=state[RADIUS_KEY],
+        needs=tuple(needs),
+        language=state[LANGUAGE_KEY] or None,
+        when=state[WHEN_KEY],
+        remote=state[REMOTE_KEY],
+    )
+
+
+def search_form(directory: Directory, settings: SearchSettings) -> SearchSettings:
+    """Show the form holding ``settings``; returns the search to run: the submitted one, or
+    ``settings``."""
+    params = to_params(settings)
+    state = st.session_state
+    # Fill the form from the URL when the URL changed (a shared link, "back to results") or the
+    # widgets were not on the last screen (the detail view), which drops their values.
+    if state.get(SYNCED_KEY) != params or any(key not in state for key in _widget_keys(directory)):
+        _show_in_widgets(settings, directory)
+        state[SYNCED_KEY] = params
+    vocabulary = directory.vocabulary
+    chosen = len(settings.needs) + bool(settings.language) + (settings.when != "any")
+    with st.form(FORM_KEY, border=True):
+        where, distance = st.columns([3, 2])
+        where.text_input(
+            "ZIP code, city or coordinates",
+            key=NEAR_KEY,
+            max_chars=100,
+            placeholder="80222, or Denver, CO",
+            help='A 5-digit ZIP code, "City, ST", or "latitude, longitude".',
+        )
+        distance.selectbox(
+            "Distance",
+            list(RADIUS_CHOICES),
+            key=RADIUS_KEY,
+            format_func=lambda key: RADIUS_CHOICES[key][0],
+        )
+        st.toggle("Include services by phone, online or telehealth", key=REMOTE_KEY)
+        label = f"What do you need? ({chosen} chosen)" if chosen else "What do you need?"
+        # Open on a first visit; once a search runs, closed so the results are in view.
+        with st.expander(label, expanded=not settings.near, key="find-needs"):
+            st.caption("Every choice narrows the list: results offer all of them.")
+            columns = st.columns(3)
+            for index, (kind, box_id, codes) in enumerate(_layout(directory)):
+                column = columns[index % 3]
+                if kind == "group":
+                    group = next(group for group in vocabulary.groups if group.id == box_id)
+                    column.multiselect(
+                        group.label,
+                        codes,
+                        key=group_key(box_id),
+                        format_func=vocabulary.label,
+                        placeholder="Any",
+                    )
+                else:
+                    column.selectbox(
+                        EXCLUSIVE_CHOICES[box_id][0],
+                        [ANY, *codes],
+                        key=choice_key(box_id),
+                        format_func=lambda code: vocabulary.label(code) if code else "Any",
+                    )
+            language, when = st.columns(2)
+            language.selectbox(
+                "Language spoken",
+                [ANY, *_languages(directory)],
+                key=LANGUAGE_KEY,
+                format_func=lambda code: language_name(code) if code else "Any language",
+            )
+            when.selectbox(
+                "When", list(WHEN_CHOICES), key=WHEN_KEY, format_func=WHEN_CHOICES.__getitem__
+            )
+        submitted = st.form_submit_button(
+            "Search", type="primary", key=SUBMIT_KEY, icon=":material/search:"
+        )
+    if not submitted:
+        return settings
+    chosen = _settings_from_widgets(directory)
+    state[SYNCED_KEY] = to_params(chosen)
+    return chosen
+
+
+def show_link_notices(notices: list[str]) -> None:
+    """What a shared link asked for that could not be used, said plainly."""
+    if notices:
+        st.info("  \n".join(markdown_text(notice) for notice in notices), icon=":material/link:")

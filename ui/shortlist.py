@@ -1,0 +1,118 @@
+"""The shortlist: resources picked from the results, kept only in this browser session.
+
+Nothing is stored on the server; closing the tab forgets it. It downloads as a printable page,
+a PDF, and a short text to paste into a text message.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+
+import streamlit as st
+
+from navigator.directory import Directory
+from navigator.escaping import markdown_text
+from navigator.printable import ResourceSummary, Section, render_html, render_pdf, render_text
+
+SHORTLIST_KEY = "shortlist"  # entry id -> the need codes it was picked for, in order of picking
+TITLE = "Recovery resources"
+FOOTER = (
+    "From Recovery Navigator. Hours and services change: call before you go. "
+    "Listings marked Sample are fictional demo data."
+)
+
+
+def picked() -> dict[str, tuple[str, ...]]:
+    return st.session_state.setdefault(SHORTLIST_KEY, {})
+
+
+def _toggle(entry_id: str, matched: tuple[str, ...]) -> None:
+    items = picked()
+    if entry_id in items:
+        del items[entry_id]
+    else:
+        items[entry_id] = matched
+
+
+def shortlist_button(entry_id: str, where: str, matched: tuple[str, ...] = ()) -> None:
+    """Add or remove ``entry_id``; ``where`` ("card", "list", "detail") keeps keys apart on one
+    page, and the key stays the same whichever the label says."""
+    chosen = entry_id in picked()
+    st.button(
+        "Remove from shortlist" if chosen else "Add to shortlist",
+        key=f"shortlist-{where}-{entry_id}",
+        icon=":material/bookmark_remove:" if chosen else ":material/bookmark_add:",
+        on_click=_toggle,
+        args=(entry_id, matched),
+    )
+
+
+def printout(
+    directory: Directory, items: dict[str, tuple[str, ...]], now: dt.datetime
+) -> tuple[str, list[Section], str]:
+    """(title, sections, subtitle) of the shortlist; ids no longer in the directory are skipped."""
+    vocabulary = directory.vocabulary
+    resources = [
+        replace(
+            ResourceSummary.from_entry(directory, entry_id, now=now),
+            matched=tuple(vocabulary.label(code) for code in matched),
+        )
+        for entry_id, matched in items.items()
+        if directory.row_of(entry_id) is not None
+    ]
+    subtitle = f"Made {now:%b} {now.day}, {now.year}."
+    return TITLE, [Section("Shortlist", resources=resources)], subtitle
+
+
+def shortlist_section(directory: Directory, now: dt.datetime) -> None:
+    st.header("Your shortlist", anchor=False)
+    st.caption("Kept only in this browser tab while it is open: nothing is saved on the server.")
+    items = picked()
+    if not items:
+        st.write(
+            "Use **Add to shortlist** on a result to collect resources here, then print them "
+            "or send them by text message."
+        )
+        return
+    title, sections, subtitle = printout(directory, items, now)
+    for resource in sections[0].resources:
+        name, remove = st.columns([4, 1], vertical_alignment="center")
+        name.markdown(
+            markdown_text(resource.name) + (" · :orange-badge[Sample]" if resource.sample else "")
+        )
+        with remove:
+            shortlist_button(resource.id, "list")
+    text = render_text(title, sections, subtitle, FOOTER)
+    html_page = render_html(title, sections, subtitle, FOOTER)
+    buttons = st.container(horizontal=True)
+    buttons.download_button(
+        "Download printable page",
+        html_page,
+        file_name="recovery-resources.html",
+        mime="text/html",
+        key="shortlist-download-html",
+        on_click="ignore",
+        icon=":material/print:",
+    )
+    # A PDF takes a moment to build, so it is made only when asked for.
+    buttons.download_button(
+        "Download PDF",
+        lambda: render_pdf(title, sections, subtitle, FOOTER),
+        file_name="recovery-resources.pdf",
+        mime="application/pdf",
+        key="shortlist-download-pdf",
+        on_click="ignore",
+        icon=":material/picture_as_pdf:",
+    )
+    buttons.download_button(
+        "Download text",
+        text,
+        file_name="recovery-resources.txt",
+        mime="text/plain",
+        key="shortlist-download-text",
+        on_click="ignore",
+        icon=":material/sms:",
+    )
+    st.markdown("**For a text message** (copy with the button at the top right of the box):")
+    st.code(text, language=None, wrap_lines=True)
