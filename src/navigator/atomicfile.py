@@ -14,13 +14,27 @@ import tempfile
 from pathlib import Path
 
 
-def write_bytes_atomic(path: Path | str, data: bytes) -> None:
+PRIVATE = 0o600
+SHARED = 0o644
+
+
+def write_bytes_atomic(path: Path | str, data: bytes, new_file_mode: int = PRIVATE) -> None:
+    """Replace ``path`` with ``data``; an existing file keeps its permissions, a new one gets ``new_file_mode``.
+
+    New files are private unless the caller says otherwise: submissions and caches may hold
+    what people typed, while directory YAML and exports are meant to be shared.
+    """
     path = Path(path)
+    try:
+        mode = path.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        mode = new_file_mode
     descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(data)
             handle.flush()
+            os.fchmod(handle.fileno(), mode)
             os.fsync(handle.fileno())
         os.replace(temporary, path)
     except BaseException:
@@ -30,8 +44,8 @@ def write_bytes_atomic(path: Path | str, data: bytes) -> None:
     _fsync_folder(path.parent)
 
 
-def write_text_atomic(path: Path | str, text: str) -> None:
-    write_bytes_atomic(path, text.encode("utf-8"))
+def write_text_atomic(path: Path | str, text: str, new_file_mode: int = PRIVATE) -> None:
+    write_bytes_atomic(path, text.encode("utf-8"), new_file_mode)
 
 
 def _fsync_folder(folder: Path) -> None:

@@ -19,7 +19,7 @@ import re
 import sys
 from pathlib import Path
 
-from navigator.atomicfile import write_bytes_atomic
+from navigator.atomicfile import SHARED, write_bytes_atomic
 from navigator.directory import check_directory
 from navigator.importers.cleaning import slug, unique_ids
 from navigator.importers.hsds import (
@@ -434,7 +434,7 @@ def export_hsds(directory: Path | str, out: Path | str) -> int:
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     for file_name, text in files.items():
-        write_bytes_atomic(out / file_name, text.encode("utf-8"))
+        write_bytes_atomic(out / file_name, text.encode("utf-8"), SHARED)
     return len(entries)
 
 

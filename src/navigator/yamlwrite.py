@@ -14,7 +14,7 @@ import re
 
 import yaml
 
-from navigator.atomicfile import write_bytes_atomic
+from navigator.atomicfile import SHARED, write_bytes_atomic
 from navigator.schema import (
     EMPLOYMENT_FIELDS,
     HOUSING_FIELDS,
@@ -133,4 +133,4 @@ def dump_entries(entries: list[dict], header: str | None = None) -> str:
 
 def write_yaml_atomic(path, text: str) -> None:
     """Replace ``path`` with ``text`` at once: readers see the old file or the new, never half."""
-    write_bytes_atomic(path, text.encode("utf-8"))
+    write_bytes_atomic(path, text.encode("utf-8"), SHARED)
