@@ -1,0 +1,325 @@
+"""The coach intake's last step: the plan, the coach's swaps, pins and drops, and taking it home.
+
+Downloads are built in memory and handed to the browser; their file names never hold anything
+about the participant (a download's name shows up in its link).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import streamlit as st
+
+from navigator.directory import Directory
+from navigator.escaping import markdown_badge, markdown_link, markdown_text
+from navigator.icalendar import appointment_event, calendar, meeting_events
+from navigator.links import tel_href
+from navigator.places import PlaceNotFound
+from navigator.plan import (
+    FIRST_NAME_LIMIT,
+    PRINT_FOOTER,
+    Option,
+    Picks,
+    Plan,
+    Section,
+    build_plan,
+    can_swap,
+    chosen_options,
+    printout,
+    shown_options,
+    text_message,
+)
+from navigator.printable import render_html, render_pdf
+from navigator.wording import verified_words
+from ui.intake_state import (
+    WIDENED,
+    answers_from_state,
+    change_picks,
+    clear_intake,
+    key,
+    picks_of,
+    restore_section,
+    widen_section,
+)
+from ui.intake_steps import KEEP, safety_panel
+
+PLAN = "intake_plan"  # (answers, plan): the plan is rebuilt only when the answers change
+PLAN_FRESH_FOR = dt.timedelta(minutes=5)  # "open now" goes stale; rebuild after this
+
+
+def current_plan(directory: Directory, now: dt.datetime) -> Plan:
+    """The plan for the answers in the session, kept in the session (never in a shared cache)."""
+    state = st.session_state
+    answers = answers_from_state(state)
+    kept = state.get(PLAN)
+    if kept and kept[0] == answers and now - kept[1].made_at < PLAN_FRESH_FOR:
+        return kept[1]
+    plan = build_plan(directory, answers, now)
+    state[PLAN] = (answers, plan)
+    return plan
+
+
+def _finish() -> None:
+    clear_intake(st.session_state)
+    st.toast("Finished: every answer from this intake is forgotten.", icon=":material/done_all:")
+
+
+def _entry_zone(directory: Directory, option: Option, plan: Plan) -> str:
+    return directory.frame["timezone"].iat[option.hit.row] or plan.place.timezone or "UTC"
+
+
+def _meeting_calendar(directory: Directory, option: Option, plan: Plan) -> str | None:
+    entry = directory.entries[option.hit.row]
+    zone = _entry_zone(directory, option, plan)
+    events = meeting_events(
+        entry, zone, plan.made_at.astimezone(ZoneInfo(zone)).date(), option.address
+    )
+    return calendar(events) if events else None
+
+
+def _option_card(
+    directory: Directory, plan: Plan, section: Section, option: Option, picks: Picks
+) -> None:
+    pinned = option.id in picks.pinned
+    with st.container(border=True, key=f"intake_option_{section.key}_{option.id}"):
+        st.markdown(
+            ("**:material/push_pin: " if pinned else "**") + markdown_text(option.name) + "**"
+        )
+        facts = [
+            markdown_text(option.distance),
+            markdown_badge(option.when, "green" if option.hit.open_now else "gray"),
+        ]
+        if option.hit.sample:
+            facts.append(markdown_badge("Sample (fictional)", "orange"))
+        st.markdown(" · ".join(facts))
+        chips = [markdown_badge(chip) for chip in option.matched] + [
+            markdown_badge(chip, "green") for chip in option.fit
+        ]
+        if chips:
+            st.markdown(" ".join(chips))
+        links = []
+        if option.phone:
+            links.append(":material/call: " + markdown_link(option.phone, tel_href(option.phone)))
+        if option.directions_url:
+            links.append(
+                ":material/directions: " + markdown_link("Directions", option.directions_url)
+            )
+        if option.hit.website:
+            links.append(":material/language: " + markdown_link("Website", option.hit.website))
+        if links:
+            st.markdown(" · ".join(links))
+        if option.notes:
+            st.caption(" · ".join(markdown_text(note) for note in option.notes))
+        if option.hit.stale:
+            verified = markdown_text(verified_words(option.hit.last_verified, True))
+            st.caption(f":orange[:material/warning: {verified}]")
+        actions = st.container(horizontal=True)
+        state = st.session_state
+        actions.button(
+            "Unpin" if pinned else "Pin",
+            key=f"intake_pin_{section.key}_{option.id}",
+            icon=":material/push_pin:",
+            on_click=change_picks,
+            args=(state, section.key, "pin", option.id),
+        )
+        actions.button(
+            "Swap",
+            key=f"intake_swap_{section.key}_{option.id}",
+            icon=":material/swap_horiz:",
+            disabled=not can_swap(section, picks),
+            help="Show the next option instead",
+            on_click=change_picks,
+            args=(state, section.key, "swap", option.id),
+        )
+        actions.button(
+            "Drop",
+            key=f"intake_drop_{section.key}_{option.id}",
+            icon=":material/close:",
+            on_click=change_picks,
+            args=(state, section.key, "drop", option.id),
+        )
+        if option.is_meeting:
+            ics = _meeting_calendar(directory, option, plan)
+            if ics:
+                actions.download_button(
+                    "Calendar",
+                    ics,
+                    file_name="meeting.ics",
+                    mime="text/calendar",
+                    key=f"intake_ics_{section.key}_{option.id}",
+                    on_click="ignore",
+                    icon=":material/event:",
+                )
+
+
+def _section(directory: Directory, plan: Plan, section: Section) -> None:
+    state = st.session_state
+    st.subheader(markdown_text(section.heading), anchor=False)
+    gap = plan.gap(section.key)
+    if gap is not None:
+        st.warning(
+            f"{markdown_text(gap.sentence)} {markdown_text(gap.suggestion)}",
+            icon=":material/search_off:",
+        )
+        if gap.wider_radius is not None:
+            st.button(
+                f"Widen to {gap.wider_radius:g} miles",
+                key=f"intake_widen_{section.key}",
+                icon=":material/zoom_out_map:",
+                on_click=widen_section,
+                args=(state, section.key, gap.wider_radius),
+            )
+        return
+    if section.key in (state.get(WIDENED) or {}):
+        st.caption(f"Searched within {section.radius:g} miles.")
+    picks = picks_of(state).get(section.key) or Picks()
+    for option in shown_options(section, picks):
+        _option_card(directory, plan, section, option, picks)
+    if picks.dropped or picks.swapped:
+        st.button(
+            "Bring back the ones taken out",
+            key=f"intake_restore_{section.key}",
+            type="tertiary",
+            icon=":material/undo:",
+            on_click=restore_section,
+            args=(state, section.key),
+        )
+
+
+def _appointment(directory: Directory, plan: Plan) -> None:
+    """A calendar file for an appointment the coach just made at one of the plan's places."""
+    chosen = [
+        option
+        for options in chosen_options(plan, picks_of(st.session_state)).values()
+        for option in options
+        if not option.is_meeting
+    ]
+    if not chosen:
+        return
+    by_id = {option.id: option for option in chosen}
+    with st.expander("Add an appointment to their calendar", icon=":material/event_available:"):
+        place_id = st.selectbox(
+            "Where",
+            list(by_id),
+            key=key("appointment_place"),
+            persist_state=KEEP,
+            format_func=lambda option_id: by_id[option_id].name,
+        )
+        day = st.date_input(
+            "Day", key=key("appointment_day"), persist_state=KEEP, min_value=plan.made_at.date()
+        )
+        time = st.time_input(
+            "Time",
+            key=key("appointment_time"),
+            persist_state=KEEP,
+            value=dt.time(9),
+            step=dt.timedelta(minutes=15),
+            format="12h",
+        )
+        option = by_id[place_id]
+        start = dt.datetime.combine(day, time, ZoneInfo(_entry_zone(directory, option, plan)))
+        event = appointment_event(directory.entries[option.hit.row], start, option.address)
+        st.download_button(
+            "Download the appointment (.ics)",
+            calendar([event]),
+            file_name="appointment.ics",
+            mime="text/calendar",
+            key="intake_appointment_download",
+            on_click="ignore",
+            icon=":material/download:",
+        )
+
+
+def _take_home(directory: Directory, plan: Plan) -> None:
+    state = st.session_state
+    st.header("Take it home", anchor=False)
+    first_name = st.text_input(
+        "Their first name, for the printout only (optional)",
+        key=key("first_name"),
+        persist_state=KEEP,
+        max_chars=FIRST_NAME_LIMIT,
+        autocomplete="off",
+    )
+    picks = picks_of(state)
+    title, sections, subtitle = printout(directory, plan, picks, first_name or "")
+    buttons = st.container(horizontal=True)
+    buttons.download_button(
+        "Printable page",
+        render_html(title, sections, subtitle, PRINT_FOOTER),
+        file_name="recovery-plan.html",
+        mime="text/html",
+        key="intake_download_html",
+        on_click="ignore",
+        icon=":material/print:",
+    )
+    # A PDF takes a moment to build, so it is made only when asked for.
+    buttons.download_button(
+        "PDF",
+        lambda: render_pdf(title, sections, subtitle, PRINT_FOOTER),
+        file_name="recovery-plan.pdf",
+        mime="application/pdf",
+        key="intake_download_pdf",
+        on_click="ignore",
+        icon=":material/picture_as_pdf:",
+    )
+    pinned_meetings = [
+        option
+        for section in plan.sections
+        for option in section.options
+        if option.is_meeting and option.id in (picks.get(section.key) or Picks()).pinned
+    ]
+    events = [
+        event
+        for option in pinned_meetings
+        for event in meeting_events(
+            directory.entries[option.hit.row],
+            _entry_zone(directory, option, plan),
+            plan.made_at.date(),
+            option.address,
+        )
+    ]
+    if events:
+        buttons.download_button(
+            "Pinned meetings (.ics)",
+            calendar(events),
+            file_name="meetings.ics",
+            mime="text/calendar",
+            key="intake_download_meetings",
+            on_click="ignore",
+            icon=":material/event_repeat:",
+        )
+    message = text_message(plan, picks)
+    st.markdown(
+        f"**For a text message** ({len(message)} characters; the top right button copies it):"
+    )
+    st.code(message, language=None, wrap_lines=True)
+    _appointment(directory, plan)
+
+
+def plan_step(directory: Directory, now: dt.datetime) -> None:
+    try:
+        plan = current_plan(directory, now)
+    except PlaceNotFound as error:
+        st.error(markdown_text(error), icon=":material/wrong_location:")
+        return
+    st.subheader("The plan", anchor=False)
+    st.caption(
+        f"Near {markdown_text(plan.place.label)}. Pin what they choose, swap or drop the rest."
+    )
+    if plan.urgent is not None:
+        safety_panel(plan.urgent)
+    if not plan.sections:
+        st.info("No needs were chosen: go back a step to add some.", icon=":material/info:")
+    for section in plan.sections:
+        _section(directory, plan, section)
+    _take_home(directory, plan)
+    st.divider()
+    st.button(
+        "Finish and forget this intake",
+        key="intake_finish",
+        type="primary",
+        icon=":material/done_all:",
+        on_click=_finish,
+        help="Clears every answer from this session. Download what you need first.",
+    )

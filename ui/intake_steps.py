@@ -1,0 +1,380 @@
+"""The coach intake's first four steps: one screen each, Back and Next keep every answer.
+
+Every widget has an ``intake_`` key and ``persist_state="session"``, so an answer survives its
+screen being left and comes back when the coach returns to it.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from navigator.directory import Directory
+from navigator.escaping import markdown_link, markdown_text
+from navigator.languages import LANGUAGE_NAMES
+from navigator.links import tel_href
+from navigator.places import PlaceNotFound, resolve_place
+from navigator.plan import (
+    FELLOWSHIP_NAMES,
+    FELLOWSHIPS,
+    HIGH_RISK_MOMENTS,
+    HOUSING_TIMING,
+    IDENTITIES,
+    MEDICATION_STATUSES,
+    MEDICATIONS,
+    MEETING_FORMATS,
+    NEED_LABELS,
+    NEEDS,
+    SUPPLIES,
+    TRAVEL_LABELS,
+    TREATMENT_LEVELS,
+    WORK_KINDS,
+    Option,
+    SafetyFirst,
+    safety_first,
+)
+from ui.intake_state import (
+    DAY_NAMES,
+    DAY_PARTS,
+    NONE_OF_THESE,
+    NOT_SURE,
+    PLACE_ERROR,
+    STEPS,
+    answers_from_state,
+    clear_intake,
+    go_to,
+    key,
+)
+
+KEEP = "session"  # persist_state: the answer outlives its screen
+
+
+def _next(step: int) -> None:
+    go_to(st.session_state, step)
+
+
+def _check_place_then_next(step: int) -> None:
+    """Step 2 moves on only with a place that resolves offline (ZIP, "City, ST", "LAT,LON")."""
+    state = st.session_state
+    try:
+        resolve_place((state.get(key("near")) or "").strip())
+    except PlaceNotFound as error:
+        state[PLACE_ERROR] = str(error)
+        return
+    state.pop(PLACE_ERROR, None)
+    go_to(state, step)
+
+
+def navigation(step: int) -> None:
+    """Back / Next (the plan step has its own Finish), and Start over on every screen."""
+    bar = st.container(horizontal=True, key="intake_nav")
+    if step > 0:
+        bar.button(
+            "Back",
+            key="intake_back",
+            icon=":material/arrow_back:",
+            on_click=_next,
+            args=(step - 1,),
+        )
+    if step < len(STEPS) - 1:
+        on_click = _check_place_then_next if step == 1 else _next
+        bar.button(
+            "Next",
+            key="intake_next",
+            type="primary",
+            icon=":material/arrow_forward:",
+            on_click=on_click,
+            args=(step + 1,),
+        )
+    bar.button(
+        "Start over",
+        key="intake_start_over",
+        type="tertiary",
+        icon=":material/restart_alt:",
+        on_click=clear_intake,
+        args=(st.session_state,),
+    )
+
+
+def progress(step: int) -> None:
+    st.progress((step + 1) / len(STEPS), text=f"Step {step + 1} of {len(STEPS)}: {STEPS[step]}")
+
+
+def safety_options(options: tuple[Option, ...]) -> None:
+    for option in options:
+        with st.container(border=True):
+            role = f"**{markdown_text(option.role)}** · " if option.role else ""
+            st.markdown(role + markdown_text(option.name))
+            if option.phone:
+                st.markdown(
+                    ":material/call: "
+                    + markdown_link(option.phone, tel_href(option.phone))
+                    + f" · {markdown_text(option.distance)}"
+                )
+            if option.notes:
+                st.caption(markdown_text(option.notes[0]))
+
+
+def safety_panel(safety: SafetyFirst) -> None:
+    """What a person at risk needs before anything else, with the reason when there is one."""
+    with st.container(border=True, key="intake_safety_panel"):
+        st.subheader(markdown_text(safety.heading), anchor=False)
+        if safety.reason:
+            st.markdown(f"**{markdown_text(safety.reason)}**")
+        st.error(
+            markdown_text(safety.emergency) + " " + markdown_link("Call 911", "tel:911"),
+            icon=":material/emergency:",
+        )
+        st.info(markdown_text(safety.naloxone), icon=":material/medication:")
+        safety_options(safety.options)
+
+
+def step_safety(directory: Directory) -> None:
+    st.subheader("Safety first", anchor=False)
+    st.checkbox("They are in immediate danger right now", key=key("in_danger"), persist_state=KEEP)
+    st.checkbox(
+        "They are at risk of overdose (using opioids, or using alone)",
+        key=key("overdose_risk"),
+        persist_state=KEEP,
+    )
+    st.radio(
+        "Did they just…",
+        [NONE_OF_THESE, *HIGH_RISK_MOMENTS],
+        key=key("moment"),
+        persist_state=KEEP,
+        format_func=lambda moment: HIGH_RISK_MOMENTS.get(moment, "None of these"),
+    )
+    answers = answers_from_state(st.session_state)
+    safety = safety_first(directory, answers)
+    if safety is not None:
+        safety_panel(safety)
+        st.caption("The plan at the end lists the nearest naloxone too. Carry on when ready.")
+
+
+def step_place() -> None:
+    st.subheader("Where and how they get around", anchor=False)
+    st.text_input(
+        "ZIP code or city",
+        key=key("near"),
+        persist_state=KEEP,
+        placeholder="80222 or Denver, CO",
+        help='A ZIP code or "City, ST". No street address is needed, and none is stored.',
+    )
+    error = st.session_state.get(PLACE_ERROR)
+    if error:
+        st.error(markdown_text(error), icon=":material/wrong_location:")
+    st.segmented_control(
+        "How far can they travel?",
+        list(TRAVEL_LABELS),
+        key=key("travel"),
+        persist_state=KEEP,
+        default="transit",
+        required=True,
+        format_func=TRAVEL_LABELS.get,
+    )
+    st.toggle(
+        "They can join online or by phone", key=key("remote_ok"), value=True, persist_state=KEEP
+    )
+
+
+def step_needs(directory: Directory) -> None:
+    labels = directory.vocabulary.labels
+    state = st.session_state
+    st.subheader("What they need", anchor=False)
+    st.pills(
+        "Tap every need they named",
+        list(NEEDS),
+        key=key("needs"),
+        selection_mode="multi",
+        persist_state=KEEP,
+        format_func=NEED_LABELS.get,
+    )
+    needs = state.get(key("needs")) or ()
+    medication_choices = [*MEDICATIONS, NOT_SURE]
+
+    def medication_label(code: str) -> str:
+        return "Not sure yet" if code == NOT_SURE else labels.get(code, code)
+
+    if "medication" in needs:
+        with st.container(border=True):
+            st.markdown("**Medication**")
+            st.segmented_control(
+                "Which medication?",
+                medication_choices,
+                key=key("medication"),
+                persist_state=KEEP,
+                default=NOT_SURE,
+                required=True,
+                format_func=medication_label,
+            )
+            st.radio(
+                "Starting, or already on it?",
+                list(MEDICATION_STATUSES),
+                key=key("medication_status"),
+                persist_state=KEEP,
+                format_func=MEDICATION_STATUSES.get,
+            )
+            if state.get(key("medication_status"), "start") == "start":
+                st.checkbox(
+                    "They want to start today (same-day start)",
+                    key=key("same_day"),
+                    persist_state=KEEP,
+                )
+    if "treatment" in needs:
+        with st.container(border=True):
+            st.markdown("**Treatment**")
+            st.pills(
+                "Level of care",
+                list(TREATMENT_LEVELS),
+                key=key("treatment_levels"),
+                selection_mode="multi",
+                persist_state=KEEP,
+                default=["outpatient"],
+                format_func=lambda code: labels.get(code, code),
+            )
+    if "meetings" in needs:
+        with st.container(border=True):
+            st.markdown("**Meetings**")
+            st.pills(
+                "Fellowships they like (none: any)",
+                list(FELLOWSHIPS),
+                key=key("fellowships"),
+                selection_mode="multi",
+                persist_state=KEEP,
+                format_func=FELLOWSHIP_NAMES.get,
+            )
+            st.segmented_control(
+                "Join how?",
+                list(MEETING_FORMATS),
+                key=key("meeting_format"),
+                persist_state=KEEP,
+                default="either",
+                required=True,
+                format_func=MEETING_FORMATS.get,
+            )
+            st.caption("The times they are free come on the next screen.")
+    if "housing" in needs:
+        with st.container(border=True):
+            st.markdown("**Recovery housing**")
+            st.segmented_control(
+                "When?",
+                list(HOUSING_TIMING),
+                key=key("housing_timing"),
+                persist_state=KEEP,
+                default="now",
+                required=True,
+                format_func=HOUSING_TIMING.get,
+            )
+            taken = state.get(key("medication"))
+            st.selectbox(
+                "The house must allow their medication",
+                medication_choices,
+                key=key("housing_medication"),
+                persist_state=KEEP,
+                index=medication_choices.index(taken) if taken in MEDICATIONS else 3,
+                format_func=lambda code: (
+                    "No medication / not sure" if code == NOT_SURE else labels.get(code, code)
+                ),
+            )
+            st.segmented_control(
+                "The house must take",
+                ["women", "men", NOT_SURE],
+                key=key("housing_for"),
+                persist_state=KEEP,
+                default=NOT_SURE,
+                required=True,
+                format_func={"women": "Women", "men": "Men", NOT_SURE: "Anyone"}.get,
+            )
+            st.checkbox(
+                "Only a women's or men's house",
+                key=key("housing_single_gender"),
+                persist_state=KEEP,
+            )
+            st.checkbox(
+                "Children will live with them", key=key("housing_children"), persist_state=KEEP
+            )
+    if "work" in needs:
+        with st.container(border=True):
+            st.markdown("**Work**")
+            st.pills(
+                "Kind of help (none: any)",
+                list(WORK_KINDS),
+                key=key("work"),
+                selection_mode="multi",
+                persist_state=KEEP,
+                format_func=lambda code: WORK_KINDS[code].capitalize(),
+            )
+    if "harm_reduction" in needs:
+        with st.container(border=True):
+            st.markdown("**Harm reduction**")
+            st.pills(
+                "Supplies",
+                list(SUPPLIES),
+                key=key("supplies"),
+                selection_mode="multi",
+                persist_state=KEEP,
+                default=["naloxone"],
+                format_func=lambda code: SUPPLIES[code].capitalize(),
+            )
+
+
+def step_fit(directory: Directory) -> None:
+    vocabulary = directory.vocabulary
+    payment_codes = next((group.codes for group in vocabulary.groups if group.id == "payment"), ())
+    identities = [code for code in IDENTITIES if code in vocabulary.labels]
+    languages = sorted(
+        (code for code in directory.language_rows if code != "en"),
+        key=lambda code: LANGUAGE_NAMES.get(code, code),
+    )
+    st.subheader("What fits them", anchor=False)
+    st.caption("These rank options higher. Mark a must-have only when nothing else would do.")
+    st.pills(
+        "How they can pay",
+        list(payment_codes),
+        key=key("payment"),
+        selection_mode="multi",
+        persist_state=KEEP,
+        format_func=vocabulary.label,
+    )
+    st.selectbox(
+        "Language",
+        [NOT_SURE, *languages],
+        key=key("language"),
+        persist_state=KEEP,
+        format_func=lambda code: "English" if code == NOT_SURE else LANGUAGE_NAMES.get(code, code),
+    )
+    st.checkbox("The language is a must-have", key=key("language_required"), persist_state=KEEP)
+    st.pills(
+        "Who they are",
+        identities,
+        key=key("identities"),
+        selection_mode="multi",
+        persist_state=KEEP,
+        format_func=vocabulary.label,
+    )
+    st.multiselect(
+        "Must-haves",
+        [*payment_codes, *identities],
+        key=key("must_have"),
+        persist_state=KEEP,
+        format_func=vocabulary.label,
+        placeholder="None: everything above only ranks higher",
+    )
+    st.markdown("**When they are free** (for meetings)")
+    st.pills(
+        "Days",
+        list(DAY_NAMES),
+        key=key("free_days"),
+        selection_mode="multi",
+        persist_state=KEEP,
+        format_func=DAY_NAMES.get,
+    )
+    st.pills(
+        "Times",
+        list(DAY_PARTS),
+        key=key("free_parts"),
+        selection_mode="multi",
+        persist_state=KEEP,
+        format_func=lambda part: DAY_PARTS[part][0],
+    )
+    st.checkbox("They have no photo ID", key=key("no_id"), persist_state=KEEP)
+    st.checkbox("They have no mailing address", key=key("no_address"), persist_state=KEEP)
