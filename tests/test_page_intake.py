@@ -7,9 +7,9 @@ import pytest
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
+from tests.intake_directory import write_intake_directory
 
 from navigator.escaping import markdown_text
-from tests.intake_directory import write_intake_directory
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
 UNIQUE_NAME = "Zyxwvut"
