@@ -129,7 +129,7 @@ def safety_panel(safety: SafetyFirst) -> None:
 
 
 def step_safety(directory: Directory) -> None:
-    st.subheader("Safety first", anchor=False)
+    st.subheader("Are they safe right now?", anchor=False)
     st.checkbox("They are in immediate danger right now", key=key("in_danger"), persist_state=KEEP)
     st.checkbox(
         "They are at risk of overdose (using opioids, or using alone)",
