@@ -1,0 +1,122 @@
+"""Reviewer accounts: password hashes, sign-in checks, provider identities and throttling."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from navigator.auth import (
+    Reviewer,
+    SignInThrottle,
+    authenticate,
+    hash_password,
+    is_password_hash,
+    reviewer_for_identity,
+    verify_password,
+)
+from navigator.cli import main
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture(scope="module")
+def stored() -> str:
+    return hash_password(PASSWORD)
+
+
+def test_a_hash_names_its_scheme_and_parameters_and_never_holds_the_password(stored):
+    scheme, cost, block_size, parallelism, salt, key = stored.split("$")
+    assert (scheme, cost, block_size, parallelism) == ("scrypt", "32768", "8", "1")
+    assert PASSWORD not in stored and len(salt) >= 16 and len(key) >= 40
+    assert is_password_hash(stored)
+
+
+def test_the_same_password_hashes_differently_each_time(stored):
+    again = hash_password(PASSWORD)
+    assert again != stored and verify_password(PASSWORD, again)
+
+
+def test_only_the_right_password_matches(stored):
+    assert verify_password(PASSWORD, stored)
+    assert not verify_password(PASSWORD + " ", stored)
+    assert not verify_password("", stored)
+    assert not verify_password("x" * 10_000, stored)
+
+
+@pytest.mark.parametrize(
+    "broken",
+    [
+        "",
+        "plain text password",
+        "scrypt$1$8$1$c2FsdHNhbHQ$a2V5",
+        "md5$abc",
+        "scrypt$32768$8$1$!!$!!",
+        None,
+    ],
+)
+def test_a_missing_or_malformed_hash_never_matches(broken):
+    assert not verify_password(PASSWORD, broken)
+
+
+def test_short_passwords_are_refused_when_hashing():
+    with pytest.raises(ValueError, match="12 to 1024 characters"):
+        hash_password("short")
+
+
+def test_authenticate_matches_names_without_regard_to_case_or_spaces(stored):
+    accounts = {"Ana": stored}
+    assert authenticate(accounts, " ana ", PASSWORD) == Reviewer("ana", "password")
+    assert authenticate(accounts, "ana", "wrong password") is None
+    assert authenticate(accounts, "bo", PASSWORD) is None
+    assert authenticate(accounts, "", PASSWORD) is None
+
+
+def test_a_provider_identity_reviews_only_when_its_email_is_on_the_list():
+    allowed = ["Ana@Example.org"]
+    identity = {"is_logged_in": True, "email": "ana@example.org", "name": "Ana Ruiz"}
+    assert reviewer_for_identity(identity, allowed) == Reviewer("Ana Ruiz", "oidc")
+    assert reviewer_for_identity(dict(identity, email="eve@example.org"), allowed) is None
+    assert reviewer_for_identity(dict(identity, email_verified=False), allowed) is None
+    assert reviewer_for_identity(dict(identity, is_logged_in=False), allowed) is None
+    assert (
+        reviewer_for_identity({"email": "ana@example.org"}, allowed) is None
+    )  # AppTest's default user
+    assert reviewer_for_identity(identity, None) is None
+
+
+def test_failed_sign_ins_wait_longer_and_longer_up_to_a_limit():
+    throttle = SignInThrottle(free_failures=3, first_delay=5, max_delay=60)
+    assert [throttle.failed("ana", now=0) for _ in range(3)] == [0, 0, 5]
+    assert throttle.wait("ana", now=1) == 4
+    assert throttle.wait("ana", now=5) == 0
+    assert [throttle.failed("ana", now=5) for _ in range(4)] == [10, 20, 40, 60]
+    assert throttle.wait("bo", now=5) == 0
+
+
+def test_a_success_clears_the_count_and_the_memory_is_bounded():
+    throttle = SignInThrottle(free_failures=1, first_delay=5, max_delay=60, max_keys=2)
+    throttle.failed("ana", now=0)
+    throttle.succeeded("ana")
+    assert throttle.wait("ana", now=0) == 0
+    for name in ("a", "b", "c"):
+        throttle.failed(name, now=0)
+    assert throttle.wait("a", now=0) == 0 and throttle.wait("c", now=0) == 5
+
+
+def test_hash_password_command_reads_a_password_and_prints_a_hash(monkeypatch, capsys):
+    monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
+    assert main(["hash-password", "--stdin"]) == 0
+    printed = capsys.readouterr()
+    assert verify_password(PASSWORD, printed.out.strip())
+    assert "[reviewers.passwords]" in printed.err
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))
+    assert main(["hash-password", "--stdin"]) == 2
+
+
+def test_hash_password_command_asks_twice_and_refuses_a_mismatch(monkeypatch, capsys):
+    answers = iter([PASSWORD, PASSWORD + "!"])
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": next(answers))
+    assert main(["hash-password"]) == 2
+    assert "differ" in capsys.readouterr().err

@@ -1,0 +1,403 @@
+"""Suggestions: the typed form against the directory's rules, abuse limits, and the queue on disk."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+import yaml
+from tests.conftest import CLINIC, MEETING, PROJECT_ROOT
+
+from navigator import submissions
+from navigator.directory import load_directory
+from navigator.submissions import (
+    APPROVED,
+    GENERAL,
+    REJECTED,
+    RateLimiter,
+    Submission,
+    SubmissionQueue,
+    UnknownSubmission,
+    apply_form,
+    check_suggestion,
+    clean_text,
+    field_label,
+    form_values,
+)
+from navigator.vocabulary import load_vocabulary
+
+TODAY = dt.date(2026, 11, 23)
+VOCABULARY = load_vocabulary(PROJECT_ROOT / "directory")
+CONTACT = {
+    "name": "Ana Ruiz",
+    "organization": "Test Health",
+    "email": "ana@example.org",
+    "phone": "",
+}
+# Hostile text a form must store and show as the plain text it is.
+NASTY_STRINGS = [
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "**bold** _it_ [link](javascript:alert(1)) ![pixel](https://evil.example/p.png)",
+    ":red[alarm] :material/home: $x^2$ `code` # heading",
+    "Zero\u200bwidth and e\u0301 combining",
+    "\u202eevil reversed\u202c and \u2067isolate\u2069",
+    "שלום \u200f עולם",
+    "Tab\there, bell\x07, null\x00, escape\x1b[31m",
+    "' OR 1=1; -- \" DROP TABLE",
+    "{{7*7}} ${7*7} %s %n",
+]
+
+
+def clinic() -> dict:
+    return yaml.safe_load(CLINIC)[0]
+
+
+def meeting() -> dict:
+    return yaml.safe_load(MEETING)[0]
+
+
+def check(kind, entry=None, contact=CONTACT, **changes) -> submissions.Checked:
+    values = {**form_values(entry), **changes}
+    return check_suggestion(
+        kind,
+        contact=contact,
+        vocabulary=VOCABULARY,
+        today=TODAY,
+        values=values,
+        entry=entry,
+        category=(entry or {}).get("category") or "treatment_program",
+    )
+
+
+# --- plain text --------------------------------------------------------------------------------
+
+
+def test_clean_text_drops_controls_and_reordering_characters_but_keeps_right_to_left_marks():
+    assert clean_text(" Tab\there\x07\x00 \u202eok\u202c ") == "Tab here ok"
+    assert (
+        clean_text("line one\r\nline two\u2028three", multiline=True) == "line one\nline two\nthree"
+    )
+    assert clean_text("one\ntwo") == "one two"
+    assert clean_text("שלום \u200f עולם") == "שלום \u200f עולם"
+    assert clean_text("e\u0301") == "\u00e9"  # one way to write each letter (NFC)
+
+
+# --- the form against an entry -----------------------------------------------------------------
+
+
+def test_a_form_filled_from_an_entry_changes_nothing_for_any_bundled_entry():
+    directory = load_directory(PROJECT_ROOT / "directory", use_cache=False)
+    for entry in directory.entries:
+        assert apply_form(entry, form_values(entry), TODAY) == (entry, {}), entry["id"]
+
+
+def test_a_change_sends_only_the_fields_that_changed_and_keeps_what_the_form_cannot_show():
+    entry = clinic()
+    entry["phones"].append({"number": "303-555-0101", "type": "fax"})
+
+    checked = check("change", entry, phone_number="303-555-0199", fees="Sliding scale")
+
+    assert checked.errors == {}
+    submission = checked.submission
+    assert set(submission.changes) == {"phones", "fees"}
+    assert submission.changes["phones"] == [
+        {"number": "303-555-0199", "type": "intake"},
+        {"number": "303-555-0101", "type": "fax"},
+    ]
+    assert submission.before == {"phones": entry["phones"], "fees": None}
+    assert submission.entry_id == "test-clinic"
+
+
+def test_a_moved_service_loses_its_old_coordinates_and_a_new_bed_count_is_dated():
+    entry = clinic()
+    entry["housing"] = {"beds_available": 1, "beds_counted": "2026-01-01"}
+
+    checked = check("change", entry, zip="80203", housing_beds_available=3)
+
+    assert checked.submission.changes["location"] == {
+        "address": "1 Main St",
+        "city": "Denver",
+        "state": "CO",
+        "zip": "80203",
+    }
+    assert checked.submission.changes["housing"] == {
+        "beds_available": 3,
+        "beds_counted": "2026-11-23",
+    }
+
+
+def test_hours_are_typed_per_day_and_grouped_back_into_periods():
+    entry = clinic()
+    values = {f"hours_{day}": "8:00-17:00" for day in ("mon", "tue", "wed", "thu")}
+    values.update(hours_fri="08:00-12:00, 13:00 to 17:00", hours_sat="closed")
+
+    checked = check("change", entry, **values)
+
+    assert checked.submission.changes["hours"] == [
+        {"days": ["mon", "tue", "wed", "thu"], "opens": "08:00", "closes": "17:00"},
+        {"days": ["fri"], "opens": "08:00", "closes": "12:00"},
+        {"days": ["fri"], "opens": "13:00", "closes": "17:00"},
+    ]
+
+
+def test_the_same_hours_written_differently_are_not_a_change():
+    entry = clinic()  # "weekdays 08:00-17:00"
+    checked = check("change", entry, hours_mon="8:00-17:00", fees="Free")
+    assert "hours" not in checked.submission.changes
+
+
+def test_open_all_week_is_one_tick_and_meeting_times_may_omit_the_end():
+    assert check("change", clinic(), hours_always=True).submission.changes["hours"] == "24/7"
+    changed = check("change", meeting(), times_tue="", times_fri="18:30").submission.changes
+    assert changed["meeting"]["times"] == [{"days": ["fri"], "start": "18:30"}]
+
+
+def test_each_problem_is_reported_beside_its_field():
+    checked = check(
+        "change",
+        clinic(),
+        zip="123",
+        website="ftp://x",
+        hours_mon="9 to 5",
+        hours_tue="09:00",
+        name="",
+        contact={"name": "", "organization": "", "email": "not-an-address", "phone": ""},
+    )
+
+    assert checked.submission is None
+    assert checked.errors == {
+        "zip": ["'123' is not a 5-digit ZIP code"],
+        "website": ["'ftp://x' is not a web address (https://…)"],
+        "hours_mon": ["'9 to 5' is not a time range like \"08:00-17:00\""],
+        "hours_tue": ["'09:00' needs a closing time, like \"09:00-17:00\""],
+        "name": ["is required"],
+        "contact_name": ["is required, so the reviewer can follow up"],
+        "contact_organization": ["is required, so the reviewer can follow up"],
+        "contact_email": ["is not an e-mail address"],
+    }
+
+
+def test_a_hundred_kilobyte_text_is_refused_by_length_without_being_echoed():
+    checked = check("change", clinic(), description="x" * 100_000)
+    assert checked.errors == {"description": ["is 100,000 characters long; the limit is 5,000"]}
+
+
+def test_a_change_that_changes_nothing_is_refused():
+    assert check("change", clinic()).errors == {
+        GENERAL: ["nothing was changed: change a field above, or report a problem instead"]
+    }
+
+
+def test_a_new_listing_is_the_whole_entry_checked_with_the_directory_rules():
+    values = {
+        "name": "Hope House",
+        "organization": "Hope",
+        "city": "Denver",
+        "state": "CO",
+        "zip": "80203",
+        "needs": ["outpatient"],
+        "phone_number": "303-555-0111",
+        "hours_mon": "08:00-17:00",
+    }
+
+    checked = check("new", None, **values)
+
+    assert checked.errors == {}
+    assert checked.submission.changes == {
+        "name": "Hope House",
+        "organization": "Hope",
+        "category": "treatment_program",
+        "needs": ["outpatient"],
+        "phones": [{"number": "303-555-0111", "type": "intake"}],
+        "location": {"city": "Denver", "state": "CO", "zip": "80203"},
+        "hours": [{"days": ["mon"], "opens": "08:00", "closes": "17:00"}],
+    }
+    assert check("new", None, name="Nowhere", organization="Hope").errors == {
+        "city": ["give a location, or a service_area for a remote service"]
+    }
+
+
+def test_the_reviewer_can_be_reached_by_email_or_phone_but_not_by_neither():
+    by_phone = check(
+        "change", clinic(), fees="Free", contact=dict(CONTACT, email="", phone="303-555-0123")
+    )
+    assert by_phone.errors == {}
+    neither = check("change", clinic(), fees="Free", contact=dict(CONTACT, email=""))
+    assert neither.errors == {
+        "contact_email": ["give an e-mail address or a phone number, so the reviewer can follow up"]
+    }
+
+
+def test_a_report_proposes_what_it_can_by_itself():
+    def report(problem, **extra):
+        return check_suggestion(
+            "report",
+            contact=CONTACT,
+            vocabulary=VOCABULARY,
+            today=TODAY,
+            entry=clinic(),
+            problem=problem,
+            **extra,
+        )
+
+    assert report("closed").submission.changes == {"status": "inactive"}
+    assert report("no_longer_offers", removed_codes=["outpatient"]).submission.changes == {
+        "needs": ["buprenorphine"]
+    }
+    wrong_phone = report("wrong_phone", details="It rings a pizza place")
+    assert (
+        wrong_phone.submission.changes == {}
+        and wrong_phone.submission.details == "It rings a pizza place"
+    )
+    assert report("wrong_hours").errors == {"details": ["say what is wrong"]}
+    assert report(None, details="?").errors == {"problem": ["choose what is wrong"]}
+
+
+def test_a_filled_honeypot_is_discarded_without_a_word():
+    checked = check_suggestion(
+        "new",
+        contact=CONTACT,
+        vocabulary=VOCABULARY,
+        today=TODAY,
+        values={},
+        honeypot="+1 555 0100",
+    )
+    assert checked.discard and checked.submission is None and checked.errors == {}
+
+
+def test_a_change_or_report_needs_its_listing():
+    assert check_suggestion(
+        "report", contact=CONTACT, vocabulary=VOCABULARY, today=TODAY, problem="closed"
+    ).errors == {GENERAL: ["choose the listing this is about"]}
+
+
+@pytest.mark.parametrize("nasty", NASTY_STRINGS)
+def test_hostile_text_is_stored_as_its_plain_cleaned_self(tmp_path, nasty):
+    checked = check(
+        "change", clinic(), description=nasty, contact=dict(CONTACT, name=nasty[:120]), note=nasty
+    )
+    assert checked.errors == {}
+    stored = SubmissionQueue(tmp_path).add(checked.submission)
+
+    again = SubmissionQueue(tmp_path).get(stored.reference)
+
+    assert again.changes["description"] == clean_text(nasty, multiline=True)
+    assert again.contact.name == clean_text(nasty[:120])
+
+
+def test_field_labels_name_nested_fields_in_words():
+    assert [
+        field_label(name) for name in ("phones[0].number", "location.zip", "hours", "tags")
+    ] == ["Phone number", "ZIP code", "Opening hours", "Tags"]
+
+
+# --- the queue ---------------------------------------------------------------------------------
+
+
+def suggestion() -> Submission:
+    return check("change", clinic(), fees="Free").submission
+
+
+def test_a_stored_suggestion_is_one_json_file_with_a_reference_number(tmp_path):
+    queue = SubmissionQueue(tmp_path)
+
+    stored = queue.add(suggestion(), now=dt.datetime(2026, 11, 23, 9, 30, tzinfo=dt.UTC))
+
+    assert submissions.is_reference(stored.reference) and stored.reference.startswith("S-20261123-")
+    files = list((tmp_path / "submissions" / "pending").iterdir())
+    assert [path.name for path in files] == [f"{stored.reference}.json"]
+    assert json.loads(files[0].read_text())["changes"] == {"fees": "Free"}
+    assert queue.get(stored.reference) == stored
+
+
+def test_pending_suggestions_come_oldest_first(tmp_path):
+    queue = SubmissionQueue(tmp_path)
+    times = [dt.datetime(2026, 11, day, tzinfo=dt.UTC) for day in (22, 20, 21)]
+    stored = [queue.add(suggestion(), now=moment) for moment in times]
+
+    pending, unreadable = queue.pending()
+
+    assert [item.reference for item in pending] == [
+        stored[1].reference,
+        stored[2].reference,
+        stored[0].reference,
+    ]
+    assert unreadable == []
+
+
+def test_a_reference_already_taken_is_never_reused(tmp_path, monkeypatch):
+    queue = SubmissionQueue(tmp_path)
+    first = queue.add(suggestion())
+    offered = iter([first.reference, "S-20261123-ABCDEF"])
+    monkeypatch.setattr(submissions, "new_reference", lambda now: next(offered))
+
+    second = queue.add(suggestion())
+
+    assert second.reference == "S-20261123-ABCDEF"
+    assert queue.get(first.reference) == first
+
+
+def test_a_decision_moves_the_suggestion_out_of_the_queue_and_only_once(tmp_path):
+    queue = SubmissionQueue(tmp_path)
+    stored = queue.add(suggestion())
+
+    decided = queue.decide(stored.reference, REJECTED, {"by": "ana", "reason": "duplicate"})
+
+    assert decided.status == REJECTED and queue.get(stored.reference) == decided
+    assert queue.pending() == ([], [])
+    assert [item.reference for item in queue.decided()] == [stored.reference]
+    with pytest.raises(UnknownSubmission, match="already rejected"):
+        queue.decide(stored.reference, APPROVED, {"by": "ana"})
+
+
+def test_a_crash_between_the_decided_copy_and_removing_the_pending_one_loses_nothing(tmp_path):
+    queue = SubmissionQueue(tmp_path)
+    stored = queue.add(suggestion())
+    pending_copy = (queue.pending_dir / f"{stored.reference}.json").read_text()
+    queue.decide(stored.reference, APPROVED, {"by": "ana"})
+    (queue.pending_dir / f"{stored.reference}.json").write_text(
+        pending_copy
+    )  # as if the unlink never ran
+
+    assert queue.pending() == ([], [])
+    assert queue.get(stored.reference).status == APPROVED
+
+
+def test_a_damaged_suggestion_file_is_listed_as_unreadable_not_fatal(tmp_path):
+    queue = SubmissionQueue(tmp_path)
+    good = queue.add(suggestion())
+    (queue.pending_dir / "S-20261123-BROKEN.json").write_text('{"format": 1, "kind": "ne')
+
+    pending, unreadable = queue.pending()
+
+    assert [item.reference for item in pending] == [good.reference]
+    assert len(unreadable) == 1 and "S-20261123-BROKEN.json: not JSON" in unreadable[0]
+
+
+def test_an_unknown_or_malformed_reference_is_refused(tmp_path):
+    queue = SubmissionQueue(tmp_path)
+    with pytest.raises(UnknownSubmission, match="no suggestion S-20261123-ABCDEF"):
+        queue.get("S-20261123-ABCDEF")
+    with pytest.raises(UnknownSubmission, match="not a reference number"):
+        queue.get("../../etc/passwd")
+
+
+# --- rate limits --------------------------------------------------------------------------------
+
+
+def test_the_rate_limiter_allows_the_limit_per_window_then_says_how_long_to_wait():
+    limiter = RateLimiter(limit=2, window=60)
+    assert limiter.attempt("a", now=0) == 0 and limiter.attempt("a", now=10) == 0
+    assert limiter.attempt("a", now=20) == 40
+    assert limiter.attempt("b", now=20) == 0  # each key counts apart
+    assert limiter.attempt("a", now=60) == 0  # the first event left the window
+
+
+def test_the_rate_limiter_remembers_a_bounded_number_of_keys():
+    limiter = RateLimiter(limit=1, window=60, max_keys=2)
+    for key in ("a", "b", "c"):
+        assert limiter.attempt(key, now=0) == 0
+    assert limiter.attempt("a", now=1) == 0  # forgotten, the oldest
+    assert limiter.attempt("c", now=1) > 0
