@@ -1,5 +1,6 @@
 """The coach intake page, driven through Streamlit's AppTest on a directory the tests build."""
 
+import datetime as dt
 import logging
 from pathlib import Path
 
@@ -382,3 +383,32 @@ def test_the_printable_plan_holds_the_options_shown_with_their_directory_details
         "tel:+13035550100" in page and "4001 Test St, Denver, CO 80222" in page
     )  # from the directory
     assert "2 beds free (counted Nov 10)" in page
+
+
+def test_calendar_files_for_a_meeting_and_for_an_appointment_the_coach_makes(folders, downloads):
+    app = open_intake(folders)
+    intake_to_plan(
+        app, ["medication", "meetings"], medication="methadone", medication_status="transfer"
+    )
+    meeting_files = [data.decode() for name, data in downloads if name == "meeting.ics"]
+    assert any(
+        "SUMMARY:Tuesday Evening AA" in text
+        and "RRULE:FREQ=WEEKLY;BYDAY=TU" in text
+        and "DTSTART;TZID=America/Denver:" in text
+        for text in meeting_files
+    )
+    assert not any(
+        "Around The Clock AA Online" in text for text in meeting_files
+    )  # an all-day room
+
+    app.selectbox(key="intake_appointment_place").set_value("otp-transfers").run()
+    app.date_input(key="intake_appointment_day").set_value(dt.date(2031, 3, 4)).run()
+    app.time_input(key="intake_appointment_time").set_value(dt.time(9, 30)).run()
+    [appointment] = [
+        data.decode()
+        for name, data in downloads
+        if name == "appointment.ics" and b"20310304" in data
+    ][-1:]
+    assert "SUMMARY:Appointment: Transfers Welcome OTP" in appointment
+    assert "DTSTART;TZID=America/Denver:20310304T093000" in appointment
+    assert "LOCATION:301 Test St\\, Denver\\, CO 80222" in appointment

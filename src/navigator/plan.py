@@ -68,16 +68,6 @@ TREATMENT_SUBJECTS = {
     "detox": "detox program",
 }
 STAY_LEVELS = ("residential", "detox")
-FELLOWSHIPS = (
-    "aa",
-    "na",
-    "smart",
-    "recovery_dharma",
-    "celebrate_recovery",
-    "secular",
-    "al_anon",
-    "nar_anon",
-)
 FELLOWSHIP_NAMES = {
     "aa": "AA",
     "na": "NA",
@@ -88,6 +78,7 @@ FELLOWSHIP_NAMES = {
     "al_anon": "Al-Anon",
     "nar_anon": "Nar-Anon",
 }
+FELLOWSHIPS = tuple(FELLOWSHIP_NAMES)
 MEETING_FORMATS = {
     "either": "In person or online",
     "in_person": "In person only",
@@ -200,9 +191,8 @@ class IntakeAnswers:
     free_times: tuple[FreeTime, ...] = ()
     no_id: bool = False
     no_address: bool = False
-    widened: Mapping[str, float] = field(
-        default_factory=dict
-    )  # section key -> radius the coach chose
+    # Section key -> the radius the coach widened it to.
+    widened: Mapping[str, float] = field(default_factory=dict)
 
     @property
     def at_risk(self) -> bool:
@@ -222,12 +212,10 @@ class Option:
     organization: str
     hit: Hit
     matched: tuple[str, ...]  # the need it meets, in plain words
-    fit: tuple[
-        str, ...
-    ]  # which of the participant's fit it matched (payment, language, who they are)
-    notes: tuple[
-        str, ...
-    ]  # how to get in: same-day start, beds free, ID asked for, the intake process
+    # Which of the participant's fit it matched: payment, language, who they are.
+    fit: tuple[str, ...]
+    # How to get in: same-day start, beds free, ID asked for, the intake process.
+    notes: tuple[str, ...]
     when: str  # "Open now", "Opens Mon 8:00 AM", "Next meeting Tue 7:00 PM", "Call for hours"
     distance: str  # "2.4 mi" or "By phone or online"
     phone: str | None
@@ -248,11 +236,9 @@ class Option:
 class Section:
     key: str  # stable name, e.g. "housing", "treatment-detox"
     heading: str
-    options: tuple[
-        Option, ...
-    ]  # ranked; the first OPTIONS_SHOWN are offered, the rest wait for swaps
+    # Ranked: the first OPTIONS_SHOWN are offered, the rest wait for swaps.
+    options: tuple[Option, ...]
     radius: float
-    note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -378,7 +364,6 @@ class _NeedSpec:
     payment_applies: bool = True
     free_times: tuple[FreeTime, ...] = ()  # meetings: only those starting in these
     beds_first: bool = False
-    note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -391,7 +376,7 @@ class _Fit:
 
 
 def or_words(words: Sequence[str]) -> str:
-    """ "a", "a or b", "a, b or c"."""
+    """Words joined as people say them: "a", "a or b", "a, b or c"."""
     words = list(words)
     return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} or {words[-1]}"
 
@@ -993,7 +978,7 @@ def build_plan(
         fit = _fit_for(directory, answers, spec.payment_applies)
         found = _collect(directory, place, spec, fit, now, spec.radius, CANDIDATES)
         options = tuple(_option(directory, item, spec, fit, answers, now, place) for item in found)
-        sections.append(Section(spec.key, spec.heading, options, spec.radius, spec.note))
+        sections.append(Section(spec.key, spec.heading, options, spec.radius))
         if not options:
             gaps.append(_gap(directory, place, spec, fit, now))
     return Plan(
@@ -1139,7 +1124,7 @@ def printout(
         sections.append(
             PrintSection(
                 section.heading,
-                gap.sentence if gap else section.note,
+                gap.sentence if gap else None,
                 [_summary(directory, option, plan.made_at) for option in chosen[section.key]],
             )
         )
