@@ -167,8 +167,8 @@ def test_remote_services_follow_the_local_ones_and_stale_listings_warn(
     app = app_on(directory, monkeypatch, tmp_path, near="80222").run()
     listed = names(app)
     assert listed[-1] == "Colorado Recovery Line"
-    captions = [shown(caption.value) for caption in app.caption]
-    assert any("Last verified Jan 1, 2024, over a year ago" in caption for caption in captions)
+    page = "\n".join(shown(block.value) for block in app.markdown)
+    assert ":orange[:material/warning: Last verified Jan 1, 2024, over a year ago" in page
     assert not [
         name
         for name in names(app_on(directory, monkeypatch, tmp_path, near="80222", remote="0").run())

@@ -98,7 +98,7 @@ def show_detail(
     st.markdown(_fact("Organization", entry["organization"]))
     if entry.get("description"):
         st.markdown(markdown_text(entry["description"]))
-    actions = st.container(horizontal=True)
+    actions = st.container(horizontal=True, vertical_alignment="center")
     with actions:
         shortlist_button(entry_id, "detail")
         st.page_link(

@@ -22,7 +22,8 @@ def crisis_banner() -> None:
 def sample_data_notice(directory: Directory) -> None:
     """Says plainly that the demo listings are made up, on pages that show listings."""
     if directory.frame["sample"].any():
-        st.caption(
+        # Not a caption: a caption's faded text would fade the badge below readable contrast.
+        st.markdown(
             "Listings marked :orange-badge[Sample] are fictional demo data, there so a new user "
             "can try the app; every other listing is real."
         )

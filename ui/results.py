@@ -41,7 +41,8 @@ def _page_number(params: dict[str, str]) -> int:
     state = st.session_state
     if state.get(PAGED_SEARCH_KEY) != params:  # a new search starts on its first page
         state[PAGED_SEARCH_KEY] = params
-        state[PAGE_KEY] = 1
+        # Dropped, not set to 1: the pagination widget then starts afresh at its default.
+        state.pop(PAGE_KEY, None)
     return max(1, int(state.get(PAGE_KEY, 1)))
 
 
@@ -65,8 +66,9 @@ def show_results(directory: Directory, settings: SearchSettings, now: dt.datetim
         _nothing_found(result, settings, params)
         return
     pages = math.ceil(result.total / PAGE_SIZE)
-    if page > pages:
-        page = st.session_state[PAGE_KEY] = pages
+    if page > pages:  # the directory changed under an open page: back to the start
+        st.session_state.pop(PAGE_KEY, None)
+        page = 1
     first = (page - 1) * PAGE_SIZE
     shown = result.hits[first : first + PAGE_SIZE]
     st.markdown(_summary(result, settings, first, len(shown)))
@@ -74,11 +76,11 @@ def show_results(directory: Directory, settings: SearchSettings, now: dt.datetim
     with cards:
         for hit in shown:
             _card(directory, hit, params, now)
+        if pages > 1:  # under the list, so on a phone it comes before the map
+            st.pagination(pages, key=PAGE_KEY)
     with map_column:
         st.subheader("Map", anchor=False)
         results_map(place, settings.radius_miles, shown, directory.vocabulary)
-    if pages > 1:
-        st.pagination(pages, key=PAGE_KEY)
 
 
 def _summary(result: SearchResult, settings: SearchSettings, first: int, count: int) -> str:
@@ -170,7 +172,10 @@ def _card(directory: Directory, hit: Hit, params: dict[str, str], now: dt.dateti
         if links:
             st.markdown(" · ".join(links))
         verified = markdown_text(verified_words(hit.last_verified, hit.stale))
-        st.caption(f":orange[:material/warning: {verified}]" if hit.stale else verified)
+        if hit.stale:  # in full colour: a faded caption would not be readable in orange
+            st.markdown(f":orange[:material/warning: {verified}]")
+        else:
+            st.caption(verified)
         actions = st.container(horizontal=True, vertical_alignment="center")
         with actions:
             st.page_link(

@@ -28,6 +28,7 @@ REMOTE_KEY = "find-remote"
 LANGUAGE_KEY = "find-language"
 WHEN_KEY = "find-when"
 SUBMIT_KEY = "find-submit"
+WHAT_KEY = "find-what"  # the "What do you need?" expander's open state
 SYNCED_KEY = "find-synced-params"  # the URL parameters the form last showed
 ANY = ""  # the "no preference" option of the single-choice boxes
 
@@ -124,6 +125,8 @@ def search_form(directory: Directory, settings: SearchSettings) -> SearchSetting
     if state.get(SYNCED_KEY) != params or any(key not in state for key in _widget_keys(directory)):
         _show_in_widgets(settings, directory)
         state[SYNCED_KEY] = params
+    if state.get(SUBMIT_KEY):  # this run answers a click on Search
+        state[WHAT_KEY] = False
     vocabulary = directory.vocabulary
     chosen = len(settings.needs) + bool(settings.language) + (settings.when != "any")
     with st.form(FORM_KEY, border=True):
@@ -143,12 +146,14 @@ def search_form(directory: Directory, settings: SearchSettings) -> SearchSetting
         )
         st.toggle("Include services by phone, online or telehealth", key=REMOTE_KEY)
         label = f"What do you need? ({chosen} chosen)" if chosen else "What do you need?"
-        # Open on a first visit; once a search runs, closed so the results are in view.
-        with st.expander(label, expanded=not settings.near, key="find-needs"):
+        # Open on a first visit; closed when a search runs, so the results are in view.
+        with st.expander(label, expanded=not settings.near, key=WHAT_KEY, on_change="rerun"):
             st.caption("Every choice narrows the list: results offer all of them.")
-            columns = st.columns(3)
-            for index, (kind, box_id, codes) in enumerate(_layout(directory)):
-                column = columns[index % 3]
+            boxes = _layout(directory)
+            for index, (kind, box_id, codes) in enumerate(boxes):
+                if index % 3 == 0:  # rows of three, so a phone stacks them in reading order
+                    row = iter(st.columns(3))
+                column = next(row)
                 if kind == "group":
                     group = next(group for group in vocabulary.groups if group.id == box_id)
                     column.multiselect(
