@@ -24,14 +24,14 @@ FIND_PAGE = "pages/find.py"
 
 
 @st.cache_resource
-def _geocoder():
+def address_geocoder():
     """The street-address geocoder the operator switched on, or None: one per process."""
     return geocoder_from_env()
 
 
 def _place(settings: SearchSettings) -> Place | None:
     try:
-        return resolve_place(settings.near, _geocoder())
+        return resolve_place(settings.near, address_geocoder())
     except PlaceNotFound as error:
         st.error(markdown_text(str(error)), icon=":material/wrong_location:")
         return None

@@ -20,6 +20,7 @@ from navigator.share import (
     from_params,
     to_params,
 )
+from ui.results import address_geocoder
 
 FORM_KEY = "find-search"
 NEAR_KEY = "find-near"
@@ -136,7 +137,10 @@ def search_form(directory: Directory, settings: SearchSettings) -> SearchSetting
             key=NEAR_KEY,
             max_chars=100,
             placeholder="80222, or Denver, CO",
-            help='A 5-digit ZIP code, "City, ST", or "latitude, longitude".',
+            help=(
+                'A 5-digit ZIP code, "City, ST", "latitude, longitude"'
+                + (", or a street address." if address_geocoder() else ".")
+            ),
         )
         distance.selectbox(
             "Distance",
