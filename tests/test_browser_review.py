@@ -1,0 +1,128 @@
+"""Suggest and review in a real Chromium: an organization sends a change, a reviewer signs in and
+approves it, and the Find page shows it. The app runs on a copy of the bundled directory with its
+own data folder and a secrets file of its own (Streamlit's ``secrets.files`` option).
+
+Every wait is on a condition in the page (Playwright's expect and locators), never on time.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import pytest
+from playwright.sync_api import Page, expect
+from tests.browser import start_app
+from tests.conftest import PROJECT_ROOT
+
+from navigator.auth import hash_password
+from navigator.submissions import SubmissionQueue
+
+pytestmark = pytest.mark.browser
+
+WAIT_MS = 30_000
+expect.set_options(timeout=WAIT_MS)
+ENTRY = "co-den-moud-front-range-bup"
+OLD_PHONE, NEW_PHONE = "303-555-0142", "303-555-0187"
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def review_app(tmp_path):
+    directory = tmp_path / "directory"
+    shutil.copytree(PROJECT_ROOT / "directory", directory)
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text(f'[reviewers.passwords]\nana = "{hash_password(PASSWORD)}"\n')
+    app = start_app(
+        {
+            "NAVIGATOR_DIRECTORY": str(directory),
+            "NAVIGATOR_DATA_DIR": str(tmp_path / "data"),
+            "NAVIGATOR_CACHE_DIR": str(tmp_path / "cache"),
+            "STREAMLIT_SECRETS_FILES": str(secrets),
+        }
+    )
+    app.data_dir = tmp_path / "data"
+    yield app
+    app.stop()
+
+
+@pytest.fixture
+def page(chromium_browser):
+    context = chromium_browser.new_context(viewport={"width": 1280, "height": 1000})
+    page = context.new_page()
+    page.set_default_timeout(WAIT_MS)
+    yield page
+    context.close()
+
+
+def wait_until_drawn(page: Page) -> None:
+    """No script is running and every element has its code loaded (placeholders are gone)."""
+    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0)
+    expect(
+        page.locator("[data-testid='stSkeleton'], [data-testid='stSkeletonElement']")
+    ).to_have_count(0)
+
+
+def screenshot(page: Page, folder, name: str) -> None:
+    wait_until_drawn(page)
+    page.screenshot(path=str(folder / name), full_page=True)
+
+
+def test_an_organizations_change_is_approved_by_a_reviewer_and_shows_on_find(
+    review_app, page, browser_output_dir
+):
+    # The organization finds its listing and follows "Suggest a change".
+    page.goto(f"{review_app.url}/?entry={ENTRY}")
+    expect(
+        page.get_by_role("heading", name="Front Range Recovery — Buprenorphine Clinic")
+    ).to_be_visible()
+    page.get_by_role("link", name="Suggest a change").click()
+    phone = page.get_by_role("textbox", name="Phone number", exact=True)
+    expect(phone).to_have_value(OLD_PHONE)
+    phone.fill(NEW_PHONE)
+    page.get_by_role("textbox", name="Your name").fill("Dana Front")
+    page.get_by_role("textbox", name="Your organization").fill("Front Range Recovery")
+    page.get_by_role("textbox", name="Your e-mail").fill("dana@example.org")
+    screenshot(page, browser_output_dir, "suggest-change.png")
+    page.get_by_role("button", name="Send suggestion").click()
+    confirmation = page.get_by_text(re.compile(r"Your reference number is S-\d{8}-[A-Z0-9]{6}"))
+    expect(confirmation).to_be_visible()
+    reference = re.search(r"S-\d{8}-[A-Z0-9]{6}", confirmation.inner_text()).group()
+    expect(page.get_by_text(f"Phone number: {OLD_PHONE} → {NEW_PHONE}")).to_be_visible()
+    screenshot(page, browser_output_dir, "suggest-confirmation.png")
+
+    # Nobody else gets the review page, not even by its address.
+    page.goto(f"{review_app.url}/review")
+    not_found = page.get_by_role("dialog")
+    expect(not_found).to_contain_text("Page not found")
+    expect(page.get_by_role("heading", name="Find resources")).to_be_visible()
+    expect(page.get_by_role("heading", name="Review suggestions")).to_have_count(0)
+    expect(page.get_by_text(reference)).to_have_count(0)
+    screenshot(page, browser_output_dir, "review-anonymous.png")
+    page.keyboard.press("Escape")
+    expect(not_found).to_have_count(0)
+    navigation = page.get_by_test_id("stSidebarNav")
+    expect(navigation.get_by_role("link", name="Reviewer sign-in")).to_be_visible()
+    expect(navigation.get_by_role("link", name="Review suggestions")).to_have_count(0)
+
+    # The reviewer signs in, finds it at the head of the queue, and approves it.
+    navigation.get_by_role("link", name="Reviewer sign-in").click()
+    page.get_by_role("textbox", name="Reviewer name").fill("ana")
+    page.get_by_role("textbox", name="Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Review suggestions")).to_be_visible()
+    expect(page.get_by_text(f"Reference: {reference}")).to_be_visible()
+    screenshot(page, browser_output_dir, "review-queue.png")
+    page.get_by_role("button", name="Approve", exact=True).click()
+    expect(page.get_by_text(f"Approved {reference}: the directory is updated.")).to_be_visible()
+    expect(page.get_by_text("No suggestions are waiting.")).to_be_visible()
+    assert SubmissionQueue(review_app.data_dir).get(reference).status == "approved"
+
+    # The Find page shows the new number, from the same running app (no restart).
+    page.goto(f"{review_app.url}/?entry={ENTRY}")
+    expect(
+        page.get_by_role("heading", name="Front Range Recovery — Buprenorphine Clinic")
+    ).to_be_visible()
+    expect(page.get_by_role("link", name=NEW_PHONE)).to_be_visible()
+    expect(page.get_by_text(OLD_PHONE)).to_have_count(0)
+    screenshot(page, browser_output_dir, "find-after-approval.png")

@@ -1,0 +1,290 @@
+"""Review, under AppTest: only signed-in reviewers reach it; the queue; approve, edit, reject;
+mark verified; and the Find page showing an approved change on the next run."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from streamlit.testing.v1 import AppTest
+from tests.conftest import CLINIC, MEETING, PROJECT_ROOT, write_directory
+from tests.pages_support import app_on, shown
+from ui import auth as ui_auth
+
+from navigator.auth import Reviewer, hash_password
+from navigator.directory import load_directory
+from navigator.submissions import APPROVED, REJECTED, SubmissionQueue, check_suggestion, form_values
+
+REVIEW, SIGN_IN, FIND = "pages/review.py", "pages/sign_in.py", "pages/find.py"
+PASSWORD = "correct horse battery"
+CONTACT = {"name": "Ana Ruiz", "organization": "Test Health", "email": "ana@example.org"}
+
+
+@pytest.fixture(scope="module")
+def password_hash() -> str:
+    return hash_password(PASSWORD)
+
+
+@pytest.fixture(autouse=True)
+def fresh_account_throttle():
+    """Failed sign-ins per account are counted across sessions of the process: each test starts clean."""
+    ui_auth.ACCOUNT_THROTTLE.clear()
+    yield
+    ui_auth.ACCOUNT_THROTTLE.clear()
+
+
+@pytest.fixture
+def directory(tmp_path):
+    return write_directory(
+        tmp_path / "directory", {"clinics.yaml": CLINIC, "meetings.yaml": MEETING}
+    )
+
+
+def suggest(directory, tmp_path, when: dt.datetime, **changes) -> str:
+    loaded = load_directory(directory)
+    entry = loaded.entry("test-clinic")
+    checked = check_suggestion(
+        "change",
+        contact=CONTACT,
+        vocabulary=loaded.vocabulary,
+        today=dt.date.today(),
+        entry=entry,
+        values={**form_values(entry), **changes},
+        category=entry["category"],
+    )
+    return SubmissionQueue(tmp_path / "data").add(checked.submission, now=when).reference
+
+
+def open_app(
+    directory, monkeypatch, tmp_path, password_hash, reviewer: Reviewer | None = None
+) -> AppTest:
+    app = app_on(directory, monkeypatch, tmp_path)
+    app.secrets["reviewers"] = {"passwords": {"ana": password_hash}}
+    if reviewer:
+        app.session_state["reviewer"] = reviewer
+    app.run()
+    assert not app.exception
+    return app
+
+
+def open_review(directory, monkeypatch, tmp_path, password_hash) -> AppTest:
+    app = open_app(directory, monkeypatch, tmp_path, password_hash, Reviewer("ana", "password"))
+    app.switch_page(REVIEW).run()
+    assert not app.exception
+    return app
+
+
+def errors(app: AppTest) -> list[str]:
+    """The page's error messages as read, without the crisis lines every page starts with."""
+    return [shown(error.value) for error in app.error if "988" not in error.value]
+
+
+def everything_shown(app: AppTest) -> str:
+    parts = [
+        element.value
+        for kind in ("title", "markdown", "text", "caption", "success", "error", "info")
+        for element in getattr(app, kind)
+    ]
+    return "\n".join(shown(str(part)) for part in parts)
+
+
+def test_an_anonymous_visitor_is_never_offered_review_and_its_address_shows_no_queue(
+    directory, monkeypatch, tmp_path, password_hash
+):
+    reference = suggest(directory, tmp_path, dt.datetime.now(dt.UTC), fees="Free")
+    app = open_app(directory, monkeypatch, tmp_path, password_hash)
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        app.switch_page(REVIEW)
+
+    # A reviewer's session on the review page signs out elsewhere: the same address, now anonymous.
+    app = open_review(directory, monkeypatch, tmp_path, password_hash)
+    assert reference in everything_shown(app)
+    del app.session_state["reviewer"]
+    app.run()
+
+    assert reference not in everything_shown(app)
+    assert "Review suggestions" not in [title.value for title in app.title]
+
+
+def test_the_review_page_run_by_itself_refuses_an_anonymous_visitor(
+    directory, monkeypatch, tmp_path
+):
+    reference = suggest(directory, tmp_path, dt.datetime.now(dt.UTC), fees="Free")
+    monkeypatch.setenv("NAVIGATOR_DIRECTORY", str(directory))
+    monkeypatch.setenv("NAVIGATOR_DATA_DIR", str(tmp_path / "data"))
+    app = AppTest.from_file(str(PROJECT_ROOT / REVIEW), default_timeout=60)
+    app.secrets["reviewers"] = {"passwords": {}}
+    app.run()
+
+    assert [title.value for title in app.title] == ["Reviewers only"]
+    assert reference not in everything_shown(app) and not app.dataframe
+
+
+def test_a_wrong_password_is_throttled_even_before_the_right_one(
+    directory, monkeypatch, tmp_path, password_hash
+):
+    app = open_app(directory, monkeypatch, tmp_path, password_hash)
+    app.switch_page(SIGN_IN).run()
+
+    def sign_in(password: str) -> list[str]:
+        app.text_input[0].input("ana")
+        app.text_input[1].input(password)
+        app.button[-1].click().run()
+        return errors(app)
+
+    for _ in range(3):
+        assert sign_in("not the password") == [
+            "That name and password do not match a reviewer account."
+        ]
+    assert sign_in(PASSWORD) == ["Too many failed sign-ins. Try again in 5 seconds."]
+    assert "reviewer" not in app.session_state
+
+
+def test_a_reviewer_signs_in_and_lands_on_the_queue(
+    directory, monkeypatch, tmp_path, password_hash
+):
+    reference = suggest(directory, tmp_path, dt.datetime.now(dt.UTC), fees="Free")
+    app = open_app(directory, monkeypatch, tmp_path, password_hash)
+    app.switch_page(SIGN_IN).run()
+    app.text_input[0].input("Ana")
+    app.text_input[1].input(PASSWORD)
+    app.button[-1].click().run()
+
+    assert app.session_state["reviewer"] == Reviewer("ana", "password")
+    assert [title.value for title in app.title] == ["Review suggestions"]
+    assert reference in everything_shown(app)
+
+
+def test_the_queue_is_oldest_first_with_each_field_against_the_listing(
+    directory, monkeypatch, tmp_path, password_hash
+):
+    newer = suggest(
+        directory, tmp_path, dt.datetime(2026, 11, 22, tzinfo=dt.UTC), fees="Free"
+    )
+    older = suggest(
+        directory,
+        tmp_path,
+        dt.datetime(2026, 11, 20, tzinfo=dt.UTC),
+        phone_number="303-555-0199",
+    )
+    app = open_review(directory, monkeypatch, tmp_path, password_hash)
+
+    picker = app.selectbox(key="review_pick")
+    assert picker.options[0].startswith("2026-11-20") and picker.options[1].startswith("2026-11-22")
+    assert picker.value == older
+    assert app.dataframe[0].value.to_dict("records") == [
+        {"Field": "Phone number", "Now": "303-555-0100", "Suggested": "303-555-0199"}
+    ]
+    picker.select(newer).run()
+    assert app.dataframe[0].value.to_dict("records") == [
+        {"Field": "Fees", "Now": "—", "Suggested": "Free"}
+    ]
+
+
+def test_an_approved_change_shows_on_the_find_page_on_the_next_run(
+    directory, monkeypatch, tmp_path, password_hash
+):
+    reference = suggest(
+        directory, tmp_path, dt.datetime.now(dt.UTC), phone_number="303-555-0199"
+    )
+    app = open_review(directory, monkeypatch, tmp_path, password_hash)
+    app.switch_page(FIND)
+    app.query_params.update(entry="test-clinic")
+    app.run()
+    assert "303-555-0100" in everything_shown(app)  # the directory is loaded (and cached) before
+
+    app.switch_page(REVIEW).run()
+    app.button(key=f"approve_{reference}").click().run()
+    assert shown(app.success[0].value) == f"Approved {reference}: the directory is updated."
+    app.switch_page(FIND)
+    app.query_params.update(entry="test-clinic")
+    app.run()
+
+    page = everything_shown(app)
+    assert "303-555-0199" in page and "303-555-0100" not in page
+    assert SubmissionQueue(tmp_path / "data").get(reference).status == APPROVED
+
+
+def test_edit_then_approve_writes_the_reviewers_version(
+    directory, monkeypatch, tmp_path, password_hash
+):
+    reference = suggest(
+        directory, tmp_path, dt.datetime.now(dt.UTC), fees="Free for all!!"
+    )
+    app = open_review(directory, monkeypatch, tmp_path, password_hash)
+    prefix = f"rv_{reference}_"
+    assert app.text_input(key=f"{prefix}fees").value == "Free for all!!"
+    app.text_input(key=f"{prefix}fees").input("Free")
+    app.text_input(key=f"{prefix}zip").input("123")
+    [button] = [button for button in app.button if button.label == "Approve with these edits"]
+    button.click().run()
+    assert "'123' is not a 5-digit ZIP code" in errors(app)
+    assert SubmissionQueue(tmp_path / "data").get(reference).status != APPROVED
+
+    app.text_input(key=f"{prefix}zip").input("80222")
+    [button] = [button for button in app.button if button.label == "Approve with these edits"]
+    button.click().run()
+
+    assert load_directory(directory).entry("test-clinic")["fees"] == "Free"
+    assert SubmissionQueue(tmp_path / "data").get(reference).status == APPROVED
+
+
+def test_rejecting_asks_for_a_reason_then_records_it(
+    directory, monkeypatch, tmp_path, password_hash
+):
+    reference = suggest(directory, tmp_path, dt.datetime.now(dt.UTC), fees="Free")
+    app = open_review(directory, monkeypatch, tmp_path, password_hash)
+    [reject] = [button for button in app.button if button.label == "Reject"]
+    reject.click().run()
+    assert errors(app)[0].startswith("give a reason")
+
+    app.text_area(key=f"reject_reason_{reference}").input("<b>Not</b> from the organization")
+    [reject] = [button for button in app.button if button.label == "Reject"]
+    reject.click().run()
+
+    decided = SubmissionQueue(tmp_path / "data").get(reference)
+    assert (
+        decided.status == REJECTED
+        and decided.decision["reason"] == "<b>Not</b> from the organization"
+    )
+    assert app.info[0].value == "No suggestions are waiting."
+    assert app.dataframe[-1].value["Reason"].tolist() == ["<b>Not</b> from the organization"]
+
+
+def test_a_listing_confirmed_by_phone_is_marked_verified(
+    directory, monkeypatch, tmp_path, password_hash
+):
+    app = open_review(directory, monkeypatch, tmp_path, password_hash)
+    assert app.dataframe[0].value["Id"].tolist() == [
+        "test-clinic",
+        "test-meeting",
+    ]  # the stalest first
+    app.selectbox(key="verify_entry").select("test-meeting")
+    app.selectbox(key="verify_how").select("phone")
+    [mark] = [button for button in app.button if button.label == "Mark verified"]
+    mark.click().run()
+
+    entry = load_directory(directory).entry("test-meeting")
+    assert (entry["last_verified"], entry["verified_how"]) == (dt.date.today().isoformat(), "phone")
+    assert shown(app.success[0].value) == "Marked test-meeting verified."
+
+
+def test_a_provider_identity_on_the_reviewer_list_gets_review_and_others_do_not(
+    directory, monkeypatch, tmp_path
+):
+    for email, offered in (("ana@example.org", True), ("eve@example.org", False)):
+        app = app_on(directory, monkeypatch, tmp_path)
+        app.secrets["auth"] = {
+            "redirect_uri": "http://localhost:8501/oauth2callback",
+            "cookie_secret": "x" * 32,
+        }
+        app.secrets["reviewers"] = {"emails": ["ana@example.org"]}
+        app.user = {"is_logged_in": True, "email": email, "name": "Someone"}
+        app.run()
+        assert not app.exception
+        if offered:
+            app.switch_page(REVIEW).run()
+            assert [title.value for title in app.title] == ["Review suggestions"]
+        else:
+            with pytest.raises(ValueError, match="Could not find a navigation page"):
+                app.switch_page(REVIEW)

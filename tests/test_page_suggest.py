@@ -1,0 +1,266 @@
+"""Suggest an update, under AppTest: the three kinds end to end, errors beside their fields, abuse
+limits, and hostile text shown back as plain text."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from streamlit.testing.v1 import AppTest
+from tests.conftest import CLINIC, MEETING, write_directory
+from tests.pages_support import app_on, shown
+from tests.test_submissions import NASTY_STRINGS
+from ui import suggestion_form
+
+from navigator.submissions import RateLimiter, SubmissionQueue, clean_text
+
+SUGGEST = "pages/suggest.py"
+CONTACT = {"name": "Ana Ruiz", "organization": "Test Health", "email": "ana@example.org"}
+
+
+@pytest.fixture(autouse=True)
+def fresh_process_limit():
+    """The per-process limit is shared by every session of the process: each test starts clean."""
+    suggestion_form.PROCESS_LIMITER.clear()
+    yield
+    suggestion_form.PROCESS_LIMITER.clear()
+
+
+@pytest.fixture
+def directory(tmp_path):
+    return write_directory(
+        tmp_path / "directory", {"clinics.yaml": CLINIC, "meetings.yaml": MEETING}
+    )
+
+
+def open_suggest(directory, monkeypatch, tmp_path, **params) -> AppTest:
+    """The app opened at Suggest an update with ``params`` in its address (as a listing links there)."""
+    app = app_on(directory, monkeypatch, tmp_path).run()
+    app.switch_page(SUGGEST)
+    app.query_params.clear()
+    app.query_params.update(params)
+    app.run()
+    assert not app.exception
+    return app
+
+
+def queue(tmp_path) -> SubmissionQueue:
+    return SubmissionQueue(tmp_path / "data")
+
+
+def fill(app: AppTest, prefix: str, contact: dict = CONTACT, **fields) -> AppTest:
+    for name, value in {
+        **{f"contact_{key}": text for key, text in contact.items()},
+        **fields,
+    }.items():
+        key = f"{prefix}{name}"
+        for kind in ("text_input", "text_area"):
+            found = [element for element in getattr(app, kind) if element.key == key]
+            if found:
+                found[0].input(value)
+                break
+        else:
+            raise KeyError(key)
+    return app
+
+
+def send(app: AppTest) -> AppTest:
+    [button] = [button for button in app.button if button.label == "Send suggestion"]
+    button.click().run()
+    assert not app.exception
+    return app
+
+
+def errors(app: AppTest) -> list[str]:
+    """The page's error messages as read, without the crisis lines every page starts with."""
+    return [shown(error.value) for error in app.error if "988" not in error.value]
+
+
+def flat(node) -> list:
+    """Every element on the page in the order a reader meets them."""
+    children = getattr(node, "children", None)
+    if children is None:
+        return [node]
+    return [element for child in children.values() for element in flat(child)]
+
+
+def test_a_new_listing_is_sent_and_confirmed_with_a_reference_number(
+    directory, monkeypatch, tmp_path
+):
+    app = open_suggest(directory, monkeypatch, tmp_path, kind="new")
+    app.selectbox(key="sg_category_new").select("treatment_program").run()
+    prefix = "sg_new_new_"
+    fill(
+        app,
+        prefix,
+        name="Hope Outpatient",
+        organization="Hope",
+        city="Denver",
+        zip="80203",
+        phone_number="303-555-0111",
+        hours_mon="08:00-17:00",
+    )
+    app.selectbox(key=f"{prefix}state").select("CO")
+    app.multiselect(key=f"{prefix}needs").select("outpatient")
+
+    send(app)
+
+    [pending] = queue(tmp_path).pending()[0]
+    assert pending.kind == "new" and pending.contact.email == "ana@example.org"
+    assert pending.changes["location"] == {"city": "Denver", "state": "CO", "zip": "80203"}
+    assert pending.changes["needs"] == ["outpatient"]
+    assert f"Your reference number is **{pending.reference}**" in shown(app.success[0].value)
+    assert "Service name: Hope Outpatient" in [text.value for text in app.text]
+
+
+def test_a_change_link_opens_the_listing_prefilled_and_sends_only_what_changed(
+    directory, monkeypatch, tmp_path
+):
+    app = open_suggest(directory, monkeypatch, tmp_path, entry="test-clinic", kind="change")
+    prefix = "sg_change_test-clinic_"
+    assert app.text_input(key=f"{prefix}name").value == "Test Clinic Buprenorphine"
+    assert app.text_input(key=f"{prefix}hours_mon").value == "08:00-17:00"
+
+    send(fill(app, prefix, phone_number="303-555-0199"))
+
+    [pending] = queue(tmp_path).pending()[0]
+    assert pending.entry_id == "test-clinic"
+    assert pending.changes == {"phones": [{"number": "303-555-0199", "type": "intake"}]}
+    assert "Phone number: 303-555-0100 → 303-555-0199" in [text.value for text in app.text]
+
+
+def test_a_problem_report_from_a_listing_is_sent_with_what_it_proposes(
+    directory, monkeypatch, tmp_path
+):
+    app = open_suggest(directory, monkeypatch, tmp_path, entry="test-meeting", kind="report")
+    prefix = "sg_report_test-meeting_"
+    app.selectbox(key=f"{prefix}problem").select("closed")
+
+    send(fill(app, prefix, details="The church hall closed in October."))
+
+    [pending] = queue(tmp_path).pending()[0]
+    assert (pending.kind, pending.problem, pending.changes) == (
+        "report",
+        "closed",
+        {"status": "inactive"},
+    )
+    assert pending.details == "The church hall closed in October."
+
+
+def test_choosing_the_kind_and_listing_on_the_page_keeps_the_link_up_to_date(
+    directory, monkeypatch, tmp_path
+):
+    app = open_suggest(directory, monkeypatch, tmp_path)
+    app.radio(key="suggest_kind").set_value("report").run()
+    app.text_input(key="suggest_search").input("speaker").run()
+    app.selectbox(key="suggest_entry").select("test-meeting").run()
+
+    assert app.query_params == {"kind": "report", "entry": "test-meeting"}
+    assert app.selectbox(key="sg_report_test-meeting_problem")
+
+
+def test_each_problem_shows_right_below_its_field_and_nothing_is_stored(
+    directory, monkeypatch, tmp_path
+):
+    app = open_suggest(directory, monkeypatch, tmp_path, entry="test-clinic", kind="change")
+    prefix = "sg_change_test-clinic_"
+
+    send(
+        fill(
+            app,
+            prefix,
+            contact={**CONTACT, "email": "nobody"},
+            zip="123",
+            website="javascript:alert(1)",
+        )
+    )
+
+    elements = flat(app.main)
+    for key, message in (
+        (f"{prefix}zip", "'123' is not a 5-digit ZIP code"),
+        (f"{prefix}website", "'javascript:alert(1)' is not a web address (https://…)"),
+        (f"{prefix}contact_email", "is not an e-mail address"),
+    ):
+        position = next(
+            index for index, element in enumerate(elements) if getattr(element, "key", None) == key
+        )
+        assert shown(elements[position + 1].value) == message
+    assert queue(tmp_path).pending() == ([], [])
+
+
+def test_a_hundred_kilobyte_text_sent_past_the_browser_is_cut_to_the_fields_limit(
+    directory, monkeypatch, tmp_path
+):
+    app = open_suggest(directory, monkeypatch, tmp_path, entry="test-clinic", kind="change")
+    prefix = "sg_change_test-clinic_"
+    fill(app, prefix)
+    # input() would refuse it as the browser does; set_value sends it the way a crafted client would.
+    app.text_area(key=f"{prefix}description").set_value("A" * 100_000)
+
+    send(app)
+
+    [pending] = queue(tmp_path).pending()[0]
+    assert pending.changes["description"] == "A" * 5000
+
+
+def test_hostile_text_is_stored_and_shown_back_as_plain_text(directory, monkeypatch, tmp_path):
+    for nasty in NASTY_STRINGS:
+        app = open_suggest(directory, monkeypatch, tmp_path, entry="test-clinic", kind="change")
+        prefix = "sg_change_test-clinic_"
+
+        send(
+            fill(
+                app, prefix, contact={**CONTACT, "name": nasty[:120]}, description=nasty, note=nasty
+            )
+        )
+
+        stored = json.loads(
+            next((tmp_path / "data" / "submissions" / "pending").glob("*.json")).read_text()
+        )
+        assert stored["changes"]["description"] == clean_text(nasty, multiline=True)
+        texts = [text.value for text in app.text]
+        assert f"Description: — → {clean_text(nasty, multiline=True)}" in texts, nasty
+        assert f"Note: {clean_text(nasty, multiline=True)}" in texts
+        # Markdown on the page (the thanks) never carries the typed text.
+        assert not [block for block in app.markdown if clean_text(nasty) in block.value]
+        for path in (tmp_path / "data" / "submissions" / "pending").glob("*.json"):
+            path.unlink()
+
+
+def test_a_filled_honeypot_is_thanked_but_nothing_is_stored(directory, monkeypatch, tmp_path):
+    app = open_suggest(directory, monkeypatch, tmp_path, entry="test-clinic", kind="change")
+    prefix = "sg_change_test-clinic_"
+    app.text_input(key="suggest_fax_number").input("+1 303 555 0100")
+
+    send(fill(app, prefix, fees="Free"))
+
+    assert app.success[0].value == "Thank you. Your suggestion was received."
+    assert queue(tmp_path).pending() == ([], [])
+
+
+def test_one_session_may_send_five_suggestions_an_hour(directory, monkeypatch, tmp_path):
+    app = open_suggest(directory, monkeypatch, tmp_path, entry="test-clinic", kind="change")
+    prefix = "sg_change_test-clinic_"
+    for number in range(6):
+        send(fill(app, prefix, fees=f"Fee {number}"))
+        if number < 5:
+            app.button[-1].click().run()  # "Suggest something else"
+
+    assert len(queue(tmp_path).pending()[0]) == 5
+    assert "Please try again in 60 minutes" in errors(app)[-1]
+
+
+def test_the_process_limit_holds_across_sessions(directory, monkeypatch, tmp_path):
+    monkeypatch.setattr(suggestion_form, "PROCESS_LIMITER", RateLimiter(1, 3600.0, max_keys=1))
+    for fee in ("Free", "Sliding"):
+        app = open_suggest(directory, monkeypatch, tmp_path, entry="test-clinic", kind="change")
+        send(fill(app, "sg_change_test-clinic_", fees=fee))
+
+    assert [submission.changes["fees"] for submission in queue(tmp_path).pending()[0]] == ["Free"]
+    assert "Many suggestions have come from here" in errors(app)[-1]
+
+
+def test_an_unknown_listing_in_the_link_is_named_as_text(directory, monkeypatch, tmp_path):
+    app = open_suggest(directory, monkeypatch, tmp_path, entry="**nope**", kind="change")
+    assert shown(app.warning[0].value).startswith("There is no listing **nope** in the directory")
+    assert app.info[-1].value == "Choose the listing this is about."

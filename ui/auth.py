@@ -1,0 +1,98 @@
+"""Who is reviewing: a local account signed in during this session, or an OpenID Connect identity.
+
+Configuration comes from the app's secrets (``.streamlit/secrets.toml``):
+
+    [reviewers]
+    emails = ["ana@example.org"]        # who may review after signing in with a provider (st.login)
+
+    [reviewers.passwords]               # local accounts: name = hash from `python -m navigator hash-password`
+    ana = "scrypt$32768$8$1$..."
+
+    [auth]                              # only for provider sign-in: Streamlit's own OIDC settings
+    redirect_uri = "https://navigator.example.org/oauth2callback"
+    cookie_secret = "..."
+    ...
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+import streamlit as st
+
+from navigator.auth import (
+    Reviewer,
+    SignInThrottle,
+    authenticate,
+    normal_name,
+    reviewer_for_identity,
+)
+
+SESSION_REVIEWER = "reviewer"
+SESSION_THROTTLE = "reviewer_sign_in_throttle"
+# Failed sign-ins per account, shared by every session of this process.
+ACCOUNT_THROTTLE = SignInThrottle()
+
+
+def secrets_section(name: str) -> Mapping:
+    """One table of the secrets, or an empty one when there is no such table (or no secrets file)."""
+    try:
+        value = st.secrets[name]
+    except (KeyError, FileNotFoundError):
+        return {}
+    return value if isinstance(value, Mapping) else {}
+
+
+def local_accounts() -> Mapping[str, str]:
+    passwords = secrets_section("reviewers").get("passwords")
+    return passwords if isinstance(passwords, Mapping) else {}
+
+
+def oidc_providers() -> list[str | None]:
+    """The providers configured under ``[auth]``: named ones, or [None] for the single default one."""
+    settings = secrets_section("auth")
+    if not settings:
+        return []
+    named = [key for key, value in settings.items() if isinstance(value, Mapping)]
+    return named or [None]
+
+
+def current_reviewer() -> Reviewer | None:
+    """The signed-in reviewer of this session, or None for everyone else."""
+    signed_in = st.session_state.get(SESSION_REVIEWER)
+    if isinstance(signed_in, Reviewer):
+        if any(normal_name(name) == signed_in.name for name in local_accounts()):
+            return signed_in
+        del st.session_state[SESSION_REVIEWER]  # the operator removed the account: the session ends
+    if oidc_providers():
+        return reviewer_for_identity(st.user.to_dict(), secrets_section("reviewers").get("emails"))
+    return None
+
+
+def sign_in(name: str, password: str) -> str | None:
+    """Sign in with a local account; returns why not, or None when signed in.
+
+    Failures are throttled per account (across sessions) and per session, with a growing wait,
+    and while a wait runs the password is not even checked.
+    """
+    session_throttle = st.session_state.setdefault(SESSION_THROTTLE, SignInThrottle())
+    account_key = f"account:{normal_name(name)}"
+    wait = max(ACCOUNT_THROTTLE.wait(account_key), session_throttle.wait("session"))
+    if wait > 0:
+        return f"Too many failed sign-ins. Try again in {math.ceil(wait)} seconds."
+    reviewer = authenticate(local_accounts(), name, password)
+    if reviewer is None:
+        ACCOUNT_THROTTLE.failed(account_key)
+        session_throttle.failed("session")
+        return "That name and password do not match a reviewer account."
+    ACCOUNT_THROTTLE.succeeded(account_key)
+    session_throttle.succeeded("session")
+    st.session_state[SESSION_REVIEWER] = reviewer
+    return None
+
+
+def sign_out() -> None:
+    reviewer = st.session_state.pop(SESSION_REVIEWER, None)
+    if reviewer is None and oidc_providers():
+        st.logout()
