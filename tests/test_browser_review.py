@@ -83,6 +83,10 @@ def test_an_organizations_change_is_approved_by_a_reviewer_and_shows_on_find(
     page.get_by_role("textbox", name="Your name").fill("Dana Front")
     page.get_by_role("textbox", name="Your organization").fill("Front Range Recovery")
     page.get_by_role("textbox", name="Your e-mail").fill("dana@example.org")
+    # The honeypot is in the form for bots, but off-screen for people.
+    honeypot = page.get_by_role("textbox", name="Fax number (leave this empty)")
+    expect(honeypot).to_be_attached()
+    assert honeypot.bounding_box()["x"] < -5000
     screenshot(page, browser_output_dir, "suggest-change.png")
     page.get_by_role("button", name="Send suggestion").click()
     confirmation = page.get_by_text(re.compile(r"Your reference number is S-\d{8}-[A-Z0-9]{6}"))
