@@ -5,6 +5,7 @@ Every wait is on a condition in the page (Playwright's expect and locators), nev
 
 from __future__ import annotations
 
+import math
 import re
 
 import pytest
@@ -12,6 +13,10 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 from tests.browser import start_app
 from tests.conftest import write_directory
+
+from navigator.maplayers import view_for
+from navigator.places import resolve_place
+from navigator.share import RADIUS_CHOICES
 
 pytestmark = pytest.mark.browser
 
@@ -38,6 +43,36 @@ ATTACK_DIRECTORY = f"""\
   hours: "24/7"
   last_verified: "2026-10-01"
 """
+
+
+# The attack entry sits at 39.671,-104.928; the map is centred a little west of it, so the
+# searched-place marker does not cover it.
+MAP_CENTER = "39.671,-104.930"
+ENTRY_POSITION = (39.671, -104.928)
+
+
+def hover_the_map_point(page: Page, url: str) -> None:
+    """Open ``url`` and put the mouse on the entry's marker, placed by Web Mercator arithmetic
+    from the view the app chose (deck.gl's 512-pixel tiles)."""
+    place = resolve_place(MAP_CENTER)
+    view = view_for(place, RADIUS_CHOICES["walk"][1], [])
+    page.goto(url)
+    chart = page.get_by_test_id("stDeckGlJsonChart")
+    expect(chart).to_be_visible()
+    wait_until_drawn(page)
+    scale = 512 * 2**view.zoom
+
+    def pixels(lat: float, lon: float) -> tuple[float, float]:
+        y = math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+        return scale * (lon + 180) / 360, scale * (1 - y / math.pi) / 2
+
+    center_x, center_y = pixels(view.lat, view.lon)
+    entry_x, entry_y = pixels(*ENTRY_POSITION)
+    box = chart.bounding_box()
+    page.mouse.move(
+        box["x"] + box["width"] / 2 + entry_x - center_x,
+        box["y"] + box["height"] / 2 + entry_y - center_y,
+    )
 
 
 @pytest.fixture
@@ -182,6 +217,10 @@ def test_markup_in_a_name_shows_as_text_and_runs_no_script(
         expect(page.get_by_text("<script>alert(2)</script> :red[red] $x^2$")).to_be_visible()
         assert page.locator("img[src='x'], a[href^='javascript']").count() == 0
         screenshot(page, browser_output_dir, "find-detail-markup-in-a-name.png")
+        hover_the_map_point(page, f"{app.url}/?near={MAP_CENTER}&radius=walk")
+        expect(page.locator(".deck-tooltip")).to_have_text(
+            re.compile(r"^<img src=x onerror=alert\(1\)>")
+        )
         page.set_content(printable)
         expect(page.get_by_role("heading", name=ATTACK_NAME, level=3)).to_be_visible()
         assert page.locator("img, script").count() == 0
