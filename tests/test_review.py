@@ -452,9 +452,8 @@ def test_twenty_submitters_and_two_reviewers_at_once_lose_nothing(tmp_path):
         suggest_change(desk, entry_id, **{field: value})
         for (entry_id, field), value in planned.items()
     ]
-    context = multiprocessing.get_context(
-        "fork"
-    )  # real processes; forking skips re-importing everything
+    # Real processes; forking spares each of the 22 a second or more of imports.
+    context = multiprocessing.get_context("fork")
     start = context.Barrier(22)
     workers = [
         context.Process(target=_submit_many, args=(str(desk.queue.data_dir), str(folder), start, 5))
