@@ -74,8 +74,13 @@ def test_safe_url_refuses_scripts_data_and_malformed_links():
 
 
 def test_safe_url_accepts_web_phone_text_and_mail_links():
-    for url in ("https://example.org/a?b=c", "http://example.org", "tel:+13035550100",
-                "sms:+13035550100", "mailto:intake@example.org"):
+    for url in (
+        "https://example.org/a?b=c",
+        "http://example.org",
+        "tel:+13035550100",
+        "sms:+13035550100",
+        "mailto:intake@example.org",
+    ):
         assert safe_url(url) == url
 
 

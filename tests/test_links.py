@@ -32,8 +32,13 @@ def test_a_text_line_opens_a_text_message():
 
 
 def test_address_text_joins_the_parts_people_write_on_an_envelope():
-    location = {"address": "1234 E Colfax Ave", "address_2": "Suite 200", "city": "Denver",
-                "state": "CO", "zip": "80218"}
+    location = {
+        "address": "1234 E Colfax Ave",
+        "address_2": "Suite 200",
+        "city": "Denver",
+        "state": "CO",
+        "zip": "80218",
+    }
     assert address_text(location) == "1234 E Colfax Ave, Suite 200, Denver, CO 80218"
     assert address_text({"city": "Denver", "state": "CO"}) == "Denver, CO"
     assert address_text(None) is None
