@@ -11,7 +11,15 @@ from ui.data import current_directory, directory_path
 from ui.suggestion_form import entry_fields, other_errors, values_from_state
 
 from navigator.escaping import markdown_text
-from navigator.review import VERIFY_METHODS, ReviewDesk, ReviewError, plain, proposal, stalest
+from navigator.review import (
+    REASON_LIMIT,
+    VERIFY_METHODS,
+    ReviewDesk,
+    ReviewError,
+    plain,
+    proposal,
+    stalest,
+)
 from navigator.submissions import (
     KIND_LABELS,
     PROBLEMS,
@@ -218,7 +226,7 @@ def _queue() -> None:
         st.text_area(
             "Reason for rejecting (the sender may be told)",
             key=f"reject_reason_{reference}",
-            max_chars=1000,
+            max_chars=REASON_LIMIT,
             height=80,
         )
         st.form_submit_button("Reject", on_click=_reject, args=(reference,))

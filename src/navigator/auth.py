@@ -80,10 +80,6 @@ def _parse_hash(stored: str) -> tuple[int, int, int, bytes, bytes] | None:
     return cost, block_size, parallelism, salt, key
 
 
-def is_password_hash(stored: str) -> bool:
-    return _parse_hash(stored) is not None
-
-
 # A throwaway hash to check against when the account does not exist, so that an unknown name
 # takes as long as a wrong password and the timing tells nobody which names are real.
 _DECOY = (COST, BLOCK_SIZE, PARALLELISM, b"decoy-salt-16byt", bytes(KEY_LENGTH))

@@ -256,10 +256,8 @@ DAY_NAMES = {
     "sat": "Saturday",
     "sun": "Sunday",
 }
-SCHEDULE_FIELDS = tuple(f"{schedule}_{day}" for schedule in SCHEDULES for day in WEEKDAYS)
 _RANGE = re.compile(r"([0-9]{1,2}):([0-5][0-9])(?:\s*(?:-|–|—|to)\s*([0-9]{1,2}):([0-5][0-9]))?\Z")
 
-CONTACT_FIELDS = ("contact_name", "contact_organization", "contact_email", "contact_phone")
 GENERAL = "general"  # the key of problems that belong to no single field
 
 # Characters removed from every text: controls (line breaks kept where a field is multi-line),
