@@ -1,20 +1,10 @@
 """Recovery Navigator: the entry point and navigation (`streamlit run app.py`)."""
 
 import streamlit as st
-
-from navigator.problems import DirectoryError
 from ui.auth import current_reviewer
-from ui.data import current_directory
-from ui.frame import crisis_banner, directory_problems_page
+from ui.frame import app_frame, framed_by_app
 
-st.set_page_config(page_title="Recovery Navigator", page_icon=":material/explore:", layout="wide")
-crisis_banner()
-
-try:
-    current_directory()
-except DirectoryError as error:
-    directory_problems_page(error)
-    st.stop()
+app_frame()
 
 # Review exists in the navigation only for a signed-in reviewer; anyone else who opens its address
 # gets "page not found" and the default page. The sign-in page is there for everyone.
@@ -32,4 +22,5 @@ pages = {
     ],
     "Reviewers": reviewer_pages,
 }
-st.navigation(pages).run()
+with framed_by_app():
+    st.navigation(pages).run()

@@ -1,13 +1,12 @@
 """About & data: what the directory covers, where it comes from, privacy, and the need codes."""
 
 import streamlit as st
-from ui.data import current_directory
 from ui.detail import SOURCE_WORDS
-from ui.frame import sample_data_notice
+from ui.frame import page_directory, sample_data_notice
 
 from navigator.escaping import markdown_table, markdown_text
 
-directory = current_directory()
+directory = page_directory()
 vocabulary = directory.vocabulary
 frame = directory.frame
 

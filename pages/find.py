@@ -3,16 +3,15 @@
 import datetime as dt
 
 import streamlit as st
-from ui.data import current_directory
 from ui.detail import show_detail
-from ui.frame import sample_data_notice
+from ui.frame import page_directory, sample_data_notice
 from ui.results import show_results
 from ui.search_form import search_form, show_link_notices, url_settings
 from ui.shortlist import shortlist_section
 
 from navigator.share import to_params
 
-directory = current_directory()
+directory = page_directory()
 now = dt.datetime.now(dt.UTC)
 settings, notices = url_settings(directory)
 entry_id = st.query_params.get("entry")

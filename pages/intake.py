@@ -6,13 +6,12 @@ Nothing entered here is saved: see ui/intake_state.py for how the answers are ke
 import datetime as dt
 
 import streamlit as st
-from ui.data import current_directory
-from ui.frame import sample_data_notice
+from ui.frame import page_directory, sample_data_notice
 from ui.intake_plan import plan_step
 from ui.intake_state import step_of
 from ui.intake_steps import navigation, progress, step_fit, step_needs, step_place, step_safety
 
-directory = current_directory()
+directory = page_directory()
 step = step_of(st.session_state)
 
 st.title("Coach intake", anchor=False)

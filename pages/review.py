@@ -7,7 +7,8 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 from ui.auth import current_reviewer, sign_out
-from ui.data import current_directory, directory_path
+from ui.data import directory_path
+from ui.frame import page_directory, page_frame
 from ui.suggestion_form import entry_fields, other_errors, values_from_state
 
 from navigator.escaping import markdown_text
@@ -34,13 +35,14 @@ FLASH, EDIT_ERRORS, PICK = "review_flash", "review_edit_errors", "review_pick"
 EDIT_PREFIX = "rv_"
 STALE_LIMIT = 25
 
+page_frame()
 reviewer = current_reviewer()
 if reviewer is None:  # the navigation never offers this page then; this guards a direct run too
     st.title("Reviewers only", anchor=False)
     st.error("Sign in as a reviewer to see this page.", icon=":material/lock:")
     st.stop()
 
-directory = current_directory()
+directory = page_directory()
 desk = ReviewDesk(directory_path())
 
 

@@ -3,12 +3,14 @@
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
 from ui.auth import current_reviewer, local_accounts, oidc_providers, sign_in, sign_out
+from ui.frame import page_frame
 
 from navigator.escaping import markdown_text
 
 JUST_SIGNED_IN = "reviewer_just_signed_in"
 REVIEW_PAGE = "pages/review.py"
 
+page_frame()
 st.title("Reviewer sign-in", anchor=False)
 reviewer = current_reviewer()
 if reviewer:

@@ -8,7 +8,7 @@ text. Links from a listing arrive as ``?entry=<id>&kind=change`` (or ``kind=repo
 import datetime as dt
 
 import streamlit as st
-from ui.data import current_directory
+from ui.frame import page_directory
 from ui.suggestion_form import (
     PROCESS_LIMITER,
     SESSION_LIMIT_PER_HOUR,
@@ -42,7 +42,7 @@ HONEYPOT = "suggest_fax_number"  # hidden from people; a bot filling every field
 FIELD_PREFIX = "sg_"
 PICK_LIMIT = 50
 
-directory = current_directory()
+directory = page_directory()
 vocabulary = directory.vocabulary
 
 

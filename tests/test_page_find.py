@@ -4,7 +4,8 @@ import datetime as dt
 
 import pytest
 import yaml
-from tests.conftest import CLINIC, MEETING, write_directory
+from streamlit.testing.v1 import AppTest
+from tests.conftest import CLINIC, MEETING, PROJECT_ROOT, write_directory
 from tests.pages_support import app_on, assert_headings_in_order, shown
 from ui.shortlist import printout
 
@@ -279,3 +280,12 @@ def test_results_come_a_page_at_a_time(tmp_path, monkeypatch):
     app.get("pagination")[0].set_value(3).run()
     assert not app.exception
     assert names(app) == [f"Clinic {number:02d}" for number in range(40, 45)]
+
+
+def test_a_page_served_on_its_own_still_shows_the_crisis_lines_once():
+    # A fresh server serves pages/ files on their own until a session has run app.py.
+    standalone = AppTest.from_file(str(PROJECT_ROOT / "pages" / "find.py"), default_timeout=60).run()
+    assert not standalone.exception
+    assert sum("In crisis?" in element.value for element in standalone.error) == 1
+    framed = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=60).run()
+    assert sum("In crisis?" in element.value for element in framed.error) == 1

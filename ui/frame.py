@@ -1,11 +1,23 @@
-"""What every page shows around its content: the crisis lines, and the directory's problems."""
+"""What every page shows around its content: the crisis lines, and the directory's problems.
+
+``app.py`` draws this frame and then runs the page. But a server that has just started serves a
+file in ``pages/`` on its own until some session has run ``app.py`` (Streamlit's older multipage
+mode), so a shared link opened first would miss the frame. Each page therefore starts with
+``page_directory()`` or ``page_frame()``, which draw the frame themselves when ``app.py`` did not.
+"""
 
 from __future__ import annotations
+
+import contextlib
 
 import streamlit as st
 
 from navigator.directory import Directory
 from navigator.problems import DirectoryError
+from ui.data import current_directory
+
+PAGE_TITLE = "Recovery Navigator"
+_FRAMED_BY_APP = "_frame_drawn_by_app"  # set in the session only while app.py runs a page
 
 CRISIS_LINES = (
     "**In crisis?** Call or text **[988](tel:988)** (Suicide & Crisis Lifeline) · "
@@ -27,6 +39,43 @@ def sample_data_notice(directory: Directory) -> None:
             "Listings marked :orange-badge[Sample] are fictional demo data, there so a new user "
             "can try the app; every other listing is real."
         )
+
+
+def app_frame() -> None:
+    """The frame app.py draws around every page; stops the run on a broken directory."""
+    st.set_page_config(page_title=PAGE_TITLE, page_icon=":material/explore:", layout="wide")
+    crisis_banner()
+    _directory_or_stop()
+
+
+@contextlib.contextmanager
+def framed_by_app():
+    """Marks the page run inside it as framed by app.py."""
+    st.session_state[_FRAMED_BY_APP] = True
+    try:
+        yield
+    finally:
+        st.session_state.pop(_FRAMED_BY_APP, None)
+
+
+def page_frame() -> None:
+    """Draw the frame unless app.py already did, for a page served on its own."""
+    if not st.session_state.get(_FRAMED_BY_APP):
+        app_frame()
+
+
+def page_directory() -> Directory:
+    """The directory for a page, with the frame drawn if it is not there yet."""
+    page_frame()
+    return _directory_or_stop()
+
+
+def _directory_or_stop() -> Directory:
+    try:
+        return current_directory()
+    except DirectoryError as error:
+        directory_problems_page(error)
+        st.stop()
 
 
 def directory_problems_page(error: DirectoryError) -> None:
