@@ -6,6 +6,10 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from streamlit import config as streamlit_config
+
+# The deployment config hides exception details from visitors; a failing AppTest should show them.
+streamlit_config.set_option("client.showErrorDetails", "full")
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = PROJECT_ROOT.parent / "shared" / "data"
