@@ -17,6 +17,8 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from playwright.sync_api import Page, expect
+
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # Without these, Chromium keeps trying to reach Google's hosts, which this network refuses.
@@ -77,3 +79,11 @@ def start_app(env: dict[str, str], cwd: Path = PROJECT_ROOT) -> RunningApp:
     with urllib.request.urlopen(f"{app.url}/_stcore/health", timeout=30) as response:
         assert response.read().decode().strip() == "ok"
     return app
+
+
+def wait_until_drawn(page: Page) -> None:
+    """No script is running and every element has its code loaded (placeholders are gone)."""
+    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0)
+    expect(
+        page.locator("[data-testid='stSkeleton'], [data-testid='stSkeletonElement']")
+    ).to_have_count(0)

@@ -11,7 +11,7 @@ import re
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
-from tests.browser import start_app
+from tests.browser import start_app, wait_until_drawn
 from tests.conftest import write_directory
 
 from navigator.maplayers import view_for
@@ -85,14 +85,6 @@ def page(chromium_browser):
     page.dialogs = dialogs
     yield page
     context.close()
-
-
-def wait_until_drawn(page: Page) -> None:
-    """No script is running and every element has its code loaded (placeholders are gone)."""
-    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0)
-    expect(
-        page.locator("[data-testid='stSkeleton'], [data-testid='stSkeletonElement']")
-    ).to_have_count(0)
 
 
 def wait_until_done(page: Page) -> None:

@@ -12,7 +12,7 @@ import shutil
 
 import pytest
 from playwright.sync_api import Page, expect
-from tests.browser import start_app
+from tests.browser import start_app, wait_until_drawn
 from tests.conftest import PROJECT_ROOT
 
 from navigator.auth import hash_password
@@ -53,14 +53,6 @@ def page(chromium_browser):
     page.set_default_timeout(WAIT_MS)
     yield page
     context.close()
-
-
-def wait_until_drawn(page: Page) -> None:
-    """No script is running and every element has its code loaded (placeholders are gone)."""
-    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0)
-    expect(
-        page.locator("[data-testid='stSkeleton'], [data-testid='stSkeletonElement']")
-    ).to_have_count(0)
 
 
 def screenshot(page: Page, folder, name: str) -> None:
