@@ -140,9 +140,14 @@ def search(directory: Directory, query: Query, now: dt.datetime | None = None, g
     frame = directory.frame
     size = len(frame)
 
-    keep = frame["status"].to_numpy() == "active"
+    # Per-row facts come from numpy arrays of the index: a pandas text column would turn each of
+    # 100,000 cells into a Python object on every search.
+    keep = directory.active.copy()
+    category_number = {category: number
+                       for number, category in enumerate(directory.vocabulary.categories)}
     if query.categories:
-        keep &= np.isin(frame["category"].to_numpy(), query.categories)
+        keep &= np.isin(directory.category_numbers, [category_number[category] for category in query.categories
+                                                     if category in category_number])
     code_column = {code: column for column, code in enumerate(directory.codes)}
     if needs:
         keep &= directory.code_matrix[:, [code_column[code] for code in needs]].all(axis=1)
@@ -175,13 +180,13 @@ def search(directory: Directory, query: Query, now: dt.datetime | None = None, g
     rows = np.concatenate([physical_rows, remote_rows])
     row_distances = np.concatenate([distances, np.full(len(remote_rows), np.nan)])
     if query.text:
-        texts = frame["text"].to_numpy()
-        words = query.text.casefold().split()
-        has_text = np.fromiter((all(word in texts[row] for word in words) for row in rows),
-                               dtype=bool, count=len(rows))
+        texts = frame["text"].take(rows)
+        has_text = np.ones(len(rows), dtype=bool)
+        for word in query.text.casefold().split():
+            has_text &= texts.str.contains(word, regex=False).to_numpy(dtype=bool)
         rows, row_distances = rows[has_text], row_distances[has_text]
 
-    is_meeting = frame["category"].to_numpy()[rows] == "support_meeting"
+    is_meeting = directory.category_numbers[rows] == category_number.get("support_meeting", -1)
     schedules = directory.schedules
     minutes_open = schedules.minutes_until_open(at)[rows]
     minutes_start = schedules.minutes_until_start(at)[rows]
@@ -211,10 +216,14 @@ def search(directory: Directory, query: Query, now: dt.datetime | None = None, g
     total = len(order)
     page = order[: query.limit] if query.limit is not None else order
 
+    page_rows = rows[page]
+    place_cells = zip(frame["remote"].to_numpy()[page_rows], frame["lat"].to_numpy()[page_rows],
+                      frame["lon"].to_numpy()[page_rows], frame["approximate"].to_numpy()[page_rows],
+                      frame["timezone"].array.take(page_rows), strict=True)
     hits = tuple(
-        _hit(directory, int(rows[i]), row_distances[i], needs, prefer, preferred_matches[i],
+        _hit(directory, int(rows[i]), place_values, row_distances[i], needs, prefer, preferred_matches[i],
              minutes_open[i], minutes_start[i], bool(is_meeting[i]), bool(stale[i]), int(age_days[i]), at)
-        for i in page
+        for i, place_values in zip(page, place_cells, strict=True)
     )
     return SearchResult(query, place, at, hits, total, int((~remote_flags).sum()), int(remote_flags.sum()))
 
@@ -228,12 +237,14 @@ def _instant(value: dt.datetime | None, place: Place) -> dt.datetime:
     return value
 
 
-def _hit(directory, row, distance, needs, prefer, preferred_matches, minutes_open, minutes_start,
-         is_meeting, stale, age_days, at) -> Hit:
-    record = directory.frame.iloc[row]
+def _hit(directory, row, place_values, distance, needs, prefer, preferred_matches, minutes_open,
+         minutes_start, is_meeting, stale, age_days, at) -> Hit:
+    """``place_values``: the row's remote, lat, lon, approximate and timezone cells of the frame
+    (a missing time zone comes as NaN from a pandas text column)."""
+    remote, lat, lon, approximate, timezone = place_values
     entry = directory.entries[row]
     phones = entry.get("phones") or ()
-    remote = bool(record["remote"])
+    remote = bool(remote)
     scheduled = math.isfinite(minutes_open)
     if is_meeting and minutes_open != 0:
         minutes_next = minutes_start
@@ -241,7 +252,7 @@ def _hit(directory, row, distance, needs, prefer, preferred_matches, minutes_ope
         minutes_next = minutes_open
     next_open = None
     if math.isfinite(minutes_next):
-        zone = ZoneInfo(record["timezone"]) if record["timezone"] else dt.timezone.utc
+        zone = ZoneInfo(timezone) if isinstance(timezone, str) and timezone else dt.timezone.utc
         # In UTC: adding minutes to a local time would step by the wall clock across a DST change.
         later = at.astimezone(dt.timezone.utc) + dt.timedelta(minutes=float(minutes_next))
         next_open = later.astimezone(zone).replace(second=0, microsecond=0)
@@ -250,8 +261,8 @@ def _hit(directory, row, distance, needs, prefer, preferred_matches, minutes_ope
         row=row, id=entry["id"], name=entry["name"], organization=entry["organization"],
         category=entry["category"],
         distance_miles=None if remote else float(distance),
-        lat=None if remote else float(record["lat"]), lon=None if remote else float(record["lon"]),
-        approximate=bool(record["approximate"]), remote=remote, matched=matched,
+        lat=None if remote else float(lat), lon=None if remote else float(lon),
+        approximate=bool(approximate), remote=remote, matched=matched,
         open_now=bool(minutes_open == 0) if scheduled else None, next_open=next_open,
         minutes_until_open=float(minutes_next) if math.isfinite(minutes_next) else None,
         is_meeting=is_meeting, stale=stale, verified_days_ago=age_days,
