@@ -3,11 +3,11 @@ import os
 import shutil
 
 import pytest
+from tests.conftest import CLINIC, MEETING, PROJECT_ROOT, write_directory
 
 import navigator.directory as directory_module
 from navigator.directory import check_directory, load_directory
 from navigator.problems import DirectoryError
-from tests.conftest import CLINIC, MEETING, PROJECT_ROOT, write_directory
 
 TODAY = dt.date(2026, 11, 23)
 
@@ -33,13 +33,19 @@ BROKEN = {
     "bad-yaml.yaml": "- id: broken\n  name: [unclosed\n",
     "coerced.yaml": CLINIC.replace("test-clinic", "octal-zip").replace('zip: "80222"', "zip: 02134")
     + CLINIC.replace("test-clinic", "sexagesimal").replace('opens: "08:00"', "opens: 9:30"),
-    "dupes.yaml": CLINIC.replace("test-clinic", "dup-key").replace("  sample: true\n", "  sample: true\n  name: again\n")
+    "dupes.yaml": CLINIC.replace("test-clinic", "dup-key").replace(
+        "  sample: true\n", "  sample: true\n  name: again\n"
+    )
     + CLINIC,  # a second test-clinic: duplicate id across files
-    "unknown.yaml": CLINIC.replace("test-clinic", "unknown-code").replace("[buprenorphine, outpatient]", "[buprenorfine]")
+    "unknown.yaml": CLINIC.replace("test-clinic", "unknown-code").replace(
+        "[buprenorphine, outpatient]", "[buprenorfine]"
+    )
     + CLINIC.replace("test-clinic", "no-name").replace("  name: Test Clinic Buprenorphine\n", "")
     + CLINIC.replace("test-clinic", "far-north").replace("latitude: 39.671", "latitude: 100")
     + CLINIC.replace("test-clinic", "odd-category").replace("category: moud_provider", "category: clinic"),
-    "bomb.yaml": "- id: bomb\n  name: &a [x, x, x, x, x, x, x, x]\n  organization: &b [*a, *a, *a, *a, *a, *a, *a, *a]\n",
+    "bomb.yaml": "- id: bomb\n"
+    "  name: &a [x, x, x, x, x, x, x, x]\n"
+    "  organization: &b [*a, *a, *a, *a, *a, *a, *a, *a]\n",
 }
 
 
@@ -52,15 +58,22 @@ def test_directory_broken_ten_ways_reports_all_ten_with_file_and_line(tmp_path):
         ("coerced.yaml", 49, "sexagesimal", "hours[0].opens", "base-60"),
         ("dupes.yaml", 29, "dup-key", "name", "duplicate key 'name'"),
         ("good.yaml", 1, "test-clinic", "id", "duplicate id: 'test-clinic' is already used at dupes.yaml:30"),
-        ("unknown.yaml", 5, "unknown-code", "needs[0]", "unknown need code 'buprenorfine'; did you mean 'buprenorphine'?"),
+        (
+            "unknown.yaml",
+            5,
+            "unknown-code",
+            "needs[0]",
+            "unknown need code 'buprenorfine'; did you mean 'buprenorphine'?",
+        ),
         ("unknown.yaml", 29, "no-name", "name", "is required"),
         ("unknown.yaml", 72, "far-north", "location.latitude", "100 is outside -90 to 90"),
         ("unknown.yaml", 87, "odd-category", "category", "'clinic' is not one of"),
         ("bomb.yaml", 2, "bomb", "organization[7]", "YAML anchors and aliases (&name, *name) are not allowed"),
     ]
     for file, line, entry_id, field, message in expected:
-        assert any(f == file and l == line and e == entry_id and fd == field and message in m
-                   for f, l, e, fd, m in found), (file, line, entry_id, field, message, found)
+        assert any(
+            problem[:4] == (file, line, entry_id, field) and message in problem[4] for problem in found
+        ), (file, line, entry_id, field, message, found)
     assert {problem[0] for problem in found} == {*BROKEN, "good.yaml"}  # good.yaml: only the duplicate id
 
 

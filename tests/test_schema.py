@@ -1,10 +1,10 @@
 import datetime as dt
 
 import pytest
+from tests.conftest import PROJECT_ROOT
 
 from navigator.schema import check_entry
 from navigator.vocabulary import load_vocabulary
-from tests.conftest import PROJECT_ROOT
 
 TODAY = dt.date(2026, 11, 23)
 
@@ -16,7 +16,10 @@ def vocabulary():
 
 def entry(**changes):
     base = {
-        "id": "x-1", "name": "Name", "organization": "Org", "category": "moud_provider",
+        "id": "x-1",
+        "name": "Name",
+        "organization": "Org",
+        "category": "moud_provider",
         "location": {"city": "Denver", "state": "CO", "zip": "80222", "latitude": 39.67, "longitude": -104.93},
         "last_verified": "2026-10-01",
     }
@@ -38,11 +41,15 @@ def test_minimal_entry_is_valid(vocabulary):
 
 
 def test_unknown_field_names_the_nearest_known_one(vocabulary):
-    assert problems(vocabulary, langauges=["en"]) == {"langauges": "unknown field 'langauges'; did you mean 'languages'?"}
+    assert problems(vocabulary, langauges=["en"]) == {
+        "langauges": "unknown field 'langauges'; did you mean 'languages'?"
+    }
 
 
 def test_code_in_the_wrong_field_says_where_it_belongs(vocabulary):
-    assert problems(vocabulary, needs=["medicaid"]) == {"needs.0": "'medicaid' is a payment code: list it under payment"}
+    assert problems(vocabulary, needs=["medicaid"]) == {
+        "needs.0": "'medicaid' is a payment code: list it under payment"
+    }
 
 
 def test_unknown_payment_code_suggests_a_payment_code(vocabulary):
@@ -55,9 +62,13 @@ def test_unquoted_number_where_text_belongs_asks_for_quotes(vocabulary):
 
 
 def test_remote_service_needs_a_service_area(vocabulary):
-    assert problems(vocabulary, location=None) == {"location": "give a location, or a service_area for a remote service"}
+    assert problems(vocabulary, location=None) == {
+        "location": "give a location, or a service_area for a remote service"
+    }
     assert problems(vocabulary, location=None, service_area=["national"]) == {}
-    assert problems(vocabulary, location=None, service_area=["XX"]) == {"service_area.0": "'XX' is not a state code or 'national'"}
+    assert problems(vocabulary, location=None, service_area=["XX"]) == {
+        "service_area.0": "'XX' is not a state code or 'national'"
+    }
 
 
 def test_unknown_zip_without_coordinates_cannot_be_placed(vocabulary):
@@ -70,24 +81,41 @@ def test_hours_rules(vocabulary):
     assert problems(vocabulary, hours=[{"days": "daily", "opens": "22:00", "closes": "06:00"}]) == {}
     found = problems(vocabulary, hours=[{"days": ["mon", "funday"], "opens": "25:00", "closes": "24:00"}])
     assert set(found) == {"hours.0.days.1", "hours.0.opens"}
-    assert "can only end a period" in problems(vocabulary, hours=[{"days": "mon", "opens": "24:00", "closes": "10:00"}])[
-        "hours.0.opens"]
+    assert (
+        "can only end a period"
+        in problems(vocabulary, hours=[{"days": "mon", "opens": "24:00", "closes": "10:00"}])["hours.0.opens"]
+    )
 
 
 def test_meeting_around_the_clock_is_valid(vocabulary):
-    meeting = {"fellowship": "aa", "attendance": "online", "times": [{"days": "daily", "start": "00:00", "end": "24:00"}]}
-    assert problems(vocabulary, category="support_meeting", meeting=meeting, location=None,
-                    service_area=["national"], timezone="America/New_York") == {}
+    meeting = {
+        "fellowship": "aa",
+        "attendance": "online",
+        "times": [{"days": "daily", "start": "00:00", "end": "24:00"}],
+    }
+    assert (
+        problems(
+            vocabulary,
+            category="support_meeting",
+            meeting=meeting,
+            location=None,
+            service_area=["national"],
+            timezone="America/New_York",
+        )
+        == {}
+    )
 
 
 def test_meeting_rules(vocabulary):
     meeting = {"fellowship": "aa", "attendance": "online", "times": [{"days": ["sun"], "start": "07:00"}]}
     assert problems(vocabulary, category="support_meeting", meeting=meeting, location=None, service_area=["CO"]) == {}
     assert problems(vocabulary, category="support_meeting") == {
-        "meeting": "a support meeting needs a meeting block with fellowship, attendance and times"}
+        "meeting": "a support meeting needs a meeting block with fellowship, attendance and times"
+    }
     in_person = dict(meeting, attendance="in_person")
-    assert problems(vocabulary, category="support_meeting", meeting=in_person, location=None,
-                    service_area=["CO"]) == {"location": "a in-person meeting needs a location"}
+    assert problems(vocabulary, category="support_meeting", meeting=in_person, location=None, service_area=["CO"]) == {
+        "location": "a in-person meeting needs a location"
+    }
 
 
 def test_housing_rules(vocabulary):
@@ -102,12 +130,21 @@ def test_future_verification_date_is_refused(vocabulary):
 
 
 def test_implied_codes_for_housing_and_employment(vocabulary):
-    housing = {"narr_level": 2, "gender": "women",
-               "medication_policy": {"buprenorphine": "allowed", "methadone": "allowed"}}
+    housing = {
+        "narr_level": 2,
+        "gender": "women",
+        "medication_policy": {"buprenorphine": "allowed", "methadone": "allowed"},
+    }
     _, implied = check_entry(entry(category="recovery_housing", housing=housing), vocabulary, TODAY)
     assert implied.codes == {"recovery_housing", "narr_2", "moud_friendly", "women"}
-    _, implied = check_entry(entry(category="recovery_housing", housing=dict(
-        housing, medication_policy={"buprenorphine": "allowed", "methadone": "not_allowed"})), vocabulary, TODAY)
+    _, implied = check_entry(
+        entry(
+            category="recovery_housing",
+            housing=dict(housing, medication_policy={"buprenorphine": "allowed", "methadone": "not_allowed"}),
+        ),
+        vocabulary,
+        TODAY,
+    )
     assert "moud_friendly" not in implied.codes
     employment = {"services": ["job_training", "resume_help"], "second_chance_employer": True}
     _, implied = check_entry(entry(category="employment_service", employment=employment), vocabulary, TODAY)

@@ -5,22 +5,26 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import yaml
+from tests.conftest import shared_data, write_directory
 
 from navigator.cli import main
 from navigator.directory import load_directory
 from navigator.places import PlaceNotFound
 from navigator.problems import DirectoryError
 from navigator.search import Query, UnknownCode, search
-from tests.conftest import shared_data, write_directory
 
 DENVER = ZoneInfo("America/Denver")
 MILES_PER_DEGREE = math.pi * 3958.8 / 180  # one degree of latitude on the contract's sphere
 
 
 def entry(entry_id, lat=39.671, lon=-104.928, category="moud_provider", **fields):
-    data = {"id": entry_id, "name": fields.pop("name", entry_id.replace("-", " ").title()),
-            "organization": fields.pop("organization", "Org"), "category": category,
-            "last_verified": fields.pop("last_verified", "2026-10-01")}
+    data = {
+        "id": entry_id,
+        "name": fields.pop("name", entry_id.replace("-", " ").title()),
+        "organization": fields.pop("organization", "Org"),
+        "category": category,
+        "last_verified": fields.pop("last_verified", "2026-10-01"),
+    }
     state, zip_code = fields.pop("state", "CO"), fields.pop("zip", "80222")
     if fields.pop("remote", False):
         data["service_area"] = fields.pop("service_area", ["CO"])
@@ -32,8 +36,12 @@ def entry(entry_id, lat=39.671, lon=-104.928, category="moud_provider", **fields
 
 def meeting(entry_id, days, start, end=None, attendance="in_person", **fields):
     times = {"days": days, "start": start, **({"end": end} if end else {})}
-    return entry(entry_id, category="support_meeting",
-                 meeting={"fellowship": "aa", "attendance": attendance, "times": [times]}, **fields)
+    return entry(
+        entry_id,
+        category="support_meeting",
+        meeting={"fellowship": "aa", "attendance": attendance, "times": [times]},
+        **fields,
+    )
 
 
 def directory_of(tmp_path, *entries):
@@ -49,8 +57,9 @@ def ids(result):
 
 
 def test_zip_with_leading_zero_finds_entries_near_its_centroid(tmp_path):
-    loaded = directory_of(tmp_path, entry("allston", lat=42.3535, lon=-71.1329, state="MA", zip="02134"),
-                          entry("denver"))
+    loaded = directory_of(
+        tmp_path, entry("allston", lat=42.3535, lon=-71.1329, state="MA", zip="02134"), entry("denver")
+    )
     result = search(loaded, Query(near="02134", radius=5))
     assert ids(result) == ["allston"]
     assert result.hits[0].distance_miles == pytest.approx(0, abs=0.01)
@@ -84,9 +93,12 @@ def test_radius_keeps_entries_at_exactly_the_radius(tmp_path):
 
 
 def test_every_need_must_hold(tmp_path):
-    loaded = directory_of(tmp_path, entry("bup-only", needs=["buprenorphine"]),
-                          entry("bup-medicaid", needs=["buprenorphine"], payment=["medicaid"]),
-                          entry("medicaid-only", payment=["medicaid"]))
+    loaded = directory_of(
+        tmp_path,
+        entry("bup-only", needs=["buprenorphine"]),
+        entry("bup-medicaid", needs=["buprenorphine"], payment=["medicaid"]),
+        entry("medicaid-only", payment=["medicaid"]),
+    )
     result = search(loaded, Query(near="80222", needs=("buprenorphine", "medicaid")))
     assert ids(result) == ["bup-medicaid"]
     assert result.hits[0].matched == ("buprenorphine", "medicaid")
@@ -108,9 +120,13 @@ def test_overnight_hours_are_open_after_midnight(tmp_path):
 def test_open_at_follows_daylight_saving_on_the_change_day(tmp_path):
     loaded = directory_of(tmp_path, entry("sunday", hours=[{"days": "sun", "opens": "08:00", "closes": "09:00"}]))
     # 2026-03-08 is the spring-forward Sunday: 14:30 UTC is 08:30 MDT (it would be 07:30 in MST).
-    assert ids(search(loaded, Query(near="80222", open_at=dt.datetime(2026, 3, 8, 14, 30, tzinfo=dt.UTC)))) == ["sunday"]
+    assert ids(search(loaded, Query(near="80222", open_at=dt.datetime(2026, 3, 8, 14, 30, tzinfo=dt.UTC)))) == [
+        "sunday"
+    ]
     # 2026-11-01 is the fall-back Sunday: 15:30 UTC is 08:30 MST (it would be 09:30 in MDT).
-    assert ids(search(loaded, Query(near="80222", open_at=dt.datetime(2026, 11, 1, 15, 30, tzinfo=dt.UTC)))) == ["sunday"]
+    assert ids(search(loaded, Query(near="80222", open_at=dt.datetime(2026, 11, 1, 15, 30, tzinfo=dt.UTC)))) == [
+        "sunday"
+    ]
     assert ids(search(loaded, Query(near="80222", open_at=dt.datetime(2026, 11, 1, 14, 30, tzinfo=dt.UTC)))) == []
 
 
@@ -122,8 +138,12 @@ def test_meeting_at_half_past_eleven_is_in_session_at_ten_past_midnight(tmp_path
 
 
 def test_inactive_meetings_and_entries_are_never_shown(tmp_path):
-    loaded = directory_of(tmp_path, meeting("gone", ["mon"], "19:00", attendance="inactive"),
-                          entry("closed", status="inactive"), entry("open"))
+    loaded = directory_of(
+        tmp_path,
+        meeting("gone", ["mon"], "19:00", attendance="inactive"),
+        entry("closed", status="inactive"),
+        entry("open"),
+    )
     assert ids(search(loaded, Query(near="80222"))) == ["open"]
 
 
@@ -144,16 +164,19 @@ def test_remote_resources_follow_physical_ones_when_they_serve_the_place(tmp_pat
 
 
 def test_distance_sort_is_pure_distance_order(tmp_path):
-    loaded = directory_of(tmp_path, entry("far", lat=39.9), entry("near", lat=39.68),
-                          entry("middle", lat=39.8, hours="24/7"))
+    loaded = directory_of(
+        tmp_path, entry("far", lat=39.9), entry("near", lat=39.68), entry("middle", lat=39.8, hours="24/7")
+    )
     assert ids(search(loaded, Query(near="39.67,-104.928", sort="distance"))) == ["near", "middle", "far"]
 
 
 def test_rank_puts_open_now_and_fresh_before_nearer_closed_or_stale(tmp_path):
-    loaded = directory_of(tmp_path,
-                          entry("near-closed", lat=39.672, hours=[{"days": "mon", "opens": "08:00", "closes": "09:00"}]),
-                          entry("far-open", lat=39.8, hours="24/7"),
-                          entry("near-stale", lat=39.671, hours="24/7", last_verified="2025-01-01"))
+    loaded = directory_of(
+        tmp_path,
+        entry("near-closed", lat=39.672, hours=[{"days": "mon", "opens": "08:00", "closes": "09:00"}]),
+        entry("far-open", lat=39.8, hours="24/7"),
+        entry("near-stale", lat=39.671, hours="24/7", last_verified="2025-01-01"),
+    )
     at = dt.datetime(2026, 11, 25, 12, 0, tzinfo=DENVER)
     result = search(loaded, Query(near="39.67,-104.928"), now=at)
     assert ids(result) == ["far-open", "near-stale", "near-closed"]
@@ -169,8 +192,11 @@ def test_preferences_rank_higher_and_are_reported_as_matched(tmp_path):
 
 
 def test_language_and_text_filters(tmp_path):
-    loaded = directory_of(tmp_path, entry("spanish", languages=["es", "en"], description="Clínica de día"),
-                          entry("english", name="Sunrise Clinic"))
+    loaded = directory_of(
+        tmp_path,
+        entry("spanish", languages=["es", "en"], description="Clínica de día"),
+        entry("english", name="Sunrise Clinic"),
+    )
     assert ids(search(loaded, Query(near="80222", language="es"))) == ["spanish"]
     assert set(ids(search(loaded, Query(near="80222", language="en")))) == {"spanish", "english"}
     assert ids(search(loaded, Query(near="80222", text="sunrise CLINIC"))) == ["english"]
@@ -192,20 +218,37 @@ def test_cli_search_json_follows_the_contract(tmp_path, capsys):
     import json
 
     directory_of(tmp_path, entry("denver", needs=["buprenorphine"]))
-    assert main(["search", "--directory", str(tmp_path / "directory"), "--near", "80222",
-                 "--need", "buprenorphine", "--format", "json"]) == 0
+    assert (
+        main(
+            [
+                "search",
+                "--directory",
+                str(tmp_path / "directory"),
+                "--near",
+                "80222",
+                "--need",
+                "buprenorphine",
+                "--format",
+                "json",
+            ]
+        )
+        == 0
+    )
     output = json.loads(capsys.readouterr().out)
     assert output["total"] == 1
     assert {"lat", "lon"} <= set(output["query"])
     assert {"id", "name", "category", "distance_miles", "lat", "lon", "matched"} <= set(output["results"][0])
 
 
-@pytest.mark.parametrize(("arguments", "message"), [
-    (["--near", "00000"], "00000"),
-    (["--near", "80222", "--need", "bupe"], "did you mean 'buprenorphine'"),
-    (["--near", "80222", "--radius", "far"], "'far' is not a number"),
-    (["--near", "80222", "--open-at", "tonight"], "'tonight' is not an ISO 8601 time"),
-])
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--near", "00000"], "00000"),
+        (["--near", "80222", "--need", "bupe"], "did you mean 'buprenorphine'"),
+        (["--near", "80222", "--radius", "far"], "'far' is not a number"),
+        (["--near", "80222", "--open-at", "tonight"], "'tonight' is not an ISO 8601 time"),
+    ],
+)
 def test_cli_search_wrong_calls_exit_2_with_one_line(tmp_path, capsys, arguments, message):
     directory_of(tmp_path, entry("denver"))
     assert main(["search", "--directory", str(tmp_path / "directory"), *arguments]) == 2
@@ -228,8 +271,10 @@ def _samhsa_points():
 
 def _brute_force_miles(lat1, lon1, lat2, lon2):
     phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    a = (math.sin((phi2 - phi1) / 2) ** 2
-         + math.cos(phi1) * math.cos(phi2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2)
+    a = (
+        math.sin((phi2 - phi1) / 2) ** 2
+        + math.cos(phi1) * math.cos(phi2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    )
     return 2 * 3958.8 * math.asin(math.sqrt(a))
 
 
@@ -237,13 +282,16 @@ def _brute_force_miles(lat1, lon1, lat2, lon2):
 def test_radius_results_on_real_samhsa_coordinates_match_a_brute_force_reference(tmp_path, zip_code, radius):
     points = _samhsa_points()
     assert len(points) > 1000
-    entries = [entry(f"otp-{index}", lat=lat, lon=lon, name=f"OTP {source_id}")
-               for index, (source_id, lat, lon) in enumerate(points)]
+    entries = [
+        entry(f"otp-{index}", lat=lat, lon=lon, name=f"OTP {source_id}")
+        for index, (source_id, lat, lon) in enumerate(points)
+    ]
     loaded = directory_of(tmp_path, *entries)
     result = search(loaded, Query(near=zip_code, radius=radius, limit=None, sort="distance"))
     origin = result.place
     expected = sorted(
-        (distance, f"otp-{index}") for index, (_, lat, lon) in enumerate(points)
+        (distance, f"otp-{index}")
+        for index, (_, lat, lon) in enumerate(points)
         if (distance := _brute_force_miles(origin.lat, origin.lon, lat, lon)) <= radius
     )
     assert len(expected) > 0

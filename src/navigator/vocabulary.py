@@ -92,8 +92,11 @@ def parse_vocabulary(data: bytes, file_label: str) -> Vocabulary:
     raw = converter.convert(root) if root is not None else None
     for issue in converter.issues:
         report.add(file_label, issue.line, "", "", issue.message)
-    if not isinstance(raw, dict) or not isinstance(raw.get("categories"), dict) \
-            or not isinstance(raw.get("groups"), list):
+    if (
+        not isinstance(raw, dict)
+        or not isinstance(raw.get("categories"), dict)
+        or not isinstance(raw.get("groups"), list)
+    ):
         report.add(file_label, 1, "", "", "the vocabulary needs a `categories` mapping and a `groups` list")
         raise DirectoryError(report)
 
@@ -101,16 +104,21 @@ def parse_vocabulary(data: bytes, file_label: str) -> Vocabulary:
     groups = []
     for group in raw["groups"]:
         if not isinstance(group, dict) or not isinstance(group.get("codes"), dict):
-            report.add(file_label, root.start_mark.line + 1, "", "groups", "each group needs id, label, field and codes")
+            report.add(
+                file_label, root.start_mark.line + 1, "", "groups", "each group needs id, label, field and codes"
+            )
             continue
         if group.get("field") not in CODE_FIELDS:
-            report.add(file_label, 1, "", f"groups.{group.get('id')}.field", f"field must be one of {', '.join(CODE_FIELDS)}")
+            report.add(
+                file_label, 1, "", f"groups.{group.get('id')}.field", f"field must be one of {', '.join(CODE_FIELDS)}"
+            )
         for code, label in group["codes"].items():
             if code in labels:
                 report.add(file_label, 1, "", f"groups.{group.get('id')}", f"code '{code}' is listed twice")
             labels[code] = str(label)
-        groups.append(CodeGroup(str(group.get("id")), str(group.get("label")), str(group.get("field")),
-                                tuple(group["codes"])))
+        groups.append(
+            CodeGroup(str(group.get("id")), str(group.get("label")), str(group.get("field")), tuple(group["codes"]))
+        )
     categories = {}
     for category_id, spec in raw["categories"].items():
         spec = spec if isinstance(spec, dict) else {}
