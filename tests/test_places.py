@@ -129,6 +129,15 @@ def test_zip_centroid_is_approximate_and_unknown_zip_is_none():
     assert zip_centroid("00000") is None
 
 
+def test_every_zip_code_with_a_position_resolves_to_that_position():
+    positioned = [(record["zip_code"], float(record["lat"]), float(record["long"]))
+                  for record in zipcodes.list_all() if float(record["lat"] or 0) or float(record["long"] or 0)]
+    assert len(positioned) > 40_000
+    misplaced = [zip5 for zip5, lat, lon in positioned
+                 if (zip_centroid(zip5).lat, zip_centroid(zip5).lon) != (lat, lon)]
+    assert misplaced == []
+
+
 @pytest.mark.parametrize(
     ("zip5", "state", "zone"),
     [
