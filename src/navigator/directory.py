@@ -140,7 +140,7 @@ def check_file(data: bytes, label: str, vocabulary: Vocabulary, today: dt.date) 
 
 
 @contextlib.contextmanager
-def _collector_paused():
+def collector_paused():
     """Pauses Python's cyclic garbage collector while a load builds millions of small objects.
 
     Each collection walks every container built so far, so with it running a load of 10,000
@@ -273,7 +273,7 @@ def _index_files(directory: Path, files: list[Path], vocabulary: Vocabulary, tod
     return results
 
 
-@_collector_paused()
+@collector_paused()
 def check_directory(directory: Path | str, today: dt.date | None = None,
                     label_root: str | None = None) -> tuple[list[CheckedEntry], Report]:
     """Every entry and every problem in ``directory`` (no cache: this is what `validate` runs)."""
@@ -327,7 +327,7 @@ def _is_duplicate(first_seen: dict[str, tuple[str, int]], entry_id: str, file: s
     return True
 
 
-@_collector_paused()
+@collector_paused()
 def load_directory(directory: Path | str = DEFAULT_DIRECTORY, cache_dir: Path | str | None = None,
                    use_cache: bool = True, today: dt.date | None = None) -> Directory:
     """The checked, indexed directory; raises DirectoryError listing every problem."""
