@@ -12,7 +12,7 @@ import json
 import os
 import sys
 
-from navigator import hsds_export, importers, review_cli
+from navigator import bench, hsds_export, importers, review_cli
 from navigator.directory import DEFAULT_DIRECTORY, check_directory, load_directory
 from navigator.places import PlaceNotFound, geocoder_from_env
 from navigator.problems import DirectoryError
@@ -136,6 +136,7 @@ def build_parser() -> argparse.ArgumentParser:
     finder.set_defaults(run=_search)
     importers.add_commands(commands, common)
     hsds_export.add_commands(commands, common)
+    bench.configure_parser(commands.add_parser("bench", parents=[common], help="the performance benchmark"))
     review_cli.add_commands(commands, common)
     return parser
 
