@@ -32,13 +32,7 @@ from yaml.nodes import SequenceNode
 
 from navigator import schema
 from navigator.problems import DirectoryError, Problem, Report
-from navigator.schedule import (
-    DAY_WORDS,
-    ScheduleTable,
-    WeeklySchedule,
-    parse_hours,
-    parse_meeting_times,
-)
+from navigator.schedule import DAY_WORDS, ScheduleTable, WeeklySchedule, parse_hours, parse_meeting_times
 from navigator.schema import Implied, check_entry
 from navigator.vocabulary import VOCABULARY_FILE, Vocabulary, load_vocabulary, vocabulary_path
 from navigator.yamlread import NodeConverter, YamlSyntaxError, compose, line_of, path_of
@@ -457,7 +451,7 @@ def _implied_values(checked: CheckedEntry, code_column: dict[str, int]) -> tuple
     """What the index needs beyond the entry itself: code columns, latitude, longitude,
     approximate, time zone, remote, and the weekly sessions (None without a schedule)."""
     implied = checked.implied
-    schedule = _schedule_of(checked.entry)
+    schedule = implied.schedule
     return (tuple(sorted(code_column[code] for code in implied.codes)), implied.latitude,
             implied.longitude, implied.approximate, implied.timezone, implied.remote,
             None if schedule is None else schedule.sessions)

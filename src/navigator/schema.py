@@ -14,7 +14,7 @@ from zoneinfo import available_timezones
 
 from navigator.languages import LANGUAGE_NAMES
 from navigator.places import US_STATE_TIMEZONES, timezone_for, zip_centroid
-from navigator.schedule import ALWAYS_OPEN, ScheduleError, parse_hours, parse_meeting_times
+from navigator.schedule import ALWAYS_OPEN, ScheduleError, WeeklySchedule, parse_hours, parse_meeting_times
 from navigator.vocabulary import Vocabulary
 
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9._-]{0,119}\Z")
@@ -64,6 +64,9 @@ class Implied:
     approximate: bool
     timezone: str | None
     remote: bool
+    # The week the index answers open-now from: the meeting times (none for an inactive
+    # meeting), else the hours; parsed once, while checking them.
+    schedule: WeeklySchedule | None = None
 
 
 @lru_cache(maxsize=1)
@@ -76,6 +79,7 @@ class _Checker:
         self.vocabulary = vocabulary
         self.today = today
         self.problems: list[tuple[tuple, str]] = []
+        self.schedules: dict[str, WeeklySchedule] = {}  # "hours" or "meeting": the week parsed
 
     def problem(self, path: tuple, message: str) -> None:
         self.problems.append((path, message))
@@ -192,7 +196,7 @@ class _Checker:
     def schedule(self, parse, value, path) -> None:
         """Hours and meeting times are checked by the parser the index uses, so they never disagree."""
         try:
-            parse(value, path)
+            self.schedules[path[0]] = parse(value, path)
         except ScheduleError as error:
             self.problems.extend(error.problems)
 
@@ -359,7 +363,12 @@ def check_entry(entry, vocabulary: Vocabulary, today: dt.date) -> tuple[list[tup
         field = "meeting" if meeting else "hours"
         return [((field,), "times are local: give a timezone (like America/New_York), "
                  "as the service area does not imply one")], None
-    return [], Implied(frozenset(codes), latitude, longitude, approximate, timezone, remote=not location)
+    if meeting:
+        schedule = None if meeting.get("attendance") == "inactive" else checker.schedules.get("meeting")
+    else:
+        schedule = checker.schedules.get("hours")
+    return [], Implied(frozenset(codes), latitude, longitude, approximate, timezone, remote=not location,
+                       schedule=schedule)
 
 
 def _area_timezone(service_area) -> str | None:
