@@ -183,3 +183,36 @@ def test_folder_without_vocabulary_uses_the_bundled_one(tmp_path):
     assert problems_of(folder) == []
     assert not (folder / "vocabulary.yaml").exists()
     shutil.rmtree(folder)
+
+
+NATIONAL_LINE = CLINIC.replace("test-clinic", "national-line").replace(
+    '  location:\n    address: 1 Main St\n    city: Denver\n    state: CO\n    zip: "80222"\n'
+    '    latitude: 39.671\n    longitude: -104.928\n  hours:\n    - days: weekdays\n'
+    '      opens: "08:00"\n      closes: "17:00"\n',
+    '  service_area: [national]\n  hours: "24/7"\n',
+)
+
+
+def test_an_entry_without_a_time_zone_has_none_not_nan(tmp_path):
+    loaded = load_directory(write_directory(tmp_path / "d", {"lines.yaml": NATIONAL_LINE}), today=TODAY)
+    assert loaded.timezone_of(loaded.row_of("national-line")) is None
+
+
+def test_an_always_open_national_line_is_described_without_a_time_zone(tmp_path):
+    from navigator.wording import entry_timing
+
+    loaded = load_directory(write_directory(tmp_path / "d", {"lines.yaml": NATIONAL_LINE}), today=TODAY)
+    now = dt.datetime(2026, 11, 23, 12, tzinfo=dt.UTC)
+    assert entry_timing(loaded, loaded.row_of("national-line"), now) == "Open now"
+
+
+def test_same_size_rewrite_within_one_clock_tick_is_still_seen(small_directory, tmp_path):
+    from navigator.atomicfile import write_text_atomic
+
+    load_directory(small_directory, cache_dir=tmp_path / "c", today=TODAY)
+    meetings = small_directory / "meetings.yaml"
+    before = meetings.stat()
+    write_text_atomic(meetings, MEETING.replace("Speaker", "Sharing"))  # same length
+    os.utime(meetings, ns=(before.st_atime_ns, before.st_mtime_ns))  # and the same time stamp
+    reloaded = load_directory(small_directory, cache_dir=tmp_path / "c", today=TODAY)
+    assert reloaded.entry("test-meeting")["name"] == "Tuesday Night Sharing Meeting"

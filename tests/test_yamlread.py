@@ -80,3 +80,12 @@ def test_line_of_finds_nested_values():
     assert line_of(root, (0, "location", "zip")) == 3
     assert line_of(root, (0, "needs", 1)) == 4
     assert line_of(root, (0, "missing")) == 1
+
+
+def test_directory_files_are_composed_by_libyaml_when_pyyaml_has_it():
+    import yaml
+
+    from navigator.yamlread import _UntypedComposer
+
+    assert yaml.__with_libyaml__  # PyYAML's wheels bundle libyaml; without it loads are three times slower
+    assert issubclass(_UntypedComposer, yaml.cyaml.CParser)

@@ -169,7 +169,7 @@ def _hours(directory: Directory, row: int, entry: dict) -> None:
         st.write("No hours are listed: call to ask.")
         return
     _bullets([markdown_text(line) for line in lines])
-    zone = directory.frame["timezone"].iat[row]
+    zone = directory.timezone_of(row)
     if zone:
         st.caption(f"Times are local to the service ({markdown_text(zone)}).")
 

@@ -66,7 +66,7 @@ def _finish() -> None:
 
 
 def _entry_zone(directory: Directory, option: Option, plan: Plan) -> str:
-    return directory.frame["timezone"].iat[option.hit.row] or plan.place.timezone or "UTC"
+    return directory.timezone_of(option.hit.row) or plan.place.timezone or "UTC"
 
 
 def _meeting_calendar(directory: Directory, option: Option, plan: Plan) -> str | None:

@@ -37,7 +37,7 @@ from navigator.schema import Implied, check_entry
 from navigator.vocabulary import VOCABULARY_FILE, Vocabulary, load_vocabulary, vocabulary_path
 from navigator.yamlread import NodeConverter, YamlSyntaxError, compose, line_of, path_of
 
-CACHE_FORMAT = 2  # bump when the cached structures change shape
+CACHE_FORMAT = 3  # bump when the cached structures change shape
 DEFAULT_DIRECTORY = Path(__file__).resolve().parents[2] / "directory"
 
 
@@ -86,8 +86,7 @@ class _IndexedFile:
 
 @dataclass
 class _FileRecord:
-    size: int
-    mtime_ns: int
+    stamp: tuple[int, int, int]  # size, modification time, inode: a rename or an edit changes one
     digest: str
     result: _IndexedFile
 
@@ -225,8 +224,13 @@ def _stat_signature(directory: Path, files: list[Path], today: dt.date) -> str:
     vocabulary_file = vocabulary_path(directory)
     for path in [vocabulary_file, *files]:
         stat = path.stat()
-        digest.update(f"|{path}|{stat.st_size}|{stat.st_mtime_ns}".encode())
+        digest.update(f"|{path}|{_stamp(stat)}".encode())
     return digest.hexdigest()
+
+
+def _stamp(stat: os.stat_result) -> tuple[int, int, int]:
+    # The inode too: an atomic rename gives a new one even when size and time tick stay the same.
+    return stat.st_size, stat.st_mtime_ns, stat.st_ino
 
 
 def _label(directory: Path, path: Path, label_root: str) -> str:
@@ -248,18 +252,17 @@ def _index_files(directory: Path, files: list[Path], vocabulary: Vocabulary, tod
     results = []
     for path in files:
         relative = path.relative_to(directory).as_posix()
-        stat = path.stat()
+        stamp = _stamp(path.stat())
         record = previous.get(relative)
-        if record is None or (record.size, record.mtime_ns) != (stat.st_size, stat.st_mtime_ns):
+        if record is None or record.stamp != stamp:
             data = _read_file(path)
             digest = hashlib.sha256(data).hexdigest()
             if record is None or record.digest != digest:
                 label = _label(directory, path, label_root)
                 result = check_file(data, label, vocabulary, today)
-                record = _FileRecord(stat.st_size, stat.st_mtime_ns, digest,
-                                     _indexed(result, label, code_column, dictionary))
+                record = _FileRecord(stamp, digest, _indexed(result, label, code_column, dictionary))
             else:
-                record = _FileRecord(stat.st_size, stat.st_mtime_ns, digest, record.result)
+                record = _FileRecord(stamp, digest, record.result)
         records[relative] = record
         results.append(record.result)
     if cache and records != previous:
@@ -354,7 +357,7 @@ def _readonly(array: np.ndarray) -> np.ndarray:
     return array
 
 
-def _schedule_of(entry: dict):
+def schedule_of(entry: dict):
     meeting = entry.get("meeting")
     if meeting:
         if meeting.get("attendance") == "inactive":
@@ -503,6 +506,11 @@ class Directory:
 
     def row_of(self, entry_id: str) -> int | None:
         return self.id_rows.get(entry_id)
+
+    def timezone_of(self, row: int) -> str | None:
+        """The entry's IANA time zone; None (never the frame's NaN) when it has none."""
+        zone = self.frame["timezone"].iat[row]
+        return zone if isinstance(zone, str) else None
 
     def entry(self, entry_id: str) -> dict | None:
         """A private copy of one entry, safe to change."""

@@ -701,7 +701,7 @@ def _collect(
                         and hit.minutes_until_open == 0
                         and not _in_whole_window(
                             directory.entries[hit.row],
-                            directory.frame["timezone"].iat[hit.row],
+                            directory.timezone_of(hit.row),
                             start,
                             hours,
                         )

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from navigator.directory import Directory, _schedule_of
+from navigator.directory import Directory, schedule_of
 from navigator.schedule import describe, is_open, next_open, next_start
 from navigator.search import STALE_AFTER_DAYS, Hit
 
@@ -66,10 +66,10 @@ def hit_timing(hit: Hit, now: dt.datetime) -> str | None:
 def entry_timing(directory: Directory, row: int, now: dt.datetime) -> str | None:
     """The same words as ``hit_timing``, for an entry outside a search."""
     entry = directory.entries[row]
-    schedule = _schedule_of(entry)
+    schedule = schedule_of(entry)
     if schedule is None:
         return None
-    zone = ZoneInfo(directory.frame["timezone"].iat[row] or "UTC")
+    zone = ZoneInfo(directory.timezone_of(row) or "UTC")
     is_meeting = entry["category"] == "support_meeting"
     if is_open(schedule, zone, now):
         return timing_words(True, None, is_meeting, now)
@@ -79,7 +79,7 @@ def entry_timing(directory: Directory, row: int, now: dt.datetime) -> str | None
 
 def hours_lines(entry: dict) -> list[str]:
     """The weekly hours (for a meeting: its times) as lines, e.g. "Mon–Fri 8:00 AM–5:00 PM"."""
-    schedule = _schedule_of(entry)
+    schedule = schedule_of(entry)
     return describe(schedule) if schedule is not None else []
 
 
