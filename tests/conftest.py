@@ -99,7 +99,6 @@ def shared_data(*parts: str) -> Path:
 def chromium_browser():
     """Debian's chromium under Playwright (Playwright cannot download its own browsers here)."""
     from playwright.sync_api import sync_playwright
-
     from tests.browser import CHROMIUM, CHROMIUM_ARGS
 
     with sync_playwright() as playwright:

@@ -13,7 +13,6 @@ import os
 import tempfile
 from pathlib import Path
 
-
 PRIVATE = 0o600
 SHARED = 0o644
 

@@ -107,8 +107,8 @@ def check_file(data: bytes, label: str, vocabulary: Vocabulary, today: dt.date) 
     if root is None:
         return FileResult((), ())
     if not isinstance(root, SequenceNode):
-        return FileResult((), (Problem(label, root.start_mark.line + 1, "", "",
-                                       "a directory file must be a YAML list of entries (each starting with `- id:`)"),))
+        message = "a directory file must be a YAML list of entries (each starting with `- id:`)"
+        return FileResult((), (Problem(label, root.start_mark.line + 1, "", "", message),))
     # An alias needs an anchor, and an anchor needs a "&" in the text.
     converter = NodeConverter(may_have_aliases=(b"&" if isinstance(data, bytes) else "&") in data)
     entries, problems = [], []

@@ -231,7 +231,7 @@ def search(directory: Directory, query: Query, now: dt.datetime | None = None, g
 def _instant(value: dt.datetime | None, place: Place) -> dt.datetime:
     """An aware instant; a naive one is read in the searched place's own time zone."""
     if value is None:
-        return dt.datetime.now(dt.timezone.utc)
+        return dt.datetime.now(dt.UTC)
     if value.tzinfo is None:
         return value.replace(tzinfo=ZoneInfo(place.timezone or "UTC"))
     return value
@@ -246,15 +246,13 @@ def _hit(directory, row, place_values, distance, needs, prefer, preferred_matche
     phones = entry.get("phones") or ()
     remote = bool(remote)
     scheduled = math.isfinite(minutes_open)
-    if is_meeting and minutes_open != 0:
-        minutes_next = minutes_start
-    else:
-        minutes_next = minutes_open
+    # A meeting not in session is next "open" when it next starts.
+    minutes_next = minutes_start if is_meeting and minutes_open != 0 else minutes_open
     next_open = None
     if math.isfinite(minutes_next):
-        zone = ZoneInfo(timezone) if isinstance(timezone, str) and timezone else dt.timezone.utc
+        zone = ZoneInfo(timezone) if isinstance(timezone, str) and timezone else dt.UTC
         # In UTC: adding minutes to a local time would step by the wall clock across a DST change.
-        later = at.astimezone(dt.timezone.utc) + dt.timedelta(minutes=float(minutes_next))
+        later = at.astimezone(dt.UTC) + dt.timedelta(minutes=float(minutes_next))
         next_open = later.astimezone(zone).replace(second=0, microsecond=0)
     matched = needs + tuple(code for code, hit in zip(prefer, preferred_matches, strict=True) if hit)
     return Hit(
