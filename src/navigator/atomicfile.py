@@ -11,7 +11,9 @@ import contextlib
 import fcntl
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 PRIVATE = 0o600
 SHARED = 0o644
@@ -23,6 +25,12 @@ def write_bytes_atomic(path: Path | str, data: bytes, new_file_mode: int = PRIVA
     New files are private unless the caller says otherwise: submissions and caches may hold
     what people typed, while directory YAML and exports are meant to be shared.
     """
+    write_atomic_with(path, lambda handle: handle.write(data), new_file_mode)
+
+
+def write_atomic_with(path: Path | str, write: Callable[[BinaryIO], object], new_file_mode: int = PRIVATE) -> None:
+    """Replace ``path`` with what ``write`` writes to a binary file: for content too large to
+    hold in memory twice as one bytes object (a pickled national index)."""
     path = Path(path)
     try:
         mode = path.stat().st_mode & 0o7777
@@ -31,7 +39,7 @@ def write_bytes_atomic(path: Path | str, data: bytes, new_file_mode: int = PRIVA
     descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
+            write(handle)
             handle.flush()
             os.fchmod(handle.fileno(), mode)
             os.fsync(handle.fileno())

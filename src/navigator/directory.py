@@ -19,7 +19,6 @@ import operator
 import os
 import pickle
 import sys
-import tempfile
 import zlib
 from array import array
 from collections.abc import Iterator, Sequence
@@ -31,6 +30,7 @@ import pandas as pd
 from yaml.nodes import SequenceNode
 
 from navigator import schema
+from navigator.atomicfile import write_atomic_with
 from navigator.problems import DirectoryError, Problem, Report
 from navigator.schedule import DAY_WORDS, ScheduleTable, WeeklySchedule, parse_hours, parse_meeting_times
 from navigator.schema import Implied, check_entry
@@ -179,24 +179,16 @@ class _Cache:
             return None  # a missing or stale cache is simply rebuilt
 
     def _store(self, path: Path, key: str, value) -> None:
-        """Pickles ``key``, then ``value``, straight into a temporary file renamed over ``path``:
-        as atomic as ``write_bytes_atomic``, without holding a national index in memory a second
-        time as one bytes object. (A crash may leave the old file, which is only a stale cache.)"""
+        """Pickles ``key``, then ``value``, straight into the atomically replaced file, without
+        holding a national index in memory a second time as one bytes object."""
+
+        def dump(handle) -> None:
+            pickle.dump(key, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            descriptor, temporary = tempfile.mkstemp(dir=self.folder, prefix=f".{path.name}.",
-                                                     suffix=".tmp")
-            try:
-                with os.fdopen(descriptor, "wb") as handle:
-                    pickle.dump(key, handle, protocol=pickle.HIGHEST_PROTOCOL)
-                    pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
-                    handle.flush()
-                    os.fsync(handle.fileno())
-                os.replace(temporary, path)
-            except BaseException:
-                with contextlib.suppress(FileNotFoundError):
-                    os.unlink(temporary)
-                raise
+            write_atomic_with(path, dump)
         except OSError:
             pass  # a read-only cache folder costs speed, never correctness
 
