@@ -180,8 +180,7 @@ def test_a_pdf_without_a_unicode_font_still_renders_spanish_and_vietnamese():
 
 
 def test_a_pdf_embeds_an_installed_unicode_font(directory):
-    if unicode_font() is None:
-        pytest.skip("no Unicode TrueType font installed (DejaVu, Noto, Liberation or FreeSans)")
+    assert unicode_font() is not None, "the test setup installs fonts-dejavu-core"
     resources = [
         ResourceSummary.from_entry(directory, "test-clinic", now=NOW),
         summary(name=VIETNAMESE),
