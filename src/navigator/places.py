@@ -14,6 +14,7 @@ import os
 import re
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -139,6 +140,7 @@ class _ZipRow:
     lat: float
     lon: float
     timezone: str | None
+    street_delivery: bool  # active and STANDARD: can stand in for an address (not a PO box)
 
 
 @dataclass
@@ -203,6 +205,7 @@ def _zip_index() -> dict[str, _ZipRow]:
             lat,
             lon,
             _known_timezone(record["timezone"]) if record["timezone"] else None,
+            bool(record["active"]) and record["zip_code_type"] == "STANDARD",
         )
         for record, lat, lon in _positioned_zip_records()
     }
@@ -250,23 +253,63 @@ def zip_centroid(zip5: str) -> Place | None:
 NEAREST_ZIP_MILES = 30.0  # beyond this a point is offshore or abroad: no state to borrow
 
 
+@dataclass(frozen=True)
+class _ZipPoints:
+    rows: tuple[_ZipRow, ...]
+    latitudes: np.ndarray  # radians
+    longitudes: np.ndarray  # radians
+    states: np.ndarray
+    street_delivery: np.ndarray
+
+
 @lru_cache(maxsize=1)
-def _zip_points() -> tuple[tuple[_ZipRow, ...], np.ndarray, np.ndarray]:
+def _zip_points() -> _ZipPoints:
     rows = tuple(_zip_index().values())
-    latitudes = np.radians(np.fromiter((row.lat for row in rows), dtype=float, count=len(rows)))
-    longitudes = np.radians(np.fromiter((row.lon for row in rows), dtype=float, count=len(rows)))
-    return rows, latitudes, longitudes
+    return _ZipPoints(
+        rows,
+        np.radians(np.fromiter((row.lat for row in rows), dtype=float, count=len(rows))),
+        np.radians(np.fromiter((row.lon for row in rows), dtype=float, count=len(rows))),
+        np.array([row.state for row in rows]),
+        np.fromiter((row.street_delivery for row in rows), dtype=bool, count=len(rows)),
+    )
 
 
-def nearest_zip(lat: float, lon: float, within_miles: float = NEAREST_ZIP_MILES) -> Place | None:
-    """The ZIP whose centre is nearest to a point (one vectorised pass), if it is close enough."""
-    rows, latitudes, longitudes = _zip_points()
+def nearest_zip(lat: float, lon: float, within_miles: float = NEAREST_ZIP_MILES, *, state: str | None = None,
+                street_delivery_only: bool = False) -> Place | None:
+    """The ZIP whose centre is nearest to a point (one vectorised pass), if it is close enough;
+    only in ``state`` when given, and only street-delivery ZIPs when asked (to stand in for an address)."""
+    points = _zip_points()
+    chosen = np.ones(len(points.rows), dtype=bool)
+    if state:
+        chosen &= points.states == state
+    if street_delivery_only:
+        chosen &= points.street_delivery
+    candidates = np.flatnonzero(chosen)
+    if not len(candidates):
+        return None
+    latitudes, longitudes = points.latitudes[candidates], points.longitudes[candidates]
     phi, lam = np.radians(lat), np.radians(lon)
     a = np.sin((latitudes - phi) / 2) ** 2 + np.cos(phi) * np.cos(latitudes) * np.sin((longitudes - lam) / 2) ** 2
     best = int(np.argmin(a))
     if 2 * EARTH_RADIUS_MILES * np.arcsin(np.sqrt(min(a[best], 1.0))) > within_miles:
         return None
-    return zip_centroid(rows[best].zip)
+    return zip_centroid(points.rows[candidates[best]].zip)
+
+
+def zip_city(zip5: str) -> str | None:
+    """The post office's name for the city of a ZIP code."""
+    row = _zip_index().get(zip5)
+    return row.city if row else None
+
+
+@lru_cache(maxsize=1)
+def street_zip_counts_by_city() -> dict[str, Counter]:
+    """Lowercase city name -> how many street-delivery ZIPs it has per (state, time zone)."""
+    counts: dict[str, Counter] = {}
+    for row in _zip_index().values():
+        if row.street_delivery:
+            counts.setdefault(row.city.lower(), Counter())[(row.state, row.timezone)] += 1
+    return counts
 
 
 def _point(lat: float, lon: float, label: str) -> Place:
