@@ -37,7 +37,7 @@ from navigator.schema import Implied, check_entry
 from navigator.vocabulary import VOCABULARY_FILE, Vocabulary, load_vocabulary, vocabulary_path
 from navigator.yamlread import NodeConverter, YamlSyntaxError, compose, line_of, path_of
 
-CACHE_FORMAT = 3  # bump when the cached structures change shape
+CACHE_FORMAT = 4  # bump when the cached structures change shape
 DEFAULT_DIRECTORY = Path(__file__).resolve().parents[2] / "directory"
 
 
@@ -454,7 +454,7 @@ def _implied_values(checked: CheckedEntry, code_column: dict[str, int]) -> tuple
 
 FRAME_COLUMNS = ("id", "name", "organization", "category", "status", "sample", "lat", "lon",
                  "approximate", "remote", "state", "city", "zip", "address", "timezone",
-                 "last_verified", "phone", "website", "text", "file", "line")
+                 "last_verified", "source", "phone", "website", "text", "file", "line")
 _NUMBER_COLUMNS = {"sample": bool, "lat": np.float64, "lon": np.float64, "approximate": bool,
                    "remote": bool, "line": np.int64}
 
@@ -547,7 +547,8 @@ def build_directory(path: Path, vocabulary: Vocabulary, files: list[_IndexedFile
                 ("category", entry["category"]), ("status", status), ("state", location.get("state")),
                 ("city", location.get("city")), ("zip", location.get("zip")),
                 ("address", location.get("address")), ("timezone", timezone),
-                ("last_verified", entry["last_verified"]), ("phone", phones[0]["number"] if phones else None),
+                ("last_verified", entry["last_verified"]), ("source", entry.get("source") or "manual"),
+                ("phone", phones[0]["number"] if phones else None),
                 ("website", entry.get("website")), ("text", text.casefold()), ("file", indexed.label),
             ):
                 texts[name].append(value)
