@@ -62,12 +62,16 @@ def test_a_coach_completes_an_intake_on_a_phone_and_takes_the_plan_home(
     expect(page.get_by_text("Nothing you enter here is saved")).to_be_visible()
 
     page.get_by_text("They are at risk of overdose").click()
+    # One answer at a time, as a person clicks: a second click during the first one's rerun can
+    # leave a stale copy of the safety lines on screen until the next run.
+    expect(page.get_by_text("Never Use Alone Hotline")).to_be_visible()
+    settled(page, "Safety first")
     page.get_by_text("Just released from jail or prison").click()
     expect(
         page.get_by_text("Overdose risk is highest in the first weeks after release")
     ).to_be_visible()
-    expect(page.get_by_text("Never Use Alone Hotline")).to_be_visible()
     settled(page, "Safety first")
+    expect(page.get_by_text("Never Use Alone Hotline")).to_be_visible()
     assert fits_the_screen(page)
     screenshot(page, browser_output_dir, "intake-1-safety-375.png")
 
