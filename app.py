@@ -9,8 +9,9 @@ app_frame()
 # Review exists in the navigation only for a signed-in reviewer; anyone else who opens its address
 # gets "page not found" and the default page. The sign-in page is there for everyone.
 reviewer = current_reviewer()
-reviewer_pages = [st.Page("pages/sign_in.py", title="Reviewer account" if reviewer else "Reviewer sign-in",
-                          icon=":material/login:")]
+reviewer_pages = [
+    st.Page("pages/sign_in.py", title="Reviewer account" if reviewer else "Reviewer sign-in", icon=":material/login:")
+]
 if reviewer:
     reviewer_pages.insert(0, st.Page("pages/review.py", title="Review suggestions", icon=":material/fact_check:"))
 # One flat list: Streamlit draws a sectioned page list with markup that fails accessibility checks.

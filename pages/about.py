@@ -4,7 +4,7 @@ import streamlit as st
 from ui.detail import SOURCE_WORDS
 from ui.frame import page_directory, sample_data_notice
 
-from navigator.escaping import markdown_table, markdown_text
+from navigator.text import markdown_table, markdown_text
 
 directory = page_directory()
 vocabulary = directory.vocabulary
@@ -32,9 +32,7 @@ st.markdown(
         ["Category", "Listings", "Of them sample (fictional)"],
         [
             [
-                vocabulary.categories[category].label
-                if category in vocabulary.categories
-                else category,
+                vocabulary.categories[category].label if category in vocabulary.categories else category,
                 int(row["listings"]),
                 int(row["sample"]),
             ]
@@ -50,7 +48,8 @@ st.write(
 )
 # From the index's columns: unpacking every entry would cost seconds on a national directory.
 by_source = (
-    frame.groupby("source")["last_verified"].agg(["size", "min", "max"])
+    frame.groupby("source")["last_verified"]
+    .agg(["size", "min", "max"])
     .sort_values("size", ascending=False, kind="stable")
 )
 st.markdown(
@@ -90,6 +89,4 @@ st.header("Need codes in plain words", anchor=False)
 st.write("The filters, the links you share and the command line use these codes.")
 for group in vocabulary.groups:
     st.subheader(markdown_text(group.label), anchor=False)
-    st.markdown(
-        markdown_table(["Code", "Means"], [[code, vocabulary.label(code)] for code in group.codes])
-    )
+    st.markdown(markdown_table(["Code", "Means"], [[code, vocabulary.label(code)] for code in group.codes]))

@@ -9,7 +9,7 @@ from ui.results import show_results
 from ui.search_form import search_form, show_link_notices, url_settings
 from ui.shortlist import shortlist_section
 
-from navigator.share import to_params
+from navigator.search.share import to_params
 
 directory = page_directory()
 now = dt.datetime.now(dt.UTC)

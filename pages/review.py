@@ -11,8 +11,7 @@ from ui.data import directory_path
 from ui.frame import page_directory, page_frame
 from ui.suggestion_form import entry_fields, other_errors, values_from_state
 
-from navigator.escaping import markdown_text
-from navigator.review import (
+from navigator.review.decisions import (
     REASON_LIMIT,
     VERIFY_METHODS,
     ReviewDesk,
@@ -21,7 +20,7 @@ from navigator.review import (
     proposal,
     stalest,
 )
-from navigator.submissions import (
+from navigator.review.suggestions import (
     KIND_LABELS,
     PROBLEMS,
     UnknownSubmission,
@@ -30,6 +29,7 @@ from navigator.submissions import (
     field_label,
     form_values,
 )
+from navigator.text import markdown_text
 
 FLASH, EDIT_ERRORS, PICK = "review_flash", "review_edit_errors", "review_pick"
 EDIT_PREFIX = "rv_"
@@ -64,9 +64,7 @@ def _approve(reference: str) -> None:
     )
 
 
-def _approve_edited(
-    reference: str, base: dict, category: str | None, new: bool, names: list[str]
-) -> None:
+def _approve_edited(reference: str, base: dict, category: str | None, new: bool, names: list[str]) -> None:
     prefix = f"{EDIT_PREFIX}{reference}_"
     edits, errors = check_entry_form(
         values_from_state(prefix, names),
@@ -194,9 +192,7 @@ def _edit_form(submission, seen) -> None:
 def _queue() -> None:
     pending, unreadable = desk.queue.pending()
     for line in unreadable:
-        st.warning(
-            markdown_text(f"A suggestion file could not be read: {line}"), icon=":material/warning:"
-        )
+        st.warning(markdown_text(f"A suggestion file could not be read: {line}"), icon=":material/warning:")
     if not pending:
         st.info("No suggestions are waiting.", icon=":material/inbox:")
         return
@@ -279,10 +275,7 @@ def _log() -> None:
                     "Action": record.get("action"),
                     "Suggestion": record.get("submission") or "",
                     "Listing": record.get("entry_id"),
-                    "Fields": ", ".join(
-                        field_label(change.get("field", ""))
-                        for change in record.get("changes") or ()
-                    ),
+                    "Fields": ", ".join(field_label(change.get("field", "")) for change in record.get("changes") or ()),
                     "Reason": record.get("reason") or "",
                 }
                 for record in records

@@ -5,7 +5,7 @@ from streamlit.errors import StreamlitAPIException
 from ui.auth import current_reviewer, local_accounts, oidc_providers, sign_in, sign_out
 from ui.frame import page_frame
 
-from navigator.escaping import markdown_text
+from navigator.text import markdown_text
 
 JUST_SIGNED_IN = "reviewer_just_signed_in"
 REVIEW_PAGE = "pages/review.py"
@@ -16,9 +16,7 @@ reviewer = current_reviewer()
 if reviewer:
     if st.session_state.pop(JUST_SIGNED_IN, False):
         st.switch_page(REVIEW_PAGE)  # registered now that the navigation knows a reviewer is here
-    st.success(
-        f"You are signed in as {markdown_text(reviewer.name)}.", icon=":material/check_circle:"
-    )
+    st.success(f"You are signed in as {markdown_text(reviewer.name)}.", icon=":material/check_circle:")
     st.page_link(REVIEW_PAGE, label="Review suggestions", icon=":material/fact_check:")
     st.button("Sign out", on_click=sign_out)
     st.stop()
@@ -54,9 +52,7 @@ if provider_error:
 if local_accounts():
     with st.form("reviewer_sign_in", clear_on_submit=True, enter_to_submit=True):
         name = st.text_input("Reviewer name", max_chars=100, autocomplete="username")
-        password = st.text_input(
-            "Password", type="password", max_chars=1024, autocomplete="current-password"
-        )
+        password = st.text_input("Password", type="password", max_chars=1024, autocomplete="current-password")
         submitted = st.form_submit_button("Sign in", type="primary")
     if submitted:
         problem = sign_in(name, password)

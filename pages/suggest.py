@@ -18,9 +18,8 @@ from ui.suggestion_form import (
     values_from_state,
 )
 
-from navigator.escaping import markdown_text
-from navigator.review import diff_entries, plain
-from navigator.submissions import (
+from navigator.review.decisions import diff_entries, plain
+from navigator.review.suggestions import (
     CONTACT_LIMITS,
     DETAILS_LIMIT,
     GENERAL,
@@ -35,6 +34,7 @@ from navigator.submissions import (
     field_label,
     form_values,
 )
+from navigator.text import markdown_text
 
 KIND_KEY, ENTRY_KEY, SEARCH_KEY = "suggest_kind", "suggest_entry", "suggest_search"
 DONE, ERRORS, SESSION_LIMITER = "suggest_done", "suggest_errors", "suggest_limiter"
@@ -77,9 +77,7 @@ def _to_url(key: str, parameter: str) -> None:
 
 def _pick_entry() -> str | None:
     _follow_url(ENTRY_KEY, "entry", directory.id_rows)
-    search = st.text_input(
-        "Find the listing", key=SEARCH_KEY, placeholder="Name, organization or city"
-    )
+    search = st.text_input("Find the listing", key=SEARCH_KEY, placeholder="Name, organization or city")
     options = _matching_ids(search)
     chosen = st.session_state.get(ENTRY_KEY)
     if chosen in directory.id_rows and chosen not in options:
@@ -99,9 +97,7 @@ def _pick_entry() -> str | None:
     )
 
 
-def _submit(
-    kind: str, entry: dict | None, category: str | None, prefix: str, names: list[str]
-) -> None:
+def _submit(kind: str, entry: dict | None, category: str | None, prefix: str, names: list[str]) -> None:
     state = st.session_state
     contact = {key: state.get(f"{prefix}contact_{key}") or "" for key in CONTACT_LIMITS}
     checked = check_suggestion(
@@ -124,9 +120,7 @@ def _submit(
     if checked.errors:
         state[ERRORS] = (prefix, checked.errors)
         return
-    limiter = state.setdefault(
-        SESSION_LIMITER, RateLimiter(SESSION_LIMIT_PER_HOUR, 3600.0, max_keys=1)
-    )
+    limiter = state.setdefault(SESSION_LIMITER, RateLimiter(SESSION_LIMIT_PER_HOUR, 3600.0, max_keys=1))
     wait = limiter.attempt("session") or PROCESS_LIMITER.attempt("all")
     if wait:
         state[ERRORS] = (
@@ -266,9 +260,7 @@ entry = directory.entry(entry_id) if entry_id else None
 if kind != "new" and entry is None:
     unknown = st.query_params.get("entry")
     if unknown and unknown not in directory.id_rows:
-        st.warning(
-            f"There is no listing {markdown_text(unknown)} in the directory. Search for it above."
-        )
+        st.warning(f"There is no listing {markdown_text(unknown)} in the directory. Search for it above.")
     st.info("Choose the listing this is about.")
     st.stop()
 
@@ -296,9 +288,7 @@ with st.form(f"suggest_{kind}_{entry_id or 'new'}", enter_to_submit=False):
         shown = _report_fields(entry, prefix, errors)
     else:
         if kind == "change":
-            st.caption(
-                "The form shows the listing as it is now. Change what is wrong; only what you change is sent."
-            )
+            st.caption("The form shows the listing as it is now. Change what is wrong; only what you change is sent.")
         shown = entry_fields(form_values(entry), prefix, vocabulary, category, errors, entry)
         st.subheader("Anything else", anchor=False)
         st.text_area(

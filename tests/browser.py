@@ -22,8 +22,15 @@ from playwright.sync_api import Page, expect
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 # Without these, Chromium keeps trying to reach Google's hosts, which this network refuses.
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 STARTUP_TIMEOUT_SECONDS = 90
 
 
@@ -51,11 +58,26 @@ class RunningApp:
 def start_app(env: dict[str, str], cwd: Path = PROJECT_ROOT) -> RunningApp:
     """`streamlit run app.py` with ``env`` added, ready to serve when this returns."""
     port = free_port()
-    command = [sys.executable, "-m", "streamlit", "run", str(PROJECT_ROOT / "app.py"),
-               "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
-               "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]
-    process = subprocess.Popen(command, cwd=cwd, env={**os.environ, **env}, stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True)
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(PROJECT_ROOT / "app.py"),
+        "--server.headless",
+        "true",
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--browser.gatherUsageStats",
+        "false",
+        "--server.fileWatcherType",
+        "none",
+    ]
+    process = subprocess.Popen(
+        command, cwd=cwd, env={**os.environ, **env}, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
     app = RunningApp(f"http://127.0.0.1:{port}", process)
     lines: queue.Queue[str | None] = queue.Queue()
 
@@ -84,6 +106,4 @@ def start_app(env: dict[str, str], cwd: Path = PROJECT_ROOT) -> RunningApp:
 def wait_until_drawn(page: Page) -> None:
     """No script is running and every element has its code loaded (placeholders are gone)."""
     expect(page.get_by_test_id("stStatusWidget")).to_have_count(0)
-    expect(
-        page.locator("[data-testid='stSkeleton'], [data-testid='stSkeletonElement']")
-    ).to_have_count(0)
+    expect(page.locator("[data-testid='stSkeleton'], [data-testid='stSkeletonElement']")).to_have_count(0)

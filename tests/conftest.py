@@ -13,6 +13,7 @@ streamlit_config.set_option("client.showErrorDetails", "full")
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = PROJECT_ROOT.parent / "shared" / "data"
+BUNDLED_DIRECTORY = PROJECT_ROOT / "directory"
 
 CLINIC = """\
 - id: test-clinic

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 import yaml
 from tests.conftest import write_directory
 
-from navigator.directory import Directory, load_directory
+from navigator.directory.index import Directory, load_directory
 
 DENVER = ZoneInfo("America/Denver")
 HOME = (39.671, -104.928)  # near the 80222 centroid
@@ -291,9 +291,7 @@ def _clean(entry: dict) -> dict:
 
 def write_intake_directory(root: Path, extra: list[dict] | None = None) -> Path:
     entries = [_clean(entry) for entry in ENTRIES + (extra or [])]
-    return write_directory(
-        root, {"entries.yaml": yaml.safe_dump(entries, sort_keys=False, allow_unicode=True)}
-    )
+    return write_directory(root, {"entries.yaml": yaml.safe_dump(entries, sort_keys=False, allow_unicode=True)})
 
 
 def load_intake_directory(root: Path, extra: list[dict] | None = None) -> Directory:

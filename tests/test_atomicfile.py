@@ -4,7 +4,7 @@ import stat
 
 import pytest
 
-from navigator.atomicfile import SHARED, locked, write_bytes_atomic, write_text_atomic
+from navigator.files import SHARED, locked, write_bytes_atomic, write_text_atomic
 
 
 def mode_of(path):

@@ -6,7 +6,8 @@ import io
 
 import pytest
 
-from navigator.auth import (
+from navigator.cli.main import main
+from navigator.review.accounts import (
     Reviewer,
     SignInThrottle,
     authenticate,
@@ -14,7 +15,6 @@ from navigator.auth import (
     reviewer_for_identity,
     verify_password,
 )
-from navigator.cli import main
 
 PASSWORD = "correct horse battery"
 
@@ -77,9 +77,7 @@ def test_a_provider_identity_reviews_only_when_its_email_is_on_the_list():
     assert reviewer_for_identity(dict(identity, email="eve@example.org"), allowed) is None
     assert reviewer_for_identity(dict(identity, email_verified=False), allowed) is None
     assert reviewer_for_identity(dict(identity, is_logged_in=False), allowed) is None
-    assert (
-        reviewer_for_identity({"email": "ana@example.org"}, allowed) is None
-    )  # AppTest's default user
+    assert reviewer_for_identity({"email": "ana@example.org"}, allowed) is None  # AppTest's default user
     assert reviewer_for_identity(identity, None) is None
 
 

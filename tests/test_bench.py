@@ -9,8 +9,8 @@ import json
 
 import pytest
 
-import navigator.directory as directory_module
-from navigator.bench import (
+import navigator.directory.index as directory_module
+from navigator.bench.runner import (
     QUERY_KINDS,
     counting_reads,
     find_page_reruns,
@@ -21,14 +21,22 @@ from navigator.bench import (
     search_instant,
     targets,
 )
-from navigator.cli import main
-from navigator.directory import load_directory
-from navigator.search import Query, search
-from navigator.synthetic import write_synthetic_directory
+from navigator.bench.synthetic import write_synthetic_directory
+from navigator.cli.main import main
+from navigator.directory.index import load_directory
+from navigator.search.engine import Query, search
 
 TODAY = dt.date(2026, 11, 23)
-TIMED = ("cold_load", "c_loader_parse", "c_loader_parse_gc_paused", "warm_load", "reload_one_changed_file",
-         "search", "naive_search", "naive_great_circle")
+TIMED = (
+    "cold_load",
+    "c_loader_parse",
+    "c_loader_parse_gc_paused",
+    "warm_load",
+    "reload_one_changed_file",
+    "search",
+    "naive_search",
+    "naive_great_circle",
+)
 
 
 @pytest.fixture(scope="module")
@@ -54,8 +62,9 @@ def test_bench_json_has_every_figure_with_median_and_p95(tiny_report):
 
 def test_reload_after_one_edited_file_reads_only_that_file(tiny_report):
     assert tiny_report["results"]["40"]["reload_one_changed_file"]["files_read"] == [1] * 5
-    assert tiny_report["targets"] == [{"target": "one changed file re-reads only that file", "holds": True,
-                                       "measured": "files read per reload: [1]"}]
+    assert tiny_report["targets"] == [
+        {"target": "one changed file re-reads only that file", "holds": True, "measured": "files read per reload: [1]"}
+    ]
 
 
 def test_naive_great_circle_reference_agrees_with_search_in_the_benchmark(tiny_report):
@@ -64,9 +73,17 @@ def test_naive_great_circle_reference_agrees_with_search_in_the_benchmark(tiny_r
 
 def test_table_shows_every_row_and_the_targets(tiny_report):
     table = format_table(tiny_report)
-    for label in ("cold load (no cache)", "C loader parse, GC paused", "warm load (from cache)",
-                  "reload, one file changed", "search: open at", "naive: geopy distance loop",
-                  "peak RSS, cold start (MB)", "Targets:", "[holds ] one changed file re-reads only that file"):
+    for label in (
+        "cold load (no cache)",
+        "C loader parse, GC paused",
+        "warm load (from cache)",
+        "reload, one file changed",
+        "search: open at",
+        "naive: geopy distance loop",
+        "peak RSS, cold start (MB)",
+        "Targets:",
+        "[holds ] one changed file re-reads only that file",
+    ):
         assert label in table
 
 
@@ -75,13 +92,25 @@ def test_sizes_that_are_not_numbers_are_a_usage_error(capsys):
     assert "'lots' is not a number of entries" in capsys.readouterr().err
 
 
-def figures_of(search_p95=4.0, geodesic=900.0, circle=150.0, circle_disagreements=(), cold=2000.0,
-               floor=8000.0, floor_paused=1800.0, warm=9.0, reads=(1, 1), page=40.0, cold_peak=350.0):
+def figures_of(
+    search_p95=4.0,
+    geodesic=900.0,
+    circle=150.0,
+    circle_disagreements=(),
+    cold=2000.0,
+    floor=8000.0,
+    floor_paused=1800.0,
+    warm=9.0,
+    reads=(1, 1),
+    page=40.0,
+    cold_peak=350.0,
+):
     return {
         "search": {"median_ms": search_p95 / 2, "p95_ms": search_p95},
         "naive_search": {"times_slower": geodesic, "disagreements": []},
         "naive_great_circle": {"times_slower": circle, "disagreements": list(circle_disagreements)},
-        "cold_load": {"median_ms": cold}, "c_loader_parse": {"median_ms": floor},
+        "cold_load": {"median_ms": cold},
+        "c_loader_parse": {"median_ms": floor},
         "c_loader_parse_gc_paused": {"median_ms": floor_paused},
         "warm_load": {"median_ms": warm, "p95_ms": warm * 1.5},
         "reload_one_changed_file": {"files_read": list(reads)},
@@ -99,15 +128,18 @@ def test_every_target_holds_on_figures_within_its_limit():
     assert len(found) == 7 and all(found.values()), found
 
 
-@pytest.mark.parametrize(("change", "missed"), [
-    ({"search_p95": 10.5}, "search over 100,000 entries: p95 under 10 ms"),
-    ({"geodesic": 499.0}, "search over 100,000 entries: at least 500 times faster than the naive way"),
-    ({"cold": 2400.0}, "cold load at 10,000 entries within 1.3 times the pure C-loader parse"),
-    ({"warm": 151.0}, "warm load at 10,000 entries under 150 ms"),
-    ({"reads": (1, 2)}, "one changed file re-reads only that file"),
-    ({"page": 301.0}, "Find page rerun at 10,000 entries under 300 ms median"),
-    ({"cold_peak": 401.0}, "peak memory at 100,000 entries under 400 MB"),
-])
+@pytest.mark.parametrize(
+    ("change", "missed"),
+    [
+        ({"search_p95": 10.5}, "search over 100,000 entries: p95 under 10 ms"),
+        ({"geodesic": 499.0}, "search over 100,000 entries: at least 500 times faster than the naive way"),
+        ({"cold": 2400.0}, "cold load at 10,000 entries within 1.3 times the pure C-loader parse"),
+        ({"warm": 151.0}, "warm load at 10,000 entries under 150 ms"),
+        ({"reads": (1, 2)}, "one changed file re-reads only that file"),
+        ({"page": 301.0}, "Find page rerun at 10,000 entries under 300 ms median"),
+        ({"cold_peak": 401.0}, "peak memory at 100,000 entries under 400 MB"),
+    ],
+)
 def test_a_figure_past_its_limit_misses_exactly_that_target(change, missed):
     found = verdicts({"10000": figures_of(**change), "100000": figures_of(**change)})
     assert [name for name, holds in found.items() if not holds] == [missed]
@@ -130,13 +162,16 @@ def synthetic_index(tmp_path_factory):
     return folder, load_directory(folder, use_cache=False, today=TODAY)
 
 
-@pytest.mark.parametrize("query", [
-    Query(near="10001", radius=2000),
-    Query(near="60614", radius=1500, needs=("buprenorphine", "medicaid")),
-    Query(near="80222", radius=1500, open_at=search_instant(TODAY)),
-    Query(near="30303", radius=1500, text="hope"),
-    Query(near="98101", radius=None),
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        Query(near="10001", radius=2000),
+        Query(near="60614", radius=1500, needs=("buprenorphine", "medicaid")),
+        Query(near="80222", radius=1500, open_at=search_instant(TODAY)),
+        Query(near="30303", radius=1500, text="hope"),
+        Query(near="98101", radius=None),
+    ],
+)
 def test_naive_reference_finds_exactly_what_search_finds(synthetic_index, query):
     _, loaded = synthetic_index
     result = search(loaded, query, now=search_instant(TODAY))

@@ -14,9 +14,9 @@ from playwright.sync_api import Page, expect
 from tests.browser import start_app, wait_until_drawn
 from tests.conftest import write_directory
 
-from navigator.maplayers import view_for
-from navigator.places import resolve_place
-from navigator.share import RADIUS_CHOICES
+from navigator.search.maplayers import view_for
+from navigator.search.places import resolve_place
+from navigator.search.share import RADIUS_CHOICES
 
 pytestmark = pytest.mark.browser
 
@@ -127,9 +127,9 @@ def test_a_search_from_the_home_page_shows_results(running_app, page, browser_ou
     expect(page.get_by_role("link", name="Directions").first).to_have_attribute(
         "href", re.compile(r"^https://www\.google\.com/maps/dir/\?api=1&destination=")
     )
-    expect(
-        page.get_by_role("link", name=re.compile(r"^\d{3}-\d{3}-\d{4}$")).first
-    ).to_have_attribute("href", re.compile(r"^tel:\+1\d{10}$"))
+    expect(page.get_by_role("link", name=re.compile(r"^\d{3}-\d{3}-\d{4}$")).first).to_have_attribute(
+        "href", re.compile(r"^tel:\+1\d{10}$")
+    )
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, f"the page is {overflow}px wider than a {width}px screen"
     screenshot(page, browser_output_dir, f"find-results-{width}.png")
@@ -163,9 +163,7 @@ def test_details_link_to_the_suggestion_flow_and_back(running_app, page, browser
     expect(page).to_have_url(re.compile(r"/suggest\?entry=[a-z0-9-]+&kind=report$"))
 
 
-def test_the_shortlist_downloads_a_printable_page_pdf_and_text(
-    running_app, page, browser_output_dir
-):
+def test_the_shortlist_downloads_a_printable_page_pdf_and_text(running_app, page, browser_output_dir):
     page.goto(f"{running_app.url}/?near=80222&needs=buprenorphine")
     wait_until_done(page)
     page.get_by_role("button", name="Add to shortlist").first.click()
@@ -181,9 +179,7 @@ def test_the_shortlist_downloads_a_printable_page_pdf_and_text(
             assert saved.read().startswith(start), label
 
 
-def test_markup_in_a_name_shows_as_text_and_runs_no_script(
-    chromium_browser, tmp_path, browser_output_dir, page
-):
+def test_markup_in_a_name_shows_as_text_and_runs_no_script(chromium_browser, tmp_path, browser_output_dir, page):
     directory = write_directory(tmp_path / "directory", {"attack.yaml": ATTACK_DIRECTORY})
     app = start_app(
         {
@@ -210,9 +206,7 @@ def test_markup_in_a_name_shows_as_text_and_runs_no_script(
         assert page.locator("img[src='x'], a[href^='javascript']").count() == 0
         screenshot(page, browser_output_dir, "find-detail-markup-in-a-name.png")
         hover_the_map_point(page, f"{app.url}/?near={MAP_CENTER}&radius=walk")
-        expect(page.locator(".deck-tooltip")).to_have_text(
-            re.compile(r"^<img src=x onerror=alert\(1\)>")
-        )
+        expect(page.locator(".deck-tooltip")).to_have_text(re.compile(r"^<img src=x onerror=alert\(1\)>"))
         page.set_content(printable)
         expect(page.get_by_role("heading", name=ATTACK_NAME, level=3)).to_be_visible()
         assert page.locator("img, script").count() == 0

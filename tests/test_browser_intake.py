@@ -37,9 +37,7 @@ def settled(page: Page, step: str) -> None:
 def screenshot(page: Page, folder, name: str) -> None:
     """The whole page: Streamlit scrolls inside its own container, so the window grows first."""
     height = page.evaluate("document.querySelector('[data-testid=stMain]').scrollHeight")
-    page.set_viewport_size(
-        {"width": PHONE["width"], "height": min(max(height, PHONE["height"]), 10_000)}
-    )
+    page.set_viewport_size({"width": PHONE["width"], "height": min(max(height, PHONE["height"]), 10_000)})
     page.screenshot(path=str(folder / name), full_page=True)
     page.set_viewport_size(PHONE)
 
@@ -53,9 +51,7 @@ def click_next(page: Page, then: str) -> None:
     settled(page, then)
 
 
-def test_a_coach_completes_an_intake_on_a_phone_and_takes_the_plan_home(
-    running_app, page, browser_output_dir
-):
+def test_a_coach_completes_an_intake_on_a_phone_and_takes_the_plan_home(running_app, page, browser_output_dir):
     page.goto(f"{running_app.url}/intake")
     expect(page.get_by_role("heading", name="Coach intake")).to_be_visible()
     settled(page, "Safety first")
@@ -67,9 +63,7 @@ def test_a_coach_completes_an_intake_on_a_phone_and_takes_the_plan_home(
     expect(page.get_by_text("Never Use Alone Hotline")).to_be_visible()
     settled(page, "Safety first")
     page.get_by_text("Just released from jail or prison").click()
-    expect(
-        page.get_by_text("Overdose risk is highest in the first weeks after release")
-    ).to_be_visible()
+    expect(page.get_by_text("Overdose risk is highest in the first weeks after release")).to_be_visible()
     settled(page, "Safety first")
     expect(page.get_by_text("Never Use Alone Hotline")).to_be_visible()
     assert fits_the_screen(page)
@@ -104,9 +98,7 @@ def test_a_coach_completes_an_intake_on_a_phone_and_takes_the_plan_home(
     offered = [card.locator("strong").first.inner_text() for card in medication_cards.all()]
     assert 1 <= len(offered) <= 3
 
-    name_box = page.get_by_role(
-        "textbox", name="Their first name, for the printout only (optional)"
-    )
+    name_box = page.get_by_role("textbox", name="Their first name, for the printout only (optional)")
     name_box.fill(FIRST_NAME)
     name_box.press("Enter")
     settled(page, "The plan")
@@ -120,11 +112,7 @@ def test_a_coach_completes_an_intake_on_a_phone_and_takes_the_plan_home(
     assert html_download.value.suggested_filename == "recovery-plan.html"
     printed = Path(html_download.value.path()).read_text(encoding="utf-8")
     assert f"Prepared for {FIRST_NAME}" in printed
-    assert (
-        printed.index("Safety first")
-        < printed.index("Never Use Alone Hotline")
-        < printed.index("Start methadone")
-    )
+    assert printed.index("Safety first") < printed.index("Never Use Alone Hotline") < printed.index("Start methadone")
     for name in offered:
         assert name in printed
 

@@ -15,8 +15,8 @@ from playwright.sync_api import Page, expect
 from tests.browser import start_app, wait_until_drawn
 from tests.conftest import PROJECT_ROOT
 
-from navigator.auth import hash_password
-from navigator.submissions import Contact, Submission, SubmissionQueue
+from navigator.review.accounts import hash_password
+from navigator.review.suggestions import Contact, Submission, SubmissionQueue
 
 pytestmark = pytest.mark.browser
 
@@ -60,14 +60,10 @@ def screenshot(page: Page, folder, name: str) -> None:
     page.screenshot(path=str(folder / name), full_page=True)
 
 
-def test_an_organizations_change_is_approved_by_a_reviewer_and_shows_on_find(
-    review_app, page, browser_output_dir
-):
+def test_an_organizations_change_is_approved_by_a_reviewer_and_shows_on_find(review_app, page, browser_output_dir):
     # The organization finds its listing and follows "Suggest a change".
     page.goto(f"{review_app.url}/?entry={ENTRY}")
-    expect(
-        page.get_by_role("heading", name="Front Range Recovery — Buprenorphine Clinic")
-    ).to_be_visible()
+    expect(page.get_by_role("heading", name="Front Range Recovery — Buprenorphine Clinic")).to_be_visible()
     page.get_by_role("link", name="Suggest a change").click()
     phone = page.get_by_role("textbox", name="Phone number", exact=True)
     expect(phone).to_have_value(OLD_PHONE)
@@ -117,9 +113,7 @@ def test_an_organizations_change_is_approved_by_a_reviewer_and_shows_on_find(
 
     # The Find page shows the new number, from the same running app (no restart).
     page.goto(f"{review_app.url}/?entry={ENTRY}")
-    expect(
-        page.get_by_role("heading", name="Front Range Recovery — Buprenorphine Clinic")
-    ).to_be_visible()
+    expect(page.get_by_role("heading", name="Front Range Recovery — Buprenorphine Clinic")).to_be_visible()
     expect(page.get_by_role("link", name=NEW_PHONE)).to_be_visible()
     expect(page.get_by_text(OLD_PHONE)).to_have_count(0)
     screenshot(page, browser_output_dir, "find-after-approval.png")

@@ -5,9 +5,9 @@ import shutil
 import pytest
 from tests.conftest import CLINIC, MEETING, PROJECT_ROOT, write_directory
 
-import navigator.directory as directory_module
-from navigator.directory import check_directory, load_directory
-from navigator.problems import DirectoryError
+import navigator.directory.index as directory_module
+from navigator.directory.index import check_directory, load_directory
+from navigator.directory.problems import DirectoryError
 
 TODAY = dt.date(2026, 11, 23)
 
@@ -71,14 +71,19 @@ def test_directory_broken_ten_ways_reports_all_ten_with_file_and_line(tmp_path):
         ("bomb.yaml", 2, "bomb", "organization[7]", "YAML anchors and aliases (&name, *name) are not allowed"),
     ]
     for file, line, entry_id, field, message in expected:
-        assert any(
-            problem[:4] == (file, line, entry_id, field) and message in problem[4] for problem in found
-        ), (file, line, entry_id, field, message, found)
+        assert any(problem[:4] == (file, line, entry_id, field) and message in problem[4] for problem in found), (
+            file,
+            line,
+            entry_id,
+            field,
+            message,
+            found,
+        )
     assert {problem[0] for problem in found} == {*BROKEN, "good.yaml"}  # good.yaml: only the duplicate id
 
 
 def test_cli_validate_lists_every_problem_and_exits_1(tmp_path, capsys):
-    from navigator.cli import main
+    from navigator.cli.main import main
 
     folder = write_directory(tmp_path / "broken", {"good.yaml": CLINIC, **BROKEN})
     assert main(["validate", str(folder)]) == 1
@@ -88,7 +93,7 @@ def test_cli_validate_lists_every_problem_and_exits_1(tmp_path, capsys):
 
 
 def test_cli_validate_prints_count_when_clean(small_directory, capsys):
-    from navigator.cli import main
+    from navigator.cli.main import main
 
     assert main(["validate", str(small_directory)]) == 0
     assert capsys.readouterr().out == "2 entries OK\n"
@@ -187,7 +192,7 @@ def test_folder_without_vocabulary_uses_the_bundled_one(tmp_path):
 
 NATIONAL_LINE = CLINIC.replace("test-clinic", "national-line").replace(
     '  location:\n    address: 1 Main St\n    city: Denver\n    state: CO\n    zip: "80222"\n'
-    '    latitude: 39.671\n    longitude: -104.928\n  hours:\n    - days: weekdays\n'
+    "    latitude: 39.671\n    longitude: -104.928\n  hours:\n    - days: weekdays\n"
     '      opens: "08:00"\n      closes: "17:00"\n',
     '  service_area: [national]\n  hours: "24/7"\n',
 )
@@ -199,7 +204,7 @@ def test_an_entry_without_a_time_zone_has_none_not_nan(tmp_path):
 
 
 def test_an_always_open_national_line_is_described_without_a_time_zone(tmp_path):
-    from navigator.wording import entry_timing
+    from navigator.search.wording import entry_timing
 
     loaded = load_directory(write_directory(tmp_path / "d", {"lines.yaml": NATIONAL_LINE}), today=TODAY)
     now = dt.datetime(2026, 11, 23, 12, tzinfo=dt.UTC)
@@ -207,7 +212,7 @@ def test_an_always_open_national_line_is_described_without_a_time_zone(tmp_path)
 
 
 def test_same_size_rewrite_within_one_clock_tick_is_still_seen(small_directory, tmp_path):
-    from navigator.atomicfile import write_text_atomic
+    from navigator.files import write_text_atomic
 
     load_directory(small_directory, cache_dir=tmp_path / "c", today=TODAY)
     meetings = small_directory / "meetings.yaml"

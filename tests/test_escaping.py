@@ -1,4 +1,4 @@
-from navigator.escaping import (
+from navigator.text import (
     html_text,
     markdown_badge,
     markdown_link,

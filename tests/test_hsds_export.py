@@ -6,11 +6,11 @@ import csv
 import json
 
 import pytest
-from tests.conftest import write_directory
+from tests.conftest import BUNDLED_DIRECTORY, write_directory
 
-from navigator.cli import main
-from navigator.directory import DEFAULT_DIRECTORY, check_directory
-from navigator.hsds_export import TABLES, days_of
+from navigator.cli.main import main
+from navigator.directory.index import check_directory
+from navigator.formats.hsds_export import TABLES, days_of
 
 # Provenance describes the copy, not the service: an imported entry comes from `hsds`, by import.
 PROVENANCE = ("source", "source_id", "verified_how")
@@ -166,13 +166,11 @@ def test_exporting_and_importing_back_loses_nothing(tmp_path, capsys):
     assert sorted(imported) == sorted(original)
     for entry_id, entry in original.items():
         assert _comparable(imported[entry_id]) == _comparable(entry), entry_id
-        assert (
-            imported[entry_id]["source"] == "hsds" and imported[entry_id]["source_id"] == entry_id
-        )
+        assert imported[entry_id]["source"] == "hsds" and imported[entry_id]["source_id"] == entry_id
 
 
 def test_the_bundled_directory_survives_the_round_trip(tmp_path, capsys):
-    original, imported, _, _ = _round_trip(DEFAULT_DIRECTORY, tmp_path, capsys)
+    original, imported, _, _ = _round_trip(BUNDLED_DIRECTORY, tmp_path, capsys)
 
     assert sorted(imported) == sorted(original)
     for entry_id, entry in original.items():
@@ -184,9 +182,7 @@ def test_the_package_holds_every_hsds_table_with_its_columns_and_a_descriptor(tm
     _, _, _, package = _round_trip(directory, tmp_path, capsys)
 
     descriptor = json.loads((package / "datapackage.json").read_text(encoding="utf-8"))
-    assert {resource["path"] for resource in descriptor["resources"]} == {
-        path for path, _ in TABLES.values()
-    }
+    assert {resource["path"] for resource in descriptor["resources"]} == {path for path, _ in TABLES.values()}
     for file_name, columns in TABLES.values():
         with open(package / file_name, encoding="utf-8", newline="") as handle:
             assert next(csv.reader(handle)) == list(columns)
@@ -198,9 +194,7 @@ def test_the_package_holds_every_hsds_table_with_its_columns_and_a_descriptor(tm
     assert closed["status"] == "temporarily closed"
 
 
-def test_payment_and_who_is_served_codes_are_written_as_words_other_tools_understand(
-    tmp_path, capsys
-):
+def test_payment_and_who_is_served_codes_are_written_as_words_other_tools_understand(tmp_path, capsys):
     directory = write_directory(tmp_path / "directory", {"entries.yaml": ENTRIES})
     _, _, _, package = _round_trip(directory, tmp_path, capsys)
 
@@ -223,14 +217,9 @@ def test_payment_and_who_is_served_codes_are_written_as_words_other_tools_unders
 
 
 def test_a_directory_with_problems_is_not_exported(tmp_path, capsys):
-    directory = write_directory(
-        tmp_path / "directory", {"bad.yaml": "- id: x\n  name: Missing fields\n"}
-    )
+    directory = write_directory(tmp_path / "directory", {"bad.yaml": "- id: x\n  name: Missing fields\n"})
 
-    assert (
-        main(["--directory", str(directory), "export", "hsds", "--out", str(tmp_path / "package")])
-        == 1
-    )
+    assert main(["--directory", str(directory), "export", "hsds", "--out", str(tmp_path / "package")]) == 1
 
     assert "nothing was exported" in capsys.readouterr().err
     assert not (tmp_path / "package").exists()

@@ -3,7 +3,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from navigator.icalendar import (
+from navigator.formats.ics import (
     Event,
     appointment_event,
     calendar,
@@ -49,8 +49,7 @@ def meeting_entry(times, **fields):
 
 def test_text_values_escape_backslashes_semicolons_commas_and_newlines():
     assert (
-        escape_text("Room 4, back door; ring\\knock\nthen wait")
-        == "Room 4\\, back door\\; ring\\\\knock\\nthen wait"
+        escape_text("Room 4, back door; ring\\knock\nthen wait") == "Room 4\\, back door\\; ring\\\\knock\\nthen wait"
     )
 
 
@@ -114,24 +113,16 @@ def test_the_time_zone_carries_both_daylight_saving_changes_for_years_ahead():
     lines = vtimezone("America/Denver", dt.datetime(2026, 11, 17, 19, tzinfo=DENVER))
     [daylight] = component(lines, "DAYLIGHT")
     [standard] = component(lines, "STANDARD")
-    assert (
-        "TZOFFSETFROM:-0700" in daylight
-        and "TZOFFSETTO:-0600" in daylight
-        and "TZNAME:MDT" in daylight
-    )
+    assert "TZOFFSETFROM:-0700" in daylight and "TZOFFSETTO:-0600" in daylight and "TZNAME:MDT" in daylight
     assert "TZOFFSETFROM:-0600" in standard and "TZOFFSETTO:-0700" in standard
     onsets = [line.split(":", 1)[1] for line in daylight if line.startswith(("DTSTART", "RDATE"))]
     assert "20270314T020000" in ",".join(onsets)  # spring forward 2027, 2:00 local standard time
-    assert any(
-        "20271107T020000" in line for line in standard
-    )  # fall back 2027, 2:00 local daylight time
+    assert any("20271107T020000" in line for line in standard)  # fall back 2027, 2:00 local daylight time
     assert lines[:2] == ["BEGIN:VTIMEZONE", "TZID:America/Denver"]
 
 
 def test_a_zone_without_daylight_saving_has_one_fixed_observance():
-    lines = vtimezone(
-        "America/Phoenix", dt.datetime(2026, 11, 17, tzinfo=ZoneInfo("America/Phoenix"))
-    )
+    lines = vtimezone("America/Phoenix", dt.datetime(2026, 11, 17, tzinfo=ZoneInfo("America/Phoenix")))
     assert component(lines, "DAYLIGHT") == []
     [standard] = component(lines, "STANDARD")
     assert "TZOFFSETFROM:-0700" in standard and "TZOFFSETTO:-0700" in standard
@@ -175,10 +166,7 @@ def test_an_appointment_is_one_event_at_the_place_with_the_number_to_call():
     assert "SUMMARY:Appointment: Front Range Clinic" in event
     assert "DTSTART;TZID=America/Denver:20261119T093000" in event
     assert "DTEND;TZID=America/Denver:20261119T103000" in event
-    assert (
-        "DESCRIPTION:Call 303-555-0142 if you need to change it.\\nBring ID\\, if you have one."
-        in event
-    )
+    assert "DESCRIPTION:Call 303-555-0142 if you need to change it.\\nBring ID\\, if you have one." in event
     assert not any(line.startswith("RRULE") for line in event)
     assert "\n" not in text.replace("\r\n", "")  # every line ends CRLF
 

@@ -11,11 +11,11 @@ import zipfile
 import pytest
 from tests.conftest import shared_data
 
-from navigator.cli import main
-from navigator.directory import check_directory
-from navigator.importers.batch import UnreadableSource
-from navigator.importers.hsds import html_to_text, language_code, read_hsds
-from navigator.importers.runner import run_import
+from navigator.cli.main import main
+from navigator.directory.index import check_directory
+from navigator.formats.batch import UnreadableSource
+from navigator.formats.hsds import html_to_text, language_code, read_hsds
+from navigator.formats.runner import run_import
 
 TODAY = dt.date(2026, 1, 15)
 
@@ -277,9 +277,7 @@ def _write_package(folder, tables=None, descriptor=True, bom=False, crlf=False):
     tables = _package_tables() if tables is None else tables
     for name, rows in tables.items():
         text = _csv(rows)
-        text = (
-            text.replace("\r\n", "\n").replace("\n", "\r\n") if crlf else text.replace("\r\n", "\n")
-        )
+        text = text.replace("\r\n", "\n").replace("\n", "\r\n") if crlf else text.replace("\r\n", "\n")
         (folder / f"{name}.csv").write_text(("\ufeff" if bom else "") + text, encoding="utf-8")
     if descriptor:
         resources = [
@@ -352,8 +350,7 @@ def test_a_methadone_service_maps_field_by_field(package):
         "name": "Methadone Clinic",
         "organization": "Front Range Health",
         "category": "moud_provider",
-        "description": "Daily dosing.\n\n- Walk-ins\n- Counseling\n\nAt Colfax Campus.\n\n"
-        "Getting there: Bus 15.",
+        "description": "Daily dosing.\n\n- Walk-ins\n- Counseling\n\nAt Colfax Campus.\n\nGetting there: Bus 15.",
         "needs": ["outpatient"],
         "payment": ["medicaid"],
         "serves": ["veterans"],
@@ -427,9 +424,7 @@ def test_a_service_with_no_location_but_a_state_service_area_is_a_remote_entry(p
 
 def test_a_support_group_without_meeting_times_is_skipped_with_the_reason(package, tmp_path):
     tables = _package_tables()
-    tables["regular_schedules"] = [
-        row for row in tables["regular_schedules"] if row["service_id"] != "s-group"
-    ]
+    tables["regular_schedules"] = [row for row in tables["regular_schedules"] if row["service_id"] != "s-group"]
 
     batch = read_hsds(_write_package(tmp_path / "no-times", tables), today=TODAY)
 
@@ -538,9 +533,7 @@ def test_the_command_refuses_a_folder_that_is_no_package_and_writes_nothing(tmp_
 
 
 def test_imported_services_pass_the_directory_checks(package, tmp_path):
-    run_import(
-        read_hsds(package, today=TODAY), tmp_path / "out", today=TODAY, say=lambda line: None
-    )
+    run_import(read_hsds(package, today=TODAY), tmp_path / "out", today=TODAY, say=lambda line: None)
 
     assert check_directory(tmp_path / "out", today=TODAY)[1].lines() == []
 
@@ -576,9 +569,7 @@ def test_tables_in_a_subfolder_named_by_datapackage_json_are_found(tmp_path):
     for table in package.glob("*.csv"):
         table.rename(package / "data" / table.name)
     resources = [{"name": "service", "path": "data/services.csv"}]
-    (package / "datapackage.json").write_text(
-        json.dumps({"resources": resources}), encoding="utf-8"
-    )
+    (package / "datapackage.json").write_text(json.dumps({"resources": resources}), encoding="utf-8")
 
     assert sorted(_entries(read_hsds(package, today=TODAY))) == [
         "s-detox",

@@ -9,16 +9,16 @@ from collections import Counter
 import pytest
 from tests.conftest import shared_data
 
-from navigator.cli import main
-from navigator.directory import check_directory
-from navigator.importers.batch import UnreadableSource
-from navigator.importers.meeting_guide import (
+from navigator.cli.main import main
+from navigator.directory.index import check_directory
+from navigator.formats.batch import UnreadableSource
+from navigator.formats.meeting_guide import (
     infer_fellowship,
     parse_meeting_guide,
     read_meeting_guide,
     split_formatted_address,
 )
-from navigator.importers.runner import run_import
+from navigator.formats.runner import run_import
 
 TODAY = dt.date(2026, 1, 15)
 IN_PERSON = {
@@ -70,20 +70,13 @@ def test_the_sussex_feed_imports_every_meeting_with_the_attendance_the_feed_stat
     attendance = Counter(entry["meeting"]["attendance"] for entry in batch.entries)
     assert attendance == {"in_person": 94, "online": 28, "hybrid": 1}
     assert {entry["meeting"]["fellowship"] for entry in batch.entries} == {"aa"}
-    assert {entry["timezone"] for entry in batch.entries} == {
-        "America/New_York"
-    }  # the feed has none
-    assert all(
-        ("location" in entry) == (entry["meeting"]["attendance"] != "online")
-        for entry in batch.entries
-    )
+    assert {entry["timezone"] for entry in batch.entries} == {"America/New_York"}  # the feed has none
+    assert all(("location" in entry) == (entry["meeting"]["attendance"] != "online") for entry in batch.entries)
     assert any("fellowship aa" in note for note in batch.notes)
 
 
 def test_a_known_sussex_meeting_maps_field_by_field():
-    entry = next(
-        e for e in _feed("sussexaa").entries if e["id"] == "mg-sussexaa-rehoboth-beach-speaker"
-    )
+    entry = next(e for e in _feed("sussexaa").entries if e["id"] == "mg-sussexaa-rehoboth-beach-speaker")
 
     assert entry == {
         "id": "mg-sussexaa-rehoboth-beach-speaker",
@@ -137,31 +130,19 @@ def test_the_marin_feed_places_every_meeting_and_says_how_where_it_had_to_guess(
         "hybrid": 89,
         "in_person": 55,
     }
-    assert all(
-        entry["service_area"] == ["CA"] for entry in batch.entries if "service_area" in entry
-    )
+    assert all(entry["service_area"] == ["CA"] for entry in batch.entries if "service_area" in entry)
     located = [entry for entry in batch.entries if "location" in entry]
     assert sum("latitude" in entry["location"] for entry in located) == 141
-    assert (
-        entries["mg-aasfmarin-lincoln-park-1081"]["location"]["zip"] == "94121"
-    )  # written in the address
-    assert (
-        entries["mg-aasfmarin-24-hours-a-day-782"]["location"]["zip"] == "94110"
-    )  # nearest its coordinates
-    assert (
-        "latitude" not in entries["mg-aasfmarin-the-headless-horsemen-862"]["location"]
-    )  # one coordinate only
+    assert entries["mg-aasfmarin-lincoln-park-1081"]["location"]["zip"] == "94121"  # written in the address
+    assert entries["mg-aasfmarin-24-hours-a-day-782"]["location"]["zip"] == "94110"  # nearest its coordinates
+    assert "latitude" not in entries["mg-aasfmarin-the-headless-horsemen-862"]["location"]  # one coordinate only
     reasons = _reasons(batch.repaired)
     assert "ZIP 94121 taken from the address" in reasons
     assert "only one coordinate given" in reasons
 
 
 def test_a_known_marin_online_meeting_keeps_its_time_zone_languages_and_dial_in():
-    entry = next(
-        e
-        for e in _feed("aasfmarin").entries
-        if e["id"] == "mg-aasfmarin-marin-city-fellowship-speaker-619"
-    )
+    entry = next(e for e in _feed("aasfmarin").entries if e["id"] == "mg-aasfmarin-marin-city-fellowship-speaker-619")
 
     assert entry["timezone"] == "America/Los_Angeles"
     assert entry["languages"] == ["en"]
@@ -205,9 +186,7 @@ def test_the_broken_feed_is_refused_with_a_clear_error_and_nothing_is_written(tm
     assert not out.exists()
 
 
-def test_the_real_feeds_import_into_a_folder_that_validates_and_reimports_idempotently(
-    tmp_path, capsys
-):
+def test_the_real_feeds_import_into_a_folder_that_validates_and_reimports_idempotently(tmp_path, capsys):
     out = tmp_path / "out"
     for name in ("sussexaa", "aasfmarin", "atlanta", "timezones"):
         assert (
@@ -251,9 +230,7 @@ def test_the_real_feeds_import_into_a_folder_that_validates_and_reimports_idempo
 def test_days_may_be_a_list_and_times_may_be_written_with_am_pm():
     entry = _only(_parse(_meeting(day=[1, "3", "Friday"], time="7:30 pm", end_time="8:30 PM")))
 
-    assert entry["meeting"]["times"] == [
-        {"days": ["mon", "wed", "fri"], "start": "19:30", "end": "20:30"}
-    ]
+    assert entry["meeting"]["times"] == [{"days": ["mon", "wed", "fri"], "start": "19:30", "end": "20:30"}]
 
 
 def test_day_7_is_read_as_sunday_and_said_so():
@@ -403,17 +380,10 @@ def test_a_conference_phone_with_dialling_codes_keeps_the_number_and_tells_the_r
 
 
 def test_the_fellowship_is_inferred_from_the_feed_or_else_other_and_said_either_way():
-    assert (
-        infer_fellowship("feed.json", [{"entity": "Narcotics Anonymous of Chicagoland"}])[0] == "na"
-    )
+    assert infer_fellowship("feed.json", [{"entity": "Narcotics Anonymous of Chicagoland"}])[0] == "na"
     assert infer_fellowship("sussexaa.json", [])[0] == "aa"
-    assert (
-        infer_fellowship("meetings.json", [{"url": "https://www.aasfmarin.org/meetings"}])[0]
-        == "aa"
-    )
-    assert (
-        infer_fellowship("atlanta.json", [])[0] == "other"
-    )  # "atlanta" ends in "na", which says nothing
+    assert infer_fellowship("meetings.json", [{"url": "https://www.aasfmarin.org/meetings"}])[0] == "aa"
+    assert infer_fellowship("atlanta.json", [])[0] == "other"  # "atlanta" ends in "na", which says nothing
 
     batch = _parse(_meeting(), fellowship=None, name="meetings.json")
     assert _only(batch)["meeting"]["fellowship"] == "other"
@@ -425,17 +395,9 @@ def test_the_fellowship_flag_wins_and_a_wrong_one_is_a_usage_error(tmp_path, cap
     feed.write_text(json.dumps([IN_PERSON]), encoding="utf-8")
     out = tmp_path / "out"
 
-    assert (
-        main(["import", "meeting-guide", str(feed), "--out", str(out), "--fellowship", "al_anon"])
-        == 0
-    )
-    assert "fellowship: al_anon" in (out / "meeting-guide-sussexaa.yaml").read_text(
-        encoding="utf-8"
-    )
-    assert (
-        main(["import", "meeting-guide", str(feed), "--out", str(out), "--fellowship", "alanon"])
-        == 2
-    )
+    assert main(["import", "meeting-guide", str(feed), "--out", str(out), "--fellowship", "al_anon"]) == 0
+    assert "fellowship: al_anon" in (out / "meeting-guide-sussexaa.yaml").read_text(encoding="utf-8")
+    assert main(["import", "meeting-guide", str(feed), "--out", str(out), "--fellowship", "alanon"]) == 2
     assert "alanon" in capsys.readouterr().err
 
 
@@ -453,20 +415,11 @@ def test_a_file_that_is_not_a_feed_is_refused(text, message):
 
 
 def test_a_feed_wrapped_in_an_object_with_a_meetings_list_is_read():
-    assert (
-        len(
-            parse_meeting_guide(
-                json.dumps({"meetings": [IN_PERSON]}), "f.json", "aa", TODAY
-            ).records
-        )
-        == 1
-    )
+    assert len(parse_meeting_guide(json.dumps({"meetings": [IN_PERSON]}), "f.json", "aa", TODAY).records) == 1
 
 
 def test_imported_meetings_pass_the_directory_checks(tmp_path):
-    online = _meeting(
-        slug="online", address=None, postal_code=None, conference_url="https://zoom.us/j/1"
-    )
+    online = _meeting(slug="online", address=None, postal_code=None, conference_url="https://zoom.us/j/1")
     run_import(
         _parse(IN_PERSON, online, _meeting(slug="closed", types=["TC"])),
         tmp_path,

@@ -8,10 +8,10 @@ import datetime as dt
 import pytest
 from tests.conftest import write_directory
 
-from navigator.importers.batch import ImportBatch, UnreadableSource
-from navigator.importers.runner import run_import
-from navigator.yamlread import NodeConverter, compose
-from navigator.yamlwrite import dump_entries
+from navigator.directory.yamlread import NodeConverter, compose
+from navigator.directory.yamlwrite import dump_entries
+from navigator.formats.batch import ImportBatch, UnreadableSource
+from navigator.formats.runner import run_import
 
 TODAY = dt.date(2026, 1, 15)
 
@@ -66,9 +66,7 @@ def test_running_the_same_import_twice_changes_nothing_and_duplicates_nothing(tm
 def test_a_changed_source_updates_the_entry_and_says_which_fields_changed(tmp_path):
     _run(_batch(_entry()), tmp_path)
 
-    outcome, lines = _run(
-        _batch(_entry(phones=[{"number": "303-555-0199", "type": "voice"}])), tmp_path
-    )
+    outcome, lines = _run(_batch(_entry(phones=[{"number": "303-555-0199", "type": "voice"}])), tmp_path)
 
     assert outcome.updated == ["samhsa-1"]
     assert "updated samhsa-1 (line 1): phones" in lines
@@ -76,17 +74,13 @@ def test_a_changed_source_updates_the_entry_and_says_which_fields_changed(tmp_pa
 
 
 def test_an_entry_verified_by_hand_is_not_overwritten_and_the_difference_is_reported(tmp_path):
-    hand_verified = _entry(
-        name="Clinic One (checked)", verified_how="phone", last_verified="2025-12-01"
-    )
+    hand_verified = _entry(name="Clinic One (checked)", verified_how="phone", last_verified="2025-12-01")
     (tmp_path / "samhsa-test.yaml").write_bytes(_dump([hand_verified]))
 
     outcome, lines = _run(_batch(_entry()), tmp_path)
 
     assert outcome.kept == ["samhsa-1"]
-    assert any(
-        line.startswith("kept samhsa-1: verified by phone") and "name" in line for line in lines
-    )
+    assert any(line.startswith("kept samhsa-1: verified by phone") and "name" in line for line in lines)
     assert _written(tmp_path)[0]["name"] == "Clinic One (checked)"
 
 
@@ -123,28 +117,20 @@ def test_entries_the_source_no_longer_has_are_kept_and_named(tmp_path):
 
 
 def test_an_id_already_used_in_another_file_is_skipped_not_duplicated(tmp_path):
-    write_directory(
-        tmp_path, {"manual.yaml": dump_entries([_entry("samhsa-1", verified_how="phone")])}
-    )
+    write_directory(tmp_path, {"manual.yaml": dump_entries([_entry("samhsa-1", verified_how="phone")])})
 
     outcome, lines = _run(_batch(_entry("samhsa-1"), _entry("samhsa-2")), tmp_path)
 
     assert outcome.imported == ["samhsa-2"]
-    assert (
-        "skipped line 1: id 'samhsa-1' is already used in manual.yaml: not imported twice" in lines
-    )
+    assert "skipped line 1: id 'samhsa-1' is already used in manual.yaml: not imported twice" in lines
     assert lines[-1] == "read 2, imported 1, merged 0, skipped 1"
 
 
 def test_an_entry_the_schema_refuses_is_skipped_with_the_problem_and_the_rest_written(tmp_path):
-    outcome, lines = _run(
-        _batch(_entry("samhsa-1", category="clinic"), _entry("samhsa-2")), tmp_path
-    )
+    outcome, lines = _run(_batch(_entry("samhsa-1", category="clinic"), _entry("samhsa-2")), tmp_path)
 
     assert outcome.imported == ["samhsa-2"]
-    assert any(
-        line.startswith("skipped line 1: category: 'clinic' is not one of") for line in lines
-    )
+    assert any(line.startswith("skipped line 1: category: 'clinic' is not one of") for line in lines)
     assert [entry["id"] for entry in _written(tmp_path)] == ["samhsa-2"]
 
 

@@ -7,11 +7,11 @@ import datetime as dt
 import pytest
 from tests.conftest import shared_data
 
-from navigator.cli import main
-from navigator.directory import check_directory
-from navigator.importers.batch import UnreadableSource
-from navigator.importers.runner import run_import
-from navigator.importers.samhsa import parse_samhsa, read_samhsa
+from navigator.cli.main import main
+from navigator.directory.index import check_directory
+from navigator.formats.batch import UnreadableSource
+from navigator.formats.runner import run_import
+from navigator.formats.samhsa import parse_samhsa, read_samhsa
 
 TODAY = dt.date(2026, 1, 15)
 HEADER = (
@@ -100,9 +100,7 @@ def test_a_known_row_maps_field_by_field(real_batch):
         "FEM",
         "MALE",
     ]
-    assert entry["phones"] == [
-        {"number": "205-216-0200", "type": "voice", "description": "Main number"}
-    ]
+    assert entry["phones"] == [{"number": "205-216-0200", "type": "voice", "description": "Main number"}]
     assert entry["location"] == {
         "address": "750 Highway 31 South",
         "city": "Alabaster",
@@ -127,11 +125,7 @@ def test_the_row_split_by_a_comma_in_its_phone_field_is_put_back_together(real_b
     assert {"number": "760-936-2314", "type": "intake", "description": "Intake"} in entry["phones"]
     assert not {"Methadone", "and", "Clients", "Only"} & set(entry["tags"])
     reasons = _reasons(note for note in real_batch.repaired if "2245CA92056" in note.record)
-    assert (
-        "phones rejoined" in reasons
-        and "shifted into Keys" in reasons
-        and "street address" in reasons
-    )
+    assert "phones rejoined" in reasons and "shifted into Keys" in reasons and "street address" in reasons
 
 
 def test_a_phone_field_with_several_numbers_becomes_typed_phones(real_batch):
@@ -176,18 +170,11 @@ def test_other_language_codes_map_and_unknown_ones_stay_as_tags(real_batch):
 
 
 def test_a_street_address_found_only_in_a_name_column_is_used_as_the_address(real_batch):
-    assert (
-        _by_id(real_batch, "samhsa-6549pr00961")["location"]["address"] == "Carretera 167 Km 24.5"
-    )
-    assert (
-        _by_id(real_batch, "samhsa-6549ma02140")["name"]
-        == "Opioid treatment program at 54 Washburn Avenue"
-    )
+    assert _by_id(real_batch, "samhsa-6549pr00961")["location"]["address"] == "Carretera 167 Km 24.5"
+    assert _by_id(real_batch, "samhsa-6549ma02140")["name"] == "Opioid treatment program at 54 Washburn Avenue"
 
 
-def test_the_real_export_imports_into_a_folder_that_validates_and_reimports_idempotently(
-    tmp_path, capsys
-):
+def test_the_real_export_imports_into_a_folder_that_validates_and_reimports_idempotently(tmp_path, capsys):
     source = shared_data("samhsa", "otp-2015.csv")
     out = tmp_path / "out"
 
@@ -282,9 +269,7 @@ def test_a_row_with_more_cells_than_the_header_is_skipped_as_shifted():
 
 
 def test_a_contact_field_with_an_intake_list_and_extensions_gives_one_phone_per_number():
-    batch = _parse(
-        ROW.replace("(205)216-0200", "(303)555-0100 Intakes: (303)555-0101 (303)555- 0102x7")
-    )
+    batch = _parse(ROW.replace("(205)216-0200", "(303)555-0100 Intakes: (303)555-0101 (303)555- 0102x7"))
 
     assert _only_entry(batch)["phones"] == [
         {"number": "303-555-0101", "type": "intake", "description": "Intake"},
@@ -294,11 +279,7 @@ def test_a_contact_field_with_an_intake_list_and_extensions_gives_one_phone_per_
 
 
 def test_a_name_in_capitals_is_title_cased_but_acronyms_are_left_alone():
-    batch = _parse(
-        ROW.replace(
-            "Shelby County Treatment Center,,", "SHELBY COUNTY TREATMENT CTR OF THE VALLEY,(SCTC),"
-        )
-    )
+    batch = _parse(ROW.replace("Shelby County Treatment Center,,", "SHELBY COUNTY TREATMENT CTR OF THE VALLEY,(SCTC),"))
 
     assert _only_entry(batch)["name"] == "Shelby County Treatment Ctr of the Valley (SCTC)"
     assert "capitals" in _reasons(batch.repaired)
@@ -306,11 +287,7 @@ def test_a_name_in_capitals_is_title_cased_but_acronyms_are_left_alone():
 
 def test_a_dba_line_names_the_program_and_the_first_line_its_organization():
     entry = _only_entry(
-        _parse(
-            ROW.replace(
-                "Shelby County Treatment Center,,", "Habit Opco Inc,DBA Suburban Treatment,"
-            )
-        )
+        _parse(ROW.replace("Shelby County Treatment Center,,", "Habit Opco Inc,DBA Suburban Treatment,"))
     )
 
     assert (entry["name"], entry["organization"]) == ("Suburban Treatment", "Habit Opco Inc")
@@ -394,9 +371,7 @@ def test_codes_separated_by_semicolons_or_spaces_read_like_slashes():
     assert semicolons == slashes
 
 
-def test_an_out_folder_that_cannot_be_made_is_exit_1_with_one_line_and_no_traceback(
-    tmp_path, capsys
-):
+def test_an_out_folder_that_cannot_be_made_is_exit_1_with_one_line_and_no_traceback(tmp_path, capsys):
     source = tmp_path / "locator.csv"
     source.write_text(f"{HEADER}\n{ROW}\n", encoding="utf-8")
     (tmp_path / "a-file").write_text("", encoding="utf-8")

@@ -1,6 +1,6 @@
 from urllib.parse import parse_qs, urlsplit
 
-from navigator.links import address_text, directions_url, sms_href, tel_href
+from navigator.search.links import address_text, directions_url, sms_href, tel_href
 
 
 def test_a_us_number_dials_with_the_country_code():

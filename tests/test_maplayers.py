@@ -3,8 +3,9 @@ import datetime as dt
 
 import pytest
 
-from navigator.directory import load_directory
-from navigator.maplayers import (
+from navigator.directory.index import load_directory
+from navigator.search.engine import Query, search
+from navigator.search.maplayers import (
     RGB,
     TOOLTIP_LIMIT,
     hit_points,
@@ -13,7 +14,6 @@ from navigator.maplayers import (
     tooltip_text,
     view_for,
 )
-from navigator.search import Query, search
 
 TODAY = dt.date(2026, 11, 24)
 
@@ -36,9 +36,7 @@ def test_each_hit_with_a_position_becomes_a_point_coloured_by_category(result):
 
 def test_remote_hits_are_not_on_the_map(result):
     directory, found = result
-    remote = dataclasses.replace(
-        found.hits[0], remote=True, lat=None, lon=None, distance_miles=None
-    )
+    remote = dataclasses.replace(found.hits[0], remote=True, lat=None, lon=None, distance_miles=None)
     assert hit_points([remote], directory.vocabulary) == []
 
 

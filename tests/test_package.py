@@ -19,19 +19,31 @@ def _imported_modules(path):
 
 
 def test_no_module_in_the_package_imports_streamlit():
-    offenders = [str(path.relative_to(PROJECT_ROOT)) for path in PACKAGE.rglob("*.py")
-                 if any(name.split(".")[0] == "streamlit" for name in _imported_modules(path))]
+    offenders = [
+        str(path.relative_to(PROJECT_ROOT))
+        for path in PACKAGE.rglob("*.py")
+        if any(name.split(".")[0] == "streamlit" for name in _imported_modules(path))
+    ]
     assert offenders == []
 
 
 def test_importing_every_module_loads_no_streamlit():
     modules = sorted(
         "navigator." + ".".join(path.relative_to(PACKAGE).with_suffix("").parts)
-        for path in PACKAGE.rglob("*.py") if path.name not in ("__init__.py", "__main__.py")
+        for path in PACKAGE.rglob("*.py")
+        if path.name not in ("__init__.py", "__main__.py")
     )
-    script = ("import importlib, sys\n"
-              f"for name in {modules!r}: importlib.import_module(name)\n"
-              "print('streamlit' in sys.modules)")
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
-                            cwd=PROJECT_ROOT, env={"PYTHONPATH": str(PROJECT_ROOT / "src"), "PATH": ""})
+    script = (
+        "import importlib, sys\n"
+        f"for name in {modules!r}: importlib.import_module(name)\n"
+        "print('streamlit' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=PROJECT_ROOT,
+        env={"PYTHONPATH": str(PROJECT_ROOT / "src"), "PATH": ""},
+    )
     assert result.stdout.strip() == "False"

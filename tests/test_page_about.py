@@ -7,9 +7,7 @@ from tests.pages_support import app_on, assert_headings_in_order, shown
 
 @pytest.fixture
 def about(tmp_path, monkeypatch):
-    directory = write_directory(
-        tmp_path / "directory", {"clinics.yaml": CLINIC, "meetings.yaml": MEETING}
-    )
+    directory = write_directory(tmp_path / "directory", {"clinics.yaml": CLINIC, "meetings.yaml": MEETING})
     app = app_on(directory, monkeypatch, tmp_path).run()
     app.switch_page("pages/about.py").run()
     assert not app.exception

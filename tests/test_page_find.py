@@ -9,8 +9,9 @@ from tests.conftest import CLINIC, MEETING, PROJECT_ROOT, write_directory
 from tests.pages_support import app_on, assert_headings_in_order, shown
 from ui.shortlist import printout
 
-from navigator.directory import load_directory
-from navigator.printable import CRISIS_SHORT, render_html
+from navigator.directory.index import load_directory
+from navigator.formats.printable import render_html
+from navigator.plan.takehome import CRISIS_SHORT
 
 ATTACK_NAME = "<img src=x onerror=alert(1)>"
 EXTRA = f"""\
@@ -60,9 +61,7 @@ def names(app) -> list[str]:
     return [shown(heading.value) for heading in app.subheader if heading.value != "Map"]
 
 
-def test_the_find_page_opens_with_the_crisis_lines_and_an_invitation_to_search(
-    directory, monkeypatch, tmp_path
-):
+def test_the_find_page_opens_with_the_crisis_lines_and_an_invitation_to_search(directory, monkeypatch, tmp_path):
     app = app_on(directory, monkeypatch, tmp_path).run()
     assert not app.exception
     assert "988" in app.error[0].value
@@ -72,12 +71,8 @@ def test_the_find_page_opens_with_the_crisis_lines_and_an_invitation_to_search(
     assert_headings_in_order(app)
 
 
-def test_a_zip_search_with_needs_lists_only_what_offers_every_need(
-    directory, monkeypatch, tmp_path
-):
-    app = app_on(
-        directory, monkeypatch, tmp_path, near="80222", needs="buprenorphine,medicaid"
-    ).run()
+def test_a_zip_search_with_needs_lists_only_what_offers_every_need(directory, monkeypatch, tmp_path):
+    app = app_on(directory, monkeypatch, tmp_path, near="80222", needs="buprenorphine,medicaid").run()
     assert not app.exception
     assert names(app) == ["Test Clinic Buprenorphine"]
     page = "\n".join(shown(block.value) for block in app.markdown)
@@ -108,13 +103,9 @@ def test_an_unknown_zip_names_what_was_typed_and_shows_no_results(directory, mon
 
 
 def test_zero_results_suggest_widening_the_search(directory, monkeypatch, tmp_path):
-    app = app_on(
-        directory, monkeypatch, tmp_path, near="80222", radius="walk", needs="methadone"
-    ).run()
+    app = app_on(directory, monkeypatch, tmp_path, near="80222", radius="walk", needs="methadone").run()
     assert not app.exception
-    assert shown(
-        app.warning[0].value
-    ) == "Nothing matches this search within 1 miles of 80222 Denver, CO."
+    assert shown(app.warning[0].value) == "Nothing matches this search within 1 miles of 80222 Denver, CO."
     links = {link.proto.label: link.proto.query_string for link in app.get("page_link")}
     assert links["Search any distance away"] == "near=80222&radius=any&needs=methadone"
     assert links["Search with no needs chosen"] == "near=80222&radius=walk"
@@ -162,9 +153,7 @@ def test_names_from_data_are_escaped_before_they_reach_markdown(directory, monke
     assert heading == "\\<img src\\=x onerror\\=alert\\(1\\)\\>"
 
 
-def test_remote_services_follow_the_local_ones_and_stale_listings_warn(
-    directory, monkeypatch, tmp_path
-):
+def test_remote_services_follow_the_local_ones_and_stale_listings_warn(directory, monkeypatch, tmp_path):
     app = app_on(directory, monkeypatch, tmp_path, near="80222").run()
     listed = names(app)
     assert listed[-1] == "Colorado Recovery Line"
@@ -177,9 +166,7 @@ def test_remote_services_follow_the_local_ones_and_stale_listings_warn(
     ]
 
 
-def test_the_detail_view_shows_everything_and_links_to_the_suggestion_flow(
-    directory, monkeypatch, tmp_path
-):
+def test_the_detail_view_shows_everything_and_links_to_the_suggestion_flow(directory, monkeypatch, tmp_path):
     app = app_on(directory, monkeypatch, tmp_path, near="80222", entry="test-clinic").run()
     assert not app.exception
     assert app.title[0].value == "Test Clinic Buprenorphine"
@@ -191,10 +178,7 @@ def test_the_detail_view_shows_everything_and_links_to_the_suggestion_flow(
         "Medication details",
         "About this listing",
     ]
-    links = {
-        link.proto.label: (link.proto.page, link.proto.query_string)
-        for link in app.get("page_link")
-    }
+    links = {link.proto.label: (link.proto.page, link.proto.query_string) for link in app.get("page_link")}
     assert links["Report a problem with this listing"] == (
         "suggest",
         "entry=test-clinic&kind=report",
@@ -215,9 +199,7 @@ def test_a_detail_link_to_a_removed_entry_says_so(directory, monkeypatch, tmp_pa
     assert "gone-entry" in shown(app.warning[0].value)
 
 
-def test_the_shortlist_collects_cards_and_offers_printable_pdf_and_text(
-    directory, monkeypatch, tmp_path
-):
+def test_the_shortlist_collects_cards_and_offers_printable_pdf_and_text(directory, monkeypatch, tmp_path):
     app = app_on(directory, monkeypatch, tmp_path, near="80222").run()
     assert not app.code
     assert "Use **Add to shortlist** on a result" in app.markdown[-1].value
@@ -228,9 +210,7 @@ def test_the_shortlist_collects_cards_and_offers_printable_pdf_and_text(
     downloads = [button.label for button in app.get("download_button")]
     assert downloads == ["Download printable page", "Download PDF", "Download text"]
     text = app.code[0].value
-    assert (
-        "1. Test Clinic Buprenorphine (sample); 303-555-0100; 1 Main St, Denver, CO 80222" in text
-    )
+    assert "1. Test Clinic Buprenorphine (sample); 303-555-0100; 1 Main St, Denver, CO 80222" in text
     assert "2. Tuesday Night Speaker Meeting" in text
     assert text.rstrip().endswith(CRISIS_SHORT)
     app.button(key="shortlist-list-test-clinic").click().run()
@@ -269,14 +249,10 @@ def test_results_come_a_page_at_a_time(tmp_path, monkeypatch):
         }
         for number in range(45)
     ]
-    folder = write_directory(
-        tmp_path / "many", {"many.yaml": yaml.safe_dump(entries, sort_keys=False)}
-    )
+    folder = write_directory(tmp_path / "many", {"many.yaml": yaml.safe_dump(entries, sort_keys=False)})
     app = app_on(folder, monkeypatch, tmp_path, near="80222").run()
     assert len(names(app)) == 20
-    assert any(
-        shown(block.value).startswith("Showing 1–20 of **45** results") for block in app.markdown
-    )
+    assert any(shown(block.value).startswith("Showing 1–20 of **45** results") for block in app.markdown)
     app.get("pagination")[0].set_value(3).run()
     assert not app.exception
     assert names(app) == [f"Clinic {number:02d}" for number in range(40, 45)]

@@ -10,7 +10,7 @@ from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 from tests.intake_directory import write_intake_directory
 
-from navigator.escaping import markdown_text
+from navigator.text import markdown_text
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
 UNIQUE_NAME = "Zyxwvut"
@@ -84,9 +84,7 @@ def fill_place(app: AppTest, near: str = "80222", travel: str = "transit") -> No
     app.segmented_control(key="intake_travel").set_value(travel).run()
 
 
-def intake_to_plan(
-    app: AppTest, needs, *, near="80222", at_risk=False, moment=None, **choices
-) -> None:
+def intake_to_plan(app: AppTest, needs, *, near="80222", at_risk=False, moment=None, **choices) -> None:
     """Steps 1 to 4 with Next, answering what is given; ends on the plan."""
     if at_risk:
         app.checkbox(key="intake_overdose_risk").check().run()
@@ -160,9 +158,7 @@ def test_just_released_the_plan_starts_with_naloxone_never_use_alone_and_the_fas
     app = open_intake(folders)
     intake_to_plan(app, ["housing"], moment="released")
     markdown = [element.value for element in app.markdown]
-    reason = next(
-        index for index, text in enumerate(markdown) if "after release from jail or prison" in text
-    )
+    reason = next(index for index, text in enumerate(markdown) if "after release from jail or prison" in text)
     order = [
         next(index for index, text in enumerate(markdown) if markdown_text(name) in text)
         for name in (
@@ -233,9 +229,7 @@ def test_the_plan_says_what_each_option_matched_and_how_to_reach_it(folders):
 
 def test_the_text_message_is_short_enough_to_send(folders):
     app = open_intake(folders)
-    intake_to_plan(
-        app, ["medication", "housing", "meetings", "work", "harm_reduction"], moment="detox"
-    )
+    intake_to_plan(app, ["medication", "housing", "meetings", "work", "harm_reduction"], moment="detox")
     [message] = [code.value for code in app.code]
     assert len(message) <= 640
     assert message.startswith("Your recovery plan\nEmergency: call 911.")
@@ -243,9 +237,7 @@ def test_the_text_message_is_short_enough_to_send(folders):
 
 def test_finish_forgets_every_answer(folders):
     app = open_intake(folders)
-    intake_to_plan(
-        app, ["medication", "housing"], moment="released", housing_medication="methadone"
-    )
+    intake_to_plan(app, ["medication", "housing"], moment="released", housing_medication="methadone")
     app.text_input(key="intake_first_name").input(UNIQUE_NAME).run()
     press(app, "intake_widen_housing")
     press(app, "intake_finish")
@@ -277,9 +269,7 @@ def test_start_over_forgets_every_answer_from_any_step(folders):
     assert UNIQUE_PLACE not in repr(app.session_state.to_dict())
 
 
-def test_a_full_intake_leaves_no_trace_on_disk_in_logs_or_in_the_url(
-    folders, downloads, tmp_path, caplog, capfd
-):
+def test_a_full_intake_leaves_no_trace_on_disk_in_logs_or_in_the_url(folders, downloads, tmp_path, caplog, capfd):
     caplog.set_level(logging.DEBUG)
     streamlit_records = []
     handler = logging.Handler(logging.DEBUG)
@@ -296,9 +286,7 @@ def test_a_full_intake_leaves_no_trace_on_disk_in_logs_or_in_the_url(
             housing_medication="methadone",
         )
         app.text_input(key="intake_first_name").input(UNIQUE_NAME).run()
-        assert UNIQUE_NAME in repr(
-            app.session_state.to_dict()
-        )  # the test would see it if it leaked
+        assert UNIQUE_NAME in repr(app.session_state.to_dict())  # the test would see it if it leaked
         press(app, "intake_widen_housing")
         query_string = dict(app.query_params)
         urls = [button.proto.url for button in app.download_button]
@@ -311,8 +299,7 @@ def test_a_full_intake_leaves_no_trace_on_disk_in_logs_or_in_the_url(
     assert urls and not any(secret in url for url in urls for secret in secrets)
     # The first name is on the printout, as asked, and in no download's file name.
     assert any(
-        name == "recovery-plan.html" and f"Prepared for {UNIQUE_NAME}".encode() in data
-        for name, data in downloads
+        name == "recovery-plan.html" and f"Prepared for {UNIQUE_NAME}".encode() in data for name, data in downloads
     )
     assert any(name == "recovery-plan.pdf" and data.startswith(b"%PDF") for name, data in downloads)
     assert not any(secret in (name or "") for name, _ in downloads for secret in secrets)
@@ -321,9 +308,7 @@ def test_a_full_intake_leaves_no_trace_on_disk_in_logs_or_in_the_url(
     for secret in secrets:
         assert secret not in logged and secret not in printed
     files = [path for path in tmp_path.rglob("*") if path.is_file()]
-    assert any(
-        path.is_relative_to(folders["cache"]) for path in files
-    )  # the cache folder is in use
+    assert any(path.is_relative_to(folders["cache"]) for path in files)  # the cache folder is in use
     for path in files:
         content = path.read_bytes()
         for secret in secrets:
@@ -334,7 +319,7 @@ def test_the_intake_screens_cache_nothing_they_are_given():
     sources = [
         APP.parent / "pages" / "intake.py",
         *(APP.parent / "ui").glob("intake_*.py"),
-        APP.parent / "src" / "navigator" / "plan.py",
+        *(APP.parent / "src" / "navigator" / "plan").glob("*.py"),
     ]
     for source in sources:
         text = source.read_text(encoding="utf-8")
@@ -349,9 +334,7 @@ def test_the_intake_screens_cache_nothing_they_are_given():
             assert forbidden not in text, f"{source.name} uses {forbidden}"
 
 
-def test_the_printable_plan_holds_the_options_shown_with_their_directory_details(
-    folders, downloads
-):
+def test_the_printable_plan_holds_the_options_shown_with_their_directory_details(folders, downloads):
     app = open_intake(folders)
     intake_to_plan(
         app,
@@ -379,17 +362,13 @@ def test_the_printable_plan_holds_the_options_shown_with_their_directory_details
     ]
     assert order == sorted(order)
     assert "No Transfers OTP" not in page
-    assert (
-        "tel:+13035550100" in page and "4001 Test St, Denver, CO 80222" in page
-    )  # from the directory
+    assert "tel:+13035550100" in page and "4001 Test St, Denver, CO 80222" in page  # from the directory
     assert "2 beds free (counted Nov 10)" in page
 
 
 def test_calendar_files_for_a_meeting_and_for_an_appointment_the_coach_makes(folders, downloads):
     app = open_intake(folders)
-    intake_to_plan(
-        app, ["medication", "meetings"], medication="methadone", medication_status="transfer"
-    )
+    intake_to_plan(app, ["medication", "meetings"], medication="methadone", medication_status="transfer")
     meeting_files = [data.decode() for name, data in downloads if name == "meeting.ics"]
     assert any(
         "SUMMARY:Tuesday Evening AA" in text
@@ -397,18 +376,14 @@ def test_calendar_files_for_a_meeting_and_for_an_appointment_the_coach_makes(fol
         and "DTSTART;TZID=America/Denver:" in text
         for text in meeting_files
     )
-    assert not any(
-        "Around The Clock AA Online" in text for text in meeting_files
-    )  # an all-day room
+    assert not any("Around The Clock AA Online" in text for text in meeting_files)  # an all-day room
 
     app.selectbox(key="intake_appointment_place").set_value("otp-transfers").run()
     app.date_input(key="intake_appointment_day").set_value(dt.date(2031, 3, 4)).run()
     app.time_input(key="intake_appointment_time").set_value(dt.time(9, 30)).run()
-    [appointment] = [
-        data.decode()
-        for name, data in downloads
-        if name == "appointment.ics" and b"20310304" in data
-    ][-1:]
+    [appointment] = [data.decode() for name, data in downloads if name == "appointment.ics" and b"20310304" in data][
+        -1:
+    ]
     assert "SUMMARY:Appointment: Transfers Welcome OTP" in appointment
     assert "DTSTART;TZID=America/Denver:20310304T093000" in appointment
     assert "LOCATION:301 Test St\\, Denver\\, CO 80222" in appointment

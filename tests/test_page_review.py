@@ -12,9 +12,9 @@ from tests.conftest import CLINIC, MEETING, PROJECT_ROOT, write_directory
 from tests.pages_support import app_on, shown
 from ui import auth as ui_auth
 
-from navigator.auth import Reviewer, hash_password
-from navigator.directory import load_directory
-from navigator.submissions import APPROVED, REJECTED, SubmissionQueue, check_suggestion, form_values
+from navigator.directory.index import load_directory
+from navigator.review.accounts import Reviewer, hash_password
+from navigator.review.suggestions import APPROVED, REJECTED, SubmissionQueue, check_suggestion, form_values
 
 REVIEW, SIGN_IN, FIND = "pages/review.py", "pages/sign_in.py", "pages/find.py"
 PASSWORD = "correct horse battery"
@@ -36,9 +36,7 @@ def fresh_account_throttle():
 
 @pytest.fixture
 def directory(tmp_path):
-    return write_directory(
-        tmp_path / "directory", {"clinics.yaml": CLINIC, "meetings.yaml": MEETING}
-    )
+    return write_directory(tmp_path / "directory", {"clinics.yaml": CLINIC, "meetings.yaml": MEETING})
 
 
 def suggest(directory, tmp_path, when: dt.datetime, **changes) -> str:
@@ -56,9 +54,7 @@ def suggest(directory, tmp_path, when: dt.datetime, **changes) -> str:
     return SubmissionQueue(tmp_path / "data").add(checked.submission, now=when).reference
 
 
-def open_app(
-    directory, monkeypatch, tmp_path, password_hash, reviewer: Reviewer | None = None
-) -> AppTest:
+def open_app(directory, monkeypatch, tmp_path, password_hash, reviewer: Reviewer | None = None) -> AppTest:
     app = app_on(directory, monkeypatch, tmp_path)
     app.secrets["reviewers"] = {"passwords": {"ana": password_hash}}
     if reviewer:
@@ -107,9 +103,7 @@ def test_an_anonymous_visitor_is_never_offered_review_and_its_address_shows_no_q
     assert "Review suggestions" not in [title.value for title in app.title]
 
 
-def test_the_review_page_run_by_itself_refuses_an_anonymous_visitor(
-    directory, monkeypatch, tmp_path
-):
+def test_the_review_page_run_by_itself_refuses_an_anonymous_visitor(directory, monkeypatch, tmp_path):
     reference = suggest(directory, tmp_path, dt.datetime.now(dt.UTC), fees="Free")
     monkeypatch.setenv("NAVIGATOR_DIRECTORY", str(directory))
     monkeypatch.setenv("NAVIGATOR_DATA_DIR", str(tmp_path / "data"))
@@ -121,9 +115,7 @@ def test_the_review_page_run_by_itself_refuses_an_anonymous_visitor(
     assert reference not in everything_shown(app) and not app.dataframe
 
 
-def test_a_wrong_password_is_throttled_even_before_the_right_one(
-    directory, monkeypatch, tmp_path, password_hash
-):
+def test_a_wrong_password_is_throttled_even_before_the_right_one(directory, monkeypatch, tmp_path, password_hash):
     app = open_app(directory, monkeypatch, tmp_path, password_hash)
     app.switch_page(SIGN_IN).run()
 
@@ -134,17 +126,13 @@ def test_a_wrong_password_is_throttled_even_before_the_right_one(
         return errors(app)
 
     for _ in range(3):
-        assert sign_in("not the password") == [
-            "That name and password do not match a reviewer account."
-        ]
+        assert sign_in("not the password") == ["That name and password do not match a reviewer account."]
     [refused] = sign_in(PASSWORD)
     assert re.fullmatch(r"Too many failed sign-ins\. Try again in [1-5] seconds\.", refused)
     assert "reviewer" not in app.session_state
 
 
-def test_a_reviewer_signs_in_and_lands_on_the_queue(
-    directory, monkeypatch, tmp_path, password_hash
-):
+def test_a_reviewer_signs_in_and_lands_on_the_queue(directory, monkeypatch, tmp_path, password_hash):
     reference = suggest(directory, tmp_path, dt.datetime.now(dt.UTC), fees="Free")
     app = open_app(directory, monkeypatch, tmp_path, password_hash)
     app.switch_page(SIGN_IN).run()
@@ -157,12 +145,8 @@ def test_a_reviewer_signs_in_and_lands_on_the_queue(
     assert reference in everything_shown(app)
 
 
-def test_the_queue_is_oldest_first_with_each_field_against_the_listing(
-    directory, monkeypatch, tmp_path, password_hash
-):
-    newer = suggest(
-        directory, tmp_path, dt.datetime(2026, 11, 22, tzinfo=dt.UTC), fees="Free"
-    )
+def test_the_queue_is_oldest_first_with_each_field_against_the_listing(directory, monkeypatch, tmp_path, password_hash):
+    newer = suggest(directory, tmp_path, dt.datetime(2026, 11, 22, tzinfo=dt.UTC), fees="Free")
     older = suggest(
         directory,
         tmp_path,
@@ -178,17 +162,11 @@ def test_the_queue_is_oldest_first_with_each_field_against_the_listing(
         {"Field": "Phone number", "Now": "303-555-0100", "Suggested": "303-555-0199"}
     ]
     picker.select(newer).run()
-    assert app.dataframe[0].value.to_dict("records") == [
-        {"Field": "Fees", "Now": "—", "Suggested": "Free"}
-    ]
+    assert app.dataframe[0].value.to_dict("records") == [{"Field": "Fees", "Now": "—", "Suggested": "Free"}]
 
 
-def test_an_approved_change_shows_on_the_find_page_on_the_next_run(
-    directory, monkeypatch, tmp_path, password_hash
-):
-    reference = suggest(
-        directory, tmp_path, dt.datetime.now(dt.UTC), phone_number="303-555-0199"
-    )
+def test_an_approved_change_shows_on_the_find_page_on_the_next_run(directory, monkeypatch, tmp_path, password_hash):
+    reference = suggest(directory, tmp_path, dt.datetime.now(dt.UTC), phone_number="303-555-0199")
     app = open_review(directory, monkeypatch, tmp_path, password_hash)
     app.switch_page(FIND)
     app.query_params.update(entry="test-clinic")
@@ -207,12 +185,8 @@ def test_an_approved_change_shows_on_the_find_page_on_the_next_run(
     assert SubmissionQueue(tmp_path / "data").get(reference).status == APPROVED
 
 
-def test_edit_then_approve_writes_the_reviewers_version(
-    directory, monkeypatch, tmp_path, password_hash
-):
-    reference = suggest(
-        directory, tmp_path, dt.datetime.now(dt.UTC), fees="Free for all!!"
-    )
+def test_edit_then_approve_writes_the_reviewers_version(directory, monkeypatch, tmp_path, password_hash):
+    reference = suggest(directory, tmp_path, dt.datetime.now(dt.UTC), fees="Free for all!!")
     app = open_review(directory, monkeypatch, tmp_path, password_hash)
     prefix = f"rv_{reference}_"
     assert app.text_input(key=f"{prefix}fees").value == "Free for all!!"
@@ -231,9 +205,7 @@ def test_edit_then_approve_writes_the_reviewers_version(
     assert SubmissionQueue(tmp_path / "data").get(reference).status == APPROVED
 
 
-def test_rejecting_asks_for_a_reason_then_records_it(
-    directory, monkeypatch, tmp_path, password_hash
-):
+def test_rejecting_asks_for_a_reason_then_records_it(directory, monkeypatch, tmp_path, password_hash):
     reference = suggest(directory, tmp_path, dt.datetime.now(dt.UTC), fees="Free")
     app = open_review(directory, monkeypatch, tmp_path, password_hash)
     [reject] = [button for button in app.button if button.label == "Reject"]
@@ -245,17 +217,12 @@ def test_rejecting_asks_for_a_reason_then_records_it(
     reject.click().run()
 
     decided = SubmissionQueue(tmp_path / "data").get(reference)
-    assert (
-        decided.status == REJECTED
-        and decided.decision["reason"] == "<b>Not</b> from the organization"
-    )
+    assert decided.status == REJECTED and decided.decision["reason"] == "<b>Not</b> from the organization"
     assert app.info[0].value == "No suggestions are waiting."
     assert app.dataframe[-1].value["Reason"].tolist() == ["<b>Not</b> from the organization"]
 
 
-def test_a_listing_confirmed_by_phone_is_marked_verified(
-    directory, monkeypatch, tmp_path, password_hash
-):
+def test_a_listing_confirmed_by_phone_is_marked_verified(directory, monkeypatch, tmp_path, password_hash):
     app = open_review(directory, monkeypatch, tmp_path, password_hash)
     assert app.dataframe[0].value["Id"].tolist() == [
         "test-clinic",
@@ -271,9 +238,7 @@ def test_a_listing_confirmed_by_phone_is_marked_verified(
     assert shown(app.success[0].value) == "Marked test-meeting verified."
 
 
-def test_a_provider_identity_on_the_reviewer_list_gets_review_and_others_do_not(
-    directory, monkeypatch, tmp_path
-):
+def test_a_provider_identity_on_the_reviewer_list_gets_review_and_others_do_not(directory, monkeypatch, tmp_path):
     for email, offered in (("ana@example.org", True), ("eve@example.org", False)):
         app = app_on(directory, monkeypatch, tmp_path)
         app.secrets["auth"] = {

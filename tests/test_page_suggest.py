@@ -12,7 +12,8 @@ from tests.pages_support import app_on, shown
 from tests.test_submissions import NASTY_STRINGS
 from ui import suggestion_form
 
-from navigator.submissions import RateLimiter, SubmissionQueue, clean_text
+from navigator.review.suggestions import RateLimiter, SubmissionQueue
+from navigator.text import clean_text
 
 SUGGEST = "pages/suggest.py"
 CONTACT = {"name": "Ana Ruiz", "organization": "Test Health", "email": "ana@example.org"}
@@ -28,9 +29,7 @@ def fresh_process_limit():
 
 @pytest.fixture
 def directory(tmp_path):
-    return write_directory(
-        tmp_path / "directory", {"clinics.yaml": CLINIC, "meetings.yaml": MEETING}
-    )
+    return write_directory(tmp_path / "directory", {"clinics.yaml": CLINIC, "meetings.yaml": MEETING})
 
 
 def open_suggest(directory, monkeypatch, tmp_path, **params) -> AppTest:
@@ -84,9 +83,7 @@ def flat(node) -> list:
     return [element for child in children.values() for element in flat(child)]
 
 
-def test_a_new_listing_is_sent_and_confirmed_with_a_reference_number(
-    directory, monkeypatch, tmp_path
-):
+def test_a_new_listing_is_sent_and_confirmed_with_a_reference_number(directory, monkeypatch, tmp_path):
     app = open_suggest(directory, monkeypatch, tmp_path, kind="new")
     app.selectbox(key="sg_category_new").select("treatment_program").run()
     prefix = "sg_new_new_"
@@ -113,9 +110,7 @@ def test_a_new_listing_is_sent_and_confirmed_with_a_reference_number(
     assert "Service name: Hope Outpatient" in [text.value for text in app.text]
 
 
-def test_a_change_link_opens_the_listing_prefilled_and_sends_only_what_changed(
-    directory, monkeypatch, tmp_path
-):
+def test_a_change_link_opens_the_listing_prefilled_and_sends_only_what_changed(directory, monkeypatch, tmp_path):
     app = open_suggest(directory, monkeypatch, tmp_path, entry="test-clinic", kind="change")
     prefix = "sg_change_test-clinic_"
     assert app.text_input(key=f"{prefix}name").value == "Test Clinic Buprenorphine"
@@ -129,9 +124,7 @@ def test_a_change_link_opens_the_listing_prefilled_and_sends_only_what_changed(
     assert "Phone number: 303-555-0100 → 303-555-0199" in [text.value for text in app.text]
 
 
-def test_a_problem_report_from_a_listing_is_sent_with_what_it_proposes(
-    directory, monkeypatch, tmp_path
-):
+def test_a_problem_report_from_a_listing_is_sent_with_what_it_proposes(directory, monkeypatch, tmp_path):
     app = open_suggest(directory, monkeypatch, tmp_path, entry="test-meeting", kind="report")
     prefix = "sg_report_test-meeting_"
     app.selectbox(key=f"{prefix}problem").select("closed")
@@ -147,9 +140,7 @@ def test_a_problem_report_from_a_listing_is_sent_with_what_it_proposes(
     assert pending.details == "The church hall closed in October."
 
 
-def test_choosing_the_kind_and_listing_on_the_page_keeps_the_link_up_to_date(
-    directory, monkeypatch, tmp_path
-):
+def test_choosing_the_kind_and_listing_on_the_page_keeps_the_link_up_to_date(directory, monkeypatch, tmp_path):
     app = open_suggest(directory, monkeypatch, tmp_path)
     app.radio(key="suggest_kind").set_value("report").run()
     app.text_input(key="suggest_search").input("speaker").run()
@@ -159,9 +150,7 @@ def test_choosing_the_kind_and_listing_on_the_page_keeps_the_link_up_to_date(
     assert app.selectbox(key="sg_report_test-meeting_problem")
 
 
-def test_each_problem_shows_right_below_its_field_and_nothing_is_stored(
-    directory, monkeypatch, tmp_path
-):
+def test_each_problem_shows_right_below_its_field_and_nothing_is_stored(directory, monkeypatch, tmp_path):
     app = open_suggest(directory, monkeypatch, tmp_path, entry="test-clinic", kind="change")
     prefix = "sg_change_test-clinic_"
 
@@ -181,16 +170,12 @@ def test_each_problem_shows_right_below_its_field_and_nothing_is_stored(
         (f"{prefix}website", "'javascript:alert(1)' is not a web address (https://…)"),
         (f"{prefix}contact_email", "is not an e-mail address"),
     ):
-        position = next(
-            index for index, element in enumerate(elements) if getattr(element, "key", None) == key
-        )
+        position = next(index for index, element in enumerate(elements) if getattr(element, "key", None) == key)
         assert shown(elements[position + 1].value) == message
     assert queue(tmp_path).pending() == ([], [])
 
 
-def test_a_hundred_kilobyte_text_sent_past_the_browser_is_cut_to_the_fields_limit(
-    directory, monkeypatch, tmp_path
-):
+def test_a_hundred_kilobyte_text_sent_past_the_browser_is_cut_to_the_fields_limit(directory, monkeypatch, tmp_path):
     app = open_suggest(directory, monkeypatch, tmp_path, entry="test-clinic", kind="change")
     prefix = "sg_change_test-clinic_"
     fill(app, prefix)
@@ -208,15 +193,9 @@ def test_hostile_text_is_stored_and_shown_back_as_plain_text(directory, monkeypa
         app = open_suggest(directory, monkeypatch, tmp_path, entry="test-clinic", kind="change")
         prefix = "sg_change_test-clinic_"
 
-        send(
-            fill(
-                app, prefix, contact={**CONTACT, "name": nasty[:120]}, description=nasty, note=nasty
-            )
-        )
+        send(fill(app, prefix, contact={**CONTACT, "name": nasty[:120]}, description=nasty, note=nasty))
 
-        stored = json.loads(
-            next((tmp_path / "data" / "submissions" / "pending").glob("*.json")).read_text()
-        )
+        stored = json.loads(next((tmp_path / "data" / "submissions" / "pending").glob("*.json")).read_text())
         assert stored["changes"]["description"] == clean_text(nasty, multiline=True)
         texts = [text.value for text in app.text]
         assert f"Description: — → {clean_text(nasty, multiline=True)}" in texts, nasty

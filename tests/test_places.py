@@ -8,7 +8,7 @@ import pytest
 import zipcodes
 from geopy.exc import GeocoderTimedOut, GeocoderUnavailable
 
-from navigator.places import (
+from navigator.search.places import (
     NOMINATIM_SPACING,
     US_STATE_TIMEZONES,
     NominatimGeocoder,
@@ -16,11 +16,12 @@ from navigator.places import (
     PlaceNotFound,
     RequestSpacing,
     address_key,
-    geocoder_from_env,
+    configured_geocoder,
     resolve_place,
     timezone_for,
     zip_centroid,
 )
+from navigator.settings import load_settings
 
 # Offline ---------------------------------------------------------------------------------------
 
@@ -76,9 +77,7 @@ def test_city_resolves_to_the_centroid_of_its_zips_in_any_case(typed):
         "America/Denver",
         True,
     )
-    assert place.lat == pytest.approx(39.74, abs=0.05) and place.lon == pytest.approx(
-        -104.98, abs=0.05
-    )
+    assert place.lat == pytest.approx(39.74, abs=0.05) and place.lon == pytest.approx(-104.98, abs=0.05)
 
 
 @pytest.mark.parametrize(
@@ -130,11 +129,15 @@ def test_zip_centroid_is_approximate_and_unknown_zip_is_none():
 
 
 def test_every_zip_code_with_a_position_resolves_to_that_position():
-    positioned = [(record["zip_code"], float(record["lat"]), float(record["long"]))
-                  for record in zipcodes.list_all() if float(record["lat"] or 0) or float(record["long"] or 0)]
+    positioned = [
+        (record["zip_code"], float(record["lat"]), float(record["long"]))
+        for record in zipcodes.list_all()
+        if float(record["lat"] or 0) or float(record["long"] or 0)
+    ]
     assert len(positioned) > 40_000
-    misplaced = [zip5 for zip5, lat, lon in positioned
-                 if (zip_centroid(zip5).lat, zip_centroid(zip5).lon) != (lat, lon)]
+    misplaced = [
+        zip5 for zip5, lat, lon in positioned if (zip_centroid(zip5).lat, zip_centroid(zip5).lon) != (lat, lon)
+    ]
     assert misplaced == []
 
 
@@ -184,9 +187,7 @@ class FakeNominatim:
         if found is None:
             return None
         lat, lon, address = found
-        return SimpleNamespace(
-            latitude=lat, longitude=lon, address="full text", raw={"address": address}
-        )
+        return SimpleNamespace(latitude=lat, longitude=lon, address="full text", raw={"address": address})
 
 
 COLFAX = "1234 E Colfax Ave, Denver, CO"
@@ -232,9 +233,7 @@ def test_address_goes_to_the_geocoder_and_names_only_the_locality(tmp_path):
     nominatim = FakeNominatim({COLFAX: COLFAX_FOUND})
     place = resolve_place(COLFAX, make_geocoder(tmp_path, nominatim))
     assert place == Place(39.7402, -104.9701, "Address near Denver, CO 80218", "CO", None, "America/Denver")
-    assert nominatim.calls == [
-        (COLFAX, {"exactly_one": True, "addressdetails": True, "country_codes": "us"})
-    ]
+    assert nominatim.calls == [(COLFAX, {"exactly_one": True, "addressdetails": True, "country_codes": "us"})]
 
 
 def test_offline_forms_never_reach_the_geocoder(tmp_path):
@@ -319,10 +318,7 @@ def test_unreadable_cache_is_kept_aside_not_overwritten(tmp_path):
     geocoder = make_geocoder(tmp_path, FakeNominatim({COLFAX: COLFAX_FOUND}))
     assert geocoder.geocode(COLFAX) is not None
     assert (cache / "geocoded-addresses.json.unreadable").read_text() == "{not json"
-    assert (
-        address_key(COLFAX)
-        in json.loads((cache / "geocoded-addresses.json").read_text())["addresses"]
-    )
+    assert address_key(COLFAX) in json.loads((cache / "geocoded-addresses.json").read_text())["addresses"]
 
 
 def test_request_spacing_waits_out_the_rest_of_the_second():
@@ -347,14 +343,10 @@ def test_geocoders_sharing_a_spacing_space_their_requests(tmp_path):
     clock = FakeClock()
     spacing = RequestSpacing(1.0, clock=clock, sleep=clock.sleep)
     geocoders = [
-        NominatimGeocoder(
-            "app", tmp_path / name, nominatim=FakeNominatim(), spacing=spacing, clock=clock
-        )
+        NominatimGeocoder("app", tmp_path / name, nominatim=FakeNominatim(), spacing=spacing, clock=clock)
         for name in ("a", "b")
     ]
-    threads = [
-        threading.Thread(target=geocoder.geocode, args=("1 Main St",)) for geocoder in geocoders
-    ]
+    threads = [threading.Thread(target=geocoder.geocode, args=("1 Main St",)) for geocoder in geocoders]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -368,13 +360,15 @@ def test_geocoder_needs_the_operators_user_agent(tmp_path):
 
 
 def test_geocoder_is_off_unless_the_operator_sets_a_user_agent(tmp_path):
-    assert geocoder_from_env({}) is None
-    assert geocoder_from_env({"NAVIGATOR_GEOCODER_USER_AGENT": " "}) is None
-    geocoder = geocoder_from_env(
-        {
-            "NAVIGATOR_GEOCODER_USER_AGENT": "navigator (ops@example.org)",
-            "NAVIGATOR_CACHE_DIR": str(tmp_path),
-        }
+    assert configured_geocoder(load_settings({})) is None
+    assert configured_geocoder(load_settings({"NAVIGATOR_GEOCODER_USER_AGENT": " "})) is None
+    geocoder = configured_geocoder(
+        load_settings(
+            {
+                "NAVIGATOR_GEOCODER_USER_AGENT": "navigator (ops@example.org)",
+                "NAVIGATOR_CACHE_DIR": str(tmp_path),
+            }
+        )
     )
     assert geocoder.cache_path == tmp_path / "geocoded-addresses.json"
     assert geocoder._nominatim.headers["User-Agent"] == "navigator (ops@example.org)"
@@ -382,11 +376,8 @@ def test_geocoder_is_off_unless_the_operator_sets_a_user_agent(tmp_path):
 
 def test_geocoder_cache_defaults_to_the_users_cache_folder(monkeypatch, tmp_path):
     monkeypatch.setenv("HOME", str(tmp_path))
-    geocoder = geocoder_from_env({"NAVIGATOR_GEOCODER_USER_AGENT": "navigator (ops@example.org)"})
-    assert (
-        geocoder.cache_path
-        == tmp_path / ".cache" / "recovery-navigator" / "geocoded-addresses.json"
-    )
+    geocoder = configured_geocoder(load_settings({"NAVIGATOR_GEOCODER_USER_AGENT": "navigator (ops@example.org)"}))
+    assert geocoder.cache_path == tmp_path / ".cache" / "recovery-navigator" / "geocoded-addresses.json"
 
 
 def test_coordinates_take_the_state_and_time_zone_of_the_nearest_zip():

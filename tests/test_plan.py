@@ -4,9 +4,9 @@ from dataclasses import replace
 import pytest
 from tests.intake_directory import DENVER, TUESDAY_3PM, load_intake_directory, moud, place
 
-import navigator.plan as plan_module
-from navigator.places import PlaceNotFound
-from navigator.plan import (
+import navigator.plan.engine as plan_module
+from navigator.formats.printable import render_html, render_pdf
+from navigator.plan.engine import (
     LANGUAGE_REQUIRED,
     TEXT_MESSAGE_LIMIT,
     FreeTime,
@@ -21,7 +21,7 @@ from navigator.plan import (
     text_message,
     widen,
 )
-from navigator.printable import render_html, render_pdf
+from navigator.search.places import PlaceNotFound
 
 TUESDAY_EVENINGS = (FreeTime(("tue",), dt.time(17), dt.time(22)),)
 
@@ -47,9 +47,7 @@ def test_starting_buprenorphine_offers_nearby_prescribers_and_says_why(directory
     section = plan.section("medication")
     assert section.heading == "Start buprenorphine"
     assert set(ids(section)) == {"bup-same-day", "bup-booked"}  # the far clinic is 30 miles out
-    assert all(
-        "Buprenorphine (Suboxone, Sublocade)" in option.matched for option in section.options
-    )
+    assert all("Buprenorphine (Suboxone, Sublocade)" in option.matched for option in section.options)
 
 
 def test_a_same_day_start_leaves_out_clinics_that_book_ahead(directory):
@@ -61,9 +59,7 @@ def test_a_same_day_start_leaves_out_clinics_that_book_ahead(directory):
 
 
 def test_a_new_dosing_site_for_methadone_is_a_program_that_takes_transfers(directory):
-    plan = plan_for(
-        directory, needs=("medication",), medication="methadone", medication_status="transfer"
-    )
+    plan = plan_for(directory, needs=("medication",), medication="methadone", medication_status="transfer")
     section = plan.section("medication")
     assert section.heading == "A new place to get methadone"
     assert ids(section) == ["otp-transfers"]  # the nearer program takes no transfers
@@ -97,9 +93,7 @@ def test_a_housing_gap_is_said_plainly_with_the_radius_that_would_fill_it(direct
 
 
 def test_widening_a_gap_plans_that_need_again_further_out(directory):
-    answers = IntakeAnswers(
-        near="80222", needs=("housing", "medication"), housing_medication="methadone"
-    )
+    answers = IntakeAnswers(near="80222", needs=("housing", "medication"), housing_medication="methadone")
     first = build_plan(directory, answers, TUESDAY_3PM)
     wider = build_plan(directory, widen(answers, first.gap("housing")), TUESDAY_3PM)
     assert wider.gaps == ()
@@ -118,10 +112,7 @@ def test_a_gap_nothing_can_fill_says_there_is_none_within_the_widest_radius(dire
         housing_single_gender=True,
     )
     gap = plan.gap("housing")
-    assert (
-        gap.sentence
-        == "No recovery housing within 25 miles is for women only and allows methadone."
-    )
+    assert gap.sentence == "No recovery housing within 25 miles is for women only and allows methadone."
     assert gap.wider_radius is None and gap.nearest_miles is None
     assert gap.suggestion == "None in the directory within 250 miles either."
 
@@ -152,13 +143,9 @@ def test_housing_needed_now_puts_houses_with_free_beds_first(tmp_path):
     )
     answers = IntakeAnswers(near="80222", needs=("housing",), widened={"housing": 50.0})
     now = build_plan(loaded, answers, TUESDAY_3PM).section("housing")
-    assert (
-        now.options[0].id == "house-methadone-far"
-    )  # two beds free; the nearer houses did not say
+    assert now.options[0].id == "house-methadone-far"  # two beds free; the nearer houses did not say
     assert "2 beds free (counted Nov 10)" in now.options[0].notes
-    soon = build_plan(loaded, replace(answers, housing_timing="soon"), TUESDAY_3PM).section(
-        "housing"
-    )
+    soon = build_plan(loaded, replace(answers, housing_timing="soon"), TUESDAY_3PM).section("housing")
     assert soon.options[0].id == "house-bup-only"  # nearest first when a bed is not needed today
 
 
@@ -166,9 +153,7 @@ def test_housing_needed_now_puts_houses_with_free_beds_first(tmp_path):
 
 
 def test_detox_is_looked_for_as_far_as_a_stay_and_outpatient_care_as_far_as_a_daily_trip(directory):
-    plan = plan_for(
-        directory, needs=("treatment",), treatment_levels=("detox", "intensive_outpatient")
-    )
+    plan = plan_for(directory, needs=("treatment",), treatment_levels=("detox", "intensive_outpatient"))
     assert plan.section("treatment-detox").radius == 25
     assert ids(plan.section("treatment-detox")) == ["detox-center"]  # 20 miles away
     assert plan.section("treatment-intensive_outpatient").radius == 10
@@ -176,9 +161,7 @@ def test_detox_is_looked_for_as_far_as_a_stay_and_outpatient_care_as_far_as_a_da
 
 
 def test_several_kinds_of_supplies_rank_places_that_have_more_of_them_first(directory):
-    plan = plan_for(
-        directory, needs=("harm_reduction",), supplies=("naloxone", "fentanyl_test_strips")
-    )
+    plan = plan_for(directory, needs=("harm_reduction",), supplies=("naloxone", "fentanyl_test_strips"))
     assert ids(plan.section("harm_reduction")) == ["strips-and-naloxone", "naloxone-pharmacy"]
 
 
@@ -191,9 +174,7 @@ def test_work_kinds_are_alternatives(directory):
 
 
 def test_payment_ranks_higher_unless_it_is_a_must_have(directory):
-    preferred = plan_for(
-        directory, needs=("medication",), medication="buprenorphine", payment=("medicaid",)
-    )
+    preferred = plan_for(directory, needs=("medication",), medication="buprenorphine", payment=("medicaid",))
     assert ids(preferred.section("medication")) == [
         "bup-same-day",
         "bup-booked",
@@ -236,29 +217,19 @@ def test_a_required_language_nobody_speaks_is_named_in_the_gap(directory):
         language="vi",
         must_have=(LANGUAGE_REQUIRED,),
     )
-    assert (
-        plan.gap("treatment-detox").sentence
-        == "No detox program within 25 miles offers services in Vietnamese."
-    )
+    assert plan.gap("treatment-detox").sentence == "No detox program within 25 miles offers services in Vietnamese."
 
 
 def test_no_photo_id_flags_places_that_ask_for_one(directory):
-    plan = plan_for(
-        directory, needs=("medication",), medication="buprenorphine", same_day=True, no_id=True
-    )
-    assert (
-        "Asks for: Photo ID. Call ahead about other proof"
-        in plan.section("medication").options[0].notes
-    )
+    plan = plan_for(directory, needs=("medication",), medication="buprenorphine", same_day=True, no_id=True)
+    assert "Asks for: Photo ID. Call ahead about other proof" in plan.section("medication").options[0].notes
 
 
 # --- meetings and free times ------------------------------------------------------------------
 
 
 def test_meetings_are_the_ones_that_start_while_they_are_free(directory):
-    plan = plan_for(
-        directory, needs=("meetings",), fellowships=("aa", "na"), free_times=TUESDAY_EVENINGS
-    )
+    plan = plan_for(directory, needs=("meetings",), fellowships=("aa", "na"), free_times=TUESDAY_EVENINGS)
     offered = ids(plan.section("meetings"))
     assert "aa-tuesday-evening" in offered
     assert "na-saturday-morning" not in offered
@@ -269,12 +240,8 @@ def test_meetings_are_the_ones_that_start_while_they_are_free(directory):
 
 
 def test_an_online_meeting_shows_on_the_participants_own_clock(directory):
-    plan = plan_for(
-        directory, needs=("meetings",), fellowships=("aa",), free_times=TUESDAY_EVENINGS
-    )
-    room = next(
-        option for option in plan.section("meetings").options if option.id == "aa-online-room"
-    )
+    plan = plan_for(directory, needs=("meetings",), fellowships=("aa",), free_times=TUESDAY_EVENINGS)
+    room = next(option for option in plan.section("meetings").options if option.id == "aa-online-room")
     assert room.hit.next_open == dt.datetime(2026, 11, 17, 17, 0, tzinfo=DENVER)  # 7 PM in New York
     assert "5:00 PM" in room.when
 
@@ -363,9 +330,7 @@ def test_a_pinned_option_stays_when_the_others_are_swapped(directory):
 
 
 def test_the_text_message_fits_in_640_characters_with_every_need_and_a_high_risk_moment(tmp_path):
-    long_name = (
-        "The Extremely Long Named Community Recovery And Wellness Program Of The Front Range"
-    )
+    long_name = "The Extremely Long Named Community Recovery And Wellness Program Of The Front Range"
     loaded = load_intake_directory(
         tmp_path / "directory",
         extra=[
@@ -413,9 +378,7 @@ def test_the_printout_names_the_participant_only_in_its_subtitle_and_keeps_the_c
         housing_medication="methadone",
         high_risk_moment="detox",
     )
-    title, sections, subtitle = printout(
-        directory, plan, {"medication": Picks().drop("bup-booked")}, " Ana\n"
-    )
+    title, sections, subtitle = printout(directory, plan, {"medication": Picks().drop("bup-booked")}, " Ana\n")
     assert subtitle.startswith("Prepared for Ana · Made Nov 17, 2026")
     assert [section.heading for section in sections] == [
         "Safety first",
@@ -436,9 +399,7 @@ def test_the_printout_names_the_participant_only_in_its_subtitle_and_keeps_the_c
 
 def test_a_place_that_cannot_be_found_offline_is_refused(directory):
     with pytest.raises(PlaceNotFound):
-        build_plan(
-            directory, IntakeAnswers(near="1600 Pennsylvania Ave", needs=("work",)), TUESDAY_3PM
-        )
+        build_plan(directory, IntakeAnswers(near="1600 Pennsylvania Ave", needs=("work",)), TUESDAY_3PM)
 
 
 def test_a_full_plan_runs_a_bounded_number_of_searches(directory, monkeypatch):

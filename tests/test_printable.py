@@ -5,20 +5,16 @@ from zoneinfo import ZoneInfo
 import pytest
 from tests.conftest import CLINIC, write_directory
 
-from navigator.directory import load_directory
-from navigator.printable import (
-    CRISIS_LINES,
-    CRISIS_SHORT,
-    PhoneLine,
-    ResourceSummary,
-    Section,
+from navigator.directory.index import load_directory
+from navigator.formats.printable import (
     latin1_text,
     render_html,
     render_pdf,
     render_text,
     unicode_font,
 )
-from navigator.search import Query, search
+from navigator.plan.takehome import CRISIS_LINES, CRISIS_SHORT, PhoneLine, ResourceSummary, Section
+from navigator.search.engine import Query, search
 
 NOW = dt.datetime(2026, 11, 24, 18, 20, tzinfo=ZoneInfo("America/Denver"))
 ATTACK = "<img src=x onerror=alert(1)> **x** [y](javascript:alert(1))"
@@ -41,9 +37,7 @@ def test_a_summary_holds_what_a_person_needs_to_get_there(directory):
     assert clinic.name == "Test Clinic Buprenorphine"
     assert clinic.category == "Medication for opioid use disorder"
     assert clinic.address == "1 Main St, Denver, CO 80222"
-    assert clinic.directions_url.startswith(
-        "https://www.google.com/maps/dir/?api=1&destination=1+Main+St"
-    )
+    assert clinic.directions_url.startswith("https://www.google.com/maps/dir/?api=1&destination=1+Main+St")
     assert clinic.phones == (PhoneLine("303-555-0100", "intake"),)
     assert clinic.phones[0].href == "tel:+13035550100"
     assert clinic.hours == ("Mon–Fri 8:00 AM–5:00 PM",)
@@ -126,10 +120,7 @@ def test_html_links_call_text_and_directions():
     )
     assert 'href="tel:+13035550100"' in page
     assert 'href="sms:+17205550161"' in page
-    assert (
-        'href="https://www.google.com/maps/dir/?api=1&amp;destination=1+Main+St">Directions</a>'
-        in page
-    )
+    assert 'href="https://www.google.com/maps/dir/?api=1&amp;destination=1+Main+St">Directions</a>' in page
 
 
 def test_an_empty_section_says_so():
@@ -138,22 +129,16 @@ def test_an_empty_section_says_so():
 
 def test_text_is_one_short_line_per_resource_and_ends_with_the_crisis_lines(directory):
     resources = [
-        ResourceSummary.from_entry(directory, entry_id, now=NOW)
-        for entry_id in ("test-clinic", "test-meeting")
+        ResourceSummary.from_entry(directory, entry_id, now=NOW) for entry_id in ("test-clinic", "test-meeting")
     ]
-    text = render_text(
-        "Shortlist", [Section("Shortlist", resources=resources)], subtitle="Near 80222"
-    )
+    text = render_text("Shortlist", [Section("Shortlist", resources=resources)], subtitle="Near 80222")
     lines = text.splitlines()
     assert lines[0] == "Shortlist" and lines[-1] == CRISIS_SHORT
     assert lines[3] == "Shortlist:"
     assert lines[4] == (
-        "1. Test Clinic Buprenorphine (sample); 303-555-0100; 1 Main St, Denver, CO 80222; "
-        "Opens tomorrow 8:00 AM"
+        "1. Test Clinic Buprenorphine (sample); 303-555-0100; 1 Main St, Denver, CO 80222; Opens tomorrow 8:00 AM"
     )
-    assert lines[5].startswith(
-        "2. Tuesday Night Speaker Meeting; Denver, CO 80218; https://example.org/zoom; "
-    )
+    assert lines[5].startswith("2. Tuesday Night Speaker Meeting; Denver, CO 80218; https://example.org/zoom; ")
     assert all(len(line) <= 160 for line in lines)
 
 
@@ -200,10 +185,6 @@ def test_a_missing_bold_file_falls_back_to_the_regular_one(tmp_path):
 
 
 def test_from_entry_reads_a_directory_built_for_the_test(tmp_path):
-    folder = write_directory(
-        tmp_path / "d", {"a.yaml": CLINIC.replace("Test Clinic Buprenorphine", SPANISH)}
-    )
-    clinic = ResourceSummary.from_entry(
-        load_directory(folder, today=NOW.date()), "test-clinic", now=NOW
-    )
+    folder = write_directory(tmp_path / "d", {"a.yaml": CLINIC.replace("Test Clinic Buprenorphine", SPANISH)})
+    clinic = ResourceSummary.from_entry(load_directory(folder, today=NOW.date()), "test-clinic", now=NOW)
     assert clinic.name == SPANISH

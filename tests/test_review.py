@@ -18,9 +18,10 @@ import pytest
 import yaml
 from tests.conftest import CLINIC, MEETING, PROJECT_ROOT, write_directory
 
-from navigator.cli import main
-from navigator.directory import check_directory, check_file, load_directory
-from navigator.review import (
+from navigator.cli.main import main
+from navigator.directory.index import check_directory, check_file, load_directory
+from navigator.directory.vocabulary import load_vocabulary
+from navigator.review.decisions import (
     FieldChange,
     ReviewDesk,
     ReviewError,
@@ -31,7 +32,7 @@ from navigator.review import (
     proposal,
     stalest,
 )
-from navigator.submissions import (
+from navigator.review.suggestions import (
     APPROVED,
     PENDING,
     REJECTED,
@@ -40,7 +41,6 @@ from navigator.submissions import (
     check_suggestion,
     form_values,
 )
-from navigator.vocabulary import load_vocabulary
 
 TODAY = dt.date.today()
 VOCABULARY = load_vocabulary(PROJECT_ROOT / "directory")
@@ -139,11 +139,7 @@ def test_an_approval_is_recorded_in_the_audit_log_and_on_the_suggestion(desk):
     desk.approve(reference, "ana")
 
     [record] = desk.audit()
-    assert (
-        record["reviewer"] == "ana"
-        and record["action"] == "approve"
-        and record["submission"] == reference
-    )
+    assert record["reviewer"] == "ana" and record["action"] == "approve" and record["submission"] == reference
     assert record["entry_id"] == "test-clinic" and record["file"] == "clinics.yaml"
     assert {"field": "fees", "before": None, "after": "Free"} in record["changes"]
     decided = desk.queue.get(reference)
@@ -157,13 +153,9 @@ def test_the_loader_sees_an_approved_change_at_once(desk):
     assert load_directory(desk.directory).entry("test-clinic")["fees"] == "Free"
 
 
-def test_approving_a_new_listing_appends_it_to_the_file_of_its_kind_with_a_fresh_id(
-    desk, directory
-):
+def test_approving_a_new_listing_appends_it_to_the_file_of_its_kind_with_a_fresh_id(desk, directory):
     before = (directory / "clinics.yaml").read_text()
-    reference = suggest_new(
-        desk, name="Test Clinic Buprenorphine"
-    )  # the name of an existing id's entry
+    reference = suggest_new(desk, name="Test Clinic Buprenorphine")  # the name of an existing id's entry
 
     outcome = desk.approve(reference, "ana", today=dt.date(2026, 11, 23))
 
@@ -206,28 +198,21 @@ def test_a_new_listing_of_a_kind_no_file_holds_gets_a_file_of_its_own(desk, dire
     outcome = desk.approve(reference, "ana")
 
     assert outcome.file == "suggestions.yaml"
-    assert [
-        entry["id"] for entry in yaml.safe_load((directory / "suggestions.yaml").read_text())
-    ] == ["co-warm-line"]
+    assert [entry["id"] for entry in yaml.safe_load((directory / "suggestions.yaml").read_text())] == ["co-warm-line"]
 
 
 def test_new_ids_are_readable_and_never_taken():
     entry = {"name": "Café Recovery — Ñ House!", "location": {"state": "CO"}}
     assert new_entry_id(entry, set()) == "co-cafe-recovery-n-house"
     assert (
-        new_entry_id(entry, {"co-cafe-recovery-n-house", "co-cafe-recovery-n-house-2"})
-        == "co-cafe-recovery-n-house-3"
+        new_entry_id(entry, {"co-cafe-recovery-n-house", "co-cafe-recovery-n-house-2"}) == "co-cafe-recovery-n-house-3"
     )
     assert new_entry_id({"name": "全国", "service_area": ["national"]}, set()) == "us-listing"
 
 
 def test_new_listings_go_where_most_of_their_kind_in_their_state_are(tmp_path):
     colorado = CLINIC
-    kansas = (
-        CLINIC.replace("test-clinic", "ks-clinic")
-        .replace("state: CO", "state: KS")
-        .replace('"80222"', '"66044"')
-    )
+    kansas = CLINIC.replace("test-clinic", "ks-clinic").replace("state: CO", "state: KS").replace('"80222"', '"66044"')
     folder = write_directory(
         tmp_path / "d",
         {"co.yaml": colorado, "ks.yaml": kansas + kansas.replace("ks-clinic", "ks-clinic-2")},
@@ -235,9 +220,7 @@ def test_new_listings_go_where_most_of_their_kind_in_their_state_are(tmp_path):
     directory = load_directory(folder)
     clinic_in = {"category": "moud_provider", "location": {"state": "CO"}}
     assert file_for_new_entry(clinic_in, directory).name == "co.yaml"
-    assert (
-        file_for_new_entry(dict(clinic_in, location={"state": "NM"}), directory).name == "ks.yaml"
-    )
+    assert file_for_new_entry(dict(clinic_in, location={"state": "NM"}), directory).name == "ks.yaml"
 
 
 def test_edit_then_approve_writes_the_reviewers_version(desk):
@@ -318,9 +301,7 @@ def test_rejecting_needs_a_reason_and_records_it(desk):
 
 
 def test_mark_verified_sets_the_date_and_how(desk):
-    outcome = desk.mark_verified(
-        "test-meeting", "ana", "phone", on=dt.date(2026, 11, 20), today=dt.date(2026, 11, 23)
-    )
+    outcome = desk.mark_verified("test-meeting", "ana", "phone", on=dt.date(2026, 11, 20), today=dt.date(2026, 11, 23))
 
     entry = load_directory(desk.directory).entry("test-meeting")
     assert (entry["last_verified"], entry["verified_how"]) == ("2026-11-20", "phone")
@@ -437,27 +418,19 @@ def _approve_all(data_dir: str, directory: str, start, references: list[str]) ->
 
 
 def test_twenty_submitters_and_two_reviewers_at_once_lose_nothing(tmp_path):
-    clinics = "".join(
-        CLINIC.replace("test-clinic", f"clinic-{number}") + "\n" for number in range(6)
-    )
+    clinics = "".join(CLINIC.replace("test-clinic", f"clinic-{number}") + "\n" for number in range(6))
     folder = write_directory(tmp_path / "directory", {"clinics.yaml": clinics})
     desk = ReviewDesk(folder, tmp_path / "data")
     # Ten approvals, each to its own field of an entry, all landing in the same file.
     planned = {
-        (f"clinic-{number}", field): f"{field} {number}"
-        for number in range(5)
-        for field in ("fees", "eligibility")
+        (f"clinic-{number}", field): f"{field} {number}" for number in range(5) for field in ("fees", "eligibility")
     }
-    references = [
-        suggest_change(desk, entry_id, **{field: value})
-        for (entry_id, field), value in planned.items()
-    ]
+    references = [suggest_change(desk, entry_id, **{field: value}) for (entry_id, field), value in planned.items()]
     # Real processes; forking spares each of the 22 a second or more of imports.
     context = multiprocessing.get_context("fork")
     start = context.Barrier(22)
     workers = [
-        context.Process(target=_submit_many, args=(str(desk.queue.data_dir), str(folder), start, 5))
-        for _ in range(20)
+        context.Process(target=_submit_many, args=(str(desk.queue.data_dir), str(folder), start, 5)) for _ in range(20)
     ]
     workers += [
         context.Process(
@@ -508,8 +481,8 @@ CHILD = textwrap.dedent("""\
         stop()
 
     os.replace = hooked_replace
-    from navigator.review import ReviewDesk
-    from navigator.submissions import Submission, SubmissionQueue
+    from navigator.review.decisions import ReviewDesk
+    from navigator.review.suggestions import Submission, SubmissionQueue
     action, directory, data_dir, argument = sys.argv[1:]
     if action == "approve":
         ReviewDesk(directory, data_dir).approve(argument, "crash-test")
@@ -530,9 +503,7 @@ def _run_until_stopped(tmp_path, stop_at: str, suffix: str, *arguments: str) -> 
         "SIGNAL_FD": str(write_end),
         "PYTHONPATH": os.pathsep.join([str(PROJECT_ROOT / "src"), str(PROJECT_ROOT)]),
     }
-    child = subprocess.Popen(
-        [sys.executable, str(script), *arguments], env=env, pass_fds=(write_end,)
-    )
+    child = subprocess.Popen([sys.executable, str(script), *arguments], env=env, pass_fds=(write_end,))
     os.close(write_end)
     try:
         ready, _, _ = select.select([read_end], [], [], CHILD_TIMEOUT)
@@ -547,9 +518,7 @@ def _run_until_stopped(tmp_path, stop_at: str, suffix: str, *arguments: str) -> 
 
 
 @pytest.mark.parametrize("stop_at", ["before-rename", "after-rename"])
-def test_an_approval_killed_inside_the_write_leaves_the_old_or_the_new_file(
-    desk, directory, tmp_path, stop_at
-):
+def test_an_approval_killed_inside_the_write_leaves_the_old_or_the_new_file(desk, directory, tmp_path, stop_at):
     path = directory / "clinics.yaml"
     before = path.read_bytes()
     reference = suggest_change(desk, phone_number="303-555-0199")

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from navigator.schedule import (
+from navigator.search.schedule import (
     MINUTES_PER_WEEK,
     ScheduleError,
     ScheduleTable,
@@ -42,9 +42,7 @@ def one_entry_table(schedule: WeeklySchedule, tz: str) -> ScheduleTable:
 
 
 def test_weekday_hours_cover_monday_to_friday_only():
-    assert WEEKDAYS_9_TO_5.intervals == tuple(
-        (day * 1440 + 540, day * 1440 + 1020) for day in range(5)
-    )
+    assert WEEKDAYS_9_TO_5.intervals == tuple((day * 1440 + 540, day * 1440 + 1020) for day in range(5))
 
 
 def test_overnight_hours_run_into_the_next_morning():
@@ -175,9 +173,7 @@ def test_describe_around_the_clock():
     assert describe(parse_hours([{"days": "weekends", "opens": "00:00", "closes": "24:00"}])) == [
         "Sat, Sun Open 24 hours"
     ]
-    assert describe(parse_hours([{"days": "daily", "opens": "06:00", "closes": "22:00"}])) == [
-        "Daily 6:00 AM–10:00 PM"
-    ]
+    assert describe(parse_hours([{"days": "daily", "opens": "06:00", "closes": "22:00"}])) == ["Daily 6:00 AM–10:00 PM"]
 
 
 # One entry: open now, next open, closes at ---------------------------------------------------
@@ -185,9 +181,7 @@ def test_describe_around_the_clock():
 
 def test_weekday_clinic_is_open_at_noon_and_closed_at_night():
     assert is_open(WEEKDAYS_9_TO_5, "America/Denver", dt.datetime(2026, 6, 3, 12, 0, tzinfo=DENVER))
-    assert not is_open(
-        WEEKDAYS_9_TO_5, "America/Denver", dt.datetime(2026, 6, 3, 17, 0, tzinfo=DENVER)
-    )
+    assert not is_open(WEEKDAYS_9_TO_5, "America/Denver", dt.datetime(2026, 6, 3, 17, 0, tzinfo=DENVER))
 
 
 def test_open_is_judged_in_the_entry_zone_whatever_the_zone_of_the_instant():
@@ -209,9 +203,7 @@ def test_next_open_is_now_when_open():
 
 
 def test_next_open_from_friday_evening_is_monday_morning():
-    found = next_open(
-        WEEKDAYS_9_TO_5, "America/Denver", dt.datetime(2026, 6, 5, 18, 0, tzinfo=DENVER)
-    )
+    found = next_open(WEEKDAYS_9_TO_5, "America/Denver", dt.datetime(2026, 6, 5, 18, 0, tzinfo=DENVER))
     assert found == dt.datetime(2026, 6, 8, 9, 0, tzinfo=DENVER)
 
 
@@ -226,9 +218,9 @@ def test_overnight_shelter_is_open_before_dawn_and_closes_in_the_morning():
     at = dt.datetime(2026, 6, 3, 4, 0, tzinfo=DENVER)
     assert is_open(schedule, "America/Denver", at)
     assert closes_at(schedule, "America/Denver", at) == dt.datetime(2026, 6, 3, 6, 0, tzinfo=DENVER)
-    assert next_open(
-        schedule, "America/Denver", dt.datetime(2026, 6, 3, 7, 0, tzinfo=DENVER)
-    ) == dt.datetime(2026, 6, 3, 22, 0, tzinfo=DENVER)
+    assert next_open(schedule, "America/Denver", dt.datetime(2026, 6, 3, 7, 0, tzinfo=DENVER)) == dt.datetime(
+        2026, 6, 3, 22, 0, tzinfo=DENVER
+    )
 
 
 def test_sunday_night_hours_are_open_early_monday():
@@ -265,9 +257,7 @@ def test_opening_skipped_by_spring_forward_opens_at_the_jump():
 def test_session_entirely_inside_the_skipped_hour_waits_a_week():
     schedule = parse_meeting_times([{"days": ["sun"], "start": "02:10", "end": "02:40"}])
     at = dt.datetime(2026, 3, 8, 1, 0, tzinfo=DENVER)
-    assert next_open(schedule, "America/Denver", at) == dt.datetime(
-        2026, 3, 15, 2, 10, tzinfo=DENVER
-    )
+    assert next_open(schedule, "America/Denver", at) == dt.datetime(2026, 3, 15, 2, 10, tzinfo=DENVER)
 
 
 def test_meeting_starting_in_the_skipped_hour_starts_at_the_jump():
@@ -284,9 +274,7 @@ def test_clinic_opening_the_day_after_spring_forward_opens_at_eight_local():
 
 
 def test_clinic_opening_the_day_after_fall_back_opens_at_eight_local():
-    found = next_open(
-        WEEKDAYS_9_TO_5, "America/New_York", dt.datetime(2026, 10, 30, 18, 0, tzinfo=NEW_YORK)
-    )
+    found = next_open(WEEKDAYS_9_TO_5, "America/New_York", dt.datetime(2026, 10, 30, 18, 0, tzinfo=NEW_YORK))
     assert found == dt.datetime(2026, 11, 2, 9, 0, tzinfo=NEW_YORK)
     assert found.astimezone(UTC) == dt.datetime(2026, 11, 2, 14, 0, tzinfo=UTC)
 
@@ -299,21 +287,15 @@ def test_hours_in_the_repeated_hour_are_open_on_both_passes():
     assert is_open(schedule, "America/Denver", first_pass)
     assert is_open(schedule, "America/Denver", second_pass)
     # Compared in UTC: Python never finds a time in a repeated hour equal to one in another zone.
-    assert next_open(schedule, "America/Denver", between).astimezone(UTC) == dt.datetime(
-        2026, 11, 1, 8, 15, tzinfo=UTC
-    )
+    assert next_open(schedule, "America/Denver", between).astimezone(UTC) == dt.datetime(2026, 11, 1, 8, 15, tzinfo=UTC)
 
 
 def test_meeting_in_the_repeated_hour_starts_on_the_first_pass_only():
     schedule = parse_meeting_times([{"days": ["sun"], "start": "01:30"}])
     before = dt.datetime(2026, 11, 1, 0, 0, tzinfo=DENVER)
-    assert next_start(schedule, "America/Denver", before).astimezone(UTC) == dt.datetime(
-        2026, 11, 1, 7, 30, tzinfo=UTC
-    )
+    assert next_start(schedule, "America/Denver", before).astimezone(UTC) == dt.datetime(2026, 11, 1, 7, 30, tzinfo=UTC)
     after_first_pass = dt.datetime(2026, 11, 1, 7, 45, tzinfo=UTC)
-    assert next_start(schedule, "America/Denver", after_first_pass) == dt.datetime(
-        2026, 11, 8, 1, 30, tzinfo=DENVER
-    )
+    assert next_start(schedule, "America/Denver", after_first_pass) == dt.datetime(2026, 11, 8, 1, 30, tzinfo=DENVER)
 
 
 def test_fall_back_day_is_an_hour_longer_for_a_closed_clinic():
@@ -335,9 +317,7 @@ def test_late_meeting_is_in_session_just_after_midnight():
 
 def test_table_answers_for_each_entry_and_leaves_unscheduled_entries_closed():
     meeting = parse_meeting_times([{"days": ["wed"], "start": "19:00"}])
-    table = ScheduleTable.build(
-        [(2, "America/Denver", WEEKDAYS_9_TO_5), (0, "America/New_York", meeting)], 4
-    )
+    table = ScheduleTable.build([(2, "America/Denver", WEEKDAYS_9_TO_5), (0, "America/New_York", meeting)], 4)
     at = dt.datetime(2026, 6, 3, 18, 20, 30, tzinfo=NEW_YORK)  # Wednesday; 16:20:30 in Denver
     assert table.open_mask(at).tolist() == [False, False, True, False]
     assert table.minutes_until_open(at).tolist() == [39.5, math.inf, 0.0, math.inf]
@@ -353,9 +333,9 @@ def test_table_start_exactly_now_is_zero_minutes_away():
     meeting = parse_meeting_times([{"days": ["wed"], "start": "19:00"}])
     table = one_entry_table(meeting, "America/Denver")
     assert table.minutes_until_start(dt.datetime(2026, 6, 3, 19, 0, tzinfo=DENVER))[0] == 0
-    assert table.minutes_until_start(dt.datetime(2026, 6, 3, 19, 0, 1, tzinfo=DENVER))[
-        0
-    ] == pytest.approx(7 * 1440 - 1 / 60)
+    assert table.minutes_until_start(dt.datetime(2026, 6, 3, 19, 0, 1, tzinfo=DENVER))[0] == pytest.approx(
+        7 * 1440 - 1 / 60
+    )
 
 
 def test_table_arrays_are_read_only_and_stay_so_through_pickling():
@@ -383,10 +363,7 @@ def test_empty_table_answers_with_no_schedules():
     table = ScheduleTable.build([], 2)
     at = dt.datetime(2026, 6, 3, 12, 0, tzinfo=DENVER)
     assert table.open_mask(at).tolist() == [False, False]
-    assert (
-        np.isinf(table.minutes_until_open(at)).all()
-        and np.isinf(table.minutes_until_start(at)).all()
-    )
+    assert np.isinf(table.minutes_until_open(at)).all() and np.isinf(table.minutes_until_start(at)).all()
 
 
 # The table agrees with the per-entry functions -----------------------------------------------
@@ -416,16 +393,10 @@ CLOCK_CHANGES = [
 
 # Clocks change early on a Sunday: sessions there, and around 01:00-03:00, come up often.
 weekday = st.one_of(st.just(6), st.integers(0, 6))
-minute_of_day = st.one_of(
-    st.integers(50, 190), st.sampled_from([0, 1410, 1439]), st.integers(0, 1439)
-)
-length = st.one_of(
-    st.sampled_from([1, 30, 60, 90, 1440, MINUTES_PER_WEEK]), st.integers(1, MINUTES_PER_WEEK)
-)
+minute_of_day = st.one_of(st.integers(50, 190), st.sampled_from([0, 1410, 1439]), st.integers(0, 1439))
+length = st.one_of(st.sampled_from([1, 30, 60, 90, 1440, MINUTES_PER_WEEK]), st.integers(1, MINUTES_PER_WEEK))
 schedules = st.lists(st.tuples(weekday, minute_of_day, length), max_size=6).map(
-    lambda sessions: WeeklySchedule(
-        tuple((day * 1440 + minute, span) for day, minute, span in sessions)
-    )
+    lambda sessions: WeeklySchedule(tuple((day * 1440 + minute, span) for day, minute, span in sessions))
 )
 
 
@@ -452,9 +423,7 @@ def agrees(table_minutes: float, at: dt.datetime, found: dt.datetime | None) -> 
 )
 def test_table_agrees_with_the_per_entry_functions(zoned, schedules, other_zones, data):
     zone_of_change, at = zoned
-    zones = [
-        data.draw(st.sampled_from([zone_of_change, other]), label="zone") for other in other_zones
-    ]
+    zones = [data.draw(st.sampled_from([zone_of_change, other]), label="zone") for other in other_zones]
     entries = list(zip(zones, schedules, strict=False))
     table = ScheduleTable.build(
         [(index, zone, schedule) for index, (zone, schedule) in enumerate(entries)], len(entries)

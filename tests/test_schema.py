@@ -3,8 +3,8 @@ import datetime as dt
 import pytest
 from tests.conftest import PROJECT_ROOT
 
-from navigator.schema import check_entry
-from navigator.vocabulary import load_vocabulary
+from navigator.directory.schema import check_entry
+from navigator.directory.vocabulary import load_vocabulary
 
 TODAY = dt.date(2026, 11, 23)
 

@@ -7,11 +7,11 @@ import pytest
 import yaml
 from tests.conftest import shared_data, write_directory
 
-from navigator.cli import main
-from navigator.directory import load_directory
-from navigator.places import PlaceNotFound
-from navigator.problems import DirectoryError
-from navigator.search import Query, UnknownCode, search
+from navigator.cli.main import main
+from navigator.directory.index import load_directory
+from navigator.directory.problems import DirectoryError
+from navigator.search.engine import Query, UnknownCode, search
+from navigator.search.places import PlaceNotFound
 
 DENVER = ZoneInfo("America/Denver")
 MILES_PER_DEGREE = math.pi * 3958.8 / 180  # one degree of latitude on the contract's sphere

@@ -3,9 +3,11 @@ from urllib.parse import parse_qs
 from zoneinfo import ZoneInfo
 
 import pytest
+from tests.conftest import BUNDLED_DIRECTORY
 
-from navigator.places import Place
-from navigator.share import (
+from navigator.directory.vocabulary import load_vocabulary
+from navigator.search.places import Place
+from navigator.search.share import (
     EXCLUSIVE_CHOICES,
     SearchSettings,
     exclusive_choice_of,
@@ -14,7 +16,6 @@ from navigator.share import (
     to_params,
     to_query,
 )
-from navigator.vocabulary import BUNDLED_DIRECTORY, load_vocabulary
 
 DENVER = ZoneInfo("America/Denver")
 DENVER_PLACE = Place(39.67, -104.93, "80222 Denver, CO", "CO", "80222", "America/Denver", True)

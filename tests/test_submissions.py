@@ -9,9 +9,10 @@ import pytest
 import yaml
 from tests.conftest import CLINIC, MEETING, PROJECT_ROOT
 
-from navigator import submissions
-from navigator.directory import load_directory
-from navigator.submissions import (
+from navigator.directory.index import load_directory
+from navigator.directory.vocabulary import load_vocabulary
+from navigator.review import suggestions as submissions
+from navigator.review.suggestions import (
     APPROVED,
     GENERAL,
     REJECTED,
@@ -21,11 +22,10 @@ from navigator.submissions import (
     UnknownSubmission,
     apply_form,
     check_suggestion,
-    clean_text,
     field_label,
     form_values,
 )
-from navigator.vocabulary import load_vocabulary
+from navigator.text import clean_text
 
 TODAY = dt.date(2026, 11, 23)
 VOCABULARY = load_vocabulary(PROJECT_ROOT / "directory")
@@ -76,9 +76,7 @@ def check(kind, entry=None, contact=CONTACT, **changes) -> submissions.Checked:
 
 def test_clean_text_drops_controls_and_reordering_characters_but_keeps_right_to_left_marks():
     assert clean_text(" Tab\there\x07\x00 \u202eok\u202c ") == "Tab here ok"
-    assert (
-        clean_text("line one\r\nline two\u2028three", multiline=True) == "line one\nline two\nthree"
-    )
+    assert clean_text("line one\r\nline two\u2028three", multiline=True) == "line one\nline two\nthree"
     assert clean_text("one\ntwo") == "one two"
     assert clean_text("שלום \u200f עולם") == "שלום \u200f עולם"
     assert clean_text("e\u0301") == "\u00e9"  # one way to write each letter (NFC)
@@ -220,9 +218,7 @@ def test_a_new_listing_is_the_whole_entry_checked_with_the_directory_rules():
 
 
 def test_the_reviewer_can_be_reached_by_email_or_phone_but_not_by_neither():
-    by_phone = check(
-        "change", clinic(), fees="Free", contact=dict(CONTACT, email="", phone="303-555-0123")
-    )
+    by_phone = check("change", clinic(), fees="Free", contact=dict(CONTACT, email="", phone="303-555-0123"))
     assert by_phone.errors == {}
     neither = check("change", clinic(), fees="Free", contact=dict(CONTACT, email=""))
     assert neither.errors == {
@@ -243,14 +239,9 @@ def test_a_report_proposes_what_it_can_by_itself():
         )
 
     assert report("closed").submission.changes == {"status": "inactive"}
-    assert report("no_longer_offers", removed_codes=["outpatient"]).submission.changes == {
-        "needs": ["buprenorphine"]
-    }
+    assert report("no_longer_offers", removed_codes=["outpatient"]).submission.changes == {"needs": ["buprenorphine"]}
     wrong_phone = report("wrong_phone", details="It rings a pizza place")
-    assert (
-        wrong_phone.submission.changes == {}
-        and wrong_phone.submission.details == "It rings a pizza place"
-    )
+    assert wrong_phone.submission.changes == {} and wrong_phone.submission.details == "It rings a pizza place"
     assert report("wrong_hours").errors == {"details": ["say what is wrong"]}
     assert report(None, details="?").errors == {"problem": ["choose what is wrong"]}
 
@@ -268,16 +259,14 @@ def test_a_filled_honeypot_is_discarded_without_a_word():
 
 
 def test_a_change_or_report_needs_its_listing():
-    assert check_suggestion(
-        "report", contact=CONTACT, vocabulary=VOCABULARY, today=TODAY, problem="closed"
-    ).errors == {GENERAL: ["choose the listing this is about"]}
+    assert check_suggestion("report", contact=CONTACT, vocabulary=VOCABULARY, today=TODAY, problem="closed").errors == {
+        GENERAL: ["choose the listing this is about"]
+    }
 
 
 @pytest.mark.parametrize("nasty", NASTY_STRINGS)
 def test_hostile_text_is_stored_as_its_plain_cleaned_self(tmp_path, nasty):
-    checked = check(
-        "change", clinic(), description=nasty, contact=dict(CONTACT, name=nasty[:120]), note=nasty
-    )
+    checked = check("change", clinic(), description=nasty, contact=dict(CONTACT, name=nasty[:120]), note=nasty)
     assert checked.errors == {}
     stored = SubmissionQueue(tmp_path).add(checked.submission)
 
@@ -288,9 +277,12 @@ def test_hostile_text_is_stored_as_its_plain_cleaned_self(tmp_path, nasty):
 
 
 def test_field_labels_name_nested_fields_in_words():
-    assert [
-        field_label(name) for name in ("phones[0].number", "location.zip", "hours", "tags")
-    ] == ["Phone number", "ZIP code", "Opening hours", "Tags"]
+    assert [field_label(name) for name in ("phones[0].number", "location.zip", "hours", "tags")] == [
+        "Phone number",
+        "ZIP code",
+        "Opening hours",
+        "Tags",
+    ]
 
 
 # --- the queue ---------------------------------------------------------------------------------
@@ -357,9 +349,7 @@ def test_a_crash_between_the_decided_copy_and_removing_the_pending_one_loses_not
     stored = queue.add(suggestion())
     pending_copy = (queue.pending_dir / f"{stored.reference}.json").read_text()
     queue.decide(stored.reference, APPROVED, {"by": "ana"})
-    (queue.pending_dir / f"{stored.reference}.json").write_text(
-        pending_copy
-    )  # as if the unlink never ran
+    (queue.pending_dir / f"{stored.reference}.json").write_text(pending_copy)  # as if the unlink never ran
 
     assert queue.pending() == ([], [])
     assert queue.get(stored.reference).status == APPROVED

@@ -3,9 +3,9 @@ from collections import Counter
 
 import pytest
 
-from navigator.directory import check_directory
-from navigator.synthetic import CATEGORY_MIX, entries_yaml, synthetic_entries, write_synthetic_directory
-from navigator.yamlread import NodeConverter, compose
+from navigator.bench.synthetic import CATEGORY_MIX, entries_yaml, synthetic_entries, write_synthetic_directory
+from navigator.directory.index import check_directory
+from navigator.directory.yamlread import NodeConverter, compose
 
 TODAY = dt.date(2026, 11, 23)
 
@@ -58,9 +58,19 @@ def test_refuses_to_write_into_a_folder_that_is_not_empty(tmp_path):
 
 
 def test_text_yaml_would_coerce_or_cut_short_is_quoted_and_long_text_folded_reading_back_the_same():
-    tricky = {"id": "x", "name": "yes", "zip": "02134", "opens": "09:30", "fees": "$150: a week",
-              "note": "Room #4", "tags": ["a, b", "[c]", "no", "3 Main St"], "count": 3, "flag": False,
-              "address": "1234 E Colfax Ave", "text": " ".join(["word"] * 40)}
+    tricky = {
+        "id": "x",
+        "name": "yes",
+        "zip": "02134",
+        "opens": "09:30",
+        "fees": "$150: a week",
+        "note": "Room #4",
+        "tags": ["a, b", "[c]", "no", "3 Main St"],
+        "count": 3,
+        "flag": False,
+        "address": "1234 E Colfax Ave",
+        "text": " ".join(["word"] * 40),
+    }
     root = compose(entries_yaml([tricky]))
     converter = NodeConverter()
     read_back = [converter.convert(node) for node in root.value]

@@ -1,8 +1,8 @@
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from navigator.directory import load_directory
-from navigator.wording import (
+from navigator.directory.index import load_directory
+from navigator.search.wording import (
     code_labels,
     day_and_time,
     entry_timing,
@@ -32,10 +32,7 @@ def test_later_times_name_the_day():
     saturday = dt.datetime(2026, 11, 28, 19, 0, tzinfo=DENVER)
     assert timing_words(False, tomorrow, False, NOW) == "Opens tomorrow 8:00 AM"
     assert timing_words(False, saturday, True, NOW) == "Next meeting Sat 7:00 PM"
-    assert (
-        timing_words(False, NOW.replace(hour=21, minute=0), True, NOW)
-        == "Next meeting today 9:00 PM"
-    )
+    assert timing_words(False, NOW.replace(hour=21, minute=0), True, NOW) == "Next meeting today 9:00 PM"
 
 
 def test_a_time_more_than_a_week_away_names_the_date():

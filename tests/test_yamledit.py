@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from tests.conftest import PROJECT_ROOT
 
-from navigator.directory import directory_files
-from navigator.yamledit import EditError, append_entry, entry_in, replace_entry
-from navigator.yamlread import NodeConverter, compose
+from navigator.directory.index import directory_files
+from navigator.directory.yamledit import EditError, append_entry, entry_in, replace_entry
+from navigator.directory.yamlread import NodeConverter, compose
 
 FILE = """\
 # Clinics of the test region.
@@ -55,9 +55,7 @@ def test_a_changed_field_rewrites_only_its_own_lines():
     edited = replace_entry(FILE, "first", entry)
 
     before, after = FILE.splitlines(), edited.splitlines()
-    changed = [
-        number for number, (old, new) in enumerate(zip(before, after, strict=True)) if old != new
-    ]
+    changed = [number for number, (old, new) in enumerate(zip(before, after, strict=True)) if old != new]
     assert [before[number] for number in changed] == [
         '    - number: "303-555-0100"',
         "      type: intake",
@@ -135,9 +133,7 @@ def test_append_keeps_every_existing_byte_and_reads_back():
 
 def test_append_follows_an_indented_list_and_fills_an_empty_file():
     indented = "".join(
-        f"  {line}" if line.strip() else line
-        for line in FILE.splitlines(keepends=True)
-        if not line.startswith("#")
+        f"  {line}" if line.strip() else line for line in FILE.splitlines(keepends=True) if not line.startswith("#")
     )
     new = {
         "id": "third",
@@ -159,9 +155,7 @@ def test_entry_in_reads_one_entry_without_null_fields():
     assert entry_in(text, "missing") is None
 
 
-@pytest.mark.parametrize(
-    "path", directory_files(PROJECT_ROOT / "directory"), ids=lambda path: path.name
-)
+@pytest.mark.parametrize("path", directory_files(PROJECT_ROOT / "directory"), ids=lambda path: path.name)
 def test_every_kind_of_field_in_the_bundled_files_can_be_changed_removed_or_added(path: Path):
     text = path.read_text(encoding="utf-8")
     found = entries(text)

@@ -1,6 +1,6 @@
 import pytest
 
-from navigator.yamlread import NodeConverter, YamlSyntaxError, compose, line_of
+from navigator.directory.yamlread import NodeConverter, YamlSyntaxError, compose, line_of
 
 
 def convert(text: str):
@@ -36,7 +36,8 @@ def test_yaml_1_1_booleans_are_reported_not_guessed(word):
 
 def test_unquoted_time_with_leading_zero_is_text_as_pyyaml_reads_it():
     assert convert("opens: 08:00\ncloses: 10:30\n")[1] == [
-        (2, '10:30 is read by YAML as a base-60 number, not a time: write "10:30" in quotes')]
+        (2, '10:30 is read by YAML as a base-60 number, not a time: write "10:30" in quotes')
+    ]
 
 
 def test_plain_scalars_get_only_safe_types():
@@ -85,7 +86,7 @@ def test_line_of_finds_nested_values():
 def test_directory_files_are_composed_by_libyaml_when_pyyaml_has_it():
     import yaml
 
-    from navigator.yamlread import _UntypedComposer
+    from navigator.directory.yamlread import _UntypedComposer
 
     assert yaml.__with_libyaml__  # PyYAML's wheels bundle libyaml; without it loads are three times slower
     assert issubclass(_UntypedComposer, yaml.cyaml.CParser)

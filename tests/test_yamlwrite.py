@@ -9,11 +9,12 @@ import pytest
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tests.conftest import BUNDLED_DIRECTORY
 
-from navigator.directory import check_file
-from navigator.vocabulary import BUNDLED_DIRECTORY, load_vocabulary
-from navigator.yamlread import NodeConverter, compose
-from navigator.yamlwrite import dump_entries, write_yaml_atomic
+from navigator.directory.index import check_file
+from navigator.directory.vocabulary import load_vocabulary
+from navigator.directory.yamlread import NodeConverter, compose
+from navigator.directory.yamlwrite import dump_entries, write_yaml_atomic
 
 NASTY_TEXTS = [
     "09:30",
@@ -151,9 +152,7 @@ def test_keys_follow_the_readme_order_at_every_level_whatever_order_they_came_in
     ]
     assert lines.index("city: Denver") < lines.index("state: CO") < lines.index('zip: "80218"')
     assert lines.index("fellowship: aa") < lines.index("attendance: hybrid") < lines.index("times:")
-    assert (
-        lines.index("- days: [tue]") < lines.index('start: "19:00"') < lines.index('end: "20:00"')
-    )
+    assert lines.index("- days: [tue]") < lines.index('start: "19:00"') < lines.index('end: "20:00"')
 
 
 def test_shared_objects_are_written_out_twice_never_as_anchors_and_aliases():
@@ -214,9 +213,7 @@ def test_written_entries_pass_the_directory_checks(tmp_path):
     }
     vocabulary = load_vocabulary(BUNDLED_DIRECTORY)
 
-    result = check_file(
-        dump_entries([entry]).encode(), "clinic.yaml", vocabulary, dt.date(2026, 2, 1)
-    )
+    result = check_file(dump_entries([entry]).encode(), "clinic.yaml", vocabulary, dt.date(2026, 2, 1))
 
     assert result.problems == ()
     assert result.entries[0].entry == entry

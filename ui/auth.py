@@ -21,7 +21,7 @@ from collections.abc import Mapping
 
 import streamlit as st
 
-from navigator.auth import (
+from navigator.review.accounts import (
     Reviewer,
     SignInThrottle,
     authenticate,

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import streamlit as st
 
-from navigator.directory import DEFAULT_DIRECTORY, Directory, load_directory, stat_signature
+from navigator.directory.index import Directory, load_directory, stat_signature
+from navigator.settings import load_settings
 
 
 def directory_path() -> Path:
-    return Path(os.environ.get("NAVIGATOR_DIRECTORY") or DEFAULT_DIRECTORY)
+    return load_settings().directory
 
 
 @st.cache_resource(max_entries=2, show_spinner="Loading the directory…")

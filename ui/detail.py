@@ -6,12 +6,12 @@ import datetime as dt
 
 import streamlit as st
 
-from navigator.directory import Directory
-from navigator.escaping import markdown_badge, markdown_link, markdown_text, safe_url
-from navigator.languages import language_name
-from navigator.links import address_text, directions_url, sms_href, tel_href
-from navigator.printable import PHONE_TYPE_WORDS
-from navigator.wording import code_labels, entry_timing, hours_lines, is_stale, verified_words
+from navigator.directory.index import Directory
+from navigator.directory.languages import language_name
+from navigator.plan.takehome import PHONE_TYPE_WORDS
+from navigator.search.links import address_text, directions_url, sms_href, tel_href
+from navigator.search.wording import code_labels, entry_timing, hours_lines, is_stale, verified_words
+from navigator.text import markdown_badge, markdown_link, markdown_text, safe_url
 from ui.shortlist import shortlist_button
 
 FIND_PAGE = "pages/find.py"
@@ -66,13 +66,9 @@ def _yes_no(value) -> str:
     return "yes" if value else "no"
 
 
-def show_detail(
-    directory: Directory, entry_id: str, search_params: dict[str, str], now: dt.datetime
-) -> None:
+def show_detail(directory: Directory, entry_id: str, search_params: dict[str, str], now: dt.datetime) -> None:
     back_label = "Back to results" if search_params.get("near") else "Search for resources"
-    st.page_link(
-        FIND_PAGE, label=back_label, icon=":material/arrow_back:", query_params=search_params
-    )
+    st.page_link(FIND_PAGE, label=back_label, icon=":material/arrow_back:", query_params=search_params)
     row = directory.row_of(entry_id)
     if row is None:
         st.title("Listing not found", anchor=False)
@@ -133,16 +129,12 @@ def _contact(entry: dict) -> None:
             where += " · :material/directions: " + markdown_link("Directions", directions)
         lines.append(f"**Address:** {where}")
     if entry.get("service_area"):
-        areas = [
-            "the whole country" if area == "national" else area for area in entry["service_area"]
-        ]
+        areas = ["the whole country" if area == "national" else area for area in entry["service_area"]]
         lines.append(_fact("Serves by phone or online", ", ".join(areas)))
     for phone in entry.get("phones") or ():
         kind = phone.get("type", "voice")
         href = sms_href(phone["number"]) if kind == "text" else tel_href(phone["number"])
-        words = ", ".join(
-            part for part in (PHONE_TYPE_WORDS.get(kind, kind), phone.get("description")) if part
-        )
+        words = ", ".join(part for part in (PHONE_TYPE_WORDS.get(kind, kind), phone.get("description")) if part)
         lines.append(f"**Phone:** {markdown_link(phone['number'], href)} ({markdown_text(words)})")
     if entry.get("email"):
         lines.append(f"**Email:** {markdown_link(entry['email'], 'mailto:' + entry['email'])}")
@@ -233,41 +225,23 @@ def _category_block(entry: dict) -> None:
         if housing.get("narr_level"):
             lines.append(_fact("NARR level", housing["narr_level"]))
         for medication, policy in (housing.get("medication_policy") or {}).items():
-            lines.append(
-                _fact(medication.capitalize(), MEDICATION_POLICY_WORDS.get(policy, policy))
-            )
+            lines.append(_fact(medication.capitalize(), MEDICATION_POLICY_WORDS.get(policy, policy)))
         if housing.get("gender"):
-            lines.append(
-                _fact("Residents", {"any": "anyone"}.get(housing["gender"], housing["gender"]))
-            )
+            lines.append(_fact("Residents", {"any": "anyone"}.get(housing["gender"], housing["gender"])))
         if "children" in housing:
             lines.append(_fact("Children may live with a parent", _yes_no(housing["children"])))
         if housing.get("cost"):
             lines.append(_fact("Cost", housing["cost"]))
         if housing.get("beds_available") is not None:
-            lines.append(
-                _fact(
-                    "Open beds", f"{housing['beds_available']} (counted {housing['beds_counted']})"
-                )
-            )
+            lines.append(_fact("Open beds", f"{housing['beds_available']} (counted {housing['beds_counted']})"))
     elif employment := entry.get("employment"):
         heading = "About the program"
         if employment.get("services"):
-            lines.append(
-                _fact(
-                    "Services", ", ".join(item.replace("_", " ") for item in employment["services"])
-                )
-            )
+            lines.append(_fact("Services", ", ".join(item.replace("_", " ") for item in employment["services"])))
         if "recovery_friendly_employer" in employment:
-            lines.append(
-                _fact(
-                    "Recovery-friendly employer", _yes_no(employment["recovery_friendly_employer"])
-                )
-            )
+            lines.append(_fact("Recovery-friendly employer", _yes_no(employment["recovery_friendly_employer"])))
         if "second_chance_employer" in employment:
-            lines.append(
-                _fact("Hires people with records", _yes_no(employment["second_chance_employer"]))
-            )
+            lines.append(_fact("Hires people with records", _yes_no(employment["second_chance_employer"])))
     if lines:
         st.header(heading, anchor=False)
         _bullets(lines)

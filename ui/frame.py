@@ -12,8 +12,8 @@ import contextlib
 
 import streamlit as st
 
-from navigator.directory import Directory
-from navigator.problems import DirectoryError
+from navigator.directory.index import Directory
+from navigator.directory.problems import DirectoryError
 from ui.data import current_directory
 
 PAGE_TITLE = "Recovery Navigator"

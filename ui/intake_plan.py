@@ -11,12 +11,10 @@ from zoneinfo import ZoneInfo
 
 import streamlit as st
 
-from navigator.directory import Directory
-from navigator.escaping import markdown_badge, markdown_link, markdown_text
-from navigator.icalendar import appointment_event, calendar, meeting_events
-from navigator.links import tel_href
-from navigator.places import PlaceNotFound
-from navigator.plan import (
+from navigator.directory.index import Directory
+from navigator.formats.ics import appointment_event, calendar, meeting_events
+from navigator.formats.printable import render_html, render_pdf
+from navigator.plan.engine import (
     FIRST_NAME_LIMIT,
     PRINT_FOOTER,
     Option,
@@ -30,8 +28,10 @@ from navigator.plan import (
     shown_options,
     text_message,
 )
-from navigator.printable import render_html, render_pdf
-from navigator.wording import verified_words
+from navigator.search.links import tel_href
+from navigator.search.places import PlaceNotFound
+from navigator.search.wording import verified_words
+from navigator.text import markdown_badge, markdown_link, markdown_text
 from ui.intake_state import (
     WIDENED,
     answers_from_state,
@@ -72,20 +72,14 @@ def _entry_zone(directory: Directory, option: Option, plan: Plan) -> str:
 def _meeting_calendar(directory: Directory, option: Option, plan: Plan) -> str | None:
     entry = directory.entries[option.hit.row]
     zone = _entry_zone(directory, option, plan)
-    events = meeting_events(
-        entry, zone, plan.made_at.astimezone(ZoneInfo(zone)).date(), option.address
-    )
+    events = meeting_events(entry, zone, plan.made_at.astimezone(ZoneInfo(zone)).date(), option.address)
     return calendar(events) if events else None
 
 
-def _option_card(
-    directory: Directory, plan: Plan, section: Section, option: Option, picks: Picks
-) -> None:
+def _option_card(directory: Directory, plan: Plan, section: Section, option: Option, picks: Picks) -> None:
     pinned = option.id in picks.pinned
     with st.container(border=True, key=f"intake_option_{section.key}_{option.id}"):
-        st.markdown(
-            ("**:material/push_pin: " if pinned else "**") + markdown_text(option.name) + "**"
-        )
+        st.markdown(("**:material/push_pin: " if pinned else "**") + markdown_text(option.name) + "**")
         facts = [
             markdown_text(option.distance),
             markdown_badge(option.when, "green" if option.hit.open_now else "gray"),
@@ -102,9 +96,7 @@ def _option_card(
         if option.phone:
             links.append(":material/call: " + markdown_link(option.phone, tel_href(option.phone)))
         if option.directions_url:
-            links.append(
-                ":material/directions: " + markdown_link("Directions", option.directions_url)
-            )
+            links.append(":material/directions: " + markdown_link("Directions", option.directions_url))
         if option.hit.website:
             links.append(":material/language: " + markdown_link("Website", option.hit.website))
         if links:
@@ -206,9 +198,7 @@ def _appointment(directory: Directory, plan: Plan) -> None:
             persist_state=KEEP,
             format_func=lambda option_id: by_id[option_id].name,
         )
-        day = st.date_input(
-            "Day", key=key("appointment_day"), persist_state=KEEP, min_value=plan.made_at.date()
-        )
+        day = st.date_input("Day", key=key("appointment_day"), persist_state=KEEP, min_value=plan.made_at.date())
         time = st.time_input(
             "Time",
             key=key("appointment_time"),
@@ -290,9 +280,7 @@ def _take_home(directory: Directory, plan: Plan) -> None:
             icon=":material/event_repeat:",
         )
     message = text_message(plan, picks)
-    st.markdown(
-        f"**For a text message** ({len(message)} characters; the top right button copies it):"
-    )
+    st.markdown(f"**For a text message** ({len(message)} characters; the top right button copies it):")
     st.code(message, language=None, wrap_lines=True)
     _appointment(directory, plan)
 
@@ -304,9 +292,7 @@ def plan_step(directory: Directory, now: dt.datetime) -> None:
         st.error(markdown_text(error), icon=":material/wrong_location:")
         return
     st.subheader("The plan", anchor=False)
-    st.caption(
-        f"Near {markdown_text(plan.place.label)}. Pin what they choose, swap or drop the rest."
-    )
+    st.caption(f"Near {markdown_text(plan.place.label)}. Pin what they choose, swap or drop the rest.")
     if plan.urgent is not None:
         safety_panel(plan.urgent)
     if not plan.sections:

@@ -8,12 +8,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from navigator.directory import Directory
-from navigator.escaping import markdown_link, markdown_text
-from navigator.languages import LANGUAGE_NAMES
-from navigator.links import tel_href
-from navigator.places import PlaceNotFound, resolve_place
-from navigator.plan import (
+from navigator.directory.index import Directory
+from navigator.directory.languages import LANGUAGE_NAMES
+from navigator.plan.engine import (
     FELLOWSHIP_NAMES,
     FELLOWSHIPS,
     HIGH_RISK_MOMENTS,
@@ -32,6 +29,9 @@ from navigator.plan import (
     SafetyFirst,
     safety_first,
 )
+from navigator.search.links import tel_href
+from navigator.search.places import PlaceNotFound, resolve_place
+from navigator.text import markdown_link, markdown_text
 from ui.intake_state import (
     DAY_NAMES,
     DAY_PARTS,
@@ -171,9 +171,7 @@ def step_place() -> None:
         required=True,
         format_func=TRAVEL_LABELS.get,
     )
-    st.toggle(
-        "They can join online or by phone", key=key("remote_ok"), value=True, persist_state=KEEP
-    )
+    st.toggle("They can join online or by phone", key=key("remote_ok"), value=True, persist_state=KEEP)
 
 
 def step_needs(directory: Directory) -> None:
@@ -271,9 +269,7 @@ def step_needs(directory: Directory) -> None:
                 key=key("housing_medication"),
                 persist_state=KEEP,
                 index=medication_choices.index(taken) if taken in MEDICATIONS else 3,
-                format_func=lambda code: (
-                    "No medication / not sure" if code == NOT_SURE else labels.get(code, code)
-                ),
+                format_func=lambda code: "No medication / not sure" if code == NOT_SURE else labels.get(code, code),
             )
             st.segmented_control(
                 "The house must take",
@@ -289,9 +285,7 @@ def step_needs(directory: Directory) -> None:
                 key=key("housing_single_gender"),
                 persist_state=KEEP,
             )
-            st.checkbox(
-                "Children will live with them", key=key("housing_children"), persist_state=KEEP
-            )
+            st.checkbox("Children will live with them", key=key("housing_children"), persist_state=KEEP)
     if "work" in needs:
         with st.container(border=True):
             st.markdown("**Work**")

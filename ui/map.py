@@ -10,8 +10,9 @@ from collections.abc import Sequence
 import pydeck as pdk
 import streamlit as st
 
-from navigator.escaping import markdown_text
-from navigator.maplayers import (
+from navigator.directory.vocabulary import Vocabulary
+from navigator.search.engine import Hit
+from navigator.search.maplayers import (
     RGB,
     SEARCH_POINT_RGB,
     category_color,
@@ -20,16 +21,13 @@ from navigator.maplayers import (
     search_point,
     view_for,
 )
-from navigator.places import Place
-from navigator.search import Hit
-from navigator.vocabulary import Vocabulary
+from navigator.search.places import Place
+from navigator.text import markdown_text
 
 MAP_HEIGHT = 420
 
 
-def results_map(
-    place: Place, radius_miles: float | None, hits: Sequence[Hit], vocabulary: Vocabulary
-) -> None:
+def results_map(place: Place, radius_miles: float | None, hits: Sequence[Hit], vocabulary: Vocabulary) -> None:
     points = hit_points(hits, vocabulary)
     here = search_point(place)
     layers = []
@@ -95,9 +93,7 @@ def results_map(
     categories = dict.fromkeys(hit.category for hit in hits if not hit.remote)
     legend = ["● Searched place"] + [
         f":{category_color(category)}[●] "
-        + markdown_text(
-            vocabulary.categories[category].label if category in vocabulary.categories else category
-        )
+        + markdown_text(vocabulary.categories[category].label if category in vocabulary.categories else category)
         for category in categories
     ]
     st.caption(" · ".join(legend))

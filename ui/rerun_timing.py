@@ -37,8 +37,9 @@ def main(argv: list[str]) -> int:
         print(f"the Find page failed: {app.exception[0].message}", file=sys.stderr)
         return 1
     # The headings on the page (one per result shown, and a few more) show the search found things.
-    print(json.dumps({"seconds": seconds, "query_params": dict(app.query_params),
-                      "headings_shown": len(app.subheader)}))
+    print(
+        json.dumps({"seconds": seconds, "query_params": dict(app.query_params), "headings_shown": len(app.subheader)})
+    )
     return 0
 
 

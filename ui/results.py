@@ -7,13 +7,13 @@ import math
 
 import streamlit as st
 
-from navigator.directory import Directory
-from navigator.escaping import markdown_badge, markdown_link, markdown_text
-from navigator.links import directions_url, tel_href
-from navigator.places import Place, PlaceNotFound, geocoder_from_env, resolve_place
-from navigator.search import Hit, SearchResult, search
-from navigator.share import SearchSettings, to_params, to_query
-from navigator.wording import distance_words, hit_timing, verified_words
+from navigator.directory.index import Directory
+from navigator.search.engine import Hit, SearchResult, search
+from navigator.search.links import directions_url, tel_href
+from navigator.search.places import Place, PlaceNotFound, configured_geocoder, resolve_place
+from navigator.search.share import SearchSettings, to_params, to_query
+from navigator.search.wording import distance_words, hit_timing, verified_words
+from navigator.text import markdown_badge, markdown_link, markdown_text
 from ui.map import results_map
 from ui.shortlist import shortlist_button
 
@@ -26,7 +26,7 @@ FIND_PAGE = "pages/find.py"
 @st.cache_resource
 def address_geocoder():
     """The street-address geocoder the operator switched on, or None: one per process."""
-    return geocoder_from_env()
+    return configured_geocoder()
 
 
 def _place(settings: SearchSettings) -> Place | None:
@@ -86,21 +86,14 @@ def show_results(directory: Directory, settings: SearchSettings, now: dt.datetim
 def _summary(result: SearchResult, settings: SearchSettings, first: int, count: int) -> str:
     place = markdown_text(result.place.label)
     radius = settings.radius_miles
-    where = (
-        f"within {radius:g} mile{'s' if radius != 1 else ''} of {place}"
-        if radius is not None
-        else f"near {place}"
-    )
+    where = f"within {radius:g} mile{'s' if radius != 1 else ''} of {place}" if radius is not None else f"near {place}"
     parts = []
     if result.physical_total:
         parts.append(f"{result.physical_total} in person")
     if result.remote_total:
         parts.append(f"{result.remote_total} by phone or online")
     range_shown = f"Showing {first + 1}–{first + count} of" if result.total > count else "Found"
-    return (
-        f"{range_shown} **{result.total}** result{'s' if result.total != 1 else ''} {where}"
-        f" ({', '.join(parts)})."
-    )
+    return f"{range_shown} **{result.total}** result{'s' if result.total != 1 else ''} {where} ({', '.join(parts)})."
 
 
 def _nothing_found(result: SearchResult, settings: SearchSettings, params: dict[str, str]) -> None:
@@ -130,9 +123,7 @@ def _nothing_found(result: SearchResult, settings: SearchSettings, params: dict[
             FIND_PAGE,
             label="Search without the language and time filters",
             icon=":material/schedule:",
-            query_params={
-                key: value for key, value in params.items() if key not in ("lang", "when")
-            },
+            query_params={key: value for key, value in params.items() if key not in ("lang", "when")},
         )
     if not settings.remote:
         st.page_link(

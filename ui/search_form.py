@@ -1,17 +1,16 @@
 """The Find page's search form, kept in step with the URL so a shared link opens the same search.
 
 The URL is the source of truth: the form shows what the URL asks for, and submitting the form
-writes the new search into the URL (``navigator.share`` does the translation).
+writes the new search into the URL (``navigator.search.share`` does the translation).
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from navigator.directory import Directory
-from navigator.escaping import markdown_text
-from navigator.languages import language_name
-from navigator.share import (
+from navigator.directory.index import Directory
+from navigator.directory.languages import language_name
+from navigator.search.share import (
     EXCLUSIVE_CHOICES,
     RADIUS_CHOICES,
     WHEN_CHOICES,
@@ -20,6 +19,7 @@ from navigator.share import (
     from_params,
     to_params,
 )
+from navigator.text import markdown_text
 from ui.results import address_geocoder
 
 FORM_KEY = "find-search"
@@ -64,9 +64,7 @@ def _layout(directory: Directory) -> list[tuple[str, str, tuple[str, ...]]]:
 
 def url_settings(directory: Directory) -> tuple[SearchSettings, list[str]]:
     """The search the page's URL asks for, and sentences about what it had to leave out."""
-    return from_params(
-        st.query_params.to_dict(), directory.vocabulary, frozenset(directory.language_rows)
-    )
+    return from_params(st.query_params.to_dict(), directory.vocabulary, frozenset(directory.language_rows))
 
 
 def _widget_keys(directory: Directory) -> list[str]:
@@ -76,10 +74,7 @@ def _widget_keys(directory: Directory) -> list[str]:
         REMOTE_KEY,
         LANGUAGE_KEY,
         WHEN_KEY,
-        *(
-            group_key(box_id) if kind == "group" else choice_key(box_id)
-            for kind, box_id, _ in _layout(directory)
-        ),
+        *(group_key(box_id) if kind == "group" else choice_key(box_id) for kind, box_id, _ in _layout(directory)),
     ]
 
 
@@ -181,12 +176,8 @@ def search_form(directory: Directory, settings: SearchSettings) -> SearchSetting
                 key=LANGUAGE_KEY,
                 format_func=lambda code: language_name(code) if code else "Any language",
             )
-            when.selectbox(
-                "When", list(WHEN_CHOICES), key=WHEN_KEY, format_func=WHEN_CHOICES.__getitem__
-            )
-        submitted = st.form_submit_button(
-            "Search", type="primary", key=SUBMIT_KEY, icon=":material/search:"
-        )
+            when.selectbox("When", list(WHEN_CHOICES), key=WHEN_KEY, format_func=WHEN_CHOICES.__getitem__)
+        submitted = st.form_submit_button("Search", type="primary", key=SUBMIT_KEY, icon=":material/search:")
     if not submitted:
         return settings
     chosen = _settings_from_widgets(directory)

@@ -11,9 +11,10 @@ from dataclasses import replace
 
 import streamlit as st
 
-from navigator.directory import Directory
-from navigator.escaping import markdown_text
-from navigator.printable import ResourceSummary, Section, render_html, render_pdf, render_text
+from navigator.directory.index import Directory
+from navigator.formats.printable import render_html, render_pdf, render_text
+from navigator.plan.takehome import ResourceSummary, Section
+from navigator.text import markdown_text
 
 SHORTLIST_KEY = "shortlist"  # entry id -> the need codes it was picked for, in order of picking
 TITLE = "Recovery resources"
@@ -78,9 +79,7 @@ def shortlist_section(directory: Directory, now: dt.datetime) -> None:
     title, sections, subtitle = printout(directory, items, now)
     for resource in sections[0].resources:
         name, remove = st.columns([4, 1], vertical_alignment="center")
-        name.markdown(
-            markdown_text(resource.name) + (" · :orange-badge[Sample]" if resource.sample else "")
-        )
+        name.markdown(markdown_text(resource.name) + (" · :orange-badge[Sample]" if resource.sample else ""))
         with remove:
             shortlist_button(resource.id, "list")
     text = render_text(title, sections, subtitle, FOOTER)

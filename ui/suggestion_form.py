@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from navigator.escaping import markdown_text
-from navigator.schedule import WEEKDAYS
-from navigator.submissions import (
+from navigator.directory.vocabulary import Vocabulary
+from navigator.review.suggestions import (
     DAY_NAMES,
     FIELD_BY_NAME,
     FIELDS,
@@ -16,7 +15,8 @@ from navigator.submissions import (
     choices,
     sections_for,
 )
-from navigator.vocabulary import Vocabulary
+from navigator.search.schedule import WEEKDAYS
+from navigator.text import markdown_text
 
 SECTION_TITLES = {
     "about": "About the service",
@@ -51,9 +51,7 @@ def show_errors(errors: dict[str, list[str]], name: str) -> None:
 
 def _widget(spec, value, key: str, vocabulary: Vocabulary, extra_codes=()) -> None:
     if spec.kind == "text":
-        st.text_input(
-            spec.label, value=value or "", max_chars=spec.limit, key=key, help=spec.help or None
-        )
+        st.text_input(spec.label, value=value or "", max_chars=spec.limit, key=key, help=spec.help or None)
     elif spec.kind in ("long_text", "lines"):
         st.text_area(
             spec.label,
@@ -123,9 +121,7 @@ def entry_fields(
     return shown
 
 
-def _schedule(
-    section: str, prefill: dict, key_prefix: str, errors: dict[str, list[str]]
-) -> list[str]:
+def _schedule(section: str, prefill: dict, key_prefix: str, errors: dict[str, list[str]]) -> list[str]:
     st.caption(SCHEDULE_HELP[section])
     names = []
     if section == "hours":
@@ -156,9 +152,7 @@ def _schedule(
 def values_from_state(key_prefix: str, names: list[str]) -> dict:
     """The submitted values of the fields ``names`` (read in a form's submit callback)."""
     state = st.session_state
-    return {
-        name: state.get(f"{key_prefix}{name}") for name in names if f"{key_prefix}{name}" in state
-    }
+    return {name: state.get(f"{key_prefix}{name}") for name in names if f"{key_prefix}{name}" in state}
 
 
 def other_errors(errors: dict[str, list[str]], shown) -> None:
@@ -168,6 +162,4 @@ def other_errors(errors: dict[str, list[str]], shown) -> None:
             continue
         label = FIELD_BY_NAME[name].label if name in FIELD_BY_NAME else ""
         for message in messages:
-            st.error(
-                markdown_text(f"{label}: {message}" if label else message), icon=":material/error:"
-            )
+            st.error(markdown_text(f"{label}: {message}" if label else message), icon=":material/error:")

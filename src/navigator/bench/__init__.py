@@ -1,0 +1,1 @@
+"""The performance benchmark and the synthetic national directories it measures."""

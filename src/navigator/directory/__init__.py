@@ -1,0 +1,3 @@
+"""The directory: strict YAML reading, writing and editing, the entry schema and vocabulary, and the
+in-memory index with its cache.
+"""

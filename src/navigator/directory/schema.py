@@ -1,0 +1,460 @@
+"""The rules of a directory entry, and what an entry implies (its codes, place and time zone).
+
+``check_entry`` returns every problem in an entry as ``(path, message)`` pairs, where ``path`` is
+the key/index path inside the entry, so the caller can name the field and find its line.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from zoneinfo import available_timezones
+
+from navigator.directory.languages import LANGUAGE_NAMES
+from navigator.directory.vocabulary import Vocabulary
+from navigator.search.places import US_STATE_TIMEZONES, timezone_for, zip_centroid
+from navigator.search.schedule import ALWAYS_OPEN, ScheduleError, WeeklySchedule, parse_hours, parse_meeting_times
+
+ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9._-]{0,119}\Z")
+DATE_PATTERN = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
+ZIP_PATTERN = re.compile(r"[0-9]{5}\Z")
+URL_PATTERN = re.compile(r"https?://[^\s<>\"']+\Z")
+EMAIL_PATTERN = re.compile(r"[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+\Z")
+PHONE_PATTERN = re.compile(r"[0-9+()./ -]{3,30}(?: ?(?:x|ext\.?) ?[0-9]{1,6})?\Z")
+MAX_TEXT = 5000
+
+STATUSES = ("active", "inactive", "temporarily_closed")
+PHONE_TYPES = ("intake", "hotline", "text", "voice", "fax", "tty")
+SOURCES = ("sample", "manual", "samhsa", "hsds", "meeting_guide", "suggestion")
+VERIFIED_HOW = ("phone", "website", "site_visit", "organization", "import", "sample")
+MEDICATIONS = ("buprenorphine", "methadone", "naltrexone")
+MOUD_SETTINGS = ("otp", "office_based", "hospital", "telehealth")
+FELLOWSHIPS = ("aa", "na", "smart", "recovery_dharma", "celebrate_recovery", "al_anon", "nar_anon", "other")
+ATTENDANCE = ("in_person", "online", "hybrid", "inactive")
+MEDICATION_POLICIES = ("allowed", "not_allowed", "unknown")
+HOUSING_GENDERS = ("women", "men", "any")
+EMPLOYMENT_SERVICES = (
+    "job_training",
+    "job_placement",
+    "resume_help",
+    "career_counseling",
+    "supported_employment",
+    "record_clearing",
+)
+NATIONAL = "national"
+
+TOP_FIELDS = (
+    "id",
+    "name",
+    "organization",
+    "category",
+    "description",
+    "status",
+    "needs",
+    "payment",
+    "serves",
+    "eligibility",
+    "languages",
+    "accessibility",
+    "application_process",
+    "required_documents",
+    "fees",
+    "website",
+    "email",
+    "phones",
+    "location",
+    "service_area",
+    "timezone",
+    "hours",
+    "moud",
+    "meeting",
+    "housing",
+    "employment",
+    "tags",
+    "source",
+    "source_id",
+    "last_verified",
+    "verified_how",
+    "sample",
+)
+LOCATION_FIELDS = ("address", "address_2", "city", "state", "zip", "latitude", "longitude")
+PHONE_FIELDS = ("number", "type", "description")
+MOUD_FIELDS = ("medications", "setting", "same_day_start", "walk_in", "telehealth", "accepts_transfers")
+MEETING_FIELDS = ("fellowship", "attendance", "times", "conference_url", "conference_phone", "types")
+HOUSING_FIELDS = ("narr_level", "medication_policy", "gender", "children", "cost", "beds_available", "beds_counted")
+EMPLOYMENT_FIELDS = ("services", "recovery_friendly_employer", "second_chance_employer")
+
+
+@dataclass(frozen=True)
+class Implied:
+    """What an entry implies beyond its literal fields: search codes, where it is and its clock."""
+
+    codes: frozenset[str]
+    latitude: float | None
+    longitude: float | None
+    approximate: bool
+    timezone: str | None
+    remote: bool
+    # The week the index answers open-now from: the meeting times (none for an inactive
+    # meeting), else the hours; parsed once, while checking them.
+    schedule: WeeklySchedule | None = None
+
+
+@lru_cache(maxsize=1)
+def _time_zones() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
+class _Checker:
+    def __init__(self, vocabulary: Vocabulary, today: dt.date):
+        self.vocabulary = vocabulary
+        self.today = today
+        self.problems: list[tuple[tuple, str]] = []
+        self.schedules: dict[str, WeeklySchedule] = {}  # "hours" or "meeting": the week parsed
+
+    def problem(self, path: tuple, message: str) -> None:
+        self.problems.append((path, message))
+
+    # --- scalar rules -------------------------------------------------------------------------
+
+    def text(self, value, path, required=False, limit=MAX_TEXT) -> bool:
+        if value is None:
+            if required:
+                self.problem(path, "is required")
+            return False
+        if not isinstance(value, str):
+            if isinstance(value, bool):
+                self.problem(path, f"must be text, not {str(value).lower()}")
+            else:
+                self.problem(path, f'must be text: write "{value}" in quotes')
+            return False
+        if required and not value.strip():
+            self.problem(path, "must not be empty")
+            return False
+        if len(value) > limit:
+            self.problem(path, f"is {len(value)} characters long; the limit is {limit}")
+            return False
+        return True
+
+    def pattern(self, value, path, regex, what, required=False) -> bool:
+        if not self.text(value, path, required):
+            return False
+        if not regex.match(value):
+            self.problem(path, f"'{value}' is not {what}")
+            return False
+        return True
+
+    def choice(self, value, path, choices, required=False) -> bool:
+        if value is None:
+            if required:
+                self.problem(path, f"is required: one of {', '.join(choices)}")
+            return False
+        if value not in choices:
+            hint = self.vocabulary.suggest(str(value), choices)
+            self.problem(
+                path, f"'{value}' is not one of {', '.join(choices)}" + (f"; did you mean '{hint}'?" if hint else "")
+            )
+            return False
+        return True
+
+    def boolean(self, value, path) -> None:
+        if value is not None and not isinstance(value, bool):
+            self.problem(path, "must be true or false")
+
+    def date(self, value, path, required=False) -> dt.date | None:
+        if not self.pattern(value, path, DATE_PATTERN, "a date (YYYY-MM-DD)", required):
+            return None
+        try:
+            day = dt.date.fromisoformat(value)
+        except ValueError:
+            self.problem(path, f"'{value}' is not a real date")
+            return None
+        if day > self.today + dt.timedelta(days=1):
+            self.problem(path, f"{value} is in the future")
+        return day
+
+    def number(self, value, path, low, high, integer=False) -> bool:
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or (integer and not isinstance(value, int)):
+            self.problem(path, f"must be {'a whole number' if integer else 'a number'}")
+            return False
+        if not low <= value <= high:
+            self.problem(path, f"{value} is outside {low} to {high}")
+            return False
+        return True
+
+    def listing(self, value, path) -> list:
+        """A list field: also accepts a single value written without brackets."""
+        if value is None:
+            return []
+        if isinstance(value, list):
+            return value
+        self.problem(path, "must be a list, like [a, b]")
+        return []
+
+    def mapping(self, value, path, fields) -> dict:
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            self.problem(path, "must be a mapping of fields")
+            return {}
+        for key in value:
+            if key not in fields:
+                hint = self.vocabulary.suggest(key, fields)
+                self.problem((*path, key), f"unknown field '{key}'" + (f"; did you mean '{hint}'?" if hint else ""))
+        return value
+
+    # --- composite rules ----------------------------------------------------------------------
+
+    def codes(self, value, field) -> list[str]:
+        found = []
+        for index, code in enumerate(self.listing(value, (field,))):
+            path = (field, index)
+            if not isinstance(code, str):
+                self.problem(path, f"'{code}' is not a code")
+                continue
+            home = self.vocabulary.field_of(code)
+            if home == field:
+                found.append(code)
+            elif home is not None:
+                self.problem(
+                    path, f"'{code}' is a {self.vocabulary.group_of(code).label.lower()} code: list it under {home}"
+                )
+            else:
+                kind = {"needs": "need", "payment": "payment", "serves": "who-is-served"}[field]
+                candidates = [c for c in self.vocabulary.codes if self.vocabulary.field_of(c) == field]
+                hint = self.vocabulary.suggest(code, candidates)
+                self.problem(path, f"unknown {kind} code '{code}'" + (f"; did you mean '{hint}'?" if hint else ""))
+        return found
+
+    def schedule(self, parse, value, path) -> None:
+        """Hours and meeting times are checked by the parser the index uses, so they never disagree."""
+        try:
+            self.schedules[path[0]] = parse(value, path)
+        except ScheduleError as error:
+            self.problems.extend(error.problems)
+
+    def phones(self, value) -> None:
+        for index, phone in enumerate(self.listing(value, ("phones",))):
+            path = ("phones", index)
+            phone = self.mapping(phone, path, PHONE_FIELDS)
+            if not phone:
+                continue
+            self.pattern(phone.get("number"), (*path, "number"), PHONE_PATTERN, "a phone number", required=True)
+            self.choice(phone.get("type"), (*path, "type"), PHONE_TYPES, required=True)
+            self.text(phone.get("description"), (*path, "description"))
+
+    def location(self, value) -> dict:
+        location = self.mapping(value, ("location",), LOCATION_FIELDS)
+        if not location:
+            return {}
+        for key in ("address", "address_2"):
+            self.text(location.get(key), ("location", key))
+        self.text(location.get("city"), ("location", "city"), required=True)
+        self.choice(location.get("state"), ("location", "state"), tuple(US_STATE_TIMEZONES), required=True)
+        self.pattern(location.get("zip"), ("location", "zip"), ZIP_PATTERN, "a 5-digit ZIP code", required=True)
+        latitude, longitude = location.get("latitude"), location.get("longitude")
+        if (latitude is None) != (longitude is None):
+            self.problem(
+                ("location", "latitude" if latitude is None else "longitude"),
+                "latitude and longitude go together: give both or neither",
+            )
+        elif latitude is not None:
+            self.number(latitude, ("location", "latitude"), -90, 90)
+            self.number(longitude, ("location", "longitude"), -180, 180)
+        return location
+
+    def service_area(self, value) -> None:
+        for index, area in enumerate(self.listing(value, ("service_area",))):
+            if area != NATIONAL and area not in US_STATE_TIMEZONES:
+                self.problem(("service_area", index), f"'{area}' is not a state code or 'national'")
+
+    def moud(self, value) -> None:
+        moud = self.mapping(value, ("moud",), MOUD_FIELDS)
+        for index, medication in enumerate(self.listing(moud.get("medications"), ("moud", "medications"))):
+            self.choice(medication, ("moud", "medications", index), MEDICATIONS)
+        if moud.get("setting") is not None:
+            self.choice(moud.get("setting"), ("moud", "setting"), MOUD_SETTINGS)
+        for key in ("same_day_start", "walk_in", "telehealth", "accepts_transfers"):
+            self.boolean(moud.get(key), ("moud", key))
+
+    def meeting(self, value) -> dict:
+        meeting = self.mapping(value, ("meeting",), MEETING_FIELDS)
+        if not meeting:
+            self.problem(("meeting",), "a support meeting needs a meeting block with fellowship, attendance and times")
+            return {}
+        self.choice(meeting.get("fellowship"), ("meeting", "fellowship"), FELLOWSHIPS, required=True)
+        self.choice(meeting.get("attendance"), ("meeting", "attendance"), ATTENDANCE, required=True)
+        if meeting.get("times") is None:
+            self.problem(("meeting", "times"), "is required: when the meeting meets")
+        else:
+            self.schedule(parse_meeting_times, meeting["times"], ("meeting", "times"))
+        self.pattern(meeting.get("conference_url"), ("meeting", "conference_url"), URL_PATTERN, "a web address")
+        self.pattern(meeting.get("conference_phone"), ("meeting", "conference_phone"), PHONE_PATTERN, "a phone number")
+        for index, code in enumerate(self.listing(meeting.get("types"), ("meeting", "types"))):
+            self.text(code, ("meeting", "types", index), limit=20)
+        return meeting
+
+    def housing(self, value) -> dict:
+        housing = self.mapping(value, ("housing",), HOUSING_FIELDS)
+        if housing.get("narr_level") is not None:
+            self.number(housing["narr_level"], ("housing", "narr_level"), 1, 4, integer=True)
+        policy = self.mapping(housing.get("medication_policy"), ("housing", "medication_policy"), MEDICATIONS)
+        for medication, rule in policy.items():
+            if medication in MEDICATIONS:
+                self.choice(rule, ("housing", "medication_policy", medication), MEDICATION_POLICIES)
+        if housing.get("gender") is not None:
+            self.choice(housing["gender"], ("housing", "gender"), HOUSING_GENDERS)
+        self.boolean(housing.get("children"), ("housing", "children"))
+        self.text(housing.get("cost"), ("housing", "cost"))
+        if housing.get("beds_available") is not None:
+            self.number(housing["beds_available"], ("housing", "beds_available"), 0, 10000, integer=True)
+            self.date(housing.get("beds_counted"), ("housing", "beds_counted"), required=True)
+        return housing
+
+    def employment(self, value) -> dict:
+        employment = self.mapping(value, ("employment",), EMPLOYMENT_FIELDS)
+        for index, service in enumerate(self.listing(employment.get("services"), ("employment", "services"))):
+            self.choice(service, ("employment", "services", index), EMPLOYMENT_SERVICES)
+        for key in ("recovery_friendly_employer", "second_chance_employer"):
+            self.boolean(employment.get(key), ("employment", key))
+        return employment
+
+
+def check_entry(entry, vocabulary: Vocabulary, today: dt.date) -> tuple[list[tuple[tuple, str]], Implied | None]:
+    """Every problem in ``entry``, and what it implies when it has none."""
+    checker = _Checker(vocabulary, today)
+    if not isinstance(entry, dict):
+        checker.problem((), "an entry must be a mapping of fields starting with `- id:`")
+        return checker.problems, None
+    for key in entry:
+        if key not in TOP_FIELDS:
+            hint = vocabulary.suggest(key, TOP_FIELDS)
+            checker.problem((key,), f"unknown field '{key}'" + (f"; did you mean '{hint}'?" if hint else ""))
+
+    if checker.text(entry.get("id"), ("id",), required=True) and not ID_PATTERN.match(entry["id"]):
+        checker.problem(("id",), f"'{entry['id']}' must be lowercase letters, digits, '.', '_' or '-'")
+    checker.text(entry.get("name"), ("name",), required=True, limit=300)
+    checker.text(entry.get("organization"), ("organization",), required=True, limit=300)
+    category = entry.get("category")
+    checker.choice(category, ("category",), tuple(vocabulary.categories), required=True)
+    for key in ("description", "eligibility", "application_process", "fees", "source_id"):
+        checker.text(entry.get(key), (key,))
+    if entry.get("status") is not None:
+        checker.choice(entry["status"], ("status",), STATUSES)
+    codes = set()
+    for field in ("needs", "payment", "serves"):
+        codes.update(checker.codes(entry.get(field), field))
+    for index, language in enumerate(checker.listing(entry.get("languages"), ("languages",))):
+        if language not in LANGUAGE_NAMES:
+            hint = vocabulary.suggest(str(language), list(LANGUAGE_NAMES))
+            checker.problem(
+                ("languages", index),
+                f"'{language}' is not an ISO 639-1 language code" + (f"; did you mean '{hint}'?" if hint else ""),
+            )
+    for key in ("accessibility", "required_documents", "tags"):
+        for index, item in enumerate(checker.listing(entry.get(key), (key,))):
+            checker.text(item, (key, index), limit=500)
+    checker.pattern(entry.get("website"), ("website",), URL_PATTERN, "a web address (https://…)")
+    checker.pattern(entry.get("email"), ("email",), EMAIL_PATTERN, "an e-mail address")
+    checker.phones(entry.get("phones"))
+    location = checker.location(entry.get("location"))
+    checker.service_area(entry.get("service_area"))
+    if not location and not entry.get("service_area"):
+        checker.problem(("location",), "give a location, or a service_area for a remote service")
+    if entry.get("timezone") is not None and entry["timezone"] not in _time_zones():
+        checker.problem(("timezone",), f"'{entry['timezone']}' is not an IANA time zone like America/Denver")
+    if entry.get("hours") is not None:
+        checker.schedule(parse_hours, entry["hours"], ("hours",))
+    if entry.get("moud") is not None:
+        checker.moud(entry["moud"])
+    meeting = checker.meeting(entry.get("meeting")) if category == "support_meeting" or "meeting" in entry else {}
+    if meeting and meeting.get("attendance") in ("in_person", "hybrid") and not location:
+        checker.problem(("location",), f"a {meeting['attendance'].replace('_', '-')} meeting needs a location")
+    housing = checker.housing(entry["housing"]) if entry.get("housing") is not None else {}
+    employment = checker.employment(entry["employment"]) if entry.get("employment") is not None else {}
+    if entry.get("source") is not None:
+        checker.choice(entry["source"], ("source",), SOURCES)
+    checker.date(entry.get("last_verified"), ("last_verified",), required=True)
+    if entry.get("verified_how") is not None:
+        checker.choice(entry["verified_how"], ("verified_how",), VERIFIED_HOW)
+    checker.boolean(entry.get("sample"), ("sample",))
+
+    latitude = longitude = None
+    approximate = False
+    if location and not checker.problems:
+        latitude, longitude = location.get("latitude"), location.get("longitude")
+        if latitude is None:
+            centroid = zip_centroid(location["zip"])
+            if centroid is None:
+                checker.problem(
+                    ("location", "zip"),
+                    f"ZIP {location['zip']} is unknown, so the entry cannot be placed: add latitude and longitude",
+                )
+            else:
+                latitude, longitude, approximate = centroid.lat, centroid.lon, True
+    if checker.problems:
+        return checker.problems, None
+
+    codes.update(implied_codes(entry, vocabulary, meeting, housing, employment))
+    timezone = (
+        entry.get("timezone")
+        or timezone_for(location.get("zip"), location.get("state"))
+        or _area_timezone(entry.get("service_area"))
+    )
+    if timezone is None and (meeting or entry.get("hours") not in (None, ALWAYS_OPEN)):
+        field = "meeting" if meeting else "hours"
+        return [
+            (
+                (field,),
+                "times are local: give a timezone (like America/New_York), as the service area does not imply one",
+            )
+        ], None
+    if meeting:
+        schedule = None if meeting.get("attendance") == "inactive" else checker.schedules.get("meeting")
+    else:
+        schedule = checker.schedules.get("hours")
+    return [], Implied(
+        frozenset(codes), latitude, longitude, approximate, timezone, remote=not location, schedule=schedule
+    )
+
+
+def _area_timezone(service_area) -> str | None:
+    states = [area for area in service_area or () if area != NATIONAL]
+    return timezone_for(None, states[0]) if len(states) == 1 else None
+
+
+def implied_codes(entry: dict, vocabulary: Vocabulary, meeting: dict, housing: dict, employment: dict) -> set[str]:
+    codes = set(vocabulary.categories[entry["category"]].adds)
+    moud = entry.get("moud") or {}
+    codes.update(moud.get("medications") or ())
+    if moud.get("setting") == "otp":
+        codes.add("otp")
+    if moud.get("same_day_start"):
+        codes.add("same_day")
+    if moud.get("telehealth"):
+        codes.add("telehealth")
+    if meeting:
+        if meeting.get("fellowship") in vocabulary.labels:
+            codes.add(meeting["fellowship"])
+        attendance = meeting.get("attendance")
+        if attendance == "hybrid":
+            codes.update(("hybrid", "in_person", "online"))
+        elif attendance in ("in_person", "online"):
+            codes.add(attendance)
+    if housing:
+        if housing.get("narr_level"):
+            codes.add(f"narr_{housing['narr_level']}")
+        policy = housing.get("medication_policy") or {}
+        if policy.get("buprenorphine") == "allowed" and policy.get("methadone") == "allowed":
+            codes.add("moud_friendly")
+        if housing.get("gender") in ("women", "men"):
+            codes.add(housing["gender"])
+    if employment:
+        codes.update(service for service in employment.get("services") or () if service in vocabulary.labels)
+        if employment.get("recovery_friendly_employer"):
+            codes.add("recovery_friendly_employer")
+        if employment.get("second_chance_employer"):
+            codes.add("second_chance")
+    return {code for code in codes if code in vocabulary.labels}

@@ -1,0 +1,135 @@
+"""The directory's vocabulary (categories and need codes), read from ``vocabulary.yaml``.
+
+The codes live in data so that adding one is a data change, reviewed like any entry.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from navigator.directory.problems import DirectoryError, Report
+from navigator.directory.yamlread import NodeConverter, YamlSyntaxError, compose
+
+VOCABULARY_FILE = "vocabulary.yaml"
+# The vocabulary every directory shares unless it carries its own; a file of the package, so the package
+# works wherever it is installed (importers need it before any directory exists).
+PACKAGED_VOCABULARY = Path(str(resources.files("navigator.directory").joinpath(VOCABULARY_FILE)))
+CODE_FIELDS = ("needs", "payment", "serves")
+
+
+@dataclass(frozen=True)
+class CodeGroup:
+    id: str
+    label: str
+    field: str
+    codes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Category:
+    id: str
+    label: str
+    adds: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    categories: dict  # id -> Category
+    groups: tuple[CodeGroup, ...]
+    labels: dict  # code -> plain-words label (in vocabulary order)
+    fingerprint: str
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return tuple(self.labels)
+
+    def group_of(self, code: str) -> CodeGroup | None:
+        for group in self.groups:
+            if code in group.codes:
+                return group
+        return None
+
+    def field_of(self, code: str) -> str | None:
+        group = self.group_of(code)
+        return group.field if group else None
+
+    def label(self, code: str) -> str:
+        return self.labels.get(code, code.replace("_", " "))
+
+    def suggest(self, code: str, choices=None) -> str | None:
+        """The known code nearest to ``code``, for "did you mean" messages."""
+        choices = list(choices if choices is not None else self.labels)
+        lowered = code.lower()
+        if lowered in choices:
+            return lowered
+        close = difflib.get_close_matches(lowered, choices, n=1, cutoff=0.6)
+        if close:
+            return close[0]
+        same_start = [choice for choice in choices if len(lowered) >= 3 and choice.startswith(lowered[:3])]
+        return same_start[0] if same_start else None
+
+
+def vocabulary_path(directory: Path) -> Path:
+    """The directory's own ``vocabulary.yaml`` where it has one, else the vocabulary the package ships."""
+    own = Path(directory) / VOCABULARY_FILE
+    return own if own.exists() else PACKAGED_VOCABULARY
+
+
+def load_vocabulary(directory: Path | str) -> Vocabulary:
+    path = vocabulary_path(Path(directory))
+    return parse_vocabulary(path.read_bytes(), str(path))
+
+
+def parse_vocabulary(data: bytes, file_label: str) -> Vocabulary:
+    report = Report()
+    try:
+        root = compose(data)
+    except YamlSyntaxError as error:
+        report.add(file_label, error.line, "", "", error.message)
+        raise DirectoryError(report) from None
+    converter = NodeConverter()
+    raw = converter.convert(root) if root is not None else None
+    for issue in converter.issues:
+        report.add(file_label, issue.line, "", "", issue.message)
+    if (
+        not isinstance(raw, dict)
+        or not isinstance(raw.get("categories"), dict)
+        or not isinstance(raw.get("groups"), list)
+    ):
+        report.add(file_label, 1, "", "", "the vocabulary needs a `categories` mapping and a `groups` list")
+        raise DirectoryError(report)
+
+    labels: dict[str, str] = {}
+    groups = []
+    for group in raw["groups"]:
+        if not isinstance(group, dict) or not isinstance(group.get("codes"), dict):
+            report.add(
+                file_label, root.start_mark.line + 1, "", "groups", "each group needs id, label, field and codes"
+            )
+            continue
+        if group.get("field") not in CODE_FIELDS:
+            report.add(
+                file_label, 1, "", f"groups.{group.get('id')}.field", f"field must be one of {', '.join(CODE_FIELDS)}"
+            )
+        for code, label in group["codes"].items():
+            if code in labels:
+                report.add(file_label, 1, "", f"groups.{group.get('id')}", f"code '{code}' is listed twice")
+            labels[code] = str(label)
+        groups.append(
+            CodeGroup(str(group.get("id")), str(group.get("label")), str(group.get("field")), tuple(group["codes"]))
+        )
+    categories = {}
+    for category_id, spec in raw["categories"].items():
+        spec = spec if isinstance(spec, dict) else {}
+        adds = tuple(spec.get("adds") or ())
+        for code in adds:
+            if code not in labels:
+                report.add(file_label, 1, "", f"categories.{category_id}.adds", f"unknown code '{code}'")
+        categories[category_id] = Category(category_id, str(spec.get("label", category_id)), adds)
+    if not report.ok:
+        raise DirectoryError(report)
+    return Vocabulary(categories, tuple(groups), labels, hashlib.sha256(data).hexdigest())

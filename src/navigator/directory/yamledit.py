@@ -1,0 +1,198 @@
+"""Changing one entry inside a directory file's text, leaving every other byte as it was.
+
+A hand-kept file carries comments, folded descriptions and a layout that a re-dump would lose, so
+an approved change rewrites only the lines of the fields that changed (a new entry is appended
+after the last one). Every edit is checked by reading the result back: the edited entry must read
+as the intended one and every other entry exactly as before, or ``EditError`` is raised and the
+caller writes nothing.
+"""
+
+from __future__ import annotations
+
+from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+from navigator.directory.schema import TOP_FIELDS
+from navigator.directory.yamlread import NodeConverter, YamlSyntaxError, compose
+from navigator.directory.yamlwrite import dump_entries
+
+
+class EditError(Exception):
+    """The edit cannot be made safely; the file must be left as it is."""
+
+
+def without_nulls(value):
+    """``value`` as the directory writes it: absent and null fields mean the same, so nulls go."""
+    if isinstance(value, dict):
+        return {key: without_nulls(item) for key, item in value.items() if item is not None}
+    if isinstance(value, (list, tuple)):
+        return [without_nulls(item) for item in value]
+    return value
+
+
+def _entries_of(text: str) -> tuple[SequenceNode | None, list[dict]]:
+    try:
+        root = compose(text)
+    except YamlSyntaxError as error:
+        raise EditError(f"line {error.line}: {error.message}") from None
+    if root is None:
+        return None, []
+    if not isinstance(root, SequenceNode):
+        raise EditError("the file is not a YAML list of entries")
+    converter = NodeConverter()
+    entries = [converter.convert(item) for item in root.value]
+    if converter.issues:
+        issue = converter.issues[0]
+        raise EditError(f"line {issue.line}: {issue.message}")
+    return root, entries
+
+
+def _id_of(node) -> str | None:
+    if isinstance(node, MappingNode):
+        for key_node, value_node in node.value:
+            if isinstance(key_node, ScalarNode) and key_node.value == "id" and isinstance(value_node, ScalarNode):
+                return value_node.value
+    return None
+
+
+def entry_in(text: str, entry_id: str) -> dict | None:
+    """The entry ``entry_id`` as ``text`` holds it (nulls dropped), or None when it is not there."""
+    root, entries = _entries_of(text)
+    for node, entry in zip(root.value if root else (), entries, strict=True):
+        if _id_of(node) == entry_id:
+            return without_nulls(entry)
+    return None
+
+
+def _last_line(node, lines: list[str]) -> int:
+    """The 0-based line holding the last character of ``node``'s own text (not trailing comments)."""
+    while isinstance(node, (MappingNode, SequenceNode)) and not node.flow_style and node.value:
+        last = node.value[-1]
+        node = last[1] if isinstance(node, MappingNode) else last
+    end = node.end_mark
+    line = end.line if end.column > 0 else end.line - 1
+    if isinstance(node, ScalarNode) and node.style in ("|", ">"):
+        # A block scalar's mark runs over the blank lines after it, which belong to the layout.
+        while line > node.start_mark.line and not lines[line].strip():
+            line -= 1
+    return line
+
+
+def _field_lines(key: str, value, indent: int) -> list[str]:
+    """``key: value`` in the directory's style, as lines indented to ``indent`` (the first bare)."""
+    dumped = dump_entries([{key: value}]).splitlines(keepends=True)
+    lines = []
+    for number, line in enumerate(dumped):
+        body = line[2:] if line.strip() else line
+        lines.append(body if number == 0 or not line.strip() else " " * indent + body)
+    return lines
+
+
+def _check_result(text: str, expected: list[dict]) -> None:
+    _, entries = _entries_of(text)
+    if entries != expected:
+        raise EditError("the edited file does not read back as intended; nothing was written")
+
+
+def replace_entry(text: str, entry_id: str, new_entry: dict) -> str:
+    """``text`` with the entry ``entry_id`` changed to ``new_entry``, touching only changed fields.
+
+    A changed field's lines are replaced, a removed field's lines deleted, and a new field is
+    inserted after the nearest field that precedes it in the README's order. Comments and blank
+    lines between fields stay where they are.
+    """
+    root, entries = _entries_of(text)
+    position = next(
+        (index for index, node in enumerate(root.value if root else ()) if _id_of(node) == entry_id),
+        None,
+    )
+    if position is None:
+        raise EditError(f"'{entry_id}' is not in this file")
+    node = root.value[position]
+    if node.flow_style:
+        raise EditError(f"'{entry_id}' is written as a one-line mapping; edit it by hand")
+    old_entry, new_entry = entries[position], without_nulls(new_entry)
+    if new_entry.get("id") != entry_id:
+        raise EditError("an entry's id never changes")
+    lines = text.splitlines(keepends=True)
+
+    # Each field in file order: its key, first line, column, and last line of its value.
+    fields = [
+        (
+            key_node.value,
+            key_node.start_mark.line,
+            key_node.start_mark.column,
+            _last_line(value_node, lines),
+        )
+        for key_node, value_node in node.value
+    ]
+    order = {key: index for index, key in enumerate(TOP_FIELDS)}
+    existing = {key for key, *_ in fields}
+    additions: dict[str, list[str]] = {}
+    for key in new_entry:
+        if key not in existing:
+            rank = order.get(key, len(order))
+            anchor = max(
+                (field for field in fields if order.get(field[0], len(order)) <= rank),
+                key=lambda field: order.get(field[0], len(order)),
+                default=fields[-1],
+            )
+            additions.setdefault(anchor[0], []).append(key)
+    column = fields[0][2]
+    output = lines[: fields[0][1]]
+
+    def emit(new_lines: list[str]) -> None:
+        if output and not output[-1].endswith("\n"):  # the file's last line had no line break
+            output[-1] += "\n"
+        output.extend(new_lines)
+
+    for index, (key, first, key_column, last) in enumerate(fields):
+        following = fields[index + 1][1] if index + 1 < len(fields) else last + 1
+        gap = lines[last + 1 : following]  # comments and blank lines before the next field
+        if key not in new_entry:
+            if index == 0:
+                raise EditError(f"the first field of '{entry_id}' ({key}) cannot be removed")
+        elif new_entry[key] == old_entry.get(key):
+            output.extend(lines[first : last + 1])
+        else:
+            replacement = _field_lines(key, new_entry[key], key_column)
+            emit([lines[first][:key_column] + replacement[0], *replacement[1:]])
+        for added in sorted(additions.get(key, ()), key=lambda name: order.get(name, len(order))):
+            emit(
+                [
+                    " " * column + line if line.strip() else line
+                    for line in _field_lines(added, new_entry[added], column)
+                ]
+            )
+        output.extend(gap)
+    output.extend(lines[fields[-1][3] + 1 :])
+    result = "".join(output)
+    expected = list(entries)
+    expected[position] = new_entry
+    _check_result(result, expected)
+    return result
+
+
+def append_entry(text: str, entry: dict) -> str:
+    """``text`` with ``entry`` added after its last entry, in the same indentation."""
+    root, entries = _entries_of(text)
+    entry = without_nulls(entry)
+    if root is not None and root.flow_style:
+        if entries:
+            raise EditError("the file's list is written on one line ([...]); edit it by hand")
+        start, end = root.start_mark.index, root.end_mark.index
+        result = text[:start] + dump_entries([entry]) + text[end:].lstrip("\n")
+    else:
+        indent = 0
+        if root is not None and root.value:
+            first = root.value[0].start_mark
+            line = text.splitlines()[first.line][: first.column].rstrip()
+            indent = max(len(line) - 1, 0)  # the column of the first item's "-"
+        body = "".join(
+            " " * indent + line if line.strip() else line for line in dump_entries([entry]).splitlines(keepends=True)
+        )
+        result = text if not text or text.endswith("\n") else text + "\n"
+        if result.strip() and not result.endswith("\n\n"):
+            result += "\n"
+        result += body
+    _check_result(result, [*entries, entry])
+    return result

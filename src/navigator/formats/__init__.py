@@ -1,0 +1,1 @@
+"""The field's open formats: importers and exporters, calendar files and printable take-homes."""

@@ -1,0 +1,178 @@
+"""What a participant takes home, as data: each resource's summary in plain words, in sections.
+
+The Find page's shortlist and the coach intake's plan both build "a title, then sections of
+resources" from these; ``navigator.formats.printable`` renders them as a page, a PDF or a text.
+Every take-home ends with the crisis lines.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from navigator.directory.index import Directory
+from navigator.search.engine import Hit
+from navigator.search.links import address_text, directions_url, sms_href, tel_href
+from navigator.search.wording import (
+    distance_words,
+    entry_timing,
+    hit_timing,
+    hours_lines,
+    is_stale,
+    verified_words,
+)
+from navigator.text import safe_url
+
+CRISIS_LINES = (
+    "In crisis? Call or text 988 (Suicide & Crisis Lifeline), any time.",
+    "SAMHSA National Helpline: 1-800-662-4357 (free, confidential, 24/7, English and Spanish).",
+    "Emergency: call 911.",
+)
+CRISIS_SHORT = "In crisis: call or text 988. SAMHSA Helpline 1-800-662-4357. Emergency 911."
+PHONE_TYPE_WORDS = {
+    "intake": "intake",
+    "hotline": "hotline",
+    "text": "text",
+    "voice": "call",
+    "fax": "fax",
+    "tty": "TTY",
+}
+
+
+@dataclass(frozen=True)
+class Link:
+    text: str
+    href: str | None = None  # None: plain text
+
+
+@dataclass(frozen=True)
+class PhoneLine:
+    number: str
+    kind: str  # "call", "text", "intake", "hotline", "TTY", "fax"
+    description: str | None = None
+
+    @property
+    def href(self) -> str | None:
+        return sms_href(self.number) if self.kind == "text" else tel_href(self.number)
+
+    @property
+    def label(self) -> str:
+        return ", ".join(part for part in (self.kind, self.description) if part)
+
+
+@dataclass(frozen=True)
+class ResourceSummary:
+    """What a person needs to reach one resource, in plain words."""
+
+    id: str
+    name: str
+    organization: str
+    category: str  # plain words
+    address: str | None = None
+    directions_url: str | None = None
+    phones: tuple[PhoneLine, ...] = ()
+    website: str | None = None
+    join_url: str | None = None  # an online meeting's link
+    hours: tuple[str, ...] = ()
+    timing: str | None = None  # "Open now", "Next meeting Tue 7:00 PM"
+    distance: str | None = None
+    matched: tuple[str, ...] = ()  # the needs it was chosen for, in plain words
+    how_to_get_in: str | None = None
+    verified: str | None = None
+    sample: bool = False
+
+    @classmethod
+    def from_entry(
+        cls,
+        directory: Directory,
+        entry_id: str,
+        hit: Hit | None = None,
+        now: dt.datetime | None = None,
+    ) -> ResourceSummary:
+        """The summary of entry ``entry_id``; ``hit`` adds the distance and the needs it matched.
+
+        Raises KeyError for an id the directory does not hold.
+        """
+        row = directory.row_of(entry_id)
+        if row is None:
+            raise KeyError(f"no entry '{entry_id}' in the directory")
+        now = now or dt.datetime.now(dt.UTC)
+        entry = directory.entries[row]  # shared and read-only: nothing here changes it
+        vocabulary = directory.vocabulary
+        category = vocabulary.categories.get(entry["category"])
+        location = entry.get("location")
+        meeting = entry.get("meeting") or {}
+        last_verified = dt.date.fromisoformat(entry["last_verified"])
+        return cls(
+            id=entry_id,
+            name=entry["name"],
+            organization=entry["organization"],
+            category=category.label if category else entry["category"],
+            address=address_text(location),
+            directions_url=directions_url(location),
+            phones=tuple(
+                PhoneLine(
+                    phone["number"],
+                    PHONE_TYPE_WORDS.get(phone.get("type"), "call"),
+                    phone.get("description"),
+                )
+                for phone in entry.get("phones") or ()
+            ),
+            website=safe_url(entry.get("website"), ("http", "https")),
+            join_url=safe_url(meeting.get("conference_url"), ("http", "https")),
+            hours=tuple(hours_lines(entry)),
+            timing=hit_timing(hit, now) if hit else entry_timing(directory, row, now),
+            distance=distance_words(hit) if hit else None,
+            matched=tuple(vocabulary.label(code) for code in hit.matched) if hit else (),
+            how_to_get_in=entry.get("application_process"),
+            verified=verified_words(last_verified, is_stale(last_verified, now.date())),
+            sample=bool(entry.get("sample")),
+        )
+
+    def facts(self) -> list[tuple[str, list[Link]]]:
+        """Labelled lines, in the order every renderer shows them."""
+        facts: list[tuple[str, list[Link]]] = []
+        if self.timing:
+            facts.append(("When", [Link(self.timing)]))
+        if self.address:
+            where = [Link(self.address)]
+            if self.directions_url:
+                where.append(Link("Directions", self.directions_url))
+            facts.append(("Where", where))
+        if self.distance:
+            facts.append(("Distance", [Link(self.distance)]))
+        for phone in self.phones:
+            facts.append(
+                (
+                    "Phone",
+                    [
+                        Link(phone.number, phone.href),
+                        *([Link(f"({phone.label})")] if phone.label else []),
+                    ],
+                )
+            )
+        if self.website:
+            facts.append(("Website", [Link(self.website, self.website)]))
+        if self.join_url:
+            facts.append(("Join online", [Link(self.join_url, self.join_url)]))
+        if self.hours:
+            facts.append(("Hours", [Link("; ".join(self.hours))]))
+        if self.matched:
+            facts.append(("Matches", [Link(", ".join(self.matched))]))
+        if self.how_to_get_in:
+            facts.append(("How to get in", [Link(self.how_to_get_in)]))
+        if self.verified:
+            facts.append(("Verified", [Link(self.verified)]))
+        return facts
+
+
+@dataclass(frozen=True)
+class Section:
+    heading: str
+    note: str | None = None
+    resources: Sequence[ResourceSummary] = field(default_factory=tuple)
+
+
+# ---------------------------------------------------------------------------------------------
+# HTML

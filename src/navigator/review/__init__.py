@@ -1,0 +1,3 @@
+"""Suggestions from organizations and their review: the form model, the queue, decisions and reviewer
+accounts.
+"""

@@ -1,0 +1,184 @@
+"""Local reviewer accounts: password hashes, checking a sign-in, and throttling failed ones.
+
+The accounts live in the app's secrets (``[reviewers.passwords]``, name = hash); the UI reads them
+and passes them in, so this module never touches Streamlit. Hashes are scrypt with a random salt
+per password; a stored hash names its own parameters, so they can be raised later without
+breaking old ones. Plain passwords are never stored or logged.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+SCHEME = "scrypt"
+# 2**15 * 8 * 128 bytes = 32 MiB of memory per check: slow for a guesser, instant for a person.
+COST, BLOCK_SIZE, PARALLELISM = 2**15, 8, 1
+KEY_LENGTH = 32
+MIN_PASSWORD_LENGTH = 12
+MAX_PASSWORD_LENGTH = 1024  # hashing megabytes of "password" would be a cheap way to burn CPU
+MAX_NAME_LENGTH = 100
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).decode("ascii").rstrip("=")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def _scrypt(password: str, salt: bytes, cost: int, block_size: int, parallelism: int) -> bytes:
+    return hashlib.scrypt(
+        password.encode("utf-8"),
+        salt=salt,
+        n=cost,
+        r=block_size,
+        p=parallelism,
+        maxmem=256 * 1024 * 1024,
+        dklen=KEY_LENGTH,
+    )
+
+
+def hash_password(password: str) -> str:
+    """``scrypt$N$r$p$salt$key``: what goes into the secrets for one reviewer."""
+    if not MIN_PASSWORD_LENGTH <= len(password) <= MAX_PASSWORD_LENGTH:
+        raise ValueError(f"a reviewer password has {MIN_PASSWORD_LENGTH} to {MAX_PASSWORD_LENGTH} characters")
+    salt = secrets.token_bytes(16)
+    key = _scrypt(password, salt, COST, BLOCK_SIZE, PARALLELISM)
+    return f"{SCHEME}${COST}${BLOCK_SIZE}${PARALLELISM}${_b64(salt)}${_b64(key)}"
+
+
+def _parse_hash(stored: str) -> tuple[int, int, int, bytes, bytes] | None:
+    parts = stored.split("$") if isinstance(stored, str) else []
+    if len(parts) != 6 or parts[0] != SCHEME:
+        return None
+    try:
+        cost, block_size, parallelism = (int(part) for part in parts[1:4])
+        salt, key = _unb64(parts[4]), _unb64(parts[5])
+    except ValueError:
+        return None
+    if (
+        cost < 2
+        or cost & (cost - 1)
+        or cost > 2**20
+        or not 1 <= block_size <= 32
+        or not 1 <= parallelism <= 16
+        or len(salt) < 8
+        or len(key) != KEY_LENGTH
+    ):
+        return None
+    return cost, block_size, parallelism, salt, key
+
+
+# A throwaway hash to check against when the account does not exist, so that an unknown name
+# takes as long as a wrong password and the timing tells nobody which names are real.
+_DECOY = (COST, BLOCK_SIZE, PARALLELISM, b"decoy-salt-16byt", bytes(KEY_LENGTH))
+
+
+def verify_password(password: str, stored: str | None) -> bool:
+    """Whether ``password`` matches ``stored``; a missing or malformed hash never matches."""
+    parsed = _parse_hash(stored) if stored else None
+    cost, block_size, parallelism, salt, key = parsed or _DECOY
+    if not isinstance(password, str) or len(password) > MAX_PASSWORD_LENGTH:
+        password = ""
+    candidate = _scrypt(password, salt, cost, block_size, parallelism)
+    return hmac.compare_digest(candidate, key) and parsed is not None
+
+
+def normal_name(name: str) -> str:
+    return (name or "").strip().casefold()[:MAX_NAME_LENGTH]
+
+
+@dataclass(frozen=True)
+class Reviewer:
+    """Who is reviewing: a name for the audit log, and how they signed in ("password" or "oidc")."""
+
+    name: str
+    method: str
+
+
+def authenticate(accounts: Mapping[str, str], name: str, password: str) -> Reviewer | None:
+    """The reviewer ``name`` when ``password`` is theirs; accounts map names to hashes."""
+    wanted = normal_name(name)
+    stored = next((value for key, value in accounts.items() if normal_name(key) == wanted), None) if wanted else None
+    if verify_password(password or "", stored):
+        return Reviewer(wanted, "password")
+    return None
+
+
+def reviewer_for_identity(identity: Mapping, allowed_emails) -> Reviewer | None:
+    """The reviewer an OpenID Connect identity (``st.user``) stands for, if its e-mail is allowed.
+
+    Signing in with a provider proves who someone is, not that they may review: only the
+    operator's list of e-mail addresses grants that. An e-mail the provider says is unverified
+    never counts.
+    """
+    if identity.get("is_logged_in") is not True:
+        return None
+    email = identity.get("email")
+    if not isinstance(email, str) or identity.get("email_verified") is False:
+        return None
+    if email.strip().casefold() not in {str(allowed).strip().casefold() for allowed in allowed_emails or ()}:
+        return None
+    name = identity.get("name")
+    return Reviewer(str(name) if name else email, "oidc")
+
+
+class SignInThrottle:
+    """Backoff after failed sign-ins, per key (an account name, or a session).
+
+    The first ``free_failures`` failures cost nothing; each one after that doubles the wait, from
+    ``first_delay`` up to ``max_delay`` seconds. A success clears the key. Thread-safe, and it
+    remembers at most ``max_keys`` keys (least recently failed forgotten first), so guessing
+    random names cannot grow it without bound.
+    """
+
+    def __init__(
+        self,
+        free_failures: int = 3,
+        first_delay: float = 5.0,
+        max_delay: float = 900.0,
+        max_keys: int = 10_000,
+    ):
+        self.free_failures, self.first_delay, self.max_delay = free_failures, first_delay, max_delay
+        self.max_keys = max_keys
+        self._failures: OrderedDict[str, tuple[int, float]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def _delay(self, failures: int) -> float:
+        if failures < self.free_failures:
+            return 0.0
+        return min(self.first_delay * 2 ** (failures - self.free_failures), self.max_delay)
+
+    def wait(self, key: str, now: float | None = None) -> float:
+        """Seconds before ``key`` may try again (0: now)."""
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            failures, last = self._failures.get(key, (0, now))
+            return max(last + self._delay(failures) - now, 0.0)
+
+    def failed(self, key: str, now: float | None = None) -> float:
+        """Count a failure; returns the wait it starts."""
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            failures, _ = self._failures.pop(key, (0, now))
+            self._failures[key] = (failures + 1, now)
+            while len(self._failures) > self.max_keys:
+                self._failures.popitem(last=False)
+            return self._delay(failures + 1)
+
+    def succeeded(self, key: str) -> None:
+        with self._lock:
+            self._failures.pop(key, None)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._failures.clear()

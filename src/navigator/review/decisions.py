@@ -1,0 +1,473 @@
+"""Reviewing suggestions: approve one into the directory, reject one with a reason, mark an entry
+verified, list the stalest entries, and keep an audit log of every decision.
+
+Approving edits the right YAML file in place (only the changed fields' lines, see ``yamledit``),
+checks the whole new file with the directory's own rules, and only then replaces the file
+atomically. Writers of one directory are serialised by an advisory lock on the directory folder
+itself, so the app, the command line and several reviewers can never lose each other's changes.
+The order is: the file, then the audit line, then the suggestion's decision; a crash between them
+leaves the suggestion pending with its change already made, which a second approval finds
+harmless (a change re-applies the same values; a new listing is refused as already present).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from navigator.directory.index import Directory, check_file, directory_files, load_directory
+from navigator.directory.problems import DirectoryError, Problem
+from navigator.directory.schema import TOP_FIELDS, check_entry
+from navigator.directory.yamledit import EditError, append_entry, entry_in, replace_entry, without_nulls
+from navigator.files import locked, write_bytes_atomic
+from navigator.review.suggestions import (
+    APPROVED,
+    PENDING,
+    REJECTED,
+    Submission,
+    SubmissionQueue,
+)
+from navigator.search.schedule import ScheduleError, describe, parse_hours, parse_meeting_times
+from navigator.text import clean_text
+
+# How a reviewer may have confirmed an entry ("import" and "sample" are for data, not people).
+VERIFY_METHODS = {
+    "phone": "By phone",
+    "website": "On its website",
+    "site_visit": "By a site visit",
+    "organization": "By the organization",
+}
+REASON_LIMIT = 1000
+NEW_ENTRIES_FILE = "suggestions.yaml"
+
+
+class ReviewError(Exception):
+    """A review action cannot be done; ``problems`` lists what the directory's rules found."""
+
+    def __init__(self, message: str, problems: tuple[Problem, ...] = ()):
+        super().__init__(message)
+        self.problems = tuple(problems)
+
+
+# --------------------------------------------------------------------------------------------
+# Field-by-field differences, in words
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    field: str  # "phones[0].number", "location.zip", "hours"
+    before: object
+    after: object
+
+
+# Schedules are compared and shown whole, in words, rather than period by period.
+_SCHEDULES = {"hours": parse_hours, "meeting.times": parse_meeting_times}
+
+
+def _leaves(value, prefix: str) -> dict[str, object]:
+    if prefix in _SCHEDULES:
+        return {prefix: value}
+    if isinstance(value, dict):
+        found = {}
+        for key, item in value.items():
+            found.update(_leaves(item, f"{prefix}.{key}" if prefix else key))
+        return found
+    if isinstance(value, list) and any(isinstance(item, dict) for item in value):
+        found = {}
+        for index, item in enumerate(value):
+            found.update(_leaves(item, f"{prefix}[{index}]"))
+        return found
+    return {prefix: value}
+
+
+def _field_rank(name: str) -> tuple:
+    top = re.split(r"[.\[]", name, maxsplit=1)[0]
+    return (TOP_FIELDS.index(top) if top in TOP_FIELDS else len(TOP_FIELDS), name)
+
+
+def diff_entries(before: dict | None, after: dict | None) -> list[FieldChange]:
+    """Every field whose value differs, as (field, before, after), in the README's field order."""
+    old, new = _leaves(without_nulls(before or {}), ""), _leaves(without_nulls(after or {}), "")
+    names = sorted(set(old) | set(new), key=_field_rank)
+    return [FieldChange(name, old.get(name), new.get(name)) for name in names if old.get(name) != new.get(name)]
+
+
+def plain(value, field: str = "") -> str:
+    """A value in words for a reviewer: lists joined, yes/no, schedules as "Mon–Fri 8:00 AM–5:00 PM"."""
+    if value is None:
+        return "—"
+    if field in _SCHEDULES:
+        try:
+            return "; ".join(describe(_SCHEDULES[field](value)))
+        except ScheduleError:
+            pass  # shown as data below
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return ", ".join(plain(item) for item in value) if value else "—"
+    if isinstance(value, dict):
+        return "; ".join(f"{key}: {plain(item)}" for key, item in value.items())
+    return str(value)
+
+
+def _change_records(changes: list[FieldChange]) -> list[dict]:
+    return [{"field": change.field, "before": change.before, "after": change.after} for change in changes]
+
+
+# --------------------------------------------------------------------------------------------
+# A suggestion, seen against the directory
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """What approving a suggestion would do to the directory as it is now."""
+
+    submission: Submission
+    current: dict | None  # the entry now (None for a new listing, or when it is gone)
+    proposed: dict | None  # the entry after approval, before the verification stamp
+    changes: list[FieldChange]
+    conflicts: list[str]  # fields changed in the directory since the suggestion was made
+    missing: bool  # a change or report whose entry is no longer in the directory
+
+
+def apply_changes(entry: dict, changes: dict) -> dict:
+    """``entry`` with top-level fields replaced (a None value removes the field)."""
+    updated = dict(entry)
+    for key, value in changes.items():
+        if value is None:
+            updated.pop(key, None)
+        else:
+            updated[key] = value
+    return updated
+
+
+def proposal(submission: Submission, current: dict | None, edits: dict | None = None) -> Proposal:
+    """``submission`` against the entry as it is now (``current``; None for a new listing or when
+    the entry is gone); ``edits`` replace the suggested changes (edit, then approve)."""
+    changes = submission.changes if edits is None else edits
+    if submission.kind == "new":
+        return Proposal(submission, None, dict(changes), diff_entries(None, changes), [], False)
+    if current is None:
+        return Proposal(submission, None, None, [], [], True)
+    proposed = apply_changes(current, changes)
+    conflicts = sorted(
+        key for key, value in submission.before.items() if without_nulls(current.get(key)) != without_nulls(value)
+    )
+    return Proposal(submission, current, proposed, diff_entries(current, proposed), conflicts, False)
+
+
+# --------------------------------------------------------------------------------------------
+# Where a new listing goes, and its id
+
+
+def _slug(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def _state_of(entry: dict) -> str | None:
+    state = (entry.get("location") or {}).get("state")
+    if state:
+        return state
+    areas = [area for area in entry.get("service_area") or () if area != "national"]
+    return areas[0] if len(areas) == 1 else None
+
+
+def new_entry_id(entry: dict, taken) -> str:
+    """A readable id that is not taken: the state and the name, like ``co-hope-house-recovery``."""
+    words = _slug(entry.get("name") or "")[:60].rstrip("-") or "listing"
+    base = f"{(_state_of(entry) or 'us').lower()}-{words}"
+    candidate, number = base, 2
+    while candidate in taken:
+        candidate, number = f"{base}-{number}", number + 1
+    return candidate
+
+
+def file_for_new_entry(entry: dict, directory: Directory) -> Path:
+    """The file holding most entries of the same category (in the same state when there are any)."""
+    frame = directory.frame
+    same = frame[frame["category"] == entry.get("category")]
+    state = _state_of(entry)
+    local = same[same["state"] == state] if entry.get("location") else same[same["remote"]]
+    pool = local if len(local) else same
+    if len(pool):
+        return Path(pool["file"].value_counts().index[0])
+    return directory.path / NEW_ENTRIES_FILE
+
+
+# --------------------------------------------------------------------------------------------
+# The review desk
+
+
+@dataclass(frozen=True)
+class _Located:
+    path: Path
+    text: str
+    entry: dict
+
+
+@dataclass(frozen=True)
+class Outcome:
+    reference: str | None
+    entry_id: str
+    file: str
+    changes: list[FieldChange]
+
+
+class ReviewDesk:
+    """Review actions on one directory and one data folder (the queue and the audit log)."""
+
+    def __init__(self, directory: Path | str, data_dir: Path | str | None = None):
+        self.directory = Path(directory).resolve()
+        self.queue = SubmissionQueue(data_dir)
+        self.audit_path = self.queue.data_dir / "audit.jsonl"
+
+    # --- reading ----------------------------------------------------------------------------
+
+    def load(self) -> Directory:
+        try:
+            return load_directory(self.directory)
+        except DirectoryError as error:
+            raise ReviewError(
+                "the directory has problems; fix them before approving anything",
+                tuple(error.report.sorted()),
+            ) from None
+
+    def audit(self, limit: int | None = None) -> list[dict]:
+        """Audit records, newest first. A line torn by a crash is skipped, never fatal."""
+        try:
+            lines = self.audit_path.read_text(encoding="utf-8").splitlines()
+        except FileNotFoundError:
+            return []
+        records = []
+        for line in reversed(lines):
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError:
+                continue
+            if isinstance(record, dict):
+                records.append(record)
+            if limit is not None and len(records) >= limit:
+                break
+        return records
+
+    # --- acting -----------------------------------------------------------------------------
+
+    def approve(
+        self,
+        reference: str,
+        reviewer: str,
+        edits: dict | None = None,
+        today: dt.date | None = None,
+        now: dt.datetime | None = None,
+    ) -> Outcome:
+        """Write the suggestion (or the reviewer's ``edits`` of it) into the directory and record it."""
+        today = today or dt.date.today()
+        now = now or dt.datetime.now(dt.UTC)
+        with locked(self.directory):
+            submission = self._pending(reference)
+            directory = self.load()
+            located = None if submission.kind == "new" else self._locate(directory, submission.entry_id)
+            seen = proposal(submission, located.entry if located else None, edits)
+            if seen.missing:
+                raise ReviewError(f"'{submission.entry_id}' is no longer in the directory; reject this suggestion")
+            if not seen.changes:
+                outcome = Outcome(reference, submission.entry_id or "", "", [])
+            elif submission.kind == "new":
+                outcome = self._add_entry(submission, seen.proposed, directory, today)
+            else:
+                outcome = self._write_change(
+                    located,
+                    self._stamp(seen.proposed, submission, today),
+                    directory,
+                    today,
+                    reference,
+                )
+            self._record(
+                now,
+                reviewer,
+                "approve",
+                submission,
+                outcome.entry_id,
+                outcome.file,
+                outcome.changes,
+            )
+            self.queue.decide(
+                reference,
+                APPROVED,
+                {
+                    "by": reviewer,
+                    "at": now.isoformat(),
+                    "entry_id": outcome.entry_id,
+                    "file": outcome.file,
+                    "applied": _change_records(outcome.changes),
+                },
+            )
+        return outcome
+
+    def reject(self, reference: str, reviewer: str, reason: str, now: dt.datetime | None = None) -> Submission:
+        reason = clean_text(reason, multiline=True)
+        if not reason:
+            raise ReviewError("give a reason, so the decision can be explained to the organization")
+        if len(reason) > REASON_LIMIT:
+            raise ReviewError(f"the reason is {len(reason):,} characters long; the limit is {REASON_LIMIT:,}")
+        now = now or dt.datetime.now(dt.UTC)
+        submission = self._pending(reference)
+        self._record(now, reviewer, "reject", submission, submission.entry_id or "", "", [], reason=reason)
+        return self.queue.decide(reference, REJECTED, {"by": reviewer, "at": now.isoformat(), "reason": reason})
+
+    def mark_verified(
+        self,
+        entry_id: str,
+        reviewer: str,
+        how: str,
+        on: dt.date | None = None,
+        today: dt.date | None = None,
+        now: dt.datetime | None = None,
+    ) -> Outcome:
+        """Record that ``entry_id``'s data was confirmed on ``on`` (default today) by ``how``."""
+        today = today or dt.date.today()
+        on = on or today
+        now = now or dt.datetime.now(dt.UTC)
+        if how not in VERIFY_METHODS:
+            raise ReviewError(f"'{how}' is not one of {', '.join(VERIFY_METHODS)}")
+        if on > today:
+            raise ReviewError(f"{on.isoformat()} is in the future")
+        with locked(self.directory):
+            directory = self.load()
+            located = self._locate(directory, entry_id)
+            if located is None:
+                raise ReviewError(f"'{entry_id}' is not in the directory")
+            updated = dict(located.entry, last_verified=on.isoformat(), verified_how=how)
+            outcome = self._write_change(located, updated, directory, today)
+            self._record(now, reviewer, "verify", None, entry_id, outcome.file, outcome.changes)
+        return outcome
+
+    # --- the pieces -------------------------------------------------------------------------
+
+    def _pending(self, reference: str) -> Submission:
+        submission = self.queue.get(reference)
+        if submission.status != PENDING:
+            raise ReviewError(f"{reference} was already {submission.status}")
+        return submission
+
+    def _stamp(self, entry: dict, submission: Submission, today: dt.date) -> dict:
+        stamped = dict(entry, last_verified=today.isoformat(), source="suggestion")
+        if submission.kind != "report":  # a report comes from anyone; the rest from the organization
+            stamped["verified_how"] = "organization"
+        return stamped
+
+    def _add_entry(self, submission: Submission, proposed: dict, directory: Directory, today: dt.date) -> Outcome:
+        entry_id = new_entry_id(proposed, set(directory.id_rows))
+        entry = {"id": entry_id, **{key: value for key, value in proposed.items() if key != "id"}}
+        entry = dict(self._stamp(entry, submission, today), source_id=submission.reference)
+        problems, _ = check_entry(entry, directory.vocabulary, today)
+        if problems:
+            raise ReviewError(
+                "the new listing breaks the directory's rules",
+                tuple(Problem("", 0, entry_id, ".".join(map(str, path)), message) for path, message in problems),
+            )
+        path = file_for_new_entry(entry, directory)
+        text = path.read_text(encoding="utf-8") if path.exists() else ""
+        try:
+            new_text = append_entry(text, entry)
+        except EditError as error:
+            raise ReviewError(f"{path}: {error}") from None
+        self._check_and_write(path, new_text, directory, today)
+        return Outcome(submission.reference, entry_id, self._relative(path), diff_entries(None, entry))
+
+    def _locate(self, directory: Directory, entry_id: str) -> _Located | None:
+        """The entry as it is on disk now (the loaded index says where; a moved entry is searched for)."""
+        row = directory.row_of(entry_id)
+        paths = [Path(directory.frame.at[row, "file"])] if row is not None else []
+        paths += [path for path in directory_files(self.directory) if path not in paths]
+        for path in paths:
+            try:
+                text = path.read_text(encoding="utf-8")
+            except FileNotFoundError:
+                continue
+            if entry_id in text:
+                entry = entry_in(text, entry_id)
+                if entry is not None:
+                    return _Located(path, text, entry)
+        return None
+
+    def _write_change(
+        self,
+        located: _Located,
+        updated: dict,
+        directory: Directory,
+        today: dt.date,
+        reference: str | None = None,
+    ) -> Outcome:
+        entry_id = located.entry["id"]
+        try:
+            new_text = replace_entry(located.text, entry_id, updated)
+        except EditError as error:
+            raise ReviewError(f"{self._relative(located.path)}: {error}") from None
+        self._check_and_write(located.path, new_text, directory, today)
+        return Outcome(reference, entry_id, self._relative(located.path), diff_entries(located.entry, updated))
+
+    def _check_and_write(self, path: Path, text: str, directory: Directory, today: dt.date) -> None:
+        data = text.encode("utf-8")
+        result = check_file(data, self._relative(path), directory.vocabulary, today)
+        if result.problems:
+            raise ReviewError(
+                f"{self._relative(path)} would not pass the directory's checks; nothing was written",
+                result.problems,
+            )
+        write_bytes_atomic(path, data)
+
+    def _relative(self, path: Path) -> str:
+        try:
+            return path.resolve().relative_to(self.directory).as_posix()
+        except ValueError:
+            return str(path)
+
+    def _record(
+        self,
+        now: dt.datetime,
+        reviewer: str,
+        action: str,
+        submission: Submission | None,
+        entry_id: str,
+        file: str,
+        changes: list[FieldChange],
+        reason: str = "",
+    ) -> None:
+        """Append one line to the audit log, durably; a line torn by an earlier crash is closed first."""
+        record = {
+            "at": now.isoformat(),
+            "reviewer": reviewer,
+            "action": action,
+            "submission": submission.reference if submission else None,
+            "kind": submission.kind if submission else None,
+            "entry_id": entry_id,
+            "file": file,
+            "changes": _change_records(changes),
+            "reason": reason,
+        }
+        line = json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n"
+        self.audit_path.parent.mkdir(parents=True, exist_ok=True)
+        with locked(self.audit_path), open(self.audit_path, "a+b") as handle:
+            handle.seek(0, os.SEEK_END)
+            if handle.tell():
+                handle.seek(-1, os.SEEK_END)
+                if handle.read(1) != b"\n":
+                    handle.write(b"\n")
+            handle.write(line.encode("utf-8"))
+            handle.flush()
+            os.fsync(handle.fileno())
+
+
+def stalest(directory: Directory, limit: int = 25):
+    """The entries verified longest ago (a data frame: id, name, organization, last_verified, file)."""
+    columns = ["id", "name", "organization", "category", "last_verified", "file"]
+    return (
+        directory.frame.sort_values(["last_verified", "id"], kind="stable")[columns].head(limit).reset_index(drop=True)
+    )

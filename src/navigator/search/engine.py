@@ -1,0 +1,334 @@
+"""Search by place and need: the engine behind every page and ``python -m navigator search``.
+
+Everything runs on whole numpy arrays of the index (haversine distance, the need matrix, the
+weekly schedule table), so a search over 100,000 entries costs milliseconds, not a Python loop.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+import numpy as np
+
+from navigator.directory.index import Directory
+from navigator.directory.schema import NATIONAL
+from navigator.search.places import EARTH_RADIUS_MILES, Place, resolve_place
+
+MILES_PER_DEGREE_LATITUDE = math.pi * EARTH_RADIUS_MILES / 180
+STALE_AFTER_DAYS = 365
+DEFAULT_RADIUS = 25.0
+SORTS = ("rank", "distance")
+# Open-soon buckets for ranking: open now, within 3 hours, within a day, later or unknown.
+OPEN_BUCKET_LIMITS = (0.0, 180.0, 1440.0)
+
+
+class UnknownCode(ValueError):
+    """A need code that is not in the vocabulary; names the closest known code."""
+
+    def __init__(self, code: str, suggestion: str | None):
+        self.code = code
+        self.suggestion = suggestion
+        hint = f"; did you mean '{suggestion}'?" if suggestion else ""
+        super().__init__(f"unknown need code '{code}'{hint}")
+
+
+@dataclass(frozen=True)
+class Query:
+    near: str
+    radius: float | None = DEFAULT_RADIUS  # None: any distance
+    needs: tuple[str, ...] = ()  # every one must hold
+    prefer: tuple[str, ...] = ()  # ranked higher when they hold, never required
+    language: str | None = None
+    text: str | None = None
+    open_at: dt.datetime | None = None  # keep entries open (meetings: in session) then
+    starting_within_hours: float | None = None  # meetings that start within this many hours
+    sort: str = "rank"
+    limit: int | None = 50
+    include_remote: bool = True
+    categories: tuple[str, ...] = ()  # empty: every category
+
+
+@dataclass(frozen=True)
+class Hit:
+    row: int
+    id: str
+    name: str
+    organization: str
+    category: str
+    distance_miles: float | None
+    lat: float | None
+    lon: float | None
+    approximate: bool
+    remote: bool
+    matched: tuple[str, ...]
+    open_now: bool | None  # None: no schedule known
+    next_open: dt.datetime | None  # in the entry's own time zone; for meetings, the next start
+    minutes_until_open: float | None
+    is_meeting: bool
+    stale: bool
+    verified_days_ago: int
+    last_verified: dt.date
+    sample: bool
+    phone: str | None
+    website: str | None
+
+    def as_json(self) -> dict:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "organization": self.organization,
+            "category": self.category,
+            "distance_miles": None if self.distance_miles is None else round(self.distance_miles, 2),
+            "lat": self.lat,
+            "lon": self.lon,
+            "approximate": self.approximate,
+            "remote": self.remote,
+            "matched": list(self.matched),
+            "open_now": self.open_now,
+            "next_open": self.next_open.isoformat() if self.next_open else None,
+            "stale": self.stale,
+            "verified_days_ago": self.verified_days_ago,
+            "last_verified": self.last_verified.isoformat(),
+            "sample": self.sample,
+            "phone": self.phone,
+            "website": self.website,
+        }
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    query: Query
+    place: Place
+    at: dt.datetime
+    hits: tuple[Hit, ...]
+    total: int  # every match, before the limit
+    physical_total: int = 0
+    remote_total: int = 0
+    unmatched_preferences: tuple[str, ...] = field(default=())
+
+    def as_json(self) -> dict:
+        query = self.query
+        return {
+            "query": {
+                "near": query.near,
+                "place": self.place.label,
+                "lat": self.place.lat,
+                "lon": self.place.lon,
+                "radius": query.radius,
+                "needs": list(query.needs),
+                "language": query.language,
+                "text": query.text,
+                "open_at": self.at.isoformat() if query.open_at else None,
+                "sort": query.sort,
+                "limit": query.limit,
+            },
+            "results": [hit.as_json() for hit in self.hits],
+            "total": self.total,
+        }
+
+
+def haversine_miles(lat1, lon1, lat2, lon2):
+    """Great-circle miles; works elementwise on numpy arrays."""
+    lat1, lon1, lat2, lon2 = (np.radians(value) for value in (lat1, lon1, lat2, lon2))
+    a = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
+    return 2 * EARTH_RADIUS_MILES * np.arcsin(np.sqrt(np.minimum(a, 1.0)))
+
+
+def check_codes(directory: Directory, codes) -> tuple[str, ...]:
+    known = set(directory.codes)
+    for code in codes:
+        if code not in known:
+            raise UnknownCode(code, directory.vocabulary.suggest(code))
+    return tuple(dict.fromkeys(codes))
+
+
+def search(
+    directory: Directory, query: Query, now: dt.datetime | None = None, geocoder=None, place: Place | None = None
+) -> SearchResult:
+    """Run ``query``; raises PlaceNotFound or UnknownCode for a call that cannot be answered."""
+    if query.sort not in SORTS:
+        raise ValueError(f"sort must be one of {', '.join(SORTS)}")
+    needs = check_codes(directory, query.needs)
+    prefer = tuple(code for code in check_codes(directory, query.prefer) if code not in needs)
+    place = place or resolve_place(query.near, geocoder)
+    at = _instant(query.open_at or now, place)
+    frame = directory.frame
+    size = len(frame)
+
+    # Per-row facts come from numpy arrays of the index: a pandas text column would turn each of
+    # 100,000 cells into a Python object on every search.
+    keep = directory.active.copy()
+    category_number = {category: number for number, category in enumerate(directory.vocabulary.categories)}
+    if query.categories:
+        keep &= np.isin(
+            directory.category_numbers,
+            [category_number[category] for category in query.categories if category in category_number],
+        )
+    code_column = {code: column for column, code in enumerate(directory.codes)}
+    if needs:
+        keep &= directory.code_matrix[:, [code_column[code] for code in needs]].all(axis=1)
+    if query.language:
+        language_mask = np.zeros(size, dtype=bool)
+        language_mask[directory.language_rows.get(query.language, [])] = True
+        keep &= language_mask
+
+    remote = frame["remote"].to_numpy()
+    physical_rows = np.flatnonzero(keep & ~remote)
+    latitudes = frame["lat"].to_numpy()[physical_rows]
+    longitudes = frame["lon"].to_numpy()[physical_rows]
+    if query.radius is not None:
+        # A cheap latitude band first, so the trigonometry runs on a few rows, not all of them.
+        band = np.abs(latitudes - place.lat) <= query.radius / MILES_PER_DEGREE_LATITUDE + 1e-9
+        physical_rows, latitudes, longitudes = physical_rows[band], latitudes[band], longitudes[band]
+    distances = haversine_miles(place.lat, place.lon, latitudes, longitudes)
+    if query.radius is not None:
+        near = distances <= query.radius
+        physical_rows, distances = physical_rows[near], distances[near]
+
+    remote_rows = np.empty(0, dtype=np.int64)
+    if query.include_remote:
+        serves_here = np.zeros(size, dtype=bool)
+        for area in (NATIONAL, place.state):
+            if area:
+                serves_here[directory.area_rows.get(area, [])] = True
+        remote_rows = np.flatnonzero(keep & remote & serves_here)
+
+    rows = np.concatenate([physical_rows, remote_rows])
+    row_distances = np.concatenate([distances, np.full(len(remote_rows), np.nan)])
+    if query.text:
+        texts = frame["text"].take(rows)
+        has_text = np.ones(len(rows), dtype=bool)
+        for word in query.text.casefold().split():
+            has_text &= texts.str.contains(word, regex=False).to_numpy(dtype=bool)
+        rows, row_distances = rows[has_text], row_distances[has_text]
+
+    is_meeting = directory.category_numbers[rows] == category_number.get("support_meeting", -1)
+    schedules = directory.schedules
+    minutes_open = schedules.minutes_until_open(at)[rows]
+    minutes_start = schedules.minutes_until_start(at)[rows]
+    if query.open_at is not None:
+        open_then = minutes_open == 0
+        rows, row_distances, is_meeting = rows[open_then], row_distances[open_then], is_meeting[open_then]
+        minutes_open, minutes_start = minutes_open[open_then], minutes_start[open_then]
+    if query.starting_within_hours is not None:
+        soon = is_meeting & ((minutes_open == 0) | (minutes_start <= query.starting_within_hours * 60))
+        rows, row_distances, is_meeting = rows[soon], row_distances[soon], is_meeting[soon]
+        minutes_open, minutes_start = minutes_open[soon], minutes_start[soon]
+
+    verified = frame["last_verified"].to_numpy()[rows].astype("datetime64[D]")
+    today = np.datetime64(at.date(), "D")
+    age_days = (today - verified).astype(np.int64)
+    stale = age_days > STALE_AFTER_DAYS
+    preferred_matches = (
+        directory.code_matrix[np.ix_(rows, [code_column[c] for c in prefer])]
+        if prefer
+        else np.zeros((len(rows), 0), dtype=bool)
+    )
+
+    remote_flags = np.isnan(row_distances)
+    if query.sort == "distance":
+        order = np.lexsort((np.nan_to_num(row_distances, nan=np.inf), remote_flags))
+    else:
+        bucket = np.searchsorted(OPEN_BUCKET_LIMITS, minutes_open, side="left") + 2 * stale
+        order = np.lexsort(
+            (np.nan_to_num(row_distances, nan=np.inf), bucket, -preferred_matches.sum(axis=1), remote_flags)
+        )
+    total = len(order)
+    page = order[: query.limit] if query.limit is not None else order
+
+    page_rows = rows[page]
+    place_cells = zip(
+        frame["remote"].to_numpy()[page_rows],
+        frame["lat"].to_numpy()[page_rows],
+        frame["lon"].to_numpy()[page_rows],
+        frame["approximate"].to_numpy()[page_rows],
+        frame["timezone"].array.take(page_rows),
+        strict=True,
+    )
+    hits = tuple(
+        _hit(
+            directory,
+            int(rows[i]),
+            place_values,
+            row_distances[i],
+            needs,
+            prefer,
+            preferred_matches[i],
+            minutes_open[i],
+            minutes_start[i],
+            bool(is_meeting[i]),
+            bool(stale[i]),
+            int(age_days[i]),
+            at,
+        )
+        for i, place_values in zip(page, place_cells, strict=True)
+    )
+    return SearchResult(query, place, at, hits, total, int((~remote_flags).sum()), int(remote_flags.sum()))
+
+
+def _instant(value: dt.datetime | None, place: Place) -> dt.datetime:
+    """An aware instant; a naive one is read in the searched place's own time zone."""
+    if value is None:
+        return dt.datetime.now(dt.UTC)
+    if value.tzinfo is None:
+        return value.replace(tzinfo=ZoneInfo(place.timezone or "UTC"))
+    return value
+
+
+def _hit(
+    directory,
+    row,
+    place_values,
+    distance,
+    needs,
+    prefer,
+    preferred_matches,
+    minutes_open,
+    minutes_start,
+    is_meeting,
+    stale,
+    age_days,
+    at,
+) -> Hit:
+    """``place_values``: the row's remote, lat, lon, approximate and timezone cells of the frame
+    (a missing time zone comes as NaN from a pandas text column)."""
+    remote, lat, lon, approximate, timezone = place_values
+    entry = directory.entries[row]
+    phones = entry.get("phones") or ()
+    remote = bool(remote)
+    scheduled = math.isfinite(minutes_open)
+    # A meeting not in session is next "open" when it next starts.
+    minutes_next = minutes_start if is_meeting and minutes_open != 0 else minutes_open
+    next_open = None
+    if math.isfinite(minutes_next):
+        zone = ZoneInfo(timezone) if isinstance(timezone, str) and timezone else dt.UTC
+        # In UTC: adding minutes to a local time would step by the wall clock across a DST change.
+        later = at.astimezone(dt.UTC) + dt.timedelta(minutes=float(minutes_next))
+        next_open = later.astimezone(zone).replace(second=0, microsecond=0)
+    matched = needs + tuple(code for code, hit in zip(prefer, preferred_matches, strict=True) if hit)
+    return Hit(
+        row=row,
+        id=entry["id"],
+        name=entry["name"],
+        organization=entry["organization"],
+        category=entry["category"],
+        distance_miles=None if remote else float(distance),
+        lat=None if remote else float(lat),
+        lon=None if remote else float(lon),
+        approximate=bool(approximate),
+        remote=remote,
+        matched=matched,
+        open_now=bool(minutes_open == 0) if scheduled else None,
+        next_open=next_open,
+        minutes_until_open=float(minutes_next) if math.isfinite(minutes_next) else None,
+        is_meeting=is_meeting,
+        stale=stale,
+        verified_days_ago=age_days,
+        last_verified=dt.date.fromisoformat(entry["last_verified"]),
+        sample=bool(entry.get("sample")),
+        phone=phones[0]["number"] if phones else None,
+        website=entry.get("website"),
+    )

@@ -1,0 +1,113 @@
+"""What the results map draws: the search point, the radius ring and the hits shown, as plain data.
+
+The page hands this to pydeck. Tooltips are plain text shown through the map's text tooltip
+(set as the tooltip's text, never parsed as HTML), so a name holding markup stays text.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from navigator.directory.vocabulary import Vocabulary
+from navigator.search.engine import Hit, haversine_miles
+from navigator.search.places import Place
+from navigator.search.wording import distance_words
+from navigator.text import plain_text
+
+METERS_PER_MILE = 1609.344
+# Colours that read on a light map and match Streamlit's named markdown colours, so the legend
+# under the map can be written as ":blue[●] Medication…".
+CATEGORY_COLORS: dict[str, str] = {
+    "moud_provider": "blue",
+    "treatment_program": "violet",
+    "support_meeting": "green",
+    "recovery_housing": "orange",
+    "employment_service": "gray",
+    "harm_reduction": "red",
+    "crisis_line": "red",
+}
+OTHER_COLOR = "gray"
+RGB: dict[str, tuple[int, int, int]] = {
+    "blue": (28, 131, 225),
+    "violet": (128, 61, 245),
+    "green": (33, 195, 84),
+    "orange": (255, 164, 33),
+    "gray": (110, 115, 130),
+    "red": (255, 75, 75),
+}
+SEARCH_POINT_RGB = (20, 20, 20)
+TOOLTIP_LIMIT = 200
+# Web Mercator with deck.gl's 512-pixel tiles: metres per pixel at zoom 0 on the equator, and
+# the narrowest the map is drawn (its column beside the list, or a phone), for the zoom that
+# fits the radius.
+_METERS_PER_PIXEL_AT_ZOOM_0 = 78_271.52
+_MAP_PIXELS = 320
+
+
+@dataclass(frozen=True)
+class MapView:
+    lat: float
+    lon: float
+    zoom: float
+
+
+def tooltip_text(*parts: str) -> str:
+    """Lines of plain text for a tooltip: no control characters, bounded length.
+
+    A leading "@@" is broken up: pydeck's JSON converter reads strings starting with it as
+    expressions.
+    """
+    text = "\n".join(plain_text(part) for part in parts if part)[:TOOLTIP_LIMIT]
+    return "\u200b" + text if text.startswith("@@") else text
+
+
+def category_color(category: str) -> str:
+    return CATEGORY_COLORS.get(category, OTHER_COLOR)
+
+
+def hit_points(hits: Iterable[Hit], vocabulary: Vocabulary) -> list[dict]:
+    """One point per hit with a position (remote services have none)."""
+    points = []
+    for hit in hits:
+        if hit.remote or hit.lat is None or hit.lon is None:
+            continue
+        category = vocabulary.categories.get(hit.category)
+        label = category.label if category else hit.category
+        points.append(
+            {
+                "lat": hit.lat,
+                "lon": hit.lon,
+                "color": [*RGB[category_color(hit.category)], 220],
+                "tooltip": tooltip_text(hit.name, label, distance_words(hit)),
+            }
+        )
+    return points
+
+
+def search_point(place: Place) -> dict:
+    return {
+        "lat": place.lat,
+        "lon": place.lon,
+        "tooltip": tooltip_text("Searched place", place.label),
+    }
+
+
+def ring_meters(radius_miles: float) -> float:
+    return radius_miles * METERS_PER_MILE
+
+
+def view_for(place: Place, radius_miles: float | None, points: list[dict]) -> MapView:
+    """Centred on the searched place, zoomed to show the radius (with no radius: the points)."""
+    reach = radius_miles
+    if reach is None:
+        reach = max(
+            (float(haversine_miles(place.lat, place.lon, point["lat"], point["lon"])) for point in points),
+            default=25.0,
+        )
+    reach = max(reach, 0.5)
+    meters_across = 2.2 * reach * METERS_PER_MILE
+    scale = _METERS_PER_PIXEL_AT_ZOOM_0 * math.cos(math.radians(place.lat)) * _MAP_PIXELS
+    zoom = math.log2(scale / meters_across)
+    return MapView(place.lat, place.lon, round(min(max(zoom, 1.0), 15.0), 2))

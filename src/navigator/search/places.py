@@ -1,0 +1,527 @@
+"""Where a person is: a ZIP code, "City, ST" or "LAT,LON" resolved offline, a street address online.
+
+The offline source is the ``zipcodes`` package, indexed once per process. Street addresses need
+an online geocoder (Nominatim, through geopy), which the operator switches on by setting
+``NAVIGATOR_GEOCODER_USER_AGENT``; nothing goes over the network otherwise.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import re
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import zipcodes
+from geopy.exc import GeopyError
+from geopy.geocoders import Nominatim
+
+from navigator.files import locked, write_text_atomic
+from navigator.settings import Settings, load_settings
+
+# The main time zone of each state and territory; a ZIP's own zone, when known, wins over it.
+US_STATE_TIMEZONES: dict[str, str] = {
+    "AL": "America/Chicago",
+    "AK": "America/Anchorage",
+    "AZ": "America/Phoenix",
+    "AR": "America/Chicago",
+    "CA": "America/Los_Angeles",
+    "CO": "America/Denver",
+    "CT": "America/New_York",
+    "DE": "America/New_York",
+    "DC": "America/New_York",
+    "FL": "America/New_York",
+    "GA": "America/New_York",
+    "HI": "Pacific/Honolulu",
+    "ID": "America/Boise",
+    "IL": "America/Chicago",
+    "IN": "America/Indiana/Indianapolis",
+    "IA": "America/Chicago",
+    "KS": "America/Chicago",
+    "KY": "America/New_York",
+    "LA": "America/Chicago",
+    "ME": "America/New_York",
+    "MD": "America/New_York",
+    "MA": "America/New_York",
+    "MI": "America/Detroit",
+    "MN": "America/Chicago",
+    "MS": "America/Chicago",
+    "MO": "America/Chicago",
+    "MT": "America/Denver",
+    "NE": "America/Chicago",
+    "NV": "America/Los_Angeles",
+    "NH": "America/New_York",
+    "NJ": "America/New_York",
+    "NM": "America/Denver",
+    "NY": "America/New_York",
+    "NC": "America/New_York",
+    "ND": "America/Chicago",
+    "OH": "America/New_York",
+    "OK": "America/Chicago",
+    "OR": "America/Los_Angeles",
+    "PA": "America/New_York",
+    "RI": "America/New_York",
+    "SC": "America/New_York",
+    "SD": "America/Chicago",
+    "TN": "America/Chicago",
+    "TX": "America/Chicago",
+    "UT": "America/Denver",
+    "VT": "America/New_York",
+    "VA": "America/New_York",
+    "WA": "America/Los_Angeles",
+    "WV": "America/New_York",
+    "WI": "America/Chicago",
+    "WY": "America/Denver",
+    "PR": "America/Puerto_Rico",
+    "VI": "America/St_Thomas",
+    "GU": "Pacific/Guam",
+    "MP": "Pacific/Saipan",
+    "AS": "Pacific/Pago_Pago",
+    "FM": "Pacific/Chuuk",
+    "MH": "Pacific/Majuro",
+    "PW": "Pacific/Palau",
+}
+
+EARTH_RADIUS_MILES = 3958.8
+OFFLINE_HINT = (
+    "Offline, only ZIP codes, cities and coordinates work; street addresses need an "
+    "online geocoder set up by the operator."
+)
+
+_ZIP = re.compile(r"(\d{5})(?:-\d{4})?")
+_COORDINATES = re.compile(r"([+-]?\d{1,3}(?:\.\d+)?)\s*,\s*([+-]?\d{1,3}(?:\.\d+)?)")
+_CITY_STATE = re.compile(r"(.+?)\s*(?:,|\s)\s*([A-Za-z]{2})\.?")
+# Abbreviations people type for words the ZIP data spells out, and the reverse.
+_CITY_WORD_FORMS = {"st": "saint", "ste": "sainte", "ft": "fort", "mt": "mount"}
+
+
+@dataclass(frozen=True)
+class Place:
+    lat: float
+    lon: float
+    label: str  # what to show, e.g. "80222 Denver, CO"
+    state: str | None = None
+    zip: str | None = None
+    timezone: str | None = None
+    approximate: bool = False  # a centroid, not the exact point
+
+
+class PlaceNotFound(ValueError):
+    """A place that could not be resolved; the message names what was typed and what works."""
+
+    def __init__(self, text: str, reason: str | None = None):
+        self.text = text
+        if reason is None:
+            shown = f'"{text}"' if text.strip() else "An empty place"
+            reason = f'{shown} is not a ZIP code, "City, ST" or "LAT,LON" we know. {OFFLINE_HINT}'
+        super().__init__(reason)
+
+
+class Geocoder(Protocol):
+    def geocode(self, text: str) -> tuple[float, float, str] | None:
+        """(lat, lon, label) of a street address, or None when nothing was found."""
+
+
+@dataclass(frozen=True)
+class _ZipRow:
+    zip: str
+    city: str
+    state: str
+    lat: float
+    lon: float
+    timezone: str | None
+    street_delivery: bool  # active and STANDARD: can stand in for an address (not a PO box)
+
+
+@dataclass
+class _CityTotals:
+    """The ZIP codes of one city, summed while the index is built; read-only afterwards."""
+
+    name: str
+    named_as_primary: bool
+    lat_sum: float = 0.0
+    lon_sum: float = 0.0
+    count: int = 0
+    zone_counts: dict[str, int] = field(default_factory=dict)
+
+    def place(self, state: str) -> Place:
+        zone = max(self.zone_counts, key=self.zone_counts.__getitem__) if self.zone_counts else None
+        return Place(
+            self.lat_sum / self.count,
+            self.lon_sum / self.count,
+            f"{self.name}, {state}",
+            state,
+            None,
+            zone or US_STATE_TIMEZONES.get(state),
+            approximate=True,
+        )
+
+
+_CITY_PUNCTUATION = str.maketrans({"-": " ", ".": " ", "'": " ", "\u2019": " "})
+
+
+@lru_cache(maxsize=1 << 17)
+def _city_key(name: str) -> str:
+    words = name.casefold().translate(_CITY_PUNCTUATION).split()
+    return " ".join(_CITY_WORD_FORMS.get(word, word) for word in words)
+
+
+@lru_cache(maxsize=64)
+def _known_timezone(name: str) -> str | None:
+    try:
+        ZoneInfo(name)
+    except (ValueError, KeyError):  # the data holds a few non-zones, e.g. a town's name
+        return None
+    return name
+
+
+def _positioned_zip_records():
+    # A first digit at a time: ``zipcodes.list_all()`` keeps all 42,000 records alive for the
+    # rest of the process (about 80 MB more at its peak); each of these lists goes once read.
+    for digit in "0123456789":
+        for record in zipcodes.similar_to(digit):
+            lat, lon = float(record["lat"] or 0), float(record["long"] or 0)
+            if lat or lon:  # military mail and a few unique ZIPs carry no position (0, 0)
+                yield record, lat, lon
+
+
+@lru_cache(maxsize=1)
+def _zip_index() -> dict[str, _ZipRow]:
+    return {
+        record["zip_code"]: _ZipRow(
+            record["zip_code"],
+            record["city"],
+            record["state"],
+            lat,
+            lon,
+            _known_timezone(record["timezone"]) if record["timezone"] else None,
+            bool(record["active"]) and record["zip_code_type"] == "STANDARD",
+        )
+        for record, lat, lon in _positioned_zip_records()
+    }
+
+
+@lru_cache(maxsize=1)
+def _city_index() -> dict[tuple[str, str], _CityTotals]:
+    """(normalised city, state) -> the city's active, non-military ZIP codes with a position."""
+    cities: dict[tuple[str, str], _CityTotals] = {}
+    for record, lat, lon in _positioned_zip_records():
+        if not record["active"] or record["zip_code_type"] == "MILITARY":
+            continue
+        zone = _known_timezone(record["timezone"]) if record["timezone"] else None
+        for position, name in enumerate((record["city"], *record["acceptable_cities"])):
+            key = (_city_key(name), record["state"])
+            totals = cities.get(key)
+            if totals is None:
+                totals = cities[key] = _CityTotals(name, named_as_primary=position == 0)
+            elif position == 0 and not totals.named_as_primary:
+                totals.name, totals.named_as_primary = name, True  # the post office's own spelling
+            totals.lat_sum += lat
+            totals.lon_sum += lon
+            totals.count += 1
+            if zone:
+                totals.zone_counts[zone] = totals.zone_counts.get(zone, 0) + 1
+    return cities
+
+
+def zip_centroid(zip5: str) -> Place | None:
+    """The centre of a ZIP code (approximate), or None for a ZIP the offline data does not place."""
+    row = _zip_index().get(zip5)
+    if row is None:
+        return None
+    return Place(
+        row.lat,
+        row.lon,
+        f"{row.zip} {row.city}, {row.state}",
+        row.state,
+        row.zip,
+        timezone_for(row.zip, row.state),
+        approximate=True,
+    )
+
+
+NEAREST_ZIP_MILES = 30.0  # beyond this a point is offshore or abroad: no state to borrow
+
+
+@dataclass(frozen=True)
+class _ZipPoints:
+    rows: tuple[_ZipRow, ...]
+    latitudes: np.ndarray  # radians
+    longitudes: np.ndarray  # radians
+    states: np.ndarray
+    street_delivery: np.ndarray
+
+
+@lru_cache(maxsize=1)
+def _zip_points() -> _ZipPoints:
+    rows = tuple(_zip_index().values())
+    return _ZipPoints(
+        rows,
+        np.radians(np.fromiter((row.lat for row in rows), dtype=float, count=len(rows))),
+        np.radians(np.fromiter((row.lon for row in rows), dtype=float, count=len(rows))),
+        np.array([row.state for row in rows]),
+        np.fromiter((row.street_delivery for row in rows), dtype=bool, count=len(rows)),
+    )
+
+
+def nearest_zip(
+    lat: float,
+    lon: float,
+    within_miles: float = NEAREST_ZIP_MILES,
+    *,
+    state: str | None = None,
+    street_delivery_only: bool = False,
+) -> Place | None:
+    """The ZIP whose centre is nearest to a point (one vectorised pass), if it is close enough;
+    only in ``state`` when given, and only street-delivery ZIPs when asked (to stand in for an address)."""
+    points = _zip_points()
+    chosen = np.ones(len(points.rows), dtype=bool)
+    if state:
+        chosen &= points.states == state
+    if street_delivery_only:
+        chosen &= points.street_delivery
+    candidates = np.flatnonzero(chosen)
+    if not len(candidates):
+        return None
+    latitudes, longitudes = points.latitudes[candidates], points.longitudes[candidates]
+    phi, lam = np.radians(lat), np.radians(lon)
+    a = np.sin((latitudes - phi) / 2) ** 2 + np.cos(phi) * np.cos(latitudes) * np.sin((longitudes - lam) / 2) ** 2
+    best = int(np.argmin(a))
+    if 2 * EARTH_RADIUS_MILES * np.arcsin(np.sqrt(min(a[best], 1.0))) > within_miles:
+        return None
+    return zip_centroid(points.rows[candidates[best]].zip)
+
+
+def zip_city(zip5: str) -> str | None:
+    """The post office's name for the city of a ZIP code."""
+    row = _zip_index().get(zip5)
+    return row.city if row else None
+
+
+@lru_cache(maxsize=1)
+def street_zip_counts_by_city() -> dict[str, Counter]:
+    """Lowercase city name -> how many street-delivery ZIPs it has per (state, time zone)."""
+    counts: dict[str, Counter] = {}
+    for row in _zip_index().values():
+        if row.street_delivery:
+            counts.setdefault(row.city.lower(), Counter())[(row.state, row.timezone)] += 1
+    return counts
+
+
+def _point(lat: float, lon: float, label: str) -> Place:
+    """A place at a point, with the state and time zone of the nearest ZIP (for remote services and clocks)."""
+    near = nearest_zip(lat, lon)
+    if near is None:
+        return Place(lat, lon, label)
+    return Place(lat, lon, label, near.state, None, near.timezone)
+
+
+def timezone_for(zip5: str | None, state: str | None) -> str | None:
+    """The ZIP's own IANA time zone, else its state's main one, else None."""
+    row = _zip_index().get(zip5) if zip5 else None
+    if row is not None and row.timezone:
+        return row.timezone
+    return US_STATE_TIMEZONES.get(state.upper()) if state else None
+
+
+def resolve_place(text: str, geocoder: Geocoder | None = None) -> Place:
+    """A ZIP code, "City, ST" or "LAT,LON" offline; anything else goes to ``geocoder``, if any."""
+    typed = (text or "").strip()
+    if not typed:
+        raise PlaceNotFound(text or "")
+    if match := _ZIP.fullmatch(typed):
+        place = zip_centroid(match.group(1))
+        if place is None:
+            raise PlaceNotFound(typed)
+        return place
+    if match := _COORDINATES.fullmatch(typed):
+        lat, lon = float(match.group(1)), float(match.group(2))
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            raise PlaceNotFound(
+                typed,
+                f'"{typed}" is not a position on Earth: latitude goes from -90 '
+                'to 90 and longitude from -180 to 180 (write "LAT,LON").',
+            )
+        return _point(lat, lon, f"{match.group(1)}, {match.group(2)}")
+    if match := _CITY_STATE.fullmatch(typed):
+        state = match.group(2).upper()
+        totals = _city_index().get((_city_key(match.group(1)), state))
+        if totals is not None:
+            return totals.place(state)
+    if geocoder is None:
+        raise PlaceNotFound(typed)
+    found = geocoder.geocode(typed)
+    if found is None:
+        raise PlaceNotFound(
+            typed,
+            f'"{typed}" is not a ZIP code, "City, ST" or "LAT,LON" we know, and '
+            "the address geocoder found nothing for it. Check the spelling or "
+            "try a ZIP code.",
+        )
+    lat, lon, label = found
+    return _point(lat, lon, label)
+
+
+class RequestSpacing:
+    """Keeps calls that share it at least ``interval_seconds`` apart, across threads.
+
+    ``clock`` and ``sleep`` are injectable so tests need not wait for real.
+    """
+
+    def __init__(
+        self,
+        interval_seconds: float,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ):
+        self.interval_seconds = interval_seconds
+        self._clock = clock
+        self._sleep = sleep
+        self._lock = threading.Lock()
+        self._next_allowed: float | None = None
+
+    def wait_turn(self) -> None:
+        with self._lock:
+            now = self._clock()
+            if self._next_allowed is not None and now < self._next_allowed:
+                self._sleep(self._next_allowed - now)
+                now = max(self._clock(), self._next_allowed)
+            self._next_allowed = now + self.interval_seconds
+
+
+# Nominatim's usage policy allows one request a second from an application, whatever the number
+# of users or geocoder objects: this one spacing is shared by the whole process.
+NOMINATIM_SPACING = RequestSpacing(1.0)
+
+MISS_KEPT_SECONDS = 3600  # an address that found nothing is asked again after an hour
+CACHE_FILE_NAME = "geocoded-addresses.json"
+
+
+def address_key(text: str) -> str:
+    """The cache key of an address: a SHA-256 of its normalised form, so the text is not stored."""
+    normalised = re.sub(r"\s*,\s*", ", ", " ".join(text.casefold().split()))
+    return hashlib.sha256(normalised.encode("utf-8")).hexdigest()
+
+
+class NominatimGeocoder:
+    """Street addresses through OpenStreetMap's Nominatim, one request a second, cached on disk.
+
+    Privacy: an address a coach types may be a participant's home. Running this geocoder is the
+    operator's choice (it needs ``NAVIGATOR_GEOCODER_USER_AGENT``), and so is its disk cache, which
+    comes with it: ``cache_dir/geocoded-addresses.json``, readable by its owner only. The cache keys
+    each address by a SHA-256 of its normalised text and keeps only the position and a label that
+    names the locality ("Address near Denver, CO 80218"), never the street or house number. The
+    operator can delete the file at any time; it is rebuilt as addresses are looked up again.
+    """
+
+    def __init__(
+        self,
+        user_agent: str,
+        cache_dir: Path | str,
+        *,
+        nominatim=None,
+        spacing: RequestSpacing = NOMINATIM_SPACING,
+        clock: Callable[[], float] = time.time,
+        timeout_seconds: float = 10,
+    ):
+        if not user_agent or not user_agent.strip():
+            raise ValueError("Nominatim needs the operator's own user agent (an app name and contact)")
+        self._nominatim = nominatim or Nominatim(user_agent=user_agent.strip(), timeout=timeout_seconds)
+        self._spacing = spacing
+        self._clock = clock
+        self.cache_path = Path(cache_dir) / CACHE_FILE_NAME
+        self._lock = threading.Lock()  # one lookup at a time, so an address never goes out twice
+        self._entries: dict[str, dict] | None = None
+
+    def geocode(self, text: str) -> tuple[float, float, str] | None:
+        key = address_key(text)
+        with self._lock:
+            cached = self._fresh_entry(key)
+            if cached is not None:
+                return (cached["lat"], cached["lon"], cached["label"]) if cached["found"] else None
+            self._spacing.wait_turn()
+            try:
+                location = self._nominatim.geocode(text, exactly_one=True, addressdetails=True, country_codes="us")
+            except (GeopyError, OSError) as error:
+                raise PlaceNotFound(
+                    text,
+                    f'"{text}" could not be looked up: the geocoder could not be reached: {error}',
+                ) from error
+            if location is None:
+                self._store(key, {"found": False, "saved": self._clock()})
+                return None
+            lat, lon = float(location.latitude), float(location.longitude)
+            label = _locality_label(getattr(location, "raw", None) or {}, lat, lon)
+            self._store(key, {"found": True, "lat": lat, "lon": lon, "label": label, "saved": self._clock()})
+            return lat, lon, label
+
+    def _fresh_entry(self, key: str) -> dict | None:
+        if self._entries is None:
+            self._entries = self._read_cache()
+        entry = self._entries.get(key)
+        return entry if self._is_fresh(entry) else None
+
+    def _is_fresh(self, entry) -> bool:
+        return isinstance(entry, dict) and (
+            entry.get("found") or self._clock() - entry.get("saved", 0) <= MISS_KEPT_SECONDS
+        )
+
+    def _store(self, key: str, entry: dict) -> None:
+        self.cache_path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        with locked(self.cache_path):
+            # Re-read under the lock: another process may have added addresses since we loaded.
+            entries = {k: v for k, v in self._read_cache().items() if self._is_fresh(v)}
+            entries[key] = entry
+            write_text_atomic(self.cache_path, json.dumps({"version": 1, "addresses": entries}))
+        self._entries = entries
+
+    def _read_cache(self) -> dict[str, dict]:
+        try:
+            document = json.loads(self.cache_path.read_text(encoding="utf-8"))
+            entries = document["addresses"]
+            if document.get("version") != 1 or not isinstance(entries, dict):
+                raise ValueError("not a version 1 cache")
+            return entries
+        except FileNotFoundError:
+            return {}
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            # Keep an unreadable cache aside for the operator rather than overwrite it.
+            with contextlib.suppress(OSError):
+                os.replace(self.cache_path, self.cache_path.with_name(CACHE_FILE_NAME + ".unreadable"))
+            return {}
+
+
+def _locality_label(raw: Mapping, lat: float, lon: float) -> str:
+    address = raw.get("address") or {}
+    locality = next(
+        (address[key] for key in ("city", "town", "village", "hamlet", "suburb", "county") if address.get(key)),
+        None,
+    )
+    region = address.get("ISO3166-2-lvl4", "")
+    state = region[3:] if region.startswith("US-") else address.get("state")
+    where = ", ".join(part for part in (locality, state) if part)
+    where = " ".join(part for part in (where, address.get("postcode")) if part)
+    return f"Address near {where}" if where else f"Address at {lat:.4f}, {lon:.4f}"
+
+
+def configured_geocoder(settings: Settings | None = None) -> NominatimGeocoder | None:
+    """The street-address geocoder the operator configured, or None (offline only).
+
+    ``NAVIGATOR_GEOCODER_USER_AGENT`` switches it on (Nominatim requires an identifying user
+    agent); the cache folder holds its cache.
+    """
+    settings = settings or load_settings()
+    if not settings.geocoder_user_agent:
+        return None
+    return NominatimGeocoder(settings.geocoder_user_agent, settings.cache_folder)

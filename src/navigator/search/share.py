@@ -1,0 +1,199 @@
+"""A search as URL query parameters, so a coach can text a link that opens the same search.
+
+Only the search goes into the URL: the place, the distance, the needs and the filters. Nothing
+about a person does (no names, no notes, no intake answers).
+
+    ?near=80222&radius=transit&needs=buprenorphine,medicaid&lang=es&when=open_now&remote=0
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
+
+from navigator.directory.vocabulary import Vocabulary
+from navigator.search.engine import Query
+from navigator.search.places import Place
+
+MAX_PLACE_LENGTH = 100
+RADIUS_CHOICES: dict[str, tuple[str, float | None]] = {
+    "walk": ("Walking distance (1 mile)", 1.0),
+    "transit": ("Bus or train (5 miles)", 5.0),
+    "drive": ("Driving (25 miles)", 25.0),
+    "any": ("Any distance", None),
+}
+DEFAULT_RADIUS = "drive"
+WHEN_CHOICES: dict[str, str] = {
+    "any": "Any time",
+    "open_now": "Open now (meetings: in session now)",
+    "today": "Meetings the rest of today",
+    "tonight": "Meetings tonight (5 PM to midnight)",
+}
+EVENING_STARTS = dt.time(17, 0)
+# Codes a resource has only one of (a meeting has one fellowship, one format; a house has one
+# NARR level): the form offers each set as a single choice, since every need must hold.
+EXCLUSIVE_CHOICES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "fellowship": (
+        "Fellowship",
+        ("aa", "na", "smart", "recovery_dharma", "celebrate_recovery", "al_anon", "nar_anon"),
+    ),
+    "format": ("Meeting format", ("in_person", "online", "hybrid")),
+    "narr": ("NARR level (recovery housing)", ("narr_1", "narr_2", "narr_3", "narr_4")),
+}
+
+
+@dataclass(frozen=True)
+class SearchSettings:
+    """What the Find page searches for; everything in it may go into a shared link."""
+
+    near: str = ""
+    radius: str = DEFAULT_RADIUS  # a key of RADIUS_CHOICES
+    needs: tuple[str, ...] = ()  # codes of any group (needs, payment, who is served); all must hold
+    language: str | None = None  # ISO 639-1
+    when: str = "any"  # a key of WHEN_CHOICES
+    remote: bool = True  # include phone, online and telehealth services
+
+    @property
+    def radius_miles(self) -> float | None:
+        return RADIUS_CHOICES[self.radius][1]
+
+
+def to_params(settings: SearchSettings) -> dict[str, str]:
+    """The URL query parameters of ``settings``; defaults are left out to keep links short."""
+    params = {}
+    if settings.near:
+        params["near"] = settings.near
+    if settings.radius != DEFAULT_RADIUS:
+        params["radius"] = settings.radius
+    if settings.needs:
+        params["needs"] = ",".join(settings.needs)
+    if settings.language:
+        params["lang"] = settings.language
+    if settings.when != "any":
+        params["when"] = settings.when
+    if not settings.remote:
+        params["remote"] = "0"
+    return params
+
+
+def query_string(settings: SearchSettings, **extra: str) -> str:
+    """``near=…&radius=…`` (with ``extra`` parameters, e.g. ``entry``), ready to follow a ``?``."""
+    return urlencode({**to_params(settings), **extra})
+
+
+def _single(value) -> str:
+    """One value of a parameter; a repeated parameter counts by its last value, as browsers do."""
+    if isinstance(value, (list, tuple)):
+        return str(value[-1]) if value else ""
+    return str(value)
+
+
+def from_params(
+    params: Mapping[str, object],
+    vocabulary: Vocabulary,
+    languages: set[str] | frozenset[str] | None = None,
+) -> tuple[SearchSettings, list[str]]:
+    """The search a link asks for, and one plain sentence per part of it that was left out.
+
+    A link may be old or mistyped: an unknown need, distance or filter is dropped (with a
+    sentence saying so, naming the closest known need), never an error. ``languages`` limits
+    ``lang`` to languages the directory knows; None accepts any two-letter code.
+    """
+    notices: list[str] = []
+    near = " ".join(_single(params.get("near", "")).split())
+    if len(near) > MAX_PLACE_LENGTH:
+        notices.append(f"The place in the link was longer than {MAX_PLACE_LENGTH} characters and was cut.")
+        near = near[:MAX_PLACE_LENGTH]
+
+    radius = _single(params.get("radius", DEFAULT_RADIUS)).strip().lower() or DEFAULT_RADIUS
+    if radius not in RADIUS_CHOICES:
+        notices.append(
+            f'The distance "{radius}" is not one of '
+            f"{', '.join(RADIUS_CHOICES)}; showing {RADIUS_CHOICES[DEFAULT_RADIUS][0].lower()}."
+        )
+        radius = DEFAULT_RADIUS
+
+    needs: list[str] = []
+    for code in _single(params.get("needs", "")).split(","):
+        code = code.strip()
+        if not code or code in needs:
+            continue
+        if code in vocabulary.labels:
+            needs.append(code)
+        else:
+            suggestion = vocabulary.suggest(code)
+            hint = f' (did you mean "{vocabulary.label(suggestion)}"?)' if suggestion else ""
+            notices.append(f'The need "{code}" is not one this directory knows, so it was left out{hint}.')
+    needs = _one_per_exclusive_choice(needs, vocabulary, notices)
+
+    language = _single(params.get("lang", "")).strip().lower() or None
+    if language is not None and not (
+        len(language) == 2 and language.isalpha() and (languages is None or language in languages)
+    ):
+        notices.append(f'No resource in this directory lists the language "{language}", so it was left out.')
+        language = None
+
+    when = _single(params.get("when", "any")).strip().lower() or "any"
+    if when not in WHEN_CHOICES:
+        notices.append(f'The time "{when}" is not one of {", ".join(WHEN_CHOICES)}, so it was left out.')
+        when = "any"
+
+    remote = _single(params.get("remote", "1")).strip().lower() not in ("0", "false", "no", "off")
+    return SearchSettings(near, radius, tuple(needs), language, when, remote), notices
+
+
+def _one_per_exclusive_choice(needs: list[str], vocabulary: Vocabulary, notices: list[str]) -> list[str]:
+    kept = []
+    chosen: dict[str, str] = {}
+    for code in needs:
+        choice = exclusive_choice_of(code)
+        if choice is not None and choice in chosen:
+            notices.append(
+                f'"{vocabulary.label(code)}" was left out: a resource has one '
+                f"{EXCLUSIVE_CHOICES[choice][0].lower()}, and the link already asks for "
+                f'"{vocabulary.label(chosen[choice])}".'
+            )
+            continue
+        if choice is not None:
+            chosen[choice] = code
+        kept.append(code)
+    return kept
+
+
+def exclusive_choice_of(code: str) -> str | None:
+    """The key of the EXCLUSIVE_CHOICES set ``code`` belongs to, or None."""
+    for choice, (_, codes) in EXCLUSIVE_CHOICES.items():
+        if code in codes:
+            return choice
+    return None
+
+
+def to_query(settings: SearchSettings, place: Place, now: dt.datetime, limit: int | None) -> tuple[Query, dt.datetime]:
+    """The engine's query for ``settings`` at ``place``, and the instant to search at.
+
+    "Today" and "tonight" are judged on the clock of the searched place. Tonight, asked before
+    5 PM, searches from 5 PM: meetings in session then, or starting before midnight.
+    """
+    query = Query(
+        near=settings.near,
+        radius=settings.radius_miles,
+        needs=settings.needs,
+        language=settings.language,
+        include_remote=settings.remote,
+        limit=limit,
+    )
+    if settings.when == "open_now":
+        return replace(query, open_at=now), now
+    if settings.when in ("today", "tonight"):
+        local_now = now.astimezone(ZoneInfo(place.timezone or "UTC"))
+        start = local_now
+        if settings.when == "tonight":
+            start = max(local_now, dt.datetime.combine(local_now.date(), EVENING_STARTS, local_now.tzinfo))
+        midnight = dt.datetime.combine(local_now.date() + dt.timedelta(days=1), dt.time(0), local_now.tzinfo)
+        # Through UTC: a plain difference of two local times would miss a daylight-saving change.
+        hours = (midnight.astimezone(dt.UTC) - start.astimezone(dt.UTC)).total_seconds() / 3600
+        return replace(query, starting_within_hours=hours), start
+    return query, now

@@ -1,0 +1,109 @@
+"""Plain words about entries and search hits, shared by the pages and the printouts.
+
+Everything returns plain text; callers escape it for markdown or HTML.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from navigator.directory.index import Directory, schedule_of
+from navigator.search.engine import STALE_AFTER_DAYS, Hit
+from navigator.search.schedule import describe, is_open, next_open, next_start
+
+_SOON_MINUTES = 60
+
+
+def clock_time(moment: dt.datetime) -> str:
+    """ "7:00 PM"."""
+    return f"{moment.hour % 12 or 12}:{moment.minute:02d} {'AM' if moment.hour < 12 else 'PM'}"
+
+
+def day_and_time(moment: dt.datetime, now: dt.datetime) -> str:
+    """ "today 7:00 PM", "tomorrow 8:00 AM" or "Tue 7:00 PM", in ``moment``'s own time zone."""
+    today = now.astimezone(moment.tzinfo).date()
+    if moment.date() == today:
+        day = "today"
+    elif moment.date() == today + dt.timedelta(days=1):
+        day = "tomorrow"
+    else:
+        day = f"{moment:%a %b} {moment.day}" if moment.date() > today + dt.timedelta(days=6) else f"{moment:%a}"
+    return f"{day} {clock_time(moment)}"
+
+
+def timing_words(
+    open_now: bool | None, next_time: dt.datetime | None, is_meeting: bool, now: dt.datetime
+) -> str | None:
+    """ "Open now", "In session now", "Starts in 40 min", "Next meeting Tue 7:00 PM", "Opens
+    tomorrow 8:00 AM"; None when the schedule is unknown.
+
+    ``next_time`` is when it next opens (for a meeting: starts), or, when ``open_now``, the
+    instant it was judged open at, which may be later than ``now`` (a search for tonight).
+    """
+    if open_now is None:
+        return None
+    if open_now:
+        if next_time is not None and next_time - now > dt.timedelta(minutes=1):
+            return f"{'In session' if is_meeting else 'Open'} {day_and_time(next_time, now)}"
+        return "In session now" if is_meeting else "Open now"
+    if next_time is None:
+        return None
+    minutes = (next_time - now).total_seconds() / 60
+    if 0 <= minutes < _SOON_MINUTES:
+        return f"{'Starts' if is_meeting else 'Opens'} in {max(1, round(minutes))} min"
+    return f"{'Next meeting' if is_meeting else 'Opens'} {day_and_time(next_time, now)}"
+
+
+def hit_timing(hit: Hit, now: dt.datetime) -> str | None:
+    return timing_words(hit.open_now, hit.next_open, hit.is_meeting, now)
+
+
+def entry_timing(directory: Directory, row: int, now: dt.datetime) -> str | None:
+    """The same words as ``hit_timing``, for an entry outside a search."""
+    entry = directory.entries[row]
+    schedule = schedule_of(entry)
+    if schedule is None:
+        return None
+    zone = ZoneInfo(directory.timezone_of(row) or "UTC")
+    is_meeting = entry["category"] == "support_meeting"
+    if is_open(schedule, zone, now):
+        return timing_words(True, None, is_meeting, now)
+    upcoming = next_start(schedule, zone, now) if is_meeting else next_open(schedule, zone, now)
+    return timing_words(False, upcoming, is_meeting, now)
+
+
+def hours_lines(entry: dict) -> list[str]:
+    """The weekly hours (for a meeting: its times) as lines, e.g. "Mon–Fri 8:00 AM–5:00 PM"."""
+    schedule = schedule_of(entry)
+    return describe(schedule) if schedule is not None else []
+
+
+def distance_words(hit: Hit) -> str:
+    if hit.remote:
+        return "By phone or online"
+    miles = f"{hit.distance_miles:.1f} mi"
+    return f"about {miles} (location approximate)" if hit.approximate else miles
+
+
+def is_stale(last_verified: dt.date, today: dt.date) -> bool:
+    """Not checked for over a year, as the search judges it."""
+    return (today - last_verified).days > STALE_AFTER_DAYS
+
+
+def verified_words(last_verified: dt.date, stale: bool) -> str:
+    when = f"{last_verified:%b} {last_verified.day}, {last_verified.year}"
+    if stale:
+        return f"Last verified {when}, over a year ago: call to confirm before going"
+    return f"Last verified {when}"
+
+
+def code_labels(directory: Directory, row: int) -> list[tuple[str, list[str]]]:
+    """Every code the entry satisfies, in plain words, grouped as the vocabulary groups them."""
+    vocabulary = directory.vocabulary
+    held = {code for code, has in zip(directory.codes, directory.code_matrix[row], strict=True) if has}
+    return [
+        (group.label, [vocabulary.label(code) for code in group.codes if code in held])
+        for group in vocabulary.groups
+        if held.intersection(group.codes)
+    ]
