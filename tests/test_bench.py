@@ -8,6 +8,7 @@ import io
 import json
 
 import pytest
+from tests.conftest import PROJECT_ROOT
 
 import navigator.directory.index as directory_module
 from navigator.bench.runner import (
@@ -192,7 +193,7 @@ def test_counting_reads_counts_directory_reads_and_puts_the_reader_back(syntheti
 
 def test_find_page_reruns_through_apptest_on_a_small_directory(synthetic_index, tmp_path):
     folder, _ = synthetic_index
-    timings = find_page_reruns(folder, tmp_path / "cache", reruns=2)
+    timings = find_page_reruns(folder, tmp_path / "cache", PROJECT_ROOT / "app.py", reruns=2)
     assert timings["runs"] == 2 and timings["median_ms"] > 0
     assert timings["query_params"] == {"near": "10001"}
     assert timings["headings_shown"] > 0

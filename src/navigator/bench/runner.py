@@ -290,7 +290,9 @@ def naive_search(
 # --- one size -----------------------------------------------------------------------------------
 
 
-def measure_size(size: int, work: Path, today: dt.date, progress: Callable[[str], None]) -> dict:
+def measure_size(
+    size: int, work: Path, today: dt.date, progress: Callable[[str], None], app: Path | None = None
+) -> dict:
     plan = plan_for(size)
     folder = work / f"directory-{size}"
     cache = work / f"cache-{size}"
@@ -334,7 +336,7 @@ def measure_size(size: int, work: Path, today: dt.date, progress: Callable[[str]
     }
     if size == FIND_PAGE_SIZE:
         progress(f"{size:,} entries: Find page reruns through AppTest")
-        figures["find_page_rerun"] = find_page_reruns(folder, cache)
+        figures["find_page_rerun"] = find_page_reruns(folder, cache, app)
     return figures
 
 
@@ -386,26 +388,22 @@ def measure_searches(loaded: Directory, today: dt.date, plan: Plan, progress, si
 # --- fresh processes ----------------------------------------------------------------------------
 
 
-def _child_environment() -> dict:
-    """The environment of a measuring child: this package and the project folder importable."""
-    roots = [str(Path(navigator.__file__).resolve().parents[1]), str(project_folder())]
+def _child_environment(app_folder: Path | None = None) -> dict:
+    """The environment of a measuring child: this package (and the app's folder, for its ui) importable."""
+    package_root = str(Path(next(iter(navigator.__path__))).resolve().parent)
+    roots = [package_root, *([str(app_folder)] if app_folder else [])]
     paths = [*roots, *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
     return {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
 
 
-def project_folder() -> Path:
-    """The source checkout this package sits in (``src/navigator`` two levels below)."""
-    return Path(navigator.__file__).resolve().parents[2]
-
-
-def _run_child(arguments: list[str], timeout: float = 300) -> dict:
-    """Runs ``python ARGUMENTS`` from the project folder; returns the JSON of its last line."""
+def _run_child(arguments: list[str], timeout: float = 300, app_folder: Path | None = None) -> dict:
+    """Runs ``python ARGUMENTS`` (from the app's folder when given); returns the JSON of its last line."""
     completed = subprocess.run(
         [sys.executable, *arguments],
         capture_output=True,
         text=True,
-        env=_child_environment(),
-        cwd=project_folder(),
+        env=_child_environment(app_folder),
+        cwd=app_folder,
         timeout=timeout,
         check=False,
     )
@@ -451,15 +449,19 @@ def peak_rss_mb() -> float:
     return peak / 1024 / (1024 if sys.platform == "darwin" else 1)  # bytes on macOS, KiB elsewhere
 
 
-def find_page_reruns(folder: Path, cache: Path, reruns: int = FIND_PAGE_RERUNS) -> dict:
-    """Reruns of the Find page with a typical search (a Manhattan ZIP, 25 miles) in AppTest,
-    run by ``ui/rerun_timing.py`` in a child process (Streamlit stays out of this package)."""
-    project = project_folder()
-    if not (project / "app.py").is_file() or not (project / "ui" / "rerun_timing.py").is_file():
-        return {"skipped": "no app.py and ui/ beside the package (not a source checkout)"}
+def find_page_reruns(folder: Path, cache: Path, app: Path | None, reruns: int = FIND_PAGE_RERUNS) -> dict:
+    """Reruns of the Find page with a typical search (a Manhattan ZIP, 25 miles) in AppTest.
+
+    ``app`` is the Streamlit app script the operator named (``bench --app``); the app's own
+    ``ui.rerun_timing`` drives it in a child process, so Streamlit stays out of this package.
+    """
+    if app is None or not app.is_file():
+        return {"skipped": f"no app script at {app} (bench --app PATH)" if app else "no app script given"}
+    app = app.resolve()
     params = to_params(SearchSettings(near=SEARCH_PLACES[0]))
     timings = _run_child(
-        ["-m", "ui.rerun_timing", str(project / "app.py"), str(folder), str(cache), str(reruns), json.dumps(params)]
+        ["-m", "ui.rerun_timing", str(app), str(folder), str(cache), str(reruns), json.dumps(params)],
+        app_folder=app.parent,
     )
     return {
         **summary(timings["seconds"]),
@@ -579,8 +581,12 @@ def run_benchmark(
     sizes: tuple[int, ...] = DEFAULT_SIZES,
     progress: Callable[[str], None] = lambda _: None,
     today: dt.date | None = None,
+    app: Path | None = None,
 ) -> dict:
-    """Every figure for every size, the machine, and which targets hold (JSON-ready)."""
+    """Every figure for every size, the machine, and which targets hold (JSON-ready).
+
+    ``app``: the Streamlit app script whose Find page rerun is measured (none: that figure is skipped).
+    """
     today = today or dt.date.today()
     started = time.perf_counter()
     load_before = _load_average()
@@ -592,7 +598,7 @@ def run_benchmark(
     results = {}
     with tempfile.TemporaryDirectory(prefix="navigator-bench-") as work:
         for size in sizes:
-            results[str(size)] = measure_size(size, Path(work), today, progress)
+            results[str(size)] = measure_size(size, Path(work), today, progress, app)
     return {
         "date": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
         # Other work on the machine slows every figure; the load average says how busy it was.
@@ -689,24 +695,3 @@ def sizes_argument(text: str) -> tuple[int, ...]:
             raise argparse.ArgumentTypeError(f"'{part}' is not a number of entries (like 1000,10000)")
         sizes.append(int(part))
     return tuple(sizes)
-
-
-def configure_parser(parser: argparse.ArgumentParser) -> None:
-    """The ``bench`` command's options (cli.py adds the command itself)."""
-    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
-    parser.add_argument(
-        "--sizes",
-        type=sizes_argument,
-        default=DEFAULT_SIZES,
-        help="directory sizes to measure, comma-separated (default 1000,10000,100000)",
-    )
-    parser.set_defaults(run=run_command)
-
-
-def run_command(arguments) -> int:
-    def progress(message: str) -> None:
-        print(f"bench: {message}", file=sys.stderr, flush=True)
-
-    report = run_benchmark(arguments.sizes, progress)
-    print(json.dumps(report, indent=2) if arguments.json else format_table(report))
-    return 0

@@ -11,12 +11,10 @@ so an export imports to the same entries.
 
 from __future__ import annotations
 
-import argparse
 import csv
 import io
 import json
 import re
-import sys
 from pathlib import Path
 
 from navigator.directory.index import check_directory
@@ -419,29 +417,3 @@ def export_hsds(directory: Path | str, out: Path | str) -> int:
     for file_name, text in files.items():
         write_bytes_atomic(out / file_name, text.encode("utf-8"), SHARED)
     return len(entries)
-
-
-def _export(arguments) -> int:
-    from navigator.cli.main import directory_of
-
-    directory = directory_of(arguments)
-    try:
-        count = export_hsds(directory, arguments.out)
-    except ValueError as error:
-        print(error, file=sys.stderr)
-        print(f"navigator: {directory} has problems; nothing was exported", file=sys.stderr)
-        return 1
-    except OSError as error:
-        print(f"navigator: cannot write {arguments.out}: {error.strerror or error}", file=sys.stderr)
-        return 1
-    print(f"exported {count} entries to {arguments.out} as an HSDS 1.1 data package")
-    return 0
-
-
-def add_commands(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    """Add ``export hsds --out DIR`` to the command line's sub-commands."""
-    exporter = commands.add_parser("export", parents=[common], help="write the directory in an open format")
-    formats = exporter.add_subparsers(dest="format", required=True, parser_class=type(exporter))
-    hsds = formats.add_parser("hsds", parents=[common], help="an Open Referral HSDS 1.1 data package")
-    hsds.add_argument("--out", required=True, help="the folder to write datapackage.json and the CSV tables into")
-    hsds.set_defaults(run=_export)

@@ -1,0 +1,18 @@
+"""The ``bench`` command: runs the performance benchmark and prints its figures and targets."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from navigator.bench.runner import format_table, run_benchmark
+
+
+def run(arguments) -> int:
+    def progress(message: str) -> None:
+        print(f"bench: {message}", file=sys.stderr, flush=True)
+
+    report = run_benchmark(arguments.sizes, progress, app=Path(arguments.app))
+    print(json.dumps(report, indent=2) if arguments.json else format_table(report))
+    return 0
