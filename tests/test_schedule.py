@@ -11,7 +11,6 @@ from hypothesis import strategies as st
 from navigator.search.schedule import (
     MINUTES_PER_WEEK,
     ScheduleError,
-    ScheduleTable,
     WeeklySchedule,
     closes_at,
     describe,
@@ -22,6 +21,7 @@ from navigator.search.schedule import (
     parse_hours,
     parse_meeting_times,
 )
+from navigator.search.schedule_table import ScheduleTable
 
 DENVER = ZoneInfo("America/Denver")
 NEW_YORK = ZoneInfo("America/New_York")

@@ -35,10 +35,11 @@ from navigator.directory.schema import Implied, check_entry
 from navigator.directory.vocabulary import VOCABULARY_FILE, Vocabulary, load_vocabulary, vocabulary_path
 from navigator.directory.yamlread import NodeConverter, YamlSyntaxError, compose, line_of, path_of
 from navigator.files import write_atomic_with
-from navigator.search.schedule import DAY_WORDS, ScheduleTable, WeeklySchedule, parse_hours, parse_meeting_times
+from navigator.search.schedule import DAY_WORDS, WeeklySchedule, parse_hours, parse_meeting_times
+from navigator.search.schedule_table import ScheduleTable
 from navigator.settings import DEFAULT_DIRECTORY, load_settings
 
-CACHE_FORMAT = 4  # bump when the cached structures change shape
+CACHE_FORMAT = 5  # bump when the cached structures change shape or module
 
 
 def _read_file(path: Path) -> bytes:

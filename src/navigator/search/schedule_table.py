@@ -1,0 +1,307 @@
+"""Every entry's weekly schedule at once: open now, minutes until open, minutes until a session starts.
+
+The vectorised counterpart of ``schedule``'s per-entry ``is_open``, ``next_open`` and
+``next_start``, giving the same answers (daylight saving time read the same way, see that
+module's notes) for a whole directory in a few numpy passes, so a search never loops over
+entries in Python. Each distinct time zone's clock is worked out once per call, as the stretches
+of constant UTC offset from the asked instant on (at most a couple within the search window);
+schedules are int16 minutes of the week.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from itertools import chain
+from zoneinfo import ZoneInfo
+
+import numpy as np
+
+from navigator.search.schedule import (
+    MINUTES_PER_DAY,
+    MINUTES_PER_WEEK,
+    WeeklySchedule,
+    epoch_minutes,
+    offset_stretches_from,
+    utc_offset_minutes,
+    zone_info,
+)
+
+_EPOCH_MINUTE_OF_WEEK = 3 * MINUTES_PER_DAY  # 1970-01-01 was a Thursday
+_NEVER = 1 << 30  # "no such time" in the vectorised sums: far beyond any answer, far from overflow
+
+
+# ---------------------------------------------------------------------------------------------
+# Each zone's offset stretches, as the table reads them
+
+
+def _minute_of_week(wall_minute):
+    return (wall_minute + _EPOCH_MINUTE_OF_WEEK) % MINUTES_PER_WEEK
+
+
+def _open_windows(zone: ZoneInfo, minute: int) -> list[tuple[int, int, int]]:
+    """Per offset stretch from ``minute`` on: (its first minute counted from ``minute``, its length
+    in minutes, ``_NEVER`` for the last, and the wall minute of the week it starts at)."""
+    stretches, _ = offset_stretches_from(zone, minute)
+    return [
+        (
+            begin - minute,
+            stretches[k + 1][0] - begin if k + 1 < len(stretches) else _NEVER,
+            _minute_of_week(begin + offset),
+        )
+        for k, (begin, offset) in enumerate(stretches)
+    ]
+
+
+def _start_windows(zone: ZoneInfo, minute: int) -> list[tuple[int, int, int, int]]:
+    """Per offset stretch from ``minute`` on, the wall-clock readings that come for the first
+    time in it: (the stretch's first minute counted from ``minute``, the wall minute of the week
+    of the first new reading, how many new readings, counted from ``minute`` the instant that
+    first reading would have at the stretch's offset). Readings skipped by a jump forward count
+    as new at the jump; a repeated hour has none."""
+    stretches, reached = offset_stretches_from(zone, minute)
+    windows = []
+    for k, (begin, offset) in enumerate(stretches):
+        end_wall = stretches[k + 1][0] + offset if k + 1 < len(stretches) else None
+        room = _NEVER if end_wall is None else max(end_wall - reached, 0)
+        windows.append((begin - minute, _minute_of_week(reached), room, reached - offset - minute))
+        if end_wall is not None:
+            reached = max(reached, end_wall)
+    return windows
+
+
+def _by_stretch(windows_per_zone: list[list[tuple]], padding: tuple) -> list[tuple[np.ndarray, ...]]:
+    """Turn per-zone lists of stretch windows into, per stretch index, one array per field over
+    the zones; a zone with fewer stretches gets ``padding``, which must never match."""
+    count = max((len(windows) for windows in windows_per_zone), default=0)
+    padded = [windows + [padding] * (count - len(windows)) for windows in windows_per_zone]
+    return [
+        tuple(np.array(field, dtype=np.int32) for field in zip(*(zone[k] for zone in padded), strict=True))
+        for k in range(count)
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+# The table
+
+
+@dataclass(frozen=True)
+class _Columns:
+    """Schedules with the same number of slots (intervals or starts), one column per slot.
+
+    Rows are schedules sorted by time zone code, ``zone_counts[code]`` of them per zone, so one
+    value per zone spreads to the rows with ``np.repeat``. A schedule with fewer slots than the
+    width repeats its first slot: a duplicate changes no minimum.
+    """
+
+    starts: np.ndarray  # (width, schedules) int16 minute of week
+    lengths: np.ndarray  # (width, schedules) int16 minutes; zero for session starts
+    zone_counts: np.ndarray
+
+    def __post_init__(self):
+        for array in (self.starts, self.lengths, self.zone_counts):
+            array.flags.writeable = False
+
+    def __setstate__(self, state):
+        # Unpickled arrays come back writeable; a shared cache needs them read-only again.
+        self.__dict__.update(state)
+        self.__post_init__()
+
+    def spread(self, per_zone: np.ndarray) -> np.ndarray:
+        return np.repeat(per_zone, self.zone_counts)
+
+    def covering(self, wall: np.ndarray) -> np.ndarray:
+        """Whether some interval of each schedule covers its zone's wall minute of the week."""
+        wall = self.spread(wall)
+        covered = np.zeros(self.starts.shape[1], dtype=bool)
+        for starts, lengths in zip(self.starts, self.lengths, strict=True):
+            covered |= _week_distance(wall, starts) < lengths
+        return covered
+
+    def wait_to_cover(self, wall: np.ndarray) -> np.ndarray:
+        """Wall-clock minutes from each zone's wall minute of the week until an interval of each
+        schedule covers it (0 when one does now)."""
+        wall = self.spread(wall)
+        wait = None
+        for starts, lengths in zip(self.starts, self.lengths, strict=True):
+            past_start = _week_distance(wall, starts)
+            slot_wait = (MINUTES_PER_WEEK - past_start) * (past_start >= lengths)
+            wait = slot_wait if wait is None else np.minimum(wait, slot_wait, out=wait)
+        return wait.astype(np.int32)
+
+    def wait_to_start(self, wall: np.ndarray) -> np.ndarray:
+        """Wall-clock minutes from each zone's wall minute of the week to each schedule's start."""
+        wall = self.spread(wall)
+        wait = None
+        for starts in self.starts:
+            slot_wait = _week_distance(starts, wall)
+            wait = slot_wait if wait is None else np.minimum(wait, slot_wait, out=wait)
+        return wait.astype(np.int32)
+
+
+def _week_distance(later: np.ndarray, earlier: np.ndarray) -> np.ndarray:
+    """(later - earlier) mod a week, for int16 minutes of the week, without a slow division."""
+    difference = later - earlier
+    difference += (difference >> 15) & MINUTES_PER_WEEK
+    return difference
+
+
+def _columns_of(
+    kinds: list[tuple[int, tuple[tuple[int, int], ...]]], zone_count: int
+) -> tuple[tuple[_Columns, ...], np.ndarray]:
+    """Group distinct schedules, (zone code, slots), into columns by width (a power of two, so few
+    groups and at most half padding); also where each schedule's answer lands in their order."""
+    by_width: dict[int, list] = {}
+    for kind, (zone_code, slots) in enumerate(kinds):
+        by_width.setdefault(1 << (len(slots) - 1).bit_length(), []).append((zone_code, kind, slots))
+    groups, order = [], []
+    for width in sorted(by_width):
+        members = sorted(by_width[width], key=lambda member: member[:2])
+        flat = chain.from_iterable(
+            chain.from_iterable(slots + slots[:1] * (width - len(slots))) for _, _, slots in members
+        )
+        padded = np.fromiter(flat, dtype=np.int16, count=len(members) * width * 2).reshape(len(members), width, 2)
+        groups.append(
+            _Columns(
+                padded[:, :, 0].T.copy(),
+                padded[:, :, 1].T.copy(),
+                np.bincount([zone_code for zone_code, _, _ in members], minlength=zone_count),
+            )
+        )
+        order += [kind for _, kind, _ in members]
+    position = np.empty(len(kinds), dtype=np.int32)
+    position[order] = np.arange(len(kinds), dtype=np.int32)
+    return tuple(groups), position
+
+
+@dataclass(frozen=True)
+class ScheduleTable:
+    """Every entry's weekly schedule, answered for all entries at once with numpy.
+
+    Entries with the same schedule in the same zone share one row (directories repeat schedules
+    a lot), and rows sit in column groups by how many intervals or starts they have. Per call,
+    each distinct zone's wall clock is worked out once; the rest is a few passes over int16
+    columns, then one lookup from entries to their rows. Arrays are read-only: the table is
+    shared between users through caches.
+    """
+
+    size: int
+    zones: tuple[str, ...]
+    open_columns: tuple[_Columns, ...]
+    start_columns: tuple[_Columns, ...]
+    entry_open_row: np.ndarray  # per entry, its row among open_columns; one past the last: none
+    entry_start_row: np.ndarray
+
+    def __post_init__(self):
+        self.entry_open_row.flags.writeable = False
+        self.entry_start_row.flags.writeable = False
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self.__post_init__()
+
+    @classmethod
+    def build(cls, rows: Iterable[tuple[int, str, WeeklySchedule]], size: int) -> ScheduleTable:
+        """``rows``: (entry index, IANA time zone, schedule); entries without a row: no schedule."""
+        zone_codes: dict[str, int] = {}
+        open_kinds: dict[tuple, int] = {}
+        start_kinds: dict[tuple, int] = {}
+        open_kind_of = np.full(size, -1, dtype=np.int64)
+        start_kind_of = np.full(size, -1, dtype=np.int64)
+        seen = set()
+        for entry, tz, schedule in rows:
+            if not 0 <= entry < size:
+                raise ValueError(f"entry index {entry} is outside the table of {size} entries")
+            if entry in seen:
+                raise ValueError(f"entry index {entry} has two schedules")
+            seen.add(entry)
+            if tz not in zone_codes:
+                zone_info(tz)
+                zone_codes[tz] = len(zone_codes)
+            code = zone_codes[tz]
+            if schedule.intervals:
+                open_kind_of[entry] = open_kinds.setdefault((code, schedule.intervals), len(open_kinds))
+            if schedule.starts:
+                start_kind_of[entry] = start_kinds.setdefault((code, schedule.starts), len(start_kinds))
+        open_columns, open_position = _columns_of(
+            [(code, tuple((start, end - start) for start, end in intervals)) for code, intervals in open_kinds],
+            len(zone_codes),
+        )
+        start_columns, start_position = _columns_of(
+            [(code, tuple((start, 0) for start in starts)) for code, starts in start_kinds],
+            len(zone_codes),
+        )
+        return cls(
+            size,
+            tuple(zone_codes),
+            open_columns,
+            start_columns,
+            _rows_of_entries(open_kind_of, open_position),
+            _rows_of_entries(start_kind_of, start_position),
+        )
+
+    def open_mask(self, at: dt.datetime) -> np.ndarray:
+        """Which entries are open (meetings: in session) at ``at``."""
+        minute, _ = epoch_minutes(at)
+        wall = np.array(
+            [_minute_of_week(minute + utc_offset_minutes(zone_info(name), minute)) for name in self.zones],
+            dtype=np.int16,
+        )
+        covered = [columns.covering(wall) for columns in self.open_columns]
+        return np.concatenate([*covered, [False]])[self.entry_open_row]
+
+    def minutes_until_open(self, at: dt.datetime) -> np.ndarray:
+        """Minutes from ``at`` until each entry is open: 0 when open, inf without a schedule."""
+        minute, fraction = epoch_minutes(at)
+        windows = _by_stretch([_open_windows(zone_info(name), minute) for name in self.zones], padding=(0, -1, 0))
+        per_row = []
+        for columns in self.open_columns:
+            if len(windows) == 1:  # no zone changes its clocks soon: the wall clock's wait is all
+                per_row.append(columns.wait_to_cover(windows[0][2].astype(np.int16)))
+                continue
+            best = None
+            for begin, length, wall in windows:
+                wait = columns.wait_to_cover(wall.astype(np.int16))
+                found = np.where(wait < columns.spread(length), columns.spread(begin) + wait, _NEVER)
+                best = found if best is None else np.minimum(best, found, out=best)
+            per_row.append(best)
+        minutes = _minutes_or_never(per_row)
+        # Counted from the start of the current minute; an opening still to come is ``fraction``
+        # of a minute nearer than that.
+        np.subtract(minutes, fraction, out=minutes, where=minutes > 0)
+        return minutes[self.entry_open_row]
+
+    def minutes_until_start(self, at: dt.datetime) -> np.ndarray:
+        """Minutes from ``at`` until each entry's next session begins; inf when none does."""
+        minute, fraction = epoch_minutes(at)
+        if fraction:
+            minute += 1  # sessions begin on whole minutes: the first one that can still come
+        windows = _by_stretch([_start_windows(zone_info(name), minute) for name in self.zones], padding=(0, 0, 0, 0))
+        per_row = []
+        for columns in self.start_columns:
+            best = None
+            for begin, first_new, room, first_new_at in windows:
+                delay = columns.wait_to_start(first_new.astype(np.int16))
+                found = np.maximum(columns.spread(begin), columns.spread(first_new_at) + delay)
+                found = np.where(delay < columns.spread(room), found, _NEVER)
+                best = found if best is None else np.minimum(best, found, out=best)
+            per_row.append(best)
+        minutes = _minutes_or_never(per_row)
+        if fraction:
+            minutes += 1 - fraction
+        return minutes[self.entry_start_row]
+
+
+def _minutes_or_never(per_row: list[np.ndarray]) -> np.ndarray:
+    """All rows' whole minutes as floats, inf for ``_NEVER``, then a last row (no schedule): inf."""
+    minutes = np.concatenate([*per_row, [_NEVER]]).astype(float)
+    minutes[minutes >= _NEVER] = np.inf
+    return minutes
+
+
+def _rows_of_entries(kind_of_entry: np.ndarray, position: np.ndarray) -> np.ndarray:
+    rows = np.full(len(kind_of_entry), len(position), dtype=np.int32)
+    scheduled = kind_of_entry >= 0
+    rows[scheduled] = position[kind_of_entry[scheduled]]
+    return rows
