@@ -315,24 +315,6 @@ def test_a_full_intake_leaves_no_trace_on_disk_in_logs_or_in_the_url(folders, do
             assert secret.encode() not in content, f"{secret} found in {path}"
 
 
-def test_the_intake_screens_cache_nothing_they_are_given():
-    sources = [
-        APP.parent / "pages" / "intake.py",
-        *(APP.parent / "ui").glob("intake_*.py"),
-        *(APP.parent / "src" / "navigator" / "plan").glob("*.py"),
-    ]
-    for source in sources:
-        text = source.read_text(encoding="utf-8")
-        for forbidden in (
-            "cache_data",
-            "cache_resource",
-            "query_params",
-            "logging",
-            "print(",
-            "open(",
-        ):
-            assert forbidden not in text, f"{source.name} uses {forbidden}"
-
 
 def test_the_printable_plan_holds_the_options_shown_with_their_directory_details(folders, downloads):
     app = open_intake(folders)

@@ -1,4 +1,4 @@
-"""The one cached loader of the directory for the whole app."""
+"""The one cached loader of the whole app: the directory every session reads, and the geocoder."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from pathlib import Path
 import streamlit as st
 
 from navigator.directory.index import Directory, load_directory, stat_signature
+from navigator.search.places import configured_geocoder
 from navigator.settings import load_settings
 
 
@@ -28,3 +29,10 @@ def current_directory() -> Directory:
     """
     path = directory_path()
     return _load(str(path), stat_signature(path))
+
+
+@st.cache_resource(max_entries=1)
+def address_geocoder():
+    """The street-address geocoder the operator switched on, or None: one per process, so its
+    request spacing and disk cache are shared by every session."""
+    return configured_geocoder()

@@ -10,10 +10,11 @@ import streamlit as st
 from navigator.directory.index import Directory
 from navigator.search.engine import Hit, SearchResult, search
 from navigator.search.links import directions_url, tel_href
-from navigator.search.places import Place, PlaceNotFound, configured_geocoder, resolve_place
+from navigator.search.places import Place, PlaceNotFound, resolve_place
 from navigator.search.share import SearchSettings, to_params, to_query
 from navigator.search.wording import distance_words, hit_timing, verified_words
 from navigator.text import markdown_badge, markdown_link, markdown_text
+from ui.data import address_geocoder
 from ui.map import results_map
 from ui.shortlist import shortlist_button
 
@@ -21,12 +22,6 @@ PAGE_SIZE = 20
 PAGE_KEY = "find-page"
 PAGED_SEARCH_KEY = "find-paged-search"  # the search the page number belongs to
 FIND_PAGE = "pages/find.py"
-
-
-@st.cache_resource
-def address_geocoder():
-    """The street-address geocoder the operator switched on, or None: one per process."""
-    return configured_geocoder()
 
 
 def _place(settings: SearchSettings) -> Place | None:

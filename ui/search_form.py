@@ -20,7 +20,7 @@ from navigator.search.share import (
     to_params,
 )
 from navigator.text import markdown_text
-from ui.results import address_geocoder
+from ui.data import address_geocoder
 
 FORM_KEY = "find-search"
 NEAR_KEY = "find-near"
