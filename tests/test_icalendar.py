@@ -1,14 +1,14 @@
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+import icalendar
 import pytest
 
 from navigator.formats.ics import (
+    PRODUCT_ID,
     Event,
     appointment_event,
     calendar,
-    escape_text,
-    fold,
     meeting_events,
     vtimezone,
 )
@@ -18,23 +18,14 @@ TUESDAY = dt.date(2026, 11, 17)
 STAMP = dt.datetime(2026, 11, 17, 12, 0, tzinfo=dt.UTC)
 
 
-def unfolded(text: str) -> list[str]:
-    """The content lines of an iCalendar text, continuation lines joined back (RFC 5545 3.1)."""
-    assert text.endswith("\r\n")
-    return text.replace("\r\n ", "").split("\r\n")[:-1]
+def parsed(text: str) -> icalendar.Calendar:
+    """The calendar read back by icalendar, after checking every line ends CRLF."""
+    assert text.endswith("\r\n") and "\n" not in text.replace("\r\n", "")
+    return icalendar.Calendar.from_ical(text)
 
 
-def component(lines: list[str], name: str) -> list[list[str]]:
-    found, current = [], None
-    for line in lines:
-        if line == f"BEGIN:{name}":
-            current = []
-        elif line == f"END:{name}":
-            found.append(current)
-            current = None
-        elif current is not None:
-            current.append(line)
-    return found
+def events_of(text: str) -> list[icalendar.Event]:
+    return parsed(text).walk("VEVENT")
 
 
 def meeting_entry(times, **fields):
@@ -47,35 +38,36 @@ def meeting_entry(times, **fields):
     }
 
 
-def test_text_values_escape_backslashes_semicolons_commas_and_newlines():
-    assert (
-        escape_text("Room 4, back door; ring\\knock\nthen wait") == "Room 4\\, back door\\; ring\\\\knock\\nthen wait"
+def test_text_with_commas_semicolons_backslashes_and_newlines_reads_back_as_written():
+    awkward = "Room 4, back door; ring\\knock\nthen wait"
+    event = Event(
+        awkward,
+        dt.datetime(2026, 11, 17, 9, tzinfo=DENVER),
+        dt.datetime(2026, 11, 17, 10, tzinfo=DENVER),
+        location=awkward,
+        description=awkward,
     )
-
-
-def test_long_lines_fold_at_75_octets_without_splitting_a_character():
-    line = "DESCRIPTION:" + "Caf\u00e9 y reuni\u00f3n " * 20
-    folded = fold(line)
-    pieces = folded.split("\r\n")
-    assert all(len(piece.encode("utf-8")) <= 75 for piece in pieces)
-    assert all(piece.startswith(" ") for piece in pieces[1:])
-    assert folded.replace("\r\n ", "") == line
+    text = calendar([event], STAMP)
+    assert "Room 4\\, back door\\; ring\\\\knock\\nthen wait" in text.replace("\r\n ", "")
+    [read] = events_of(text)
+    assert str(read["SUMMARY"]) == str(read["LOCATION"]) == str(read["DESCRIPTION"]) == awkward
 
 
 def test_a_weekly_meeting_repeats_on_its_days_at_its_local_time():
     entry = meeting_entry([{"days": ["tue", "thu"], "start": "19:00", "end": "20:30"}])
     text = calendar(meeting_events(entry, "America/Denver", TUESDAY, "1 Main St, Denver"), STAMP)
-    lines = unfolded(text)
-    [event] = component(lines, "VEVENT")
-    assert "DTSTART;TZID=America/Denver:20261117T190000" in event
-    assert "DTEND;TZID=America/Denver:20261117T203000" in event
-    assert "RRULE:FREQ=WEEKLY;BYDAY=TU,TH" in event
-    assert "LOCATION:1 Main St\\, Denver" in event
-    assert "SUMMARY:Tuesday Night AA" in event
-    assert "DTSTAMP:20261117T120000Z" in event
-    assert any(line.startswith("UID:") for line in event)
-    assert lines[0] == "BEGIN:VCALENDAR" and lines[-1] == "END:VCALENDAR"
-    assert "VERSION:2.0" in lines
+    document = parsed(text)
+    assert str(document["VERSION"]) == "2.0" and str(document["PRODID"]) == PRODUCT_ID
+    [event] = document.walk("VEVENT")
+    assert event.start == dt.datetime(2026, 11, 17, 19, 0, tzinfo=DENVER)
+    assert event.end == dt.datetime(2026, 11, 17, 20, 30, tzinfo=DENVER)
+    assert event["DTSTART"].params["TZID"] == event["DTEND"].params["TZID"] == "America/Denver"
+    assert event["RRULE"] == {"FREQ": ["WEEKLY"], "BYDAY": ["TU", "TH"]}
+    assert str(event["LOCATION"]) == "1 Main St, Denver"
+    assert str(event["SUMMARY"]) == "Tuesday Night AA"
+    assert event["DTSTAMP"].dt == STAMP
+    assert str(event["UID"]).endswith("@recovery-navigator")
+    assert "DTSTART;TZID=America/Denver:20261117T190000" in text.split("\r\n")
 
 
 def test_a_meeting_starts_on_its_first_day_from_today():
@@ -89,6 +81,8 @@ def test_a_meeting_past_midnight_ends_the_next_day():
     entry = meeting_entry([{"days": ["sat"], "start": "23:30", "end": "00:30"}])
     [event] = meeting_events(entry, "America/Denver", TUESDAY)
     assert (event.start.day, event.end.day) == (21, 22)
+    [read] = events_of(calendar([event], STAMP))
+    assert (read.start, read.end) == (event.start, event.end)
 
 
 def test_times_at_different_hours_give_separate_events_and_the_same_meeting_keeps_its_uid():
@@ -102,6 +96,9 @@ def test_times_at_different_hours_give_separate_events_and_the_same_meeting_keep
     a_week_later = meeting_events(entry, "America/Denver", TUESDAY + dt.timedelta(days=7))
     assert [event.weekly_on for event in first] == [("mon",), ("sat",)]
     assert [event.uid for event in first] == [event.uid for event in a_week_later]
+    read = events_of(calendar(first, STAMP))
+    assert [event["RRULE"]["BYDAY"] for event in read] == [["MO"], ["SA"]]
+    assert [str(event["UID"]) for event in read] == [event.uid for event in first]
 
 
 def test_an_around_the_clock_listing_is_no_calendar_event():
@@ -110,22 +107,33 @@ def test_an_around_the_clock_listing_is_no_calendar_event():
 
 
 def test_the_time_zone_carries_both_daylight_saving_changes_for_years_ahead():
-    lines = vtimezone("America/Denver", dt.datetime(2026, 11, 17, 19, tzinfo=DENVER))
-    [daylight] = component(lines, "DAYLIGHT")
-    [standard] = component(lines, "STANDARD")
-    assert "TZOFFSETFROM:-0700" in daylight and "TZOFFSETTO:-0600" in daylight and "TZNAME:MDT" in daylight
-    assert "TZOFFSETFROM:-0600" in standard and "TZOFFSETTO:-0700" in standard
-    onsets = [line.split(":", 1)[1] for line in daylight if line.startswith(("DTSTART", "RDATE"))]
-    assert "20270314T020000" in ",".join(onsets)  # spring forward 2027, 2:00 local standard time
-    assert any("20271107T020000" in line for line in standard)  # fall back 2027, 2:00 local daylight time
-    assert lines[:2] == ["BEGIN:VTIMEZONE", "TZID:America/Denver"]
+    zone = parsed(vtimezone("America/Denver", dt.datetime(2026, 11, 17, 19, tzinfo=DENVER)).to_ical().decode())
+    assert str(zone["TZID"]) == "America/Denver"
+    [daylight] = zone.walk("DAYLIGHT")
+    assert (dt.timedelta(hours=-7), dt.timedelta(hours=-6)) == (daylight.TZOFFSETFROM, daylight.TZOFFSETTO)
+    assert str(daylight["TZNAME"]) == "MDT"
+    changes = [standard for standard in zone.walk("STANDARD") if standard.TZOFFSETFROM != standard.TZOFFSETTO]
+    assert [(standard.TZOFFSETFROM, standard.TZOFFSETTO) for standard in changes] == [
+        (dt.timedelta(hours=-6), dt.timedelta(hours=-7))
+    ]
+    # Read with its own definitions rather than the IANA name, the zone keeps Denver's clock
+    # on both sides of every change through 2035 (TIMEZONE_YEARS after 2026, the year it starts in).
+    written = zone.to_tz(lookup_tzid=False)
+    for year in (2026, 2027, 2035):
+        for moment in (
+            dt.datetime(year, 3, 1, 12),
+            dt.datetime(year, 3, 20, 12),
+            dt.datetime(year, 10, 30, 12),
+            dt.datetime(year, 11, 15, 12),
+        ):
+            assert moment.replace(tzinfo=written).utcoffset() == moment.replace(tzinfo=DENVER).utcoffset()
 
 
 def test_a_zone_without_daylight_saving_has_one_fixed_observance():
-    lines = vtimezone("America/Phoenix", dt.datetime(2026, 11, 17, tzinfo=ZoneInfo("America/Phoenix")))
-    assert component(lines, "DAYLIGHT") == []
-    [standard] = component(lines, "STANDARD")
-    assert "TZOFFSETFROM:-0700" in standard and "TZOFFSETTO:-0700" in standard
+    zone = vtimezone("America/Phoenix", dt.datetime(2026, 11, 17, tzinfo=ZoneInfo("America/Phoenix")))
+    assert zone.walk("DAYLIGHT") == []
+    [standard] = zone.walk("STANDARD")
+    assert standard.TZOFFSETFROM == standard.TZOFFSETTO == dt.timedelta(hours=-7)
 
 
 def test_each_zone_used_gets_one_vtimezone():
@@ -146,11 +154,19 @@ def test_each_zone_used_gets_one_vtimezone():
             dt.datetime(2026, 11, 18, 10, tzinfo=ZoneInfo("America/New_York")),
         ),
     ]
-    lines = unfolded(calendar(events, STAMP))
-    assert [line for line in lines if line.startswith("TZID:")] == [
-        "TZID:America/Denver",
-        "TZID:America/New_York",
-    ]
+    document = parsed(calendar(events, STAMP))
+    assert [zone.tz_name for zone in document.timezones] == ["America/Denver", "America/New_York"]
+    assert document.get_missing_tzids() == set()
+
+
+def test_an_event_without_a_named_zone_is_written_in_utc():
+    start = dt.datetime(2026, 11, 19, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=-7)))
+    text = calendar([Event("Call", start, start + dt.timedelta(hours=1))], STAMP)
+    document = parsed(text)
+    assert document.timezones == []
+    [event] = document.walk("VEVENT")
+    assert event.start == dt.datetime(2026, 11, 19, 16, 30, tzinfo=dt.UTC)
+    assert "DTSTART:20261119T163000Z" in text.split("\r\n")
 
 
 def test_an_appointment_is_one_event_at_the_place_with_the_number_to_call():
@@ -159,16 +175,16 @@ def test_an_appointment_is_one_event_at_the_place_with_the_number_to_call():
         "name": "Front Range Clinic",
         "phones": [{"number": "303-555-0142", "type": "intake"}],
         "application_process": "Bring ID, if you have one.",
+        "website": "https://example.org/clinic",
     }
     start = dt.datetime(2026, 11, 19, 9, 30, tzinfo=DENVER)
-    text = calendar([appointment_event(entry, start, "1234 E Colfax Ave, Denver, CO 80218")], STAMP)
-    [event] = component(unfolded(text), "VEVENT")
-    assert "SUMMARY:Appointment: Front Range Clinic" in event
-    assert "DTSTART;TZID=America/Denver:20261119T093000" in event
-    assert "DTEND;TZID=America/Denver:20261119T103000" in event
-    assert "DESCRIPTION:Call 303-555-0142 if you need to change it.\\nBring ID\\, if you have one." in event
-    assert not any(line.startswith("RRULE") for line in event)
-    assert "\n" not in text.replace("\r\n", "")  # every line ends CRLF
+    [event] = events_of(calendar([appointment_event(entry, start, "1234 E Colfax Ave, Denver, CO 80218")], STAMP))
+    assert str(event["SUMMARY"]) == "Appointment: Front Range Clinic"
+    assert event.start == start and event.end == dt.datetime(2026, 11, 19, 10, 30, tzinfo=DENVER)
+    assert str(event["DESCRIPTION"]) == "Call 303-555-0142 if you need to change it.\nBring ID, if you have one."
+    assert str(event["LOCATION"]) == "1234 E Colfax Ave, Denver, CO 80218"
+    assert str(event["URL"]) == "https://example.org/clinic"
+    assert "RRULE" not in event
 
 
 @pytest.mark.parametrize("zone", ["America/Denver", "Europe/London", "Australia/Lord_Howe"])
@@ -179,3 +195,6 @@ def test_every_folded_line_of_a_calendar_is_at_most_75_octets(zone):
     )
     text = calendar(meeting_events(entry, zone, TUESDAY), STAMP)
     assert all(len(line.encode("utf-8")) <= 75 for line in text.split("\r\n"))
+    [event] = events_of(text)
+    assert str(event["DESCRIPTION"]) == entry["description"].strip()
+    assert event["RRULE"]["BYDAY"] == ["MO", "TU", "WE", "TH", "FR"]
