@@ -18,7 +18,8 @@ from zoneinfo import ZoneInfo
 import yaml
 from tests.conftest import write_directory
 
-from navigator.directory.index import Directory, load_directory
+from navigator.directory.index import Directory
+from navigator.directory.loader import load_directory
 
 DENVER = ZoneInfo("America/Denver")
 HOME = (39.671, -104.928)  # near the 80222 centroid

@@ -10,7 +10,7 @@ import json
 import pytest
 from tests.conftest import PROJECT_ROOT
 
-import navigator.directory.index as directory_module
+import navigator.directory.loader as directory_module
 from navigator.bench.runner import (
     QUERY_KINDS,
     counting_reads,
@@ -24,7 +24,7 @@ from navigator.bench.runner import (
 )
 from navigator.bench.synthetic import write_synthetic_directory
 from navigator.cli.main import main
-from navigator.directory.index import load_directory
+from navigator.directory.loader import load_directory
 from navigator.search.engine import Query, search
 
 TODAY = dt.date(2026, 11, 23)

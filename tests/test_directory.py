@@ -5,8 +5,8 @@ import shutil
 import pytest
 from tests.conftest import CLINIC, MEETING, PROJECT_ROOT, write_directory
 
-import navigator.directory.index as directory_module
-from navigator.directory.index import check_directory, load_directory
+import navigator.directory.loader as directory_module
+from navigator.directory.loader import check_directory, load_directory
 from navigator.directory.problems import DirectoryError
 
 TODAY = dt.date(2026, 11, 23)

@@ -12,7 +12,7 @@ import pytest
 from tests.conftest import shared_data
 
 from navigator.cli.main import main
-from navigator.directory.index import check_directory
+from navigator.directory.loader import check_directory
 from navigator.formats.batch import UnreadableSource
 from navigator.formats.hsds import html_to_text, language_code, read_hsds
 from navigator.formats.runner import run_import

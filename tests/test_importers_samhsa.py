@@ -8,7 +8,7 @@ import pytest
 from tests.conftest import shared_data
 
 from navigator.cli.main import main
-from navigator.directory.index import check_directory
+from navigator.directory.loader import check_directory
 from navigator.formats.batch import UnreadableSource
 from navigator.formats.runner import run_import
 from navigator.formats.samhsa import parse_samhsa, read_samhsa

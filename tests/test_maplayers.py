@@ -3,7 +3,7 @@ import datetime as dt
 
 import pytest
 
-from navigator.directory.index import load_directory
+from navigator.directory.loader import load_directory
 from navigator.search.engine import Query, search
 from navigator.search.maplayers import (
     RGB,

@@ -9,7 +9,7 @@ from tests.conftest import CLINIC, MEETING, PROJECT_ROOT, write_directory
 from tests.pages_support import app_on, assert_headings_in_order, shown
 from ui.shortlist import printout
 
-from navigator.directory.index import load_directory
+from navigator.directory.loader import load_directory
 from navigator.formats.printable import render_html
 from navigator.plan.takehome import CRISIS_SHORT
 

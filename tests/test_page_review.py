@@ -12,7 +12,7 @@ from tests.conftest import CLINIC, MEETING, PROJECT_ROOT, write_directory
 from tests.pages_support import app_on, shown
 from ui import auth as ui_auth
 
-from navigator.directory.index import load_directory
+from navigator.directory.loader import load_directory
 from navigator.review.accounts import Reviewer, hash_password
 from navigator.review.suggestions import APPROVED, REJECTED, SubmissionQueue, check_suggestion, form_values
 

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from tests.conftest import CLINIC, write_directory
 
-from navigator.directory.index import load_directory
+from navigator.directory.loader import load_directory
 from navigator.formats.printable import (
     latin1_text,
     render_html,

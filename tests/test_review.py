@@ -19,7 +19,7 @@ import yaml
 from tests.conftest import CLINIC, MEETING, PROJECT_ROOT, write_directory
 
 from navigator.cli.main import main
-from navigator.directory.index import check_directory, check_file, load_directory
+from navigator.directory.loader import check_directory, check_file, load_directory
 from navigator.directory.vocabulary import load_vocabulary
 from navigator.review.decisions import (
     FieldChange,

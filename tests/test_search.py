@@ -8,7 +8,7 @@ import yaml
 from tests.conftest import shared_data, write_directory
 
 from navigator.cli.main import main
-from navigator.directory.index import load_directory
+from navigator.directory.loader import load_directory
 from navigator.directory.problems import DirectoryError
 from navigator.search.engine import Query, UnknownCode, search
 from navigator.search.places import PlaceNotFound

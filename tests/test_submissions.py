@@ -9,7 +9,7 @@ import pytest
 import yaml
 from tests.conftest import CLINIC, MEETING, PROJECT_ROOT
 
-from navigator.directory.index import load_directory
+from navigator.directory.loader import load_directory
 from navigator.directory.vocabulary import load_vocabulary
 from navigator.review import suggestions as submissions
 from navigator.review.suggestions import (

@@ -4,7 +4,7 @@ from collections import Counter
 import pytest
 
 from navigator.bench.synthetic import CATEGORY_MIX, entries_yaml, synthetic_entries, write_synthetic_directory
-from navigator.directory.index import check_directory
+from navigator.directory.loader import check_directory
 from navigator.directory.yamlread import NodeConverter, compose
 
 TODAY = dt.date(2026, 11, 23)

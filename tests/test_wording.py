@@ -1,7 +1,7 @@
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from navigator.directory.index import load_directory
+from navigator.directory.loader import load_directory
 from navigator.search.wording import (
     code_labels,
     day_and_time,

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from tests.conftest import PROJECT_ROOT
 
-from navigator.directory.index import directory_files
+from navigator.directory.loader import directory_files
 from navigator.directory.yamledit import EditError, append_entry, entry_in, replace_entry
 from navigator.directory.yamlread import NodeConverter, compose
 

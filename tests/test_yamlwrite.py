@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from tests.conftest import BUNDLED_DIRECTORY
 
-from navigator.directory.index import check_file
+from navigator.directory.loader import check_file
 from navigator.directory.vocabulary import load_vocabulary
 from navigator.directory.yamlread import NodeConverter, compose
 from navigator.directory.yamlwrite import dump_entries, write_yaml_atomic

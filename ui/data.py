@@ -6,7 +6,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from navigator.directory.index import Directory, load_directory, stat_signature
+from navigator.directory.index import Directory
+from navigator.directory.loader import load_directory, stat_signature
 from navigator.search.places import configured_geocoder
 from navigator.settings import load_settings
 

@@ -38,8 +38,9 @@ from geopy.distance import great_circle
 
 import navigator
 from navigator.bench.synthetic import write_synthetic_directory
-from navigator.directory import index as directory_module
-from navigator.directory.index import Directory, collector_paused, directory_files, load_directory
+from navigator.directory import loader as directory_module
+from navigator.directory.index import Directory
+from navigator.directory.loader import collector_paused, directory_files, load_directory
 from navigator.search.engine import EARTH_RADIUS_MILES, Query, SearchResult, search
 from navigator.search.places import Place, resolve_place, zip_centroid
 from navigator.search.schedule import is_open, parse_hours, parse_meeting_times

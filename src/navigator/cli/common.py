@@ -11,7 +11,7 @@ import argparse
 import datetime as dt
 import sys
 
-from navigator.directory.index import load_directory
+from navigator.directory.loader import load_directory
 from navigator.directory.problems import DirectoryError
 from navigator.settings import load_settings
 

@@ -6,7 +6,7 @@ import json
 import sys
 
 from navigator.cli.common import UsageError, directory_of, load_or_report
-from navigator.directory.index import check_directory
+from navigator.directory.loader import check_directory
 from navigator.search.engine import Query, UnknownCode, search
 from navigator.search.places import PlaceNotFound, configured_geocoder
 

@@ -17,7 +17,7 @@ import json
 import re
 from pathlib import Path
 
-from navigator.directory.index import check_directory
+from navigator.directory.loader import check_directory
 from navigator.directory.vocabulary import Vocabulary, load_vocabulary
 from navigator.files import SHARED, write_bytes_atomic
 from navigator.formats.cleaning import slug, unique_ids

@@ -20,7 +20,8 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from navigator.directory.index import Directory, check_file, directory_files, load_directory
+from navigator.directory.index import Directory
+from navigator.directory.loader import check_file, directory_files, load_directory
 from navigator.directory.problems import DirectoryError, Problem
 from navigator.directory.schema import TOP_FIELDS, check_entry
 from navigator.directory.yamledit import EditError, append_entry, entry_in, replace_entry, without_nulls
