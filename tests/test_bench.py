@@ -11,17 +11,10 @@ import pytest
 from tests.conftest import PROJECT_ROOT
 
 import navigator.directory.loader as directory_module
-from navigator.bench.runner import (
-    QUERY_KINDS,
-    counting_reads,
-    find_page_reruns,
-    format_table,
-    great_circle_miles,
-    naive_records,
-    naive_search,
-    search_instant,
-    targets,
-)
+from navigator.bench.naive import great_circle_miles, naive_records, naive_search
+from navigator.bench.plan import QUERY_KINDS
+from navigator.bench.report import format_table, targets
+from navigator.bench.runner import counting_reads, find_page_reruns, search_instant
 from navigator.bench.synthetic import write_synthetic_directory
 from navigator.cli.main import main
 from navigator.directory.loader import load_directory

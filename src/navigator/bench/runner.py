@@ -1,4 +1,4 @@
-"""The performance benchmark: ``python -m navigator bench [--json] [--sizes 1000,10000]``.
+"""The performance benchmark: ``python -m navigator bench [--json] [--sizes 1000,10000] [--app app.py]``.
 
 For each size it writes a synthetic directory (see ``synthetic``) into a temporary folder and
 measures, as a median and 95th percentile over repeated runs: a cold load (YAML files to a ready
@@ -28,91 +28,38 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import yaml
-from geopy.distance import distance as geopy_distance
-from geopy.distance import great_circle
 
 import navigator
+from navigator.bench.naive import geopy_distance_miles, great_circle_miles, naive_records, naive_search
+from navigator.bench.plan import (
+    DEFAULT_SIZES,
+    FIND_PAGE_RERUNS,
+    FIND_PAGE_SIZE,
+    QUERY_KINDS,
+    REPEATS_PER_SEARCH,
+    SEARCH_PLACES,
+    SEARCH_RADIUS,
+    SEARCH_WORDS,
+    TWO_NEEDS,
+    Plan,
+    plan_for,
+)
+from navigator.bench.report import targets
 from navigator.bench.synthetic import write_synthetic_directory
 from navigator.directory import loader as directory_module
 from navigator.directory.index import Directory
 from navigator.directory.loader import collector_paused, directory_files, load_directory
-from navigator.search.engine import EARTH_RADIUS_MILES, Query, SearchResult, search
-from navigator.search.places import Place, resolve_place, zip_centroid
-from navigator.search.schedule import is_open, parse_hours, parse_meeting_times
+from navigator.search.engine import Query, SearchResult, search
+from navigator.search.places import resolve_place, zip_centroid
 from navigator.search.share import SearchSettings, to_params
-
-DEFAULT_SIZES = (1_000, 10_000, 100_000)
-FIND_PAGE_SIZE = 10_000
-KILOMETRES_PER_MILE = 1.609344
-# Searched places across the country: seven cities and a small state capital (Helena, MT).
-SEARCH_PLACES = ("10001", "60614", "80222", "77002", "90012", "98101", "30303", "59601")
-SEARCH_RADIUS = 25.0
-TWO_NEEDS = ("buprenorphine", "medicaid")
-SEARCH_WORDS = "hope"
-QUERY_KINDS = ("zip", "two needs", "open at", "text")
-REPEATS_PER_SEARCH = 5
-FIND_PAGE_RERUNS = 15
 
 try:
     from yaml import CSafeLoader as _CLoader
 except ImportError:  # PyYAML without libyaml: the floor is then the pure-Python loader
     from yaml import SafeLoader as _CLoader  # type: ignore[assignment]
-
-
-@dataclass(frozen=True)
-class Plan:
-    """How often each figure is measured at one size: enough runs for a median and a p95 where
-    a run is quick, few enough that the whole benchmark stays within five minutes on a two-core
-    machine (at 100,000 entries one cold load takes half a minute, one naive search with geopy's
-    distance eight seconds)."""
-
-    load_runs: int
-    floor_runs: int  # the C loader as it usually runs (0: not measured)
-    paused_floor_runs: int  # the C loader with the collector paused (0: not measured)
-    warm_runs: int
-    reload_runs: int
-    great_circle_places: int  # each naive search runs once per query kind for this many places
-    geodesic_places: int
-
-
-def plan_for(size: int) -> Plan:
-    every_place = len(SEARCH_PLACES)
-    if size <= 2_000:
-        return Plan(
-            load_runs=5,
-            floor_runs=5,
-            paused_floor_runs=5,
-            warm_runs=15,
-            reload_runs=5,
-            great_circle_places=every_place,
-            geodesic_places=every_place,
-        )
-    if size <= 20_000:
-        return Plan(
-            load_runs=5,
-            floor_runs=2,
-            paused_floor_runs=3,
-            warm_runs=15,
-            reload_runs=5,
-            great_circle_places=every_place,
-            geodesic_places=1,
-        )
-    # PyYAML's loader as it usually runs would take over a minute here: the collector walks the
-    # growing heap again and again. With the collector paused it is the stricter floor anyway.
-    return Plan(
-        load_runs=1,
-        floor_runs=0,
-        paused_floor_runs=1,
-        warm_runs=7,
-        reload_runs=2,
-        great_circle_places=2,
-        geodesic_places=1,
-    )
 
 
 def summary(seconds: list[float]) -> dict:
@@ -191,101 +138,6 @@ def query_of(kind: str, near: str, at: dt.datetime) -> Query:
     if kind == "text":
         return Query(near=near, radius=SEARCH_RADIUS, text=SEARCH_WORDS)
     raise ValueError(f"unknown query kind {kind!r}")
-
-
-@dataclass(frozen=True)
-class NaiveRecord:
-    """One entry as a typical app would hold it: a record with its codes, place and schedule."""
-
-    id: str
-    active: bool
-    remote: bool
-    lat: float
-    lon: float
-    areas: tuple[str, ...]
-    codes: frozenset[str]
-    text: str
-    schedule: object | None
-    timezone: str | None
-
-
-def naive_records(directory: Directory) -> list[NaiveRecord]:
-    frame = directory.frame
-    columns = zip(
-        frame["status"].to_numpy(),
-        frame["remote"].to_numpy(),
-        frame["lat"].to_numpy(),
-        frame["lon"].to_numpy(),
-        frame["text"].to_numpy(),
-        frame["timezone"].to_numpy(),
-        strict=True,
-    )
-    records = []
-    for row, (entry, (status, remote, lat, lon, text, timezone)) in enumerate(
-        zip(directory.entries, columns, strict=True)
-    ):
-        meeting = entry.get("meeting")
-        if meeting:
-            schedule = None if meeting.get("attendance") == "inactive" else parse_meeting_times(meeting["times"])
-        else:
-            schedule = parse_hours(entry["hours"]) if entry.get("hours") else None
-        records.append(
-            NaiveRecord(
-                id=entry["id"],
-                active=status == "active",
-                remote=bool(remote),
-                lat=float(lat),
-                lon=float(lon),
-                areas=tuple(entry.get("service_area") or ()),
-                codes=frozenset(directory.codes[column] for column in np.flatnonzero(directory.code_matrix[row])),
-                # Only "24/7" goes without a zone (NaN in the frame), and any zone fits it.
-                text=text,
-                schedule=schedule,
-                timezone=timezone if isinstance(timezone, str) else "UTC",
-            )
-        )
-    return records
-
-
-def geopy_distance_miles(origin: tuple[float, float], point: tuple[float, float]) -> float:
-    """What a typical app calls: geopy's ``distance`` (geodesic, on the WGS-84 ellipsoid)."""
-    return geopy_distance(origin, point).miles
-
-
-def great_circle_miles(origin: tuple[float, float], point: tuple[float, float]) -> float:
-    """geopy's faster great circle, on the same sphere as ``search`` (so both agree exactly)."""
-    return great_circle(origin, point, radius=EARTH_RADIUS_MILES * KILOMETRES_PER_MILE).miles
-
-
-def naive_search(
-    records: list[NaiveRecord], query: Query, place: Place, at: dt.datetime, miles=great_circle_miles
-) -> tuple[int, list[str]]:
-    """The reference: ``miles`` from the place to every entry, then filters in Python.
-
-    The same semantics as ``search``: returns the number of matches and the ids of the first
-    ``query.limit`` by distance.
-    """
-    words = query.text.casefold().split() if query.text else ()
-    origin = (place.lat, place.lon)
-    matches = []
-    for record in records:
-        distance = None if record.remote else miles(origin, (record.lat, record.lon))
-        if not record.active:
-            continue
-        if record.remote:
-            if not query.include_remote or not ("national" in record.areas or place.state in record.areas):
-                continue
-        elif query.radius is not None and distance > query.radius:
-            continue
-        if not all(code in record.codes for code in query.needs):
-            continue
-        if words and not all(word in record.text for word in words):
-            continue
-        if query.open_at is not None and (record.schedule is None or not is_open(record.schedule, record.timezone, at)):
-            continue
-        matches.append((record.remote, distance or 0.0, record.id))
-    matches.sort()
-    return len(matches), [entry_id for _, _, entry_id in matches[: query.limit]]
 
 
 # --- one size -----------------------------------------------------------------------------------
@@ -474,84 +326,6 @@ def find_page_reruns(folder: Path, cache: Path, app: Path | None, reruns: int = 
 # --- the whole benchmark ------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Target:
-    name: str
-    holds: bool | None  # None: not measured (its size was not run)
-    measured: str
-
-
-def targets(results: dict) -> list[Target]:
-    """Each target of the performance issue, judged on the sizes that were measured."""
-    big, mid = results.get("100000"), results.get("10000")
-    found = []
-    if big:
-        search_p95 = big["search"]["p95_ms"]
-        naive, circle = big["naive_search"], big["naive_great_circle"]
-        found += [
-            Target("search over 100,000 entries: p95 under 10 ms", search_p95 < 10, f"p95 {search_p95:.2f} ms"),
-            Target(
-                "search over 100,000 entries: at least 500 times faster than the naive way",
-                naive["times_slower"] >= 500,
-                f"{naive['times_slower']:,.0f} times faster than geopy's distance per entry; "
-                f"{circle['times_slower']:,.0f} times its great circle"
-                + (
-                    ", with the same results"
-                    if not circle["disagreements"]
-                    else f", but {len(circle['disagreements'])} searches found other results"
-                ),
-            ),
-        ]
-    if mid:
-        # Against the stricter floor: the C loader with the collector paused, as ours runs.
-        floor = min(mid[name]["median_ms"] for name in ("c_loader_parse", "c_loader_parse_gc_paused") if name in mid)
-        ratio = mid["cold_load"]["median_ms"] / floor
-        warm = mid["warm_load"]
-        found += [
-            Target(
-                "cold load at 10,000 entries within 1.3 times the pure C-loader parse",
-                ratio <= 1.3,
-                f"{ratio:.2f} times the C loader with the collector paused "
-                f"({mid['cold_load']['median_ms']:,.0f} ms against {floor:,.0f} ms)",
-            ),
-            Target(
-                "warm load at 10,000 entries under 150 ms",
-                warm["median_ms"] < 150,
-                f"median {warm['median_ms']:.1f} ms, p95 {warm['p95_ms']:.1f} ms",
-            ),
-        ]
-    reads = [count for figures in results.values() for count in figures["reload_one_changed_file"]["files_read"]]
-    if reads:
-        found.append(
-            Target(
-                "one changed file re-reads only that file",
-                all(count == 1 for count in reads),
-                f"files read per reload: {sorted(set(reads))}",
-            )
-        )
-    page = (mid or {}).get("find_page_rerun") or {}
-    if "median_ms" in page:
-        found.append(
-            Target(
-                "Find page rerun at 10,000 entries under 300 ms median",
-                page["median_ms"] < 300,
-                f"median {page['median_ms']:.0f} ms, p95 {page['p95_ms']:.0f} ms",
-            )
-        )
-    elif mid:
-        found.append(Target("Find page rerun at 10,000 entries under 300 ms median", None, page.get("skipped", "")))
-    if big:
-        cold, warm = big["fresh_process"]["cold"]["peak_mb"], big["fresh_process"]["warm"]["peak_mb"]
-        found.append(
-            Target(
-                "peak memory at 100,000 entries under 400 MB",
-                cold < 400,
-                f"{cold:.0f} MB starting with an empty cache, {warm:.0f} MB from the cache",
-            )
-        )
-    return found
-
-
 def _load_average() -> list[float] | None:
     with contextlib.suppress(OSError, AttributeError):
         return [round(value, 2) for value in os.getloadavg()]
@@ -611,81 +385,6 @@ def run_benchmark(
         ],
         "seconds": round(time.perf_counter() - started, 1),
     }
-
-
-# --- output -------------------------------------------------------------------------------------
-
-_ROWS = (
-    ("cold load (no cache)", lambda f: f["cold_load"]),
-    ("  C loader parse, same files", lambda f: f.get("c_loader_parse")),
-    ("  C loader parse, GC paused", lambda f: f.get("c_loader_parse_gc_paused")),
-    ("warm load (from cache)", lambda f: f["warm_load"]),
-    ("reload, one file changed", lambda f: f["reload_one_changed_file"]),
-    ("search, all kinds", lambda f: f["search"]),
-    *((f"  search: {kind}", lambda f, kind=kind: f["search_by_kind"][kind]) for kind in QUERY_KINDS),
-    ("naive: geopy distance loop", lambda f: f["naive_search"]),
-    ("naive: geopy great circle", lambda f: f["naive_great_circle"]),
-    ("Find page rerun (AppTest)", lambda f: f.get("find_page_rerun")),
-    ("fresh process load, cold", lambda f: _single(f["fresh_process"]["cold"]["load_ms"])),
-    ("fresh process load, warm", lambda f: _single(f["fresh_process"]["warm"]["load_ms"])),
-)
-
-
-def format_table(report: dict) -> str:
-    sizes = [str(size) for size in report["sizes"]]
-    results = report["results"]
-    info = report["machine"]
-    lines = [
-        f"Recovery Navigator benchmark, {report['date']}",
-        f"{info['cpus']} CPUs ({info['cpu_model']}), {info['memory_gb']} GB RAM, Python {info['python']}, "
-        f"load average {info['load_average_before']} before, {info['load_average_after']} after",
-        "",
-    ]
-    label_width = 30
-    lines.append(" " * label_width + "".join(f"{int(size):>22,}" for size in sizes))
-    lines.append(f"{'milliseconds':<{label_width}}" + "".join(f"{'median':>11}{'p95':>11}" for _ in sizes))
-    for label, pick in _ROWS:
-        cells = []
-        for size in sizes:
-            figure = pick(results[size])
-            if figure and "median_ms" in figure:
-                cells.append(f"{_number(figure['median_ms']):>11}{_number(figure['p95_ms']):>11}")
-            else:
-                cells.append(f"{'':>11}{'-':>11}")
-        lines.append(f"{label:<{label_width}}" + "".join(cells))
-    lines.append("")
-    for label, pick in (
-        ("search vs geopy distance (times)", lambda f: f"{f['naive_search']['times_slower']:,.0f}"),
-        ("search vs great circle (times)", lambda f: f"{f['naive_great_circle']['times_slower']:,.0f}"),
-        ("matches per search (median)", lambda f: f"{f['search_matches_median']:,.0f}"),
-        ("files read per reload", _files_read),
-        ("peak RSS, cold start (MB)", lambda f: f"{f['fresh_process']['cold']['peak_mb']:,.0f}"),
-        ("peak RSS, warm start (MB)", lambda f: f"{f['fresh_process']['warm']['peak_mb']:,.0f}"),
-        ("files / generated in (s)", lambda f: f"{f['files']} / {f['generate_seconds']}"),
-    ):
-        lines.append(f"{label:<{label_width}}" + "".join(f"{pick(results[size]):>22}" for size in sizes))
-    lines.append("")
-    lines.append("Targets:")
-    for target in report["targets"]:
-        verdict = {True: "holds ", False: "MISSED", None: "n/a   "}[target["holds"]]
-        lines.append(f"  [{verdict}] {target['target']}" + (f": {target['measured']}" if target["measured"] else ""))
-    lines.append(f"\nThe benchmark took {report['seconds']:.0f} s.")
-    return "\n".join(lines)
-
-
-def _files_read(figures: dict) -> str:
-    return ",".join(str(count) for count in sorted(set(figures["reload_one_changed_file"]["files_read"])))
-
-
-def _single(milliseconds: float) -> dict:
-    """One run shown in the median column (its p95 is the same run)."""
-    return {"median_ms": milliseconds, "p95_ms": milliseconds}
-
-
-def _number(milliseconds: float) -> str:
-    if milliseconds >= 100:
-        return f"{milliseconds:,.0f}"
-    return f"{milliseconds:.2f}" if milliseconds < 10 else f"{milliseconds:.1f}"
 
 
 def sizes_argument(text: str) -> tuple[int, ...]:

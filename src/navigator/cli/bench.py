@@ -6,7 +6,8 @@ import json
 import sys
 from pathlib import Path
 
-from navigator.bench.runner import format_table, run_benchmark
+from navigator.bench.report import format_table
+from navigator.bench.runner import run_benchmark
 
 
 def run(arguments) -> int:

@@ -11,7 +11,8 @@ import argparse
 import datetime as dt
 import sys
 
-from navigator.bench.runner import DEFAULT_SIZES, sizes_argument
+from navigator.bench.plan import DEFAULT_SIZES
+from navigator.bench.runner import sizes_argument
 from navigator.cli import bench, directory, export, imports, review
 from navigator.cli.common import Parser, UsageError, instant, positive, radius
 from navigator.directory.schema import FELLOWSHIPS

@@ -1,0 +1,68 @@
+"""What the benchmark measures: the sizes, the searched places and query kinds, and how many runs each
+figure takes at each size (fewer at national scale, where one run takes long)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+DEFAULT_SIZES = (1_000, 10_000, 100_000)
+FIND_PAGE_SIZE = 10_000
+# Searched places across the country: seven cities and a small state capital (Helena, MT).
+SEARCH_PLACES = ("10001", "60614", "80222", "77002", "90012", "98101", "30303", "59601")
+SEARCH_RADIUS = 25.0
+TWO_NEEDS = ("buprenorphine", "medicaid")
+SEARCH_WORDS = "hope"
+QUERY_KINDS = ("zip", "two needs", "open at", "text")
+REPEATS_PER_SEARCH = 5
+FIND_PAGE_RERUNS = 15
+
+
+@dataclass(frozen=True)
+class Plan:
+    """How often each figure is measured at one size: enough runs for a median and a p95 where
+    a run is quick, few enough that the whole benchmark stays within five minutes on a two-core
+    machine (at 100,000 entries one cold load takes half a minute, one naive search with geopy's
+    distance eight seconds)."""
+
+    load_runs: int
+    floor_runs: int  # the C loader as it usually runs (0: not measured)
+    paused_floor_runs: int  # the C loader with the collector paused (0: not measured)
+    warm_runs: int
+    reload_runs: int
+    great_circle_places: int  # each naive search runs once per query kind for this many places
+    geodesic_places: int
+
+
+def plan_for(size: int) -> Plan:
+    every_place = len(SEARCH_PLACES)
+    if size <= 2_000:
+        return Plan(
+            load_runs=5,
+            floor_runs=5,
+            paused_floor_runs=5,
+            warm_runs=15,
+            reload_runs=5,
+            great_circle_places=every_place,
+            geodesic_places=every_place,
+        )
+    if size <= 20_000:
+        return Plan(
+            load_runs=5,
+            floor_runs=2,
+            paused_floor_runs=3,
+            warm_runs=15,
+            reload_runs=5,
+            great_circle_places=every_place,
+            geodesic_places=1,
+        )
+    # PyYAML's loader as it usually runs would take over a minute here: the collector walks the
+    # growing heap again and again. With the collector paused it is the stricter floor anyway.
+    return Plan(
+        load_runs=1,
+        floor_runs=0,
+        paused_floor_runs=1,
+        warm_runs=7,
+        reload_runs=2,
+        great_circle_places=2,
+        geodesic_places=1,
+    )
