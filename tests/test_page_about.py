@@ -1,14 +1,12 @@
 """The About & data page under AppTest."""
 
 import pytest
-from tests.conftest import CLINIC, MEETING, write_directory
 from tests.pages_support import app_on, assert_headings_in_order, shown
 
 
 @pytest.fixture
-def about(tmp_path, monkeypatch):
-    directory = write_directory(tmp_path / "directory", {"clinics.yaml": CLINIC, "meetings.yaml": MEETING})
-    app = app_on(directory, monkeypatch, tmp_path).run()
+def about(small_directory, tmp_path, monkeypatch):
+    app = app_on(small_directory, monkeypatch, tmp_path).run()
     app.switch_page("pages/about.py").run()
     assert not app.exception
     return app
