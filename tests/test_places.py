@@ -8,15 +8,17 @@ import pytest
 import zipcodes
 from geopy.exc import GeocoderTimedOut, GeocoderUnavailable
 
-from navigator.search.places import (
-    NOMINATIM_SPACING,
-    US_STATE_TIMEZONES,
+from navigator.search.geocoder import (
+    NOMINATIM_LIMITER,
     NominatimGeocoder,
-    Place,
-    PlaceNotFound,
-    RequestSpacing,
     address_key,
     configured_geocoder,
+    nominatim_rate_limiter,
+)
+from navigator.search.places import (
+    US_STATE_TIMEZONES,
+    Place,
+    PlaceNotFound,
     resolve_place,
     timezone_for,
     zip_centroid,
@@ -206,6 +208,8 @@ COLFAX_FOUND = (
 
 
 class FakeClock:
+    """Stands in for the cache's clock and the rate limiter's: sleeping only moves it on."""
+
     def __init__(self, now=1000.0):
         self.now = now
         self.sleeps = []
@@ -218,13 +222,21 @@ class FakeClock:
         self.now += seconds
 
 
-def make_geocoder(tmp_path, nominatim, clock=None):
+def on_fake_time(limiter, clock):
+    """The limiter, reading ``clock`` and sleeping on it: geopy's RateLimiter reads the time and
+    sleeps through these two methods, the ones geopy's own tests patch."""
+    limiter._clock = clock
+    limiter._sleep = clock.sleep
+    return limiter
+
+
+def make_geocoder(tmp_path, nominatim, clock=None, limiter=None):
     clock = clock or FakeClock()
     return NominatimGeocoder(
         "recovery-navigator-tests (ops@example.org)",
         tmp_path / "cache",
         nominatim=nominatim,
-        spacing=RequestSpacing(1.0, clock=clock, sleep=clock.sleep),
+        limiter=limiter or on_fake_time(nominatim_rate_limiter(), clock),
         clock=clock,
     )
 
@@ -321,29 +333,54 @@ def test_unreadable_cache_is_kept_aside_not_overwritten(tmp_path):
     assert address_key(COLFAX) in json.loads((cache / "geocoded-addresses.json").read_text())["addresses"]
 
 
-def test_request_spacing_waits_out_the_rest_of_the_second():
+def test_lookups_wait_out_the_rest_of_the_second(tmp_path):
     clock = FakeClock()
-    spacing = RequestSpacing(1.0, clock=clock, sleep=clock.sleep)
-    spacing.wait_turn()
+    nominatim = FakeNominatim()
+    geocoder = make_geocoder(tmp_path, nominatim, clock)
+    geocoder.geocode("1 Main St")
     clock.now += 0.25
-    spacing.wait_turn()
-    spacing.wait_turn()
+    geocoder.geocode("2 Main St")
+    geocoder.geocode("3 Main St")
     clock.now += 5
-    spacing.wait_turn()
+    geocoder.geocode("4 Main St")
     assert clock.sleeps == [pytest.approx(0.75), pytest.approx(1.0)]
+    assert len(nominatim.calls) == 4
 
 
-def test_request_spacing_is_shared_by_every_geocoder_in_the_process(tmp_path):
-    one = NominatimGeocoder("app-a", tmp_path / "a", nominatim=FakeNominatim())
-    other = NominatimGeocoder("app-b", tmp_path / "b", nominatim=FakeNominatim())
-    assert one._spacing is other._spacing is NOMINATIM_SPACING
-
-
-def test_geocoders_sharing_a_spacing_space_their_requests(tmp_path):
+def test_an_address_found_in_the_cache_waits_for_no_turn(tmp_path):
     clock = FakeClock()
-    spacing = RequestSpacing(1.0, clock=clock, sleep=clock.sleep)
+    geocoder = make_geocoder(tmp_path, FakeNominatim({COLFAX: COLFAX_FOUND}), clock)
+    geocoder.geocode(COLFAX)
+    geocoder.geocode(COLFAX)
+    assert clock.sleeps == []
+
+
+def test_a_failed_lookup_is_reported_at_once_not_retried(tmp_path):
+    clock = FakeClock()
+    nominatim = FakeNominatim(error=GeocoderUnavailable("down"))
+    with pytest.raises(PlaceNotFound, match="could not be reached"):
+        make_geocoder(tmp_path, nominatim, clock).geocode(COLFAX)
+    assert len(nominatim.calls) == 1 and clock.sleeps == []
+
+
+def test_one_limiter_spaces_the_lookups_of_every_geocoder_in_the_process(tmp_path, monkeypatch):
+    clock = FakeClock()
+    monkeypatch.setattr(NOMINATIM_LIMITER, "_clock", clock)
+    monkeypatch.setattr(NOMINATIM_LIMITER, "_sleep", clock.sleep)
+    monkeypatch.setattr(NOMINATIM_LIMITER, "_last_call", None)
+    # Geocoders as the app and the command line make them: each its own Nominatim and user agent.
+    one = NominatimGeocoder("app-a", tmp_path / "a", nominatim=FakeNominatim(), clock=clock)
+    other = NominatimGeocoder("app-b", tmp_path / "b", nominatim=FakeNominatim(), clock=clock)
+    one.geocode("1 Main St")
+    other.geocode("2 Main St")
+    assert clock.sleeps == [pytest.approx(1.0)]
+
+
+def test_geocoders_sharing_a_limiter_space_their_requests_across_threads(tmp_path):
+    clock = FakeClock()
+    limiter = on_fake_time(nominatim_rate_limiter(), clock)
     geocoders = [
-        NominatimGeocoder("app", tmp_path / name, nominatim=FakeNominatim(), spacing=spacing, clock=clock)
+        NominatimGeocoder("app", tmp_path / name, nominatim=FakeNominatim(), limiter=limiter, clock=clock)
         for name in ("a", "b")
     ]
     threads = [threading.Thread(target=geocoder.geocode, args=("1 Main St",)) for geocoder in geocoders]

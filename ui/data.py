@@ -8,7 +8,7 @@ import streamlit as st
 
 from navigator.directory.index import Directory
 from navigator.directory.loader import load_directory, stat_signature
-from navigator.search.places import configured_geocoder
+from navigator.search.geocoder import configured_geocoder
 from navigator.settings import load_settings
 
 

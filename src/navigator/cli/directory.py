@@ -8,7 +8,8 @@ import sys
 from navigator.cli.common import UsageError, directory_of, load_or_report
 from navigator.directory.loader import check_directory
 from navigator.search.engine import Query, UnknownCode, search
-from navigator.search.places import PlaceNotFound, configured_geocoder
+from navigator.search.geocoder import configured_geocoder
+from navigator.search.places import PlaceNotFound
 
 
 def validate(arguments) -> int:
