@@ -3,24 +3,15 @@ from dataclasses import replace
 
 import pytest
 from tests.intake_directory import DENVER, TUESDAY_3PM, load_intake_directory, moud, place
+from ui.intake_copy import PlanCopy
 
-import navigator.plan.engine as plan_module
+import navigator.plan.ranking as ranking_module
 from navigator.formats.printable import render_html, render_pdf
-from navigator.plan.engine import (
-    LANGUAGE_REQUIRED,
-    TEXT_MESSAGE_LIMIT,
-    FreeTime,
-    IntakeAnswers,
-    Picks,
-    build_plan,
-    can_swap,
-    free_windows,
-    printout,
-    safety_first,
-    shown_options,
-    text_message,
-    widen,
-)
+from navigator.plan.answers import LANGUAGE_REQUIRED, NEEDS, TREATMENT_LEVELS, FreeTime, IntakeAnswers
+from navigator.plan.build import build_plan
+from navigator.plan.ranking import Picks, can_swap, free_windows, shown_options, widen
+from navigator.plan.safety import safety_first
+from navigator.plan.takehome_plan import TEXT_MESSAGE_LIMIT, printout, text_message
 from navigator.search.places import PlaceNotFound
 
 TUESDAY_EVENINGS = (FreeTime(("tue",), dt.time(17), dt.time(22)),)
@@ -29,6 +20,12 @@ TUESDAY_EVENINGS = (FreeTime(("tue",), dt.time(17), dt.time(22)),)
 @pytest.fixture
 def directory(tmp_path):
     return load_intake_directory(tmp_path / "directory")
+
+
+@pytest.fixture
+def copy(directory):
+    """The plan's words, as the intake screens and take-homes say them."""
+    return PlanCopy(directory.vocabulary)
 
 
 def plan_for(directory, now=TUESDAY_3PM, **answers):
@@ -42,28 +39,28 @@ def ids(section, picks=None):
 # --- medication -------------------------------------------------------------------------------
 
 
-def test_starting_buprenorphine_offers_nearby_prescribers_and_says_why(directory):
+def test_starting_buprenorphine_offers_nearby_prescribers_and_says_why(directory, copy):
     plan = plan_for(directory, needs=("medication",), medication="buprenorphine")
     section = plan.section("medication")
-    assert section.heading == "Start buprenorphine"
+    assert copy.heading(section) == "Start buprenorphine"
     assert set(ids(section)) == {"bup-same-day", "bup-booked"}  # the far clinic is 30 miles out
-    assert all("Buprenorphine (Suboxone, Sublocade)" in option.matched for option in section.options)
+    assert all("Buprenorphine (Suboxone, Sublocade)" in copy.matched(option) for option in section.options)
 
 
-def test_a_same_day_start_leaves_out_clinics_that_book_ahead(directory):
+def test_a_same_day_start_leaves_out_clinics_that_book_ahead(directory, copy):
     plan = plan_for(directory, needs=("medication",), medication="buprenorphine", same_day=True)
     section = plan.section("medication")
     assert ids(section) == ["bup-same-day"]
-    assert "Same-day start" in section.options[0].matched
-    assert "Same-day start" in section.options[0].notes
+    assert "Same-day start" in copy.matched(section.options[0])
+    assert "Same-day start" in copy.notes(section.options[0])
 
 
-def test_a_new_dosing_site_for_methadone_is_a_program_that_takes_transfers(directory):
+def test_a_new_dosing_site_for_methadone_is_a_program_that_takes_transfers(directory, copy):
     plan = plan_for(directory, needs=("medication",), medication="methadone", medication_status="transfer")
     section = plan.section("medication")
-    assert section.heading == "A new place to get methadone"
+    assert copy.heading(section) == "A new place to get methadone"
     assert ids(section) == ["otp-transfers"]  # the nearer program takes no transfers
-    assert "Takes transfers" in section.options[0].matched
+    assert "Takes transfers" in copy.matched(section.options[0])
 
 
 def test_not_sure_which_medication_offers_every_kind(directory):
@@ -83,27 +80,27 @@ def test_housing_must_allow_the_persons_own_medication_not_just_medication_in_ge
     assert on_methadone.section("housing").options == ()
 
 
-def test_a_housing_gap_is_said_plainly_with_the_radius_that_would_fill_it(directory):
+def test_a_housing_gap_is_said_plainly_with_the_radius_that_would_fill_it(directory, copy):
     plan = plan_for(directory, needs=("housing",), housing_medication="methadone")
     gap = plan.gap("housing")
-    assert gap.sentence == "No recovery housing within 25 miles allows methadone."
+    assert copy.gap_sentence(gap) == "No recovery housing within 25 miles allows methadone."
     assert gap.nearest_miles == pytest.approx(40, abs=0.1)
     assert gap.wider_radius == 50
-    assert gap.suggestion == "The nearest is 40 miles away: widen to 50 miles?"
+    assert copy.gap_suggestion(gap) == "The nearest is 40 miles away: widen to 50 miles?"
 
 
-def test_widening_a_gap_plans_that_need_again_further_out(directory):
+def test_widening_a_gap_plans_that_need_again_further_out(directory, copy):
     answers = IntakeAnswers(near="80222", needs=("housing", "medication"), housing_medication="methadone")
     first = build_plan(directory, answers, TUESDAY_3PM)
     wider = build_plan(directory, widen(answers, first.gap("housing")), TUESDAY_3PM)
     assert wider.gaps == ()
     assert wider.section("housing").radius == 50
     assert ids(wider.section("housing")) == ["house-methadone-far"]
-    assert "Allows methadone" in wider.section("housing").options[0].matched
+    assert "Allows methadone" in copy.matched(wider.section("housing").options[0])
     assert wider.section("medication").radius == 10  # only the gap's need went wider
 
 
-def test_a_gap_nothing_can_fill_says_there_is_none_within_the_widest_radius(directory):
+def test_a_gap_nothing_can_fill_says_there_is_none_within_the_widest_radius(directory, copy):
     plan = plan_for(
         directory,
         needs=("housing",),
@@ -112,9 +109,9 @@ def test_a_gap_nothing_can_fill_says_there_is_none_within_the_widest_radius(dire
         housing_single_gender=True,
     )
     gap = plan.gap("housing")
-    assert gap.sentence == "No recovery housing within 25 miles is for women only and allows methadone."
+    assert copy.gap_sentence(gap) == "No recovery housing within 25 miles is for women only and allows methadone."
     assert gap.wider_radius is None and gap.nearest_miles is None
-    assert gap.suggestion == "None in the directory within 250 miles either."
+    assert copy.gap_suggestion(gap) == "None in the directory within 250 miles either."
 
 
 def test_a_house_for_the_other_gender_is_left_out(directory):
@@ -123,9 +120,9 @@ def test_a_house_for_the_other_gender_is_left_out(directory):
     assert "house-bup-only" in ids(plan.section("housing"))
 
 
-def test_a_house_that_takes_children_is_required_when_children_come_along(directory):
+def test_a_house_that_takes_children_is_required_when_children_come_along(directory, copy):
     plan = plan_for(directory, needs=("housing",), housing_children=True)
-    assert plan.gap("housing").sentence == "No recovery housing within 25 miles takes children."
+    assert copy.gap_sentence(plan.gap("housing")) == "No recovery housing within 25 miles takes children."
     assert plan.gap("housing").wider_radius == 50
 
 
@@ -144,7 +141,7 @@ def test_housing_needed_now_puts_houses_with_free_beds_first(tmp_path):
     answers = IntakeAnswers(near="80222", needs=("housing",), widened={"housing": 50.0})
     now = build_plan(loaded, answers, TUESDAY_3PM).section("housing")
     assert now.options[0].id == "house-methadone-far"  # two beds free; the nearer houses did not say
-    assert "2 beds free (counted Nov 10)" in now.options[0].notes
+    assert "2 beds free (counted Nov 10)" in PlanCopy(loaded.vocabulary).notes(now.options[0])
     soon = build_plan(loaded, replace(answers, housing_timing="soon"), TUESDAY_3PM).section("housing")
     assert soon.options[0].id == "house-bup-only"  # nearest first when a bed is not needed today
 
@@ -173,13 +170,13 @@ def test_work_kinds_are_alternatives(directory):
 # --- fit: preferences and must-haves ----------------------------------------------------------
 
 
-def test_payment_ranks_higher_unless_it_is_a_must_have(directory):
+def test_payment_ranks_higher_unless_it_is_a_must_have(directory, copy):
     preferred = plan_for(directory, needs=("medication",), medication="buprenorphine", payment=("medicaid",))
     assert ids(preferred.section("medication")) == [
         "bup-same-day",
         "bup-booked",
     ]  # farther, but takes Medicaid
-    assert preferred.section("medication").options[0].fit == ("Medicaid",)
+    assert copy.fit(preferred.section("medication").options[0]) == ("Medicaid",)
     required = plan_for(
         directory,
         needs=("medication",),
@@ -195,10 +192,10 @@ def test_payment_never_narrows_meetings(directory):
     assert "aa-tuesday-evening" in ids(plan.section("meetings"))
 
 
-def test_a_wanted_language_ranks_speakers_first_and_a_required_one_keeps_only_them(directory):
+def test_a_wanted_language_ranks_speakers_first_and_a_required_one_keeps_only_them(directory, copy):
     wanted = plan_for(directory, needs=("medication",), medication="buprenorphine", language="es")
     assert ids(wanted.section("medication")) == ["bup-same-day", "bup-booked"]
-    assert "In Spanish" in wanted.section("medication").options[0].fit
+    assert "In Spanish" in copy.fit(wanted.section("medication").options[0])
     required = plan_for(
         directory,
         needs=("medication",),
@@ -209,7 +206,7 @@ def test_a_wanted_language_ranks_speakers_first_and_a_required_one_keeps_only_th
     assert ids(required.section("medication")) == ["bup-same-day"]
 
 
-def test_a_required_language_nobody_speaks_is_named_in_the_gap(directory):
+def test_a_required_language_nobody_speaks_is_named_in_the_gap(directory, copy):
     plan = plan_for(
         directory,
         needs=("treatment",),
@@ -217,12 +214,14 @@ def test_a_required_language_nobody_speaks_is_named_in_the_gap(directory):
         language="vi",
         must_have=(LANGUAGE_REQUIRED,),
     )
-    assert plan.gap("treatment-detox").sentence == "No detox program within 25 miles offers services in Vietnamese."
+    assert copy.gap_sentence(plan.gap("treatment-detox")) == (
+        "No detox program within 25 miles offers services in Vietnamese."
+    )
 
 
-def test_no_photo_id_flags_places_that_ask_for_one(directory):
+def test_no_photo_id_flags_places_that_ask_for_one(directory, copy):
     plan = plan_for(directory, needs=("medication",), medication="buprenorphine", same_day=True, no_id=True)
-    assert "Asks for: Photo ID. Call ahead about other proof" in plan.section("medication").options[0].notes
+    assert "Asks for: Photo ID. Call ahead about other proof" in copy.notes(plan.section("medication").options[0])
 
 
 # --- meetings and free times ------------------------------------------------------------------
@@ -239,11 +238,11 @@ def test_meetings_are_the_ones_that_start_while_they_are_free(directory):
     assert "aa-online-room" in offered
 
 
-def test_an_online_meeting_shows_on_the_participants_own_clock(directory):
+def test_an_online_meeting_shows_on_the_participants_own_clock(directory, copy):
     plan = plan_for(directory, needs=("meetings",), fellowships=("aa",), free_times=TUESDAY_EVENINGS)
     room = next(option for option in plan.section("meetings").options if option.id == "aa-online-room")
     assert room.hit.next_open == dt.datetime(2026, 11, 17, 17, 0, tzinfo=DENVER)  # 7 PM in New York
-    assert "5:00 PM" in room.when
+    assert "5:00 PM" in copy.when(room, plan.made_at)
 
 
 def test_without_online_meetings_only_in_person_ones_are_offered(directory):
@@ -271,9 +270,7 @@ def test_a_free_time_past_midnight_ends_the_next_day():
 # --- safety first -----------------------------------------------------------------------------
 
 
-def test_just_released_puts_naloxone_never_use_alone_and_the_fastest_start_first_and_says_why(
-    directory,
-):
+def test_just_released_puts_naloxone_never_use_alone_and_the_fastest_start_first_and_says_why(directory, copy):
     plan = plan_for(directory, needs=("housing",), high_risk_moment="released")
     urgent = plan.urgent
     assert [option.id for option in urgent.options[:3]] == [
@@ -281,13 +278,14 @@ def test_just_released_puts_naloxone_never_use_alone_and_the_fastest_start_first
         "line-never-alone",
         "bup-same-day",
     ]
-    assert [option.role for option in urgent.options[:3]] == [
+    assert [copy.role(option.role) for option in urgent.options[:3]] == [
         "Naloxone",
         "Never use alone",
         "Fastest medication start",
     ]
-    assert "highest in the first weeks after release" in urgent.reason
-    assert "911" in urgent.emergency
+    assert "highest in the first weeks after release" in copy.safety_reason(urgent)
+    _, [safety_section, *_], _ = printout(directory, plan, copy)
+    assert "911" in safety_section.note
 
 
 def test_at_risk_without_a_place_lists_the_national_lines(directory):
@@ -349,28 +347,26 @@ def test_the_text_message_fits_in_640_characters_with_every_need_and_a_high_risk
     )
     plan = plan_for(
         loaded,
-        needs=tuple(plan_module.NEEDS),
+        needs=NEEDS,
         high_risk_moment="released",
         in_danger=True,
-        treatment_levels=plan_module.TREATMENT_LEVELS,
+        treatment_levels=TREATMENT_LEVELS,
     )
-    message = text_message(plan)
+    message = text_message(plan, PlanCopy(loaded.vocabulary))
     assert len(message) <= TEXT_MESSAGE_LIMIT
     assert message.endswith("More on your printed plan.")
     assert "Naloxone: Corner Pharmacy Naloxone, 303-555-0100" in message
 
 
-def test_the_text_message_gives_the_pinned_choice_of_each_need(directory):
+def test_the_text_message_gives_the_pinned_choice_of_each_need(directory, copy):
     plan = plan_for(directory, needs=("medication", "work"), medication="buprenorphine")
-    message = text_message(plan, {"medication": Picks().pin("bup-booked")})
+    message = text_message(plan, copy, {"medication": Picks().pin("bup-booked")})
     assert "Start buprenorphine: Booked Bup Office" in message
     assert "Work and training: " in message
     assert len(message) <= TEXT_MESSAGE_LIMIT and "More on your printed plan." not in message
 
 
-def test_the_printout_names_the_participant_only_in_its_subtitle_and_keeps_the_coachs_picks(
-    directory,
-):
+def test_the_printout_names_the_participant_only_in_its_subtitle_and_keeps_the_coachs_picks(directory, copy):
     plan = plan_for(
         directory,
         needs=("medication", "housing"),
@@ -378,7 +374,7 @@ def test_the_printout_names_the_participant_only_in_its_subtitle_and_keeps_the_c
         housing_medication="methadone",
         high_risk_moment="detox",
     )
-    title, sections, subtitle = printout(directory, plan, {"medication": Picks().drop("bup-booked")}, " Ana\n")
+    title, sections, subtitle = printout(directory, plan, copy, {"medication": Picks().drop("bup-booked")}, " Ana\n")
     assert subtitle.startswith("Prepared for Ana · Made Nov 17, 2026")
     assert [section.heading for section in sections] == [
         "Safety first",
@@ -404,15 +400,15 @@ def test_a_place_that_cannot_be_found_offline_is_refused(directory):
 
 def test_a_full_plan_runs_a_bounded_number_of_searches(directory, monkeypatch):
     calls = []
-    real_search = plan_module.search
+    real_search = ranking_module.search
     monkeypatch.setattr(
-        plan_module,
+        ranking_module,
         "search",
         lambda *args, **kwargs: calls.append(1) or real_search(*args, **kwargs),
     )
     plan_for(
         directory,
-        needs=tuple(plan_module.NEEDS),
+        needs=NEEDS,
         high_risk_moment="released",
         fellowships=("aa", "na"),
         treatment_levels=("outpatient", "detox"),

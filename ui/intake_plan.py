@@ -14,24 +14,15 @@ import streamlit as st
 from navigator.directory.index import Directory
 from navigator.formats.ics import appointment_event, calendar, meeting_events
 from navigator.formats.printable import render_html, render_pdf
-from navigator.plan.engine import (
-    FIRST_NAME_LIMIT,
-    PRINT_FOOTER,
-    Option,
-    Picks,
-    Plan,
-    Section,
-    build_plan,
-    can_swap,
-    chosen_options,
-    printout,
-    shown_options,
-    text_message,
-)
+from navigator.plan.build import Plan, build_plan
+from navigator.plan.options import Option
+from navigator.plan.ranking import Picks, Section, can_swap, chosen_options, shown_options
+from navigator.plan.takehome_plan import FIRST_NAME_LIMIT, printout, text_message
 from navigator.search.links import tel_href
 from navigator.search.places import PlaceNotFound
 from navigator.search.wording import verified_words
 from navigator.text import markdown_badge, markdown_link, markdown_text
+from ui.intake_copy import PlanCopy
 from ui.intake_state import (
     WIDENED,
     answers_from_state,
@@ -76,19 +67,21 @@ def _meeting_calendar(directory: Directory, option: Option, plan: Plan) -> str |
     return calendar(events) if events else None
 
 
-def _option_card(directory: Directory, plan: Plan, section: Section, option: Option, picks: Picks) -> None:
+def _option_card(
+    directory: Directory, plan: Plan, copy: PlanCopy, section: Section, option: Option, picks: Picks
+) -> None:
     pinned = option.id in picks.pinned
     with st.container(border=True, key=f"intake_option_{section.key}_{option.id}"):
         st.markdown(("**:material/push_pin: " if pinned else "**") + markdown_text(option.name) + "**")
         facts = [
-            markdown_text(option.distance),
-            markdown_badge(option.when, "green" if option.hit.open_now else "gray"),
+            markdown_text(copy.distance(option)),
+            markdown_badge(copy.when(option, plan.made_at), "green" if option.hit.open_now else "gray"),
         ]
         if option.hit.sample:
             facts.append(markdown_badge("Sample (fictional)", "orange"))
         st.markdown(" · ".join(facts))
-        chips = [markdown_badge(chip) for chip in option.matched] + [
-            markdown_badge(chip, "green") for chip in option.fit
+        chips = [markdown_badge(chip) for chip in copy.matched(option)] + [
+            markdown_badge(chip, "green") for chip in copy.fit(option)
         ]
         if chips:
             st.markdown(" ".join(chips))
@@ -101,8 +94,9 @@ def _option_card(directory: Directory, plan: Plan, section: Section, option: Opt
             links.append(":material/language: " + markdown_link("Website", option.hit.website))
         if links:
             st.markdown(" · ".join(links))
-        if option.notes:
-            st.caption(" · ".join(markdown_text(note) for note in option.notes))
+        notes = copy.notes(option)
+        if notes:
+            st.caption(" · ".join(markdown_text(note) for note in notes))
         if option.hit.stale:
             verified = markdown_text(verified_words(option.hit.last_verified, True))
             st.caption(f":orange[:material/warning: {verified}]")
@@ -145,13 +139,13 @@ def _option_card(directory: Directory, plan: Plan, section: Section, option: Opt
                 )
 
 
-def _section(directory: Directory, plan: Plan, section: Section) -> None:
+def _section(directory: Directory, plan: Plan, copy: PlanCopy, section: Section) -> None:
     state = st.session_state
-    st.subheader(markdown_text(section.heading), anchor=False)
+    st.subheader(markdown_text(copy.heading(section)), anchor=False)
     gap = plan.gap(section.key)
     if gap is not None:
         st.warning(
-            f"{markdown_text(gap.sentence)} {markdown_text(gap.suggestion)}",
+            f"{markdown_text(copy.gap_sentence(gap))} {markdown_text(copy.gap_suggestion(gap))}",
             icon=":material/search_off:",
         )
         if gap.wider_radius is not None:
@@ -167,7 +161,7 @@ def _section(directory: Directory, plan: Plan, section: Section) -> None:
         st.caption(f"Searched within {section.radius:g} miles.")
     picks = picks_of(state).get(section.key) or Picks()
     for option in shown_options(section, picks):
-        _option_card(directory, plan, section, option, picks)
+        _option_card(directory, plan, copy, section, option, picks)
     if picks.dropped or picks.swapped:
         st.button(
             "Bring back the ones taken out",
@@ -183,7 +177,7 @@ def _appointment(directory: Directory, plan: Plan) -> None:
     """A calendar file for an appointment the coach just made at one of the plan's places."""
     chosen = [
         option
-        for options in chosen_options(plan, picks_of(st.session_state)).values()
+        for options in chosen_options(plan.sections, picks_of(st.session_state)).values()
         for option in options
         if not option.is_meeting
     ]
@@ -221,7 +215,7 @@ def _appointment(directory: Directory, plan: Plan) -> None:
         )
 
 
-def _take_home(directory: Directory, plan: Plan) -> None:
+def _take_home(directory: Directory, plan: Plan, copy: PlanCopy) -> None:
     state = st.session_state
     st.header("Take it home", anchor=False)
     first_name = st.text_input(
@@ -232,11 +226,11 @@ def _take_home(directory: Directory, plan: Plan) -> None:
         autocomplete="off",
     )
     picks = picks_of(state)
-    title, sections, subtitle = printout(directory, plan, picks, first_name or "")
+    title, sections, subtitle = printout(directory, plan, copy, picks, first_name or "")
     buttons = st.container(horizontal=True)
     buttons.download_button(
         "Printable page",
-        render_html(title, sections, subtitle, PRINT_FOOTER),
+        render_html(title, sections, subtitle, copy.print_footer),
         file_name="recovery-plan.html",
         mime="text/html",
         key="intake_download_html",
@@ -246,7 +240,7 @@ def _take_home(directory: Directory, plan: Plan) -> None:
     # A PDF takes a moment to build, so it is made only when asked for.
     buttons.download_button(
         "PDF",
-        lambda: render_pdf(title, sections, subtitle, PRINT_FOOTER),
+        lambda: render_pdf(title, sections, subtitle, copy.print_footer),
         file_name="recovery-plan.pdf",
         mime="application/pdf",
         key="intake_download_pdf",
@@ -279,7 +273,7 @@ def _take_home(directory: Directory, plan: Plan) -> None:
             on_click="ignore",
             icon=":material/event_repeat:",
         )
-    message = text_message(plan, picks)
+    message = text_message(plan, copy, picks)
     st.markdown(f"**For a text message** ({len(message)} characters; the top right button copies it):")
     st.code(message, language=None, wrap_lines=True)
     _appointment(directory, plan)
@@ -293,13 +287,14 @@ def plan_step(directory: Directory, now: dt.datetime) -> None:
         return
     st.subheader("The plan", anchor=False)
     st.caption(f"Near {markdown_text(plan.place.label)}. Pin what they choose, swap or drop the rest.")
+    copy = PlanCopy(directory.vocabulary)
     if plan.urgent is not None:
-        safety_panel(plan.urgent)
+        safety_panel(plan.urgent, copy)
     if not plan.sections:
         st.info("No needs were chosen: go back a step to add some.", icon=":material/info:")
     for section in plan.sections:
-        _section(directory, plan, section)
-    _take_home(directory, plan)
+        _section(directory, plan, copy, section)
+    _take_home(directory, plan, copy)
     st.divider()
     st.button(
         "Finish and forget this intake",

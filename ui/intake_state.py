@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import MutableMapping
 
-from navigator.plan.engine import LANGUAGE_REQUIRED, FreeTime, IntakeAnswers, Picks
+from navigator.plan.answers import LANGUAGE_REQUIRED, FreeTime, IntakeAnswers
+from navigator.plan.ranking import Picks
 
 PREFIX = "intake_"
 STEPS = ("Safety first", "Where and how", "Needs", "What fits them", "The plan")

@@ -10,28 +10,37 @@ import streamlit as st
 
 from navigator.directory.index import Directory
 from navigator.directory.languages import LANGUAGE_NAMES
-from navigator.plan.engine import (
-    FELLOWSHIP_NAMES,
+from navigator.plan.answers import (
     FELLOWSHIPS,
     HIGH_RISK_MOMENTS,
-    HOUSING_TIMING,
+    HOUSING_TIMINGS,
     IDENTITIES,
     MEDICATION_STATUSES,
     MEDICATIONS,
     MEETING_FORMATS,
-    NEED_LABELS,
     NEEDS,
     SUPPLIES,
-    TRAVEL_LABELS,
+    TRAVEL_RADII,
     TREATMENT_LEVELS,
     WORK_KINDS,
-    Option,
-    SafetyFirst,
-    safety_first,
 )
+from navigator.plan.options import Option
+from navigator.plan.safety import SafetyFirst, safety_first
 from navigator.search.links import tel_href
 from navigator.search.places import PlaceNotFound, resolve_place
 from navigator.text import markdown_link, markdown_text
+from ui.intake_copy import (
+    FELLOWSHIP_NAMES,
+    HIGH_RISK_MOMENT_LABELS,
+    HOUSING_TIMING_LABELS,
+    MEDICATION_STATUS_LABELS,
+    MEETING_FORMAT_LABELS,
+    NEED_LABELS,
+    SUPPLY_WORDS,
+    TRAVEL_LABELS,
+    WORK_KIND_WORDS,
+    PlanCopy,
+)
 from ui.intake_state import (
     DAY_NAMES,
     DAY_PARTS,
@@ -99,33 +108,35 @@ def progress(step: int) -> None:
     st.progress((step + 1) / len(STEPS), text=f"Step {step + 1} of {len(STEPS)}: {STEPS[step]}")
 
 
-def safety_options(options: tuple[Option, ...]) -> None:
+def safety_options(options: tuple[Option, ...], copy: PlanCopy) -> None:
     for option in options:
         with st.container(border=True):
-            role = f"**{markdown_text(option.role)}** · " if option.role else ""
+            role = f"**{markdown_text(copy.role(option.role))}** · " if option.role else ""
             st.markdown(role + markdown_text(option.name))
             if option.phone:
                 st.markdown(
                     ":material/call: "
                     + markdown_link(option.phone, tel_href(option.phone))
-                    + f" · {markdown_text(option.distance)}"
+                    + f" · {markdown_text(copy.distance(option))}"
                 )
-            if option.notes:
-                st.caption(markdown_text(option.notes[0]))
+            notes = copy.notes(option)
+            if notes:
+                st.caption(markdown_text(notes[0]))
 
 
-def safety_panel(safety: SafetyFirst) -> None:
+def safety_panel(safety: SafetyFirst, copy: PlanCopy) -> None:
     """What a person at risk needs before anything else, with the reason when there is one."""
     with st.container(border=True, key="intake_safety_panel"):
-        st.subheader(markdown_text(safety.heading), anchor=False)
-        if safety.reason:
-            st.markdown(f"**{markdown_text(safety.reason)}**")
+        st.subheader(markdown_text(copy.safety_heading), anchor=False)
+        reason = copy.safety_reason(safety)
+        if reason:
+            st.markdown(f"**{markdown_text(reason)}**")
         st.error(
-            markdown_text(safety.emergency) + " " + markdown_link("Call 911", "tel:911"),
+            markdown_text(copy.emergency) + " " + markdown_link("Call 911", "tel:911"),
             icon=":material/emergency:",
         )
-        st.info(markdown_text(safety.naloxone), icon=":material/medication:")
-        safety_options(safety.options)
+        st.info(markdown_text(copy.naloxone), icon=":material/medication:")
+        safety_options(safety.options, copy)
 
 
 def step_safety(directory: Directory) -> None:
@@ -141,12 +152,12 @@ def step_safety(directory: Directory) -> None:
         [NONE_OF_THESE, *HIGH_RISK_MOMENTS],
         key=key("moment"),
         persist_state=KEEP,
-        format_func=lambda moment: HIGH_RISK_MOMENTS.get(moment, "None of these"),
+        format_func=lambda moment: HIGH_RISK_MOMENT_LABELS.get(moment, "None of these"),
     )
     answers = answers_from_state(st.session_state)
     safety = safety_first(directory, answers)
     if safety is not None:
-        safety_panel(safety)
+        safety_panel(safety, PlanCopy(directory.vocabulary))
         st.caption("The plan at the end lists the nearest naloxone too. Carry on when ready.")
 
 
@@ -164,7 +175,7 @@ def step_place() -> None:
         st.error(markdown_text(error), icon=":material/wrong_location:")
     st.segmented_control(
         "How far can they travel?",
-        list(TRAVEL_LABELS),
+        list(TRAVEL_RADII),
         key=key("travel"),
         persist_state=KEEP,
         default="transit",
@@ -209,7 +220,7 @@ def step_needs(directory: Directory) -> None:
                 list(MEDICATION_STATUSES),
                 key=key("medication_status"),
                 persist_state=KEEP,
-                format_func=MEDICATION_STATUSES.get,
+                format_func=MEDICATION_STATUS_LABELS.get,
             )
             if state.get(key("medication_status"), "start") == "start":
                 st.checkbox(
@@ -247,7 +258,7 @@ def step_needs(directory: Directory) -> None:
                 persist_state=KEEP,
                 default="either",
                 required=True,
-                format_func=MEETING_FORMATS.get,
+                format_func=MEETING_FORMAT_LABELS.get,
             )
             st.caption("The times they are free come on the next screen.")
     if "housing" in needs:
@@ -255,12 +266,12 @@ def step_needs(directory: Directory) -> None:
             st.markdown("**Recovery housing**")
             st.segmented_control(
                 "When?",
-                list(HOUSING_TIMING),
+                list(HOUSING_TIMINGS),
                 key=key("housing_timing"),
                 persist_state=KEEP,
                 default="now",
                 required=True,
-                format_func=HOUSING_TIMING.get,
+                format_func=HOUSING_TIMING_LABELS.get,
             )
             taken = state.get(key("medication"))
             st.selectbox(
@@ -295,7 +306,7 @@ def step_needs(directory: Directory) -> None:
                 key=key("work"),
                 selection_mode="multi",
                 persist_state=KEEP,
-                format_func=lambda code: WORK_KINDS[code].capitalize(),
+                format_func=lambda code: WORK_KIND_WORDS[code].capitalize(),
             )
     if "harm_reduction" in needs:
         with st.container(border=True):
@@ -307,7 +318,7 @@ def step_needs(directory: Directory) -> None:
                 selection_mode="multi",
                 persist_state=KEEP,
                 default=["naloxone"],
-                format_func=lambda code: SUPPLIES[code].capitalize(),
+                format_func=lambda code: SUPPLY_WORDS[code].capitalize(),
             )
 
 
