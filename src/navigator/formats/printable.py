@@ -9,7 +9,8 @@ Generic on purpose: the Find page's shortlist and the coach intake's plan both r
     render_pdf("Your plan", sections)   # bytes
     render_text("Your plan", sections)  # a few lines for a text message
 
-Every printout ends with the crisis lines.
+Every printout ends with the crisis lines. The page is a jinja2 template with autoescaping
+(``templates/takehome.html.j2``, package data read through the package loader).
 """
 
 from __future__ import annotations
@@ -18,11 +19,12 @@ import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 
+import jinja2
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
-from navigator.plan.takehome import CRISIS_LINES, CRISIS_SHORT, Link, ResourceSummary, Section
-from navigator.text import html_text, plain_text, safe_url
+from navigator.plan.takehome import CRISIS_LINES, CRISIS_SHORT, Section
+from navigator.text import plain_text, safe_url
 
 # Unicode TrueType fonts looked for, in order, for PDFs (fpdf2 ships none). Without one the PDF
 # uses a built-in font and letters outside Latin-1 are simplified ("Việt" becomes "Viêt").
@@ -70,74 +72,21 @@ _LATIN1_PUNCTUATION = str.maketrans(
 )
 
 
-_CSS = """
-body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; color: #111;
-       max-width: 46rem; margin: 1.5rem auto; padding: 0 1rem; line-height: 1.45; }
-h1 { font-size: 1.6rem; margin: 0 0 .25rem; }
-h2 { font-size: 1.25rem; margin: 1.5rem 0 .5rem; border-bottom: 2px solid #333; }
-h3 { font-size: 1.1rem; margin: 0 0 .25rem; }
-article { border: 1px solid #bbb; border-radius: 6px; padding: .75rem 1rem; margin: .75rem 0;
-          break-inside: avoid; }
-.meta, .note, .subtitle { color: #444; margin: 0 0 .5rem; }
-.sample { font-size: .8rem; font-weight: normal; border: 1px solid #a15c00; color: #7a4500;
-          border-radius: 4px; padding: 0 .3rem; margin-left: .4rem; }
-dl { display: grid; grid-template-columns: max-content 1fr; gap: .15rem .75rem; margin: 0; }
-dt { font-weight: 600; } dd { margin: 0; overflow-wrap: anywhere; }
-a { color: #0b57d0; }
-footer { margin-top: 2rem; border-top: 2px solid #333; padding-top: .5rem; }
-.crisis { font-weight: 600; }
-@media print {
-  body { margin: 0; max-width: none; font-size: 11pt; }
-  a { color: #111; text-decoration: none; }
-  a.url::after { content: ""; }
-}
-"""
-
-
-def _html_links(links: list[Link]) -> str:
-    parts = []
-    for link in links:
-        href = safe_url(link.href) if link.href else None
-        text = html_text(plain_text(link.text))
-        parts.append(f'<a href="{html_text(href)}">{text}</a>' if href else text)
-    return " ".join(parts)
-
-
-def _html_resource(resource: ResourceSummary) -> str:
-    sample = '<span class="sample">Sample (fictional)</span>' if resource.sample else ""
-    rows = "".join(f"<dt>{html_text(label)}</dt><dd>{_html_links(links)}</dd>" for label, links in resource.facts())
-    return (
-        f"<article><h3>{html_text(plain_text(resource.name))}{sample}</h3>"
-        f'<p class="meta">{html_text(plain_text(resource.category))} · '
-        f"{html_text(plain_text(resource.organization))}</p>"
-        f"<dl>{rows}</dl></article>"
-    )
+_TEMPLATES = jinja2.Environment(
+    loader=jinja2.PackageLoader("navigator.formats", "templates"),
+    autoescape=True,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    undefined=jinja2.StrictUndefined,
+)
+_TEMPLATES.filters["plain"] = plain_text
+_TEMPLATES.filters["safe_url"] = safe_url
 
 
 def render_html(title: str, sections: Sequence[Section], subtitle: str | None = None, footer: str | None = None) -> str:
     """A standalone, print-friendly web page: inline CSS, no scripts, every value escaped."""
-    body = [f"<header><h1>{html_text(plain_text(title))}</h1>"]
-    if subtitle:
-        body.append(f'<p class="subtitle">{html_text(plain_text(subtitle))}</p>')
-    body.append("</header><main>")
-    for section in sections:
-        body.append(f"<section><h2>{html_text(plain_text(section.heading))}</h2>")
-        if section.note:
-            body.append(f'<p class="note">{html_text(plain_text(section.note))}</p>')
-        if not section.resources:
-            body.append('<p class="note">No resources in this section.</p>')
-        body.extend(_html_resource(resource) for resource in section.resources)
-        body.append("</section>")
-    body.append("</main><footer>")
-    if footer:
-        body.append(f"<p>{html_text(plain_text(footer))}</p>")
-    body.extend(f'<p class="crisis">{html_text(line)}</p>' for line in CRISIS_LINES)
-    body.append("</footer>")
-    return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{html_text(plain_text(title))}</title><style>{_CSS}</style></head>"
-        f"<body>{''.join(body)}</body></html>\n"
+    return _TEMPLATES.get_template("takehome.html.j2").render(
+        title=title, sections=sections, subtitle=subtitle, footer=footer, crisis_lines=CRISIS_LINES
     )
 
 
