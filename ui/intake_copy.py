@@ -1,4 +1,4 @@
-"""The coach intake's words for people: labels for the answers' codes, and the plan said in words.
+"""The coach intake's words for people: the steps' names, labels for the answers' codes, and the plan in words.
 
 The planning engine (``navigator.plan``) works in codes and returns structured facts (a gap with
 its numbers, a reason code, an option's notes as codes); this is the one place its English
@@ -21,7 +21,22 @@ from navigator.plan.safety import OVERDOSE_RISK, SafetyFirst
 from navigator.search.wording import distance_words, hit_timing
 
 # ---------------------------------------------------------------------------------------------
-# Labels for the answers' choices
+# The steps, and labels for the answers' choices
+
+STEP_LABELS = {
+    "safety": "Safety first",
+    "place": "Where and how",
+    "needs": "Needs",
+    "fit": "What fits them",
+    "plan": "The plan",
+}
+DAY_NAMES = {"mon": "Mon", "tue": "Tue", "wed": "Wed", "thu": "Thu", "fri": "Fri", "sat": "Sat", "sun": "Sun"}
+DAY_PART_LABELS = {
+    "morning": "Mornings (6 AM–noon)",
+    "afternoon": "Afternoons (noon–5 PM)",
+    "evening": "Evenings (5–10 PM)",
+    "night": "Late nights (10 PM–6 AM)",
+}
 
 NEED_LABELS = {
     "medication": "Start or continue medication",

@@ -14,7 +14,7 @@ from navigator.plan.answers import LANGUAGE_REQUIRED, FreeTime, IntakeAnswers
 from navigator.plan.ranking import Picks
 
 PREFIX = "intake_"
-STEPS = ("Safety first", "Where and how", "Needs", "What fits them", "The plan")
+STEPS = ("safety", "place", "needs", "fit", "plan")  # one screen each; their names are in intake_copy
 STEP = "intake_step"
 PICKS = "intake_picks"  # section key -> Picks
 WIDENED = "intake_widened"  # section key -> radius the coach widened it to
@@ -22,19 +22,10 @@ PLACE_ERROR = "intake_place_error"
 
 # Parts of the day a coach can tap instead of typing times (the participant's own clock).
 DAY_PARTS = {
-    "morning": ("Mornings (6 AM–noon)", dt.time(6), dt.time(12)),
-    "afternoon": ("Afternoons (noon–5 PM)", dt.time(12), dt.time(17)),
-    "evening": ("Evenings (5–10 PM)", dt.time(17), dt.time(22)),
-    "night": ("Late nights (10 PM–6 AM)", dt.time(22), dt.time(6)),
-}
-DAY_NAMES = {
-    "mon": "Mon",
-    "tue": "Tue",
-    "wed": "Wed",
-    "thu": "Thu",
-    "fri": "Fri",
-    "sat": "Sat",
-    "sun": "Sun",
+    "morning": (dt.time(6), dt.time(12)),
+    "afternoon": (dt.time(12), dt.time(17)),
+    "evening": (dt.time(17), dt.time(22)),
+    "night": (dt.time(22), dt.time(6)),
 }
 NOT_SURE = "not_sure"  # a choice that means "no answer" (not sure, none of these, anyone)
 NONE_OF_THESE = "none"
@@ -71,9 +62,7 @@ def answers_from_state(state: MutableMapping) -> IntakeAnswers:
     get = state.get
     days = _tuple(get(key("free_days")))
     free_times = tuple(
-        FreeTime(days, DAY_PARTS[part][1], DAY_PARTS[part][2])
-        for part in _tuple(get(key("free_parts")))
-        if days and part in DAY_PARTS
+        FreeTime(days, *DAY_PARTS[part]) for part in _tuple(get(key("free_parts"))) if days and part in DAY_PARTS
     )
     must_have = _tuple(get(key("must_have")))
     if get(key("language_required")) and _choice(get(key("language"))):

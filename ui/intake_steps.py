@@ -28,21 +28,24 @@ from navigator.plan.options import Option
 from navigator.plan.safety import SafetyFirst, safety_first
 from navigator.search.links import tel_href
 from navigator.search.places import PlaceNotFound, resolve_place
+from navigator.search.schedule import WEEKDAYS
 from navigator.text import markdown_link, markdown_text
 from ui.intake_copy import (
+    DAY_NAMES,
+    DAY_PART_LABELS,
     FELLOWSHIP_NAMES,
     HIGH_RISK_MOMENT_LABELS,
     HOUSING_TIMING_LABELS,
     MEDICATION_STATUS_LABELS,
     MEETING_FORMAT_LABELS,
     NEED_LABELS,
+    STEP_LABELS,
     SUPPLY_WORDS,
     TRAVEL_LABELS,
     WORK_KIND_WORDS,
     PlanCopy,
 )
 from ui.intake_state import (
-    DAY_NAMES,
     DAY_PARTS,
     NONE_OF_THESE,
     NOT_SURE,
@@ -105,7 +108,7 @@ def navigation(step: int) -> None:
 
 
 def progress(step: int) -> None:
-    st.progress((step + 1) / len(STEPS), text=f"Step {step + 1} of {len(STEPS)}: {STEPS[step]}")
+    st.progress((step + 1) / len(STEPS), text=f"Step {step + 1} of {len(STEPS)}: {STEP_LABELS[STEPS[step]]}")
 
 
 def safety_options(options: tuple[Option, ...], copy: PlanCopy) -> None:
@@ -367,7 +370,7 @@ def step_fit(directory: Directory) -> None:
     st.markdown("**When they are free** (for meetings)")
     st.pills(
         "Days",
-        list(DAY_NAMES),
+        list(WEEKDAYS),
         key=key("free_days"),
         selection_mode="multi",
         persist_state=KEEP,
@@ -379,7 +382,7 @@ def step_fit(directory: Directory) -> None:
         key=key("free_parts"),
         selection_mode="multi",
         persist_state=KEEP,
-        format_func=lambda part: DAY_PARTS[part][0],
+        format_func=DAY_PART_LABELS.get,
     )
     st.checkbox("They have no photo ID", key=key("no_id"), persist_state=KEEP)
     st.checkbox("They have no mailing address", key=key("no_address"), persist_state=KEEP)
