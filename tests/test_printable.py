@@ -1,18 +1,14 @@
 import datetime as dt
+import fnmatch
 import re
+import tomllib
 from zoneinfo import ZoneInfo
 
 import pytest
-from tests.conftest import CLINIC, write_directory
+from tests.conftest import CLINIC, PROJECT_ROOT, write_directory
 
 from navigator.directory.loader import load_directory
-from navigator.formats.printable import (
-    latin1_text,
-    render_html,
-    render_pdf,
-    render_text,
-    unicode_font,
-)
+from navigator.formats.printable import PDF_FONT_FILES, pdf_font, render_html, render_pdf, render_text
 from navigator.plan.takehome import CRISIS_LINES, CRISIS_SHORT, PhoneLine, ResourceSummary, Section
 from navigator.search.engine import Query, search
 
@@ -147,41 +143,38 @@ def test_text_keeps_markup_as_plain_characters():
     assert "1. A **B**" in text
 
 
-def test_latin1_text_keeps_spanish_and_simplifies_vietnamese():
-    assert latin1_text(SPANISH) == "Clínica de recuperación - ¿Dónde está? Año nuevo"
-    assert latin1_text("Tiếng Việt “ạ” 中") == 'Tiêng Viêt "a" ?'
-
-
-def test_a_pdf_without_a_unicode_font_still_renders_spanish_and_vietnamese():
-    pdf = render_pdf(
-        VIETNAMESE,
-        [Section(SPANISH, resources=[summary(name=VIETNAMESE, sample=True)])],
-        subtitle=SPANISH,
-        footer=ATTACK,
-        fonts=(),
-    )
-    assert pdf.startswith(b"%PDF-")
-    assert b"/FontFile2" not in pdf  # the built-in font: nothing embedded
-
-
-def test_a_pdf_embeds_an_installed_unicode_font(directory):
-    assert unicode_font() is not None, "the test setup installs fonts-dejavu-core"
+def test_a_pdf_embeds_the_shipped_unicode_font_in_both_weights(directory):
     resources = [
         ResourceSummary.from_entry(directory, "test-clinic", now=NOW),
-        summary(name=VIETNAMESE),
+        summary(name=VIETNAMESE, sample=True),
     ]
-    pdf = render_pdf("Kế hoạch", [Section(SPANISH, resources=resources)])
+    pdf = render_pdf("Kế hoạch", [Section(SPANISH, resources=resources)], subtitle=SPANISH, footer=ATTACK)
     assert pdf.startswith(b"%PDF-") and b"/FontFile2" in pdf
+    assert re.search(rb"/BaseFont /[A-Z]{6}\+DejaVuSansBook\b", pdf)
+    assert re.search(rb"/BaseFont /[A-Z]{6}\+DejaVuSansBold\b", pdf)
+    assert b"/Helvetica" not in pdf  # nothing falls back to a built-in Latin-1 font
 
 
-def test_a_missing_bold_file_falls_back_to_the_regular_one(tmp_path):
-    regular = tmp_path / "Regular.ttf"
-    regular.write_bytes(b"")
-    assert unicode_font([(str(regular), str(tmp_path / "Bold.ttf"))]) == (
-        str(regular),
-        str(regular),
-    )
-    assert unicode_font([(str(tmp_path / "none.ttf"), str(regular))]) is None
+def test_the_pdf_font_is_read_from_the_package_with_its_licence():
+    with pdf_font() as (regular, bold):
+        assert [regular.name, bold.name] == list(PDF_FONT_FILES)
+        assert regular.read_bytes()[:4] == bold.read_bytes()[:4] == b"\x00\x01\x00\x00"  # TrueType
+        assert "Bitstream Vera" in (regular.parent / "LICENSE-DejaVu.txt").read_text(encoding="utf-8")
+
+
+def test_templates_and_fonts_are_declared_package_data_so_an_installed_package_has_them():
+    declared = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"][
+        "package-data"
+    ]["navigator.formats"]
+    formats = PROJECT_ROOT / "src" / "navigator" / "formats"
+    shipped = [
+        path.relative_to(formats).as_posix()
+        for folder in ("templates", "fonts")
+        for path in (formats / folder).iterdir()
+        if path.is_file()
+    ]
+    assert "templates/takehome.html.j2" in shipped and "fonts/DejaVuSans.ttf" in shipped
+    assert [path for path in shipped if not any(fnmatch.fnmatch(path, pattern) for pattern in declared)] == []
 
 
 def test_from_entry_reads_a_directory_built_for_the_test(tmp_path):

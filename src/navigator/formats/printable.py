@@ -10,67 +10,27 @@ Generic on purpose: the Find page's shortlist and the coach intake's plan both r
     render_text("Your plan", sections)  # a few lines for a text message
 
 Every printout ends with the crisis lines. The page is a jinja2 template with autoescaping
-(``templates/takehome.html.j2``, package data read through the package loader).
+(``templates/takehome.html.j2``); the PDF is set in DejaVu Sans, shipped in ``fonts/`` because fpdf2
+has no Unicode font of its own and a Spanish or Vietnamese name must print as written. Both are
+package data, read through importlib.resources, so they are there however the package is installed.
 """
 
 from __future__ import annotations
 
-import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from importlib import resources
 from pathlib import Path
 
 import jinja2
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
-from navigator.plan.takehome import CRISIS_LINES, CRISIS_SHORT, Section
+from navigator.plan.takehome import CRISIS_LINES, CRISIS_SHORT, ResourceSummary, Section
 from navigator.text import plain_text, safe_url
 
-# Unicode TrueType fonts looked for, in order, for PDFs (fpdf2 ships none). Without one the PDF
-# uses a built-in font and letters outside Latin-1 are simplified ("Việt" becomes "Viêt").
-FONT_CANDIDATES: tuple[tuple[str, str], ...] = (
-    (
-        "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
-        "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
-    ),
-    (
-        "/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf",
-        "/usr/share/fonts/truetype/noto/NotoSans-Bold.ttf",
-    ),
-    ("/usr/share/fonts/noto/NotoSans-Regular.ttf", "/usr/share/fonts/noto/NotoSans-Bold.ttf"),
-    (
-        "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf",
-        "/usr/share/fonts/truetype/liberation/LiberationSans-Bold.ttf",
-    ),
-    (
-        "/usr/share/fonts/truetype/freefont/FreeSans.ttf",
-        "/usr/share/fonts/truetype/freefont/FreeSansBold.ttf",
-    ),
-    ("/Library/Fonts/Arial Unicode.ttf", "/Library/Fonts/Arial Unicode.ttf"),
-)
-_LATIN1_PUNCTUATION = str.maketrans(
-    {
-        "\u2010": "-",
-        "\u2011": "-",
-        "\u2012": "-",
-        "\u2013": "-",
-        "\u2014": "-",
-        "\u2015": "-",
-        "\u2018": "'",
-        "\u2019": "'",
-        "\u201a": "'",
-        "\u201c": '"',
-        "\u201d": '"',
-        "\u201e": '"',
-        "\u2026": "...",
-        "\u2022": "-",
-        "\u00a0": " ",
-        "\u200b": "",
-        "\u2192": "->",
-        "\u2212": "-",
-    }
-)
-
+# The (regular, bold) TrueType files in fonts/, with their licence beside them.
+PDF_FONT_FILES = ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf")
 
 _TEMPLATES = jinja2.Environment(
     loader=jinja2.PackageLoader("navigator.formats", "templates"),
@@ -127,59 +87,40 @@ def render_text(title: str, sections: Sequence[Section], subtitle: str | None = 
 # PDF
 
 
-def latin1_text(text: str) -> str:
-    """``text`` in Latin-1 for the PDF's built-in font, keeping what can be kept.
+@contextmanager
+def pdf_font() -> Iterator[tuple[Path, Path]]:
+    """The shipped (regular, bold) font files as paths on disk, for as long as the block runs.
 
-    Punctuation gets its ASCII look-alike; a letter outside Latin-1 keeps its base letter and the
-    first accent Latin-1 has with it ("ế" becomes "ê", "ạ" becomes "a"); anything else becomes "?".
+    A package imported from a zip has no files on disk; importlib.resources then extracts them
+    for the block.
     """
-    kept = []
-    for char in plain_text(text).translate(_LATIN1_PUNCTUATION):
-        if ord(char) < 256:
-            kept.append(char)
-            continue
-        base, *marks = unicodedata.normalize("NFD", char)
-        if ord(base) >= 256:
-            kept.append("?")
-            continue
-        composed = (unicodedata.normalize("NFC", base + mark) for mark in marks)
-        kept.append(next((letter for letter in composed if len(letter) == 1 and ord(letter) < 256), base))
-    return "".join(kept)
-
-
-def unicode_font(
-    candidates: Sequence[tuple[str, str]] = FONT_CANDIDATES,
-) -> tuple[str, str] | None:
-    """(regular, bold) TrueType files of the first candidate installed (bold may be regular)."""
-    for regular, bold in candidates:
-        if Path(regular).is_file():
-            return regular, bold if Path(bold).is_file() else regular
-    return None
+    folder = resources.files("navigator.formats") / "fonts"
+    with (
+        resources.as_file(folder / PDF_FONT_FILES[0]) as regular,
+        resources.as_file(folder / PDF_FONT_FILES[1]) as bold,
+    ):
+        yield regular, bold
 
 
 class _Printout(FPDF):
-    def __init__(self, font: tuple[str, str] | None):
+    def __init__(self, font: tuple[Path, Path]):
         super().__init__(format="letter")
         self.set_margins(18, 16, 18)
         self.set_auto_page_break(True, margin=20)
-        if font:
-            self.add_font("Body", "", font[0])
-            self.add_font("Body", "B", font[1])
-            self.body_family, self.clean = "Body", plain_text
-        else:
-            self.body_family, self.clean = "helvetica", latin1_text
+        self.add_font("Body", "", font[0])
+        self.add_font("Body", "B", font[1])
 
     def text_font(self, size: float, bold: bool = False) -> None:
-        self.set_font(self.body_family, "B" if bold else "", size)
+        self.set_font("Body", "B" if bold else "", size)
 
     def para(self, text: str, size: float = 10, bold: bool = False, height: float = 5) -> None:
         self.text_font(size, bold)
-        self.multi_cell(0, height, self.clean(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.multi_cell(0, height, plain_text(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
     def footer(self) -> None:
         self.set_y(-14)
         self.text_font(8)
-        self.cell(0, 5, self.clean(CRISIS_SHORT), align="C")
+        self.cell(0, 5, CRISIS_SHORT, align="C")
 
 
 def render_pdf(
@@ -187,14 +128,14 @@ def render_pdf(
     sections: Sequence[Section],
     subtitle: str | None = None,
     footer: str | None = None,
-    fonts: Sequence[tuple[str, str]] = FONT_CANDIDATES,
 ) -> bytes:
-    """A letter-size PDF; the crisis lines close it and sit at the foot of every page.
+    """A letter-size PDF; the crisis lines close it and sit at the foot of every page."""
+    with pdf_font() as font:
+        return _pdf(_Printout(font), title, sections, subtitle, footer)
 
-    ``fonts``: (regular, bold) TrueType files to try, in order (see ``FONT_CANDIDATES``).
-    """
-    pdf = _Printout(unicode_font(fonts))
-    pdf.set_title(pdf.clean(title))
+
+def _pdf(pdf: _Printout, title: str, sections: Sequence[Section], subtitle: str | None, footer: str | None) -> bytes:
+    pdf.set_title(plain_text(title))
     pdf.add_page()
     pdf.para(title, size=18, bold=True, height=9)
     if subtitle:
@@ -205,25 +146,24 @@ def render_pdf(
         if section.note:
             pdf.para(section.note, height=5)
         for resource in section.resources:
-            pdf.ln(2)
-            pdf.para(
-                resource.name + ("  [Sample, fictional]" if resource.sample else ""),
-                size=12,
-                bold=True,
-                height=6,
-            )
-            pdf.para(f"{resource.category} · {resource.organization}", size=9)
-            for label, links in resource.facts():
-                pdf.text_font(10, bold=True)
-                pdf.write(5, pdf.clean(label + ": "))
-                pdf.text_font(10)
-                for link in links:
-                    href = safe_url(link.href) if link.href else None
-                    pdf.write(5, pdf.clean(link.text) + " ", link=href or "")
-                pdf.ln(5)
+            _pdf_resource(pdf, resource)
     pdf.ln(4)
     if footer:
         pdf.para(footer, height=5)
     for line in CRISIS_LINES:
         pdf.para(line, bold=True, height=5)
     return bytes(pdf.output())
+
+
+def _pdf_resource(pdf: _Printout, resource: ResourceSummary) -> None:
+    pdf.ln(2)
+    pdf.para(resource.name + ("  [Sample, fictional]" if resource.sample else ""), size=12, bold=True, height=6)
+    pdf.para(f"{resource.category} · {resource.organization}", size=9)
+    for label, links in resource.facts():
+        pdf.text_font(10, bold=True)
+        pdf.write(5, plain_text(label) + ": ")  # the space outside plain_text, which trims it
+        pdf.text_font(10)
+        for link in links:
+            href = safe_url(link.href) if link.href else None
+            pdf.write(5, plain_text(link.text) + " ", link=href or "")
+        pdf.ln(5)
