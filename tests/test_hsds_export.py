@@ -10,7 +10,7 @@ from tests.conftest import BUNDLED_DIRECTORY, write_directory
 
 from navigator.cli.main import main
 from navigator.directory.loader import check_directory
-from navigator.formats.hsds_export import TABLES, days_of
+from navigator.formats.hsds.export import TABLES, days_of
 
 # Provenance describes the copy, not the service: an imported entry comes from `hsds`, by import.
 PROVENANCE = ("source", "source_id", "verified_how")

@@ -14,7 +14,8 @@ from tests.conftest import shared_data
 from navigator.cli.main import main
 from navigator.directory.loader import check_directory
 from navigator.formats.batch import UnreadableSource
-from navigator.formats.hsds import html_to_text, language_code, read_hsds
+from navigator.formats.hsds.details import html_to_text, language_code
+from navigator.formats.hsds.entries import read_hsds
 from navigator.formats.runner import run_import
 
 TODAY = dt.date(2026, 1, 15)

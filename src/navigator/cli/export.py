@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 from navigator.cli.common import directory_of
-from navigator.formats.hsds_export import export_hsds
+from navigator.formats.hsds.export import export_hsds
 
 
 def export_hsds_package(arguments) -> int:

@@ -23,7 +23,7 @@ def import_samhsa(arguments) -> int:
 
 
 def import_hsds(arguments) -> int:
-    from navigator.formats.hsds import read_hsds
+    from navigator.formats.hsds.entries import read_hsds
 
     return _run(lambda: read_hsds(arguments.path), arguments.out)
 

@@ -21,7 +21,7 @@ from navigator.directory.loader import check_directory
 from navigator.directory.vocabulary import Vocabulary, load_vocabulary
 from navigator.files import SHARED, write_bytes_atomic
 from navigator.formats.cleaning import slug, unique_ids
-from navigator.formats.hsds import (
+from navigator.formats.hsds.package import (
     CATEGORY_TERM_PREFIX,
     EXTENSION_COLUMN,
     NAVIGATOR_PROFILE,

@@ -1,0 +1,212 @@
+"""Opening an HSDS data package: a folder or a .zip, its datapackage.json and its CSV tables.
+
+Tables are found through datapackage.json or by their usual file names, and any table but services
+and organizations may be missing. ``Tables`` holds the rows of every table, grouped by the ids that
+link them. Packages written by ``navigator export hsds`` carry a marker (``NAVIGATOR_PROFILE``) and
+an ``x_navigator`` column holding what HSDS has no place for.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import zipfile
+from collections import defaultdict
+from pathlib import Path, PurePosixPath
+
+from navigator.formats.batch import UnreadableSource
+from navigator.formats.cleaning import parse_date
+from navigator.formats.tables import decode, normalize_column, read_table
+
+# What navigator's own export writes, so that reading it back is exact.
+NAVIGATOR_PROFILE = "recovery-navigator"
+EXTENSION_COLUMN = "x_navigator"
+NAVIGATOR_VOCABULARY = "Recovery Navigator"
+NAVIGATOR_TAG_VOCABULARY = "Recovery Navigator tag"
+CATEGORY_TERM_PREFIX = "category:"
+
+# fmt: off
+# Table name -> the file names it goes by (datapackage.json names resources in the singular).
+TABLE_FILES = {
+    "organization": ("organizations.csv", "organization.csv"),
+    "service": ("services.csv", "service.csv"), "location": ("locations.csv", "location.csv"),
+    "service_at_location": ("services_at_location.csv", "service_at_location.csv",
+                            "services_at_locations.csv"),
+    "phone": ("phones.csv", "phone.csv"),
+    "physical_address": ("physical_addresses.csv", "physical_address.csv"),
+    "regular_schedule": ("regular_schedules.csv", "regular_schedule.csv"),
+    "language": ("languages.csv", "language.csv"),
+    "eligibility": ("eligibility.csv", "eligibilities.csv"),
+    "taxonomy": ("taxonomy.csv", "taxonomies.csv", "taxonomy_terms.csv", "taxonomy_term.csv"),
+    "service_taxonomy": ("services_taxonomy.csv", "service_taxonomy.csv",
+                         "services_taxonomies.csv"),
+    "service_area": ("service_areas.csv", "service_area.csv"),
+    "payment_accepted": ("payments_accepted.csv", "payment_accepted.csv"),
+    "accessibility_for_disabilities": ("accessibility_for_disabilities.csv", "accessibility.csv"),
+    "required_document": ("required_documents.csv", "required_document.csv"),
+    "metadata": ("metadata.csv",),
+}
+REQUIRED_COLUMNS = {
+    "organization": ("id", "name"), "service": ("id", "name"), "location": ("id",),
+    "service_at_location": ("service_id", "location_id"),
+}
+# fmt: on
+
+
+class Package:
+    """The tables of one data package, each a list of rows keyed by normalised column name."""
+
+    def __init__(self, label: str, files: dict[str, bytes], descriptor: dict | None):
+        self.label = label
+        self.descriptor = descriptor or {}
+        self._files = files  # path inside the package (posix, lowercase) -> bytes
+        self._paths = self._table_paths()
+
+    def _table_paths(self) -> dict[str, str]:
+        paths = {}
+        for resource in self.descriptor.get("resources") or ():
+            if not isinstance(resource, dict):
+                continue
+            name = normalize_column(str(resource.get("name") or ""))
+            path = resource.get("path")
+            if isinstance(path, list):
+                path = path[0] if path else None
+            if isinstance(path, str) and path.lower() in self._files:
+                for table, file_names in TABLE_FILES.items():
+                    if name == table or f"{name}.csv" in file_names:
+                        paths.setdefault(table, path.lower())
+        by_depth = sorted(self._files, key=lambda path: (path.count("/"), path))
+        for table, file_names in TABLE_FILES.items():
+            for file_name in file_names:
+                found = next((path for path in by_depth if PurePosixPath(path).name == file_name), None)
+                if table not in paths and found:
+                    paths[table] = found
+        return paths
+
+    @property
+    def from_navigator(self) -> bool:
+        return self.descriptor.get("profile_navigator") == NAVIGATOR_PROFILE
+
+    def has(self, table: str) -> bool:
+        return table in self._paths
+
+    def rows(self, table: str) -> list[dict[str, str]]:
+        path = self._paths.get(table)
+        if path is None:
+            return []
+        label = f"{self.label}: {path}"
+        parsed = read_table(decode(self._files[path], label), label)
+        header = [normalize_column(name) for name in parsed.header]
+        missing = [column for column in REQUIRED_COLUMNS.get(table, ()) if column not in header]
+        if missing:
+            raise UnreadableSource(
+                f"{label}: missing column{'s' if len(missing) > 1 else ''} "
+                f"{', '.join(missing)} (the header reads: {','.join(parsed.header)[:60]!r})"
+            )
+        return [
+            {column: (cells[index] if index < len(cells) else "") for index, column in enumerate(header)}
+            for _, cells in parsed.rows
+        ]
+
+
+def open_package(path: Path | str) -> Package:
+    """The package at ``path`` (folder or zip); raises UnreadableSource when it is none."""
+    path = Path(path)
+    if path.is_dir():
+        files = {
+            file.relative_to(path).as_posix().lower(): file.read_bytes()
+            for file in path.rglob("*")
+            if file.is_file() and file.suffix.lower() in (".csv", ".json")
+        }
+        label = str(path)
+    elif path.is_file():
+        try:
+            with zipfile.ZipFile(path) as archive:
+                members = [name for name in archive.namelist() if not name.endswith("/")]
+                root = _zip_root(members)
+                files = {
+                    PurePosixPath(name).relative_to(root).as_posix().lower(): archive.read(name)
+                    for name in members
+                    if PurePosixPath(name).is_relative_to(root) and name.lower().endswith((".csv", ".json"))
+                }
+        except (zipfile.BadZipFile, OSError) as error:
+            raise UnreadableSource(
+                f"{path}: not a folder or a readable .zip of an HSDS data package ({error})"
+            ) from None
+        label = str(path)
+    else:
+        raise UnreadableSource(f"{path}: no such folder or file")
+    descriptor = None
+    if "datapackage.json" in files:
+        try:
+            descriptor = json.loads(decode(files["datapackage.json"], f"{label}: datapackage.json"))
+        except json.JSONDecodeError as error:
+            raise UnreadableSource(
+                f"{label}: datapackage.json is not valid JSON: {error.msg} at line {error.lineno}"
+            ) from None
+        if not isinstance(descriptor, dict):
+            raise UnreadableSource(f"{label}: datapackage.json is not a data package descriptor")
+    package = Package(label, files, descriptor)
+    for table in ("service", "organization"):
+        if not package.has(table):
+            raise UnreadableSource(f"{label}: not an HSDS data package: no {TABLE_FILES[table][0]}")
+    return package
+
+
+def _zip_root(members: list[str]) -> str:
+    """The folder in a zip holding the package: where datapackage.json (else services.csv) is."""
+    for marker in ("datapackage.json", "services.csv", "service.csv"):
+        found = sorted(
+            (name for name in members if PurePosixPath(name).name.lower() == marker),
+            key=lambda name: name.count("/"),
+        )
+        if found:
+            return str(PurePosixPath(found[0]).parent)
+    return "."
+
+
+# --- converting --------------------------------------------------------------------------------
+
+
+def _group(rows: list[dict], key: str) -> dict[str, list[dict]]:
+    grouped: dict[str, list[dict]] = defaultdict(list)
+    for row in rows:
+        value = (row.get(key) or "").strip()
+        if value:
+            grouped[value].append(row)
+    return grouped
+
+
+class Tables:
+    """The rows of every table of a package, grouped by the ids that link them."""
+
+    def __init__(self, package: Package):
+        self.organizations = {row["id"].strip(): row for row in package.rows("organization")}
+        self.services = {row["id"].strip(): row for row in package.rows("service") if row["id"].strip()}
+        self.locations = {row["id"].strip(): row for row in package.rows("location")}
+        self.at_location = package.rows("service_at_location")
+        self.addresses = _group(package.rows("physical_address"), "location_id")
+        phones = package.rows("phone")
+        self.phones = {
+            key: _group(phones, key)
+            for key in ("service_at_location_id", "service_id", "location_id", "organization_id")
+        }
+        schedules = package.rows("regular_schedule")
+        self.schedules = {
+            key: _group(schedules, key) for key in ("service_at_location_id", "service_id", "location_id")
+        }
+        languages = package.rows("language")
+        self.languages = {key: _group(languages, key) for key in ("service_id", "location_id")}
+        self.eligibility = _group(package.rows("eligibility"), "service_id")
+        self.terms = {row["id"].strip(): row for row in package.rows("taxonomy") if row.get("id", "").strip()}
+        self.service_terms = _group(package.rows("service_taxonomy"), "service_id")
+        self.areas = _group(package.rows("service_area"), "service_id")
+        self.payments = _group(package.rows("payment_accepted"), "service_id")
+        self.accessibility = _group(package.rows("accessibility_for_disabilities"), "location_id")
+        self.documents = _group(package.rows("required_document"), "service_id")
+        self.updated: dict[str, dt.date] = {}
+        for row in package.rows("metadata"):
+            day = parse_date(row.get("last_action_date"))
+            resource = (row.get("resource_id") or "").strip()
+            if day and resource and day > self.updated.get(resource, dt.date.min):
+                self.updated[resource] = day
