@@ -18,8 +18,6 @@ if [ "${1:-}" = "--dev" ]; then
   .venv/bin/python -m pip install -q --disable-pip-version-check -r requirements-dev.txt
   # Playwright cannot download browsers here: the browser tests drive Debian's chromium.
   command -v chromium >/dev/null || apt_install chromium
-  # A Unicode font, so the PDF tests embed it (Vietnamese, Amharic…) instead of falling back.
-  [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || apt_install fonts-dejavu-core
 else
   .venv/bin/python -m pip install -q --disable-pip-version-check -r requirements.txt
 fi
