@@ -4,36 +4,18 @@ a listing verified; the stalest listings; the latest decisions."""
 
 import datetime as dt
 
-import pandas as pd
 import streamlit as st
+from ui import review_flow as flow
 from ui.auth import current_reviewer, sign_out
-from ui.data import directory_path
 from ui.frame import page_directory, page_frame
-from ui.suggestion_form import entry_fields, other_errors, values_from_state
+from ui.review_copy import VERIFY_LABELS
+from ui.review_store import current_store
+from ui.suggest_copy import category_choices
+from ui.suggestion_form import entry_fields, other_errors
 
-from navigator.review.decisions import (
-    REASON_LIMIT,
-    VERIFY_METHODS,
-    ReviewDesk,
-    ReviewError,
-    plain,
-    proposal,
-    stalest,
-)
-from navigator.review.suggestions import (
-    KIND_LABELS,
-    PROBLEMS,
-    UnknownSubmission,
-    category_choices,
-    check_entry_form,
-    field_label,
-    form_values,
-)
+from navigator.review.decisions import REASON_LIMIT, VERIFY_METHODS, proposal, stalest
+from navigator.review.form import form_values
 from navigator.text import markdown_text
-
-FLASH, EDIT_ERRORS, PICK = "review_flash", "review_edit_errors", "review_pick"
-EDIT_PREFIX = "rv_"
-STALE_LIMIT = 25
 
 page_frame()
 reviewer = current_reviewer()
@@ -43,80 +25,10 @@ if reviewer is None:  # the navigation never offers this page then; this guards 
     st.stop()
 
 directory = page_directory()
-desk = ReviewDesk(directory_path())
-
-
-def _act(action, success: str) -> None:
-    """Run a review action; what happened (or why not) is shown at the top after the rerun."""
-    try:
-        action()
-    except (ReviewError, UnknownSubmission) as error:
-        problems = [str(problem) for problem in getattr(error, "problems", ())]
-        st.session_state[FLASH] = ("error", str(error), problems)
-    else:
-        st.session_state[FLASH] = ("success", success, [])
-
-
-def _approve(reference: str) -> None:
-    _act(
-        lambda: desk.approve(reference, reviewer.name),
-        f"Approved {reference}: the directory is updated.",
-    )
-
-
-def _approve_edited(reference: str, base: dict, category: str | None, new: bool, names: list[str]) -> None:
-    prefix = f"{EDIT_PREFIX}{reference}_"
-    edits, errors = check_entry_form(
-        values_from_state(prefix, names),
-        base,
-        category,
-        directory.vocabulary,
-        dt.date.today(),
-        new=new,
-    )
-    if errors:
-        st.session_state[EDIT_ERRORS] = (reference, errors)
-        return
-    st.session_state.pop(EDIT_ERRORS, None)
-    _act(
-        lambda: desk.approve(reference, reviewer.name, edits=edits),
-        f"Approved {reference} with your edits: the directory is updated.",
-    )
-
-
-def _reject(reference: str) -> None:
-    reason = st.session_state.get(f"reject_reason_{reference}") or ""
-    _act(lambda: desk.reject(reference, reviewer.name, reason), f"Rejected {reference}.")
-
-
-def _verify() -> None:
-    entry_id = st.session_state.get("verify_entry")
-    how = st.session_state.get("verify_how")
-    on = st.session_state.get("verify_on")
-    _act(
-        lambda: desk.mark_verified(entry_id, reviewer.name, how, on=on),
-        f"Marked {entry_id} verified.",
-    )
-
-
-def _summary(submission) -> str:
-    about = submission.changes.get("name") if submission.kind == "new" else submission.entry_id
-    return f"{submission.submitted_at[:16].replace('T', ' ')} · {KIND_LABELS[submission.kind]} · {about}"
 
 
 def _show_submission(submission, seen) -> None:
-    contact = submission.contact
-    lines = [
-        f"Reference: {submission.reference}",
-        f"Sent: {submission.submitted_at[:19].replace('T', ' ')} UTC",
-        f"From: {contact.name}, {contact.organization}",
-        "Contact: " + ", ".join(part for part in (contact.email, contact.phone) if part),
-    ]
-    if submission.entry_id:
-        lines.append(f"Listing: {submission.entry_id}")
-    if submission.problem:
-        lines.append(f"Problem: {PROBLEMS.get(submission.problem, submission.problem)}")
-    st.text("\n".join(lines))
+    st.text("\n".join(flow.submission_lines(submission)))
     for label, text in (("Details", submission.details), ("Note from the sender", submission.note)):
         if text:
             st.caption(label)
@@ -129,24 +41,12 @@ def _show_submission(submission, seen) -> None:
     if seen.conflicts:
         st.warning(
             "Changed in the directory since this was sent: "
-            + markdown_text(", ".join(field_label(name) for name in seen.conflicts))
+            + markdown_text(flow.conflict_names(seen))
             + ". Check the differences below.",
             icon=":material/warning:",
         )
     if seen.changes:
-        st.dataframe(
-            pd.DataFrame(
-                [
-                    {
-                        "Field": field_label(change.field),
-                        "Now": plain(change.before, change.field),
-                        "Suggested": plain(change.after, change.field),
-                    }
-                    for change in seen.changes
-                ]
-            ),
-            hide_index=True,
-        )
+        st.dataframe(flow.changes_table(seen), hide_index=True)
     elif not seen.missing:
         st.info(
             "This suggestion changes nothing in the listing by itself; edit below to make a change, "
@@ -157,8 +57,7 @@ def _show_submission(submission, seen) -> None:
 def _edit_form(submission, seen) -> None:
     reference = submission.reference
     new = submission.kind == "new"
-    base = {} if new else seen.current
-    prefix = f"{EDIT_PREFIX}{reference}_"
+    prefix = flow.edit_prefix(reference)
     labels = category_choices(directory.vocabulary)
     options = list(labels)
     proposed_category = (seen.proposed or {}).get("category")
@@ -169,52 +68,41 @@ def _edit_form(submission, seen) -> None:
         key=f"{prefix}category",
         index=options.index(proposed_category) if proposed_category in options else 0,
     )
-    stored = st.session_state.get(EDIT_ERRORS)
-    errors = stored[1] if stored and stored[0] == reference else {}
+    errors = flow.edit_errors(reference)
     with st.form(f"edit_{reference}", enter_to_submit=False):
-        shown = entry_fields(
-            form_values(seen.proposed),
-            prefix,
-            directory.vocabulary,
-            category,
-            errors,
-            seen.proposed,
-        )
+        shown = entry_fields(form_values(seen.proposed), prefix, directory.vocabulary, category, errors, seen.proposed)
         other_errors(errors, set(shown))
         st.form_submit_button(
             "Approve with these edits",
             type="primary",
-            on_click=_approve_edited,
-            args=(reference, base, category, new, shown),
+            on_click=flow.approve_edited,
+            args=(reference, reviewer.name, {} if new else seen.current, category, new, shown, directory.vocabulary),
         )
 
 
 def _queue() -> None:
-    pending, unreadable = desk.queue.pending()
+    pending, unreadable = current_store().pending()
     for line in unreadable:
         st.warning(markdown_text(f"A suggestion file could not be read: {line}"), icon=":material/warning:")
     if not pending:
         st.info("No suggestions are waiting.", icon=":material/inbox:")
         return
-    by_reference = {submission.reference: submission for submission in pending}
-    if st.session_state.get(PICK) not in by_reference:
-        st.session_state.pop(PICK, None)
+    by_reference = flow.keep_pick(pending)
     reference = st.selectbox(
         f"{len(pending)} waiting, oldest first",
         list(by_reference),
-        key=PICK,
-        format_func=lambda ref: _summary(by_reference[ref]),
+        key=flow.PICK,
+        format_func=lambda option: flow.summary(by_reference[option]),
     )
     submission = by_reference[reference]
-    current = directory.entry(submission.entry_id) if submission.entry_id else None
-    seen = proposal(submission, current)
+    seen = proposal(submission, flow.current_entry(directory, submission))
     _show_submission(submission, seen)
     st.button(
         "Approve",
         type="primary",
         key=f"approve_{reference}",
-        on_click=_approve,
-        args=(reference,),
+        on_click=flow.approve,
+        args=(reference, reviewer.name),
         disabled=seen.missing,
     )
     if not seen.missing:
@@ -223,30 +111,19 @@ def _queue() -> None:
     with st.form(f"reject_{reference}", enter_to_submit=False):
         st.text_area(
             "Reason for rejecting (the sender may be told)",
-            key=f"reject_reason_{reference}",
+            key=flow.reject_reason_key(reference),
             max_chars=REASON_LIMIT,
             height=80,
         )
-        st.form_submit_button("Reject", on_click=_reject, args=(reference,))
+        st.form_submit_button("Reject", on_click=flow.reject, args=(reference, reviewer.name))
 
 
 def _stale() -> None:
-    stale = stalest(directory, STALE_LIMIT)
+    stale = stalest(directory, flow.STALE_LIMIT)
     if stale.empty:
         st.info("The directory is empty.")
         return
-    shown = stale.assign(last_verified=stale["last_verified"].dt.date)
-    st.dataframe(
-        shown[["last_verified", "name", "organization", "id"]].rename(
-            columns={
-                "last_verified": "Last verified",
-                "name": "Name",
-                "organization": "Organization",
-                "id": "Id",
-            }
-        ),
-        hide_index=True,
-    )
+    st.dataframe(flow.stale_table(stale), hide_index=True)
     names = dict(zip(stale["id"], stale["name"], strict=True))
     with st.form("mark_verified", enter_to_submit=False):
         st.write("Confirmed a listing's details? Record it:")
@@ -256,33 +133,17 @@ def _stale() -> None:
             format_func=lambda entry_id: f"{names[entry_id]} ({entry_id})",
             key="verify_entry",
         )
-        st.selectbox("How", list(VERIFY_METHODS), format_func=VERIFY_METHODS.get, key="verify_how")
+        st.selectbox("How", VERIFY_METHODS, format_func=VERIFY_LABELS.get, key="verify_how")
         st.date_input("On", value=dt.date.today(), max_value=dt.date.today(), key="verify_on")
-        st.form_submit_button("Mark verified", on_click=_verify)
+        st.form_submit_button("Mark verified", on_click=flow.verify, args=(reviewer.name,))
 
 
 def _log() -> None:
-    records = desk.audit(limit=50)
-    if not records:
+    decisions = flow.audit_table()
+    if decisions.empty:
         st.info("No decisions yet.")
         return
-    st.dataframe(
-        pd.DataFrame(
-            [
-                {
-                    "When": str(record.get("at", ""))[:19].replace("T", " "),
-                    "Reviewer": record.get("reviewer"),
-                    "Action": record.get("action"),
-                    "Suggestion": record.get("submission") or "",
-                    "Listing": record.get("entry_id"),
-                    "Fields": ", ".join(field_label(change.get("field", "")) for change in record.get("changes") or ()),
-                    "Reason": record.get("reason") or "",
-                }
-                for record in records
-            ]
-        ),
-        hide_index=True,
-    )
+    st.dataframe(decisions, hide_index=True)
 
 
 st.title("Review suggestions", anchor=False)
@@ -291,7 +152,7 @@ top_left.caption(f"Signed in as {markdown_text(reviewer.name)}")
 if top_right.button("Sign out", key="review_sign_out"):
     sign_out()
     st.switch_page("pages/sign_in.py")
-flash = st.session_state.pop(FLASH, None)
+flash = flow.take_flash()
 if flash:
     kind, message, problems = flash
     (st.success if kind == "success" else st.error)(markdown_text(message))

@@ -7,14 +7,9 @@ import io
 import pytest
 
 from navigator.cli.main import main
-from navigator.review.accounts import (
-    Reviewer,
-    SignInThrottle,
-    authenticate,
-    hash_password,
-    reviewer_for_identity,
-    verify_password,
-)
+from navigator.review.accounts import Reviewer, authenticate, hash_password, reviewer_for_identity, verify_password
+from navigator.review.file_store import FileSuggestionStore
+from navigator.review.limits import SignInThrottle
 
 PASSWORD = "correct horse battery"
 
@@ -98,6 +93,17 @@ def test_a_success_clears_the_count_and_the_memory_is_bounded():
     for name in ("a", "b", "c"):
         throttle.failed(name, now=0)
     assert throttle.wait("a", now=0) == 0 and throttle.wait("c", now=0) == 5
+
+
+def test_failed_sign_ins_per_account_are_counted_by_the_store_and_a_new_data_folder_starts_clean(tmp_path):
+    store = FileSuggestionStore(tmp_path / "one")
+    assert [store.sign_in_failed("account:ana") for _ in range(4)] == [0, 0, 5, 10]
+    assert 9 < store.sign_in_wait("account:ana") <= 10 and store.sign_in_wait("account:bo") == 0
+    assert FileSuggestionStore(tmp_path / "two").sign_in_wait("account:ana") == 0
+    assert 9 < FileSuggestionStore(tmp_path / "one").sign_in_wait("account:ana") <= 10  # the folder's, not the object's
+    assert "ana" not in (tmp_path / "one" / "limits.json").read_text()  # a typed name is never written down
+    store.sign_in_succeeded("account:ana")
+    assert store.sign_in_wait("account:ana") == 0
 
 
 def test_hash_password_command_reads_a_password_and_prints_a_hash(monkeypatch, capsys):

@@ -16,7 +16,8 @@ from tests.browser import start_app, wait_until_drawn
 from tests.conftest import PROJECT_ROOT
 
 from navigator.review.accounts import hash_password
-from navigator.review.suggestions import Contact, Submission, SubmissionQueue
+from navigator.review.file_store import FileSuggestionStore
+from navigator.review.suggestion import Contact, Submission
 
 pytestmark = pytest.mark.browser
 
@@ -109,7 +110,7 @@ def test_an_organizations_change_is_approved_by_a_reviewer_and_shows_on_find(rev
     page.get_by_role("button", name="Approve", exact=True).click()
     expect(page.get_by_text(f"Approved {reference}: the directory is updated.")).to_be_visible()
     expect(page.get_by_text("No suggestions are waiting.")).to_be_visible()
-    assert SubmissionQueue(review_app.data_dir).get(reference).status == "approved"
+    assert FileSuggestionStore(review_app.data_dir).get(reference).status == "approved"
 
     # The Find page shows the new number, from the same running app (no restart).
     page.goto(f"{review_app.url}/?entry={ENTRY}")
@@ -124,7 +125,7 @@ def test_the_first_visit_to_a_fresh_server_at_the_review_address_shows_no_queue(
     pages-folder mode): the page's own guard must hold then too."""
     entry = {"fees": "Free"}
     reference = (
-        SubmissionQueue(review_app.data_dir)
+        FileSuggestionStore(review_app.data_dir)
         .add(
             Submission(
                 "change",

@@ -8,13 +8,14 @@ import re
 
 import pytest
 from streamlit.testing.v1 import AppTest
-from tests.conftest import CLINIC, MEETING, PROJECT_ROOT, write_directory
+from tests.conftest import PROJECT_ROOT
 from tests.pages_support import app_on, shown
-from ui import auth as ui_auth
 
 from navigator.directory.loader import load_directory
 from navigator.review.accounts import Reviewer, hash_password
-from navigator.review.suggestions import APPROVED, REJECTED, SubmissionQueue, check_suggestion, form_values
+from navigator.review.file_store import FileSuggestionStore
+from navigator.review.form import form_values
+from navigator.review.suggestion import APPROVED, REJECTED, check_suggestion
 
 REVIEW, SIGN_IN, FIND = "pages/review.py", "pages/sign_in.py", "pages/find.py"
 PASSWORD = "correct horse battery"
@@ -24,19 +25,6 @@ CONTACT = {"name": "Ana Ruiz", "organization": "Test Health", "email": "ana@exam
 @pytest.fixture(scope="module")
 def password_hash() -> str:
     return hash_password(PASSWORD)
-
-
-@pytest.fixture(autouse=True)
-def fresh_account_throttle():
-    """Failed sign-ins per account are counted across sessions of the process: each test starts clean."""
-    ui_auth.ACCOUNT_THROTTLE.clear()
-    yield
-    ui_auth.ACCOUNT_THROTTLE.clear()
-
-
-@pytest.fixture
-def directory(tmp_path):
-    return write_directory(tmp_path / "directory", {"clinics.yaml": CLINIC, "meetings.yaml": MEETING})
 
 
 def suggest(directory, tmp_path, when: dt.datetime, **changes) -> str:
@@ -51,7 +39,7 @@ def suggest(directory, tmp_path, when: dt.datetime, **changes) -> str:
         values={**form_values(entry), **changes},
         category=entry["category"],
     )
-    return SubmissionQueue(tmp_path / "data").add(checked.submission, now=when).reference
+    return FileSuggestionStore(tmp_path / "data").add(checked.submission, now=when).reference
 
 
 def open_app(directory, monkeypatch, tmp_path, password_hash, reviewer: Reviewer | None = None) -> AppTest:
@@ -86,15 +74,15 @@ def everything_shown(app: AppTest) -> str:
 
 
 def test_an_anonymous_visitor_is_never_offered_review_and_its_address_shows_no_queue(
-    directory, monkeypatch, tmp_path, password_hash
+    small_directory, monkeypatch, tmp_path, password_hash
 ):
-    reference = suggest(directory, tmp_path, dt.datetime.now(dt.UTC), fees="Free")
-    app = open_app(directory, monkeypatch, tmp_path, password_hash)
+    reference = suggest(small_directory, tmp_path, dt.datetime.now(dt.UTC), fees="Free")
+    app = open_app(small_directory, monkeypatch, tmp_path, password_hash)
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         app.switch_page(REVIEW)
 
     # A reviewer's session on the review page signs out elsewhere: the same address, now anonymous.
-    app = open_review(directory, monkeypatch, tmp_path, password_hash)
+    app = open_review(small_directory, monkeypatch, tmp_path, password_hash)
     assert reference in everything_shown(app)
     del app.session_state["reviewer"]
     app.run()
@@ -103,9 +91,9 @@ def test_an_anonymous_visitor_is_never_offered_review_and_its_address_shows_no_q
     assert "Review suggestions" not in [title.value for title in app.title]
 
 
-def test_the_review_page_run_by_itself_refuses_an_anonymous_visitor(directory, monkeypatch, tmp_path):
-    reference = suggest(directory, tmp_path, dt.datetime.now(dt.UTC), fees="Free")
-    monkeypatch.setenv("NAVIGATOR_DIRECTORY", str(directory))
+def test_the_review_page_run_by_itself_refuses_an_anonymous_visitor(small_directory, monkeypatch, tmp_path):
+    reference = suggest(small_directory, tmp_path, dt.datetime.now(dt.UTC), fees="Free")
+    monkeypatch.setenv("NAVIGATOR_DIRECTORY", str(small_directory))
     monkeypatch.setenv("NAVIGATOR_DATA_DIR", str(tmp_path / "data"))
     app = AppTest.from_file(str(PROJECT_ROOT / REVIEW), default_timeout=60)
     app.secrets["reviewers"] = {"passwords": {}}
@@ -115,8 +103,8 @@ def test_the_review_page_run_by_itself_refuses_an_anonymous_visitor(directory, m
     assert reference not in everything_shown(app) and not app.dataframe
 
 
-def test_a_wrong_password_is_throttled_even_before_the_right_one(directory, monkeypatch, tmp_path, password_hash):
-    app = open_app(directory, monkeypatch, tmp_path, password_hash)
+def test_a_wrong_password_is_throttled_even_before_the_right_one(small_directory, monkeypatch, tmp_path, password_hash):
+    app = open_app(small_directory, monkeypatch, tmp_path, password_hash)
     app.switch_page(SIGN_IN).run()
 
     def sign_in(password: str) -> list[str]:
@@ -132,9 +120,9 @@ def test_a_wrong_password_is_throttled_even_before_the_right_one(directory, monk
     assert "reviewer" not in app.session_state
 
 
-def test_a_reviewer_signs_in_and_lands_on_the_queue(directory, monkeypatch, tmp_path, password_hash):
-    reference = suggest(directory, tmp_path, dt.datetime.now(dt.UTC), fees="Free")
-    app = open_app(directory, monkeypatch, tmp_path, password_hash)
+def test_a_reviewer_signs_in_and_lands_on_the_queue(small_directory, monkeypatch, tmp_path, password_hash):
+    reference = suggest(small_directory, tmp_path, dt.datetime.now(dt.UTC), fees="Free")
+    app = open_app(small_directory, monkeypatch, tmp_path, password_hash)
     app.switch_page(SIGN_IN).run()
     app.text_input[0].input("Ana")
     app.text_input[1].input(PASSWORD)
@@ -145,15 +133,17 @@ def test_a_reviewer_signs_in_and_lands_on_the_queue(directory, monkeypatch, tmp_
     assert reference in everything_shown(app)
 
 
-def test_the_queue_is_oldest_first_with_each_field_against_the_listing(directory, monkeypatch, tmp_path, password_hash):
-    newer = suggest(directory, tmp_path, dt.datetime(2026, 11, 22, tzinfo=dt.UTC), fees="Free")
+def test_the_queue_is_oldest_first_with_each_field_against_the_listing(
+    small_directory, monkeypatch, tmp_path, password_hash
+):
+    newer = suggest(small_directory, tmp_path, dt.datetime(2026, 11, 22, tzinfo=dt.UTC), fees="Free")
     older = suggest(
-        directory,
+        small_directory,
         tmp_path,
         dt.datetime(2026, 11, 20, tzinfo=dt.UTC),
         phone_number="303-555-0199",
     )
-    app = open_review(directory, monkeypatch, tmp_path, password_hash)
+    app = open_review(small_directory, monkeypatch, tmp_path, password_hash)
 
     picker = app.selectbox(key="review_pick")
     assert picker.options[0].startswith("2026-11-20") and picker.options[1].startswith("2026-11-22")
@@ -165,9 +155,11 @@ def test_the_queue_is_oldest_first_with_each_field_against_the_listing(directory
     assert app.dataframe[0].value.to_dict("records") == [{"Field": "Fees", "Now": "—", "Suggested": "Free"}]
 
 
-def test_an_approved_change_shows_on_the_find_page_on_the_next_run(directory, monkeypatch, tmp_path, password_hash):
-    reference = suggest(directory, tmp_path, dt.datetime.now(dt.UTC), phone_number="303-555-0199")
-    app = open_review(directory, monkeypatch, tmp_path, password_hash)
+def test_an_approved_change_shows_on_the_find_page_on_the_next_run(
+    small_directory, monkeypatch, tmp_path, password_hash
+):
+    reference = suggest(small_directory, tmp_path, dt.datetime.now(dt.UTC), phone_number="303-555-0199")
+    app = open_review(small_directory, monkeypatch, tmp_path, password_hash)
     app.switch_page(FIND)
     app.query_params.update(entry="test-clinic")
     app.run()
@@ -182,12 +174,12 @@ def test_an_approved_change_shows_on_the_find_page_on_the_next_run(directory, mo
 
     page = everything_shown(app)
     assert "303-555-0199" in page and "303-555-0100" not in page
-    assert SubmissionQueue(tmp_path / "data").get(reference).status == APPROVED
+    assert FileSuggestionStore(tmp_path / "data").get(reference).status == APPROVED
 
 
-def test_edit_then_approve_writes_the_reviewers_version(directory, monkeypatch, tmp_path, password_hash):
-    reference = suggest(directory, tmp_path, dt.datetime.now(dt.UTC), fees="Free for all!!")
-    app = open_review(directory, monkeypatch, tmp_path, password_hash)
+def test_edit_then_approve_writes_the_reviewers_version(small_directory, monkeypatch, tmp_path, password_hash):
+    reference = suggest(small_directory, tmp_path, dt.datetime.now(dt.UTC), fees="Free for all!!")
+    app = open_review(small_directory, monkeypatch, tmp_path, password_hash)
     prefix = f"rv_{reference}_"
     assert app.text_input(key=f"{prefix}fees").value == "Free for all!!"
     app.text_input(key=f"{prefix}fees").input("Free")
@@ -195,19 +187,19 @@ def test_edit_then_approve_writes_the_reviewers_version(directory, monkeypatch, 
     [button] = [button for button in app.button if button.label == "Approve with these edits"]
     button.click().run()
     assert "'123' is not a 5-digit ZIP code" in errors(app)
-    assert SubmissionQueue(tmp_path / "data").get(reference).status != APPROVED
+    assert FileSuggestionStore(tmp_path / "data").get(reference).status != APPROVED
 
     app.text_input(key=f"{prefix}zip").input("80222")
     [button] = [button for button in app.button if button.label == "Approve with these edits"]
     button.click().run()
 
-    assert load_directory(directory).entry("test-clinic")["fees"] == "Free"
-    assert SubmissionQueue(tmp_path / "data").get(reference).status == APPROVED
+    assert load_directory(small_directory).entry("test-clinic")["fees"] == "Free"
+    assert FileSuggestionStore(tmp_path / "data").get(reference).status == APPROVED
 
 
-def test_rejecting_asks_for_a_reason_then_records_it(directory, monkeypatch, tmp_path, password_hash):
-    reference = suggest(directory, tmp_path, dt.datetime.now(dt.UTC), fees="Free")
-    app = open_review(directory, monkeypatch, tmp_path, password_hash)
+def test_rejecting_asks_for_a_reason_then_records_it(small_directory, monkeypatch, tmp_path, password_hash):
+    reference = suggest(small_directory, tmp_path, dt.datetime.now(dt.UTC), fees="Free")
+    app = open_review(small_directory, monkeypatch, tmp_path, password_hash)
     [reject] = [button for button in app.button if button.label == "Reject"]
     reject.click().run()
     assert errors(app)[0].startswith("give a reason")
@@ -216,14 +208,14 @@ def test_rejecting_asks_for_a_reason_then_records_it(directory, monkeypatch, tmp
     [reject] = [button for button in app.button if button.label == "Reject"]
     reject.click().run()
 
-    decided = SubmissionQueue(tmp_path / "data").get(reference)
+    decided = FileSuggestionStore(tmp_path / "data").get(reference)
     assert decided.status == REJECTED and decided.decision["reason"] == "<b>Not</b> from the organization"
     assert app.info[0].value == "No suggestions are waiting."
     assert app.dataframe[-1].value["Reason"].tolist() == ["<b>Not</b> from the organization"]
 
 
-def test_a_listing_confirmed_by_phone_is_marked_verified(directory, monkeypatch, tmp_path, password_hash):
-    app = open_review(directory, monkeypatch, tmp_path, password_hash)
+def test_a_listing_confirmed_by_phone_is_marked_verified(small_directory, monkeypatch, tmp_path, password_hash):
+    app = open_review(small_directory, monkeypatch, tmp_path, password_hash)
     assert app.dataframe[0].value["Id"].tolist() == [
         "test-clinic",
         "test-meeting",
@@ -233,14 +225,14 @@ def test_a_listing_confirmed_by_phone_is_marked_verified(directory, monkeypatch,
     [mark] = [button for button in app.button if button.label == "Mark verified"]
     mark.click().run()
 
-    entry = load_directory(directory).entry("test-meeting")
+    entry = load_directory(small_directory).entry("test-meeting")
     assert (entry["last_verified"], entry["verified_how"]) == (dt.date.today().isoformat(), "phone")
     assert shown(app.success[0].value) == "Marked test-meeting verified."
 
 
-def test_a_provider_identity_on_the_reviewer_list_gets_review_and_others_do_not(directory, monkeypatch, tmp_path):
+def test_a_provider_identity_on_the_reviewer_list_gets_review_and_others_do_not(small_directory, monkeypatch, tmp_path):
     for email, offered in (("ana@example.org", True), ("eve@example.org", False)):
-        app = app_on(directory, monkeypatch, tmp_path)
+        app = app_on(small_directory, monkeypatch, tmp_path)
         app.secrets["auth"] = {
             "redirect_uri": "http://localhost:8501/oauth2callback",
             "cookie_secret": "x" * 32,

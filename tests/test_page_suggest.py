@@ -1,35 +1,23 @@
 """Suggest an update, under AppTest: the three kinds end to end, errors beside their fields, abuse
-limits, and hostile text shown back as plain text."""
+limits, and hostile text shown back as plain text; and the words the model's codes are shown in."""
 
 from __future__ import annotations
 
 import json
 
-import pytest
 from streamlit.testing.v1 import AppTest
-from tests.conftest import CLINIC, MEETING, write_directory
 from tests.pages_support import app_on, shown
 from tests.test_submissions import NASTY_STRINGS
-from ui import suggestion_form
+from ui import suggest_flow
+from ui.suggest_copy import field_label, problem_text
 
-from navigator.review.suggestions import RateLimiter, SubmissionQueue
+from navigator.review.file_store import FileSuggestionStore
+from navigator.review.form import FieldProblem
+from navigator.review.limits import Limit
 from navigator.text import clean_text
 
 SUGGEST = "pages/suggest.py"
 CONTACT = {"name": "Ana Ruiz", "organization": "Test Health", "email": "ana@example.org"}
-
-
-@pytest.fixture(autouse=True)
-def fresh_process_limit():
-    """The per-process limit is shared by every session of the process: each test starts clean."""
-    suggestion_form.PROCESS_LIMITER.clear()
-    yield
-    suggestion_form.PROCESS_LIMITER.clear()
-
-
-@pytest.fixture
-def directory(tmp_path):
-    return write_directory(tmp_path / "directory", {"clinics.yaml": CLINIC, "meetings.yaml": MEETING})
 
 
 def open_suggest(directory, monkeypatch, tmp_path, **params) -> AppTest:
@@ -43,8 +31,8 @@ def open_suggest(directory, monkeypatch, tmp_path, **params) -> AppTest:
     return app
 
 
-def queue(tmp_path) -> SubmissionQueue:
-    return SubmissionQueue(tmp_path / "data")
+def queue(tmp_path) -> FileSuggestionStore:
+    return FileSuggestionStore(tmp_path / "data")
 
 
 def fill(app: AppTest, prefix: str, contact: dict = CONTACT, **fields) -> AppTest:
@@ -83,8 +71,8 @@ def flat(node) -> list:
     return [element for child in children.values() for element in flat(child)]
 
 
-def test_a_new_listing_is_sent_and_confirmed_with_a_reference_number(directory, monkeypatch, tmp_path):
-    app = open_suggest(directory, monkeypatch, tmp_path, kind="new")
+def test_a_new_listing_is_sent_and_confirmed_with_a_reference_number(small_directory, monkeypatch, tmp_path):
+    app = open_suggest(small_directory, monkeypatch, tmp_path, kind="new")
     app.selectbox(key="sg_category_new").select("treatment_program").run()
     prefix = "sg_new_new_"
     fill(
@@ -110,8 +98,8 @@ def test_a_new_listing_is_sent_and_confirmed_with_a_reference_number(directory, 
     assert "Service name: Hope Outpatient" in [text.value for text in app.text]
 
 
-def test_a_change_link_opens_the_listing_prefilled_and_sends_only_what_changed(directory, monkeypatch, tmp_path):
-    app = open_suggest(directory, monkeypatch, tmp_path, entry="test-clinic", kind="change")
+def test_a_change_link_opens_the_listing_prefilled_and_sends_only_what_changed(small_directory, monkeypatch, tmp_path):
+    app = open_suggest(small_directory, monkeypatch, tmp_path, entry="test-clinic", kind="change")
     prefix = "sg_change_test-clinic_"
     assert app.text_input(key=f"{prefix}name").value == "Test Clinic Buprenorphine"
     assert app.text_input(key=f"{prefix}hours_mon").value == "08:00-17:00"
@@ -124,8 +112,8 @@ def test_a_change_link_opens_the_listing_prefilled_and_sends_only_what_changed(d
     assert "Phone number: 303-555-0100 → 303-555-0199" in [text.value for text in app.text]
 
 
-def test_a_problem_report_from_a_listing_is_sent_with_what_it_proposes(directory, monkeypatch, tmp_path):
-    app = open_suggest(directory, monkeypatch, tmp_path, entry="test-meeting", kind="report")
+def test_a_problem_report_from_a_listing_is_sent_with_what_it_proposes(small_directory, monkeypatch, tmp_path):
+    app = open_suggest(small_directory, monkeypatch, tmp_path, entry="test-meeting", kind="report")
     prefix = "sg_report_test-meeting_"
     app.selectbox(key=f"{prefix}problem").select("closed")
 
@@ -140,8 +128,8 @@ def test_a_problem_report_from_a_listing_is_sent_with_what_it_proposes(directory
     assert pending.details == "The church hall closed in October."
 
 
-def test_choosing_the_kind_and_listing_on_the_page_keeps_the_link_up_to_date(directory, monkeypatch, tmp_path):
-    app = open_suggest(directory, monkeypatch, tmp_path)
+def test_choosing_the_kind_and_listing_on_the_page_keeps_the_link_up_to_date(small_directory, monkeypatch, tmp_path):
+    app = open_suggest(small_directory, monkeypatch, tmp_path)
     app.radio(key="suggest_kind").set_value("report").run()
     app.text_input(key="suggest_search").input("speaker").run()
     app.selectbox(key="suggest_entry").select("test-meeting").run()
@@ -150,8 +138,8 @@ def test_choosing_the_kind_and_listing_on_the_page_keeps_the_link_up_to_date(dir
     assert app.selectbox(key="sg_report_test-meeting_problem")
 
 
-def test_each_problem_shows_right_below_its_field_and_nothing_is_stored(directory, monkeypatch, tmp_path):
-    app = open_suggest(directory, monkeypatch, tmp_path, entry="test-clinic", kind="change")
+def test_each_problem_shows_right_below_its_field_and_nothing_is_stored(small_directory, monkeypatch, tmp_path):
+    app = open_suggest(small_directory, monkeypatch, tmp_path, entry="test-clinic", kind="change")
     prefix = "sg_change_test-clinic_"
 
     send(
@@ -175,8 +163,10 @@ def test_each_problem_shows_right_below_its_field_and_nothing_is_stored(director
     assert queue(tmp_path).pending() == ([], [])
 
 
-def test_a_hundred_kilobyte_text_sent_past_the_browser_is_cut_to_the_fields_limit(directory, monkeypatch, tmp_path):
-    app = open_suggest(directory, monkeypatch, tmp_path, entry="test-clinic", kind="change")
+def test_a_hundred_kilobyte_text_sent_past_the_browser_is_cut_to_the_fields_limit(
+    small_directory, monkeypatch, tmp_path
+):
+    app = open_suggest(small_directory, monkeypatch, tmp_path, entry="test-clinic", kind="change")
     prefix = "sg_change_test-clinic_"
     fill(app, prefix)
     # input() would refuse it as the browser does; set_value sends it the way a crafted client would.
@@ -188,9 +178,9 @@ def test_a_hundred_kilobyte_text_sent_past_the_browser_is_cut_to_the_fields_limi
     assert pending.changes["description"] == "A" * 5000
 
 
-def test_hostile_text_is_stored_and_shown_back_as_plain_text(directory, monkeypatch, tmp_path):
+def test_hostile_text_is_stored_and_shown_back_as_plain_text(small_directory, monkeypatch, tmp_path):
     for nasty in NASTY_STRINGS:
-        app = open_suggest(directory, monkeypatch, tmp_path, entry="test-clinic", kind="change")
+        app = open_suggest(small_directory, monkeypatch, tmp_path, entry="test-clinic", kind="change")
         prefix = "sg_change_test-clinic_"
 
         send(fill(app, prefix, contact={**CONTACT, "name": nasty[:120]}, description=nasty, note=nasty))
@@ -206,8 +196,8 @@ def test_hostile_text_is_stored_and_shown_back_as_plain_text(directory, monkeypa
             path.unlink()
 
 
-def test_a_filled_honeypot_is_thanked_but_nothing_is_stored(directory, monkeypatch, tmp_path):
-    app = open_suggest(directory, monkeypatch, tmp_path, entry="test-clinic", kind="change")
+def test_a_filled_honeypot_is_thanked_but_nothing_is_stored(small_directory, monkeypatch, tmp_path):
+    app = open_suggest(small_directory, monkeypatch, tmp_path, entry="test-clinic", kind="change")
     prefix = "sg_change_test-clinic_"
     app.text_input(key="suggest_fax_number").input("+1 303 555 0100")
 
@@ -217,8 +207,8 @@ def test_a_filled_honeypot_is_thanked_but_nothing_is_stored(directory, monkeypat
     assert queue(tmp_path).pending() == ([], [])
 
 
-def test_one_session_may_send_five_suggestions_an_hour(directory, monkeypatch, tmp_path):
-    app = open_suggest(directory, monkeypatch, tmp_path, entry="test-clinic", kind="change")
+def test_one_session_may_send_five_suggestions_an_hour(small_directory, monkeypatch, tmp_path):
+    app = open_suggest(small_directory, monkeypatch, tmp_path, entry="test-clinic", kind="change")
     prefix = "sg_change_test-clinic_"
     for number in range(6):
         send(fill(app, prefix, fees=f"Fee {number}"))
@@ -229,17 +219,67 @@ def test_one_session_may_send_five_suggestions_an_hour(directory, monkeypatch, t
     assert "Please try again in 60 minutes" in errors(app)[-1]
 
 
-def test_the_process_limit_holds_across_sessions(directory, monkeypatch, tmp_path):
-    monkeypatch.setattr(suggestion_form, "PROCESS_LIMITER", RateLimiter(1, 3600.0, max_keys=1))
+def test_the_process_limit_holds_across_sessions(small_directory, monkeypatch, tmp_path):
+    monkeypatch.setattr(suggest_flow, "SUGGESTIONS_FROM_EVERYONE", Limit("suggestions", 1, 3600.0))
     for fee in ("Free", "Sliding"):
-        app = open_suggest(directory, monkeypatch, tmp_path, entry="test-clinic", kind="change")
+        app = open_suggest(small_directory, monkeypatch, tmp_path, entry="test-clinic", kind="change")
         send(fill(app, "sg_change_test-clinic_", fees=fee))
 
     assert [submission.changes["fees"] for submission in queue(tmp_path).pending()[0]] == ["Free"]
     assert "Many suggestions have come from here" in errors(app)[-1]
 
 
-def test_an_unknown_listing_in_the_link_is_named_as_text(directory, monkeypatch, tmp_path):
-    app = open_suggest(directory, monkeypatch, tmp_path, entry="**nope**", kind="change")
+def test_an_unknown_listing_in_the_link_is_named_as_text(small_directory, monkeypatch, tmp_path):
+    app = open_suggest(small_directory, monkeypatch, tmp_path, entry="**nope**", kind="change")
     assert shown(app.warning[0].value).startswith("There is no listing **nope** in the directory")
     assert app.info[-1].value == "Choose the listing this is about."
+
+
+# --- the words of the model's codes ------------------------------------------------------------
+
+
+def test_each_problem_code_is_said_in_words():
+    said = [
+        ("too_long", {"length": 100_000, "limit": 5000}, "is 100,000 characters long; the limit is 5,000"),
+        ("too_many_lines", {"count": 21, "limit": 20}, "has 21 lines; the limit is 20"),
+        ("not_whole_number", {"low": 0, "high": 10_000}, "must be a whole number from 0 to 10,000"),
+        (
+            "not_time_range",
+            {"text": "9 to 5", "end_required": True},
+            "'9 to 5' is not a time range like \"08:00-17:00\"",
+        ),
+        (
+            "not_time_range",
+            {"text": "7pm", "end_required": False},
+            '\'7pm\' is not a time range like "19:00" or "19:00-20:00"',
+        ),
+        (
+            "closing_time_required",
+            {"text": "09:00", "start": "09:00"},
+            "'09:00' needs a closing time, like \"09:00-17:00\"",
+        ),
+        ("directory_rule", {"message": "'123' is not a 5-digit ZIP code"}, "'123' is not a 5-digit ZIP code"),
+        ("contact_required", {}, "is required, so the reviewer can follow up"),
+        ("not_email", {}, "is not an e-mail address"),
+        ("not_phone", {}, "is not a phone number"),
+        ("contact_missing", {}, "give an e-mail address or a phone number, so the reviewer can follow up"),
+        ("listing_required", {}, "choose the listing this is about"),
+        ("problem_required", {}, "choose what is wrong"),
+        ("details_required", {}, "say what is wrong"),
+        ("nothing_changed", {}, "nothing was changed: change a field above, or report a problem instead"),
+        (
+            "too_many_suggestions",
+            {"minutes": 60},
+            "Many suggestions have come from here in the last hour. Please try again in 60 minutes.",
+        ),
+    ]
+    assert [problem_text(FieldProblem(code, params)) for code, params, _ in said] == [words for _, _, words in said]
+
+
+def test_field_labels_name_nested_fields_in_words():
+    assert [field_label(name) for name in ("phones[0].number", "location.zip", "hours", "tags")] == [
+        "Phone number",
+        "ZIP code",
+        "Opening hours",
+        "Tags",
+    ]

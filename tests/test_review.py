@@ -32,15 +32,10 @@ from navigator.review.decisions import (
     proposal,
     stalest,
 )
-from navigator.review.suggestions import (
-    APPROVED,
-    PENDING,
-    REJECTED,
-    SubmissionQueue,
-    UnknownSubmission,
-    check_suggestion,
-    form_values,
-)
+from navigator.review.file_store import FileSuggestionStore, submission_json
+from navigator.review.form import form_values
+from navigator.review.storage import UnknownSubmission
+from navigator.review.suggestion import APPROVED, PENDING, REJECTED, check_suggestion
 
 TODAY = dt.date.today()
 VOCABULARY = load_vocabulary(PROJECT_ROOT / "directory")
@@ -63,7 +58,7 @@ def directory(tmp_path) -> Path:
 
 @pytest.fixture
 def desk(directory, tmp_path) -> ReviewDesk:
-    return ReviewDesk(directory, tmp_path / "data")
+    return ReviewDesk(directory, FileSuggestionStore(tmp_path / "data"))
 
 
 def suggest_change(desk: ReviewDesk, entry_id: str = "test-clinic", **changes) -> str:
@@ -78,7 +73,7 @@ def suggest_change(desk: ReviewDesk, entry_id: str = "test-clinic", **changes) -
         category=entry["category"],
     )
     assert checked.errors == {}
-    return desk.queue.add(checked.submission).reference
+    return desk.store.add(checked.submission).reference
 
 
 def suggest_new(desk: ReviewDesk, **values) -> str:
@@ -100,7 +95,7 @@ def suggest_new(desk: ReviewDesk, **values) -> str:
         category="moud_provider",
     )
     assert checked.errors == {}
-    return desk.queue.add(checked.submission).reference
+    return desk.store.add(checked.submission).reference
 
 
 # --- approving ----------------------------------------------------------------------------------
@@ -138,13 +133,13 @@ def test_an_approval_is_recorded_in_the_audit_log_and_on_the_suggestion(desk):
 
     desk.approve(reference, "ana")
 
-    [record] = desk.audit()
+    [record] = desk.store.audit()
     assert record["reviewer"] == "ana" and record["action"] == "approve" and record["submission"] == reference
     assert record["entry_id"] == "test-clinic" and record["file"] == "clinics.yaml"
     assert {"field": "fees", "before": None, "after": "Free"} in record["changes"]
-    decided = desk.queue.get(reference)
+    decided = desk.store.get(reference)
     assert decided.status == APPROVED and decided.decision["by"] == "ana"
-    assert desk.queue.pending() == ([], [])
+    assert desk.store.pending() == ([], [])
 
 
 def test_the_loader_sees_an_approved_change_at_once(desk):
@@ -193,7 +188,7 @@ def test_a_new_listing_of_a_kind_no_file_holds_gets_a_file_of_its_own(desk, dire
             "phone_number": "303-555-0177",
         },
     )
-    reference = desk.queue.add(checked.submission).reference
+    reference = desk.store.add(checked.submission).reference
 
     outcome = desk.approve(reference, "ana")
 
@@ -229,27 +224,29 @@ def test_edit_then_approve_writes_the_reviewers_version(desk):
     desk.approve(reference, "ana", edits={"fees": "Free"})
 
     assert load_directory(desk.directory).entry("test-clinic")["fees"] == "Free"
-    assert desk.audit()[0]["changes"][0] == {"field": "fees", "before": None, "after": "Free"}
+    assert desk.store.audit()[0]["changes"][0] == {"field": "fees", "before": None, "after": "Free"}
 
 
 def test_an_approval_that_would_break_the_file_writes_nothing(desk, directory):
     before = (directory / "clinics.yaml").read_bytes()
     reference = suggest_change(desk, fees="Free")
 
-    with pytest.raises(ReviewError, match="would not pass the directory's checks") as raised:
+    with pytest.raises(ReviewError) as raised:
         desk.approve(reference, "ana", edits={"category": "no_such_category"})
 
+    assert (raised.value.code, raised.value.params) == ("file_invalid", {"file": "clinics.yaml"})
     assert "category" in str(raised.value.problems[0])
     assert (directory / "clinics.yaml").read_bytes() == before
-    assert desk.queue.get(reference).status == PENDING and desk.audit() == []
+    assert desk.store.get(reference).status == PENDING and desk.store.audit() == []
 
 
 def test_a_change_to_a_listing_removed_meanwhile_cannot_be_approved(desk, directory):
     reference = suggest_change(desk, fees="Free")
     (directory / "clinics.yaml").write_text(OTHER_CLINIC)
 
-    with pytest.raises(ReviewError, match="no longer in the directory"):
+    with pytest.raises(ReviewError) as raised:
         desk.approve(reference, "ana")
+    assert (raised.value.code, raised.value.params) == ("entry_gone", {"entry_id": "test-clinic"})
 
 
 def test_a_listing_changed_since_the_suggestion_shows_the_conflict(desk, directory):
@@ -257,7 +254,7 @@ def test_a_listing_changed_since_the_suggestion_shows_the_conflict(desk, directo
     desk.approve(suggest_change(desk, phone_number="303-555-0155"), "bo")
     current = load_directory(directory).entry("test-clinic")
 
-    seen = proposal(desk.queue.get(reference), current)
+    seen = proposal(desk.store.get(reference), current)
 
     assert seen.conflicts == ["phones"]
     assert [change.field for change in seen.changes] == ["phones[0].number"]
@@ -275,12 +272,12 @@ def test_a_report_without_changes_closes_without_touching_the_directory(desk, di
         problem="wrong_phone",
         details="Rings a pizza place",
     )
-    reference = desk.queue.add(checked.submission).reference
+    reference = desk.store.add(checked.submission).reference
 
     outcome = desk.approve(reference, "ana")
 
     assert outcome.changes == [] and (directory / "clinics.yaml").read_bytes() == before
-    assert desk.queue.get(reference).status == APPROVED
+    assert desk.store.get(reference).status == APPROVED
 
 
 # --- rejecting, verifying, the stalest ----------------------------------------------------------
@@ -288,16 +285,18 @@ def test_a_report_without_changes_closes_without_touching_the_directory(desk, di
 
 def test_rejecting_needs_a_reason_and_records_it(desk):
     reference = suggest_change(desk, fees="Free")
-    with pytest.raises(ReviewError, match="give a reason"):
+    with pytest.raises(ReviewError) as no_reason:
         desk.reject(reference, "ana", " \x00 ")
+    assert no_reason.value.code == "reason_missing"
 
     desk.reject(reference, "ana", "Not from the organization")
 
-    assert desk.queue.get(reference).decision["reason"] == "Not from the organization"
-    assert desk.queue.get(reference).status == REJECTED
-    assert desk.audit()[0]["reason"] == "Not from the organization"
-    with pytest.raises(ReviewError, match="already rejected"):
+    assert desk.store.get(reference).decision["reason"] == "Not from the organization"
+    assert desk.store.get(reference).status == REJECTED
+    assert desk.store.audit()[0]["reason"] == "Not from the organization"
+    with pytest.raises(ReviewError) as again:
         desk.approve(reference, "ana")
+    assert (again.value.code, again.value.params) == ("already_decided", {"reference": reference, "status": REJECTED})
 
 
 def test_mark_verified_sets_the_date_and_how(desk):
@@ -305,13 +304,17 @@ def test_mark_verified_sets_the_date_and_how(desk):
 
     entry = load_directory(desk.directory).entry("test-meeting")
     assert (entry["last_verified"], entry["verified_how"]) == ("2026-11-20", "phone")
-    assert outcome.file == "meetings.yaml" and desk.audit()[0]["action"] == "verify"
-    with pytest.raises(ReviewError, match="in the future"):
-        desk.mark_verified("test-meeting", "ana", "phone", on=TODAY + dt.timedelta(days=1))
-    with pytest.raises(ReviewError, match="not one of"):
-        desk.mark_verified("test-meeting", "ana", "guessing")
-    with pytest.raises(ReviewError, match="not in the directory"):
-        desk.mark_verified("no-such-entry", "ana", "phone")
+    assert outcome.file == "meetings.yaml" and desk.store.audit()[0]["action"] == "verify"
+    refusals = []
+    for entry_id, how, on in (
+        ("test-meeting", "phone", TODAY + dt.timedelta(days=1)),
+        ("test-meeting", "guessing", None),
+        ("no-such-entry", "phone", None),
+    ):
+        with pytest.raises(ReviewError) as raised:
+            desk.mark_verified(entry_id, "ana", how, on=on)
+        refusals.append(raised.value.code)
+    assert refusals == ["future_date", "unknown_method", "entry_not_found"]
 
 
 def test_the_stalest_listings_come_first(desk):
@@ -323,12 +326,12 @@ def test_the_stalest_listings_come_first(desk):
 
 
 def test_the_audit_log_survives_a_torn_last_line(desk):
-    desk.audit_path.parent.mkdir(parents=True)
-    desk.audit_path.write_text('{"action": "approve", "entry_id": "x"}\n{"action": "rej')
+    desk.store.audit_path.parent.mkdir(parents=True)
+    desk.store.audit_path.write_text('{"action": "approve", "entry_id": "x"}\n{"action": "rej')
 
     desk.reject(suggest_change(desk, fees="Free"), "ana", "duplicate")
 
-    assert [record["action"] for record in desk.audit()] == ["reject", "approve"]
+    assert [record["action"] for record in desk.store.audit()] == ["reject", "approve"]
 
 
 def test_differences_are_field_by_field_and_read_in_words():
@@ -371,7 +374,7 @@ def test_the_review_commands_list_show_approve_reject_and_verify(desk, directory
     first = suggest_change(desk, fees="Free")
     second = suggest_change(desk, fees="Sliding scale")
     common = ["--directory", str(directory), "review"]
-    data = ["--data-dir", str(desk.queue.data_dir)]
+    data = ["--data-dir", str(desk.store.data_dir)]
 
     assert main([*common, "list", *data]) == 0
     listing = capsys.readouterr().out.splitlines()
@@ -394,7 +397,7 @@ def test_the_review_commands_list_show_approve_reject_and_verify(desk, directory
 
 def _submit_many(data_dir: str, directory: str, start, count: int) -> None:
     start.wait()
-    queue = SubmissionQueue(data_dir)
+    store = FileSuggestionStore(data_dir)
     loaded = load_directory(directory)
     for number in range(count):
         entry = loaded.entry(f"clinic-{number % 6}")
@@ -407,12 +410,12 @@ def _submit_many(data_dir: str, directory: str, start, count: int) -> None:
             values={**form_values(entry), "fees": f"Fee {os.getpid()}-{number}"},
             category=entry["category"],
         )
-        queue.add(checked.submission)
+        store.add(checked.submission)
 
 
 def _approve_all(data_dir: str, directory: str, start, references: list[str]) -> None:
     start.wait()
-    desk = ReviewDesk(directory, data_dir)
+    desk = ReviewDesk(directory, FileSuggestionStore(data_dir))
     for reference in references:
         desk.approve(reference, f"reviewer-{os.getpid()}")
 
@@ -420,7 +423,7 @@ def _approve_all(data_dir: str, directory: str, start, references: list[str]) ->
 def test_twenty_submitters_and_two_reviewers_at_once_lose_nothing(tmp_path):
     clinics = "".join(CLINIC.replace("test-clinic", f"clinic-{number}") + "\n" for number in range(6))
     folder = write_directory(tmp_path / "directory", {"clinics.yaml": clinics})
-    desk = ReviewDesk(folder, tmp_path / "data")
+    desk = ReviewDesk(folder, FileSuggestionStore(tmp_path / "data"))
     # Ten approvals, each to its own field of an entry, all landing in the same file.
     planned = {
         (f"clinic-{number}", field): f"{field} {number}" for number in range(5) for field in ("fees", "eligibility")
@@ -430,12 +433,12 @@ def test_twenty_submitters_and_two_reviewers_at_once_lose_nothing(tmp_path):
     context = multiprocessing.get_context("fork")
     start = context.Barrier(22)
     workers = [
-        context.Process(target=_submit_many, args=(str(desk.queue.data_dir), str(folder), start, 5)) for _ in range(20)
+        context.Process(target=_submit_many, args=(str(desk.store.data_dir), str(folder), start, 5)) for _ in range(20)
     ]
     workers += [
         context.Process(
             target=_approve_all,
-            args=(str(desk.queue.data_dir), str(folder), start, references[half::2]),
+            args=(str(desk.store.data_dir), str(folder), start, references[half::2]),
         )
         for half in (0, 1)
     ]
@@ -445,17 +448,17 @@ def test_twenty_submitters_and_two_reviewers_at_once_lose_nothing(tmp_path):
         worker.join(CHILD_TIMEOUT)
     assert [worker.exitcode for worker in workers] == [0] * 22
 
-    pending, unreadable = desk.queue.pending()
+    pending, unreadable = desk.store.pending()
     assert len(pending) == 100 and unreadable == []
     assert len({submission.reference for submission in pending}) == 100
-    assert [desk.queue.get(reference).status for reference in references] == [APPROVED] * 10
+    assert [desk.store.get(reference).status for reference in references] == [APPROVED] * 10
     entries, report = check_directory(folder)
     assert report.ok, report.lines()
     found = {entry.entry["id"]: entry.entry for entry in entries}
     assert len(found) == 6
     for (entry_id, field), value in planned.items():
         assert found[entry_id][field] == value
-    assert len(desk.audit()) == 10
+    assert len(desk.store.audit()) == 10
     assert not [path for path in folder.rglob("*") if path.name.endswith(".tmp")]
 
 
@@ -482,12 +485,13 @@ CHILD = textwrap.dedent("""\
 
     os.replace = hooked_replace
     from navigator.review.decisions import ReviewDesk
-    from navigator.review.suggestions import Submission, SubmissionQueue
+    from navigator.review.file_store import FileSuggestionStore, submission_from_json
     action, directory, data_dir, argument = sys.argv[1:]
+    store = FileSuggestionStore(data_dir)
     if action == "approve":
-        ReviewDesk(directory, data_dir).approve(argument, "crash-test")
+        ReviewDesk(directory, store).approve(argument, "crash-test")
     else:
-        SubmissionQueue(data_dir).add(Submission.from_json(open(argument).read()))
+        store.add(submission_from_json(open(argument).read()))
     """)
 
 
@@ -529,7 +533,7 @@ def test_an_approval_killed_inside_the_write_leaves_the_old_or_the_new_file(desk
         "clinics.yaml",
         "approve",
         str(directory),
-        str(desk.queue.data_dir),
+        str(desk.store.data_dir),
         reference,
     )
 
@@ -540,7 +544,7 @@ def test_an_approval_killed_inside_the_write_leaves_the_old_or_the_new_file(desk
         assert after == before
     else:
         assert phone == "303-555-0199"
-    assert desk.queue.get(reference).status == PENDING  # decided only after the file is safe
+    assert desk.store.get(reference).status == PENDING  # decided only after the file is safe
     if stop_at == "after-rename":
         desk.approve(reference, "ana")  # approving again after the crash is harmless
         assert yaml.safe_load(path.read_bytes())[0]["phones"][0]["number"] == "303-555-0199"
@@ -550,7 +554,7 @@ def test_an_approval_killed_inside_the_write_leaves_the_old_or_the_new_file(desk
 def test_a_submission_killed_inside_the_write_leaves_no_broken_file(desk, tmp_path, stop_at):
     reference = suggest_change(desk, fees="Free")
     saved = tmp_path / "suggestion.json"
-    saved.write_text(desk.queue.get(reference).to_json())
+    saved.write_text(submission_json(desk.store.get(reference)))
 
     _run_until_stopped(
         tmp_path,
@@ -558,18 +562,18 @@ def test_a_submission_killed_inside_the_write_leaves_no_broken_file(desk, tmp_pa
         ".json",
         "submit",
         str(desk.directory),
-        str(desk.queue.data_dir),
+        str(desk.store.data_dir),
         str(saved),
     )
 
-    pending, unreadable = desk.queue.pending()
+    pending, unreadable = desk.store.pending()
     assert unreadable == []
     assert len(pending) == (1 if stop_at == "before-rename" else 2)
     with pytest.raises(UnknownSubmission):
-        desk.queue.get("S-20000101-AAAAAA")
+        desk.store.get("S-20000101-AAAAAA")
 
 
 def test_the_review_page_data_folder_stays_outside_the_directory(desk, directory):
     desk.approve(suggest_change(desk, fees="Free"), "ana")
     assert sorted(path.name for path in directory.iterdir()) == ["clinics.yaml", "meetings.yaml"]
-    json.loads(desk.audit_path.read_text().splitlines()[0])
+    json.loads(desk.store.audit_path.read_text().splitlines()[0])

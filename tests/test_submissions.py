@@ -1,4 +1,6 @@
-"""Suggestions: the typed form against the directory's rules, abuse limits, and the queue on disk."""
+"""Suggestions: the typed form against the directory's rules, abuse limits, and the queue on disk.
+
+Problems are checked as the codes the model reports; their words are checked in test_page_suggest."""
 
 from __future__ import annotations
 
@@ -11,20 +13,12 @@ from tests.conftest import CLINIC, MEETING, PROJECT_ROOT
 
 from navigator.directory.loader import load_directory
 from navigator.directory.vocabulary import load_vocabulary
-from navigator.review import suggestions as submissions
-from navigator.review.suggestions import (
-    APPROVED,
-    GENERAL,
-    REJECTED,
-    RateLimiter,
-    Submission,
-    SubmissionQueue,
-    UnknownSubmission,
-    apply_form,
-    check_suggestion,
-    field_label,
-    form_values,
-)
+from navigator.review import file_store
+from navigator.review.file_store import FileSuggestionStore
+from navigator.review.form import GENERAL, FieldProblem, apply_form, form_values
+from navigator.review.limits import Limit, RateLimiter
+from navigator.review.storage import UnknownSubmission
+from navigator.review.suggestion import APPROVED, REJECTED, Checked, Submission, check_suggestion, is_reference
 from navigator.text import clean_text
 
 TODAY = dt.date(2026, 11, 23)
@@ -58,7 +52,7 @@ def meeting() -> dict:
     return yaml.safe_load(MEETING)[0]
 
 
-def check(kind, entry=None, contact=CONTACT, **changes) -> submissions.Checked:
+def check(kind, entry=None, contact=CONTACT, **changes) -> Checked:
     values = {**form_values(entry), **changes}
     return check_suggestion(
         kind,
@@ -166,26 +160,24 @@ def test_each_problem_is_reported_beside_its_field():
 
     assert checked.submission is None
     assert checked.errors == {
-        "zip": ["'123' is not a 5-digit ZIP code"],
-        "website": ["'ftp://x' is not a web address (https://…)"],
-        "hours_mon": ["'9 to 5' is not a time range like \"08:00-17:00\""],
-        "hours_tue": ["'09:00' needs a closing time, like \"09:00-17:00\""],
-        "name": ["is required"],
-        "contact_name": ["is required, so the reviewer can follow up"],
-        "contact_organization": ["is required, so the reviewer can follow up"],
-        "contact_email": ["is not an e-mail address"],
+        "zip": [FieldProblem("directory_rule", {"message": "'123' is not a 5-digit ZIP code"})],
+        "website": [FieldProblem("directory_rule", {"message": "'ftp://x' is not a web address (https://…)"})],
+        "hours_mon": [FieldProblem("not_time_range", {"text": "9 to 5", "end_required": True})],
+        "hours_tue": [FieldProblem("closing_time_required", {"text": "09:00", "start": "09:00"})],
+        "name": [FieldProblem("directory_rule", {"message": "is required"})],
+        "contact_name": [FieldProblem("contact_required")],
+        "contact_organization": [FieldProblem("contact_required")],
+        "contact_email": [FieldProblem("not_email")],
     }
 
 
 def test_a_hundred_kilobyte_text_is_refused_by_length_without_being_echoed():
     checked = check("change", clinic(), description="x" * 100_000)
-    assert checked.errors == {"description": ["is 100,000 characters long; the limit is 5,000"]}
+    assert checked.errors == {"description": [FieldProblem("too_long", {"length": 100_000, "limit": 5000})]}
 
 
 def test_a_change_that_changes_nothing_is_refused():
-    assert check("change", clinic()).errors == {
-        GENERAL: ["nothing was changed: change a field above, or report a problem instead"]
-    }
+    assert check("change", clinic()).errors == {GENERAL: [FieldProblem("nothing_changed")]}
 
 
 def test_a_new_listing_is_the_whole_entry_checked_with_the_directory_rules():
@@ -213,7 +205,7 @@ def test_a_new_listing_is_the_whole_entry_checked_with_the_directory_rules():
         "hours": [{"days": ["mon"], "opens": "08:00", "closes": "17:00"}],
     }
     assert check("new", None, name="Nowhere", organization="Hope").errors == {
-        "city": ["give a location, or a service_area for a remote service"]
+        "city": [FieldProblem("directory_rule", {"message": "give a location, or a service_area for a remote service"})]
     }
 
 
@@ -221,9 +213,7 @@ def test_the_reviewer_can_be_reached_by_email_or_phone_but_not_by_neither():
     by_phone = check("change", clinic(), fees="Free", contact=dict(CONTACT, email="", phone="303-555-0123"))
     assert by_phone.errors == {}
     neither = check("change", clinic(), fees="Free", contact=dict(CONTACT, email=""))
-    assert neither.errors == {
-        "contact_email": ["give an e-mail address or a phone number, so the reviewer can follow up"]
-    }
+    assert neither.errors == {"contact_email": [FieldProblem("contact_missing")]}
 
 
 def test_a_report_proposes_what_it_can_by_itself():
@@ -242,8 +232,8 @@ def test_a_report_proposes_what_it_can_by_itself():
     assert report("no_longer_offers", removed_codes=["outpatient"]).submission.changes == {"needs": ["buprenorphine"]}
     wrong_phone = report("wrong_phone", details="It rings a pizza place")
     assert wrong_phone.submission.changes == {} and wrong_phone.submission.details == "It rings a pizza place"
-    assert report("wrong_hours").errors == {"details": ["say what is wrong"]}
-    assert report(None, details="?").errors == {"problem": ["choose what is wrong"]}
+    assert report("wrong_hours").errors == {"details": [FieldProblem("details_required")]}
+    assert report(None, details="?").errors == {"problem": [FieldProblem("problem_required")]}
 
 
 def test_a_filled_honeypot_is_discarded_without_a_word():
@@ -260,7 +250,7 @@ def test_a_filled_honeypot_is_discarded_without_a_word():
 
 def test_a_change_or_report_needs_its_listing():
     assert check_suggestion("report", contact=CONTACT, vocabulary=VOCABULARY, today=TODAY, problem="closed").errors == {
-        GENERAL: ["choose the listing this is about"]
+        GENERAL: [FieldProblem("listing_required")]
     }
 
 
@@ -268,21 +258,12 @@ def test_a_change_or_report_needs_its_listing():
 def test_hostile_text_is_stored_as_its_plain_cleaned_self(tmp_path, nasty):
     checked = check("change", clinic(), description=nasty, contact=dict(CONTACT, name=nasty[:120]), note=nasty)
     assert checked.errors == {}
-    stored = SubmissionQueue(tmp_path).add(checked.submission)
+    stored = FileSuggestionStore(tmp_path).add(checked.submission)
 
-    again = SubmissionQueue(tmp_path).get(stored.reference)
+    again = FileSuggestionStore(tmp_path).get(stored.reference)
 
     assert again.changes["description"] == clean_text(nasty, multiline=True)
     assert again.contact.name == clean_text(nasty[:120])
-
-
-def test_field_labels_name_nested_fields_in_words():
-    assert [field_label(name) for name in ("phones[0].number", "location.zip", "hours", "tags")] == [
-        "Phone number",
-        "ZIP code",
-        "Opening hours",
-        "Tags",
-    ]
 
 
 # --- the queue ---------------------------------------------------------------------------------
@@ -293,23 +274,23 @@ def suggestion() -> Submission:
 
 
 def test_a_stored_suggestion_is_one_json_file_with_a_reference_number(tmp_path):
-    queue = SubmissionQueue(tmp_path)
+    store = FileSuggestionStore(tmp_path)
 
-    stored = queue.add(suggestion(), now=dt.datetime(2026, 11, 23, 9, 30, tzinfo=dt.UTC))
+    stored = store.add(suggestion(), now=dt.datetime(2026, 11, 23, 9, 30, tzinfo=dt.UTC))
 
-    assert submissions.is_reference(stored.reference) and stored.reference.startswith("S-20261123-")
+    assert is_reference(stored.reference) and stored.reference.startswith("S-20261123-")
     files = list((tmp_path / "submissions" / "pending").iterdir())
     assert [path.name for path in files] == [f"{stored.reference}.json"]
     assert json.loads(files[0].read_text())["changes"] == {"fees": "Free"}
-    assert queue.get(stored.reference) == stored
+    assert store.get(stored.reference) == stored
 
 
 def test_pending_suggestions_come_oldest_first(tmp_path):
-    queue = SubmissionQueue(tmp_path)
+    store = FileSuggestionStore(tmp_path)
     times = [dt.datetime(2026, 11, day, tzinfo=dt.UTC) for day in (22, 20, 21)]
-    stored = [queue.add(suggestion(), now=moment) for moment in times]
+    stored = [store.add(suggestion(), now=moment) for moment in times]
 
-    pending, unreadable = queue.pending()
+    pending, unreadable = store.pending()
 
     assert [item.reference for item in pending] == [
         stored[1].reference,
@@ -320,58 +301,61 @@ def test_pending_suggestions_come_oldest_first(tmp_path):
 
 
 def test_a_reference_already_taken_is_never_reused(tmp_path, monkeypatch):
-    queue = SubmissionQueue(tmp_path)
-    first = queue.add(suggestion())
+    store = FileSuggestionStore(tmp_path)
+    first = store.add(suggestion())
     offered = iter([first.reference, "S-20261123-ABCDEF"])
-    monkeypatch.setattr(submissions, "new_reference", lambda now: next(offered))
+    monkeypatch.setattr(file_store, "new_reference", lambda now: next(offered))
 
-    second = queue.add(suggestion())
+    second = store.add(suggestion())
 
     assert second.reference == "S-20261123-ABCDEF"
-    assert queue.get(first.reference) == first
+    assert store.get(first.reference) == first
 
 
 def test_a_decision_moves_the_suggestion_out_of_the_queue_and_only_once(tmp_path):
-    queue = SubmissionQueue(tmp_path)
-    stored = queue.add(suggestion())
+    store = FileSuggestionStore(tmp_path)
+    stored = store.add(suggestion())
 
-    decided = queue.decide(stored.reference, REJECTED, {"by": "ana", "reason": "duplicate"})
+    decided = store.decide(stored.reference, REJECTED, {"by": "ana", "reason": "duplicate"})
 
-    assert decided.status == REJECTED and queue.get(stored.reference) == decided
-    assert queue.pending() == ([], [])
-    assert [item.reference for item in queue.decided()] == [stored.reference]
-    with pytest.raises(UnknownSubmission, match="already rejected"):
-        queue.decide(stored.reference, APPROVED, {"by": "ana"})
+    assert decided.status == REJECTED and store.get(stored.reference) == decided
+    assert store.pending() == ([], [])
+    assert [item.reference for item in store.decided()] == [stored.reference]
+    with pytest.raises(UnknownSubmission) as raised:
+        store.decide(stored.reference, APPROVED, {"by": "ana"})
+    assert (raised.value.code, raised.value.status) == ("already_decided", REJECTED)
 
 
 def test_a_crash_between_the_decided_copy_and_removing_the_pending_one_loses_nothing(tmp_path):
-    queue = SubmissionQueue(tmp_path)
-    stored = queue.add(suggestion())
-    pending_copy = (queue.pending_dir / f"{stored.reference}.json").read_text()
-    queue.decide(stored.reference, APPROVED, {"by": "ana"})
-    (queue.pending_dir / f"{stored.reference}.json").write_text(pending_copy)  # as if the unlink never ran
+    store = FileSuggestionStore(tmp_path)
+    stored = store.add(suggestion())
+    pending_copy = (store.pending_dir / f"{stored.reference}.json").read_text()
+    store.decide(stored.reference, APPROVED, {"by": "ana"})
+    (store.pending_dir / f"{stored.reference}.json").write_text(pending_copy)  # as if the unlink never ran
 
-    assert queue.pending() == ([], [])
-    assert queue.get(stored.reference).status == APPROVED
+    assert store.pending() == ([], [])
+    assert store.get(stored.reference).status == APPROVED
 
 
 def test_a_damaged_suggestion_file_is_listed_as_unreadable_not_fatal(tmp_path):
-    queue = SubmissionQueue(tmp_path)
-    good = queue.add(suggestion())
-    (queue.pending_dir / "S-20261123-BROKEN.json").write_text('{"format": 1, "kind": "ne')
+    store = FileSuggestionStore(tmp_path)
+    good = store.add(suggestion())
+    (store.pending_dir / "S-20261123-BROKEN.json").write_text('{"format": 1, "kind": "ne')
 
-    pending, unreadable = queue.pending()
+    pending, unreadable = store.pending()
 
     assert [item.reference for item in pending] == [good.reference]
     assert len(unreadable) == 1 and "S-20261123-BROKEN.json: not JSON" in unreadable[0]
 
 
 def test_an_unknown_or_malformed_reference_is_refused(tmp_path):
-    queue = SubmissionQueue(tmp_path)
-    with pytest.raises(UnknownSubmission, match="no suggestion S-20261123-ABCDEF"):
-        queue.get("S-20261123-ABCDEF")
-    with pytest.raises(UnknownSubmission, match="not a reference number"):
-        queue.get("../../etc/passwd")
+    store = FileSuggestionStore(tmp_path)
+    with pytest.raises(UnknownSubmission) as unknown:
+        store.get("S-20261123-ABCDEF")
+    assert (unknown.value.code, unknown.value.reference) == ("no_such_suggestion", "S-20261123-ABCDEF")
+    with pytest.raises(UnknownSubmission) as malformed:
+        store.get("../../etc/passwd")
+    assert malformed.value.code == "not_a_reference"
 
 
 # --- rate limits --------------------------------------------------------------------------------
@@ -391,3 +375,13 @@ def test_the_rate_limiter_remembers_a_bounded_number_of_keys():
         assert limiter.attempt(key, now=0) == 0
     assert limiter.attempt("a", now=1) == 0  # forgotten, the oldest
     assert limiter.attempt("c", now=1) > 0
+
+
+def test_the_store_counts_suggestions_from_everyone_and_a_new_data_folder_starts_clean(tmp_path):
+    limit = Limit("test suggestions", 2, 3600.0)
+    store = FileSuggestionStore(tmp_path / "one")
+    assert [store.attempt(limit) for _ in range(2)] == [0, 0]
+    assert 3599 < store.attempt(limit) <= 3600
+    assert FileSuggestionStore(tmp_path / "one").attempt(limit) > 0  # the folder's count, not the object's
+    assert store.attempt(Limit("another limit", 2, 3600.0)) == 0  # each limit counts apart
+    assert FileSuggestionStore(tmp_path / "two").attempt(limit) == 0

@@ -21,18 +21,12 @@ from collections.abc import Mapping
 
 import streamlit as st
 
-from navigator.review.accounts import (
-    Reviewer,
-    SignInThrottle,
-    authenticate,
-    normal_name,
-    reviewer_for_identity,
-)
+from navigator.review.accounts import Reviewer, authenticate, normal_name, reviewer_for_identity
+from navigator.review.limits import SignInThrottle
+from ui.review_store import current_store
 
 SESSION_REVIEWER = "reviewer"
 SESSION_THROTTLE = "reviewer_sign_in_throttle"
-# Failed sign-ins per account, shared by every session of this process.
-ACCOUNT_THROTTLE = SignInThrottle()
 
 
 def secrets_section(name: str) -> Mapping:
@@ -73,20 +67,21 @@ def current_reviewer() -> Reviewer | None:
 def sign_in(name: str, password: str) -> str | None:
     """Sign in with a local account; returns why not, or None when signed in.
 
-    Failures are throttled per account (across sessions) and per session, with a growing wait,
-    and while a wait runs the password is not even checked.
+    Failures are throttled per account (across sessions, by the store) and per session, with a
+    growing wait, and while a wait runs the password is not even checked.
     """
+    store = current_store()
     session_throttle = st.session_state.setdefault(SESSION_THROTTLE, SignInThrottle())
     account_key = f"account:{normal_name(name)}"
-    wait = max(ACCOUNT_THROTTLE.wait(account_key), session_throttle.wait("session"))
+    wait = max(store.sign_in_wait(account_key), session_throttle.wait("session"))
     if wait > 0:
         return f"Too many failed sign-ins. Try again in {math.ceil(wait)} seconds."
     reviewer = authenticate(local_accounts(), name, password)
     if reviewer is None:
-        ACCOUNT_THROTTLE.failed(account_key)
+        store.sign_in_failed(account_key)
         session_throttle.failed("session")
         return "That name and password do not match a reviewer account."
-    ACCOUNT_THROTTLE.succeeded(account_key)
+    store.sign_in_succeeded(account_key)
     session_throttle.succeeded("session")
     st.session_state[SESSION_REVIEWER] = reviewer
     return None

@@ -6,66 +6,44 @@ from __future__ import annotations
 import streamlit as st
 
 from navigator.directory.vocabulary import Vocabulary
-from navigator.review.suggestions import (
-    DAY_NAMES,
-    FIELD_BY_NAME,
-    FIELDS,
-    HOURS_ALWAYS,
-    RateLimiter,
-    choices,
-    sections_for,
-)
+from navigator.review.form import FIELDS, HOURS_ALWAYS, NUMBER_RANGE, FieldProblem, sections_for
+from navigator.review.suggestion import CONTACT_LIMITS, DETAILS_LIMIT, PROBLEM_CODES
 from navigator.search.schedule import WEEKDAYS
 from navigator.text import markdown_text
+from ui.suggest_copy import (
+    CONTACT_LABELS,
+    DAY_NAMES,
+    FIELD_HELP,
+    FIELD_LABELS,
+    FLAG_WORDS,
+    PROBLEM_LABELS,
+    SCHEDULE_HELP,
+    SECTION_TITLES,
+    choices,
+    problem_text,
+)
 
-SECTION_TITLES = {
-    "about": "About the service",
-    "services": "Services and who is served",
-    "contact": "How to reach it",
-    "place": "Where it is",
-    "hours": "Opening hours",
-    "times": "Meeting times",
-    "moud": "Medication for opioid use disorder",
-    "meeting": "The meeting",
-    "housing": "Recovery housing",
-    "employment": "Work and training",
-}
-SCHEDULE_HELP = {
-    "hours": 'Type the hours of each day like "08:00-17:00" (24-hour clock); several with commas; '
-    "leave a day empty when closed.",
-    "times": 'Type each day\'s meeting like "19:00-20:00", or just "19:00"; several with commas; '
-    "leave a day empty when there is none.",
-}
-FLAG_WORDS = {None: "Not said", True: "Yes", False: "No"}
+HONEYPOT = "suggest_fax_number"  # hidden from people; a bot filling every field fills it
 
-# Suggestions from one browser session, and from everyone on this server process, per hour.
-SESSION_LIMIT_PER_HOUR = 5
-PROCESS_LIMIT_PER_HOUR = 200
-PROCESS_LIMITER = RateLimiter(PROCESS_LIMIT_PER_HOUR, 3600.0, max_keys=1)
+Errors = dict[str, list[FieldProblem]]
 
 
-def show_errors(errors: dict[str, list[str]], name: str) -> None:
-    for message in errors.get(name, ()):
-        st.error(markdown_text(message), icon=":material/error:")
+def show_errors(errors: Errors, name: str) -> None:
+    for problem in errors.get(name, ()):
+        st.error(markdown_text(problem_text(problem)), icon=":material/error:")
 
 
 def _widget(spec, value, key: str, vocabulary: Vocabulary, extra_codes=()) -> None:
+    label, help_text = FIELD_LABELS[spec.name], FIELD_HELP.get(spec.name)
     if spec.kind == "text":
-        st.text_input(spec.label, value=value or "", max_chars=spec.limit, key=key, help=spec.help or None)
+        st.text_input(label, value=value or "", max_chars=spec.limit, key=key, help=help_text)
     elif spec.kind in ("long_text", "lines"):
-        st.text_area(
-            spec.label,
-            value=value or "",
-            max_chars=spec.limit,
-            key=key,
-            help=spec.help or None,
-            height=100,
-        )
+        st.text_area(label, value=value or "", max_chars=spec.limit, key=key, help=help_text, height=100)
     elif spec.kind == "choice":
         offered = choices(spec, vocabulary)
         options = [None, *offered]
         st.selectbox(
-            spec.label,
+            label,
             options,
             index=options.index(value) if value in options else 0,
             key=key,
@@ -79,7 +57,7 @@ def _widget(spec, value, key: str, vocabulary: Vocabulary, extra_codes=()) -> No
             *(code for code in [*(value or ()), *extra_codes] if code not in offered),
         ]
         st.multiselect(
-            spec.label,
+            label,
             options,
             default=[code for code in value or () if code in options],
             key=key,
@@ -88,14 +66,15 @@ def _widget(spec, value, key: str, vocabulary: Vocabulary, extra_codes=()) -> No
     elif spec.kind == "flag":
         options = [None, True, False]
         st.selectbox(
-            spec.label,
+            label,
             options,
             index=options.index(value) if value in options else 0,
             key=key,
             format_func=FLAG_WORDS.get,
         )
     elif spec.kind == "number":
-        st.number_input(spec.label, value=value, min_value=0, max_value=10000, step=1, key=key)
+        low, high = NUMBER_RANGE
+        st.number_input(label, value=value, min_value=low, max_value=high, step=1, key=key)
 
 
 def entry_fields(
@@ -103,7 +82,7 @@ def entry_fields(
     key_prefix: str,
     vocabulary: Vocabulary,
     category: str | None,
-    errors: dict[str, list[str]],
+    errors: Errors,
     entry: dict | None = None,
 ) -> list[str]:
     """Every field of the form for ``category``, prefilled; returns the field names shown."""
@@ -121,7 +100,7 @@ def entry_fields(
     return shown
 
 
-def _schedule(section: str, prefill: dict, key_prefix: str, errors: dict[str, list[str]]) -> list[str]:
+def _schedule(section: str, prefill: dict, key_prefix: str, errors: Errors) -> list[str]:
     st.caption(SCHEDULE_HELP[section])
     names = []
     if section == "hours":
@@ -149,17 +128,61 @@ def _schedule(section: str, prefill: dict, key_prefix: str, errors: dict[str, li
     return [*names, section]
 
 
+def report_fields(entry: dict, prefix: str, errors: Errors, vocabulary: Vocabulary) -> list[str]:
+    """What is wrong with a listing: the problem, services it dropped, and the details."""
+    st.selectbox(
+        "What is wrong?",
+        [None, *PROBLEM_CODES],
+        key=f"{prefix}problem",
+        format_func=lambda option: "Choose one" if option is None else PROBLEM_LABELS[option],
+    )
+    show_errors(errors, "problem")
+    offered = list(entry.get("needs") or ())
+    if offered:
+        st.multiselect(
+            "Services it no longer offers (if that is the problem)",
+            offered,
+            key=f"{prefix}removed_codes",
+            format_func=vocabulary.label,
+        )
+    st.text_area(
+        "Tell us what is wrong, and what is right if you know",
+        max_chars=DETAILS_LIMIT,
+        key=f"{prefix}details",
+        height=120,
+    )
+    show_errors(errors, "details")
+    return ["problem", "details", "removed_codes"]
+
+
+def contact_fields(prefix: str, errors: Errors) -> list[str]:
+    """Who sends the suggestion, for the reviewer's questions; and the honeypot."""
+    st.subheader("About you", anchor=False)
+    st.caption(
+        "Only for the reviewer's questions about this suggestion; never shown in the directory. "
+        "Give an e-mail address or a phone number."
+    )
+    for key, label in CONTACT_LABELS.items():
+        st.text_input(label, key=f"{prefix}contact_{key}", max_chars=CONTACT_LIMITS[key])
+        show_errors(errors, f"contact_{key}")
+    # The honeypot: off-screen for people (and labelled so for screen readers), filled only by bots.
+    st.html(f"<style>.st-key-{HONEYPOT} {{position: absolute; left: -10000px;}}</style>")
+    st.text_input("Fax number (leave this empty)", key=HONEYPOT)
+    return [f"contact_{key}" for key in CONTACT_LABELS]
+
+
 def values_from_state(key_prefix: str, names: list[str]) -> dict:
     """The submitted values of the fields ``names`` (read in a form's submit callback)."""
     state = st.session_state
     return {name: state.get(f"{key_prefix}{name}") for name in names if f"{key_prefix}{name}" in state}
 
 
-def other_errors(errors: dict[str, list[str]], shown) -> None:
+def other_errors(errors: Errors, shown) -> None:
     """Problems that no field on screen holds (the general ones, or a field of a hidden section)."""
-    for name, messages in errors.items():
+    for name, problems in errors.items():
         if name in shown:
             continue
-        label = FIELD_BY_NAME[name].label if name in FIELD_BY_NAME else ""
-        for message in messages:
+        label = FIELD_LABELS.get(name, "")
+        for problem in problems:
+            message = problem_text(problem)
             st.error(markdown_text(f"{label}: {message}" if label else message), icon=":material/error:")

@@ -1,9 +1,10 @@
-"""Local reviewer accounts: password hashes, checking a sign-in, and throttling failed ones.
+"""Reviewer accounts: password hashes, checking a sign-in, and identities from a provider.
 
 The accounts live in the app's secrets (``[reviewers.passwords]``, name = hash); the UI reads them
 and passes them in, so this module never touches Streamlit. Hashes are scrypt with a random salt
 per password; a stored hash names its own parameters, so they can be raised later without
-breaking old ones. Plain passwords are never stored or logged.
+breaking old ones. Plain passwords are never stored or logged. Failed sign-ins are throttled
+(``limits.SignInThrottle``).
 """
 
 from __future__ import annotations
@@ -12,9 +13,6 @@ import base64
 import hashlib
 import hmac
 import secrets
-import threading
-import time
-from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -130,55 +128,3 @@ def reviewer_for_identity(identity: Mapping, allowed_emails) -> Reviewer | None:
         return None
     name = identity.get("name")
     return Reviewer(str(name) if name else email, "oidc")
-
-
-class SignInThrottle:
-    """Backoff after failed sign-ins, per key (an account name, or a session).
-
-    The first ``free_failures`` failures cost nothing; each one after that doubles the wait, from
-    ``first_delay`` up to ``max_delay`` seconds. A success clears the key. Thread-safe, and it
-    remembers at most ``max_keys`` keys (least recently failed forgotten first), so guessing
-    random names cannot grow it without bound.
-    """
-
-    def __init__(
-        self,
-        free_failures: int = 3,
-        first_delay: float = 5.0,
-        max_delay: float = 900.0,
-        max_keys: int = 10_000,
-    ):
-        self.free_failures, self.first_delay, self.max_delay = free_failures, first_delay, max_delay
-        self.max_keys = max_keys
-        self._failures: OrderedDict[str, tuple[int, float]] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def _delay(self, failures: int) -> float:
-        if failures < self.free_failures:
-            return 0.0
-        return min(self.first_delay * 2 ** (failures - self.free_failures), self.max_delay)
-
-    def wait(self, key: str, now: float | None = None) -> float:
-        """Seconds before ``key`` may try again (0: now)."""
-        now = time.monotonic() if now is None else now
-        with self._lock:
-            failures, last = self._failures.get(key, (0, now))
-            return max(last + self._delay(failures) - now, 0.0)
-
-    def failed(self, key: str, now: float | None = None) -> float:
-        """Count a failure; returns the wait it starts."""
-        now = time.monotonic() if now is None else now
-        with self._lock:
-            failures, _ = self._failures.pop(key, (0, now))
-            self._failures[key] = (failures + 1, now)
-            while len(self._failures) > self.max_keys:
-                self._failures.popitem(last=False)
-            return self._delay(failures + 1)
-
-    def succeeded(self, key: str) -> None:
-        with self._lock:
-            self._failures.pop(key, None)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._failures.clear()

@@ -1,6 +1,10 @@
 """Reviewing suggestions: approve one into the directory, reject one with a reason, mark an entry
 verified, list the stalest entries, and keep an audit log of every decision.
 
+The suggestions and the audit log are the store's (``storage.SuggestionStore``); the directory is
+the YAML files. Why an action cannot be done comes back as a ``ReviewError`` code with its
+parameters, which the page and the command line say in words.
+
 Approving edits the right YAML file in place (only the changed fields' lines, see ``yamledit``),
 checks the whole new file with the directory's own rules, and only then replaces the file
 atomically. Writers of one directory are serialised by an advisory lock on the directory folder
@@ -13,8 +17,6 @@ harmless (a change re-applies the same values; a new listing is refused as alrea
 from __future__ import annotations
 
 import datetime as dt
-import json
-import os
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -26,33 +28,29 @@ from navigator.directory.problems import DirectoryError, Problem
 from navigator.directory.schema import TOP_FIELDS, check_entry
 from navigator.directory.yamledit import EditError, append_entry, entry_in, replace_entry, without_nulls
 from navigator.files import locked, write_bytes_atomic
-from navigator.review.suggestions import (
-    APPROVED,
-    PENDING,
-    REJECTED,
-    Submission,
-    SubmissionQueue,
-)
+from navigator.review.storage import SuggestionStore
+from navigator.review.suggestion import APPROVED, PENDING, REJECTED, Submission
 from navigator.search.schedule import ScheduleError, describe, parse_hours, parse_meeting_times
 from navigator.text import clean_text
 
 # How a reviewer may have confirmed an entry ("import" and "sample" are for data, not people).
-VERIFY_METHODS = {
-    "phone": "By phone",
-    "website": "On its website",
-    "site_visit": "By a site visit",
-    "organization": "By the organization",
-}
+VERIFY_METHODS = ("phone", "website", "site_visit", "organization")
 REASON_LIMIT = 1000
 NEW_ENTRIES_FILE = "suggestions.yaml"
 
 
 class ReviewError(Exception):
-    """A review action cannot be done; ``problems`` lists what the directory's rules found."""
+    """A review action cannot be done: ``code`` says why, ``params`` hold the facts its words need,
+    and ``problems`` list what the directory's rules found.
 
-    def __init__(self, message: str, problems: tuple[Problem, ...] = ()):
-        super().__init__(message)
-        self.problems = tuple(problems)
+    Codes: directory_broken, entry_gone (entry_id), reason_missing, reason_too_long (length, limit),
+    unknown_method (method), future_date (date), entry_not_found (entry_id), already_decided
+    (reference, status), new_listing_invalid, edit_failed (file, detail), file_invalid (file).
+    """
+
+    def __init__(self, code: str, problems: tuple[Problem, ...] = (), **params):
+        super().__init__(f"{code} {params}" if params else code)
+        self.code, self.params, self.problems = code, params, tuple(problems)
 
 
 # --------------------------------------------------------------------------------------------
@@ -221,12 +219,11 @@ class Outcome:
 
 
 class ReviewDesk:
-    """Review actions on one directory and one data folder (the queue and the audit log)."""
+    """Review actions on one directory, with the suggestions and audit log of one store."""
 
-    def __init__(self, directory: Path | str, data_dir: Path | str | None = None):
+    def __init__(self, directory: Path | str, store: SuggestionStore):
         self.directory = Path(directory).resolve()
-        self.queue = SubmissionQueue(data_dir)
-        self.audit_path = self.queue.data_dir / "audit.jsonl"
+        self.store = store
 
     # --- reading ----------------------------------------------------------------------------
 
@@ -234,28 +231,7 @@ class ReviewDesk:
         try:
             return load_directory(self.directory)
         except DirectoryError as error:
-            raise ReviewError(
-                "the directory has problems; fix them before approving anything",
-                tuple(error.report.sorted()),
-            ) from None
-
-    def audit(self, limit: int | None = None) -> list[dict]:
-        """Audit records, newest first. A line torn by a crash is skipped, never fatal."""
-        try:
-            lines = self.audit_path.read_text(encoding="utf-8").splitlines()
-        except FileNotFoundError:
-            return []
-        records = []
-        for line in reversed(lines):
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError:
-                continue
-            if isinstance(record, dict):
-                records.append(record)
-            if limit is not None and len(records) >= limit:
-                break
-        return records
+            raise ReviewError("directory_broken", tuple(error.report.sorted())) from None
 
     # --- acting -----------------------------------------------------------------------------
 
@@ -276,7 +252,7 @@ class ReviewDesk:
             located = None if submission.kind == "new" else self._locate(directory, submission.entry_id)
             seen = proposal(submission, located.entry if located else None, edits)
             if seen.missing:
-                raise ReviewError(f"'{submission.entry_id}' is no longer in the directory; reject this suggestion")
+                raise ReviewError("entry_gone", entry_id=submission.entry_id)
             if not seen.changes:
                 outcome = Outcome(reference, submission.entry_id or "", "", [])
             elif submission.kind == "new":
@@ -298,7 +274,7 @@ class ReviewDesk:
                 outcome.file,
                 outcome.changes,
             )
-            self.queue.decide(
+            self.store.decide(
                 reference,
                 APPROVED,
                 {
@@ -314,13 +290,13 @@ class ReviewDesk:
     def reject(self, reference: str, reviewer: str, reason: str, now: dt.datetime | None = None) -> Submission:
         reason = clean_text(reason, multiline=True)
         if not reason:
-            raise ReviewError("give a reason, so the decision can be explained to the organization")
+            raise ReviewError("reason_missing")
         if len(reason) > REASON_LIMIT:
-            raise ReviewError(f"the reason is {len(reason):,} characters long; the limit is {REASON_LIMIT:,}")
+            raise ReviewError("reason_too_long", length=len(reason), limit=REASON_LIMIT)
         now = now or dt.datetime.now(dt.UTC)
         submission = self._pending(reference)
         self._record(now, reviewer, "reject", submission, submission.entry_id or "", "", [], reason=reason)
-        return self.queue.decide(reference, REJECTED, {"by": reviewer, "at": now.isoformat(), "reason": reason})
+        return self.store.decide(reference, REJECTED, {"by": reviewer, "at": now.isoformat(), "reason": reason})
 
     def mark_verified(
         self,
@@ -336,14 +312,14 @@ class ReviewDesk:
         on = on or today
         now = now or dt.datetime.now(dt.UTC)
         if how not in VERIFY_METHODS:
-            raise ReviewError(f"'{how}' is not one of {', '.join(VERIFY_METHODS)}")
+            raise ReviewError("unknown_method", method=how)
         if on > today:
-            raise ReviewError(f"{on.isoformat()} is in the future")
+            raise ReviewError("future_date", date=on)
         with locked(self.directory):
             directory = self.load()
             located = self._locate(directory, entry_id)
             if located is None:
-                raise ReviewError(f"'{entry_id}' is not in the directory")
+                raise ReviewError("entry_not_found", entry_id=entry_id)
             updated = dict(located.entry, last_verified=on.isoformat(), verified_how=how)
             outcome = self._write_change(located, updated, directory, today)
             self._record(now, reviewer, "verify", None, entry_id, outcome.file, outcome.changes)
@@ -352,9 +328,9 @@ class ReviewDesk:
     # --- the pieces -------------------------------------------------------------------------
 
     def _pending(self, reference: str) -> Submission:
-        submission = self.queue.get(reference)
+        submission = self.store.get(reference)
         if submission.status != PENDING:
-            raise ReviewError(f"{reference} was already {submission.status}")
+            raise ReviewError("already_decided", reference=reference, status=submission.status)
         return submission
 
     def _stamp(self, entry: dict, submission: Submission, today: dt.date) -> dict:
@@ -370,7 +346,7 @@ class ReviewDesk:
         problems, _ = check_entry(entry, directory.vocabulary, today)
         if problems:
             raise ReviewError(
-                "the new listing breaks the directory's rules",
+                "new_listing_invalid",
                 tuple(Problem("", 0, entry_id, ".".join(map(str, path)), message) for path, message in problems),
             )
         path = file_for_new_entry(entry, directory)
@@ -378,7 +354,7 @@ class ReviewDesk:
         try:
             new_text = append_entry(text, entry)
         except EditError as error:
-            raise ReviewError(f"{path}: {error}") from None
+            raise ReviewError("edit_failed", file=str(path), detail=str(error)) from None
         self._check_and_write(path, new_text, directory, today)
         return Outcome(submission.reference, entry_id, self._relative(path), diff_entries(None, entry))
 
@@ -410,7 +386,7 @@ class ReviewDesk:
         try:
             new_text = replace_entry(located.text, entry_id, updated)
         except EditError as error:
-            raise ReviewError(f"{self._relative(located.path)}: {error}") from None
+            raise ReviewError("edit_failed", file=self._relative(located.path), detail=str(error)) from None
         self._check_and_write(located.path, new_text, directory, today)
         return Outcome(reference, entry_id, self._relative(located.path), diff_entries(located.entry, updated))
 
@@ -418,10 +394,7 @@ class ReviewDesk:
         data = text.encode("utf-8")
         result = check_file(data, self._relative(path), directory.vocabulary, today)
         if result.problems:
-            raise ReviewError(
-                f"{self._relative(path)} would not pass the directory's checks; nothing was written",
-                result.problems,
-            )
+            raise ReviewError("file_invalid", result.problems, file=self._relative(path))
         write_bytes_atomic(path, data)
 
     def _relative(self, path: Path) -> str:
@@ -441,7 +414,7 @@ class ReviewDesk:
         changes: list[FieldChange],
         reason: str = "",
     ) -> None:
-        """Append one line to the audit log, durably; a line torn by an earlier crash is closed first."""
+        """Add the action to the store's audit log."""
         record = {
             "at": now.isoformat(),
             "reviewer": reviewer,
@@ -453,17 +426,7 @@ class ReviewDesk:
             "changes": _change_records(changes),
             "reason": reason,
         }
-        line = json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n"
-        self.audit_path.parent.mkdir(parents=True, exist_ok=True)
-        with locked(self.audit_path), open(self.audit_path, "a+b") as handle:
-            handle.seek(0, os.SEEK_END)
-            if handle.tell():
-                handle.seek(-1, os.SEEK_END)
-                if handle.read(1) != b"\n":
-                    handle.write(b"\n")
-            handle.write(line.encode("utf-8"))
-            handle.flush()
-            os.fsync(handle.fileno())
+        self.store.append_audit(record)
 
 
 def stalest(directory: Directory, limit: int = 25):

@@ -1,0 +1,91 @@
+"""Where suggestions, decisions, the audit log and the shared abuse limits are kept: the interface.
+
+``SuggestionStore`` is everything the suggestion queue and the review desk ask of storage, with no
+file paths in it, so a second backend (a database) can stand in for the files of
+``file_store.FileSuggestionStore``. ``open_store`` gives the backend the settings choose.
+"""
+
+from __future__ import annotations
+
+import abc
+import datetime as dt
+
+from navigator.review.limits import Limit
+from navigator.review.suggestion import Submission
+from navigator.settings import Settings
+
+
+class UnknownSubmission(LookupError):
+    """No suggestion to act on. ``code``: not_a_reference, no_such_suggestion, or already_decided
+    (then ``status`` says how it was decided)."""
+
+    def __init__(self, code: str, reference: str, status: str | None = None):
+        super().__init__(f"{code}: {reference}" + (f" ({status})" if status else ""))
+        self.code, self.reference, self.status = code, reference, status
+
+
+class SuggestionStore(abc.ABC):
+    """The suggestions (pending and decided), the audit log of decisions, and the abuse limits
+    shared by everyone using the store. Every method is safe to call from several threads and
+    processes at once, and two store objects on the same storage see the same state."""
+
+    # --- the queue ------------------------------------------------------------------------------
+
+    @abc.abstractmethod
+    def add(self, submission: Submission, now: dt.datetime | None = None) -> Submission:
+        """Keep ``submission`` as pending under a reference number never used before, submitted
+        ``now`` (default: the current time); returns it as kept."""
+
+    @abc.abstractmethod
+    def get(self, reference: str) -> Submission:
+        """The suggestion ``reference``, decided or not; UnknownSubmission when there is none (or
+        ``reference`` is not a reference number)."""
+
+    @abc.abstractmethod
+    def pending(self) -> tuple[list[Submission], list[str]]:
+        """Pending suggestions, oldest first, and one line for each kept one that could not be read."""
+
+    @abc.abstractmethod
+    def decided(self) -> list[Submission]:
+        """Decided suggestions, most recent decision first."""
+
+    @abc.abstractmethod
+    def decide(self, reference: str, status: str, decision: dict) -> Submission:
+        """Record ``status`` (approved or rejected) and ``decision`` on a pending suggestion, once:
+        UnknownSubmission (already_decided) when it was decided before. Returns it decided."""
+
+    # --- the audit log --------------------------------------------------------------------------
+
+    @abc.abstractmethod
+    def append_audit(self, record: dict) -> None:
+        """Add one record (JSON-ready) to the audit log, durably."""
+
+    @abc.abstractmethod
+    def audit(self, limit: int | None = None) -> list[dict]:
+        """Audit records, newest first (at most ``limit``)."""
+
+    # --- limits shared by everyone using the store ----------------------------------------------
+
+    @abc.abstractmethod
+    def attempt(self, limit: Limit, key: str = "") -> float:
+        """Count one event for ``key`` under ``limit`` and return 0, or return the seconds to wait
+        (counting nothing) when ``limit`` is reached."""
+
+    @abc.abstractmethod
+    def sign_in_wait(self, key: str) -> float:
+        """Seconds before ``key`` (an account) may try to sign in again (0: now)."""
+
+    @abc.abstractmethod
+    def sign_in_failed(self, key: str) -> float:
+        """Count a failed sign-in for ``key``; returns the wait it starts."""
+
+    @abc.abstractmethod
+    def sign_in_succeeded(self, key: str) -> None:
+        """Forget ``key``'s failed sign-ins."""
+
+
+def open_store(settings: Settings) -> SuggestionStore:
+    """The store the settings choose: the files in the data folder."""
+    from navigator.review.file_store import FileSuggestionStore  # the backend depends on this module
+
+    return FileSuggestionStore(settings.data_dir)

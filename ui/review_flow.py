@@ -1,0 +1,190 @@
+"""What the Review page does and remembers between runs: the review actions (approve, edit then
+approve, reject, mark verified) and what they report, which suggestion is picked, and the tables
+the page shows, shaped from the queue, the directory and the audit log.
+
+The page (``pages/review.py``) lays out the widgets; the actions run as their callbacks, and what
+happened (or why not) is kept for the next run to show at the top.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from navigator.directory.index import Directory
+from navigator.review.decisions import Proposal, ReviewDesk, ReviewError, plain
+from navigator.review.form import FieldProblem
+from navigator.review.storage import UnknownSubmission
+from navigator.review.suggestion import Submission, check_entry_form
+from ui.data import directory_path
+from ui.review_copy import DONE_WORDS, error_text
+from ui.review_store import current_store
+from ui.suggest_copy import KIND_LABELS, PROBLEM_LABELS, field_label
+from ui.suggestion_form import values_from_state
+
+FLASH, EDIT_ERRORS, PICK = "review_flash", "review_edit_errors", "review_pick"
+EDIT_PREFIX = "rv_"
+STALE_LIMIT = 25
+AUDIT_LIMIT = 50
+
+
+def desk() -> ReviewDesk:
+    """The review desk on the app's directory and store."""
+    return ReviewDesk(directory_path(), current_store())
+
+
+# --- the actions, as widget callbacks ------------------------------------------------------------
+
+
+def _act(action, done: str, **params) -> None:
+    """Run a review action; what happened (or why not) is shown at the top after the rerun."""
+    try:
+        action()
+    except (ReviewError, UnknownSubmission) as error:
+        problems = [str(problem) for problem in getattr(error, "problems", ())]
+        st.session_state[FLASH] = ("error", error_text(error), problems)
+    else:
+        st.session_state[FLASH] = ("success", DONE_WORDS[done].format(**params), [])
+
+
+def approve(reference: str, reviewer: str) -> None:
+    _act(lambda: desk().approve(reference, reviewer), "approved", reference=reference)
+
+
+def edit_prefix(reference: str) -> str:
+    return f"{EDIT_PREFIX}{reference}_"
+
+
+def approve_edited(
+    reference: str, reviewer: str, base: dict, category: str | None, new: bool, names: list[str], vocabulary
+) -> None:
+    """Check the reviewer's edits with the directory's rules, then approve them."""
+    edits, errors = check_entry_form(
+        values_from_state(edit_prefix(reference), names),
+        base,
+        category,
+        vocabulary,
+        dt.date.today(),
+        new=new,
+    )
+    if errors:
+        st.session_state[EDIT_ERRORS] = (reference, errors)
+        return
+    st.session_state.pop(EDIT_ERRORS, None)
+    _act(lambda: desk().approve(reference, reviewer, edits=edits), "approved_edited", reference=reference)
+
+
+def edit_errors(reference: str) -> dict[str, list[FieldProblem]]:
+    """The problems of the reviewer's last edits of ``reference``."""
+    stored = st.session_state.get(EDIT_ERRORS)
+    return stored[1] if stored and stored[0] == reference else {}
+
+
+def reject_reason_key(reference: str) -> str:
+    return f"reject_reason_{reference}"
+
+
+def reject(reference: str, reviewer: str) -> None:
+    reason = st.session_state.get(reject_reason_key(reference)) or ""
+    _act(lambda: desk().reject(reference, reviewer, reason), "rejected", reference=reference)
+
+
+def verify(reviewer: str) -> None:
+    """Mark the listing chosen in the "mark verified" form verified, as the form says."""
+    entry_id = st.session_state.get("verify_entry")
+    how = st.session_state.get("verify_how")
+    on = st.session_state.get("verify_on")
+    _act(lambda: desk().mark_verified(entry_id, reviewer, how, on=on), "verified", entry_id=entry_id)
+
+
+def take_flash() -> tuple[str, str, list[str]] | None:
+    """What the last action did ("success" or "error", the message, the problems), shown once."""
+    return st.session_state.pop(FLASH, None)
+
+
+# --- the queue -----------------------------------------------------------------------------------
+
+
+def keep_pick(pending: list[Submission]) -> dict[str, Submission]:
+    """The pending suggestions by reference; a pick that was decided meanwhile is forgotten."""
+    by_reference = {submission.reference: submission for submission in pending}
+    if st.session_state.get(PICK) not in by_reference:
+        st.session_state.pop(PICK, None)
+    return by_reference
+
+
+def summary(submission: Submission) -> str:
+    """One line in the queue's picker: when, what kind, and about what."""
+    about = submission.changes.get("name") if submission.kind == "new" else submission.entry_id
+    return f"{submission.submitted_at[:16].replace('T', ' ')} · {KIND_LABELS[submission.kind]} · {about}"
+
+
+def submission_lines(submission: Submission) -> list[str]:
+    """Who sent a suggestion, when, and about what (shown as plain text)."""
+    contact = submission.contact
+    lines = [
+        f"Reference: {submission.reference}",
+        f"Sent: {submission.submitted_at[:19].replace('T', ' ')} UTC",
+        f"From: {contact.name}, {contact.organization}",
+        "Contact: " + ", ".join(part for part in (contact.email, contact.phone) if part),
+    ]
+    if submission.entry_id:
+        lines.append(f"Listing: {submission.entry_id}")
+    if submission.problem:
+        lines.append(f"Problem: {PROBLEM_LABELS.get(submission.problem, submission.problem)}")
+    return lines
+
+
+def conflict_names(seen: Proposal) -> str:
+    """The fields changed in the directory since the suggestion was sent, in words."""
+    return ", ".join(field_label(name) for name in seen.conflicts)
+
+
+def changes_table(seen: Proposal) -> pd.DataFrame:
+    """Each field the suggestion changes: now, and as suggested."""
+    return pd.DataFrame(
+        [
+            {
+                "Field": field_label(change.field),
+                "Now": plain(change.before, change.field),
+                "Suggested": plain(change.after, change.field),
+            }
+            for change in seen.changes
+        ]
+    )
+
+
+# --- the stalest listings and the latest decisions -----------------------------------------------
+
+
+def stale_table(stale: pd.DataFrame) -> pd.DataFrame:
+    """The stalest listings as the page shows them (``decisions.stalest``'s frame)."""
+    shown = stale.assign(last_verified=stale["last_verified"].dt.date)
+    return shown[["last_verified", "name", "organization", "id"]].rename(
+        columns={"last_verified": "Last verified", "name": "Name", "organization": "Organization", "id": "Id"}
+    )
+
+
+def audit_table() -> pd.DataFrame:
+    """The latest decisions, newest first (empty when there are none)."""
+    return pd.DataFrame(
+        [
+            {
+                "When": str(record.get("at", ""))[:19].replace("T", " "),
+                "Reviewer": record.get("reviewer"),
+                "Action": record.get("action"),
+                "Suggestion": record.get("submission") or "",
+                "Listing": record.get("entry_id"),
+                "Fields": ", ".join(field_label(change.get("field", "")) for change in record.get("changes") or ()),
+                "Reason": record.get("reason") or "",
+            }
+            for record in current_store().audit(limit=AUDIT_LIMIT)
+        ]
+    )
+
+
+def current_entry(directory: Directory, submission: Submission) -> dict | None:
+    """The listing a suggestion is about, as the directory has it now."""
+    return directory.entry(submission.entry_id) if submission.entry_id else None
