@@ -315,7 +315,6 @@ def test_a_full_intake_leaves_no_trace_on_disk_in_logs_or_in_the_url(folders, do
             assert secret.encode() not in content, f"{secret} found in {path}"
 
 
-
 def test_the_printable_plan_holds_the_options_shown_with_their_directory_details(folders, downloads):
     app = open_intake(folders)
     intake_to_plan(
