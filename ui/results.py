@@ -16,20 +16,31 @@ from navigator.search.wording import distance_words, hit_timing, verified_words
 from navigator.text import markdown_badge, markdown_link, markdown_text
 from ui.data import address_geocoder
 from ui.map import results_map
+from ui.page_script import copy_link_button, scroll_into_view
+from ui.search_form import SEARCHED_KEY
 from ui.shortlist import shortlist_button
 
 PAGE_SIZE = 20
 PAGE_KEY = "find-page"
 PAGED_SEARCH_KEY = "find-paged-search"  # the search the page number belongs to
 FIND_PAGE = "pages/find.py"
+RESULTS_TOP_KEY = "find-results-top"
 
 
 def _place(settings: SearchSettings) -> Place | None:
     try:
         return resolve_place(settings.near, address_geocoder())
     except PlaceNotFound as error:
-        st.error(markdown_text(str(error)), icon=":material/wrong_location:")
+        with st.container(key=RESULTS_TOP_KEY):
+            st.error(markdown_text(str(error)), icon=":material/wrong_location:")
         return None
+
+
+def _bring_into_view() -> None:
+    """After a click on Search, the results (or what went wrong) come to the top of the screen:
+    on a phone they are drawn below the form, off screen."""
+    if st.session_state.pop(SEARCHED_KEY, False):
+        scroll_into_view(RESULTS_TOP_KEY)
 
 
 def _page_number(params: dict[str, str]) -> int:
@@ -50,13 +61,16 @@ def show_results(directory: Directory, settings: SearchSettings, now: dt.datetim
         return
     place = _place(settings)
     if place is None:
+        _bring_into_view()
         return
     params = to_params(settings)
     page = _page_number(params)
     # The engine builds hits only up to its limit, so a page costs its own cards, not every match.
     query, at = to_query(settings, place, now, limit=page * PAGE_SIZE)
     result = search(directory, query, now=at, place=place)
-    st.header("Results", anchor=False)
+    with st.container(key=RESULTS_TOP_KEY):
+        st.header("Results", anchor=False)
+    _bring_into_view()
     if result.total == 0:
         _nothing_found(result, settings, params)
         return
@@ -67,6 +81,11 @@ def show_results(directory: Directory, settings: SearchSettings, now: dt.datetim
     first = (page - 1) * PAGE_SIZE
     shown = result.hits[first : first + PAGE_SIZE]
     st.markdown(_summary(result, settings, first, len(shown)))
+    copy_link_button(
+        "Copy link to this search",
+        "Link copied: it holds the search only, nothing about a person.",
+        "Copy this link:",
+    )
     cards, map_column = st.columns([3, 2], gap="medium")
     with cards:
         for hit in shown:

@@ -31,6 +31,7 @@ WHEN_KEY = "find-when"
 SUBMIT_KEY = "find-submit"
 WHAT_KEY = "find-what"  # the "What do you need?" expander's open state
 SYNCED_KEY = "find-synced-params"  # the URL parameters the form last showed
+SEARCHED_KEY = "find-searched"  # set by a click on Search: the results scroll into view
 ANY = ""  # the "no preference" option of the single-choice boxes
 
 
@@ -180,6 +181,7 @@ def search_form(directory: Directory, settings: SearchSettings) -> SearchSetting
         submitted = st.form_submit_button("Search", type="primary", key=SUBMIT_KEY, icon=":material/search:")
     if not submitted:
         return settings
+    state[SEARCHED_KEY] = True
     chosen = _settings_from_widgets(directory)
     state[SYNCED_KEY] = to_params(chosen)
     return chosen
