@@ -125,7 +125,10 @@ def search_form(directory: Directory, settings: SearchSettings) -> SearchSetting
     if state.get(SUBMIT_KEY):  # this run answers a click on Search
         state[WHAT_KEY] = False
     vocabulary = directory.vocabulary
-    chosen = len(settings.needs) + bool(settings.language) + (settings.when != "any")
+    # Counted from the boxes, not ``settings``: on the run that answers Search they already hold
+    # the new choices, and the closed expander must say how many.
+    shown = _settings_from_widgets(directory)
+    chosen = len(shown.needs) + bool(shown.language) + (shown.when != "any")
     with st.form(FORM_KEY, border=True):
         where, distance = st.columns([3, 2])
         where.text_input(
