@@ -310,3 +310,35 @@ def test_a_meeting_card_names_the_fellowship_and_carries_the_join_link(tmp_path,
     assert "[Join online](https://example.org/zoom)" in card
     assert "Dial in +1-720-555-0100" in card
     assert "Support group meeting ·" not in card
+
+
+NEW_YORK_MEETING = """\
+- id: ny-online-na
+  name: New York Online NA
+  organization: NY Area
+  category: support_meeting
+  service_area: [national]
+  timezone: America/New_York
+  meeting:
+    fellowship: na
+    attendance: online
+    times:
+      - days: [daily]
+        start: "19:00"
+        end: "20:00"
+    conference_url: https://example.org/ny
+  last_verified: "2026-10-01"
+"""
+
+
+def test_an_online_meeting_elsewhere_shows_on_the_viewers_clock_with_both_zones_named(tmp_path, monkeypatch):
+    folder = write_directory(tmp_path / "directory", {"meetings.yaml": NEW_YORK_MEETING})
+    app = app_on(folder, monkeypatch, tmp_path, near="80222").run()
+    assert not app.exception
+    card = " ".join(shown(text.value) for text in app.markdown)
+    # The card's timing depends on the hour the test runs; when it names a time, it is this one.
+    assert "5:00 PM MT (7:00 PM ET)" in card or "In session now" in card or "Starts in" in card
+    app.query_params["entry"] = "ny-online-na"
+    app.run()
+    detail = " ".join(shown(text.value) for text in app.markdown)
+    assert "Daily 5:00 PM–6:00 PM MT (Daily 7:00 PM–8:00 PM ET)" in detail

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from zoneinfo import ZoneInfo
 
 import streamlit as st
 
@@ -27,6 +28,16 @@ PAGE_KEY = "find-page"
 PAGED_SEARCH_KEY = "find-paged-search"  # the search the page number belongs to
 FIND_PAGE = "pages/find.py"
 RESULTS_TOP_KEY = "find-results-top"
+
+
+def viewer_zone(near: str) -> ZoneInfo | None:
+    """The reader's time zone: the searched place's, placed offline (no geocoder); None when
+    there is no place or it is not a ZIP, city or coordinates."""
+    try:
+        place = resolve_place(near) if near else None
+    except PlaceNotFound:
+        return None
+    return ZoneInfo(place.timezone) if place is not None and place.timezone else None
 
 
 def _place(settings: SearchSettings) -> Place | None:
@@ -91,7 +102,7 @@ def show_results(directory: Directory, settings: SearchSettings, now: dt.datetim
     cards, map_column = st.columns([3, 2], gap="medium")
     with cards:
         for hit in shown:
-            _card(directory, hit, params, now)
+            _card(directory, hit, params, now, ZoneInfo(place.timezone) if place.timezone else None)
         if pages > 1:  # under the list, so on a phone it comes before the map
             st.pagination(pages, key=PAGE_KEY)
     with map_column:
@@ -191,6 +202,11 @@ def _nothing_found(
         )
 
 
+def _own_zone(directory: Directory, row: int) -> ZoneInfo | None:
+    zone = directory.timezone_of(row)
+    return ZoneInfo(zone) if zone else None
+
+
 MEETING_ACCESS = {
     "O": "Open: anyone may attend",
     "C": "Closed: for people who want to stop drinking or using",
@@ -206,7 +222,7 @@ def meeting_kind(vocabulary, meeting: dict) -> str:
     return f"{words} · {access}" if access else words
 
 
-def _card(directory: Directory, hit: Hit, params: dict[str, str], now: dt.datetime) -> None:
+def _card(directory: Directory, hit: Hit, params: dict[str, str], now: dt.datetime, viewer: ZoneInfo | None) -> None:
     vocabulary = directory.vocabulary
     entry = directory.entries[hit.row]  # shared and read-only
     category = vocabulary.categories.get(hit.category)
@@ -219,7 +235,7 @@ def _card(directory: Directory, hit: Hit, params: dict[str, str], now: dt.dateti
         facts = [markdown_text(kind), markdown_text(distance_words(hit))]
         if hit.sample:
             facts.insert(0, markdown_badge("Sample (fictional)", "orange"))
-        timing = hit_timing(hit, now)
+        timing = hit_timing(hit, now, viewer or _own_zone(directory, hit.row))
         if timing:
             facts.append(markdown_badge(timing, "green" if hit.open_now else "gray"))
         st.markdown(" · ".join(facts))
