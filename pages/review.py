@@ -40,11 +40,11 @@ def _show_submission(submission, seen) -> None:
         )
     if seen.conflicts:
         st.warning(
-            "Changed in the directory since this was sent: "
-            + markdown_text(flow.conflict_names(seen))
-            + ". Check the differences below.",
+            "Changed in the directory since this was sent. Approving would overwrite what is there now; "
+            "check each field, then approve anyway or reject.",
             icon=":material/warning:",
         )
+        st.text("\n".join(flow.conflict_lines(seen)))
     if seen.changes:
         st.dataframe(flow.changes_table(seen), hide_index=True)
     elif not seen.missing:
@@ -54,7 +54,7 @@ def _show_submission(submission, seen) -> None:
         )
 
 
-def _edit_form(submission, seen) -> None:
+def _edit_form(submission, seen, following) -> None:
     reference = submission.reference
     new = submission.kind == "new"
     prefix = flow.edit_prefix(reference)
@@ -76,7 +76,16 @@ def _edit_form(submission, seen) -> None:
             "Approve with these edits",
             type="primary",
             on_click=flow.approve_edited,
-            args=(reference, reviewer.name, {} if new else seen.current, category, new, shown, directory.vocabulary),
+            args=(
+                reference,
+                reviewer.name,
+                {} if new else seen.current,
+                category,
+                new,
+                shown,
+                directory.vocabulary,
+                following,
+            ),
         )
 
 
@@ -95,19 +104,20 @@ def _queue() -> None:
         format_func=lambda option: flow.summary(by_reference[option]),
     )
     submission = by_reference[reference]
+    following = flow.following(pending, reference)
     seen = proposal(submission, flow.current_entry(directory, submission))
     _show_submission(submission, seen)
     st.button(
-        "Approve",
+        "Approve anyway" if seen.conflicts else "Approve",
         type="primary",
         key=f"approve_{reference}",
         on_click=flow.approve,
-        args=(reference, reviewer.name),
+        args=(reference, reviewer.name, following, bool(seen.conflicts)),
         disabled=seen.missing,
     )
     if not seen.missing:
         with st.expander("Edit, then approve"):
-            _edit_form(submission, seen)
+            _edit_form(submission, seen, following)
     with st.form(f"reject_{reference}", enter_to_submit=False):
         st.text_area(
             "Reason for rejecting (the sender may be told)",
@@ -115,7 +125,7 @@ def _queue() -> None:
             max_chars=REASON_LIMIT,
             height=80,
         )
-        st.form_submit_button("Reject", on_click=flow.reject, args=(reference, reviewer.name))
+        st.form_submit_button("Reject", on_click=flow.reject, args=(reference, reviewer.name, following))
 
 
 def _stale() -> None:

@@ -256,7 +256,9 @@ def test_a_listing_changed_since_the_suggestion_shows_the_conflict(desk, directo
 
     seen = proposal(desk.store.get(reference), current)
 
-    assert seen.conflicts == ["phones"]
+    assert [(conflict.edit.name, conflict.edit.before, conflict.current) for conflict in seen.conflicts] == [
+        ("phones[0].number", "303-555-0100", "303-555-0155")
+    ]
     assert [change.field for change in seen.changes] == ["phones[0].number"]
 
 

@@ -14,7 +14,15 @@ from pathlib import Path
 
 from navigator.cli.common import directory_of
 from navigator.review import accounts as auth
-from navigator.review.decisions import VERIFY_METHODS, ReviewDesk, ReviewError, plain, proposal, stalest
+from navigator.review.decisions import (
+    VERIFY_METHODS,
+    ReviewDesk,
+    ReviewError,
+    changed_words,
+    plain,
+    proposal,
+    stalest,
+)
 from navigator.review.storage import SuggestionStore, UnknownSubmission, open_store
 from navigator.settings import load_settings
 
@@ -38,6 +46,9 @@ ERROR_WORDS = {
     "no_such_suggestion": "there is no suggestion {reference}",
     "already_decided": "{reference} was already {status}",
     "directory_broken": "the directory has problems; fix them before approving anything",
+    "busy": "another decision on this directory is taking long; try again in a moment",
+    "changed_since": "changed in the directory since this was suggested ({changed}); check it, then approve anyway to override",
+    "storage_failed": "could not save ({detail}): the disk may be full or read-only; nothing was decided",
     "entry_gone": "'{entry_id}' is no longer in the directory; reject this suggestion",
     "reason_missing": "give a reason, so the decision can be explained to the organization",
     "reason_too_long": "the reason is {length:,} characters long; the limit is {limit:,}",
@@ -127,7 +138,7 @@ def show(arguments) -> int:
         for change in seen.changes:
             print(f"  {change.field}: {plain(change.before, change.field)} -> {plain(change.after, change.field)}")
         if seen.conflicts:
-            print(f"changed in the directory since this was sent: {', '.join(seen.conflicts)}")
+            print(f"changed in the directory since this was sent: {changed_words(seen.conflicts)}")
         if submission.decision:
             print(
                 f"decision: {submission.status} by {submission.decision.get('by')} at {submission.decision.get('at')}"
@@ -140,7 +151,7 @@ def show(arguments) -> int:
 
 def approve(arguments) -> int:
     def approve() -> int:
-        outcome = _desk(arguments).approve(arguments.reference, _reviewer(arguments))
+        outcome = _desk(arguments).approve(arguments.reference, _reviewer(arguments), override=arguments.override)
         if outcome.changes:
             print(
                 f"approved {arguments.reference}: {outcome.entry_id} in {outcome.file} "
