@@ -9,7 +9,7 @@ import multiprocessing
 
 import pytest
 from tests.conftest import CLINIC, write_directory
-from tests.test_review import CHILD_TIMEOUT, desk, directory, suggest_change  # noqa: F401 (fixtures)
+from tests.test_review import CHILD_TIMEOUT, suggest_change
 
 from navigator.directory.loader import load_directory
 from navigator.review.decisions import ReviewDesk, ReviewError
@@ -17,6 +17,16 @@ from navigator.review.edits import FieldEdit, apply_edits, conflicts, field_edit
 from navigator.review.file_store import FileSuggestionStore, submission_json
 from navigator.review.storage import UnknownSubmission
 from navigator.review.suggestion import APPROVED, PENDING, REJECTED
+
+
+@pytest.fixture
+def directory(tmp_path):
+    return write_directory(tmp_path / "directory", {"clinics.yaml": CLINIC})
+
+
+@pytest.fixture
+def desk(directory, tmp_path) -> ReviewDesk:
+    return ReviewDesk(directory, FileSuggestionStore(tmp_path / "data"))
 
 
 def test_field_edits_name_each_changed_leaf_with_the_value_it_was_made_against():
@@ -86,23 +96,20 @@ def test_suggestions_kept_before_field_edits_are_approved_field_by_field(desk, d
     assert (location["address"], location["zip"]) == ("9 New Rd", "80223")
 
 
-
-
 def _decide(action: str, data_dir: str, folder: str, reference: str, start) -> None:
-    desk = ReviewDesk(folder, FileSuggestionStore(data_dir))
+    reviewing = ReviewDesk(folder, FileSuggestionStore(data_dir))
     start.wait()
     try:
         if action == "approve":
-            desk.approve(reference, "ana")
+            reviewing.approve(reference, "ana")
         else:
-            desk.reject(reference, "bo", "Could not confirm by phone")
+            reviewing.reject(reference, "bo", "Could not confirm by phone")
     except (ReviewError, UnknownSubmission) as error:
         assert error.code == "already_decided", error
 
 
-def test_an_approval_and_a_rejection_racing_in_two_processes_never_both_happen(tmp_path):
-    folder = write_directory(tmp_path / "directory", {"clinics.yaml": CLINIC})
-    desk = ReviewDesk(folder, FileSuggestionStore(tmp_path / "data"))
+def test_an_approval_and_a_rejection_racing_in_two_processes_never_both_happen(desk, directory):
+    folder = directory
     context = multiprocessing.get_context("fork")  # real processes; forking spares their imports
     for trial in range(12):
         reference = suggest_change(desk, "test-clinic", fees=f"Fee {trial}")

@@ -36,7 +36,7 @@ from navigator.directory.schema import TOP_FIELDS, check_entry
 from navigator.directory.yamledit import EditError, append_entry, entry_in, replace_entry, without_nulls
 from navigator.files import LockTimeout, locked, write_bytes_atomic
 from navigator.review.edits import Conflict, FieldEdit, apply_edits, conflicts, field_edits
-from navigator.review.storage import SuggestionStore
+from navigator.review.storage import SuggestionStore, UnknownSubmission
 from navigator.review.suggestion import APPROVED, PENDING, REJECTED, Submission
 from navigator.search.schedule import ScheduleError, describe, parse_hours, parse_meeting_times
 from navigator.text import clean_text
