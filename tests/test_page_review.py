@@ -155,6 +155,28 @@ def test_the_queue_is_oldest_first_with_each_field_against_the_listing(
     assert app.dataframe[0].value.to_dict("records") == [{"Field": "Fees", "Now": "—", "Suggested": "Free"}]
 
 
+def test_after_approving_the_queue_picker_moves_to_the_next_suggestion_the_page_shows(
+    small_directory, monkeypatch, tmp_path, password_hash
+):
+    first, middle, last = (
+        suggest(small_directory, tmp_path, dt.datetime(2026, 11, day, tzinfo=dt.UTC), fees=f"Fee {day}")
+        for day in (20, 21, 22)
+    )
+    app = open_review(small_directory, monkeypatch, tmp_path, password_hash)
+    app.selectbox(key="review_pick").select(middle).run()
+    app.button(key=f"approve_{middle}").click().run()
+
+    assert app.selectbox(key="review_pick").value == last
+    assert app.dataframe[0].value.to_dict("records") == [{"Field": "Fees", "Now": "Fee 21", "Suggested": "Fee 22"}]
+    # Decided elsewhere (another reviewer): the picker moves to the first still waiting, explicitly.
+    FileSuggestionStore(tmp_path / "data").decide(last, REJECTED, {"by": "bo", "at": "2026-11-23", "reason": "x"})
+    app.run()
+    assert app.selectbox(key="review_pick").value == first
+    assert app.session_state["review_pick"] == first
+    assert app.dataframe[0].value.to_dict("records") == [{"Field": "Fees", "Now": "Fee 21", "Suggested": "Fee 20"}]
+    assert app.button(key=f"approve_{first}").label == "Approve anyway"  # Fees changed since it was sent
+
+
 def test_an_approved_change_shows_on_the_find_page_on_the_next_run(
     small_directory, monkeypatch, tmp_path, password_hash
 ):

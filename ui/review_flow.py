@@ -132,7 +132,12 @@ def keep_pick(pending: list[Submission]) -> dict[str, Submission]:
     """The pending suggestions by reference; a pick that was decided meanwhile is forgotten."""
     by_reference = {submission.reference: submission for submission in pending}
     if st.session_state.get(PICK) not in by_reference:
-        st.session_state.pop(PICK, None)
+        # Set, not forgotten: a value set in the session reaches the browser's picker too, which
+        # otherwise keeps showing the decided suggestion while the page below shows another.
+        if by_reference:
+            st.session_state[PICK] = next(iter(by_reference))
+        else:
+            st.session_state.pop(PICK, None)
     return by_reference
 
 
