@@ -112,12 +112,10 @@ def test_approving_a_change_rewrites_only_that_entrys_changed_lines(desk, direct
     difference = list(difflib.ndiff(before.splitlines(), after.splitlines()))
     assert [line for line in difference if line.startswith("- ")] == [
         '-     - number: "303-555-0100"',
-        "-       type: intake",
         '-   last_verified: "2026-10-01"',
     ]
     assert [line for line in difference if line.startswith("+ ")] == [
-        '+   - number: "303-555-0199"',
-        "+     type: intake",
+        '+     - number: "303-555-0199"',
         "+   source: suggestion",
         '+   last_verified: "2026-11-23"',
         "+   verified_how: organization",
