@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import json
 
+from pandas.core.strings.accessor import StringMethods
 from streamlit.testing.v1 import AppTest
 from tests.pages_support import app_on, shown
 from tests.test_submissions import NASTY_STRINGS
 from ui import suggest_flow
 from ui.suggest_copy import field_label, problem_text
 
+from navigator.directory.loader import load_directory
 from navigator.review.file_store import FileSuggestionStore
 from navigator.review.form import FieldProblem
 from navigator.review.limits import Limit
+from navigator.search.listing import SEARCH_LIMIT, WORD_LIMIT, find_listings
 from navigator.text import clean_text
 
 SUGGEST = "pages/suggest.py"
@@ -283,3 +286,27 @@ def test_field_labels_name_nested_fields_in_words():
         "Opening hours",
         "Tags",
     ]
+
+
+def test_finding_the_listing_scans_a_bounded_number_of_cells_whatever_is_typed(small_directory, monkeypatch, tmp_path):
+    app = open_suggest(small_directory, monkeypatch, tmp_path, kind="change")
+    assert app.text_input(key=suggest_flow.SEARCH_KEY).max_chars == SEARCH_LIMIT
+    scanned = []
+    real_contains = StringMethods.contains
+    monkeypatch.setattr(
+        StringMethods, "contains", lambda self, *a, **k: scanned.append(len(self._data)) or real_contains(self, *a, **k)
+    )
+    # 600 characters of distinct words, sent past the browser's limit.
+    app.text_input(key=suggest_flow.SEARCH_KEY).input(" ".join(f"w{number:03d}" for number in range(150))).run()
+
+    assert not app.exception
+    rows = 2
+    assert sum(scanned) <= 2 * WORD_LIMIT * rows  # the search text and the city, for at most five words
+
+
+def test_the_listing_is_found_by_any_of_its_words_or_its_city(small_directory):
+    directory = load_directory(small_directory)
+
+    assert find_listings(directory, "clinic TEST") == ["test-clinic"]
+    assert find_listings(directory, "denver") == ["test-clinic", "test-meeting"]
+    assert find_listings(directory, "speaker   denver tuesday") == ["test-meeting"]

@@ -17,6 +17,7 @@ from navigator.review.decisions import diff_entries, plain
 from navigator.review.form import GENERAL, FieldProblem
 from navigator.review.limits import SUGGESTIONS_FROM_EVERYONE, SUGGESTIONS_PER_SESSION, RateLimiter
 from navigator.review.suggestion import CONTACT_LIMITS, Submission, check_suggestion
+from navigator.search.listing import PICK_LIMIT, find_listings
 from ui.review_store import current_store
 from ui.suggest_copy import PROBLEM_LABELS, field_label
 from ui.suggestion_form import HONEYPOT, Errors, values_from_state
@@ -24,7 +25,6 @@ from ui.suggestion_form import HONEYPOT, Errors, values_from_state
 KIND_KEY, ENTRY_KEY, SEARCH_KEY = "suggest_kind", "suggest_entry", "suggest_search"
 DONE, ERRORS, SESSION_LIMITER = "suggest_done", "suggest_errors", "suggest_limiter"
 FIELD_PREFIX = "sg_"  # every field typed into the form; "Suggest something else" clears them all
-PICK_LIMIT = 50
 
 
 # --- the listing -------------------------------------------------------------------------------
@@ -35,21 +35,12 @@ def entry_label(directory: Directory, entry_id: str) -> str:
     return f"{row['name']} — {row['organization']}, {row['city'] or 'remote'}"
 
 
-def _matching_ids(directory: Directory, search: str) -> list[str]:
-    frame = directory.frame
-    haystack = frame["text"] + " " + frame["city"].fillna("").str.casefold()
-    mask = haystack.notna()
-    for word in search.casefold().split():
-        mask &= haystack.str.contains(word, regex=False)
-    return frame.loc[mask].sort_values("name")["id"].head(PICK_LIMIT).tolist()
-
-
 def entry_options(directory: Directory, search: str) -> list[str]:
     """The listings to pick from for ``search``, with the one already chosen kept in the list.
 
     A choice that no longer exists is forgotten, so the picker starts empty again.
     """
-    options = _matching_ids(directory, search)
+    options = find_listings(directory, search, PICK_LIMIT)
     chosen = st.session_state.get(ENTRY_KEY)
     if chosen in directory.id_rows and chosen not in options:
         options.insert(0, chosen)
