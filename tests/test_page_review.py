@@ -10,6 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 from tests.conftest import PROJECT_ROOT
 from tests.pages_support import app_on, shown
+from ui import auth
 
 from navigator.directory.loader import load_directory
 from navigator.review.accounts import Reviewer, hash_password
@@ -118,6 +119,26 @@ def test_a_wrong_password_is_throttled_even_before_the_right_one(small_directory
     [refused] = sign_in(PASSWORD)
     assert re.fullmatch(r"Too many failed sign-ins\. Try again in [1-5] seconds\.", refused)
     assert "reviewer" not in app.session_state
+
+
+def test_a_strangers_wrong_guesses_never_lock_the_reviewer_out_from_their_own_client(
+    small_directory, monkeypatch, tmp_path, password_hash
+):
+    def sign_in_from(client: str, password: str) -> AppTest:
+        monkeypatch.setattr(auth, "client_address", lambda: client)
+        app = open_app(small_directory, monkeypatch, tmp_path, password_hash)
+        app.switch_page(SIGN_IN).run()
+        app.text_input[0].input("ana")
+        app.text_input[1].input(password)
+        app.button[-1].click().run()
+        return app
+
+    for _ in range(6):
+        stranger = sign_in_from("203.0.113.9", "not the password")
+    assert errors(stranger)[0].startswith("Too many failed sign-ins")
+
+    reviewer = sign_in_from("198.51.100.7", PASSWORD)
+    assert reviewer.session_state["reviewer"] == Reviewer("ana", "password")
 
 
 def test_a_reviewer_signs_in_and_lands_on_the_queue(small_directory, monkeypatch, tmp_path, password_hash):

@@ -3,6 +3,7 @@ limits, and hostile text shown back as plain text; and the words the model's cod
 
 from __future__ import annotations
 
+import errno
 import json
 
 from pandas.core.strings.accessor import StringMethods
@@ -222,14 +223,43 @@ def test_one_session_may_send_five_suggestions_an_hour(small_directory, monkeypa
     assert "Please try again in 60 minutes" in errors(app)[-1]
 
 
-def test_the_process_limit_holds_across_sessions(small_directory, monkeypatch, tmp_path):
-    monkeypatch.setattr(suggest_flow, "SUGGESTIONS_FROM_EVERYONE", Limit("suggestions", 1, 3600.0))
-    for fee in ("Free", "Sliding"):
+def test_the_limit_is_per_client_across_its_sessions_and_never_refuses_everyone(small_directory, monkeypatch, tmp_path):
+    monkeypatch.setattr(suggest_flow, "SUGGESTIONS_PER_CLIENT", Limit("suggestions per client", 1, 3600.0))
+    sent = {}
+    for client, fee in (("203.0.113.9", "Free"), ("203.0.113.9", "Sliding"), ("198.51.100.7", "Medicaid")):
+        monkeypatch.setattr(suggest_flow, "client_address", lambda client=client: client)
         app = open_suggest(small_directory, monkeypatch, tmp_path, entry="test-clinic", kind="change")
         send(fill(app, "sg_change_test-clinic_", fees=fee))
+        sent[fee] = errors(app)
 
-    assert [submission.changes["fees"] for submission in queue(tmp_path).pending()[0]] == ["Free"]
-    assert "Many suggestions have come from here" in errors(app)[-1]
+    assert [submission.changes["fees"] for submission in queue(tmp_path).pending()[0]] == ["Free", "Medicaid"]
+    assert "Many suggestions have come from here" in sent["Sliding"][-1]
+    assert "call or e-mail the directory's team" in sent["Sliding"][-1]
+    assert sent["Medicaid"] == []
+
+
+def test_a_full_queue_tells_the_organization_what_to_do_and_keeps_what_it_typed(small_directory, monkeypatch, tmp_path):
+    monkeypatch.setattr(suggest_flow, "QUEUE_LIMIT", 1)
+    app = open_suggest(small_directory, monkeypatch, tmp_path, entry="test-clinic", kind="change")
+    send(fill(app, "sg_change_test-clinic_", fees="Free"))
+    app = open_suggest(small_directory, monkeypatch, tmp_path, entry="test-clinic", kind="change")
+    send(fill(app, "sg_change_test-clinic_", fees="Sliding"))
+
+    assert len(queue(tmp_path).pending()[0]) == 1
+    assert "try again tomorrow" in errors(app)[-1]
+    assert app.text_input(key="sg_change_test-clinic_fees").value == "Sliding"
+
+
+def test_a_full_or_read_only_disk_is_said_in_words_not_a_crash(small_directory, monkeypatch, tmp_path):
+    def no_space(*arguments, **keywords):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(FileSuggestionStore, "add", no_space)
+    app = open_suggest(small_directory, monkeypatch, tmp_path, entry="test-clinic", kind="change")
+    send(fill(app, "sg_change_test-clinic_", fees="Free"))
+
+    assert "could not be saved just now" in errors(app)[-1]
+    assert app.text_input(key="sg_change_test-clinic_fees").value == "Free"
 
 
 def test_an_unknown_listing_in_the_link_is_named_as_text(small_directory, monkeypatch, tmp_path):
@@ -273,7 +303,9 @@ def test_each_problem_code_is_said_in_words():
         (
             "too_many_suggestions",
             {"minutes": 60},
-            "Many suggestions have come from here in the last hour. Please try again in 60 minutes.",
+            "Many suggestions have come from here in the last hour. Please try again in 60 minutes. Nothing you "
+            "typed is lost while this page stays open; if it cannot wait, call or e-mail the directory's team and "
+            "quote the listing.",
         ),
     ]
     assert [problem_text(FieldProblem(code, params)) for code, params, _ in said] == [words for _, _, words in said]

@@ -4,6 +4,7 @@ racing in real processes never both happen."""
 
 from __future__ import annotations
 
+import errno
 import json
 import multiprocessing
 
@@ -12,6 +13,7 @@ from tests.conftest import CLINIC, write_directory
 from tests.test_review import CHILD_TIMEOUT, suggest_change
 
 from navigator.directory.loader import load_directory
+from navigator.review import decisions
 from navigator.review.decisions import ReviewDesk, ReviewError
 from navigator.review.edits import FieldEdit, apply_edits, conflicts, field_edits
 from navigator.review.file_store import FileSuggestionStore, submission_json
@@ -130,3 +132,19 @@ def test_an_approval_and_a_rejection_racing_in_two_processes_never_both_happen(d
         assert status in (APPROVED, REJECTED)
         assert (fees == f"Fee {trial}") == (status == APPROVED), (trial, status, fees)
         assert [line["action"] for line in lines] == ["approve" if status == APPROVED else "reject"]
+
+
+def test_approving_on_a_full_disk_is_a_clear_refusal_and_decides_nothing(desk, directory, monkeypatch):
+    reference = suggest_change(desk, "test-clinic", fees="Free")
+    before = (directory / "clinics.yaml").read_bytes()
+
+    def no_space(*arguments, **keywords):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(decisions, "write_bytes_atomic", no_space)
+    with pytest.raises(ReviewError) as refused:
+        desk.approve(reference, "ana")
+
+    assert refused.value.code == "storage_failed" and refused.value.params["detail"] == "No space left on device"
+    assert (directory / "clinics.yaml").read_bytes() == before
+    assert desk.store.get(reference).status == PENDING and desk.store.audit() == []

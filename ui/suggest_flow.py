@@ -15,9 +15,10 @@ import streamlit as st
 from navigator.directory.index import Directory
 from navigator.review.decisions import diff_entries, plain
 from navigator.review.form import GENERAL, FieldProblem
-from navigator.review.limits import SUGGESTIONS_FROM_EVERYONE, SUGGESTIONS_PER_SESSION, RateLimiter
+from navigator.review.limits import QUEUE_LIMIT, SUGGESTIONS_PER_CLIENT, SUGGESTIONS_PER_SESSION, RateLimiter
 from navigator.review.suggestion import CONTACT_LIMITS, Submission, check_suggestion
 from navigator.search.listing import PICK_LIMIT, find_listings
+from ui.client import client_address
 from ui.review_store import current_store
 from ui.suggest_copy import PROBLEM_LABELS, field_label
 from ui.suggestion_form import HONEYPOT, Errors, values_from_state
@@ -93,12 +94,19 @@ def send(kind: str, entry: dict | None, category: str | None, prefix: str, names
         state[ERRORS] = (prefix, checked.errors)
         return
     store = current_store()
+    if store.pending_count() >= QUEUE_LIMIT:
+        state[ERRORS] = (prefix, {GENERAL: [FieldProblem("queue_full")]})
+        return
     limiter = state.setdefault(SESSION_LIMITER, RateLimiter.of(SUGGESTIONS_PER_SESSION, max_keys=1))
-    wait = limiter.attempt("session") or store.attempt(SUGGESTIONS_FROM_EVERYONE)
+    wait = limiter.attempt("session") or store.attempt(SUGGESTIONS_PER_CLIENT, client_address())
     if wait:
         state[ERRORS] = (prefix, {GENERAL: [FieldProblem("too_many_suggestions", {"minutes": int(wait // 60) + 1})]})
         return
-    stored = store.add(checked.submission)
+    try:
+        stored = store.add(checked.submission)
+    except OSError:  # a full or read-only disk: what was typed stays in the form to send later
+        state[ERRORS] = (prefix, {GENERAL: [FieldProblem("not_saved")]})
+        return
     state.pop(ERRORS, None)
     state[DONE] = {"reference": stored.reference, "submission": stored}
 

@@ -60,6 +60,10 @@ class SuggestionStore(abc.ABC):
     def pending(self) -> tuple[list[Submission], list[str]]:
         """Pending suggestions, oldest first, and one line for each kept one that could not be read."""
 
+    def pending_count(self) -> int:
+        """How many suggestions are pending (a backend may count without reading them)."""
+        return len(self.pending()[0])
+
     @abc.abstractmethod
     def decided(self) -> list[Submission]:
         """Decided suggestions, most recent decision first."""
