@@ -17,10 +17,11 @@ from navigator.review.decisions import diff_entries, plain
 from navigator.review.form import GENERAL, FieldProblem
 from navigator.review.limits import QUEUE_LIMIT, SUGGESTIONS_PER_CLIENT, SUGGESTIONS_PER_SESSION, RateLimiter
 from navigator.review.suggestion import CONTACT_LIMITS, Submission, check_suggestion
+from navigator.review.words import PROBLEM_LABELS
 from navigator.search.listing import PICK_LIMIT, find_listings
 from ui.client import client_address
 from ui.review_store import current_store
-from ui.suggest_copy import PROBLEM_LABELS, field_label
+from ui.suggest_copy import field_label
 from ui.suggestion_form import HONEYPOT, Errors, values_from_state
 
 KIND_KEY, ENTRY_KEY, SEARCH_KEY = "suggest_kind", "suggest_entry", "suggest_search"
