@@ -7,7 +7,7 @@ import datetime as dt
 import streamlit as st
 from ui import review_flow as flow
 from ui.auth import current_reviewer, sign_out
-from ui.frame import page_directory, page_frame
+from ui.frame import page_directory
 from ui.review_store import current_store
 from ui.suggest_copy import category_choices
 from ui.suggestion_form import entry_fields, other_errors
@@ -17,14 +17,12 @@ from navigator.review.form import form_values
 from navigator.review.words import VERIFY_LABELS
 from navigator.text import markdown_text
 
-page_frame()
+directory = page_directory()  # draws the frame once (a second frame would repeat the crisis dock's key)
 reviewer = current_reviewer()
 if reviewer is None:  # the navigation never offers this page then; this guards a direct run too
     st.title("Reviewers only", anchor=False)
     st.error("Sign in as a reviewer to see this page.", icon=":material/lock:")
     st.stop()
-
-directory = page_directory()
 
 
 def _show_submission(submission, seen) -> None:
