@@ -281,7 +281,7 @@ def test_a_provider_identity_on_the_reviewer_list_gets_review_and_others_do_not(
             "cookie_secret": "x" * 32,
         }
         app.secrets["reviewers"] = {"emails": ["ana@example.org"]}
-        app.user = {"is_logged_in": True, "email": email, "name": "Someone"}
+        app.user = {"is_logged_in": True, "email": email, "email_verified": True, "name": "Someone"}
         app.run()
         assert not app.exception
         if offered:
