@@ -309,7 +309,9 @@ def load_directory(
         if cached is not None:
             return cached
     vocabulary = load_vocabulary(directory)
-    indexed = _index_files(directory, files, vocabulary, today, str(directory), cache)
+    # Problems name files relative to the directory: the app shows them, and a server's own
+    # paths are nobody's business.
+    indexed = _index_files(directory, files, vocabulary, today, "", cache)
     report = _report_of(indexed)
     if not report.ok:
         raise DirectoryError(report)
