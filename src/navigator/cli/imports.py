@@ -5,39 +5,48 @@ Each importer is a conversion from its source to an ``ImportBatch`` (entries plu
 skipped or repaired, with the reason); ``runner.run_import`` merges a batch into a folder. A
 source that cannot be read at all stops the command with exit 1 before anything is written.
 Importers are loaded when their command runs, so ``python -m navigator search`` does not pay for them.
+Every source may be an http(s) URL: it is fetched (``formats.fetch``) into a scratch folder first, and
+a live feed's entries are listed as of the fetch.
 """
 
 from __future__ import annotations
 
 import sys
+import tempfile
+from pathlib import Path
 
 from navigator.directory.problems import DirectoryError
 from navigator.formats.batch import UnreadableSource
+from navigator.formats.fetch import FetchError, local_copy, with_fetch_time
 from navigator.formats.runner import run_import
 
 
 def import_samhsa(arguments) -> int:
     from navigator.formats.samhsa import read_samhsa
 
-    return _run(lambda: read_samhsa(arguments.file), arguments.out)
+    return _run(read_samhsa, arguments.file, arguments.out)
 
 
 def import_hsds(arguments) -> int:
     from navigator.formats.hsds.entries import read_hsds
 
-    return _run(lambda: read_hsds(arguments.path), arguments.out)
+    return _run(read_hsds, arguments.path, arguments.out)
 
 
 def import_meeting_guide(arguments) -> int:
     from navigator.formats.meeting_guide import read_meeting_guide
 
-    return _run(lambda: read_meeting_guide(arguments.file, fellowship=arguments.fellowship), arguments.out)
+    return _run(lambda path: read_meeting_guide(path, fellowship=arguments.fellowship), arguments.file, arguments.out)
 
 
-def _run(read, out) -> int:
+def _run(read, location: str, out) -> int:
+    """Read ``location`` (a path, or an http(s) URL fetched first) with ``read`` and merge it into ``out``."""
     try:
-        run_import(read(), out)
-    except UnreadableSource as error:
+        with tempfile.TemporaryDirectory(prefix="navigator-import-") as scratch:
+            path, fetched = local_copy(location, Path(scratch))
+            batch = with_fetch_time(read(path), fetched)
+        run_import(batch, out)
+    except (UnreadableSource, FetchError) as error:
         print(f"navigator: {error}", file=sys.stderr)
         return 1
     except DirectoryError as error:

@@ -23,7 +23,7 @@ from navigator.directory.vocabulary import load_vocabulary
 from navigator.directory.yamlread import NodeConverter, YamlSyntaxError, compose
 from navigator.directory.yamlwrite import dump_entries, write_yaml_atomic
 from navigator.files import locked
-from navigator.formats.batch import ImportBatch, UnreadableSource
+from navigator.formats.batch import ImportBatch, ImportedRecord, UnreadableSource
 
 MAX_LISTED = 20  # entries named one by one before the rest are counted
 
@@ -113,8 +113,12 @@ class _EntryFile:
         return True
 
 
+# When the source vouched changes on every fetch of a live feed: not a change to the listing.
+_NOT_CHANGES = frozenset({"last_verified", "listed_as_of"})
+
+
 def _changed_fields(old: dict, new: dict) -> list[str]:
-    keys = [key for key in dict.fromkeys([*new, *old]) if key != "last_verified"]
+    keys = [key for key in dict.fromkeys([*new, *old]) if key not in _NOT_CHANGES]
     return [key for key in keys if old.get(key) != new.get(key)]
 
 
@@ -146,6 +150,11 @@ def run_import(
     outcome = ImportOutcome(read=batch.read)
     for note in batch.notes:
         say(f"note: {note}")
+    if batch.provenance is not None:
+        listed = batch.provenance
+        when = listed.listed_as_of.isoformat() if listed.listed_as_of else "no date (the source gives none)"
+        say(f"note: listed as of {when}" + (f": {listed.how}" if listed.how else ""))
+        batch.records = [ImportedRecord(record.record, listed.stamp(record.entry)) for record in batch.records]
     for skipped in batch.skipped:
         outcome.skipped.append(str(skipped))
     for repaired in batch.repaired:
@@ -236,7 +245,7 @@ def _merge(
                 f"differs in {', '.join(changed)} but does not overwrite a hand-verified entry"
             )
         return old
-    if str(new.get("last_verified")) < str(old.get("last_verified") or ""):
+    if new.get("last_verified") and str(new["last_verified"]) < str(old.get("last_verified") or ""):
         if changed:
             outcome.kept.append(entry_id)
             say(
