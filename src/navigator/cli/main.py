@@ -13,7 +13,7 @@ import sys
 
 from navigator.bench.plan import DEFAULT_SIZES
 from navigator.bench.runner import sizes_argument
-from navigator.cli import bench, directory, export, imports, review
+from navigator.cli import bench, directory, export, imports, refresh, review
 from navigator.cli.common import Parser, UsageError, instant, positive, radius
 from navigator.directory.schema import FELLOWSHIPS
 from navigator.review.decisions import VERIFY_METHODS
@@ -29,6 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
     _directory_commands(commands, common)
     _import_commands(commands, common)
+    _refresh_command(commands, common)
     _export_commands(commands, common)
     _review_commands(commands, common)
     _bench_command(commands, common)
@@ -76,6 +77,14 @@ def _import_commands(commands, common) -> None:
         help="the fellowship of every meeting (default: inferred from the feed, else other)",
     )
     meetings.set_defaults(run=imports.import_meeting_guide)
+
+
+def _refresh_command(commands, common) -> None:
+    refreshing = commands.add_parser("refresh", parents=[common], help="fetch and import every due source")
+    refreshing.add_argument("--sources", help="the sources file (default: sources.yaml beside the directory)")
+    refreshing.add_argument("--only", help="refresh only this source (even when it is not due)")
+    refreshing.add_argument("--quiet", action="store_true", help="print only failures")
+    refreshing.set_defaults(run=refresh.run)
 
 
 def _export_commands(commands, common) -> None:

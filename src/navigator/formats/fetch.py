@@ -72,14 +72,17 @@ class FetchPolicy:
     max_bytes: int = DEFAULT_MAX_BYTES
 
 
+DEFAULT_POLICY = FetchPolicy()
+
+
 def fetch(
     url: str,
     destination: Path,
     *,
     etag: str | None = None,
     last_modified: str | None = None,
-    policy: FetchPolicy = FetchPolicy(),
-    sleep: Callable[[float], None] = time.sleep,
+    policy: FetchPolicy = DEFAULT_POLICY,
+    sleep: Callable[[float], None] | None = None,
 ) -> Fetched:
     """GET ``url`` into ``destination`` (written only when the whole body came); raises FetchError."""
     if not is_url(url):
@@ -98,7 +101,7 @@ def fetch(
             if attempt > policy.retries:
                 raise FetchError(f"{url}: {error} (gave up after {attempt} attempts)") from None
             wait = min(policy.backoff * 2 ** (attempt - 1), MAX_BACKOFF_SECONDS)
-            sleep(max(wait, min(error.retry_after or 0.0, MAX_BACKOFF_SECONDS)))
+            (sleep or time.sleep)(max(wait, min(error.retry_after or 0.0, MAX_BACKOFF_SECONDS)))
 
 
 class _Retryable(Exception):
@@ -183,7 +186,7 @@ def _get(url: str, destination: Path, headers: dict, policy: FetchPolicy, attemp
 
 
 def local_copy(
-    location: str | os.PathLike, scratch: Path, policy: FetchPolicy = FetchPolicy()
+    location: str | os.PathLike, scratch: Path, policy: FetchPolicy = DEFAULT_POLICY
 ) -> tuple[Path, Fetched | None]:
     """A path to read ``location`` from: itself when it is a path, else a fresh download into
     ``scratch`` named as the URL names it (ids and output files derive from that name)."""
