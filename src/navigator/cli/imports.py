@@ -16,6 +16,7 @@ import tempfile
 from pathlib import Path
 
 from navigator.directory.problems import DirectoryError
+from navigator.formats import progress
 from navigator.formats.batch import UnreadableSource
 from navigator.formats.fetch import FetchError, local_copy, with_fetch_time
 from navigator.formats.runner import run_import
@@ -24,28 +25,53 @@ from navigator.formats.runner import run_import
 def import_samhsa(arguments) -> int:
     from navigator.formats.samhsa import read_samhsa
 
-    return _run(read_samhsa, arguments.file, arguments.out)
+    return _run(read_samhsa, arguments.file, arguments.out, quiet=arguments.quiet)
 
 
 def import_hsds(arguments) -> int:
     from navigator.formats.hsds.entries import read_hsds
 
-    return _run(read_hsds, arguments.path, arguments.out)
+    return _run(read_hsds, arguments.path, arguments.out, quiet=arguments.quiet)
 
 
 def import_meeting_guide(arguments) -> int:
     from navigator.formats.meeting_guide import read_meeting_guide
 
-    return _run(lambda path: read_meeting_guide(path, fellowship=arguments.fellowship), arguments.file, arguments.out)
+    return _run(
+        lambda path: read_meeting_guide(path, fellowship=arguments.fellowship),
+        arguments.file,
+        arguments.out,
+        quiet=arguments.quiet,
+    )
 
 
-def _run(read, location: str, out) -> int:
-    """Read ``location`` (a path, or an http(s) URL fetched first) with ``read`` and merge it into ``out``."""
+def import_findtreatment(arguments) -> int:
+    from navigator.formats.findtreatment import read_findtreatment
+
+    return _run(read_findtreatment, arguments.file, arguments.out, quiet=arguments.quiet)
+
+
+def import_bmlt(arguments) -> int:
+    from navigator.formats.bmlt import read_bmlt
+
+    return _run(lambda path: read_bmlt(path, formats=arguments.formats), arguments.file, arguments.out, arguments.quiet)
+
+
+def import_oiaa(arguments) -> int:
+    from navigator.formats.oiaa import read_oiaa
+
+    return _run(read_oiaa, arguments.file, arguments.out, quiet=arguments.quiet)
+
+
+def _run(read, location: str, out, quiet: bool = False) -> int:
+    """Read ``location`` (a path, or an http(s) URL fetched first) with ``read`` and merge it into ``out``;
+    progress goes to a terminal's stderr unless ``quiet``."""
     try:
-        with tempfile.TemporaryDirectory(prefix="navigator-import-") as scratch:
-            path, fetched = local_copy(location, Path(scratch))
-            batch = with_fetch_time(read(path), fetched)
-        run_import(batch, out)
+        with progress.reporting(Path(str(location)).name or str(location), quiet=quiet):
+            with tempfile.TemporaryDirectory(prefix="navigator-import-") as scratch:
+                path, fetched = local_copy(location, Path(scratch))
+                batch = with_fetch_time(read(path), fetched)
+            run_import(batch, out)
     except (UnreadableSource, FetchError) as error:
         print(f"navigator: {error}", file=sys.stderr)
         return 1

@@ -55,28 +55,45 @@ def _directory_commands(commands, common) -> None:
 
 
 def _import_commands(commands, common) -> None:
-    importer = commands.add_parser("import", parents=[common], help="import a SAMHSA, HSDS or Meeting Guide source")
+    importer = commands.add_parser("import", parents=[common], help="import a source in one of the field's formats")
     sources = importer.add_subparsers(dest="source", required=True, parser_class=Parser)
+    # Every import: where to write, and whether to show progress on a terminal.
+    out = argparse.ArgumentParser(add_help=False)
+    out.add_argument("--out", required=True, help="the folder to write the entries into")
+    out.add_argument("--quiet", action="store_true", help="no progress on the terminal")
+    common = argparse.ArgumentParser(add_help=False, parents=[common, out])
 
     samhsa = sources.add_parser("samhsa", parents=[common], help="a SAMHSA treatment-locator CSV export")
-    samhsa.add_argument("file", help="the CSV file")
-    samhsa.add_argument("--out", required=True, help="the folder to write the entries into")
+    samhsa.add_argument("file", help="the CSV file, or its http(s) URL")
     samhsa.set_defaults(run=imports.import_samhsa)
 
     hsds = sources.add_parser("hsds", parents=[common], help="an Open Referral HSDS 1.x data package")
     hsds.add_argument("path", help="the folder with datapackage.json and CSV tables, or its .zip")
-    hsds.add_argument("--out", required=True, help="the folder to write the entries into")
     hsds.set_defaults(run=imports.import_hsds)
 
     meetings = sources.add_parser("meeting-guide", parents=[common], help="a Meeting Guide JSON feed")
-    meetings.add_argument("file", help="the JSON feed")
-    meetings.add_argument("--out", required=True, help="the folder to write the entries into")
+    meetings.add_argument("file", help="the JSON feed, or its http(s) URL")
     meetings.add_argument(
         "--fellowship",
         choices=FELLOWSHIPS,
         help="the fellowship of every meeting (default: inferred from the feed, else other)",
     )
     meetings.set_defaults(run=imports.import_meeting_guide)
+
+    findtreatment = sources.add_parser(
+        "findtreatment", parents=[common], help="FindTreatment.gov's facility listing (CSV/XLSX) or API JSON"
+    )
+    findtreatment.add_argument("file", help="the listing or API reply, or its http(s) URL")
+    findtreatment.set_defaults(run=imports.import_findtreatment)
+
+    bmlt = sources.add_parser("bmlt", parents=[common], help="NA's meeting server (BMLT) GetSearchResults JSON")
+    bmlt.add_argument("file", help="the search results, or their http(s) URL")
+    bmlt.add_argument("--formats", help="the server's format list (GetFormats JSON), when not in the results")
+    bmlt.set_defaults(run=imports.import_bmlt)
+
+    oiaa = sources.add_parser("oiaa", parents=[common], help="the online intergroup's meeting JSON")
+    oiaa.add_argument("file", help="the meeting list, or its http(s) URL")
+    oiaa.set_defaults(run=imports.import_oiaa)
 
 
 def _refresh_command(commands, common) -> None:

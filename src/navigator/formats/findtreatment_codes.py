@@ -108,6 +108,12 @@ def _names() -> dict[str, str]:
     return found
 
 
+@lru_cache(maxsize=1)
+def code_order() -> dict[str, int]:
+    """Each current code's place in the dictionary."""
+    return {code: position for position, code in enumerate(dictionary())}
+
+
 def code_for_name(name: str) -> str | None:
     """The current code a service name stands for, or None when the dictionary lacks it."""
     return _names().get(" ".join(name.split()).lower())

@@ -23,6 +23,7 @@ from navigator.directory.vocabulary import load_vocabulary
 from navigator.directory.yamlread import NodeConverter, YamlSyntaxError, compose
 from navigator.directory.yamlwrite import dump_entries, write_yaml_atomic
 from navigator.files import locked
+from navigator.formats import progress
 from navigator.formats.batch import ImportBatch, ImportedRecord, UnreadableSource
 
 MAX_LISTED = 20  # entries named one by one before the rest are counted
@@ -202,7 +203,9 @@ def _merge_into(
     elsewhere = _ids_elsewhere(target.parent, target)
     other_files: dict[Path, _EntryFile] = {}
     seen_in_batch: dict[str, str] = {}
+    progress.phase("entries checked", len(batch.records))
     for record in batch.records:
+        progress.advance()
         entry = record.entry
         entry_id = entry["id"]
         if entry_id in seen_in_batch:

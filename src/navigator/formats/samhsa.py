@@ -22,6 +22,7 @@ import datetime as dt
 import re
 from pathlib import Path
 
+from navigator.formats import progress
 from navigator.formats.batch import EXPORT, ImportBatch, Provenance
 from navigator.formats.cleaning import (
     clean_field,
@@ -78,7 +79,7 @@ FIELDS = frozenset({
 
 _CODE = re.compile(r"[A-Z][A-Z0-9]*\Z")
 _PHONE_PIECE = re.compile(r"[\d()\s.x-]+\Z")
-_DATE_IN_NAME = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
+_DATE_IN_NAME = re.compile(r"(?<!\d)(\d{4})([-_.]?)(\d{2})\2(\d{2})(?!\d)")
 _YEAR_IN_NAME = re.compile(r"(?<!\d)(199\d|20\d\d)(?!\d)")
 # A second place inside one cell ("… Springfield, IL 62701"), or a phone number inside a name:
 # a PDF scrape that missed where one program ends and the next begins.
@@ -102,7 +103,7 @@ def source_date(file_name: str, today: dt.date) -> tuple[dt.date | None, str | N
     match = _DATE_IN_NAME.search(file_name)
     if match:
         try:
-            day = dt.date(*map(int, match.groups()))
+            day = dt.date(int(match[1]), int(match[3]), int(match[4]))
             if day <= today:
                 return day, f"entries dated {day.isoformat()}, the date in the file name"
         except ValueError:
@@ -135,6 +136,7 @@ def parse_samhsa(text: str, file_name: str, today: dt.date, label: str | None = 
     width = len(table.header)
     for line, cells in table.rows:
         batch.read += 1
+        progress.advance()
         label = _row_label(line, cell(cells, columns, "id"))
         extra = [value for value in cells[width:] if value.strip()]
         if extra:
