@@ -18,7 +18,7 @@ from pathlib import Path
 from navigator.directory.problems import DirectoryError
 from navigator.formats import progress
 from navigator.formats.batch import UnreadableSource
-from navigator.formats.fetch import FetchError, local_copy, with_fetch_time
+from navigator.formats.fetch import FetchError, is_url, local_copy, with_fetch_time
 from navigator.formats.runner import run_import
 
 
@@ -31,7 +31,11 @@ def import_samhsa(arguments) -> int:
 def import_hsds(arguments) -> int:
     from navigator.formats.hsds.entries import read_hsds
 
-    return _run(read_hsds, arguments.path, arguments.out, quiet=arguments.quiet)
+    # A paginated API list fetched from a URL brings its further pages from there.
+    source_url = arguments.path if is_url(arguments.path) else None
+    return _run(
+        lambda path: read_hsds(path, source_url=source_url), arguments.path, arguments.out, quiet=arguments.quiet
+    )
 
 
 def import_meeting_guide(arguments) -> int:

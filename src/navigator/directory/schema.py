@@ -426,7 +426,12 @@ def check_entry(entry, vocabulary: Vocabulary, today: dt.date) -> tuple[list[tup
             )
         ], None
     if meeting:
-        schedule = None if meeting.get("attendance") == "inactive" else checker.schedules.get("meeting")
+        # No times (a group to call for them) is no schedule, as an inactive meeting has none.
+        schedule = (
+            None
+            if meeting.get("attendance") == "inactive" or not meeting.get("times")
+            else checker.schedules.get("meeting")
+        )
     else:
         schedule = checker.schedules.get("hours")
     return [], Implied(

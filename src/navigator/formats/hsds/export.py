@@ -45,6 +45,8 @@ HSDS_STATUS = {
     "temporarily_closed": "temporarily closed",
 }
 EXTENSION_FIELDS = ("timezone", "moud", "meeting", "housing", "employment", "sample")
+# Where the entry came from and how old its word is: read back as they were (a lossless round trip).
+PROVENANCE_FIELDS = ("source", "source_id", "verified_how", "listed_as_of", "listed_from", "last_changed")
 _EXTENSION = re.compile(r"(.*?)\s*(?:x|ext\.?)\s*(\d{1,6})\Z")
 
 TABLES = {
@@ -227,6 +229,9 @@ def _add_entry(rows: _Rows, entry: dict, organization_id: str, terms: dict, voca
     service_id = entry["id"]
     location = entry.get("location")
     extension = {key: entry[key] for key in EXTENSION_FIELDS if entry.get(key) is not None}
+    extension.update({key: entry.get(key) for key in PROVENANCE_FIELDS})  # null: the entry has none
+    if entry.get("last_verified") is None:
+        extension["last_verified"] = None  # an undated source: no date anyone vouched for
     if entry.get("accessibility") and not location:  # HSDS ties accessibility to a location
         extension["accessibility"] = entry["accessibility"]
     phone_types = [phone.get("type") for phone in entry.get("phones") or ()]
@@ -324,6 +329,8 @@ def _add_entry(rows: _Rows, entry: dict, organization_id: str, terms: dict, voca
             service_id=service_id,
             taxonomy_id=_term(rows, terms, vocabulary_name, name),
         )
+    if entry.get("last_verified") is None:
+        return
     rows.add(
         "metadata",
         f"{service_id}-verified",
