@@ -107,8 +107,9 @@ def _refresh_command(commands, common) -> None:
 def _export_commands(commands, common) -> None:
     exporter = commands.add_parser("export", parents=[common], help="write the directory in an open format")
     formats = exporter.add_subparsers(dest="format", required=True, parser_class=Parser)
-    hsds = formats.add_parser("hsds", parents=[common], help="an Open Referral HSDS 1.1 data package")
+    hsds = formats.add_parser("hsds", parents=[common], help="an Open Referral HSDS data package (1.1 or 3.0)")
     hsds.add_argument("--out", required=True, help="the folder to write datapackage.json and the CSV tables into")
+    hsds.add_argument("--version", choices=("1.1", "3.0"), default="1.1", help="the HSDS version (default 1.1)")
     hsds.set_defaults(run=export.export_hsds_package)
 
 
@@ -156,6 +157,12 @@ def _bench_command(commands, common) -> None:
         help="directory sizes to measure, comma-separated (default 1000,10000,100000)",
     )
     measure.add_argument("--app", default="app.py", help="the Streamlit app script to time (default: app.py here)")
+    measure.add_argument(
+        "--import-rows",
+        type=int,
+        default=None,
+        help="rows of each source format to time importing (default: the largest size, at most 10000; 0: none)",
+    )
     measure.set_defaults(run=bench.run)
 
 

@@ -180,6 +180,8 @@ class Labels:
                 self.serves[label.lower()] = code
                 self.serves[code.replace("_", " ")] = code
         self.needs = {code for code in vocabulary.codes if vocabulary.field_of(code) == "needs"}
+        self.payment_codes = {code for code in vocabulary.codes if vocabulary.field_of(code) == "payment"}
+        self.serves_codes = {code for code in vocabulary.codes if vocabulary.field_of(code) == "serves"}
         self.categories = set(vocabulary.categories)
 
 
@@ -194,7 +196,7 @@ def service_terms(tables: Tables, service: dict) -> list[dict]:
 
 
 def map_terms(terms: list[dict], labels: Labels, from_navigator: bool) -> dict:
-    categories, needs, medications, employment, tags, serves = [], [], set(), [], [], []
+    categories, needs, medications, employment, tags, serves, payment = [], [], set(), [], [], [], []
     fellowship, otp, shelter = None, False, False
     for term in terms:
         name = clean_field(term.get("name")) or clean_field(term.get("id")) or ""
@@ -204,6 +206,10 @@ def map_terms(terms: list[dict], labels: Labels, from_navigator: bool) -> dict:
                 categories.insert(0, name[len(CATEGORY_TERM_PREFIX) :])
             elif name in labels.needs:
                 needs.append(name)
+            elif name in labels.payment_codes:  # an HSDS 3.0 export of ours carries codes as terms
+                payment.append(name)
+            elif name in labels.serves_codes:
+                serves.append(name)
             else:
                 tags.append(name)
             continue
@@ -246,6 +252,7 @@ def map_terms(terms: list[dict], labels: Labels, from_navigator: bool) -> dict:
     )
     return {
         "serves": list(dict.fromkeys(serves)),
+        "payment": list(dict.fromkeys(payment)),
         "category": category,
         "needs": list(dict.fromkeys(needs)),
         "medications": [name for name in MEDICATION_ORDER if name in medications],

@@ -171,7 +171,9 @@ def _convert(
 
     place = place_of(batch, record, tables, location) if location is not None else None
     entry: dict = {
-        "id": service_id
+        "id": extension["id"]
+        if package.from_navigator and _valid_id(str(extension.get("id") or ""))
+        else service_id
         if package.from_navigator and _valid_id(service_id)
         else entry_id("hsds", service_id, (location or {}).get("id", "").strip()),
         "name": name,
@@ -185,7 +187,7 @@ def _convert(
     serves, eligibility_texts = coded_texts(tables.eligibility.get(service_id, ()), "eligibility", labels.serves)
     eligibility_texts = [*eligibility_texts, *filter(None, [html_to_text(service.get("eligibility_description"))])]
     entry.update(
-        payment=payment,
+        payment=list(dict.fromkeys([*payment, *mapped["payment"]])),
         serves=list(dict.fromkeys([*serves, *mapped["serves"]])),
         eligibility="; ".join(eligibility_texts) or None,
     )
@@ -258,8 +260,8 @@ def _convert(
     if package.from_navigator:
         for key in ROUND_TRIP_FIELDS:  # as exported: the entry's own source, ids and dates
             entry[key] = extension.get(key)
-        if "last_verified" in extension and extension["last_verified"] is None:
-            entry["last_verified"] = None  # undated: say so, do not date it by the import
+        if "last_verified" in extension:  # None: undated; say so, do not date it by the import
+            entry["last_verified"] = extension["last_verified"]
         if "source" not in extension:  # an export from before provenance rode along
             entry.update(source=SOURCE, source_id=service_id, verified_how="import")
     batch.add(record, {key: value for key, value in entry.items() if value not in (None, "", [], {})})

@@ -409,7 +409,7 @@ def _descriptor() -> dict:
     }
 
 
-def export_hsds(directory: Path | str, out: Path | str) -> int:
+def export_hsds(directory: Path | str, out: Path | str, version: str = "1.1") -> int:
     """Write the package for ``directory`` into ``out``; returns the number of entries written.
 
     Raises ValueError listing the directory's problems when it does not validate: an export
@@ -418,7 +418,12 @@ def export_hsds(directory: Path | str, out: Path | str) -> int:
     entries, report = check_directory(directory)
     if not report.ok:
         raise ValueError("\n".join(report.lines()))
-    files = build_package([checked.entry for checked in entries], load_vocabulary(Path(directory)))
+    if version == "3.0":
+        from navigator.formats.hsds.export3 import build_package_3
+
+        files = build_package_3([checked.entry for checked in entries], load_vocabulary(Path(directory)))
+    else:
+        files = build_package([checked.entry for checked in entries], load_vocabulary(Path(directory)))
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     for file_name, text in files.items():
