@@ -4,6 +4,9 @@ import streamlit as st
 from ui.detail import SOURCE_WORDS
 from ui.frame import page_directory, sample_data_notice
 
+from navigator.formats.refresh import source_statuses
+from navigator.formats.sources import SOURCES_FILE
+from navigator.settings import load_settings
 from navigator.text import markdown_table, markdown_text
 
 directory = page_directory()
@@ -61,6 +64,28 @@ st.markdown(
         ],
     )
 )
+
+statuses = source_statuses(load_settings().sources or directory.path.resolve().parent / SOURCES_FILE)
+if statuses:
+    st.subheader("Sources kept fresh", anchor=False)
+    st.write(
+        "These sources are fetched again on a schedule. A source that could not be refreshed keeps "
+        "its last good listings, dated as of its last good refresh."
+    )
+    st.markdown(
+        markdown_table(
+            ["Source", "Format", "Listed as of", "Last refresh"],
+            [
+                [
+                    status.name,
+                    status.format,
+                    status.listed_as_of or "no date",
+                    f"failed: {status.error}" if status.error else (status.last_success or "not yet")[:10],
+                ]
+                for status in statuses
+            ],
+        )
+    )
 
 st.header("Suggest a change", anchor=False)
 st.write(

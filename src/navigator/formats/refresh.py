@@ -29,7 +29,7 @@ from navigator.files import SHARED, locked, write_bytes_atomic
 from navigator.formats.batch import UnreadableSource
 from navigator.formats.fetch import DEFAULT_POLICY, FetchError, FetchPolicy, fetch, file_name_of, with_fetch_time
 from navigator.formats.runner import run_import
-from navigator.formats.sources import Source, reader_for
+from navigator.formats.sources import Source, load_sources, reader_for
 
 STATE_FILE = "sources.state.json"
 CACHE_FOLDER = ".sources-cache"  # beside the sources file: each source's last good copy
@@ -224,3 +224,37 @@ def _remember(state: dict, source: Source, result: SourceResult, now: dt.datetim
         )
     else:
         last["error"] = result.reason
+
+
+@dataclass(frozen=True)
+class SourceStatus:
+    """One source as the About page shows it."""
+
+    name: str
+    format: str
+    location: str
+    listed_as_of: str | None  # None: never refreshed, or the source gives no date
+    last_success: str | None
+    error: str | None  # the reason the last refresh failed (its last good data is still served)
+
+
+def source_statuses(sources_file: Path) -> list[SourceStatus]:
+    """Every source of the sources file with its state ([] when there is no sources file or it has problems)."""
+    if not Path(sources_file).is_file():
+        return []
+    sources, report = load_sources(Path(sources_file))
+    state = load_state(sources_file)
+    statuses = []
+    for source in sources:
+        last = state.get(source.name) or {}
+        statuses.append(
+            SourceStatus(
+                source.name,
+                source.format,
+                source.location if source.remote else Path(source.location).name,
+                last.get("listed_as_of"),
+                last.get("last_success"),
+                last.get("error"),
+            )
+        )
+    return statuses
