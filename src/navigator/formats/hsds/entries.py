@@ -29,7 +29,7 @@ from navigator.formats.cleaning import (
     verified_date,
 )
 from navigator.formats.hsds.api import looks_like_json, read_api_json
-from navigator.formats.hsds.classify import Labels, coded_texts, map_terms, service_terms
+from navigator.formats.hsds.classify import Labels, coded_texts, map_terms, map_terms_cached, service_terms
 from navigator.formats.hsds.details import (
     accessibility_text,
     accreditations,
@@ -152,7 +152,7 @@ def _convert(
     extension = _extension(batch, record, service) if package.from_navigator else {}
 
     terms = service_terms(tables, service)
-    mapped = map_terms(terms, labels, package.from_navigator)
+    mapped = map_terms_cached(terms, labels, package.from_navigator)
     if mapped["category"] is None:
         by_name = map_terms([{"name": name}], labels, False)
         if by_name["category"]:
