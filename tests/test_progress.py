@@ -84,3 +84,35 @@ def test_an_import_with_quiet_shows_no_progress_even_on_a_terminal(tmp_path, mon
     assert main(["import", "samhsa", str(_export(tmp_path, 600)), "--out", str(tmp_path / "out"), "--quiet"]) == 0
 
     assert terminal.getvalue() == ""
+
+
+def test_other_output_erases_the_progress_line_before_it_is_printed(capsys):
+    terminal = Terminal()
+    with reporting("feed.json", terminal):
+        progress.advance(500)
+        progress.say("updated x")
+        progress.advance(500)
+
+    assert terminal.getvalue().startswith("\rfeed.json: rows read 500\x1b[K\r\x1b[K\rfeed.json: rows read 1,000")
+    assert capsys.readouterr().out == "updated x\n"
+
+
+def test_a_refresh_shows_each_source_on_a_line_of_its_own(tmp_path, monkeypatch, capsys):
+    export = _export(tmp_path, 700)
+    (tmp_path / "sources.yaml").write_text(
+        "sources:\n"
+        f"  - {{name: first, format: samhsa, path: {export.name}, out: imported/first}}\n"
+        f"  - {{name: second, format: samhsa, path: {export.name}, out: imported/second}}\n",
+        encoding="utf-8",
+    )
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+
+    code = main(["refresh", "--sources", str(tmp_path / "sources.yaml"), "--directory", str(tmp_path / "directory")])
+
+    assert code == 0, capsys.readouterr().err
+    lines = [line.rsplit("\r", 1)[-1] for line in terminal.getvalue().split("\n") if line.strip()]
+    assert lines == [
+        "first: entries checked 700 of 700 (100%)\x1b[K",
+        "second: entries checked 700 of 700 (100%)\x1b[K",
+    ]

@@ -75,7 +75,7 @@ def _run(read, location: str, out, quiet: bool = False) -> int:
             with tempfile.TemporaryDirectory(prefix="navigator-import-") as scratch:
                 path, fetched = local_copy(location, Path(scratch))
                 batch = with_fetch_time(read(path), fetched)
-            run_import(batch, out)
+            run_import(batch, out, say=progress.say)
     except (UnreadableSource, FetchError) as error:
         print(f"navigator: {error}", file=sys.stderr)
         return 1

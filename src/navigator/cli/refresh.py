@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from navigator.cli.common import UsageError, directory_of
+from navigator.formats import progress
 from navigator.formats.refresh import refresh
 from navigator.formats.sources import load_sources
 from navigator.settings import load_settings
@@ -35,8 +36,9 @@ def run(arguments) -> int:
     if arguments.only and arguments.only not in {source.name for source in sources}:
         names = ", ".join(source.name for source in sources) or "none"
         raise UsageError(f"no source named '{arguments.only}' in {sources_file} (it lists: {names})")
-    say = (lambda line: None) if arguments.quiet else print
-    results = refresh(sources, directory, sources_file, only=arguments.only, say=say)
+    say = (lambda line: None) if arguments.quiet else progress.say
+    with progress.reporting("refresh", quiet=arguments.quiet):
+        results = refresh(sources, directory, sources_file, only=arguments.only, say=say)
     failed = [result for result in results if not result.ok]
     for result in failed:
         print(f"navigator: source {result.name} failed: {result.reason}", file=sys.stderr)

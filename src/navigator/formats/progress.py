@@ -6,8 +6,10 @@ for one source; the readers and the runner call ``advance`` as they go (a no-op 
 open, so library callers and tests pay nothing), and ``phase`` when they start another stage.
 
 The report rewrites one line on a terminal (``\\r``), at most every ``EVERY`` rows, and ends it
-with a newline. It prints nothing when the stream is not a terminal (output piped to a file or
-another program) or when the operator asked for ``--quiet``: logs stay clean.
+with a newline; ``say`` prints other output without mixing it into that line. A refresh opens one
+report and starts a line per source (``source``, ``done``). Nothing is drawn when the stream is
+not a terminal (output piped to a file or another program) or when the operator asked for
+``--quiet``: logs stay clean.
 """
 
 from __future__ import annotations
@@ -49,6 +51,18 @@ class Progress:
         self.stream.flush()
         self.shown = True
 
+    def interrupt(self) -> None:
+        """Erase the progress line so other output starts on a clean line (it is redrawn later)."""
+        if self.shown:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
+            self.shown = False
+
+    def restart(self, label: str) -> None:
+        """End this source's line and count the next source's from zero."""
+        self.close()
+        self.label, self.what, self.total, self.count, self.shown = label, "rows read", None, 0, False
+
     def close(self) -> None:
         if self.count:
             self._draw()
@@ -84,6 +98,30 @@ def advance(rows: int = 1) -> None:
     progress = _current.get()
     if progress is not None:
         progress.advance(rows)
+
+
+def say(line: str) -> None:
+    """Print ``line`` to standard output without mixing it into a progress line."""
+    progress = _current.get()
+    if progress is not None:
+        progress.interrupt()
+    sys.stdout.write(f"{line}\n")
+    if progress is not None:
+        sys.stdout.flush()
+
+
+def done() -> None:
+    """The current source is finished: its line ends with its final count."""
+    progress = _current.get()
+    if progress is not None:
+        progress.restart(progress.label)
+
+
+def source(label: str) -> None:
+    """A refresh moves on to the next source: its progress gets a line of its own."""
+    progress = _current.get()
+    if progress is not None:
+        progress.restart(label)
 
 
 def phase(what: str, total: int | None = None) -> None:

@@ -26,6 +26,7 @@ from navigator.directory.loader import check_directory, directory_files
 from navigator.directory.problems import DirectoryError
 from navigator.directory.yamlwrite import write_yaml_atomic
 from navigator.files import SHARED, locked, write_bytes_atomic
+from navigator.formats import progress
 from navigator.formats.batch import UnreadableSource
 from navigator.formats.fetch import DEFAULT_POLICY, FetchError, FetchPolicy, fetch, file_name_of, with_fetch_time
 from navigator.formats.runner import run_import
@@ -106,7 +107,9 @@ def refresh(
                 result = SourceResult(source.name, True, due=False, reason=why)
             else:
                 say(f"{source.name}: {source.format} from {source.location}")
+                progress.source(source.name)
                 result = _refresh_one(source, directory, sources_file, state, now, policy, say)
+                progress.done()
                 _remember(state, source, result, now)
                 write_bytes_atomic(
                     state_path(sources_file), json.dumps(state, indent=2, sort_keys=True).encode(), SHARED
