@@ -514,3 +514,57 @@ def test_a_search_over_the_import_returns_what_a_brute_force_pass_over_the_listi
     )
     assert got == expected(_reference(FACILITIES), place.lat, place.lon, radius, needs)
     assert os.listdir(tmp_path / "dir")
+
+
+def _paged_server():
+    return FeedServer(
+        files={
+            "/locator?sAddr=Denver&page=1": json.dumps(_api_page(FACILITIES[:2], 1, 3)).encode(),
+            "/locator?sAddr=Denver&page=2": json.dumps(_api_page(FACILITIES[2:4], 2, 3)).encode(),
+            "/locator?sAddr=Denver&page=3": json.dumps(_api_page(FACILITIES[4:5], 3, 3)).encode(),
+        }
+    ).start()
+
+
+def test_an_api_search_imported_from_its_url_fetches_every_page(tmp_path, capsys):
+    server = _paged_server()
+    try:
+        code = main(["import", "findtreatment", server.url("/locator?sAddr=Denver&page=1"), "--out", str(tmp_path)])
+    finally:
+        server.stop()
+
+    output = capsys.readouterr()
+    assert code == 0, output.err
+    assert output.out.splitlines()[-1] == "read 5, imported 5, merged 0, skipped 0"
+    assert [path for path, _ in server.requests] == [f"/locator?sAddr=Denver&page={n}" for n in (1, 2, 3)]
+
+
+def test_a_refresh_of_an_api_search_fetches_every_page(tmp_path, capsys):
+    server = _paged_server()
+    (tmp_path / "sources.yaml").write_text(
+        "sources:\n"
+        f"  - {{name: ft, format: findtreatment, url: '{server.url('/locator?sAddr=Denver&page=1')}', out: ft}}\n",
+        encoding="utf-8",
+    )
+    try:
+        code = main(["refresh", "--sources", str(tmp_path / "sources.yaml"), "--directory", str(tmp_path / "dir")])
+    finally:
+        server.stop()
+
+    assert code == 0, capsys.readouterr().err
+    entries, report = check_directory(tmp_path / "dir")
+    assert report.lines() == [] and len(entries) == 5
+
+
+def test_a_page_that_fails_fails_the_import_and_writes_nothing(tmp_path, capsys):
+    server = _paged_server()
+    server.failures["/locator?sAddr=Denver&page=3"] = [404] * 10
+    try:
+        code = main(
+            ["import", "findtreatment", server.url("/locator?sAddr=Denver&page=1"), "--out", str(tmp_path / "o")]
+        )
+    finally:
+        server.stop()
+
+    assert code == 1 and "page 3 of 3" in capsys.readouterr().err
+    assert not (tmp_path / "o").exists()

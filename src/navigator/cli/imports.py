@@ -52,7 +52,10 @@ def import_meeting_guide(arguments) -> int:
 def import_findtreatment(arguments) -> int:
     from navigator.formats.findtreatment import read_findtreatment
 
-    return _run(read_findtreatment, arguments.file, arguments.out, quiet=arguments.quiet)
+    source_url = arguments.file if is_url(arguments.file) else None
+    return _run(
+        lambda path: read_findtreatment(path, source_url=source_url), arguments.file, arguments.out, arguments.quiet
+    )
 
 
 def import_bmlt(arguments) -> int:

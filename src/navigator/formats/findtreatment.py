@@ -24,12 +24,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import tempfile
 import zipfile
 from pathlib import Path
+from urllib.parse import parse_qsl, urlencode, urlparse, urlunparse
 
 from navigator.formats import progress
 from navigator.formats.batch import EXPORT, FEED, ImportBatch, Provenance, UnreadableSource
 from navigator.formats.cleaning import clean_field, clean_url, slug, title_case_shouting
+from navigator.formats.fetch import FetchError, fetch
 from navigator.formats.findtreatment_codes import (
     CURRENT,
     Vintage,
@@ -75,11 +78,14 @@ SUBSTANCE_USE_CODES = frozenset({"SA", "SUMH", "DT", "OTP", "HH", "OMB"})
 MENTAL_HEALTH_ONLY = "MH"
 PRACTITIONER_TYPES = frozenset({"BUPREN", "BU"})  # buprenorphine practitioners listed by the DEA
 TRUE_CELLS = frozenset({"1", "1.0", "y", "yes", "x", "true", "t"})
+MAX_PAGES = 1_000  # the API's largest page is 2,000 facilities; the whole country fits in 20
 MAX_ROWS = 500_000  # the national listing is about 30,000 facilities; more is not a listing
 
 
-def read_findtreatment(path: Path | str, today: dt.date | None = None) -> ImportBatch:
-    """Read a listing (CSV or XLSX) or an API JSON file; raises UnreadableSource when it is neither."""
+def read_findtreatment(path: Path | str, today: dt.date | None = None, source_url: str | None = None) -> ImportBatch:
+    """Read a listing (CSV or XLSX) or an API JSON file; raises UnreadableSource when it is neither.
+
+    ``source_url``: where an API reply was fetched from; its further pages are fetched too."""
     path = Path(path)
     today = today or dt.date.today()
     try:
@@ -92,7 +98,7 @@ def read_findtreatment(path: Path | str, today: dt.date | None = None) -> Import
     text = decode(data, str(path))
     if text.lstrip()[:1] in ("{", "["):
         saved = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC).date()
-        return parse_api(text, path.name, today, saved, label=str(path))
+        return parse_api(text, path.name, today, saved, label=str(path), source_url=source_url)
     return parse_listing(read_table(text, str(path)), path.name, today)
 
 
@@ -190,9 +196,15 @@ def _pages(document, label: str) -> list[dict]:
 
 
 def parse_api(
-    text: str, file_name: str, today: dt.date, saved: dt.date | None = None, label: str | None = None
+    text: str,
+    file_name: str,
+    today: dt.date,
+    saved: dt.date | None = None,
+    label: str | None = None,
+    source_url: str | None = None,
 ) -> ImportBatch:
-    """Entries from API JSON (one page, a list of pages, or a bare list of rows)."""
+    """Entries from API JSON (one page, a list of pages, or a bare list of rows); with
+    ``source_url``, a first page is followed by the pages after it, fetched with ``page=N``."""
     label = label or file_name
     try:
         document = json.loads(text)
@@ -203,6 +215,8 @@ def parse_api(
     except RecursionError:
         raise UnreadableSource(f"{label}: the JSON is nested too deeply to be an API reply") from None
     pages = _pages(document, label)
+    if source_url and len(pages) == 1:
+        pages += _further_pages(pages[0], source_url)
     batch = ImportBatch(SOURCE, f"findtreatment-{slug(Path(file_name).stem) or 'api'}", fields=FIELDS)
     day = min(saved, today) if saved else today
     batch.provenance = Provenance(day, FEED, f"a saved API reply, listed as of the day it was saved ({day})")
@@ -232,6 +246,34 @@ def parse_api(
             _convert(batch, record, values, _service_codes(row.get("services")), CURRENT)
     disambiguate_shared_ids(batch, "the ZIP code, street and phone")
     return stamped(batch)
+
+
+def _page_url(url: str, page: int) -> str:
+    parts = urlparse(url)
+    query = [(key, value) for key, value in parse_qsl(parts.query) if key != "page"] + [("page", str(page))]
+    return urlunparse(parts._replace(query=urlencode(query)))
+
+
+def _further_pages(first: dict, url: str) -> list[dict]:
+    """Pages 2 to totalPages of an API search, fetched one by one (a failure fails the import)."""
+    total = first.get("totalPages")
+    if not isinstance(total, int) or total <= 1 or first.get("page") not in (1, None):
+        return []
+    pages = []
+    with tempfile.TemporaryDirectory(prefix="navigator-findtreatment-") as scratch:
+        for page in range(2, min(total, MAX_PAGES) + 1):
+            target = Path(scratch) / f"page-{page}.json"
+            try:
+                fetch(_page_url(url, page), target)
+            except FetchError as error:
+                raise UnreadableSource(f"page {page} of {total}: {error}") from None
+            text = decode(target.read_bytes(), f"{url} page {page}")
+            try:
+                document = json.loads(text)
+            except (json.JSONDecodeError, RecursionError):
+                raise UnreadableSource(f"{url}: page {page} of {total} is not valid JSON") from None
+            pages += _pages(document, f"{url} page {page}")
+    return pages
 
 
 def _service_codes(services) -> list[str]:

@@ -15,6 +15,7 @@ for the next conditional GET, the counts, and the reason of its last failure. Th
 from __future__ import annotations
 
 import datetime as dt
+import inspect
 import json
 import shutil
 import tempfile
@@ -153,7 +154,10 @@ def _refresh_one(
                 path = staged_body
             else:
                 path = kept
-        batch = with_fetch_time(read(Path(path), **source.options), fetched)
+        options = dict(source.options)
+        if source.remote and "source_url" in inspect.signature(read).parameters:
+            options["source_url"] = source.location  # an API's further pages are fetched from it
+        batch = with_fetch_time(read(Path(path), **options), fetched)
         if not batch.records and batch.read == 0:
             raise UnreadableSource(f"{source.location}: the source lists nothing")
         outcome = _stage_and_write(source, batch, directory, now, say)
