@@ -26,6 +26,7 @@ TERMS = (
     ("BD-1800.2000", "Food Pantries"),
     ("YB-8000", "Older Adults"),
 )
+RECOVERY_TERMS = 6  # the first six map to a recovery category
 _DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
 
@@ -80,7 +81,8 @@ def write_hsds(folder: Path, rows: int, rng: random.Random) -> None:
         (
             [f"at{n}-{i}", f"s{n}", "service", "service", f"t{i}"]
             for n in range(rows)
-            for i in rng.sample(range(len(TERMS)), 2)
+            # One recovery term each (every row imports), and a second of any kind, as 211 data has.
+            for i in dict.fromkeys((rng.randrange(RECOVERY_TERMS), rng.randrange(len(TERMS))))
         ),
     )
     _write(

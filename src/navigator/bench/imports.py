@@ -23,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from navigator.bench.hsds_source import write_hsds
 from navigator.bench.synthetic import zip_pool
 from navigator.formats.runner import run_import
 from navigator.search.places import nearest_zip, zip_centroid
@@ -188,6 +189,7 @@ FORMATS = (
         write_meeting_guide,
         "navigator.formats.meeting_guide:read_meeting_guide",
     ),
+    Format("hsds (3.0 package)", "hsds-package", write_hsds, "navigator.formats.hsds.entries:read_hsds"),
 )
 
 
