@@ -5,16 +5,20 @@ meeting with no coordinates placed at its ZIP centre) is taken from the imported
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import json
 import math
+import random
 import re
 from zoneinfo import ZoneInfo
 
 import pytest
 from tests.conftest import shared_data
 
+from navigator.bench.hsds_source import write_hsds
 from navigator.directory.loader import load_directory
+from navigator.formats.hsds.entries import read_hsds
 from navigator.formats.meeting_guide import read_meeting_guide
 from navigator.formats.runner import run_import
 from navigator.search.engine import Query, search
@@ -126,3 +130,53 @@ def test_meetings_in_session_at_an_instant_are_exactly_the_source_s(imported, ne
     }
     assert chosen["id"] in expected
     assert {hit.id for hit in result.hits if hit.distance_miles is not None} == expected
+
+
+# --- an HSDS 3.0 package (a synthetic 211 export): radius, a need and a language -------------------
+
+
+def _csv_rows(path) -> list[dict]:
+    with open(path, encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+@pytest.fixture(scope="module")
+def hsds_imported(tmp_path_factory):
+    work = tmp_path_factory.mktemp("hsds")
+    write_hsds(work / "package", 600, random.Random(7))
+    run_import(read_hsds(work / "package", today=TODAY), work / "directory", today=TODAY, say=lambda _: None)
+    source = {name: _csv_rows(work / "package" / f"{name}.csv") for name in ("locations", "attributes", "languages")}
+    return load_directory(work / "directory", use_cache=False, today=TODAY), source
+
+
+@pytest.mark.parametrize("pick", (0, 1, 2))
+@pytest.mark.parametrize(
+    ("needs", "language"), [((), None), (("detox",), None), ((), "es"), (("detox",), "es")], ids=str
+)
+def test_an_hsds_package_answers_radius_need_and_language_as_its_rows_do(hsds_imported, pick, needs, language):
+    directory, source = hsds_imported
+    locations = source["locations"]
+    detox = {row["link_id"] for row in source["attributes"] if row["taxonomy_term_id"] == "t1"}  # Drug Detoxification
+    spanish = {row["service_id"] for row in source["languages"] if row["code"] == "es"}
+    # Centred on a Spanish-speaking detox service, so that no combination is vacuous.
+    centres = [row for row in locations if "s" + row["id"][1:] in detox & spanish]
+    center = centres[pick * 5]
+    near = f"{center['latitude']},{center['longitude']}"
+
+    result = search(
+        directory,
+        Query(near=near, radius=150, needs=needs, language=language, limit=None, include_remote=False),
+        now=dt.datetime(2026, 12, 1, 12, tzinfo=dt.UTC),
+    )
+
+    expected = set()
+    for row in locations:  # location l<n> holds service s<n>
+        service = "s" + row["id"][1:]
+        if _miles(float(center["latitude"]), float(center["longitude"]), float(row["latitude"]),
+                  float(row["longitude"])) > 150:  # fmt: skip
+            continue
+        if ("detox" in needs and service not in detox) or (language and service not in spanish):
+            continue
+        expected.add(service)
+    found = {directory.entries[hit.row]["source_id"] for hit in result.hits}
+    assert found == expected and expected
