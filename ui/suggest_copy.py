@@ -1,5 +1,6 @@
-"""The words of suggesting an update: labels of the form's fields and choices, the kinds of
-suggestion and of problem, and every problem the checks report, in plain English.
+"""The words of suggesting an update: labels of the form's fields and choices, and every problem the
+checks report, in plain English (the kinds of suggestion and of problem, shared with the command line,
+are in ``navigator.review.words``).
 
 The review model works in codes (``navigator.review.form`` and ``suggestion``); this module is the
 one place their English lives, so the interface can be translated without touching the model.
@@ -12,19 +13,6 @@ from navigator.directory.schema import MEDICATIONS, NATIONAL
 from navigator.directory.vocabulary import Vocabulary
 from navigator.review.form import FIELDS, FieldProblem, FormField, choice_codes, difference_name
 
-KIND_LABELS = {
-    "new": "A new listing",
-    "change": "A change to a listing",
-    "report": "Report a problem",
-}
-PROBLEM_LABELS = {
-    "closed": "It has closed or no longer operates",
-    "wrong_phone": "The phone number is wrong",
-    "wrong_address": "The address is wrong",
-    "wrong_hours": "The hours are wrong",
-    "no_longer_offers": "It no longer offers a service listed here",
-    "other": "Something else",
-}
 STATUS_LABELS = {
     "active": "Open",
     "temporarily_closed": "Temporarily closed",
