@@ -256,3 +256,20 @@ def test_asl_makes_an_entry_serve_deaf_people(tmp_path):
 )
 def test_names_read_as_a_coach_reads_them(name, organization, shown):
     assert readable_name(name, organization) == shown
+
+
+def test_a_2_x_package_with_service_attributes_and_taxonomy_terms_reads_like_1_1(tmp_path):
+    from tests.test_importers_hsds import _package_tables, _write_package
+
+    tables = _package_tables()
+    plain = read_hsds(_write_package(tmp_path / "one", tables), today=TODAY)
+    tables["service_attributes"] = [
+        {"id": f"sa{index}", "service_id": row["service_id"], "taxonomy_term_id": row["taxonomy_id"]}
+        for index, row in enumerate(tables.pop("services_taxonomy"))
+    ]
+    tables["taxonomy_terms"] = tables.pop("taxonomy")
+
+    two = read_hsds(_write_package(tmp_path / "two", tables, descriptor=False), today=TODAY)
+
+    assert [entry["category"] for entry in two.entries] == [entry["category"] for entry in plain.entries]
+    assert [entry.get("needs") for entry in two.entries] == [entry.get("needs") for entry in plain.entries]

@@ -187,7 +187,11 @@ class Labels:
 
 
 def service_terms(tables: Tables, service: dict) -> list[dict]:
-    ids = [row.get("taxonomy_id", "").strip() for row in tables.service_terms.get(service["id"].strip(), ())]
+    # 1.x names the term taxonomy_id; 2.x's service_attributes, taxonomy_term_id.
+    ids = [
+        (row.get("taxonomy_id") or row.get("taxonomy_term_id") or "").strip()
+        for row in tables.service_terms.get(service["id"].strip(), ())
+    ]
     ids.extend(part.strip() for part in (service.get("taxonomy_ids") or "").split(","))
     terms = []
     for term_id in dict.fromkeys(term_id for term_id in ids if term_id):

@@ -39,7 +39,7 @@ TABLE_FILES = {
     "eligibility": ("eligibility.csv", "eligibilities.csv"),
     # HSDS 3.0 keeps terms in taxonomy_terms.csv and the vocabularies in taxonomies.csv.
     "taxonomy": ("taxonomy_terms.csv", "taxonomy_term.csv", "taxonomy.csv", "taxonomies.csv"),
-    "service_taxonomy": ("services_taxonomy.csv", "service_taxonomy.csv",
+    "service_taxonomy": ("services_taxonomy.csv", "service_taxonomy.csv", "service_attributes.csv",
                          "services_taxonomies.csv"),
     "service_area": ("service_areas.csv", "service_area.csv"),
     "payment_accepted": ("payments_accepted.csv", "payment_accepted.csv"),
