@@ -8,6 +8,8 @@ import json
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from tests.conftest import shared_data
 from tests.feed_server import FeedServer
 from tests.import_reference import miles
@@ -268,3 +270,40 @@ def test_a_search_over_the_import_returns_what_a_brute_force_pass_over_the_resul
 
     assert {directory.entries[hit.row]["source_id"] for hit in result.hits} == reference
     assert bool(reference) is some
+
+
+FUZZ_KEYS = (
+    "meetings",
+    "formats",
+    "id_bigint",
+    "meeting_name",
+    "weekday_tinyint",
+    "start_time",
+    "duration_time",
+    "latitude",
+    "longitude",
+    "location_province",
+    "key_string",
+    "world_id",
+    "venue_type",
+)
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.sampled_from(FUZZ_KEYS), children, max_size=6),
+    max_leaves=25,
+)
+
+
+def _parse_any(text: str):
+    return parse_bmlt(text, "results.json", TODAY)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_JSON)
+def test_any_json_gives_entries_or_one_clear_error_never_a_traceback(document):
+    try:
+        batch = _parse_any(json.dumps(document))
+    except UnreadableSource as error:
+        assert "\n" not in str(error)
+    else:
+        assert batch.read == len(batch.records) + len(batch.skipped)

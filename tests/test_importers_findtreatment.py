@@ -12,6 +12,8 @@ import re
 import zipfile
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from tests.conftest import shared_data
 from tests.feed_server import FeedServer
 from tests.import_reference import SourceRow, expected, found
@@ -568,3 +570,41 @@ def test_a_page_that_fails_fails_the_import_and_writes_nothing(tmp_path, capsys)
 
     assert code == 1 and "page 3 of 3" in capsys.readouterr().err
     assert not (tmp_path / "o").exists()
+
+
+FUZZ_KEYS = (
+    "page",
+    "totalPages",
+    "rows",
+    "services",
+    "f3",
+    "name1",
+    "street1",
+    "city",
+    "state",
+    "zip",
+    "phone",
+    "latitude",
+    "longitude",
+    "typeFacility",
+)
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.sampled_from(FUZZ_KEYS), children, max_size=6),
+    max_leaves=25,
+)
+
+
+def _parse_any(text: str):
+    return parse_api(text, "api.json", TODAY)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_JSON)
+def test_any_json_gives_entries_or_one_clear_error_never_a_traceback(document):
+    try:
+        batch = _parse_any(json.dumps(document))
+    except UnreadableSource as error:
+        assert "\n" not in str(error)
+    else:
+        assert batch.read == len(batch.records) + len(batch.skipped)

@@ -8,6 +8,8 @@ import json
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from tests.conftest import shared_data
 
 from navigator.cli.main import main
@@ -150,3 +152,39 @@ def test_a_search_at_an_instant_returns_the_meetings_in_session_in_their_own_tim
 
     assert {directory.entries[hit.row]["source_id"] for hit in result.hits if hit.remote} == reference
     assert len(reference) == (0 if instant.tzinfo == ZoneInfo("America/New_York") else 1)
+
+
+FUZZ_KEYS = (
+    "meetings",
+    "slug",
+    "name",
+    "timezone",
+    "day",
+    "time",
+    "timeUTC",
+    "duration",
+    "conference_url",
+    "languages",
+    "communities",
+    "type",
+)
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.sampled_from(FUZZ_KEYS), children, max_size=6),
+    max_leaves=25,
+)
+
+
+def _parse_any(text: str):
+    return parse_oiaa(text, "oiaa.json", TODAY)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_JSON)
+def test_any_json_gives_entries_or_one_clear_error_never_a_traceback(document):
+    try:
+        batch = _parse_any(json.dumps(document))
+    except UnreadableSource as error:
+        assert "\n" not in str(error)
+    else:
+        assert batch.read == len(batch.records) + len(batch.skipped)

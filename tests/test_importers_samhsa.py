@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import re
 
 import pytest
 import zipcodes
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from tests.conftest import shared_data
 from tests.import_reference import SourceRow, expected, found
 
@@ -567,3 +570,38 @@ def samhsa_folder(tmp_path_factory, real_batch):
     folder = tmp_path_factory.mktemp("samhsa")
     run_import(real_batch, folder, today=TODAY, say=lambda line: None)
     return folder
+
+
+@pytest.mark.parametrize(
+    "header", ["Name1,Address1,City,State,zip,Contact,Keys", PDF_HEADER.replace(",Center_name2", "")]
+)
+def test_two_programs_of_one_name_in_one_zip_without_ids_no_longer_crash_with_a_key_error(header):
+    # Before: ids from ZIP and name collided, and the repair read a source_id the rows lack (KeyError).
+    batch = _parse(
+        "Bayside Recovery Center,12 Harbor St,Mobile,AL,36602,(251) 555-0101,SA OP MD SF",
+        "Bayside Recovery Center,40 Water St,Mobile,AL,36602,(251) 555-0199,SA OTP MM MD",
+        header=header,
+    )
+
+    assert sorted(entry["id"] for entry in batch.entries) == [
+        "samhsa-36602-12-harbor-st-2515550101",
+        "samhsa-36602-40-water-st-2515550199",
+    ]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.lists(st.text(alphabet=st.characters(codec="utf-8"), max_size=12), min_size=0, max_size=9),
+        max_size=6,
+    )
+)
+def test_any_table_of_cells_gives_entries_or_one_clear_error_never_a_traceback(rows):
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows([PDF_HEADER.split(","), *rows])
+    try:
+        batch = parse_samhsa(buffer.getvalue(), "any-2017.csv", TODAY)
+    except UnreadableSource as error:
+        assert "\n" not in str(error)
+    else:
+        assert batch.read == len(batch.records) + len(batch.skipped)

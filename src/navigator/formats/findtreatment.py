@@ -188,7 +188,11 @@ def _true(text: str) -> bool:
 def _pages(document, label: str) -> list[dict]:
     if isinstance(document, dict) and isinstance(document.get("rows"), list):
         return [document]
-    if isinstance(document, list) and document and all(isinstance(page, dict) and "rows" in page for page in document):
+    if (
+        isinstance(document, list)
+        and document
+        and all(isinstance(page, dict) and isinstance(page.get("rows"), list) for page in document)
+    ):
         return document
     if isinstance(document, list):
         return [{"rows": document}]
