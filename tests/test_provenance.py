@@ -132,3 +132,11 @@ def test_the_schema_checks_the_provenance_fields(tmp_path, value, message):
     _, report = check_directory(tmp_path / "d", today=TODAY)
 
     assert any(f": {message}:" in line for line in report.lines()), report.lines()
+
+
+def test_review_stale_lists_an_undated_listing_first_as_having_no_date(tmp_path, capsys):
+    _import(tmp_path / "directory", Provenance(None, EXPORT))
+
+    assert main(["review", "stale", "--directory", str(tmp_path / "directory"), "--data-dir", str(tmp_path / "d")]) == 0
+
+    assert capsys.readouterr().out.splitlines()[0].startswith("no date     mg-feed-noon")
