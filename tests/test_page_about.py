@@ -91,3 +91,26 @@ def test_the_sources_kept_fresh_show_their_dates_and_a_failed_refresh(small_dire
 
 def test_without_a_sources_file_the_page_lists_no_refreshed_sources(about):
     assert "Sources kept fresh" not in [subheader.value for subheader in about.subheader]
+
+
+def test_a_source_with_no_date_is_said_to_have_none(tmp_path, monkeypatch):
+    from tests.conftest import write_directory
+
+    undated = """\
+    - id: hsds-undated
+      name: Undated Clinic
+      organization: Old 211
+      category: treatment_program
+      location: {city: Denver, state: CO, zip: "80218"}
+      source: hsds
+      source_id: s1
+      verified_how: import
+      listed_as_of: unknown
+      listed_from: export
+    """
+    directory = write_directory(tmp_path / "directory", {"old.yaml": undated})
+    app = app_on(directory, monkeypatch, tmp_path).run()
+    app.switch_page("pages/about.py").run()
+
+    assert not app.exception
+    assert "| an Open Referral (HSDS) data set | 1 | no date given |" in page_text(app)
