@@ -190,7 +190,13 @@ PROBLEM_WORDS = {
     "details_required": "say what is wrong",
     "nothing_changed": "nothing was changed: change a field above, or report a problem instead",
     "too_many_suggestions": "Many suggestions have come from here in the last hour. Please try again in "
-    "{minutes} minutes.",
+    "{minutes} minutes. Nothing you typed is lost while this page stays open; if it cannot wait, call or "
+    "e-mail the directory's team and quote the listing.",
+    "queue_full": "So many suggestions are waiting for review that we cannot take new ones right now. Please "
+    "try again tomorrow; nothing you typed is lost while this page stays open. If it cannot wait, call or "
+    "e-mail the directory's team.",
+    "not_saved": "Your suggestion could not be saved just now (the server's storage is full or read-only). "
+    "Nothing you typed is lost while this page stays open: please try again later.",
 }
 # A time range like the ones a day takes: opening hours need an end, meetings may give only a start.
 TIME_RANGE_EXAMPLES = {True: '"08:00-17:00"', False: '"19:00" or "19:00-20:00"'}

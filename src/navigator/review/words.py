@@ -35,6 +35,11 @@ ERROR_WORDS = {
     "no_such_suggestion": "there is no suggestion {reference}",
     "already_decided": "{reference} was already {status}",
     "directory_broken": "the directory has problems; fix them before approving anything",
+    "busy": "another decision on this directory is taking long; try again in a moment",
+    "changed_since": (
+        "changed in the directory since this was suggested ({changed}); check it, then approve anyway to override"
+    ),
+    "storage_failed": "could not save ({detail}): the disk may be full or read-only; nothing was decided",
     "entry_gone": "'{entry_id}' is no longer in the directory; reject this suggestion",
     "reason_missing": "give a reason, so the decision can be explained to the organization",
     "reason_too_long": "the reason is {length:,} characters long; the limit is {limit:,}",
