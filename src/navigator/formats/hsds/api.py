@@ -18,7 +18,7 @@ from urllib.parse import parse_qsl, urlencode, urlparse, urlunparse
 
 from navigator.formats.batch import FEED, Provenance, UnreadableSource
 from navigator.formats.fetch import FetchError, fetch
-from navigator.formats.tables import decode
+from navigator.formats.tables import JsonTooDeep, load_json, read_source
 
 MAX_PAGES = 1000
 
@@ -43,12 +43,14 @@ class RowPackage:
 
 
 def _load(path: Path) -> object:
+    """The JSON of ``path``, read within the sources' size and depth limits (``formats.tables``)."""
+    text = read_source(path)
     try:
-        return json.loads(decode(path.read_bytes(), str(path)))
+        return load_json(text)
     except json.JSONDecodeError as error:
         raise UnreadableSource(f"{path}: not valid JSON: {error.msg} at line {error.lineno}") from None
-    except OSError as error:
-        raise UnreadableSource(f"{path}: cannot be read: {error.strerror or error}") from None
+    except JsonTooDeep as error:
+        raise UnreadableSource(f"{path}: {error}") from None
 
 
 def looks_like_json(path: Path) -> bool:
