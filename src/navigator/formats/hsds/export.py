@@ -190,6 +190,10 @@ class _Rows:
         return row_id
 
 
+FORMULA_STARTS = frozenset("=+-@\t\r")
+_NUMBER = re.compile(r"[-+]?[0-9]+(?:\.[0-9]+)?")
+
+
 def build_package(entries: list[dict], vocabulary: Vocabulary) -> dict[str, str]:
     """File name -> text of every file of the package."""
     rows = _Rows()
@@ -370,12 +374,25 @@ def _number(value) -> str:
     return "" if value is None else repr(float(value))
 
 
+def inert_cell(value):
+    """A cell a spreadsheet cannot run: text starting with = + - @ (or a tab or carriage return)
+    gets a leading apostrophe, the mark spreadsheets read as "this is text". Numbers stay as they
+    are (-104.93 is a longitude, not a formula). ``import hsds`` takes the apostrophe off again;
+    text already starting with an apostrophe before one of those gets a second, so nothing is lost."""
+    text = "" if value is None else str(value)
+    if text[:1] in FORMULA_STARTS and not _NUMBER.fullmatch(text):
+        return "'" + text
+    if text[:1] == "'" and text[1:2] in FORMULA_STARTS:
+        return "'" + text
+    return text
+
+
 def _csv(columns: tuple[str, ...], rows: list[dict]) -> str:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="raise", lineterminator="\r\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow({column: row.get(column, "") for column in columns})
+        writer.writerow({column: inert_cell(row.get(column, "")) for column in columns})
     return buffer.getvalue()
 
 

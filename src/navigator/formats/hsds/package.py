@@ -115,9 +115,18 @@ class Package:
                 f"{', '.join(missing)} (the header reads: {','.join(parsed.header)[:60]!r})"
             )
         return [
-            {column: (cells[index] if index < len(cells) else "") for index, column in enumerate(header)}
+            {column: (_text_of(cells[index]) if index < len(cells) else "") for index, column in enumerate(header)}
             for _, cells in parsed.rows
         ]
+
+
+def _text_of(cell: str) -> str:
+    """A cell without the apostrophe that keeps a spreadsheet from reading it as a formula
+    (``export.inert_cell``)."""
+    starts = ("=", "+", "-", "@", "\t", "\r")
+    if cell[:1] == "'" and (cell[1:2] in starts or (cell[1:2] == "'" and cell[2:3] in starts)):
+        return cell[1:]
+    return cell
 
 
 def open_package(path: Path | str) -> Package:
