@@ -127,3 +127,13 @@ def running_app(tmp_path_factory):
     )
     yield app
     app.stop()
+
+
+@pytest.fixture
+def feed_server():
+    """An HTTP server on 127.0.0.1 serving what the test puts in ``.files`` (tests/feed_server.py)."""
+    from tests.feed_server import FeedServer
+
+    server = FeedServer().start()
+    yield server
+    server.stop()

@@ -45,6 +45,8 @@ HSDS_STATUS = {
     "temporarily_closed": "temporarily closed",
 }
 EXTENSION_FIELDS = ("timezone", "moud", "meeting", "housing", "employment", "sample")
+# Where the entry came from and how old its word is: read back as they were (a lossless round trip).
+PROVENANCE_FIELDS = ("source", "source_id", "verified_how", "listed_as_of", "listed_from", "last_changed")
 _EXTENSION = re.compile(r"(.*?)\s*(?:x|ext\.?)\s*(\d{1,6})\Z")
 
 TABLES = {
@@ -231,6 +233,9 @@ def _add_entry(rows: _Rows, entry: dict, organization_id: str, terms: dict, voca
     service_id = entry["id"]
     location = entry.get("location")
     extension = {key: entry[key] for key in EXTENSION_FIELDS if entry.get(key) is not None}
+    extension.update({key: entry.get(key) for key in PROVENANCE_FIELDS})  # null: the entry has none
+    if entry.get("last_verified") is None:
+        extension["last_verified"] = None  # an undated source: no date anyone vouched for
     if entry.get("accessibility") and not location:  # HSDS ties accessibility to a location
         extension["accessibility"] = entry["accessibility"]
     phone_types = [phone.get("type") for phone in entry.get("phones") or ()]
@@ -328,6 +333,8 @@ def _add_entry(rows: _Rows, entry: dict, organization_id: str, terms: dict, voca
             service_id=service_id,
             taxonomy_id=_term(rows, terms, vocabulary_name, name),
         )
+    if entry.get("last_verified") is None:
+        return
     rows.add(
         "metadata",
         f"{service_id}-verified",
@@ -419,7 +426,7 @@ def _descriptor() -> dict:
     }
 
 
-def export_hsds(directory: Path | str, out: Path | str) -> int:
+def export_hsds(directory: Path | str, out: Path | str, version: str = "1.1") -> int:
     """Write the package for ``directory`` into ``out``; returns the number of entries written.
 
     Raises ValueError listing the directory's problems when it does not validate: an export
@@ -428,7 +435,12 @@ def export_hsds(directory: Path | str, out: Path | str) -> int:
     entries, report = check_directory(directory)
     if not report.ok:
         raise ValueError("\n".join(report.lines()))
-    files = build_package([checked.entry for checked in entries], load_vocabulary(Path(directory)))
+    if version == "3.0":
+        from navigator.formats.hsds.export3 import build_package_3
+
+        files = build_package_3([checked.entry for checked in entries], load_vocabulary(Path(directory)))
+    else:
+        files = build_package([checked.entry for checked in entries], load_vocabulary(Path(directory)))
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     for file_name, text in files.items():
