@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from navigator.directory.index import Directory
 from navigator.search.engine import Hit
 from navigator.search.links import address_text, directions_url, sms_href, tel_href
-from navigator.search.wording import distance_words, is_stale, verified_words, weekly_hours
+from navigator.search.wording import distance_words, provenance_words, weekly_hours
 from navigator.text import safe_url
 
 CRISIS_LINES = (
@@ -103,7 +103,6 @@ class ResourceSummary:
         category = vocabulary.categories.get(entry["category"])
         location = entry.get("location")
         meeting = entry.get("meeting") or {}
-        last_verified = dt.date.fromisoformat(entry["last_verified"])
         return cls(
             id=entry_id,
             name=entry["name"],
@@ -126,7 +125,7 @@ class ResourceSummary:
             distance=distance_words(hit) if hit else None,
             matched=tuple(vocabulary.label(code) for code in hit.matched) if hit else (),
             how_to_get_in=entry.get("application_process"),
-            verified=verified_words(last_verified, is_stale(last_verified, now.date())),
+            verified=provenance_words(entry, now.date()),
             sample=bool(entry.get("sample")),
         )
 
