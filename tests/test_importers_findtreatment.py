@@ -20,6 +20,7 @@ from tests.import_reference import SourceRow, expected, found
 
 from navigator.cli.main import main
 from navigator.directory.loader import check_directory
+from navigator.formats import tables
 from navigator.formats.batch import UnreadableSource
 from navigator.formats.findtreatment import parse_api, parse_listing, read_findtreatment
 from navigator.formats.findtreatment_codes import CURRENT, LEGACY, detect_vintage, dictionary
@@ -608,3 +609,12 @@ def test_any_json_gives_entries_or_one_clear_error_never_a_traceback(document):
         assert "\n" not in str(error)
     else:
         assert batch.read == len(batch.records) + len(batch.skipped)
+
+
+def test_a_listing_over_the_size_limit_is_refused_with_its_size_before_it_is_read(tmp_path, monkeypatch):
+    monkeypatch.setattr(tables, "MAX_SOURCE_BYTES", 100)
+    listing = tmp_path / "huge.csv"
+    listing.write_text("name1,city,state,zip\n" + "Clinic,Denver,CO,80222\n" * 10, encoding="utf-8")
+
+    with pytest.raises(UnreadableSource, match="huge.csv: is 251 bytes; sources are read up to 100 bytes"):
+        read_findtreatment(listing, today=dt.date(2026, 11, 23))

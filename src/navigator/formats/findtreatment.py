@@ -29,7 +29,7 @@ import zipfile
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlparse, urlunparse
 
-from navigator.formats import progress
+from navigator.formats import progress, tables
 from navigator.formats.batch import EXPORT, FEED, ImportBatch, Provenance, UnreadableSource
 from navigator.formats.cleaning import clean_field, clean_url, slug, title_case_shouting
 from navigator.formats.fetch import FetchError, fetch
@@ -89,6 +89,11 @@ def read_findtreatment(path: Path | str, today: dt.date | None = None, source_ur
     path = Path(path)
     today = today or dt.date.today()
     try:
+        size = path.stat().st_size
+        if size > tables.MAX_SOURCE_BYTES:  # read whole: refused by size rather than exhausting memory
+            raise UnreadableSource(
+                f"{path}: is {size:,} bytes; sources are read up to {tables.MAX_SOURCE_BYTES:,} bytes"
+            )
         data = path.read_bytes()
     except OSError as error:
         raise UnreadableSource(f"{path}: cannot be read: {error.strerror or error}") from None
