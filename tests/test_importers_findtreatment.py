@@ -347,7 +347,7 @@ def test_one_page_of_several_says_only_its_facilities_are_imported_and_a_list_of
         ("{not json", "not valid JSON"),
         ('{"page": 1}', "no 'rows' list"),
         ('"a string"', "no 'rows' list"),
-        ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+        ("[" * 100_000 + "]" * 100_000, "nested more than"),
     ],
 )
 def test_json_that_is_not_an_api_reply_is_refused_with_one_line(text, message):
@@ -608,3 +608,20 @@ def test_any_json_gives_entries_or_one_clear_error_never_a_traceback(document):
         assert "\n" not in str(error)
     else:
         assert batch.read == len(batch.records) + len(batch.skipped)
+
+
+def test_a_workbook_that_would_unpack_a_huge_sheet_is_refused_before_anything_is_inflated(tmp_path, monkeypatch):
+    path = tmp_path / "listing.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"<row/>" * 2_000_000)  # 12 MB of one byte pattern
+    opened = []
+    monkeypatch.setattr(zipfile.ZipFile, "open", lambda *args, **kwargs: opened.append(args) or None)
+
+    with pytest.raises(UnreadableSource, match="times its packed size; no real workbook compresses past 100 times"):
+        read_findtreatment(path, TODAY)
+    assert opened == []
+
+
+def test_json_nested_past_any_api_reply_is_refused_in_words():
+    with pytest.raises(UnreadableSource, match="nested more than 32 levels"):
+        parse_api("[" * 40 + "]" * 40, "api.json", TODAY)
