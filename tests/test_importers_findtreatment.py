@@ -559,3 +559,11 @@ def test_a_workbook_that_would_unpack_a_huge_sheet_is_refused_before_anything_is
 def test_json_nested_past_any_api_reply_is_refused_in_words():
     with pytest.raises(UnreadableSource, match="nested more than 32 levels"):
         parse_api("[" * 40 + "]" * 40, "api.json", TODAY)
+
+
+def test_a_code_the_dictionary_writes_in_mixed_case_keeps_its_spelling_from_a_lower_case_column():
+    facilities = [(FACILITIES[3][0], ["SA", "OP", "mPREP"])]
+    listing = _listing(_csv_text(facilities, extra=[]))
+    api = parse_api(json.dumps(_api_page(facilities)), "api.json", TODAY)
+
+    assert listing.entries[0]["tags"] == api.entries[0]["tags"] == ["SA", "mPREP"]

@@ -39,6 +39,7 @@ from navigator.formats.findtreatment_codes import (
     code_for_name,
     code_order,
     detect_vintage,
+    dictionary,
     is_moud,
     map_codes,
 )
@@ -186,8 +187,10 @@ def parse_listing(table: Table, file_name: str, today: dt.date, saved: dt.date |
     """Entries from a listing table; ``saved`` is the date its workbook gives, if any."""
     columns = table.columns(COLUMNS, REQUIRED, what="FindTreatment.gov facility listing")
     known = set(columns.values())
+    # Columns are lower case; the dictionary writes a few codes in mixed case (mPREP).
+    spelled = {code.upper(): code for code in dictionary()}
     code_columns = {
-        position: normalize_column(name).upper()
+        position: spelled.get(normalize_column(name).upper(), normalize_column(name).upper())
         for position, name in enumerate(table.header)
         if position not in known and normalize_column(name)
     }
