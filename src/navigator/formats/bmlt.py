@@ -48,7 +48,7 @@ from navigator.formats.cleaning import (
 from navigator.formats.geography import nearest_zip
 from navigator.formats.hsds.locations import STATE_NAMES
 from navigator.formats.samhsa_locator import stamped
-from navigator.formats.tables import read_source
+from navigator.formats.tables import JsonTooDeep, load_json, read_source
 from navigator.search.places import US_STATE_TIMEZONES, timezone_for, zip_centroid
 
 SOURCE = "bmlt"
@@ -87,13 +87,13 @@ def read_bmlt(path: Path | str, today: dt.date | None = None, formats: str | Non
 
 def _load(text: str, label: str):
     try:
-        return json.loads(text)
+        return load_json(text)
     except json.JSONDecodeError as error:
         raise UnreadableSource(
             f"{label}: not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}"
         ) from None
-    except RecursionError:
-        raise UnreadableSource(f"{label}: the JSON is nested too deeply") from None
+    except JsonTooDeep as error:
+        raise UnreadableSource(f"{label}: {error}") from None
 
 
 def _format_table(lists) -> dict[str, dict]:
