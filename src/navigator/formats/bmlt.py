@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import tempfile
 from functools import lru_cache
 from pathlib import Path
 from zoneinfo import available_timezones
@@ -45,6 +46,7 @@ from navigator.formats.cleaning import (
     parse_time,
     slug,
 )
+from navigator.formats.fetch import FetchError, fetch, is_url
 from navigator.formats.geography import nearest_zip
 from navigator.formats.hsds.locations import STATE_NAMES
 from navigator.formats.samhsa_locator import stamped
@@ -75,11 +77,19 @@ MAX_MINUTES = 12 * 60  # a longer "duration" is a data-entry slip: the hour stan
 
 
 def read_bmlt(path: Path | str, today: dt.date | None = None, formats: str | None = None) -> ImportBatch:
-    """Read a GetSearchResults file (and the server's format list, when given separately)."""
+    """Read a GetSearchResults file (and the server's format list, when given separately: a file, or
+    the server's ``GetFormats`` URL, fetched)."""
     path = Path(path)
     today = today or dt.date.today()
     format_list = None
-    if formats:
+    if formats and is_url(formats):
+        with tempfile.TemporaryDirectory(prefix="navigator-bmlt-") as scratch:
+            try:
+                fetched = fetch(formats, Path(scratch) / "formats.json")
+            except FetchError as error:
+                raise UnreadableSource(f"the format list: {error}") from None
+            format_list = _load(read_source(fetched.path), formats)
+    elif formats:
         format_list = _load(read_source(Path(formats)), str(formats))
     saved = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC).date() if path.exists() else None
     return parse_bmlt(read_source(path), path.name, today, format_list, saved, label=str(path))
