@@ -1,26 +1,39 @@
-"""The one cached loader of the whole app: the directory every session reads, and the geocoder."""
+"""The directory every session reads, and the geocoder: one of each per server process.
+
+The directory is a ``LiveDirectory`` per folder (and cache folder): loaded once (at server start
+by ``ui.warmup`` when the app is served through ``serve.py``, else by the first page run), then
+reloaded in place of its changed files when they change, with no restart; while one session's
+run reloads it, every other session keeps answering from the previous index.
+"""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import streamlit as st
 
 from navigator.directory.index import Directory
-from navigator.directory.loader import load_directory, stat_signature
+from navigator.directory.live import LiveDirectory
 from navigator.search.geocoder import configured_geocoder
 from navigator.settings import load_settings
+
+_LIVE: dict[tuple[str, str], LiveDirectory] = {}
+_LIVE_LOCK = threading.Lock()
 
 
 def directory_path() -> Path:
     return load_settings().directory
 
 
-@st.cache_resource(max_entries=2, show_spinner="Loading the directory…")
-def _load(path: str, signature: str) -> Directory:
-    # ``signature`` is only part of the cache key: a changed file gives a new key, so the next
-    # run loads the change (the older entry is evicted), with no restart.
-    return load_directory(path)
+def live_directory() -> LiveDirectory:
+    """This process's live directory for the configured folder (made on first use)."""
+    settings = load_settings()
+    key = (str(settings.directory), str(settings.cache_folder))
+    with _LIVE_LOCK:
+        if key not in _LIVE:
+            _LIVE[key] = LiveDirectory(settings.directory)
+        return _LIVE[key]
 
 
 def current_directory() -> Directory:
@@ -28,8 +41,11 @@ def current_directory() -> Directory:
 
     Raises DirectoryError when the files have problems (the frame shows them).
     """
-    path = directory_path()
-    return _load(str(path), stat_signature(path))
+    live = live_directory()
+    if live.loaded() is None:
+        with st.spinner("Loading the directory…"):
+            return live.current()
+    return live.current()
 
 
 @st.cache_resource(max_entries=1)

@@ -1,0 +1,25 @@
+"""The app as served in production: `streamlit run serve.py` (the same options as app.py).
+
+It serves app.py, but warms up first (``ui.warmup``: imports, the directory, one search) in
+Streamlit's lifespan hook, so the server answers its health check only once the first page can be
+drawn at once, instead of the first visitor waiting for a national directory to load.
+`streamlit run app.py` still works; it loads on the first visit.
+"""
+
+import asyncio
+from contextlib import asynccontextmanager
+
+import streamlit as st
+from streamlit.logger import get_logger
+
+
+@asynccontextmanager
+async def warmed(_app):
+    from ui.warmup import warm_up
+
+    took = await asyncio.to_thread(warm_up)  # the event loop stays free while the directory loads
+    get_logger("navigator").info("warmed up: %s", {name: round(seconds, 2) for name, seconds in took.items()})
+    yield
+
+
+app = st.App("app.py", lifespan=warmed)
