@@ -3,4 +3,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-exec .venv/bin/streamlit run app.py "$@"
+# serve.py serves app.py, loading the directory before the server answers (see serve.py).
+exec .venv/bin/streamlit run serve.py "$@"

@@ -12,6 +12,7 @@ from tests.conftest import CLINIC
 
 import navigator.directory.loader as directory_module
 from navigator.bench.synthetic import write_synthetic_directory
+from navigator.directory.index import entry_dictionary
 from navigator.directory.loader import load_directory, reload_directory
 from navigator.directory.problems import DirectoryError
 from navigator.search.engine import Query, search
@@ -102,3 +103,17 @@ def test_a_changed_vocabulary_or_a_new_day_loads_afresh(folder, monkeypatch):
     tomorrow = reload_directory(loaded, today=TODAY + dt.timedelta(days=1))
     assert tomorrow is not loaded and tomorrow.checked_on == TODAY + dt.timedelta(days=1)
     assert_same_index(tomorrow, loaded)
+
+
+def test_a_reload_of_an_index_read_from_the_cache_unpacks_every_entry(folder, tmp_path):
+    load_directory(folder, cache_dir=tmp_path / "cache", today=TODAY)
+    from_cache = load_directory(folder, cache_dir=tmp_path / "cache", today=TODAY)
+    changed = sorted(folder.glob("entries-*.yaml"))[2]
+    changed.write_text(changed.read_text().replace("  name: ", "  name: Edited ", 1))
+    reloaded = reload_directory(from_cache, today=TODAY)
+    assert len(list(reloaded.entries)) == 500  # every entry, old and new, unpacks with one dictionary
+
+
+def test_the_packing_dictionary_is_the_same_bytes_every_time(folder):
+    vocabulary = load_directory(folder, use_cache=False, today=TODAY).vocabulary
+    assert len({entry_dictionary(vocabulary) for _ in range(5)}) == 1

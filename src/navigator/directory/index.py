@@ -88,6 +88,11 @@ class PackedEntries(Sequence):
     def __len__(self) -> int:
         return self._first_rows[-1]
 
+    @property
+    def dictionary(self) -> bytes:
+        """The deflate dictionary these entries were packed with (and new ones must be)."""
+        return self._dictionary
+
     def __getitem__(self, index):
         if isinstance(index, slice):
             return [self[row] for row in range(*index.indices(len(self)))]
@@ -206,7 +211,7 @@ def build_directory(path: Path, vocabulary: Vocabulary, files: list[IndexedFile]
     return Directory(
         path=path,
         vocabulary=vocabulary,
-        entries=_packed_entries(files, vocabulary),
+        entries=_packed_entries(files, entry_dictionary(vocabulary)),
         frame=frame,
         codes=vocabulary.codes,
         code_matrix=readonly(_stacked([segment.code_matrix for segment in segments], (0, len(vocabulary.codes)))),
@@ -350,7 +355,7 @@ class _Columns:
         return Directory(
             path=old.path,
             vocabulary=old.vocabulary,
-            entries=_packed_entries(files, old.vocabulary),
+            entries=_packed_entries(files, old.entries.dictionary),
             frame=frame,
             codes=old.codes,
             code_matrix=readonly(self.code_matrix),
@@ -375,11 +380,9 @@ def _spliced_text(values, start: int, end: int, added: list):
     return pyarrow.concat_arrays([part for part in parts if len(part)] or [values.slice(0, 0)])
 
 
-def _packed_entries(files: list[IndexedFile], vocabulary: Vocabulary) -> PackedEntries:
+def _packed_entries(files: list[IndexedFile], dictionary: bytes) -> PackedEntries:
     return PackedEntries(
-        tuple(indexed.packed for indexed in files),
-        tuple(indexed.ends for indexed in files),
-        entry_dictionary(vocabulary),
+        tuple(indexed.packed for indexed in files), tuple(indexed.ends for indexed in files), dictionary
     )
 
 

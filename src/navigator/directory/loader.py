@@ -243,7 +243,7 @@ def _index_files(
             records[relative] = record
         else:
             to_read.append((path, relative, stamp, record))
-    read = _read_in_workers(directory, [path for path, *_ in to_read], today, label_root)
+    read = _read_in_workers(directory, [path for path, *_ in to_read], today, label_root, dictionary)
     if read is not None:
         for (_, relative, stamp, _), (digest, indexed) in zip(to_read, read, strict=True):
             records[relative] = _FileRecord(stamp, digest, indexed)
@@ -270,7 +270,9 @@ def _read_record(directory, path, stamp, record, vocabulary, today, label_root, 
     )
 
 
-def _read_in_workers(directory: Path, paths: list[Path], today: dt.date, label_root: str) -> list | None:
+def _read_in_workers(
+    directory: Path, paths: list[Path], today: dt.date, label_root: str, dictionary: bytes
+) -> list | None:
     """Each file's digest and ``IndexedFile``, read by worker processes; None where that is not
     worth it (few files, one CPU) or not possible (then the caller reads them itself)."""
     workers = workers_for(len(paths))
@@ -281,7 +283,9 @@ def _read_in_workers(directory: Path, paths: list[Path], today: dt.date, label_r
     # again, so a script that loads at import time needs the usual ``if __name__ == "__main__"``.
     context = multiprocessing.get_context("spawn")
     try:
-        with ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_started) as pool:
+        # The workers pack entries with this process's dictionary: only it unpacks them here.
+        pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_started, initargs=(dictionary,))
+        with pool:
             return list(pool.map(_read_and_index, jobs, chunksize=max(1, min(16, len(jobs) // (workers * 8)))))
     except (BrokenProcessPool, OSError, RuntimeError):
         return None
@@ -295,7 +299,7 @@ def workers_for(files_to_read: int) -> int:
     return configured if configured is not None else (os.cpu_count() or 1)
 
 
-def _worker_started() -> None:
+def _worker_started(dictionary: bytes) -> None:
     """A loading worker: its standard error goes nowhere (rapidyaml prints every parse error it
     meets there, and such a file is read again by the strict reader, which reports it), and its
     collector is paused as the loader's own is."""
@@ -304,17 +308,18 @@ def _worker_started() -> None:
         os.dup2(quiet, 2)
         os.close(quiet)
     gc.disable()
+    _WORKER_DICTIONARY.append(dictionary)
 
 
-_WORKER_VOCABULARIES: dict[str, tuple[Vocabulary, bytes]] = {}
+_WORKER_VOCABULARIES: dict[str, Vocabulary] = {}
+_WORKER_DICTIONARY: list[bytes] = []
 
 
 def _read_and_index(job) -> tuple[str, IndexedFile]:
     directory, path, label, today = job
     if directory not in _WORKER_VOCABULARIES:
-        vocabulary = load_vocabulary(Path(directory))
-        _WORKER_VOCABULARIES[directory] = (vocabulary, entry_dictionary(vocabulary))
-    vocabulary, dictionary = _WORKER_VOCABULARIES[directory]
+        _WORKER_VOCABULARIES[directory] = load_vocabulary(Path(directory))
+    vocabulary, dictionary = _WORKER_VOCABULARIES[directory], _WORKER_DICTIONARY[-1]
     data = Path(path).read_bytes()
     result = check_file(data, label, vocabulary, today, fast=True)
     return hashlib.sha256(data).hexdigest(), index_file(result, label, vocabulary, dictionary)
@@ -437,7 +442,7 @@ def reload_directory(previous: Directory, today: dt.date | None = None) -> Direc
     ):
         return load_directory(directory, today=today)
     vocabulary = previous.vocabulary
-    dictionary = entry_dictionary(vocabulary)
+    dictionary = previous.entries.dictionary  # what its entries were packed with
     by_label = {indexed.label: indexed for indexed in previous.files}
     records: dict[str, _FileRecord] = {}
     for path in files:

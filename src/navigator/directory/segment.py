@@ -145,7 +145,11 @@ def entry_dictionary(vocabulary: Vocabulary) -> bytes:
         *schema.PHONE_TYPES,
         *DAY_WORDS,
     )
-    return marshal.dumps([{name: name for name in fields}, list(words)])
+    # Fresh copies of the words: marshal marks an object that something else also holds, so
+    # dumping the vocabulary's own strings gave different bytes from one call to the next, and
+    # entries packed with one dictionary cannot be unpacked with another.
+    fresh = {name: name.encode().decode() for name in fields}
+    return marshal.dumps([{name: name for name in fresh.values()}, [word.encode().decode() for word in words]])
 
 
 def index_file(result: FileResult, label: str, vocabulary: Vocabulary, dictionary: bytes) -> IndexedFile:
