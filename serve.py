@@ -10,15 +10,13 @@ import asyncio
 from contextlib import asynccontextmanager
 
 import streamlit as st
-from streamlit.logger import get_logger
 
 
 @asynccontextmanager
 async def warmed(_app):
     from ui.warmup import warm_up
 
-    took = await asyncio.to_thread(warm_up)  # the event loop stays free while the directory loads
-    get_logger("navigator").info("warmed up: %s", {name: round(seconds, 2) for name, seconds in took.items()})
+    await asyncio.to_thread(warm_up)  # the event loop stays free while the directory loads
     yield
 
 

@@ -6,6 +6,7 @@ import json
 import sys
 from pathlib import Path
 
+from navigator.bench.plan import MILLION
 from navigator.bench.report import format_table
 from navigator.bench.runner import run_benchmark
 
@@ -14,6 +15,7 @@ def run(arguments) -> int:
     def progress(message: str) -> None:
         print(f"bench: {message}", file=sys.stderr, flush=True)
 
-    report = run_benchmark(arguments.sizes, progress, app=Path(arguments.app))
+    sizes = tuple(arguments.sizes) + ((MILLION,) if arguments.million and MILLION not in arguments.sizes else ())
+    report = run_benchmark(sizes, progress, app=Path(arguments.app))
     print(json.dumps(report, indent=2) if arguments.json else format_table(report))
     return 0

@@ -260,37 +260,21 @@ def text_in_arrow() -> bool:
 
 
 class TextColumn:
-    """A text column of one file, built straight into Arrow's layout (UTF-8 bytes, offsets and a
-    validity bitmap) when pandas keeps text in Arrow: a national directory's cells never exist
-    as millions of Python strings. Otherwise, a list."""
+    """A text column of one file: a list while it is filled, then an Arrow array (made in C from the
+    list) when pandas keeps text in Arrow, so a national directory's cells are never millions of
+    Python strings at once; otherwise the list."""
 
     def __init__(self, arrow: bool):
-        self._values: list | None = None if arrow else []
-        self._data = bytearray()
-        self._offsets = array("q", [0])
-        self._valid = bytearray()
-
-    def append(self, value: str | None) -> None:
-        if self._values is not None:
-            self._values.append(value)
-            return
-        if value is not None:
-            self._data += value.encode()
-        self._valid.append(value is not None)
-        self._offsets.append(len(self._data))
+        self._arrow = arrow
+        self._values: list = []
+        self.append = self._values.append
 
     def values(self):
-        if self._values is not None:
+        if not self._arrow:
             return self._values
         import pyarrow  # present whenever pandas keeps text in Arrow
 
-        validity = np.packbits(np.frombuffer(self._valid, dtype=bool), bitorder="little")
-        return pyarrow.LargeStringArray.from_buffers(
-            len(self._valid),
-            pyarrow.py_buffer(self._offsets),
-            pyarrow.py_buffer(self._data),
-            pyarrow.py_buffer(validity.tobytes()),
-        )
+        return pyarrow.array(self._values, type=pyarrow.large_string())
 
 
 def text_series(parts: list) -> pd.Series:
