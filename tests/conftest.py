@@ -125,3 +125,13 @@ def running_app(tmp_path_factory):
     app = start_app({"NAVIGATOR_DATA_DIR": str(work / "data"), "NAVIGATOR_CACHE_DIR": str(work / "cache")})
     yield app
     app.stop()
+
+
+@pytest.fixture
+def feed_server():
+    """An HTTP server on 127.0.0.1 serving what the test puts in ``.files`` (tests/feed_server.py)."""
+    from tests.feed_server import FeedServer
+
+    server = FeedServer().start()
+    yield server
+    server.stop()

@@ -379,10 +379,11 @@ def test_a_methadone_service_maps_field_by_field(package):
             {"days": ["sat"], "opens": "08:00", "closes": "10:00"},
         ],
         "moud": {"medications": ["methadone"], "setting": "otp"},
-        "tags": ["Veterans", "Bitcoin", "CARF"],
+        "tags": ["Bitcoin", "CARF"],  # the taxonomy term "Veterans" is who is served, not a tag
         "source": "hsds",
         "source_id": "s-otp",
         "last_verified": "2025-09-30",
+        "last_changed": "2025-09-30",
         "verified_how": "import",
     }
 
@@ -423,13 +424,18 @@ def test_a_service_with_no_location_but_a_state_service_area_is_a_remote_entry(p
     assert entry["phones"] == [{"number": "800-555-0199", "type": "voice"}]
 
 
-def test_a_support_group_without_meeting_times_is_skipped_with_the_reason(package, tmp_path):
+def test_a_support_group_without_meeting_times_is_kept_as_a_group_to_call_for_times(package, tmp_path):
     tables = _package_tables()
     tables["regular_schedules"] = [row for row in tables["regular_schedules"] if row["service_id"] != "s-group"]
 
     batch = read_hsds(_write_package(tmp_path / "no-times", tables), today=TODAY)
 
-    assert "a support group with no meeting times" in _reasons(batch.skipped)
+    entry = _entries(batch)["s-group"]
+    assert entry["meeting"]["times"] == [] and "Call for meeting times" in entry["description"]
+    assert "a support group with no meeting times: listed as a group to call" in _reasons(batch.repaired)
+    run_import(batch, tmp_path / "out", today=TODAY, say=lambda line: None)
+    entries, report = check_directory(tmp_path / "out", today=TODAY)
+    assert report.lines() == [] and len(entries) == len(batch.records)
 
 
 def test_a_package_without_datapackage_json_with_a_bom_crlf_and_extra_columns_reads_the_same(
@@ -478,10 +484,8 @@ def test_only_the_core_tables_are_needed(tmp_path):
 
     batch = read_hsds(_write_package(tmp_path / "core", tables), today=TODAY)
 
-    assert sorted(_entries(batch)) == [
-        "s-detox",
-        "s-otp",
-    ]  # no schedule for the group, no area for the line
+    assert sorted(_entries(batch)) == ["s-detox", "s-group", "s-otp"]  # no area for the line
+    assert _entries(batch)["s-group"]["meeting"]["times"] == []  # no schedule: call for times
 
 
 @pytest.mark.parametrize(
@@ -587,3 +591,40 @@ def test_a_zip_with_the_tables_at_its_top_level_is_read(package, tmp_path):
             handle.write(file, file.name)
 
     assert read_hsds(archive, today=TODAY).entries == read_hsds(package, today=TODAY).entries
+
+
+def test_a_zip_bomb_is_refused_from_its_stated_sizes_before_anything_is_inflated(package, tmp_path, monkeypatch):
+    archive = tmp_path / "bomb.zip"
+    with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as handle:
+        for file in package.iterdir():
+            handle.write(file, file.name)
+        handle.writestr("phones.csv", b"id,number\n" + b"0" * (64 * 2**20))  # 64 MiB packs to ~64 KiB
+    inflated = []
+    real_read = zipfile.ZipExtFile.read
+    monkeypatch.setattr(zipfile.ZipExtFile, "read", lambda self, *a: inflated.append(self.name) or real_read(self, *a))
+
+    with pytest.raises(UnreadableSource, match="phones.csv unpacks [0-9,]+ times its packed size"):
+        read_hsds(archive, today=TODAY)
+    assert inflated == []
+
+
+def test_only_the_tables_the_import_needs_are_read_from_a_zip(package, tmp_path, monkeypatch):
+    archive = tmp_path / "package.zip"
+    with zipfile.ZipFile(archive, "w") as handle:
+        for file in package.iterdir():
+            handle.write(file, file.name)
+        handle.writestr("notes/funding.csv", "id,amount\n1,2\n")
+    inflated = []
+    real_read = zipfile.ZipExtFile.read
+    monkeypatch.setattr(zipfile.ZipExtFile, "read", lambda self, *a: inflated.append(self.name) or real_read(self, *a))
+
+    read_hsds(archive, today=TODAY)
+
+    assert "notes/funding.csv" not in inflated and "services.csv" in inflated
+
+
+def test_a_deeply_nested_datapackage_json_is_a_clear_refusal(package):
+    (package / "datapackage.json").write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+
+    with pytest.raises(UnreadableSource, match="nested more than 32 levels deep"):
+        read_hsds(package, today=TODAY)

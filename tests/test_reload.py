@@ -8,7 +8,7 @@ import shutil
 import numpy as np
 import pandas as pd
 import pytest
-from tests.conftest import CLINIC
+from tests.conftest import CLINIC, PROJECT_ROOT
 
 import navigator.directory.loader as directory_module
 from navigator.bench.synthetic import write_synthetic_directory
@@ -98,11 +98,14 @@ def test_a_reload_that_finds_problems_raises_them_and_the_previous_index_stays(f
     assert len(loaded) == 500 and loaded.entry(loaded.files[2].ids[0]) is not None
 
 
-def test_a_changed_vocabulary_or_a_new_day_loads_afresh(folder, monkeypatch):
+def test_a_new_day_reads_nothing_and_a_changed_vocabulary_loads_afresh(folder):
     loaded = load_directory(folder, use_cache=False, today=TODAY)
-    tomorrow = reload_directory(loaded, today=TODAY + dt.timedelta(days=1))
-    assert tomorrow is not loaded and tomorrow.checked_on == TODAY + dt.timedelta(days=1)
-    assert_same_index(tomorrow, loaded)
+    assert reload_directory(loaded, today=TODAY + dt.timedelta(days=1)) is loaded  # a file that passed stays passed
+    vocabulary = (PROJECT_ROOT / "src/navigator/directory/vocabulary.yaml").read_text()
+    (folder / "vocabulary.yaml").write_text(vocabulary.replace("Buprenorphine", "Buprenorphine (Suboxone)", 1))
+    afresh = reload_directory(loaded, today=TODAY)
+    assert afresh.vocabulary.fingerprint != loaded.vocabulary.fingerprint
+    assert afresh.file_stamps.keys() == loaded.file_stamps.keys() and len(afresh) == len(loaded)
 
 
 def test_a_reload_of_an_index_read_from_the_cache_unpacks_every_entry(folder, tmp_path):

@@ -3,7 +3,8 @@
 The directory is a ``LiveDirectory`` per folder (and cache folder): loaded once (at server start
 by ``ui.warmup`` when the app is served through ``serve.py``, else by the first page run), then
 reloaded in place of its changed files when they change, with no restart; while one session's
-run reloads it, every other session keeps answering from the previous index.
+run reloads it, every other session keeps answering from the previous index. When the files have
+problems, visitors keep the last good directory and reviewers see what is wrong.
 """
 
 from __future__ import annotations
@@ -15,11 +16,18 @@ import streamlit as st
 
 from navigator.directory.index import Directory
 from navigator.directory.live import LiveDirectory
+from navigator.directory.loader import stat_signature
+from navigator.directory.problems import DirectoryError
 from navigator.search.geocoder import configured_geocoder
 from navigator.settings import load_settings
 
 _LIVE: dict[tuple[str, str], LiveDirectory] = {}
 _LIVE_LOCK = threading.Lock()
+# The files' state that failed to load after the last good directory, by folder: one bad entry
+# must not take the whole site down, so visitors keep the last good directory while reviewers
+# see what is wrong (``directory_problems``). Process-wide, shared by sessions.
+_FAILED: dict[str, tuple[str, DirectoryError]] = {}
+_KEPT_LOCK = threading.Lock()
 
 
 def directory_path() -> Path:
@@ -39,13 +47,38 @@ def live_directory() -> LiveDirectory:
 def current_directory() -> Directory:
     """The directory shared by every session; read-only (``Directory.entry`` gives copies).
 
-    Raises DirectoryError when the files have problems (the frame shows them).
+    When the files have problems it is the last directory that loaded (``directory_problems``
+    says what is wrong); DirectoryError only when none has loaded yet (the frame shows it).
     """
     live = live_directory()
-    if live.loaded() is None:
-        with st.spinner("Loading the directory…"):
-            return live.current()
-    return live.current()
+    key, signature = str(live.path), stat_signature(live.path)
+    kept = live.loaded()
+    with _KEPT_LOCK:
+        failed = _FAILED.get(key)
+    if failed and failed[0] == signature and kept is not None:
+        return kept  # the same broken files: not read again on every run
+    try:
+        if kept is None:
+            with st.spinner("Loading the directory…"):
+                loaded = live.current()
+        else:
+            loaded = live.current()
+    except DirectoryError as error:
+        with _KEPT_LOCK:
+            _FAILED[key] = (signature, error)
+        if kept is None:
+            raise
+        return kept
+    with _KEPT_LOCK:
+        _FAILED.pop(key, None)
+    return loaded
+
+
+def directory_problems() -> DirectoryError | None:
+    """What is wrong with the directory's files while the last good directory is being served."""
+    with _KEPT_LOCK:
+        failed = _FAILED.get(str(directory_path()))
+    return failed[1] if failed else None
 
 
 @st.cache_resource(max_entries=1)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from dataclasses import replace
 
 import streamlit as st
 
@@ -12,7 +13,7 @@ from navigator.search.engine import Hit, SearchResult, search
 from navigator.search.links import directions_url, tel_href
 from navigator.search.places import Place, PlaceNotFound, resolve_place
 from navigator.search.share import SearchSettings, to_params, to_query
-from navigator.search.wording import distance_words, hit_timing, verified_words
+from navigator.search.wording import distance_words, hit_timing, provenance_words
 from navigator.text import markdown_badge, markdown_link, markdown_text
 from ui.data import address_geocoder
 from ui.map import results_map
@@ -53,8 +54,8 @@ def show_results(directory: Directory, settings: SearchSettings, now: dt.datetim
         return
     params = to_params(settings)
     page = _page_number(params)
-    # The engine builds hits only up to its limit, so a page costs its own cards, not every match.
-    query, at = to_query(settings, place, now, limit=page * PAGE_SIZE)
+    # The engine builds only the page's own hits (its offset and limit), whatever the page number.
+    query, at = to_query(settings, place, now, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
     result = search(directory, query, now=at, place=place)
     st.header("Results", anchor=False)
     if result.total == 0:
@@ -64,8 +65,9 @@ def show_results(directory: Directory, settings: SearchSettings, now: dt.datetim
     if page > pages:  # the directory changed under an open page: back to the start
         st.session_state.pop(PAGE_KEY, None)
         page = 1
+        result = search(directory, replace(query, offset=0), now=at, place=place)
     first = (page - 1) * PAGE_SIZE
-    shown = result.hits[first : first + PAGE_SIZE]
+    shown = result.hits
     st.markdown(_summary(result, settings, first, len(shown)))
     cards, map_column = st.columns([3, 2], gap="medium")
     with cards:
@@ -157,7 +159,7 @@ def _card(directory: Directory, hit: Hit, params: dict[str, str], now: dt.dateti
             links.append(":material/language: " + markdown_link("Website", hit.website))
         if links:
             st.markdown(" · ".join(links))
-        verified = markdown_text(verified_words(hit.last_verified, hit.stale))
+        verified = markdown_text(provenance_words(entry, now.date()))
         if hit.stale:  # in full colour: a faded caption would not be readable in orange
             st.markdown(f":orange[:material/warning: {verified}]")
         else:

@@ -14,6 +14,7 @@ are started from (the project folder, or wherever an operator keeps the director
 | ``NAVIGATOR_DATABASE_URL`` | ``postgresql://…``: shared state in PostgreSQL instead of files | unset (files) |
 | ``NAVIGATOR_TRUSTED_CLIENT_HEADER`` | behind a reverse proxy, the header that carries the client's address | unset |
 | ``NAVIGATOR_LOAD_WORKERS`` | processes that read a large directory's files on a cold load (1: none) | the CPUs |
+| ``NAVIGATOR_SOURCES`` | the sources file ``refresh`` reads and the About page lists | beside the directory |
 """
 
 from __future__ import annotations
@@ -40,6 +41,11 @@ class Settings:
     database_url: str | None = None
     trusted_client_header: str | None = None
     load_workers: int | None = None  # None: one per CPU
+    sources: Path | None = None  # None: sources.yaml beside the directory folder
+
+    @property
+    def sources_file(self) -> Path:
+        return self.sources if self.sources is not None else self.directory.resolve().parent / "sources.yaml"
 
     @property
     def cache_folder(self) -> Path:
@@ -65,6 +71,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         database_url=_text(environ, "NAVIGATOR_DATABASE_URL"),
         trusted_client_header=_text(environ, "NAVIGATOR_TRUSTED_CLIENT_HEADER"),
         load_workers=_workers(_text(environ, "NAVIGATOR_LOAD_WORKERS")),
+        sources=Path(sources) if (sources := _text(environ, "NAVIGATOR_SOURCES")) else None,
     )
 
 

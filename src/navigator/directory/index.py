@@ -58,7 +58,7 @@ def schedule_of(entry: dict) -> WeeklySchedule | None:
     """An entry's week: its meeting times, else its hours; None without either, or for an inactive meeting."""
     meeting = entry.get("meeting")
     if meeting:
-        if meeting.get("attendance") == "inactive":
+        if meeting.get("attendance") == "inactive" or not meeting.get("times"):
             return None
         return parse_meeting_times(meeting["times"])
     hours = entry.get("hours")

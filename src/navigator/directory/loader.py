@@ -202,7 +202,9 @@ def stat_signature(directory: Path | str, today: dt.date | None = None) -> str:
 
 
 def _stat_signature(directory: Path, files: list[Path], today: dt.date) -> str:
-    digest = hashlib.sha256(f"{CACHE_FORMAT}|{today.isoformat()}|{sys.version_info[:2]}".encode())
+    # No date in it: a checked file stays valid as days pass (see _index_files), so midnight
+    # does not re-read the directory (88 s at 100,000 entries when the date was part of the key).
+    digest = hashlib.sha256(f"{CACHE_FORMAT}|{sys.version_info[:2]}".encode())
     vocabulary_file = vocabulary_path(directory)
     for path in [vocabulary_file, *files]:
         stat = path.stat()
@@ -230,7 +232,7 @@ def _index_files(
     # the Python version that wrote it.
     context = (
         f"{CACHE_FORMAT}|{vocabulary.fingerprint}|{hashlib.sha256(dictionary).hexdigest()}|"
-        f"{today.isoformat()}|{label_root}|{sys.version_info[:2]}"
+        f"{label_root}|{sys.version_info[:2]}"
     )
     previous = cache.files(context) if cache else {}
     records: dict[str, _FileRecord] = {}
@@ -239,7 +241,10 @@ def _index_files(
         relative = path.relative_to(directory).as_posix()
         stamp = _stamp(path.stat())
         record = previous.get(relative)
-        if record is not None and record.stamp == stamp:
+        # The only rule that depends on the date refuses dates in the future, and as days pass
+        # a date only leaves the future: a file that passed stays passed, and only a file with
+        # problems is checked again (on another day it may pass).
+        if record is not None and record.stamp == stamp and not record.result.problems:
             records[relative] = record
         else:
             to_read.append((path, relative, stamp, record))
@@ -262,7 +267,7 @@ def _read_record(directory, path, stamp, record, vocabulary, today, label_root, 
     """``path`` read (through ``_read_file``), checked and indexed, unless its bytes are those of ``record``."""
     data = _read_file(path)
     digest = hashlib.sha256(data).hexdigest()
-    if record is not None and record.digest == digest:
+    if record is not None and record.digest == digest and not record.result.problems:
         return _FileRecord(stamp, digest, record.result)
     label = _label(directory, path, label_root)
     return _FileRecord(
@@ -402,7 +407,9 @@ def load_directory(
         if cached is not None:
             return cached
     vocabulary = load_vocabulary(directory)
-    records = _index_files(directory, files, vocabulary, today, str(directory), cache)
+    # Problems name files relative to the directory: the app shows them, and a server's own
+    # paths are nobody's business.
+    records = _index_files(directory, files, vocabulary, today, "", cache)
     indexed = [record.result for record in records.values()]
     report = _report_of(indexed)
     if not report.ok:
@@ -427,7 +434,7 @@ def reload_directory(previous: Directory, today: dt.date | None = None) -> Direc
     Raises DirectoryError listing every problem, as ``load_directory`` does.
 
     The caches on disk are left as they are: a later cold start reads the changed files again.
-    A changed vocabulary or a new day (entries are checked against the date) loads afresh."""
+    A changed vocabulary loads afresh."""
     directory = previous.path
     today = today or dt.date.today()
     files = directory_files(directory) if directory.is_dir() else []
@@ -436,7 +443,6 @@ def reload_directory(previous: Directory, today: dt.date | None = None) -> Direc
         return previous
     if (
         not previous.file_stamps
-        or previous.checked_on != today
         or not directory.is_dir()
         or load_vocabulary(directory).fingerprint != previous.vocabulary.fingerprint
     ):
@@ -447,16 +453,14 @@ def reload_directory(previous: Directory, today: dt.date | None = None) -> Direc
     records: dict[str, _FileRecord] = {}
     for path in files:
         relative = path.relative_to(directory).as_posix()
-        label = _label(directory, path, str(directory))
+        label = _label(directory, path, "")
         stamp = _stamp(path.stat())
         known = previous.file_stamps.get(relative)
         record = _FileRecord(known[0], known[1], by_label[label]) if known and label in by_label else None
         if record is not None and record.stamp == stamp:
             records[relative] = record
         else:
-            records[relative] = _read_record(
-                directory, path, stamp, record, vocabulary, today, str(directory), dictionary
-            )
+            records[relative] = _read_record(directory, path, stamp, record, vocabulary, today, "", dictionary)
     indexed = [record.result for record in records.values()]
     report = _report_of(indexed)
     if not report.ok:

@@ -18,6 +18,7 @@ import pandas as pd
 
 from navigator.directory import schema
 from navigator.directory.problems import Problem
+from navigator.directory.provenance import vouched_or_oldest
 from navigator.directory.schema import Implied
 from navigator.directory.vocabulary import Vocabulary
 from navigator.search.schedule import DAY_WORDS
@@ -205,7 +206,7 @@ def segment_of(entries: tuple[CheckedEntry, ...], label: str, vocabulary: Vocabu
             ("zip", location.get("zip")),
             ("address", location.get("address")),
             ("timezone", implied.timezone),
-            ("last_verified", entry["last_verified"]),
+            ("last_verified", vouched_or_oldest(entry).isoformat()),
             ("source", entry.get("source") or "manual"),
             ("phone", phones[0]["number"] if phones else None),
             ("website", entry.get("website")),
