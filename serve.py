@@ -1,15 +1,21 @@
 """The app as served in production: `streamlit run serve.py` (the same options as app.py).
 
-It serves app.py, but warms up first (``ui.warmup``: imports, the directory, one search) in
-Streamlit's lifespan hook, so the server answers its health check only once the first page can be
-drawn at once, instead of the first visitor waiting for a national directory to load.
-`streamlit run app.py` still works; it loads on the first visit.
+It serves app.py through Streamlit's ASGI wrapper (``st.App``), which
+
+- adds the security headers of ``ui.headers`` (frame-ancestors, no referrer, nosniff) to every
+  response: Streamlit's own settings cannot set response headers;
+- warms up first (``ui.warmup``: imports, the directory, one search) in its lifespan hook, so the
+  server answers its health check only once the first page can be drawn at once, instead of the
+  first visitor waiting for a national directory to load.
+
+`streamlit run app.py` still works, without the headers, and loads on the first visit.
 """
 
 import asyncio
 from contextlib import asynccontextmanager
 
 import streamlit as st
+from ui.headers import security_middleware
 
 
 @asynccontextmanager
@@ -20,4 +26,4 @@ async def warmed(_app):
     yield
 
 
-app = st.App("app.py", lifespan=warmed)
+app = st.App("app.py", lifespan=warmed, middleware=security_middleware())

@@ -122,7 +122,9 @@ def running_app(tmp_path_factory):
     from tests.browser import start_app
 
     work = tmp_path_factory.mktemp("app")
-    app = start_app({"NAVIGATOR_DATA_DIR": str(work / "data"), "NAVIGATOR_CACHE_DIR": str(work / "cache")})
+    app = start_app(
+        {"NAVIGATOR_DATA_DIR": str(work / "data"), "NAVIGATOR_CACHE_DIR": str(work / "cache")}, script="serve.py"
+    )
     yield app
     app.stop()
 

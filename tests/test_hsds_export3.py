@@ -97,3 +97,27 @@ def test_a_3_0_export_imports_back_to_the_same_entries(tmp_path, capsys):
     assert sorted(imported) == sorted(original)
     for entry_id, entry in original.items():
         assert _comparable(imported[entry_id]) == _comparable(entry), entry_id
+
+
+def test_no_3_0_cell_can_become_a_spreadsheet_formula_and_the_round_trip_keeps_the_text(tmp_path, capsys):
+    import re
+
+    import yaml
+    from tests.conftest import write_directory
+
+    hostile = {"name": '=HYPERLINK("https://evil.example","Click")', "organization": "+1 Health", "fees": "-5 off"}
+    first = {**yaml.safe_load(ENTRIES)[0], **hostile}
+    text = yaml.safe_dump([first, *yaml.safe_load(ENTRIES)[1:]], sort_keys=False, allow_unicode=True)
+    directory = write_directory(tmp_path / "directory", {"entries.yaml": text})
+    package, back = tmp_path / "package", tmp_path / "back"
+    assert main(["export", "hsds", "--version", "3.0", "--directory", str(directory), "--out", str(package)]) == 0
+    assert main(["import", "hsds", str(package), "--out", str(back)]) == 0
+    capsys.readouterr()
+
+    for table in package.glob("*.csv"):
+        with open(table, encoding="utf-8", newline="") as handle:
+            for row in csv.DictReader(handle):
+                for cell in row.values():
+                    assert not cell or cell[0] not in "=+-@\t\r" or re.fullmatch(r"[-+]?[0-9.]+", cell), cell
+    imported = {entry["id"]: entry for entry in _entries(back)}
+    assert {field: imported[first["id"]].get(field) for field in hostile} == hostile

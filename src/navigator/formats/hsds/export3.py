@@ -30,6 +30,7 @@ from navigator.formats.hsds.export import (
     HSDS_PHONE_TYPES,
     PROVENANCE_FIELDS,
     _schedule,
+    inert_cell,
 )
 from navigator.formats.hsds.package import (
     CATEGORY_TERM_PREFIX,
@@ -260,7 +261,8 @@ def _csv(rows: list[dict]) -> str:
     writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\r\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow({column: row.get(column, "") for column in columns})
+        # As the 1.1 export: no cell a spreadsheet would run as a formula (import hsds undoes it).
+        writer.writerow({column: inert_cell(row.get(column, "")) for column in columns})
     return buffer.getvalue()
 
 
