@@ -125,3 +125,34 @@ def running_app(tmp_path_factory):
     app = start_app({"NAVIGATOR_DATA_DIR": str(work / "data"), "NAVIGATOR_CACHE_DIR": str(work / "cache")})
     yield app
     app.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster():
+    """One throwaway PostgreSQL server for the whole test session (see tests/postgres.py)."""
+    from tests.postgres import start_cluster
+
+    cluster = start_cluster()
+    yield cluster
+    from navigator.database.pool import close_all
+
+    close_all()
+    cluster.remove()
+
+
+_DATABASES = iter(range(1, 1_000_000))
+
+
+@pytest.fixture
+def database_url(postgres_cluster) -> str:
+    """A fresh database with the navigator schema, for one test."""
+    from navigator.database.migrations import upgrade
+    from navigator.database.pool import Database
+
+    url = postgres_cluster.create_database(f"navigator_test_{next(_DATABASES)}")
+    db = Database(url, max_size=2)
+    try:
+        upgrade(db)
+    finally:
+        db.close()
+    return url

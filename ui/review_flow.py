@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from navigator.directory.index import Directory
-from navigator.review.decisions import Proposal, ReviewDesk, ReviewError, plain
+from navigator.review.decisions import Proposal, ReviewDesk, ReviewError, open_desk, plain
 from navigator.review.form import FieldProblem
 from navigator.review.storage import UnknownSubmission
 from navigator.review.suggestion import Submission, check_entry_form
@@ -32,7 +32,7 @@ AUDIT_LIMIT = 50
 
 def desk() -> ReviewDesk:
     """The review desk on the app's directory and store."""
-    return ReviewDesk(directory_path(), current_store())
+    return open_desk(directory_path(), current_store())
 
 
 # --- the actions, as widget callbacks ------------------------------------------------------------

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from navigator.cli.common import directory_of
 from navigator.review import accounts as auth
-from navigator.review.decisions import VERIFY_METHODS, ReviewDesk, ReviewError, plain, proposal, stalest
+from navigator.review.decisions import VERIFY_METHODS, ReviewDesk, ReviewError, open_desk, plain, proposal, stalest
 from navigator.review.storage import SuggestionStore, UnknownSubmission, open_store
 from navigator.settings import load_settings
 
@@ -67,7 +67,7 @@ def _store(arguments) -> SuggestionStore:
 
 
 def _desk(arguments) -> ReviewDesk:
-    return ReviewDesk(directory_of(arguments), _store(arguments))
+    return open_desk(directory_of(arguments), _store(arguments))
 
 
 def _reviewer(arguments) -> str:

@@ -16,6 +16,7 @@ import hashlib
 import os
 import pickle
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -187,15 +188,27 @@ def _stamp(stat: os.stat_result) -> tuple[int, int, int]:
     return stat.st_size, stat.st_mtime_ns, stat.st_ino
 
 
+# The stamp of a file whose text came from an override: never equal to a file's, so the file is
+# compared by content the next time it is read from disk.
+_OVERRIDDEN = (-1, -1, -1)
+
+
 def _label(directory: Path, path: Path, label_root: str) -> str:
     relative = path.relative_to(directory).as_posix()
     return os.path.join(label_root, relative) if label_root else relative
 
 
 def _index_files(
-    directory: Path, files: list[Path], vocabulary: Vocabulary, today: dt.date, label_root: str, cache: _Cache | None
+    directory: Path,
+    files: list[Path],
+    vocabulary: Vocabulary,
+    today: dt.date,
+    label_root: str,
+    cache: _Cache | None,
+    overrides: Mapping[str, bytes],
 ) -> list[IndexedFile]:
-    """Every file checked and packed for the index, reading only files the cache does not hold."""
+    """Every file checked and packed for the index, reading only files the cache does not hold
+    (an overridden file's text is the override's)."""
     dictionary = entry_dictionary(vocabulary)
     # Packed entries read back only with the same dictionary, and marshalled data only surely in
     # the Python version that wrote it.
@@ -209,10 +222,11 @@ def _index_files(
     results = []
     for path in files:
         relative = path.relative_to(directory).as_posix()
-        stamp = _stamp(path.stat())
+        override = overrides.get(relative)
+        stamp = _stamp(path.stat()) if override is None else _OVERRIDDEN
         record = previous.get(relative)
-        if record is None or record.stamp != stamp:
-            data = _read_file(path)
+        if record is None or record.stamp != stamp or override is not None:
+            data = _read_file(path) if override is None else override
             digest = hashlib.sha256(data).hexdigest()
             if record is None or record.digest != digest:
                 label = _label(directory, path, label_root)
@@ -288,23 +302,35 @@ def load_directory(
     cache_dir: Path | str | None = None,
     use_cache: bool = True,
     today: dt.date | None = None,
+    overrides: Mapping[str, bytes] | None = None,
 ) -> Directory:
-    """The checked, indexed directory; raises DirectoryError listing every problem."""
+    """The checked, indexed directory; raises DirectoryError listing every problem.
+
+    ``overrides`` maps files (by path relative to the directory) to the text to load in place of
+    what is on disk, which may be a file not on disk yet: the directory with changes approved but
+    not yet published (``overlay``). Only those files are checked again."""
     directory = Path(directory)
     today = today or dt.date.today()
     if not directory.is_dir():
         report = Report()
         report.add(str(directory), 0, "", "", "is not a folder")
         raise DirectoryError(report)
+    overrides = dict(overrides or {})
     files = directory_files(directory)
+    files += sorted(directory / name for name in overrides if directory / name not in files)
     cache = _Cache(Path(cache_dir) if cache_dir else load_settings().cache_folder, directory) if use_cache else None
-    signature = _stat_signature(directory, files, today)
+    signature = _stat_signature(directory, [path for path in files if path.exists()], today)
+    if overrides:
+        texts = hashlib.sha256()
+        for name in sorted(overrides):
+            texts.update(f"{name}\0{len(overrides[name])}\0".encode() + overrides[name])
+        signature += "|overlay:" + texts.hexdigest()
     if cache:
         cached = cache.index(signature)
         if cached is not None:
             return cached
     vocabulary = load_vocabulary(directory)
-    indexed = _index_files(directory, files, vocabulary, today, str(directory), cache)
+    indexed = _index_files(directory, files, vocabulary, today, str(directory), cache, overrides)
     report = _report_of(indexed)
     if not report.ok:
         raise DirectoryError(report)

@@ -1,8 +1,11 @@
 """Where suggestions, decisions, the audit log and the shared abuse limits are kept: the interface.
 
 ``SuggestionStore`` is everything the suggestion queue and the review desk ask of storage, with no
-file paths in it, so a second backend (a database) can stand in for the files of
-``file_store.FileSuggestionStore``. ``open_store`` gives the backend the settings choose.
+file paths in it. Two backends stand behind it: the files of ``file_store.FileSuggestionStore``
+(one machine, the default) and the PostgreSQL database of ``pg_store.PostgresSuggestionStore``
+(several servers; ``NAVIGATOR_DATABASE_URL``). ``open_store`` gives the backend the settings choose.
+A store that is ``shared`` also holds the approved changes to entries, which every server applies
+to the directory it loaded from the YAML files (``publish`` writes them into those files).
 """
 
 from __future__ import annotations
@@ -24,10 +27,17 @@ class UnknownSubmission(LookupError):
         self.code, self.reference, self.status = code, reference, status
 
 
+class StorageUnavailable(RuntimeError):
+    """The store cannot be reached right now (the database is down or unreachable, the disk refuses):
+    nothing was saved; the caller says so and keeps what it was given."""
+
+
 class SuggestionStore(abc.ABC):
     """The suggestions (pending and decided), the audit log of decisions, and the abuse limits
     shared by everyone using the store. Every method is safe to call from several threads and
     processes at once, and two store objects on the same storage see the same state."""
+
+    shared = False  # True: approved entry changes are kept in the store, not written into the YAML files
 
     # --- the queue ------------------------------------------------------------------------------
 
@@ -50,9 +60,10 @@ class SuggestionStore(abc.ABC):
         """Decided suggestions, most recent decision first."""
 
     @abc.abstractmethod
-    def decide(self, reference: str, status: str, decision: dict) -> Submission:
+    def decide(self, reference: str, status: str, decision: dict, audit: dict | None = None) -> Submission:
         """Record ``status`` (approved or rejected) and ``decision`` on a pending suggestion, once:
-        UnknownSubmission (already_decided) when it was decided before. Returns it decided."""
+        UnknownSubmission (already_decided) when it was decided before. ``audit`` is added to the
+        audit log once the decision is recorded (never for a decision that lost). Returns it decided."""
 
     # --- the audit log --------------------------------------------------------------------------
 
@@ -85,7 +96,13 @@ class SuggestionStore(abc.ABC):
 
 
 def open_store(settings: Settings) -> SuggestionStore:
-    """The store the settings choose: the files in the data folder."""
-    from navigator.review.file_store import FileSuggestionStore  # the backend depends on this module
+    """The store the settings choose: PostgreSQL when ``database_url`` is set, else the files in the
+    data folder."""
+    # The backends depend on this module, so they are imported here.
+    if settings.database_url:
+        from navigator.review.pg_store import PostgresSuggestionStore
+
+        return PostgresSuggestionStore(settings.database_url)
+    from navigator.review.file_store import FileSuggestionStore
 
     return FileSuggestionStore(settings.data_dir)
