@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import dataclasses
 import getpass
+import json
 import sys
 from pathlib import Path
 
 from navigator.cli.common import directory_of
+from navigator.database.migrations import SchemaProblem
 from navigator.review import accounts as auth
 from navigator.review.decisions import VERIFY_METHODS, ReviewDesk, ReviewError, open_desk, plain, proposal, stalest
-from navigator.review.storage import SuggestionStore, UnknownSubmission, open_store
+from navigator.review.storage import StorageUnavailable, SuggestionStore, UnknownSubmission, open_store
 from navigator.settings import load_settings
 
 KIND_WORDS = {"new": "A new listing", "change": "A change to a listing", "report": "Report a problem"}
@@ -60,10 +62,14 @@ def error_words(error: ReviewError | UnknownSubmission) -> str:
 
 
 def _store(arguments) -> SuggestionStore:
+    """The store the settings choose; a database's schema is checked first (a newer one is refused)."""
     settings = load_settings()
     if arguments.data_dir:
         settings = dataclasses.replace(settings, data_dir=Path(arguments.data_dir))
-    return open_store(settings)
+    store = open_store(settings)
+    if store.shared:
+        store.check()
+    return store
 
 
 def _desk(arguments) -> ReviewDesk:
@@ -77,6 +83,9 @@ def _reviewer(arguments) -> str:
 def _run(action) -> int:
     try:
         return action()
+    except (StorageUnavailable, SchemaProblem) as error:
+        print(f"navigator: {error}", file=sys.stderr)
+        return 1
     except UnknownSubmission as error:
         print(f"navigator: {error_words(error)}", file=sys.stderr)
         return 2
@@ -88,9 +97,16 @@ def _run(action) -> int:
 
 
 def list_pending(arguments) -> int:
+    return _run(lambda: _list_pending(arguments))
+
+
+def _list_pending(arguments) -> int:
     pending, unreadable = _store(arguments).pending()
     for line in unreadable:
         print(f"unreadable: {line}", file=sys.stderr)
+    if arguments.format == "json":
+        print(json.dumps([_listed(submission) for submission in pending], ensure_ascii=False, indent=2))
+        return 1 if unreadable else 0
     if not pending:
         print("no pending suggestions")
     for submission in pending:
@@ -100,6 +116,23 @@ def list_pending(arguments) -> int:
             f"{submission.kind:<6}  {about}  (from {submission.contact.name}, {submission.contact.organization})"
         )
     return 1 if unreadable else 0
+
+
+def _listed(submission) -> dict:
+    """One pending suggestion for ``review list --format json``: what it proposes, field by field."""
+    return {
+        "reference": submission.reference,
+        "submitted_at": submission.submitted_at,
+        "kind": submission.kind,
+        "entry_id": submission.entry_id,
+        "name": submission.changes.get("name") if submission.kind == "new" else None,
+        "problem": submission.problem,
+        "from": {"name": submission.contact.name, "organization": submission.contact.organization},
+        "changes": [
+            {"path": path, "before": submission.before.get(path), "after": value}
+            for path, value in submission.changes.items()
+        ],
+    }
 
 
 def show(arguments) -> int:

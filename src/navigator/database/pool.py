@@ -10,12 +10,18 @@ failure to reach the database (down, unreachable, too slow, refusing) comes out 
 from __future__ import annotations
 
 import contextlib
+import logging
 import threading
 from collections.abc import Iterator
 
 import psycopg
 from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool, PoolTimeout
+
+# The pool would log every failed connection attempt to stderr, over and over while the database is
+# down; our callers say it once, in words, where it matters (and these logs never hold user data).
+logging.getLogger("psycopg.pool").addHandler(logging.NullHandler())
+logging.getLogger("psycopg.pool").propagate = False
 
 # Seconds: a coach or an organization is waiting, so an unreachable database is reported quickly.
 CONNECT_TIMEOUT_SECONDS = 3
@@ -50,8 +56,12 @@ class Database:
         try:
             with self.pool.connection() as connection:
                 yield connection
-        except (psycopg.OperationalError, PoolTimeout) as error:
-            raise DatabaseUnavailable(str(error).strip() or type(error).__name__) from error
+        except PoolTimeout as error:
+            raise DatabaseUnavailable(
+                f"the database cannot be reached (no connection within {WAIT_FOR_CONNECTION_SECONDS:.0f} seconds)"
+            ) from error
+        except psycopg.OperationalError as error:
+            raise DatabaseUnavailable(f"the database stopped answering: {str(error).strip()}") from error
 
     def connect(self, autocommit: bool = True) -> psycopg.Connection:
         """A connection of its own, outside the pool (to LISTEN, or to hold for long)."""
@@ -60,7 +70,7 @@ class Database:
                 self.url, autocommit=autocommit, connect_timeout=CONNECT_TIMEOUT_SECONDS, row_factory=dict_row
             )
         except psycopg.OperationalError as error:
-            raise DatabaseUnavailable(str(error).strip()) from error
+            raise DatabaseUnavailable(f"the database cannot be reached: {str(error).strip()}") from error
 
     def close(self) -> None:
         self.pool.close()
