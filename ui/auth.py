@@ -23,6 +23,7 @@ import streamlit as st
 
 from navigator.review.accounts import Reviewer, authenticate, normal_name, reviewer_for_identity
 from navigator.review.limits import SignInThrottle
+from navigator.review.storage import StorageUnavailable
 from ui.review_store import current_store
 
 SESSION_REVIEWER = "reviewer"
@@ -73,15 +74,19 @@ def sign_in(name: str, password: str) -> str | None:
     store = current_store()
     session_throttle = st.session_state.setdefault(SESSION_THROTTLE, SignInThrottle())
     account_key = f"account:{normal_name(name)}"
-    wait = max(store.sign_in_wait(account_key), session_throttle.wait("session"))
-    if wait > 0:
-        return f"Too many failed sign-ins. Try again in {math.ceil(wait)} seconds."
-    reviewer = authenticate(local_accounts(), name, password)
-    if reviewer is None:
-        store.sign_in_failed(account_key)
-        session_throttle.failed("session")
-        return "That name and password do not match a reviewer account."
-    store.sign_in_succeeded(account_key)
+    try:
+        wait = max(store.sign_in_wait(account_key), session_throttle.wait("session"))
+        if wait > 0:
+            return f"Too many failed sign-ins. Try again in {math.ceil(wait)} seconds."
+        reviewer = authenticate(local_accounts(), name, password)
+        if reviewer is None:
+            store.sign_in_failed(account_key)
+            session_throttle.failed("session")
+            return "That name and password do not match a reviewer account."
+        store.sign_in_succeeded(account_key)
+    except StorageUnavailable:
+        # The shared throttle cannot be consulted, so no password is checked: try again later.
+        return "Sign-in is not available right now: the database is not answering. Try again in a few minutes."
     session_throttle.succeeded("session")
     st.session_state[SESSION_REVIEWER] = reviewer
     return None

@@ -1,4 +1,9 @@
-"""The one cached loader of the whole app: the directory every session reads, and the geocoder."""
+"""The one cached loader of the whole app: the directory every session reads, and the geocoder.
+
+With a database (``NAVIGATOR_DATABASE_URL``), the directory is the YAML files with the changes
+approved on any server applied (``navigator.directory.overlay``), followed by one change feed per
+process; a page run only reads the feed's memory, so search never waits on the database.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +11,13 @@ from pathlib import Path
 
 import streamlit as st
 
+from navigator.database.migrations import SchemaProblem
 from navigator.directory.index import Directory
 from navigator.directory.loader import load_directory, stat_signature
+from navigator.directory.overlay import overlay
+from navigator.review.change_feed import ChangeFeed
+from navigator.review.pg_store import PostgresSuggestionStore
+from navigator.review.storage import StorageUnavailable
 from navigator.search.geocoder import configured_geocoder
 from navigator.settings import load_settings
 
@@ -17,10 +27,19 @@ def directory_path() -> Path:
 
 
 @st.cache_resource(max_entries=2, show_spinner="Loading the directory…")
-def _load(path: str, signature: str) -> Directory:
-    # ``signature`` is only part of the cache key: a changed file gives a new key, so the next
-    # run loads the change (the older entry is evicted), with no restart.
-    return load_directory(path)
+def _load(path: str, signature: str, changes_token: tuple, _changes: tuple) -> Directory:
+    # ``signature`` and ``changes_token`` are only part of the cache key: a changed file, or a change
+    # approved on any server, gives a new key, so the next run loads it (re-reading only the files
+    # touched; the older entry is evicted), with no restart. ``_changes`` is not hashed.
+    if not _changes:
+        return load_directory(path)
+    return load_directory(path, overrides=overlay(path, _changes).encoded())
+
+
+@st.cache_resource(max_entries=1, show_spinner=False)
+def change_feed(url: str) -> ChangeFeed:
+    """The process's feed of changes approved in the database (one thread, one connection)."""
+    return ChangeFeed(url).start()
 
 
 def current_directory() -> Directory:
@@ -28,8 +47,40 @@ def current_directory() -> Directory:
 
     Raises DirectoryError when the files have problems (the frame shows them).
     """
-    path = directory_path()
-    return _load(str(path), stat_signature(path))
+    settings = load_settings()
+    path = settings.directory
+    token, changes = change_feed(settings.database_url).snapshot() if settings.database_url else ((), ())
+    return _load(str(path), stat_signature(path), token, changes)
+
+
+@st.cache_resource(max_entries=1, show_spinner=False)
+def database_schema_problem(url: str) -> str | None:
+    """Checked once per server process at its start: why this code must not run against the
+    database (its schema is newer than this code knows), or None. A database that cannot be reached
+    is checked again on the next run, since it may come up."""
+    try:
+        PostgresSuggestionStore(url).check()
+    except SchemaProblem as error:
+        if error.code == "too_new":
+            return str(error)
+    except StorageUnavailable as error:
+        raise _NotYet(str(error)) from error
+    return None
+
+
+class _NotYet(Exception):
+    """The database was not reachable: not cached, so the check runs again."""
+
+
+def schema_refusal() -> str | None:
+    """Why this server refuses to run (a database schema newer than this code), or None."""
+    url = load_settings().database_url
+    if not url:
+        return None
+    try:
+        return database_schema_problem(url)
+    except _NotYet:
+        return None
 
 
 @st.cache_resource(max_entries=1)

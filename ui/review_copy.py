@@ -23,6 +23,7 @@ DONE_WORDS = {
     "rejected": "Rejected {reference}.",
     "verified": "Marked {entry_id} verified.",
 }
+UNAVAILABLE_WORDS = "The database is not answering right now, so nothing was changed. Try again in a few minutes."
 # Why an action could not be done, by the code the desk or the store gave.
 ERROR_WORDS = {
     "not_a_reference": "'{reference}' is not a reference number like S-20261120-7KQ3XM",

@@ -16,10 +16,10 @@ import streamlit as st
 from navigator.directory.index import Directory
 from navigator.review.decisions import Proposal, ReviewDesk, ReviewError, open_desk, plain
 from navigator.review.form import FieldProblem
-from navigator.review.storage import UnknownSubmission
+from navigator.review.storage import StorageUnavailable, UnknownSubmission
 from navigator.review.suggestion import Submission, check_entry_form
 from ui.data import directory_path
-from ui.review_copy import DONE_WORDS, error_text
+from ui.review_copy import DONE_WORDS, UNAVAILABLE_WORDS, error_text
 from ui.review_store import current_store
 from ui.suggest_copy import KIND_LABELS, PROBLEM_LABELS, field_label
 from ui.suggestion_form import values_from_state
@@ -45,6 +45,8 @@ def _act(action, done: str, **params) -> None:
     except (ReviewError, UnknownSubmission) as error:
         problems = [str(problem) for problem in getattr(error, "problems", ())]
         st.session_state[FLASH] = ("error", error_text(error), problems)
+    except StorageUnavailable:
+        st.session_state[FLASH] = ("error", UNAVAILABLE_WORDS, [])
     else:
         st.session_state[FLASH] = ("success", DONE_WORDS[done].format(**params), [])
 

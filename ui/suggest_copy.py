@@ -203,6 +203,8 @@ PROBLEM_WORDS = {
     "nothing_changed": "nothing was changed: change a field above, or report a problem instead",
     "too_many_suggestions": "Many suggestions have come from here in the last hour. Please try again in "
     "{minutes} minutes.",
+    "cannot_save_now": "Your suggestion can't be saved right now: our database is not answering. Nothing you "
+    "typed is lost: it is still in the form. Please try Send again in a few minutes.",
 }
 # A time range like the ones a day takes: opening hours need an end, meetings may give only a start.
 TIME_RANGE_EXAMPLES = {True: '"08:00-17:00"', False: '"19:00" or "19:00-20:00"'}

@@ -16,6 +16,7 @@ from navigator.directory.index import Directory
 from navigator.review.decisions import diff_entries, plain
 from navigator.review.form import GENERAL, FieldProblem
 from navigator.review.limits import SUGGESTIONS_FROM_EVERYONE, SUGGESTIONS_PER_SESSION, RateLimiter
+from navigator.review.storage import StorageUnavailable
 from navigator.review.suggestion import CONTACT_LIMITS, Submission, check_suggestion
 from ui.review_store import current_store
 from ui.suggest_copy import PROBLEM_LABELS, field_label
@@ -103,11 +104,17 @@ def send(kind: str, entry: dict | None, category: str | None, prefix: str, names
         return
     store = current_store()
     limiter = state.setdefault(SESSION_LIMITER, RateLimiter.of(SUGGESTIONS_PER_SESSION, max_keys=1))
-    wait = limiter.attempt("session") or store.attempt(SUGGESTIONS_FROM_EVERYONE)
-    if wait:
-        state[ERRORS] = (prefix, {GENERAL: [FieldProblem("too_many_suggestions", {"minutes": int(wait // 60) + 1})]})
+    try:
+        wait = limiter.attempt("session") or store.attempt(SUGGESTIONS_FROM_EVERYONE)
+        if wait:
+            problem = FieldProblem("too_many_suggestions", {"minutes": int(wait // 60) + 1})
+            state[ERRORS] = (prefix, {GENERAL: [problem]})
+            return
+        stored = store.add(checked.submission)
+    except StorageUnavailable:
+        # Nothing was saved; what was typed stays in the form (its widgets keep their values).
+        state[ERRORS] = (prefix, {GENERAL: [FieldProblem("cannot_save_now", {})]})
         return
-    stored = store.add(checked.submission)
     state.pop(ERRORS, None)
     state[DONE] = {"reference": stored.reference, "submission": stored}
 
