@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from navigator.directory.yamledit import EditError, append_entry, entry_in, replace_entry, without_nulls
+from navigator.directory.yamledit import EditError, append_entry, entries_by_id, replace_entry, without_nulls
 
 
 @dataclass(frozen=True)
@@ -53,45 +53,69 @@ def _same(one: dict | None, other: dict | None) -> bool:
     return without_nulls(one) == without_nulls(other)
 
 
-def apply_change(text: str, change: EntryChange) -> tuple[str | None, str]:
-    """``text`` with ``change`` applied, or (None, why not)."""
-    current = entry_in(text, change.entry_id) if change.entry_id in text else None
+def _decide(current: dict | None, change: EntryChange) -> str:
+    """Why ``change`` is not applied to the entry as it is (``current``; None: absent), or ""."""
     if change.published and not (
         (change.before is None and current is None) or (change.before is not None and _same(current, change.before))
     ):
-        return None, "already in the files" if _same(current, change.after) else "edited in the files since"
+        return "already in the files" if _same(current, change.after) else "edited in the files since"
     if current is None and change.before is not None:
-        return None, "the entry is not in the file"
+        return "the entry is not in the file"
     if current is not None and _same(current, change.after):
-        return None, "already in the files"
-    try:
-        if current is None:
-            return append_entry(text, change.after), ""
-        return replace_entry(text, change.entry_id, change.after), ""
-    except EditError as error:
-        return None, f"cannot edit: {error}"
+        return "already in the files"
+    return ""
+
+
+def _edit(text: str, entry_id: str, was: dict | None, entry: dict) -> str:
+    return append_entry(text, entry) if was is None else replace_entry(text, entry_id, entry)
 
 
 def overlay(directory: Path | str, changes: Iterable[EntryChange], texts: dict[str, str] | None = None) -> Overlay:
     """The texts of the files ``changes`` touch with them applied, in revision order (``texts``:
-    texts to start from instead of the files on disk)."""
+    texts to start from instead of the files on disk).
+
+    Each change is judged against its entry as the changes before it left it, in memory; then each
+    entry's file text is edited once, so many changes to one file cost one edit per entry.
+    """
     directory = Path(directory)
     result = Overlay(texts=dict(texts or {}))
+    by_file: dict[str, dict[str, list[EntryChange]]] = {}
     for change in sorted(changes, key=lambda change: change.revision):
         if Path(change.file).is_absolute() or ".." in Path(change.file).parts or not change.file.endswith(".yaml"):
             result.skipped.append((change.revision, "not a file of the directory"))
             continue
-        if change.file not in result.texts:
-            path = directory / change.file
+        by_file.setdefault(change.file, {}).setdefault(change.entry_id, []).append(change)
+    for name, by_entry in by_file.items():
+        if name not in result.texts:
+            path = directory / name
+            result.texts[name] = path.read_text(encoding="utf-8") if path.exists() else ""  # a new file may start
+        text = result.texts[name]
+        try:
+            present = entries_by_id(text)
+        except EditError as error:
+            result.skipped += [
+                (change.revision, f"cannot edit: {error}") for group in by_entry.values() for change in group
+            ]
+            continue
+        for entry_id, group in by_entry.items():
+            was = current = present.get(entry_id)
+            applied = []
+            for change in group:
+                why = _decide(current, change)
+                if why:
+                    result.skipped.append((change.revision, why))
+                else:
+                    current = change.after
+                    applied.append(change.revision)
+            if not applied:
+                continue
             try:
-                result.texts[change.file] = path.read_text(encoding="utf-8")
-            except FileNotFoundError:
-                result.texts[change.file] = ""  # a new listing may start a new file
-        new_text, why = apply_change(result.texts[change.file], change)
-        if new_text is None:
-            result.skipped.append((change.revision, why))
-        else:
-            result.texts[change.file] = new_text
-            result.applied.append(change.revision)
+                text = _edit(text, entry_id, was, current)
+            except EditError as error:
+                result.skipped += [(revision, f"cannot edit: {error}") for revision in applied]
+                continue
+            result.applied += applied
+        result.texts[name] = text
+    result.applied.sort()
     result.texts = {name: text for name, text in result.texts.items() if text or (directory / name).exists()}
     return result

@@ -49,6 +49,15 @@ class SharedReviewDesk(ReviewDesk):
         except DirectoryError as error:
             raise ReviewError("directory_broken", tuple(error.report.sorted())) from None
 
+    def _files(self) -> Directory:
+        """The directory as its files hold it (from the loader's cache, warm): enough to find an
+        entry's file, the vocabulary and the ids taken, since the entry itself is read, with its
+        approved changes, inside the decision's transaction."""
+        try:
+            return load_directory(self.directory)
+        except DirectoryError as error:
+            raise ReviewError("directory_broken", tuple(error.report.sorted())) from None
+
     # --- acting -----------------------------------------------------------------------------
 
     def approve(
@@ -62,7 +71,7 @@ class SharedReviewDesk(ReviewDesk):
         today = today or dt.date.today()
         now = now or dt.datetime.now(dt.UTC)
         self._pending(reference)
-        directory = self.load()
+        directory = self._files()
         made: list[Outcome] = []
 
         def make(entries: EntryTransaction, submission: Submission) -> Recorded:
@@ -101,7 +110,7 @@ class SharedReviewDesk(ReviewDesk):
         on = on or today
         now = now or dt.datetime.now(dt.UTC)
         self._check_verification(how, on, today)
-        directory = self.load()
+        directory = self._files()
         made: list[Outcome] = []
 
         def make(entries: EntryTransaction) -> Recorded:
