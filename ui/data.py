@@ -7,16 +7,16 @@ process; a page run only reads the feed's memory, so search never waits on the d
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import streamlit as st
 
-from navigator.database.migrations import SchemaProblem
+from navigator.database.pool import DatabaseUnavailable
 from navigator.directory.index import Directory
 from navigator.directory.loader import load_directory, stat_signature
 from navigator.directory.overlay import overlay
 from navigator.review.change_feed import ChangeFeed
-from navigator.review.pg_store import PostgresSuggestionStore
 from navigator.review.storage import StorageUnavailable
 from navigator.search.geocoder import configured_geocoder
 from navigator.settings import load_settings
@@ -53,34 +53,24 @@ def current_directory() -> Directory:
     return _load(str(path), stat_signature(path), token, changes)
 
 
-@st.cache_resource(max_entries=1, show_spinner=False)
-def database_schema_problem(url: str) -> str | None:
-    """Checked once per server process at its start: why this code must not run against the
-    database (its schema is newer than this code knows), or None. A database that cannot be reached
-    is checked again on the next run, since it may come up."""
-    try:
-        PostgresSuggestionStore(url).check()
-    except SchemaProblem as error:
-        if error.code == "too_new":
-            return str(error)
-    except StorageUnavailable as error:
-        raise _NotYet(str(error)) from error
-    return None
-
-
-class _NotYet(Exception):
-    """The database was not reachable: not cached, so the check runs again."""
+def refresh_changes() -> None:
+    """After a review action on this server: read the changes now, so this server shows it on its
+    very next page (the others hear of it by NOTIFY). Without the database, the feed catches up later."""
+    url = load_settings().database_url
+    if url:
+        with contextlib.suppress(StorageUnavailable, DatabaseUnavailable):
+            change_feed(url).refresh()
 
 
 def schema_refusal() -> str | None:
-    """Why this server refuses to run (a database schema newer than this code), or None."""
+    """Why this server refuses to run (its database's schema is newer than this code), or None.
+
+    The change feed checks the version each time it connects, so no page run waits on the database."""
     url = load_settings().database_url
     if not url:
         return None
-    try:
-        return database_schema_problem(url)
-    except _NotYet:
-        return None
+    problem = change_feed(url).schema_problem
+    return str(problem) if problem is not None and problem.code == "too_new" else None
 
 
 @st.cache_resource(max_entries=1)

@@ -18,7 +18,7 @@ from navigator.review.decisions import Proposal, ReviewDesk, ReviewError, open_d
 from navigator.review.form import FieldProblem
 from navigator.review.storage import StorageUnavailable, UnknownSubmission
 from navigator.review.suggestion import Submission, check_entry_form
-from ui.data import directory_path
+from ui.data import directory_path, refresh_changes
 from ui.review_copy import DONE_WORDS, UNAVAILABLE_WORDS, error_text
 from ui.review_store import current_store
 from ui.suggest_copy import KIND_LABELS, PROBLEM_LABELS, field_label
@@ -49,6 +49,7 @@ def _act(action, done: str, **params) -> None:
         st.session_state[FLASH] = ("error", UNAVAILABLE_WORDS, [])
     else:
         st.session_state[FLASH] = ("success", DONE_WORDS[done].format(**params), [])
+        refresh_changes()
 
 
 def approve(reference: str, reviewer: str) -> None:

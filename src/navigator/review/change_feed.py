@@ -6,7 +6,8 @@ every ``POLL_SECONDS`` whether anything changed: a notification lost while the c
 down costs at most one poll. "Changed" is judged on the count of changes, the highest revision and
 the count published, because a transaction that took a lower revision may commit after a higher
 one. Page runs only read the feed's memory (``snapshot``): no page ever waits for the database, and
-while it is down, search goes on with the changes seen last.
+while it is down, search goes on with the changes seen last. On every connect the feed also checks
+the schema's version: against a schema newer than this code, the server refuses to run.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import threading
 
 import psycopg
 
+from navigator.database.migrations import LATEST, SchemaProblem
 from navigator.database.pool import DatabaseUnavailable, database
 from navigator.directory.overlay import EntryChange
 from navigator.review.pg_store import CHANNEL, PostgresSuggestionStore
@@ -32,13 +34,14 @@ class ChangeFeed:
         self.url = url
         self.poll_seconds = poll_seconds
         self._store = PostgresSuggestionStore(url)
-        self._lock = threading.Lock()
+        self._lock = threading.Condition()
         self._token: tuple = ()
         self._changes: tuple[EntryChange, ...] = ()
         self._stopped = threading.Event()
         self._ready = threading.Event()
         self._thread = threading.Thread(target=self._run, name="navigator-change-feed", daemon=True)
         self.refreshes = 0  # how many times the changes were read again (tests count them)
+        self.schema_problem: SchemaProblem | None = None  # set when this code must not run against the database
 
     def start(self, wait_seconds: float = 5.0) -> ChangeFeed:
         """Start following; waits (at most ``wait_seconds``) for the first reading, so a server
@@ -69,12 +72,22 @@ class ChangeFeed:
         with self._lock:
             self._token, self._changes = token, changes
             self.refreshes += 1
+            self._lock.notify_all()
         return True
+
+    def wait_for(self, predicate, timeout: float) -> bool:
+        """Wait (at most ``timeout`` seconds) until ``predicate(changes)`` holds; whether it did."""
+        with self._lock:
+            return self._lock.wait_for(lambda: predicate(self._changes), timeout)
 
     def _run(self) -> None:
         while not self._stopped.is_set():
             try:
                 with contextlib.closing(database(self.url).connect(autocommit=True)) as listener:
+                    self.schema_problem = _schema_problem(listener)
+                    if self.schema_problem is not None and self.schema_problem.code == "too_new":
+                        self._ready.set()
+                        return  # this server refuses to run (the frame says why); nothing to follow
                     listener.execute(f"LISTEN {CHANNEL}")
                     while not self._stopped.is_set():
                         self.refresh()
@@ -84,3 +97,13 @@ class ChangeFeed:
             except (psycopg.Error, DatabaseUnavailable, StorageUnavailable):
                 self._ready.set()  # nobody waits for a database that is down
                 self._stopped.wait(RETRY_SECONDS)
+
+
+def _schema_problem(connection: psycopg.Connection) -> SchemaProblem | None:
+    """Why this code cannot run against the database's schema (checked on every connect), or None."""
+    present = connection.execute("SELECT to_regclass('navigator_schema') IS NOT NULL AS present").fetchone()
+    row = connection.execute("SELECT version FROM navigator_schema").fetchone() if present["present"] else None
+    found = int(row["version"]) if row else 0
+    if found == LATEST:
+        return None
+    return SchemaProblem("missing" if found == 0 else "too_new" if found > LATEST else "outdated", found)
