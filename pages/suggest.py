@@ -8,11 +8,13 @@ text. Links from a listing arrive as ``?entry=<id>&kind=change`` (or ``kind=repo
 import streamlit as st
 from ui import suggest_flow as flow
 from ui.frame import page_directory
-from ui.suggest_copy import KIND_LABELS, category_choices
+from ui.suggest_copy import category_choices
 from ui.suggestion_form import contact_fields, entry_fields, other_errors, report_fields, show_errors
 
 from navigator.review.form import form_values
 from navigator.review.suggestion import KINDS, NOTE_LIMIT
+from navigator.review.words import KIND_LABELS
+from navigator.search.listing import SEARCH_LIMIT
 from navigator.text import markdown_text
 
 directory = page_directory()
@@ -75,7 +77,9 @@ kind = st.radio(
 entry_id = None
 if kind != "new":
     _follow_url(flow.ENTRY_KEY, "entry", directory.id_rows)
-    search = st.text_input("Find the listing", key=flow.SEARCH_KEY, placeholder="Name, organization or city")
+    search = st.text_input(
+        "Find the listing", key=flow.SEARCH_KEY, placeholder="Name, organization or city", max_chars=SEARCH_LIMIT
+    )
     entry_id = st.selectbox(
         "Listing",
         flow.entry_options(directory, search),

@@ -19,6 +19,7 @@ from navigator.database.pool import database
 from navigator.directory.loader import load_directory
 from navigator.directory.overlay import overlay
 from navigator.review.decisions import open_desk
+from navigator.review.limits import SUGGESTIONS_PER_CLIENT
 from navigator.review.pg_store import PostgresSuggestionStore
 from navigator.review.storage import StorageUnavailable
 
@@ -71,7 +72,7 @@ def test_review_list_prints_json_on_both_backends(backend, request, tmp_path, mo
     assert main(["review", "list", "--format", "json", "--directory", str(small_directory)]) == 0
     [listed] = json.loads(capsys.readouterr().out)
     assert listed["reference"] == reference and listed["entry_id"] == "test-clinic"
-    assert {"path": "fees", "before": None, "after": "Free"} in listed["changes"]
+    assert {"path": ["fees"], "before": None, "after": "Free"} in listed["changes"]
     assert listed["from"] == {"name": "Ana Ruiz", "organization": "Test Health"}
 
 
@@ -80,7 +81,7 @@ def test_an_unreachable_database_is_reported_as_storage_unavailable_without_wait
     with pytest.raises(StorageUnavailable):
         store.pending()
     with pytest.raises(StorageUnavailable):
-        store.attempt(__import__("navigator.review.limits").review.limits.SUGGESTIONS_FROM_EVERYONE)
+        store.attempt(SUGGESTIONS_PER_CLIENT, "203.0.113.9")
 
 
 # --- publish ------------------------------------------------------------------------------------

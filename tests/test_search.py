@@ -10,6 +10,7 @@ from tests.conftest import shared_data, write_directory
 from navigator.cli.main import main
 from navigator.directory.loader import load_directory
 from navigator.directory.problems import DirectoryError
+from navigator.search import engine
 from navigator.search.engine import Query, UnknownCode, search
 from navigator.search.places import PlaceNotFound
 
@@ -184,6 +185,23 @@ def test_rank_puts_open_now_and_fresh_before_nearer_closed_or_stale(tmp_path):
     assert stale.stale and stale.verified_days_ago == (at.date() - dt.date(2025, 1, 1)).days
 
 
+def test_real_crisis_and_naloxone_entries_rank_above_sample_ones_even_when_farther_or_remote(tmp_path):
+    loaded = directory_of(
+        tmp_path,
+        entry("sample-line", category="crisis_line", remote=True, service_area=["CO"], hours="24/7", sample=True),
+        entry("real-line", category="crisis_line", remote=True, service_area=["national"]),
+        entry("sample-naloxone", category="harm_reduction", needs=["naloxone"], lat=39.672, sample=True),
+        entry("real-naloxone", category="harm_reduction", needs=["naloxone"], lat=39.9),
+        entry("sample-clinic", lat=39.672, sample=True, hours="24/7"),
+        entry("real-clinic", lat=39.9),
+    )
+    near = "39.67,-104.928"
+    assert ids(search(loaded, Query(near=near, needs=("crisis",)))) == ["real-line", "sample-line"]
+    assert ids(search(loaded, Query(near=near, needs=("naloxone",)))) == ["real-naloxone", "sample-naloxone"]
+    # Where safety is not at stake, sample entries rank as any other.
+    assert ids(search(loaded, Query(near=near, categories=("moud_provider",)))) == ["sample-clinic", "real-clinic"]
+
+
 def test_preferences_rank_higher_and_are_reported_as_matched(tmp_path):
     loaded = directory_of(tmp_path, entry("plain", lat=39.672), entry("spanish", lat=39.8, payment=["medicaid"]))
     result = search(loaded, Query(near="39.67,-104.928", prefer=("medicaid",)))
@@ -310,3 +328,18 @@ def test_next_open_across_the_spring_change_is_in_real_minutes(tmp_path):
 def test_coordinates_search_lists_remote_services_of_their_state(tmp_path):
     loaded = directory_of(tmp_path, entry("co-line", category="crisis_line", remote=True, service_area=["CO"]))
     assert ids(search(loaded, Query(near="39.74,-104.97"))) == ["co-line"]
+
+
+def test_an_offset_builds_only_the_slice_asked_for(tmp_path, monkeypatch):
+    directory = directory_of(
+        tmp_path, *(entry(f"clinic-{number:02d}", lat=39.671 + number / 1000) for number in range(30))
+    )
+    everything = search(directory, Query("80222", limit=None, sort="distance"))
+    built = []
+    real_hit = engine._hit
+    monkeypatch.setattr(engine, "_hit", lambda *arguments: built.append(1) or real_hit(*arguments))
+
+    page = search(directory, Query("80222", limit=5, offset=20, sort="distance"))
+
+    assert ids(page) == ids(everything)[20:25] and page.total == 30
+    assert len(built) == 5

@@ -12,6 +12,7 @@ from tests.conftest import CLINIC, MEETING, PROJECT_ROOT, write_directory
 from navigator.directory.loader import load_directory
 from navigator.directory.vocabulary import load_vocabulary
 from navigator.review.decisions import ReviewDesk, ReviewError, open_desk
+from navigator.review.edits import FieldEdit
 from navigator.review.form import form_values
 from navigator.review.limits import Limit
 from navigator.review.storage import SuggestionStore, UnknownSubmission, open_store
@@ -86,6 +87,8 @@ def test_a_kept_suggestion_reads_back_as_it_was_sent(desk):
     assert is_reference(reference) and kept.status == PENDING and kept.decision is None
     assert kept.changes["fees"] == "Free" and kept.before == {"fees": None, "phones": kept.before["phones"]}
     assert kept.changes["phones"][0]["number"] == "303-555-0199"
+    assert FieldEdit(("phones", 0, "number"), "303-555-0100", "303-555-0199") in kept.edits
+    assert FieldEdit(("fees",), None, "Free") in kept.edits
     assert kept.contact.name == "Ana Ruiz" and kept.entry_id == "test-clinic"
     assert dt.datetime.fromisoformat(kept.submitted_at).tzinfo is not None
 
@@ -110,18 +113,17 @@ def test_pending_suggestions_come_oldest_first(store, desk):
     assert store.get(stored[0].reference) == stored[0]
 
 
-def test_a_suggestion_is_decided_once_and_its_audit_record_written_only_by_the_decision_that_won(store, desk):
+def test_a_suggestion_is_decided_once(store, desk):
     reference = suggest_change(desk, fees="Free")
 
-    decided = store.decide(reference, REJECTED, {"by": "ana", "reason": "duplicate"}, audit={"submission": reference})
+    decided = store.decide(reference, REJECTED, {"by": "ana", "reason": "duplicate"})
     with pytest.raises(UnknownSubmission) as raised:
-        store.decide(reference, APPROVED, {"by": "ben"}, audit={"submission": reference, "by": "ben"})
+        store.decide(reference, APPROVED, {"by": "ben"})
 
     assert (raised.value.code, raised.value.status) == ("already_decided", REJECTED)
     assert decided.status == REJECTED and store.get(reference) == decided
-    assert store.pending() == ([], [])
+    assert store.pending() == ([], []) and store.pending_count() == 0
     assert [item.reference for item in store.decided()] == [reference]
-    assert store.audit() == [{"submission": reference}]
 
 
 def test_an_unknown_or_malformed_reference_is_refused(store):
@@ -185,6 +187,19 @@ def test_two_approved_changes_to_one_entry_both_hold(desk):
 
     entry = desk.load().entry("test-clinic")
     assert (entry["fees"], entry["name"]) == ("Free", "Test Clinic Renamed")
+
+
+def test_an_edit_whose_field_changed_since_is_refused_unless_the_reviewer_overrides(desk):
+    first, second = suggest_change(desk, fees="Free"), suggest_change(desk, fees="Sliding scale")
+    desk.approve(first, "ana")
+
+    with pytest.raises(ReviewError) as raised:
+        desk.approve(second, "ben")
+    assert raised.value.code == "changed_since" and desk.store.get(second).status == PENDING
+    desk.approve(second, "ben", override=True)
+
+    assert desk.load().entry("test-clinic")["fees"] == "Sliding scale"
+    assert desk.store.get(second).decision["overrode"] == ["fees"]
 
 
 def test_a_rejected_suggestion_changes_nothing_and_cannot_then_be_approved(desk):

@@ -1,5 +1,6 @@
-"""The words of suggesting an update: labels of the form's fields and choices, the kinds of
-suggestion and of problem, and every problem the checks report, in plain English.
+"""The words of suggesting an update: labels of the form's fields and choices, and every problem the
+checks report, in plain English (the kinds of suggestion and of problem, shared with the command line,
+are in ``navigator.review.words``).
 
 The review model works in codes (``navigator.review.form`` and ``suggestion``); this module is the
 one place their English lives, so the interface can be translated without touching the model.
@@ -12,19 +13,6 @@ from navigator.directory.schema import MEDICATIONS, NATIONAL
 from navigator.directory.vocabulary import Vocabulary
 from navigator.review.form import FIELDS, FieldProblem, FormField, choice_codes, difference_name
 
-KIND_LABELS = {
-    "new": "A new listing",
-    "change": "A change to a listing",
-    "report": "Report a problem",
-}
-PROBLEM_LABELS = {
-    "closed": "It has closed or no longer operates",
-    "wrong_phone": "The phone number is wrong",
-    "wrong_address": "The address is wrong",
-    "wrong_hours": "The hours are wrong",
-    "no_longer_offers": "It no longer offers a service listed here",
-    "other": "Something else",
-}
 STATUS_LABELS = {
     "active": "Open",
     "temporarily_closed": "Temporarily closed",
@@ -202,7 +190,13 @@ PROBLEM_WORDS = {
     "details_required": "say what is wrong",
     "nothing_changed": "nothing was changed: change a field above, or report a problem instead",
     "too_many_suggestions": "Many suggestions have come from here in the last hour. Please try again in "
-    "{minutes} minutes.",
+    "{minutes} minutes. Nothing you typed is lost while this page stays open; if it cannot wait, call or "
+    "e-mail the directory's team and quote the listing.",
+    "queue_full": "So many suggestions are waiting for review that we cannot take new ones right now. Please "
+    "try again tomorrow; nothing you typed is lost while this page stays open. If it cannot wait, call or "
+    "e-mail the directory's team.",
+    "not_saved": "Your suggestion could not be saved just now (the server's storage is full or read-only). "
+    "Nothing you typed is lost while this page stays open: please try again later.",
     "cannot_save_now": "Your suggestion can't be saved right now: our database is not answering. Nothing you "
     "typed is lost: it is still in the form. Please try Send again in a few minutes.",
 }

@@ -8,6 +8,7 @@ import streamlit as st
 from navigator.directory.vocabulary import Vocabulary
 from navigator.review.form import FIELDS, HOURS_ALWAYS, NUMBER_RANGE, FieldProblem, sections_for
 from navigator.review.suggestion import CONTACT_LIMITS, DETAILS_LIMIT, PROBLEM_CODES
+from navigator.review.words import PROBLEM_LABELS
 from navigator.search.schedule import WEEKDAYS
 from navigator.text import markdown_text
 from ui.suggest_copy import (
@@ -16,7 +17,6 @@ from ui.suggest_copy import (
     FIELD_HELP,
     FIELD_LABELS,
     FLAG_WORDS,
-    PROBLEM_LABELS,
     SCHEDULE_HELP,
     SECTION_TITLES,
     choices,

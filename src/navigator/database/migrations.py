@@ -9,8 +9,8 @@ Tables:
 
 - ``suggestions``: one row per suggestion; ``status`` goes from pending to approved or rejected
   once, by one ``UPDATE … WHERE status = 'pending'``; ``suggestion_changes`` holds what it
-  proposes, one row per field path with the value it was made against (``before``) and the value
-  proposed (``after``).
+  proposes field by field (``edits.FieldEdit``): one row per field path with the value it was
+  made against (``before``) and the value proposed (``after``).
 - ``audit``: every decision, written in the transaction that makes it.
 - ``entry_changes``: approved changes to directory entries (the whole entry before and after),
   numbered by ``revision``, which every server follows; ``published_at`` once ``publish`` wrote it
@@ -41,6 +41,8 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
             problem text,
             details text NOT NULL DEFAULT '',
             note text NOT NULL DEFAULT '',
+            changes jsonb NOT NULL,   -- top-level fields as sent (a new listing: the whole entry)
+            before jsonb NOT NULL,    -- those fields as the sender saw them
             decision jsonb,
             decided_at timestamptz
         );
@@ -49,9 +51,9 @@ MIGRATIONS: tuple[tuple[int, str], ...] = (
         CREATE TABLE suggestion_changes (
             reference text NOT NULL REFERENCES suggestions ON DELETE CASCADE,
             position integer NOT NULL,
-            path text NOT NULL,
-            before jsonb,           -- SQL NULL: nothing was there to compare with (a new listing)
-            after jsonb NOT NULL,   -- JSON null: the field is removed
+            path jsonb NOT NULL,    -- keys and list positions: ["phones", 0, "number"]
+            before jsonb NOT NULL,  -- the value the suggestion was made against (JSON null: absent)
+            after jsonb NOT NULL,   -- the value proposed (JSON null: remove the field)
             PRIMARY KEY (reference, position)
         );
         CREATE TABLE audit (

@@ -112,6 +112,9 @@ class FileSuggestionStore(SuggestionStore):
         found.sort(key=lambda submission: (submission.submitted_at, submission.reference))
         return found, unreadable
 
+    def pending_count(self) -> int:
+        return sum(1 for _ in self.pending_dir.glob("S-*.json")) if self.pending_dir.is_dir() else 0
+
     def decided(self) -> list[Submission]:
         found = []  # unreadable files are skipped: pending() is where they are reported
         for path in self.decided_dir.glob("S-*.json") if self.decided_dir.is_dir() else ():
@@ -121,9 +124,9 @@ class FileSuggestionStore(SuggestionStore):
                 continue
         return sorted(found, key=lambda submission: (submission.decision or {}).get("at", ""), reverse=True)
 
-    def decide(self, reference: str, status: str, decision: dict, audit: dict | None = None) -> Submission:
-        """The decided copy is written first, then the pending one goes, then the audit line. A
-        crash between the first two leaves both; the decided copy wins everywhere, so nothing is lost."""
+    def decide(self, reference: str, status: str, decision: dict) -> Submission:
+        """The decided copy is written first, then the pending one goes. A crash between the two
+        leaves both; the decided copy wins everywhere, so nothing is lost."""
         if status not in (APPROVED, REJECTED):
             raise ValueError(f"a decision is {APPROVED} or {REJECTED}, not {status}")
         with self._lock():
@@ -135,8 +138,6 @@ class FileSuggestionStore(SuggestionStore):
             write_text_atomic(self._path(reference, DECIDED), submission_json(decided))
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(self._path(reference, PENDING))
-            if audit is not None:
-                self.append_audit(audit)
         return decided
 
     # --- the audit log --------------------------------------------------------------------------

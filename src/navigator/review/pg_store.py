@@ -26,6 +26,7 @@ from psycopg.types.json import Jsonb
 from navigator.database.migrations import check_schema
 from navigator.database.pool import Database, DatabaseUnavailable, database
 from navigator.directory.overlay import EntryChange
+from navigator.review.edits import FieldEdit
 from navigator.review.limits import Limit, RateLimiter, SignInThrottle
 from navigator.review.storage import StorageUnavailable, SuggestionStore, UnknownSubmission
 from navigator.review.suggestion import (
@@ -57,7 +58,7 @@ class Recorded:
     """What an approval or verification records besides the suggestion's status."""
 
     decision: dict | None
-    audit: dict
+    audit: dict | None
     change: NewChange | None
 
 
@@ -145,7 +146,7 @@ class PostgresSuggestionStore(SuggestionStore):
                 reference = new_reference(now)
                 inserted = connection.execute(
                     "INSERT INTO suggestions (reference, kind, entry_id, status, submitted_at, contact, problem,"
-                    " details, note) VALUES (%s, %s, %s, 'pending', %s, %s, %s, %s, %s)"
+                    " details, note, changes, before) VALUES (%s, %s, %s, 'pending', %s, %s, %s, %s, %s, %s, %s)"
                     " ON CONFLICT (reference) DO NOTHING RETURNING reference",
                     (
                         reference,
@@ -156,6 +157,8 @@ class PostgresSuggestionStore(SuggestionStore):
                         submission.problem,
                         submission.details,
                         submission.note,
+                        Jsonb(submission.changes),
+                        Jsonb(submission.before),
                     ),
                 ).fetchone()
                 if inserted:
@@ -165,14 +168,8 @@ class PostgresSuggestionStore(SuggestionStore):
                     "INSERT INTO suggestion_changes (reference, position, path, before, after)"
                     " VALUES (%s, %s, %s, %s, %s)",
                     [
-                        (
-                            reference,
-                            position,
-                            path,
-                            Jsonb(submission.before.get(path)) if path in submission.before else None,
-                            Jsonb(value),
-                        )
-                        for position, (path, value) in enumerate(submission.changes.items())
+                        (reference, position, Jsonb(list(edit.path)), Jsonb(edit.before), Jsonb(edit.after))
+                        for position, edit in enumerate(submission.edits)
                     ],
                 )
         return replace(submission, reference=reference, submitted_at=now.isoformat(), status=PENDING, decision=None)
@@ -180,8 +177,7 @@ class PostgresSuggestionStore(SuggestionStore):
     def _read(self, connection, where: str, parameters: tuple, order: str = "") -> list[Submission]:
         rows = connection.execute(
             "SELECT s.*, coalesce(json_agg(json_build_object('path', c.path, 'before', c.before,"
-            " 'has_before', c.before IS NOT NULL, 'after', c.after) ORDER BY c.position)"
-            " FILTER (WHERE c.path IS NOT NULL), '[]') AS field_changes"
+            " 'after', c.after) ORDER BY c.position) FILTER (WHERE c.path IS NOT NULL), '[]') AS edits"
             " FROM suggestions s LEFT JOIN suggestion_changes c USING (reference)"
             f" WHERE {where} GROUP BY s.reference {order}",
             parameters,
@@ -202,12 +198,18 @@ class PostgresSuggestionStore(SuggestionStore):
             found = self._read(connection, "s.status = 'pending'", (), "ORDER BY s.submitted_at, s.reference")
         return found, []  # rows cannot be torn: nothing is ever unreadable
 
+    def pending_count(self) -> int:
+        with self._connection() as connection:
+            return int(
+                connection.execute("SELECT count(*) AS n FROM suggestions WHERE status = 'pending'").fetchone()["n"]
+            )
+
     def decided(self) -> list[Submission]:
         with self._connection() as connection:
             return self._read(connection, "s.status <> 'pending'", (), "ORDER BY s.decided_at DESC")
 
-    def decide(self, reference: str, status: str, decision: dict, audit: dict | None = None) -> Submission:
-        return self.decide_with(reference, status, lambda _entries, _submission: Recorded(decision, audit, None))
+    def decide(self, reference: str, status: str, decision: dict) -> Submission:
+        return self.decide_with(reference, status, lambda _entries, _submission: Recorded(decision, None, None))
 
     def decide_with(
         self,
@@ -258,7 +260,7 @@ class PostgresSuggestionStore(SuggestionStore):
                     None if change.before is None else Jsonb(change.before),
                     Jsonb(change.after),
                     reference,
-                    str(recorded.audit.get("reviewer") or ""),
+                    str((recorded.audit or {}).get("reviewer") or ""),
                 ),
             )
             connection.execute(f"NOTIFY {CHANNEL}")
@@ -384,21 +386,17 @@ class PostgresSuggestionStore(SuggestionStore):
             connection.execute("DELETE FROM sign_in_failures WHERE key = %s", (_hashed(key),))
 
 
+_CONTACT_FIELDS = ("name", "organization", "email", "phone")
+
+
 def _submission(row) -> Submission:
-    changes, before = {}, {}
-    for change in row["field_changes"]:
-        changes[change["path"]] = change["after"]
-        if change["has_before"]:
-            before[change["path"]] = change["before"]
     submitted = row["submitted_at"].astimezone(dt.UTC)
     return Submission(
         kind=row["kind"],
-        contact=Contact(
-            **{key: str(row["contact"].get(key) or "") for key in ("name", "organization", "email", "phone")}
-        ),
+        contact=Contact(**{key: str(row["contact"].get(key) or "") for key in _CONTACT_FIELDS}),
         entry_id=row["entry_id"],
-        changes=changes,
-        before=before,
+        changes=row["changes"],
+        before=row["before"],
         problem=row["problem"],
         details=row["details"],
         note=row["note"],
@@ -406,6 +404,7 @@ def _submission(row) -> Submission:
         submitted_at=submitted.isoformat(),
         status=row["status"],
         decision=row["decision"],
+        edits=tuple(FieldEdit.from_record(edit) for edit in row["edits"]),
     )
 
 

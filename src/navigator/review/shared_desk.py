@@ -26,6 +26,7 @@ from navigator.review.decisions import (
     ReviewError,
     approval_decision,
     audit_record,
+    changed_words,
     checked_reason,
     diff_entries,
     file_for_new_entry,
@@ -33,6 +34,7 @@ from navigator.review.decisions import (
     proposal,
 )
 from navigator.review.pg_store import EntryTransaction, NewChange, PostgresSuggestionStore, Recorded
+from navigator.review.storage import UnknownSubmission
 from navigator.review.suggestion import APPROVED, REJECTED, Submission
 
 
@@ -67,7 +69,10 @@ class SharedReviewDesk(ReviewDesk):
         edits: dict | None = None,
         today: dt.date | None = None,
         now: dt.datetime | None = None,
+        override: bool = False,
     ) -> Outcome:
+        """As on files (an edit whose field changed since is refused unless ``override``), but the
+        change is recorded in the store, in the transaction that decides the suggestion."""
         today = today or dt.date.today()
         now = now or dt.datetime.now(dt.UTC)
         self._pending(reference)
@@ -75,15 +80,18 @@ class SharedReviewDesk(ReviewDesk):
         made: list[Outcome] = []
 
         def make(entries: EntryTransaction, submission: Submission) -> Recorded:
+            overridden = []
             if submission.kind == "new":
                 outcome, change = self._new_listing(entries, submission, edits, directory, today)
             else:
-                outcome, change = self._changed_entry(entries, submission, edits, directory, today)
+                outcome, change, overridden = self._changed_entry(
+                    entries, submission, edits, directory, today, override
+                )
             made.append(outcome)
             audit = audit_record(now, reviewer, "approve", submission, outcome.entry_id, outcome.file, outcome.changes)
-            return Recorded(approval_decision(reviewer, now, outcome), audit, change)
+            return Recorded(approval_decision(reviewer, now, outcome, overridden), audit, change)
 
-        self.store.decide_with(reference, APPROVED, make)
+        self._decide_with(reference, APPROVED, make)
         return made[0]
 
     def reject(self, reference: str, reviewer: str, reason: str, now: dt.datetime | None = None) -> Submission:
@@ -95,7 +103,7 @@ class SharedReviewDesk(ReviewDesk):
             audit = audit_record(now, reviewer, "reject", submission, submission.entry_id or "", "", [], reason=reason)
             return Recorded({"by": reviewer, "at": now.isoformat(), "reason": reason}, audit, None)
 
-        return self.store.decide_with(reference, REJECTED, make)
+        return self._decide_with(reference, REJECTED, make)
 
     def mark_verified(
         self,
@@ -129,6 +137,14 @@ class SharedReviewDesk(ReviewDesk):
 
     # --- the pieces -------------------------------------------------------------------------
 
+    def _decide_with(self, reference: str, status: str, make) -> Submission:
+        try:
+            return self.store.decide_with(reference, status, make)
+        except UnknownSubmission as error:
+            if error.code == "already_decided":  # decided on another server meanwhile
+                raise ReviewError("already_decided", reference=reference, status=error.status) from None
+            raise
+
     def _current(self, entries: EntryTransaction, directory: Directory, entry_id: str):
         """The entry's file, that file's text with the entry's approved changes applied, and the
         entry as it is now (None when it is not in the directory), read under the entry's lock."""
@@ -145,16 +161,25 @@ class SharedReviewDesk(ReviewDesk):
         return self.directory / relative, text, entry_in(text, entry_id) if entry_id in text else None
 
     def _changed_entry(
-        self, entries: EntryTransaction, submission: Submission, edits: dict | None, directory: Directory, today
-    ) -> tuple[Outcome, NewChange | None]:
+        self,
+        entries: EntryTransaction,
+        submission: Submission,
+        edits: dict | None,
+        directory: Directory,
+        today: dt.date,
+        override: bool,
+    ) -> tuple[Outcome, NewChange | None, list]:
         path, text, current = self._current(entries, directory, submission.entry_id)
         seen = proposal(submission, current, edits)
         if seen.missing:
             raise ReviewError("entry_gone", entry_id=submission.entry_id)
+        if seen.conflicts and not override:
+            raise ReviewError("changed_since", changed=changed_words(seen.conflicts), conflicts=seen.conflicts)
         if not seen.changes:
-            return Outcome(submission.reference, submission.entry_id or "", "", []), None
+            return Outcome(submission.reference, submission.entry_id or "", "", []), None, seen.conflicts
         updated = self._stamp(seen.proposed, submission, today)
-        return self._edited(path, text, current, updated, directory, today, submission.reference)
+        outcome, change = self._edited(path, text, current, updated, directory, today, submission.reference)
+        return outcome, change, seen.conflicts
 
     def _edited(self, path: Path, text: str, current: dict, updated: dict, directory, today, reference):
         entry_id = current["id"]

@@ -6,6 +6,22 @@ file paths in it. Two backends stand behind it: the files of ``file_store.FileSu
 (several servers; ``NAVIGATOR_DATABASE_URL``). ``open_store`` gives the backend the settings choose.
 A store that is ``shared`` also holds the approved changes to entries, which every server applies
 to the directory it loaded from the YAML files (``publish`` writes them into those files).
+
+What a backend keeps of a suggestion is ``Submission.to_record()``. A change or a report carries
+its change field by field in ``edits``, each ``{"path": [...], "before": ..., "after": ...}``
+(``edits.FieldEdit``): ``path`` names one leaf of an entry by keys and list positions
+(``["location", "zip"]``, ``["phones", 0, "number"]``), ``before`` is the value the submitter saw
+(the one the edit was made against) and ``after`` the new one (null: remove). As rows: one per
+edit, (reference, position, path as JSON, before as JSON, after as JSON). Approving compares each
+``before`` with the directory now (``edits.conflicts``) and refuses the ones that changed since,
+unless the reviewer overrides; that check is the review desk's, the same over every backend.
+
+Deciding is a compare-and-set: ``decide`` moves a suggestion from pending to approved or rejected
+only if it is still pending (in SQL, one ``UPDATE … WHERE status = 'pending'``), so of two
+reviewers deciding at once exactly one wins. On files, the review desk holds the directory's lock
+around "still pending? → write the directory → decide → audit", and writes the audit line only
+after the decision is recorded; in the database, the decision, the entry change and the audit
+record are one transaction (``shared_desk``).
 """
 
 from __future__ import annotations
@@ -55,15 +71,19 @@ class SuggestionStore(abc.ABC):
     def pending(self) -> tuple[list[Submission], list[str]]:
         """Pending suggestions, oldest first, and one line for each kept one that could not be read."""
 
+    def pending_count(self) -> int:
+        """How many suggestions are pending (a backend may count without reading them)."""
+        return len(self.pending()[0])
+
     @abc.abstractmethod
     def decided(self) -> list[Submission]:
         """Decided suggestions, most recent decision first."""
 
     @abc.abstractmethod
-    def decide(self, reference: str, status: str, decision: dict, audit: dict | None = None) -> Submission:
-        """Record ``status`` (approved or rejected) and ``decision`` on a pending suggestion, once:
-        UnknownSubmission (already_decided) when it was decided before. ``audit`` is added to the
-        audit log once the decision is recorded (never for a decision that lost). Returns it decided."""
+    def decide(self, reference: str, status: str, decision: dict) -> Submission:
+        """Record ``status`` (approved or rejected) and ``decision`` on a pending suggestion, once,
+        atomically: of several calls at once for one suggestion exactly one succeeds, the others
+        get UnknownSubmission (already_decided) naming how it was decided. Returns it decided."""
 
     # --- the audit log --------------------------------------------------------------------------
 
