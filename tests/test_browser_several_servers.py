@@ -154,10 +154,8 @@ def test_failed_sign_ins_on_both_servers_count_in_one_throttle(two_servers, page
     # Three failures in a row, on two servers, in three sessions: the account's wait has started,
     # for every server (how long is left depends on this machine's speed, so it is not asserted).
     with Database(a.env["NAVIGATOR_DATABASE_URL"], max_size=1).connection() as connection:
-        [row] = connection.execute("SELECT failures FROM sign_in_failures").fetchall()
-    assert row["failures"] == 3
-    store = PostgresSuggestionStore(b.env["NAVIGATOR_DATABASE_URL"])
-    assert store.sign_in_failed("account:ana") == 10.0  # the fourth, counted after the other three
+        rows = connection.execute("SELECT failures FROM sign_in_failures").fetchall()
+    assert [row["failures"] for row in rows] == [3, 3]  # this client guessing ana, and this client at all
 
 
 @pytest.fixture
