@@ -148,6 +148,12 @@ def _bench_command(commands, common) -> None:
         help="directory sizes to measure, comma-separated (default 1000,10000,100000)",
     )
     measure.add_argument("--app", default="app.py", help="the Streamlit app script to time (default: app.py here)")
+    measure.add_argument(
+        "--storage",
+        action="store_true",
+        help="measure shared state instead: submissions per second and approval-to-visible latency, on files "
+        "and on PostgreSQL (NAVIGATOR_DATABASE_URL)",
+    )
     measure.set_defaults(run=bench.run)
 
 
