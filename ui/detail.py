@@ -10,7 +10,7 @@ from navigator.directory.index import Directory
 from navigator.directory.languages import language_name
 from navigator.plan.takehome import PHONE_TYPE_WORDS
 from navigator.search.links import address_text, directions_url, sms_href, tel_href
-from navigator.search.wording import code_labels, entry_timing, hours_lines, is_stale, verified_words
+from navigator.search.wording import code_labels, entry_is_stale, entry_timing, hours_lines, provenance_words
 from navigator.text import markdown_badge, markdown_link, markdown_text, safe_url
 from ui.shortlist import shortlist_button
 
@@ -41,6 +41,9 @@ SOURCE_WORDS = {
     "hsds": "an Open Referral (HSDS) data set",
     "meeting_guide": "a Meeting Guide meeting list",
     "suggestion": "a suggestion from the organization",
+    "findtreatment": "FindTreatment.gov (SAMHSA)",
+    "bmlt": "a Narcotics Anonymous meeting server (BMLT)",
+    "oiaa": "the Online Intergroup of AA",
 }
 VERIFIED_HOW_WORDS = {
     "phone": "by phone",
@@ -249,10 +252,9 @@ def _category_block(entry: dict) -> None:
 
 def _about_listing(entry: dict, now: dt.datetime) -> None:
     st.header("About this listing", anchor=False)
-    last_verified = dt.date.fromisoformat(entry["last_verified"])
-    stale = is_stale(last_verified, now.date())
-    verified = verified_words(last_verified, stale)
-    how = VERIFIED_HOW_WORDS.get(entry.get("verified_how"))
+    stale = entry_is_stale(entry, now.date())
+    verified = provenance_words(entry, now.date())
+    how = None if entry.get("listed_from") else VERIFIED_HOW_WORDS.get(entry.get("verified_how"))
     lines = [markdown_text(verified + (f" {how}" if how else ""))]
     if entry.get("source"):
         lines.append(_fact("Source", SOURCE_WORDS.get(entry["source"], entry["source"])))

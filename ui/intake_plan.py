@@ -34,6 +34,7 @@ from ui.intake_state import (
     widen_section,
 )
 from ui.intake_steps import KEEP, safety_panel
+from ui.takehome_files import forget_take_homes, made_on_demand, remembered
 
 PLAN = "intake_plan"  # (answers, plan): the plan is rebuilt only when the answers change
 PLAN_FRESH_FOR = dt.timedelta(minutes=5)  # "open now" goes stale; rebuild after this
@@ -52,6 +53,7 @@ def current_plan(directory: Directory, now: dt.datetime) -> Plan:
 
 
 def _finish() -> None:
+    forget_take_homes()  # the plan's files leave the media store too, not only the answers
     clear_intake(st.session_state)
     st.toast("Finished: every answer from this intake is forgotten.", icon=":material/done_all:")
 
@@ -130,7 +132,7 @@ def _option_card(
             if ics:
                 actions.download_button(
                     "Calendar",
-                    ics,
+                    remembered(ics, "text/calendar", "meeting.ics"),
                     file_name="meeting.ics",
                     mime="text/calendar",
                     key=f"intake_ics_{section.key}_{option.id}",
@@ -206,7 +208,7 @@ def _appointment(directory: Directory, plan: Plan) -> None:
         event = appointment_event(directory.entries[option.hit.row], start, option.address)
         st.download_button(
             "Download the appointment (.ics)",
-            calendar([event]),
+            remembered(calendar([event]), "text/calendar", "appointment.ics"),
             file_name="appointment.ics",
             mime="text/calendar",
             key="intake_appointment_download",
@@ -230,7 +232,7 @@ def _take_home(directory: Directory, plan: Plan, copy: PlanCopy) -> None:
     buttons = st.container(horizontal=True)
     buttons.download_button(
         "Printable page",
-        render_html(title, sections, subtitle, copy.print_footer),
+        remembered(render_html(title, sections, subtitle, copy.print_footer), "text/html", "recovery-plan.html"),
         file_name="recovery-plan.html",
         mime="text/html",
         key="intake_download_html",
@@ -240,7 +242,9 @@ def _take_home(directory: Directory, plan: Plan, copy: PlanCopy) -> None:
     # A PDF takes a moment to build, so it is made only when asked for.
     buttons.download_button(
         "PDF",
-        lambda: render_pdf(title, sections, subtitle, copy.print_footer),
+        made_on_demand(
+            lambda: render_pdf(title, sections, subtitle, copy.print_footer), "application/pdf", "recovery-plan.pdf"
+        ),
         file_name="recovery-plan.pdf",
         mime="application/pdf",
         key="intake_download_pdf",
@@ -266,7 +270,7 @@ def _take_home(directory: Directory, plan: Plan, copy: PlanCopy) -> None:
     if events:
         buttons.download_button(
             "Pinned meetings (.ics)",
-            calendar(events),
+            remembered(calendar(events), "text/calendar", "meetings.ics"),
             file_name="meetings.ics",
             mime="text/calendar",
             key="intake_download_meetings",

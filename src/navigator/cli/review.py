@@ -15,6 +15,7 @@ from pathlib import Path
 
 from navigator.cli.common import directory_of
 from navigator.database.migrations import SchemaProblem
+from navigator.directory.provenance import UNDATED_DAY
 from navigator.review import accounts as auth
 from navigator.review.decisions import ReviewDesk, ReviewError, changed_words, open_desk, plain, proposal, stalest
 from navigator.review.storage import StorageUnavailable, SuggestionStore, UnknownSubmission, open_store
@@ -169,7 +170,8 @@ def verify(arguments) -> int:
 def stale(arguments) -> int:
     def stale() -> int:
         for row in stalest(_desk(arguments).load(), arguments.limit).itertuples():
-            print(f"{row.last_verified:%Y-%m-%d}  {row.id}  {row.name}")
+            undated = row.last_verified.date() == UNDATED_DAY  # the source gave no date: the oldest
+            print(f"{'no date   ' if undated else f'{row.last_verified:%Y-%m-%d}'}  {row.id}  {row.name}")
         return 0
 
     return _run(stale)

@@ -30,6 +30,7 @@ from navigator.review.decisions import (
     checked_reason,
     diff_entries,
     file_for_new_entry,
+    file_of,
     new_entry_id,
     proposal,
 )
@@ -151,8 +152,7 @@ class SharedReviewDesk(ReviewDesk):
         changes = entries.changes_for(entry_id)
         row = directory.row_of(entry_id)
         if row is not None:
-            path = Path(directory.frame.at[row, "file"])
-            relative = self._relative(path)
+            relative = self._relative(file_of(directory, directory.frame.at[row, "file"]))
         elif changes:
             relative = changes[-1].file
         else:

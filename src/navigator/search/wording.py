@@ -9,6 +9,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from navigator.directory.index import Directory, schedule_of
+from navigator.directory.provenance import last_changed, vouched_on
 from navigator.search.engine import STALE_AFTER_DAYS, Hit
 from navigator.search.schedule import describe, is_open, next_open, next_start
 
@@ -86,16 +87,53 @@ def distance_words(hit: Hit) -> str:
     return f"about {miles} (location approximate)" if hit.approximate else miles
 
 
-def is_stale(last_verified: dt.date, today: dt.date) -> bool:
-    """Not checked for over a year, as the search judges it."""
-    return (today - last_verified).days > STALE_AFTER_DAYS
+def is_stale(last_verified: dt.date | None, today: dt.date) -> bool:
+    """Not vouched for in over a year (or never dated), as the search judges it."""
+    return last_verified is None or (today - last_verified).days > STALE_AFTER_DAYS
 
 
-def verified_words(last_verified: dt.date, stale: bool) -> str:
-    when = f"{last_verified:%b} {last_verified.day}, {last_verified.year}"
+def _date_words(day: dt.date) -> str:
+    return f"{day:%b} {day.day}, {day.year}"
+
+
+_CALL = "call to confirm before going"
+
+
+def verified_words(last_verified: dt.date | None, stale: bool) -> str:
+    if last_verified is None:
+        return f"No date from the source: {_CALL}"
+    when = _date_words(last_verified)
     if stale:
-        return f"Last verified {when}, over a year ago: call to confirm before going"
+        return f"Last verified {when}, over a year ago: {_CALL}"
     return f"Last verified {when}"
+
+
+def entry_is_stale(entry: dict, today: dt.date) -> bool:
+    return is_stale(vouched_on(entry), today)
+
+
+def provenance_words(entry: dict, today: dt.date) -> str:
+    """Whose word the listing rests on and how old it is, never confusing the two dates: when
+    the source listed it (a live feed's fetch, an export's own date) and when its row last changed.
+
+    "Listed by its source as of Dec 1, 2026 (its record last changed Mar 4, 2019)",
+    "From the source's export of Jun 30, 2019, over a year ago: call to confirm before going",
+    "Last verified Oct 1, 2026" (a person confirmed it: the strongest date).
+    """
+    vouched = vouched_on(entry)
+    stale = is_stale(vouched, today)
+    changed = last_changed(entry)
+    changed_words = f" (its record last changed {_date_words(changed)})" if changed else ""
+    if entry.get("verified_how") != "import" or not entry.get("listed_from"):
+        return verified_words(vouched, stale)
+    if vouched is None:
+        return f"The source gives no date for this listing{changed_words}: {_CALL}"
+    when = _date_words(vouched)
+    if entry["listed_from"] == "feed":
+        said = f"Listed by its source as of {when}{changed_words}"
+    else:
+        said = f"From the source's export of {when}{changed_words}"
+    return f"{said}, over a year ago: {_CALL}" if stale else said
 
 
 def code_labels(directory: Directory, row: int) -> list[tuple[str, list[str]]]:
