@@ -1,8 +1,15 @@
-"""The one cached loader of the whole app: the directory every session reads, and the geocoder.
+"""The directory every session reads, and the geocoder: one of each per server process.
+
+The directory is a ``LiveDirectory`` per folder (and cache folder): loaded once (at server start
+by ``ui.warmup`` when the app is served through ``serve.py``, else by the first page run), then
+reloaded in place of its changed files when they change, with no restart; while one session's
+run reloads it, every other session keeps answering from the previous index. When the files have
+problems, visitors keep the last good directory and reviewers see what is wrong.
 
 With a database (``NAVIGATOR_DATABASE_URL``), the directory is the YAML files with the changes
-approved on any server applied (``navigator.directory.overlay``), followed by one change feed per
-process; a page run only reads the feed's memory, so search never waits on the database.
+approved on any server applied (``navigator.directory.overlay``): one change feed per process
+follows them, and the live directory reloads only the files they touch. A page run only reads the
+feed's memory, so search never waits on the database.
 """
 
 from __future__ import annotations
@@ -15,41 +22,38 @@ import streamlit as st
 
 from navigator.database.pool import DatabaseUnavailable
 from navigator.directory.index import Directory
-from navigator.directory.loader import load_directory, stat_signature
-from navigator.directory.overlay import overlay
+from navigator.directory.live import LiveDirectory
+from navigator.directory.loader import stat_signature
 from navigator.directory.problems import DirectoryError
 from navigator.review.change_feed import ChangeFeed
 from navigator.review.storage import StorageUnavailable
 from navigator.search.geocoder import configured_geocoder
 from navigator.settings import load_settings
 
+_LIVE: dict[tuple[str, str], LiveDirectory] = {}
+_LIVE_LOCK = threading.Lock()
+# The files' state that failed to load after the last good directory, by folder: one bad entry
+# must not take the whole site down, so visitors keep the last good directory while reviewers
+# see what is wrong (``directory_problems``). Process-wide, shared by sessions.
+_FAILED: dict[str, tuple[str, DirectoryError]] = {}
+_KEPT_LOCK = threading.Lock()
+
 
 def directory_path() -> Path:
     return load_settings().directory
 
 
-@st.cache_resource(max_entries=2, show_spinner="Loading the directory…")
-def _load(path: str, signature: str, changes_token: tuple, _changes: tuple) -> Directory:
-    # ``signature`` and ``changes_token`` are only part of the cache key: a changed file, or a change
-    # approved on any server, gives a new key, so the next run loads it (re-reading only the files
-    # touched; the older entry is evicted), with no restart. ``_changes`` is not hashed.
-    if not _changes:
-        return load_directory(path)
-    return load_directory(path, overrides=overlay(path, _changes).encoded())
-
-
-@st.cache_resource(max_entries=1, show_spinner=False)
-def change_feed(url: str) -> ChangeFeed:
-    """The process's feed of changes approved in the database (one thread, one connection)."""
-    return ChangeFeed(url).start()
-
-
-# The last directory that loaded, by folder, and the files' state that failed to load after it:
-# one bad entry must not take the whole site down, so visitors keep the last good directory
-# while reviewers see what is wrong (``directory_problems``). Process-wide, shared by sessions.
-_LAST_GOOD: dict[str, Directory] = {}
-_FAILED: dict[str, tuple[str, DirectoryError]] = {}
-_KEPT_LOCK = threading.Lock()
+def live_directory() -> LiveDirectory:
+    """This process's live directory for the configured folder (made on first use)."""
+    settings = load_settings()
+    key = (str(settings.directory), str(settings.cache_folder))
+    with _LIVE_LOCK:
+        if key not in _LIVE:
+            url = settings.database_url
+            _LIVE[key] = LiveDirectory(
+                settings.directory, changes=(lambda: change_feed(url).snapshot()) if url else None
+            )
+        return _LIVE[key]
 
 
 def current_directory() -> Directory:
@@ -58,25 +62,28 @@ def current_directory() -> Directory:
     When the files have problems it is the last directory that loaded (``directory_problems``
     says what is wrong); DirectoryError only when none has loaded yet (the frame shows it).
     """
-    settings = load_settings()
-    path = settings.directory
-    token, changes = change_feed(settings.database_url).snapshot() if settings.database_url else ((), ())
-    key, signature = str(path), stat_signature(path)
-    state = (signature, token)
+    live = live_directory()
+    url = load_settings().database_url
+    token = change_feed(url).snapshot()[0] if url else ()
+    key, signature = str(live.path), (stat_signature(live.path), token)
+    kept = live.loaded()
     with _KEPT_LOCK:
-        failed, kept = _FAILED.get(key), _LAST_GOOD.get(key)
-    if failed and failed[0] == state and kept is not None:
-        return kept  # the same broken files (and changes): not read again on every run
+        failed = _FAILED.get(key)
+    if failed and failed[0] == signature and kept is not None:
+        return kept  # the same broken files: not read again on every run
     try:
-        loaded = _load(key, signature, token, changes)
+        if kept is None:
+            with st.spinner("Loading the directory…"):
+                loaded = live.current()
+        else:
+            loaded = live.current()
     except DirectoryError as error:
         with _KEPT_LOCK:
-            _FAILED[key] = (state, error)
+            _FAILED[key] = (signature, error)
         if kept is None:
             raise
         return kept
     with _KEPT_LOCK:
-        _LAST_GOOD[key] = loaded
         _FAILED.pop(key, None)
     return loaded
 
@@ -86,6 +93,12 @@ def directory_problems() -> DirectoryError | None:
     with _KEPT_LOCK:
         failed = _FAILED.get(str(directory_path()))
     return failed[1] if failed else None
+
+
+@st.cache_resource(max_entries=1, show_spinner=False)
+def change_feed(url: str) -> ChangeFeed:
+    """The process's feed of changes approved in the database (one thread, one connection)."""
+    return ChangeFeed(url).start()
 
 
 def refresh_changes() -> None:

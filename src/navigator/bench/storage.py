@@ -6,8 +6,8 @@ on PostgreSQL (``python -m navigator bench --storage``).
   store of each backend.
 - **Approval to visible**: on a synthetic directory of ``DIRECTORY_SIZE`` entries, from the
   reviewer's approval until another server would show the change: on files, the approval writes the
-  YAML and the next page run reloads the changed file; on PostgreSQL, the approval commits, a
-  second server's change feed hears the NOTIFY, and it reloads the touched file with the change.
+  YAML and the next page run reloads the changed file's rows; on PostgreSQL, the approval commits, a
+  second server's change feed hears the NOTIFY, and it reloads the touched file's rows with the change.
 
 The PostgreSQL figures use a throwaway database created next to the one ``NAVIGATOR_DATABASE_URL``
 names (its role needs CREATEDB) and dropped afterwards: the bench never writes into the real one.
@@ -30,7 +30,7 @@ from navigator.bench.runner import summary
 from navigator.bench.synthetic import write_synthetic_directory
 from navigator.database.migrations import upgrade
 from navigator.database.pool import Database, DatabaseUnavailable
-from navigator.directory.loader import load_directory
+from navigator.directory.loader import load_directory, reload_directory
 from navigator.directory.overlay import overlay
 from navigator.review.change_feed import ChangeFeed
 from navigator.review.decisions import open_desk
@@ -104,9 +104,11 @@ def _approvals(directory: Path, store: SuggestionStore, visible: Callable[[str, 
 
 def files_figures(folder: Path, directory: Path) -> dict:
     store = FileSuggestionStore(folder / "data")
+    served = [load_directory(directory)]  # the running server's directory
 
     def visible(entry_id: str, fees: str) -> None:
-        assert load_directory(directory).entry(entry_id)["fees"] == fees  # the next page run's reload
+        served[0] = reload_directory(served[0])  # the next page run's reload: the changed file's rows
+        assert served[0].entry(entry_id)["fees"] == fees
 
     return {"submissions": submissions_per_second(store), "approval_to_visible": _approvals(directory, store, visible)}
 
@@ -114,7 +116,8 @@ def files_figures(folder: Path, directory: Path) -> dict:
 def postgres_figures(url: str, directory: Path) -> dict:
     store = PostgresSuggestionStore(url)
     figures = {"submissions": submissions_per_second(store)}
-    feed = ChangeFeed(url).start()  # another server's
+    feed = ChangeFeed(url).start()  # another server's, and its directory
+    served = [load_directory(directory)]
     try:
 
         def visible(entry_id: str, fees: str) -> None:
@@ -124,8 +127,8 @@ def postgres_figures(url: str, directory: Path) -> dict:
             if not feed.wait_for(shown, VISIBLE_TIMEOUT_SECONDS):
                 raise TimeoutError("the other server's feed did not hear of the approval")
             _, changes = feed.snapshot()
-            served = load_directory(directory, overrides=overlay(directory, changes).encoded())
-            assert served.entry(entry_id)["fees"] == fees
+            served[0] = reload_directory(served[0], overrides=overlay(directory, changes).encoded())
+            assert served[0].entry(entry_id)["fees"] == fees
 
         figures["approval_to_visible"] = _approvals(directory, store, visible)
     finally:

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from navigator.bench.imports import DEFAULT_ROWS, format_imports, measure_imports
+from navigator.bench.plan import MILLION
 from navigator.bench.report import format_table
 from navigator.bench.runner import run_benchmark
 
@@ -22,7 +23,8 @@ def run(arguments) -> int:
         report = run_storage_benchmark(load_settings().database_url, progress)
         print(json.dumps(report, indent=2) if arguments.json else format_storage(report))
         return 0
-    report = run_benchmark(arguments.sizes, progress, app=Path(arguments.app))
+    sizes = tuple(arguments.sizes) + ((MILLION,) if arguments.million and MILLION not in arguments.sizes else ())
+    report = run_benchmark(sizes, progress, app=Path(arguments.app))
     # As many rows as the largest directory measured, at most 10,000: a quick run stays quick.
     rows = arguments.import_rows if arguments.import_rows is not None else min(DEFAULT_ROWS, max(arguments.sizes))
     if rows:
