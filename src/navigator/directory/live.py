@@ -60,7 +60,9 @@ class LiveDirectory:
             state, changes = self._now()
             if state != self._state:
                 self.reloads += 1
-                self._current = reload_directory(self._current, overrides=self._overrides(changes))
+                overrides = self._overrides(changes)
+                latest = self._current
+                self._current = reload_directory(latest, overrides=overrides) if overrides else reload_directory(latest)
                 self._state = state
             return self._current
         finally:
