@@ -36,8 +36,13 @@ def test_a_summary_holds_what_a_person_needs_to_get_there(directory):
     assert clinic.directions_url.startswith("https://www.google.com/maps/dir/?api=1&destination=1+Main+St")
     assert clinic.phones == (PhoneLine("303-555-0100", "intake"),)
     assert clinic.phones[0].href == "tel:+13035550100"
-    assert clinic.hours == ("Mon–Fri 8:00 AM–5:00 PM",)
-    assert clinic.timing == "Opens tomorrow 8:00 AM"
+    # Absolute days and times, zone named: a take-home is read days later, when "Opens tomorrow"
+    # or "Open now" would be wrong.
+    assert clinic.hours == ("Mon–Fri 8:00 AM–5:00 PM MT",)
+    assert clinic.timing is None
+    assert ("Hours", ["Mon–Fri 8:00 AM–5:00 PM MT"]) in [
+        (label, [link.text for link in links]) for label, links in clinic.facts()
+    ]
     assert clinic.verified == "Last verified Oct 1, 2026"
     assert clinic.sample and clinic.distance is None and clinic.matched == ()
 
@@ -132,7 +137,7 @@ def test_text_is_one_short_line_per_resource_and_ends_with_the_crisis_lines(dire
     assert lines[0] == "Shortlist" and lines[-1] == CRISIS_SHORT
     assert lines[3] == "Shortlist:"
     assert lines[4] == (
-        "1. Test Clinic Buprenorphine (sample); 303-555-0100; 1 Main St, Denver, CO 80222; Opens tomorrow 8:00 AM"
+        "1. Test Clinic Buprenorphine (sample); 303-555-0100; 1 Main St, Denver, CO 80222; Mon–Fri 8:00 AM–5:00 PM MT"
     )
     assert lines[5].startswith("2. Tuesday Night Speaker Meeting; Denver, CO 80218; https://example.org/zoom; ")
     assert all(len(line) <= 160 for line in lines)
@@ -181,3 +186,22 @@ def test_from_entry_reads_a_directory_built_for_the_test(tmp_path):
     folder = write_directory(tmp_path / "d", {"a.yaml": CLINIC.replace("Test Clinic Buprenorphine", SPANISH)})
     clinic = ResourceSummary.from_entry(load_directory(folder, today=NOW.date()), "test-clinic", now=NOW)
     assert clinic.name == SPANISH
+
+
+def test_a_pdf_section_heading_never_sits_alone_at_the_foot_of_a_page(directory):
+    from navigator.formats import printable
+
+    headings = []
+
+    class Recording(printable._Printout):
+        def para(self, text, size=10, bold=False, height=5):
+            if size == 14:  # a section heading: where it lands, and how much page is left below it
+                headings.append(self.page_break_trigger - self.get_y())
+            super().para(text, size, bold, height)
+
+    clinic = ResourceSummary.from_entry(directory, "test-clinic", now=NOW)
+    sections = [Section(f"Section {number}", resources=[clinic] * (number % 3 + 1)) for number in range(12)]
+    with pdf_font() as font:
+        printable._pdf(Recording(font), "Plan", sections, None, None)
+    assert len(headings) == 12
+    assert min(headings) >= 40  # millimetres: room for the heading and a resource's first lines

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from zoneinfo import ZoneInfo
 
 from navigator.directory.languages import LANGUAGE_NAMES
 from navigator.directory.vocabulary import Vocabulary
@@ -135,6 +136,8 @@ HIGH_RISK_REASONS = {
     ),
 }
 AT_RISK_REASON = "They may be at risk of overdose: keep these close."
+# Take-homes speak to the participant, not about them.
+AT_RISK_REASON_TO_PARTICIPANT = "Keep these close: they help in an overdose or a crisis, any hour."
 EMERGENCY_GUIDANCE = (
     "If someone is in immediate danger, unresponsive or not breathing, call 911. "
     "Give naloxone if you have it, stay with them, and lay them on their side."
@@ -203,8 +206,11 @@ class PlanCopy:
     emergency = EMERGENCY_GUIDANCE
     naloxone = NALOXONE_GUIDANCE
 
-    def __init__(self, vocabulary: Vocabulary):
+    def __init__(self, vocabulary: Vocabulary, viewer: ZoneInfo | None = None, to_participant: bool = False):
         self.vocabulary = vocabulary
+        # True for take-homes: the words speak to the participant ("you"), not to the coach.
+        self.to_participant = to_participant
+        self.viewer = viewer  # the participant's time zone: times are on their clock, zone named
 
     # --- what a section looks for -------------------------------------------------------------
 
@@ -216,7 +222,8 @@ class PlanCopy:
         medication = _medication(subject.medication) if subject.medication else None
         if subject.need == "medication":
             if subject.transfer:
-                return f"A new place to get {medication or 'their medication'}"
+                mine = "your medication" if self.to_participant else "their medication"
+                return f"A new place to get {medication or mine}"
             heading = f"Start {medication}" if medication else "Start medication"
             return heading + (" the same day" if subject.same_day else "")
         if subject.need == "treatment":
@@ -266,7 +273,7 @@ class PlanCopy:
         if code == "national":
             return "answers anywhere in the country"
         if code == "free_time":
-            return "meets in their free time"
+            return "meets in your free time" if self.to_participant else "meets in their free time"
         if code == "offers_any":
             offered = {**WORK_KIND_WORDS, **SUPPLY_WORDS}
             return f"offers {or_words([offered.get(item, item) for item in values])}"
@@ -325,8 +332,7 @@ class PlanCopy:
         why = (ROLE_REASONS[option.role],) if option.role else ()
         return why + tuple(self.note(note) for note in option.notes)
 
-    @staticmethod
-    def note(note: Note) -> str:
+    def note(self, note: Note) -> str:
         if note.code == "same_day":
             return "Same-day start"
         if note.code == "walk_in":
@@ -341,13 +347,14 @@ class PlanCopy:
         if note.code == "asks_for_id":
             return f"Asks for: {note.text}. Call ahead about other proof"
         if note.code == "asks_for_address":
-            return f"Asks for: {note.text}. Call ahead if they have no address"
+            return (
+                f"Asks for: {note.text}. Call ahead if {'you have' if self.to_participant else 'they have'} no address"
+            )
         raise ValueError(f"no words for the note {note.code!r}")
 
-    @staticmethod
-    def timing(option: Option, now: dt.datetime) -> str | None:
-        """ "Open now", "Next meeting Tue 7:00 PM" …; None when the directory does not say."""
-        return hit_timing(option.hit, now)
+    def timing(self, option: Option, now: dt.datetime) -> str | None:
+        """ "Open now", "Next meeting Tue 7:00 PM MT" …; None when the directory does not say."""
+        return hit_timing(option.hit, now, self.viewer)
 
     @staticmethod
     def call_for_timing(option: Option) -> str:
@@ -369,11 +376,10 @@ class PlanCopy:
     def role(role: str) -> str:
         return ROLE_LABELS.get(role, role)
 
-    @staticmethod
-    def safety_reason(safety: SafetyFirst) -> str | None:
+    def safety_reason(self, safety: SafetyFirst) -> str | None:
         """Why safety comes first: the high-risk moment's reason; None when there is none to give."""
         if safety.reason == OVERDOSE_RISK:
-            return AT_RISK_REASON
+            return AT_RISK_REASON_TO_PARTICIPANT if self.to_participant else AT_RISK_REASON
         return HIGH_RISK_REASONS.get(safety.reason or "")
 
     # --- the printout -------------------------------------------------------------------------

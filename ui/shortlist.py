@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
+from zoneinfo import ZoneInfo
 
 import streamlit as st
 
@@ -50,13 +51,13 @@ def shortlist_button(entry_id: str, where: str, matched: tuple[str, ...] = ()) -
 
 
 def printout(
-    directory: Directory, items: dict[str, tuple[str, ...]], now: dt.datetime
+    directory: Directory, items: dict[str, tuple[str, ...]], now: dt.datetime, viewer: ZoneInfo | None = None
 ) -> tuple[str, list[Section], str]:
     """(title, sections, subtitle) of the shortlist; ids no longer in the directory are skipped."""
     vocabulary = directory.vocabulary
     resources = [
         replace(
-            ResourceSummary.from_entry(directory, entry_id, now=now),
+            ResourceSummary.from_entry(directory, entry_id, now=now, viewer=viewer),
             matched=tuple(vocabulary.label(code) for code in matched),
         )
         for entry_id, matched in items.items()
@@ -66,7 +67,7 @@ def printout(
     return TITLE, [Section("Shortlist", resources=resources)], subtitle
 
 
-def shortlist_section(directory: Directory, now: dt.datetime) -> None:
+def shortlist_section(directory: Directory, now: dt.datetime, viewer: ZoneInfo | None = None) -> None:
     st.header("Your shortlist", anchor=False)
     st.caption("Kept only in this browser tab while it is open: nothing is saved on the server.")
     items = picked()
@@ -76,7 +77,7 @@ def shortlist_section(directory: Directory, now: dt.datetime) -> None:
             "or send them by text message."
         )
         return
-    title, sections, subtitle = printout(directory, items, now)
+    title, sections, subtitle = printout(directory, items, now, viewer)
     for resource in sections[0].resources:
         name, remove = st.columns([4, 1], vertical_alignment="center")
         name.markdown(markdown_text(resource.name) + (" · :orange-badge[Sample]" if resource.sample else ""))
