@@ -14,6 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from navigator.directory.index import Directory
+from navigator.directory.provenance import UNDATED_DAY
 from navigator.review.decisions import Proposal, ReviewDesk, ReviewError, plain
 from navigator.review.form import FieldProblem
 from navigator.review.storage import UnknownSubmission
@@ -202,8 +203,10 @@ def changes_table(seen: Proposal) -> pd.DataFrame:
 
 
 def stale_table(stale: pd.DataFrame) -> pd.DataFrame:
-    """The stalest listings as the page shows them (``decisions.stalest``'s frame)."""
-    shown = stale.assign(last_verified=stale["last_verified"].dt.date)
+    """The stalest listings as the page shows them (``decisions.stalest``'s frame); a listing whose
+    source gives no date sorts as the oldest (``UNDATED_DAY``) and says "no date"."""
+    days = stale["last_verified"].dt.date
+    shown = stale.assign(last_verified=["no date" if day == UNDATED_DAY else day.isoformat() for day in days])
     return shown[["last_verified", "name", "organization", "id"]].rename(
         columns={"last_verified": "Last verified", "name": "Name", "organization": "Organization", "id": "Id"}
     )
