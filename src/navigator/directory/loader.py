@@ -524,7 +524,26 @@ def reload_directory(
         else:
             records[relative] = _read_record(directory, path, stamp, record, vocabulary, today, "", dictionary)
     indexed = [record.result for record in records.values()]
-    report = _report_of(indexed)
-    if not report.ok:
-        raise DirectoryError(report)
+    if not _only_new_files_are_fine(previous, indexed):
+        report = _report_of(indexed)  # the whole report, as a fresh load gives it
+        if not report.ok:
+            raise DirectoryError(report)
     return _with_reload_state(replace_files(previous, indexed, signature), records, today)
+
+
+def _only_new_files_are_fine(previous: Directory, indexed: list[IndexedFile]) -> bool:
+    """Whether the files new since ``previous`` (a valid index) have no problems and no id used
+    elsewhere: then the whole directory is valid, found by looking at those files alone."""
+    kept = {id(old) for old in previous.files}
+    new_files = [file for file in indexed if id(file) not in kept]
+    if any(file.problems for file in new_files):
+        return False
+    still_there = {id(file) for file in indexed}
+    gone = {entry_id for old in previous.files if id(old) not in still_there for entry_id in old.ids}
+    seen: set[str] = set()
+    for file in new_files:
+        for entry_id in file.ids:
+            if entry_id in seen or (entry_id in previous.id_rows and entry_id not in gone):
+                return False
+            seen.add(entry_id)
+    return True
