@@ -533,8 +533,8 @@ def _reference_rows(path) -> list:
                     lat, lon = float(centre["lat"]), float(centre["long"])
             codes = {"methadone"}
             codes |= {"buprenorphine"} if keys & _BUPRENORPHINE else set()
-            # A free program (NP) meets any payment need, as the search counts it.
-            codes |= {"medicaid"} if "MD" in keys or "NP" in keys else set()
+            codes |= {"medicaid"} if "MD" in keys else set()
+            codes |= {"free"} if "NP" in keys else set()
             rows.append(SourceRow(row["ID"], lat, lon, frozenset(codes)))
     return rows
 
