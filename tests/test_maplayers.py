@@ -77,3 +77,12 @@ def test_any_distance_zooms_to_the_farthest_point(result):
     near = view_for(found.place, None, [{"lat": found.place.lat + 0.05, "lon": found.place.lon}])
     far = view_for(found.place, None, [{"lat": found.place.lat + 2, "lon": found.place.lon}])
     assert near.zoom > far.zoom
+
+
+def test_a_map_label_is_the_short_plain_name():
+    from navigator.search.maplayers import LABEL_LIMIT, map_label
+
+    assert map_label("Sunrise Serenity AA") == "Sunrise Serenity AA"
+    long = map_label("Eastside Hospital — Emergency Department Bridge Program")
+    assert len(long) == LABEL_LIMIT and long.endswith("…")
+    assert map_label("@@=alert(1)").startswith("\u200b")

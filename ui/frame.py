@@ -9,6 +9,7 @@ mode), so a shared link opened first would miss the frame. Each page therefore s
 from __future__ import annotations
 
 import contextlib
+from pathlib import Path
 
 import streamlit as st
 
@@ -17,6 +18,7 @@ from navigator.directory.problems import DirectoryError
 from ui.data import current_directory, schema_refusal
 
 PAGE_TITLE = "Recovery Navigator"
+PAGE_ICON = str(Path(__file__).parent / "static" / "icon.png")
 _FRAMED_BY_APP = "_frame_drawn_by_app"  # set in the session only while app.py runs a page
 
 CRISIS_LINES = (
@@ -72,7 +74,8 @@ def sample_data_notice(directory: Directory) -> None:
 
 def app_frame() -> None:
     """The frame app.py draws around every page; stops the run on a broken directory."""
-    st.set_page_config(page_title=PAGE_TITLE, page_icon=":material/explore:", layout="wide")
+    # A file shipped with the app: a ":material/…" page icon is fetched from an outside font host.
+    st.set_page_config(page_title=PAGE_TITLE, page_icon=PAGE_ICON, layout="wide")
     crisis_banner()
     refusal = schema_refusal()
     if refusal:

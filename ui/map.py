@@ -5,7 +5,9 @@ Everything on it is also in the list, so the page works when map tiles cannot lo
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
+from urllib.parse import quote
 
 import pydeck as pdk
 import streamlit as st
@@ -25,6 +27,21 @@ from navigator.search.places import Place
 from navigator.text import markdown_text
 
 MAP_HEIGHT = 420
+# A base map drawn from nothing outside: with no style given, Streamlit fills in a style (and its
+# tiles and fonts) from an outside map host. This style is one plain background layer.
+# Given as a data: URL, since the chart wants a style address: the browser reads it from the
+# page itself, and nothing is fetched.
+OFFLINE_STYLE = "data:application/json," + quote(
+    json.dumps(
+        {
+            "version": 8,
+            "sources": {},
+            "layers": [{"id": "background", "type": "background", "paint": {"background-color": "#eef0ec"}}],
+        }
+    )
+)
+# Tooltips wrap inside the map instead of running off its right edge.
+TOOLTIP_STYLE = {"maxWidth": "15rem", "whiteSpace": "normal", "overflowWrap": "anywhere", "fontSize": "0.85rem"}
 
 
 def results_map(place: Place, radius_miles: float | None, hits: Sequence[Hit], vocabulary: Vocabulary) -> None:
@@ -76,11 +93,29 @@ def results_map(place: Place, radius_miles: float | None, hits: Sequence[Hit], v
             pickable=True,
         )
     )
+    # Each result's number and short name on the map itself, readable without hovering; the
+    # font is the system's (deck.gl draws its own glyph atlas, nothing is fetched).
+    layers.append(
+        pdk.Layer(
+            "TextLayer",
+            id="result-labels",
+            data=points,
+            get_position="[lon, lat]",
+            get_text="label",
+            get_size=14,
+            size_scale=3,  # with the chart's defaults a size alone draws text a third as tall
+            get_color=[17, 17, 17],
+            get_text_anchor="'start'",
+            get_alignment_baseline="'center'",
+            get_pixel_offset=[10, 0],
+            font_family="Arial, sans-serif",
+        )
+    )
     view = view_for(place, radius_miles, points)
     deck = pdk.Deck(
         layers=layers,
-        map_style=None,
-        tooltip={"text": "{tooltip}"},
+        map_style=OFFLINE_STYLE,
+        tooltip={"text": "{tooltip}", "style": TOOLTIP_STYLE},
         initial_view_state=pdk.ViewState(latitude=view.lat, longitude=view.lon, zoom=view.zoom),
     )
     shown = len(points)

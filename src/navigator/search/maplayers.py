@@ -63,6 +63,18 @@ def tooltip_text(*parts: str) -> str:
     return "\u200b" + text if text.startswith("@@") else text
 
 
+LABEL_LIMIT = 22
+
+
+def map_label(name: str) -> str:
+    """ "Front Range Recovery…": the name, short enough to sit beside its dot. Plain text, drawn
+    by the map as text (a leading "@@" broken up, as in tooltips)."""
+    label = plain_text(name)
+    if len(label) > LABEL_LIMIT:
+        label = label[: LABEL_LIMIT - 1].rstrip() + "…"
+    return "\u200b" + label if label.startswith("@@") else label
+
+
 def category_color(category: str) -> str:
     return CATEGORY_COLORS.get(category, OTHER_COLOR)
 
@@ -81,6 +93,7 @@ def hit_points(hits: Iterable[Hit], vocabulary: Vocabulary) -> list[dict]:
                 "lon": hit.lon,
                 "color": [*RGB[category_color(hit.category)], 220],
                 "tooltip": tooltip_text(hit.name, label, distance_words(hit)),
+                "label": map_label(hit.name),
             }
         )
     return points
