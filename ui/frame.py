@@ -14,7 +14,7 @@ import streamlit as st
 
 from navigator.directory.index import Directory
 from navigator.directory.problems import DirectoryError
-from ui.data import current_directory
+from ui.data import current_directory, schema_refusal
 
 PAGE_TITLE = "Recovery Navigator"
 _FRAMED_BY_APP = "_frame_drawn_by_app"  # set in the session only while app.py runs a page
@@ -74,6 +74,10 @@ def app_frame() -> None:
     """The frame app.py draws around every page; stops the run on a broken directory."""
     st.set_page_config(page_title=PAGE_TITLE, page_icon=":material/explore:", layout="wide")
     crisis_banner()
+    refusal = schema_refusal()
+    if refusal:
+        st.error(f"This server cannot run against its database: {refusal}.", icon=":material/block:")
+        st.stop()
     _directory_or_stop()
 
 

@@ -13,3 +13,5 @@ DONE_WORDS = {
     "rejected": "Rejected {reference}.",
     "verified": "Marked {entry_id} verified.",
 }
+# Said when the store (the database) cannot be reached.
+UNAVAILABLE_WORDS = "The database is not answering right now, so nothing was changed. Try again in a few minutes."

@@ -15,13 +15,13 @@ import streamlit as st
 
 from navigator.directory.index import Directory
 from navigator.directory.provenance import UNDATED_DAY
-from navigator.review.decisions import Proposal, ReviewDesk, ReviewError, plain
+from navigator.review.decisions import Proposal, ReviewDesk, ReviewError, open_desk, plain
 from navigator.review.form import FieldProblem
-from navigator.review.storage import UnknownSubmission
+from navigator.review.storage import StorageUnavailable, UnknownSubmission
 from navigator.review.suggestion import Submission, check_entry_form
 from navigator.review.words import KIND_LABELS, PROBLEM_LABELS, error_text
-from ui.data import directory_path
-from ui.review_copy import DONE_WORDS
+from ui.data import directory_path, refresh_changes
+from ui.review_copy import DONE_WORDS, UNAVAILABLE_WORDS
 from ui.review_store import current_store
 from ui.suggest_copy import field_label
 from ui.suggestion_form import values_from_state
@@ -34,7 +34,7 @@ AUDIT_LIMIT = 50
 
 def desk() -> ReviewDesk:
     """The review desk on the app's directory and store."""
-    return ReviewDesk(directory_path(), current_store())
+    return open_desk(directory_path(), current_store())
 
 
 # --- the actions, as widget callbacks ------------------------------------------------------------
@@ -47,8 +47,11 @@ def _act(action, done: str, **params) -> None:
     except (ReviewError, UnknownSubmission) as error:
         problems = [str(problem) for problem in getattr(error, "problems", ())]
         st.session_state[FLASH] = ("error", error_text(error), problems)
+    except StorageUnavailable:
+        st.session_state[FLASH] = ("error", UNAVAILABLE_WORDS, [])
     else:
         st.session_state[FLASH] = ("success", DONE_WORDS[done].format(**params), [])
+        refresh_changes()
 
 
 def approve(reference: str, reviewer: str, following: str | None = None, override: bool = False) -> None:

@@ -197,6 +197,8 @@ PROBLEM_WORDS = {
     "e-mail the directory's team.",
     "not_saved": "Your suggestion could not be saved just now (the server's storage is full or read-only). "
     "Nothing you typed is lost while this page stays open: please try again later.",
+    "cannot_save_now": "Your suggestion can't be saved right now: our database is not answering. Nothing you "
+    "typed is lost: it is still in the form. Please try Send again in a few minutes.",
 }
 # A time range like the ones a day takes: opening hours need an end, meetings may give only a start.
 TIME_RANGE_EXAMPLES = {True: '"08:00-17:00"', False: '"19:00" or "19:00-20:00"'}
