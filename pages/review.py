@@ -7,12 +7,13 @@ import datetime as dt
 import streamlit as st
 from ui import review_flow as flow
 from ui.auth import current_reviewer, sign_out
-from ui.frame import page_directory, page_frame
+from ui.frame import directory_or_stop, page_frame
 from ui.review_copy import VERIFY_LABELS
 from ui.review_store import current_store
 from ui.suggest_copy import category_choices
 from ui.suggestion_form import entry_fields, other_errors
 
+from navigator.i18n import _
 from navigator.review.decisions import REASON_LIMIT, VERIFY_METHODS, proposal, stalest
 from navigator.review.form import form_values
 from navigator.text import markdown_text
@@ -20,37 +21,39 @@ from navigator.text import markdown_text
 page_frame()
 reviewer = current_reviewer()
 if reviewer is None:  # the navigation never offers this page then; this guards a direct run too
-    st.title("Reviewers only", anchor=False)
-    st.error("Sign in as a reviewer to see this page.", icon=":material/lock:")
+    st.title(_("Reviewers only"), anchor=False)
+    st.error(_("Sign in as a reviewer to see this page."), icon=":material/lock:")
     st.stop()
 
-directory = page_directory()
+directory = directory_or_stop()  # the frame is drawn above
 
 
 def _show_submission(submission, seen) -> None:
     st.text("\n".join(flow.submission_lines(submission)))
-    for label, text in (("Details", submission.details), ("Note from the sender", submission.note)):
+    for label, text in ((_("Details"), submission.details), (_("Note from the sender"), submission.note)):
         if text:
             st.caption(label)
             st.text(text)
     if seen.missing:
         st.warning(
-            "This listing is no longer in the directory: reject the suggestion.",
+            _("This listing is no longer in the directory: reject the suggestion."),
             icon=":material/warning:",
         )
     if seen.conflicts:
         st.warning(
-            "Changed in the directory since this was sent: "
-            + markdown_text(flow.conflict_names(seen))
-            + ". Check the differences below.",
+            _("Changed in the directory since this was sent: {fields}. Check the differences below.").format(
+                fields=markdown_text(flow.conflict_names(seen))
+            ),
             icon=":material/warning:",
         )
     if seen.changes:
         st.dataframe(flow.changes_table(seen), hide_index=True)
     elif not seen.missing:
         st.info(
-            "This suggestion changes nothing in the listing by itself; edit below to make a change, "
-            "or approve it to close it."
+            _(
+                "This suggestion changes nothing in the listing by itself; edit below to make a change, "
+                "or approve it to close it."
+            )
         )
 
 
@@ -62,7 +65,7 @@ def _edit_form(submission, seen) -> None:
     options = list(labels)
     proposed_category = (seen.proposed or {}).get("category")
     category = st.selectbox(
-        "Kind of service",
+        _("Kind of service"),
         options,
         format_func=labels.get,
         key=f"{prefix}category",
@@ -73,7 +76,7 @@ def _edit_form(submission, seen) -> None:
         shown = entry_fields(form_values(seen.proposed), prefix, directory.vocabulary, category, errors, seen.proposed)
         other_errors(errors, set(shown))
         st.form_submit_button(
-            "Approve with these edits",
+            _("Approve with these edits"),
             type="primary",
             on_click=flow.approve_edited,
             args=(reference, reviewer.name, {} if new else seen.current, category, new, shown, directory.vocabulary),
@@ -83,13 +86,16 @@ def _edit_form(submission, seen) -> None:
 def _queue() -> None:
     pending, unreadable = current_store().pending()
     for line in unreadable:
-        st.warning(markdown_text(f"A suggestion file could not be read: {line}"), icon=":material/warning:")
+        st.warning(
+            markdown_text(_("A suggestion file could not be read: {problem}").format(problem=line)),
+            icon=":material/warning:",
+        )
     if not pending:
-        st.info("No suggestions are waiting.", icon=":material/inbox:")
+        st.info(_("No suggestions are waiting."), icon=":material/inbox:")
         return
     by_reference = flow.keep_pick(pending)
     reference = st.selectbox(
-        f"{len(pending)} waiting, oldest first",
+        _("{count} waiting, oldest first").format(count=len(pending)),
         list(by_reference),
         key=flow.PICK,
         format_func=lambda option: flow.summary(by_reference[option]),
@@ -98,7 +104,7 @@ def _queue() -> None:
     seen = proposal(submission, flow.current_entry(directory, submission))
     _show_submission(submission, seen)
     st.button(
-        "Approve",
+        _("Approve"),
         type="primary",
         key=f"approve_{reference}",
         on_click=flow.approve,
@@ -106,50 +112,50 @@ def _queue() -> None:
         disabled=seen.missing,
     )
     if not seen.missing:
-        with st.expander("Edit, then approve"):
+        with st.expander(_("Edit, then approve")):
             _edit_form(submission, seen)
     with st.form(f"reject_{reference}", enter_to_submit=False):
         st.text_area(
-            "Reason for rejecting (the sender may be told)",
+            _("Reason for rejecting (the sender may be told)"),
             key=flow.reject_reason_key(reference),
             max_chars=REASON_LIMIT,
             height=80,
         )
-        st.form_submit_button("Reject", on_click=flow.reject, args=(reference, reviewer.name))
+        st.form_submit_button(_("Reject"), on_click=flow.reject, args=(reference, reviewer.name))
 
 
 def _stale() -> None:
     stale = stalest(directory, flow.STALE_LIMIT)
     if stale.empty:
-        st.info("The directory is empty.")
+        st.info(_("The directory is empty."))
         return
     st.dataframe(flow.stale_table(stale), hide_index=True)
     names = dict(zip(stale["id"], stale["name"], strict=True))
     with st.form("mark_verified", enter_to_submit=False):
-        st.write("Confirmed a listing's details? Record it:")
+        st.write(_("Confirmed a listing's details? Record it:"))
         st.selectbox(
-            "Listing",
+            _("Listing"),
             list(names),
             format_func=lambda entry_id: f"{names[entry_id]} ({entry_id})",
             key="verify_entry",
         )
-        st.selectbox("How", VERIFY_METHODS, format_func=VERIFY_LABELS.get, key="verify_how")
-        st.date_input("On", value=dt.date.today(), max_value=dt.date.today(), key="verify_on")
-        st.form_submit_button("Mark verified", on_click=flow.verify, args=(reviewer.name,))
+        st.selectbox(_("How"), VERIFY_METHODS, format_func=VERIFY_LABELS.get, key="verify_how")
+        st.date_input(_("On"), value=dt.date.today(), max_value=dt.date.today(), key="verify_on")
+        st.form_submit_button(_("Mark verified"), on_click=flow.verify, args=(reviewer.name,))
 
 
 def _log() -> None:
     decisions = flow.audit_table()
     if decisions.empty:
-        st.info("No decisions yet.")
+        st.info(_("No decisions yet."))
         return
     st.dataframe(decisions, hide_index=True)
 
 
-st.title("Review suggestions", anchor=False)
+st.title(_("Review suggestions"), anchor=False)
 top_left, top_right = st.columns([4, 1])
-top_left.caption(f"Signed in as {markdown_text(reviewer.name)}")
-if top_right.button("Sign out", key="review_sign_out"):
+top_left.caption(_("Signed in as {name}").format(name=markdown_text(reviewer.name)))
+if top_right.button(_("Sign out"), key="review_sign_out"):
     sign_out()
     st.switch_page("pages/sign_in.py")
 flash = flow.take_flash()
@@ -159,7 +165,7 @@ if flash:
     if problems:
         st.code("\n".join(problems), language=None)
 
-queue_tab, stale_tab, log_tab = st.tabs(["Queue", "Stalest listings", "Recent decisions"])
+queue_tab, stale_tab, log_tab = st.tabs([_("Queue"), _("Stalest listings"), _("Recent decisions")])
 with queue_tab:
     _queue()
 with stale_tab:

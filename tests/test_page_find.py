@@ -91,7 +91,7 @@ def test_the_form_runs_the_search_and_puts_it_in_the_url(directory, monkeypatch,
     app.button(key="find-submit").click().run()
     assert not app.exception
     assert names(app) == ["Test Clinic Buprenorphine"]
-    assert app.query_params == {"near": "80222", "needs": "buprenorphine"}
+    assert app.query_params == {"near": "80222", "needs": "buprenorphine", "lang": "en"}
 
 
 def test_an_unknown_zip_names_what_was_typed_and_shows_no_results(directory, monkeypatch, tmp_path):
@@ -119,7 +119,7 @@ def test_a_deep_link_fills_the_form_and_reproduces_the_search(directory, monkeyp
         near="80222",
         radius="transit",
         needs="aa,online",
-        lang="en",
+        language="en",
         remote="0",
     ).run()
     assert not app.exception
@@ -134,8 +134,9 @@ def test_a_deep_link_fills_the_form_and_reproduces_the_search(directory, monkeyp
         "near": "80222",
         "radius": "transit",
         "needs": "aa,online",
-        "lang": "en",
+        "language": "en",
         "remote": "0",
+        "lang": "en",
     }
 
 
@@ -144,7 +145,7 @@ def test_a_link_with_an_unknown_need_says_what_it_left_out(directory, monkeypatc
     assert not app.exception
     assert '"bupe" is not one this directory knows' in shown(app.info[0].value)
     assert names(app) == [ATTACK_NAME]
-    assert app.query_params == {"near": "80222", "needs": "naloxone"}
+    assert app.query_params == {"near": "80222", "needs": "naloxone", "lang": "en"}
 
 
 def test_names_from_data_are_escaped_before_they_reach_markdown(directory, monkeypatch, tmp_path):
@@ -188,7 +189,7 @@ def test_the_detail_view_shows_everything_and_links_to_the_suggestion_flow(direc
     page = "\n".join(shown(block.value) for block in app.markdown)
     assert "Mon–Fri 8:00 AM–5:00 PM" in page
     assert "**Same-day start:** yes" in page
-    assert app.query_params == {"near": "80222", "entry": "test-clinic"}
+    assert app.query_params == {"near": "80222", "entry": "test-clinic", "lang": "en"}
     assert_headings_in_order(app)
 
 

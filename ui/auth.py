@@ -21,6 +21,7 @@ from collections.abc import Mapping
 
 import streamlit as st
 
+from navigator.i18n import _
 from navigator.review.accounts import Reviewer, authenticate, normal_name, reviewer_for_identity
 from navigator.review.limits import SignInThrottle
 from ui.review_store import current_store
@@ -75,12 +76,12 @@ def sign_in(name: str, password: str) -> str | None:
     account_key = f"account:{normal_name(name)}"
     wait = max(store.sign_in_wait(account_key), session_throttle.wait("session"))
     if wait > 0:
-        return f"Too many failed sign-ins. Try again in {math.ceil(wait)} seconds."
+        return _("Too many failed sign-ins. Try again in {seconds} seconds.").format(seconds=math.ceil(wait))
     reviewer = authenticate(local_accounts(), name, password)
     if reviewer is None:
         store.sign_in_failed(account_key)
         session_throttle.failed("session")
-        return "That name and password do not match a reviewer account."
+        return _("That name and password do not match a reviewer account.")
     store.sign_in_succeeded(account_key)
     session_throttle.succeeded("session")
     st.session_state[SESSION_REVIEWER] = reviewer

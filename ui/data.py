@@ -16,7 +16,8 @@ def directory_path() -> Path:
     return load_settings().directory
 
 
-@st.cache_resource(max_entries=2, show_spinner="Loading the directory…")
+# The spinner's words are fixed when the module loads, so they say it in both languages.
+@st.cache_resource(max_entries=2, show_spinner="Loading the directory… · Cargando el directorio…")
 def _load(path: str, signature: str) -> Directory:
     # ``signature`` is only part of the cache key: a changed file gives a new key, so the next
     # run loads the change (the older entry is evicted), with no restart.

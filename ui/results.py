@@ -8,13 +8,15 @@ import math
 import streamlit as st
 
 from navigator.directory.index import Directory
+from navigator.i18n import _, ngettext, number
 from navigator.search.engine import Hit, SearchResult, search
 from navigator.search.links import directions_url, tel_href
 from navigator.search.places import Place, PlaceNotFound, resolve_place
-from navigator.search.share import SearchSettings, to_params, to_query
+from navigator.search.share import LANGUAGE_PARAMETER, SearchSettings, to_params, to_query
 from navigator.search.wording import distance_words, hit_timing, verified_words
 from navigator.text import markdown_badge, markdown_link, markdown_text
 from ui.data import address_geocoder
+from ui.detail import SPANISH, SPANISH_SPOKEN
 from ui.map import results_map
 from ui.shortlist import shortlist_button
 
@@ -44,7 +46,7 @@ def _page_number(params: dict[str, str]) -> int:
 def show_results(directory: Directory, settings: SearchSettings, now: dt.datetime) -> None:
     if not settings.near:
         st.info(
-            "Type a ZIP code or a city to see what is near. Add needs to narrow the list.",
+            _("Type a ZIP code or a city to see what is near. Add needs to narrow the list."),
             icon=":material/travel_explore:",
         )
         return
@@ -56,7 +58,7 @@ def show_results(directory: Directory, settings: SearchSettings, now: dt.datetim
     # The engine builds hits only up to its limit, so a page costs its own cards, not every match.
     query, at = to_query(settings, place, now, limit=page * PAGE_SIZE)
     result = search(directory, query, now=at, place=place)
-    st.header("Results", anchor=False)
+    st.header(_("Results"), anchor=False)
     if result.total == 0:
         _nothing_found(result, settings, params)
         return
@@ -74,56 +76,72 @@ def show_results(directory: Directory, settings: SearchSettings, now: dt.datetim
         if pages > 1:  # under the list, so on a phone it comes before the map
             st.pagination(pages, key=PAGE_KEY)
     with map_column:
-        st.subheader("Map", anchor=False)
+        st.subheader(_("Map"), anchor=False)
         results_map(place, settings.radius_miles, shown, directory.vocabulary)
 
 
 def _summary(result: SearchResult, settings: SearchSettings, first: int, count: int) -> str:
     place = markdown_text(result.place.label)
     radius = settings.radius_miles
-    where = f"within {radius:g} mile{'s' if radius != 1 else ''} of {place}" if radius is not None else f"near {place}"
+    if radius is not None:
+        where = ngettext("within {radius} mile of {place}", "within {radius} miles of {place}", int(radius))
+        where = where.format(radius=number(radius), place=place)
+    else:
+        where = _("near {place}").format(place=place)
     parts = []
     if result.physical_total:
-        parts.append(f"{result.physical_total} in person")
+        parts.append(_("{count} in person").format(count=result.physical_total))
     if result.remote_total:
-        parts.append(f"{result.remote_total} by phone or online")
-    range_shown = f"Showing {first + 1}–{first + count} of" if result.total > count else "Found"
-    return f"{range_shown} **{result.total}** result{'s' if result.total != 1 else ''} {where} ({', '.join(parts)})."
+        parts.append(_("{count} by phone or online").format(count=result.remote_total))
+    if result.total > count:
+        found = ngettext(
+            "Showing {first}–{last} of **{total}** result {where} ({parts}).",
+            "Showing {first}–{last} of **{total}** results {where} ({parts}).",
+            result.total,
+        )
+    else:
+        found = ngettext(
+            "Found **{total}** result {where} ({parts}).", "Found **{total}** results {where} ({parts}).", result.total
+        )
+    return found.format(first=first + 1, last=first + count, total=result.total, where=where, parts=", ".join(parts))
 
 
 def _nothing_found(result: SearchResult, settings: SearchSettings, params: dict[str, str]) -> None:
     radius = settings.radius_miles
-    where = f"within {radius:g} miles of" if radius is not None else "near"
-    st.warning(
-        f"Nothing matches this search {where} {markdown_text(result.place.label)}.",
-        icon=":material/search_off:",
-    )
-    st.markdown("Try one of these:")
+    place = markdown_text(result.place.label)
+    if radius is not None:
+        message = _("Nothing matches this search within {radius} miles of {place}.").format(
+            radius=number(radius), place=place
+        )
+    else:
+        message = _("Nothing matches this search near {place}.").format(place=place)
+    st.warning(message, icon=":material/search_off:")
+    st.markdown(_("Try one of these:"))
     if settings.radius != "any":
         st.page_link(
             FIND_PAGE,
-            label="Search any distance away",
+            label=_("Search any distance away"),
             icon=":material/zoom_out_map:",
             query_params={**params, "radius": "any"},
         )
     if settings.needs:
         st.page_link(
             FIND_PAGE,
-            label="Search with no needs chosen",
+            label=_("Search with no needs chosen"),
             icon=":material/filter_alt_off:",
             query_params={key: value for key, value in params.items() if key != "needs"},
         )
     if settings.language or settings.when != "any":
         st.page_link(
             FIND_PAGE,
-            label="Search without the language and time filters",
+            label=_("Search without the language and time filters"),
             icon=":material/schedule:",
-            query_params={key: value for key, value in params.items() if key not in ("lang", "when")},
+            query_params={key: value for key, value in params.items() if key not in (LANGUAGE_PARAMETER, "when")},
         )
     if not settings.remote:
         st.page_link(
             FIND_PAGE,
-            label="Include services by phone or online",
+            label=_("Include services by phone or online"),
             icon=":material/call:",
             query_params={key: value for key, value in params.items() if key != "remote"},
         )
@@ -132,15 +150,16 @@ def _nothing_found(result: SearchResult, settings: SearchSettings, params: dict[
 def _card(directory: Directory, hit: Hit, params: dict[str, str], now: dt.datetime) -> None:
     vocabulary = directory.vocabulary
     entry = directory.entries[hit.row]  # shared and read-only
-    category = vocabulary.categories.get(hit.category)
     with st.container(border=True, key=f"card-{hit.id}"):
         st.subheader(markdown_text(hit.name), anchor=False)
         facts = [
-            markdown_text(category.label if category else hit.category),
+            markdown_text(vocabulary.category_label(hit.category)),
             markdown_text(distance_words(hit)),
         ]
         if hit.sample:
-            facts.insert(0, markdown_badge("Sample (fictional)", "orange"))
+            facts.insert(0, markdown_badge(_("Sample (fictional)"), "orange"))
+        if SPANISH in (entry.get("languages") or ()):
+            facts.append(markdown_badge(SPANISH_SPOKEN, "violet"))
         timing = hit_timing(hit, now)
         if timing:
             facts.append(markdown_badge(timing, "green" if hit.open_now else "gray"))
@@ -152,9 +171,9 @@ def _card(directory: Directory, hit: Hit, params: dict[str, str], now: dt.dateti
             links.append(":material/call: " + markdown_link(hit.phone, tel_href(hit.phone)))
         directions = directions_url(entry.get("location"))
         if directions:
-            links.append(":material/directions: " + markdown_link("Directions", directions))
+            links.append(":material/directions: " + markdown_link(_("Directions"), directions))
         if hit.website:
-            links.append(":material/language: " + markdown_link("Website", hit.website))
+            links.append(":material/language: " + markdown_link(_("Website"), hit.website))
         if links:
             st.markdown(" · ".join(links))
         verified = markdown_text(verified_words(hit.last_verified, hit.stale))
@@ -166,7 +185,7 @@ def _card(directory: Directory, hit: Hit, params: dict[str, str], now: dt.dateti
         with actions:
             st.page_link(
                 FIND_PAGE,
-                label="Details",
+                label=_("Details"),
                 icon=":material/info:",
                 query_params={**params, "entry": hit.id},
             )

@@ -37,7 +37,7 @@ from navigator.directory.yamlread import NodeConverter, YamlSyntaxError, compose
 from navigator.files import write_atomic_with
 from navigator.settings import DEFAULT_DIRECTORY, load_settings
 
-CACHE_FORMAT = 6  # bump when the cached structures change shape or module
+CACHE_FORMAT = 7  # bump when the cached structures change shape or module
 
 
 def _read_file(path: Path) -> bytes:

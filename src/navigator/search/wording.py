@@ -9,6 +9,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from navigator.directory.index import Directory, schedule_of
+from navigator.i18n import _, clock, day_name, month_day, number, short_date
 from navigator.search.engine import STALE_AFTER_DAYS, Hit
 from navigator.search.schedule import describe, is_open, next_open, next_start
 
@@ -16,20 +17,22 @@ _SOON_MINUTES = 60
 
 
 def clock_time(moment: dt.datetime) -> str:
-    """ "7:00 PM"."""
-    return f"{moment.hour % 12 or 12}:{moment.minute:02d} {'AM' if moment.hour < 12 else 'PM'}"
+    """ "7:00 PM" ("19:00" in Spanish)."""
+    return clock(moment)
 
 
 def day_and_time(moment: dt.datetime, now: dt.datetime) -> str:
     """ "today 7:00 PM", "tomorrow 8:00 AM" or "Tue 7:00 PM", in ``moment``'s own time zone."""
     today = now.astimezone(moment.tzinfo).date()
     if moment.date() == today:
-        day = "today"
+        day = _("today")
     elif moment.date() == today + dt.timedelta(days=1):
-        day = "tomorrow"
+        day = _("tomorrow")
+    elif moment.date() > today + dt.timedelta(days=6):
+        day = f"{day_name(moment.weekday())} {month_day(moment.date())}"
     else:
-        day = f"{moment:%a %b} {moment.day}" if moment.date() > today + dt.timedelta(days=6) else f"{moment:%a}"
-    return f"{day} {clock_time(moment)}"
+        day = day_name(moment.weekday())
+    return _("{day} {time}").format(day=day, time=clock_time(moment))
 
 
 def timing_words(
@@ -45,14 +48,17 @@ def timing_words(
         return None
     if open_now:
         if next_time is not None and next_time - now > dt.timedelta(minutes=1):
-            return f"{'In session' if is_meeting else 'Open'} {day_and_time(next_time, now)}"
-        return "In session now" if is_meeting else "Open now"
+            when = day_and_time(next_time, now)
+            return (_("In session {when}") if is_meeting else _("Open {when}")).format(when=when)
+        return _("In session now") if is_meeting else _("Open now")
     if next_time is None:
         return None
     minutes = (next_time - now).total_seconds() / 60
     if 0 <= minutes < _SOON_MINUTES:
-        return f"{'Starts' if is_meeting else 'Opens'} in {max(1, round(minutes))} min"
-    return f"{'Next meeting' if is_meeting else 'Opens'} {day_and_time(next_time, now)}"
+        soon = max(1, round(minutes))
+        return (_("Starts in {minutes} min") if is_meeting else _("Opens in {minutes} min")).format(minutes=soon)
+    when = day_and_time(next_time, now)
+    return (_("Next meeting {when}") if is_meeting else _("Opens {when}")).format(when=when)
 
 
 def hit_timing(hit: Hit, now: dt.datetime) -> str | None:
@@ -81,9 +87,9 @@ def hours_lines(entry: dict) -> list[str]:
 
 def distance_words(hit: Hit) -> str:
     if hit.remote:
-        return "By phone or online"
-    miles = f"{hit.distance_miles:.1f} mi"
-    return f"about {miles} (location approximate)" if hit.approximate else miles
+        return _("By phone or online")
+    miles = _("{miles} mi").format(miles=number(hit.distance_miles, 1))
+    return _("about {miles} (location approximate)").format(miles=miles) if hit.approximate else miles
 
 
 def is_stale(last_verified: dt.date, today: dt.date) -> bool:
@@ -92,10 +98,10 @@ def is_stale(last_verified: dt.date, today: dt.date) -> bool:
 
 
 def verified_words(last_verified: dt.date, stale: bool) -> str:
-    when = f"{last_verified:%b} {last_verified.day}, {last_verified.year}"
+    when = short_date(last_verified)
     if stale:
-        return f"Last verified {when}, over a year ago: call to confirm before going"
-    return f"Last verified {when}"
+        return _("Last verified {date}, over a year ago: call to confirm before going").format(date=when)
+    return _("Last verified {date}").format(date=when)
 
 
 def code_labels(directory: Directory, row: int) -> list[tuple[str, list[str]]]:
