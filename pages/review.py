@@ -8,7 +8,6 @@ import streamlit as st
 from ui import review_flow as flow
 from ui.auth import current_reviewer, sign_out
 from ui.frame import directory_or_stop, page_frame
-from ui.review_copy import VERIFY_LABELS
 from ui.review_store import current_store
 from ui.suggest_copy import category_choices
 from ui.suggestion_form import entry_fields, other_errors
@@ -16,6 +15,7 @@ from ui.suggestion_form import entry_fields, other_errors
 from navigator.i18n import _
 from navigator.review.decisions import REASON_LIMIT, VERIFY_METHODS, proposal, stalest
 from navigator.review.form import form_values
+from navigator.review.words import VERIFY_LABELS
 from navigator.text import markdown_text
 
 page_frame()

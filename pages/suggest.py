@@ -8,12 +8,13 @@ text. Links from a listing arrive as ``?entry=<id>&kind=change`` (or ``kind=repo
 import streamlit as st
 from ui import suggest_flow as flow
 from ui.frame import page_directory
-from ui.suggest_copy import KIND_LABELS, category_choices
+from ui.suggest_copy import category_choices
 from ui.suggestion_form import contact_fields, entry_fields, other_errors, report_fields, show_errors
 
 from navigator.i18n import _
 from navigator.review.form import form_values
 from navigator.review.suggestion import KINDS, NOTE_LIMIT
+from navigator.review.words import KIND_LABELS
 from navigator.text import markdown_text
 
 directory = page_directory()

@@ -6,6 +6,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 locale=src/navigator/locale
-.venv/bin/pybabel extract -F babel.cfg -k N_ -k ngettext:1,2 --no-location --sort-output \
+"${PYBABEL:-.venv/bin/pybabel}" extract -F babel.cfg -k N_ -k ngettext:1,2 --no-location --sort-output \
   --project="Recovery Navigator" --msgid-bugs-address="-" -w 100 -o "$locale/messages.pot" .
-.venv/bin/pybabel update -i "$locale/messages.pot" -d "$locale" -w 100 --no-fuzzy-matching --ignore-obsolete
+"${PYBABEL:-.venv/bin/pybabel}" update -i "$locale/messages.pot" -d "$locale" -w 100 --no-fuzzy-matching --ignore-obsolete

@@ -2,10 +2,12 @@ import datetime as dt
 from dataclasses import replace
 
 import pytest
+import yaml
 from tests.intake_directory import DENVER, TUESDAY_3PM, load_intake_directory, moud, place
 from ui.intake_copy import PlanCopy
 
 import navigator.plan.ranking as ranking_module
+from navigator.directory.loader import load_directory
 from navigator.formats.printable import render_html, render_pdf
 from navigator.plan.answers import LANGUAGE_REQUIRED, NEEDS, TREATMENT_LEVELS, FreeTime, IntakeAnswers
 from navigator.plan.build import build_plan
@@ -296,6 +298,24 @@ def test_at_risk_without_a_place_lists_the_national_lines(directory):
         "line-never-alone",
     ]
     assert safety.reason is None
+
+
+def test_sample_entries_never_stand_in_for_crisis_lines_or_naloxone(tmp_path):
+    from tests.intake_directory import ALWAYS, national, write_intake_directory
+    from tests.intake_directory import place as nearby
+
+    sample = [
+        national("sample-line", "crisis_line", title="Fictional Line", sample=True),
+        nearby("sample-naloxone", "harm_reduction", 0.1, hours=ALWAYS, needs=["naloxone"], sample=True),
+    ]
+    folder = write_intake_directory(tmp_path / "directory")
+    # Read before the real entries, so on a tie in every other respect the sample ones come first.
+    (folder / "a-sample.yaml").write_text(yaml.safe_dump(sample, sort_keys=False), encoding="utf-8")
+    directory = load_directory(folder, use_cache=False, today=TUESDAY_3PM.date())
+    plan = plan_for(directory, needs=("housing",), overdose_risk=True)
+    offered = [option.id for option in plan.urgent.options]
+    assert "sample-line" not in offered and "sample-naloxone" not in offered
+    assert offered[:3] == ["line-988", "line-helpline", "naloxone-pharmacy"]
 
 
 def test_no_risk_means_no_safety_section(directory):

@@ -184,6 +184,23 @@ def test_rank_puts_open_now_and_fresh_before_nearer_closed_or_stale(tmp_path):
     assert stale.stale and stale.verified_days_ago == (at.date() - dt.date(2025, 1, 1)).days
 
 
+def test_real_crisis_and_naloxone_entries_rank_above_sample_ones_even_when_farther_or_remote(tmp_path):
+    loaded = directory_of(
+        tmp_path,
+        entry("sample-line", category="crisis_line", remote=True, service_area=["CO"], hours="24/7", sample=True),
+        entry("real-line", category="crisis_line", remote=True, service_area=["national"]),
+        entry("sample-naloxone", category="harm_reduction", needs=["naloxone"], lat=39.672, sample=True),
+        entry("real-naloxone", category="harm_reduction", needs=["naloxone"], lat=39.9),
+        entry("sample-clinic", lat=39.672, sample=True, hours="24/7"),
+        entry("real-clinic", lat=39.9),
+    )
+    near = "39.67,-104.928"
+    assert ids(search(loaded, Query(near=near, needs=("crisis",)))) == ["real-line", "sample-line"]
+    assert ids(search(loaded, Query(near=near, needs=("naloxone",)))) == ["real-naloxone", "sample-naloxone"]
+    # Where safety is not at stake, sample entries rank as any other.
+    assert ids(search(loaded, Query(near=near, categories=("moud_provider",)))) == ["sample-clinic", "real-clinic"]
+
+
 def test_preferences_rank_higher_and_are_reported_as_matched(tmp_path):
     loaded = directory_of(tmp_path, entry("plain", lat=39.672), entry("spanish", lat=39.8, payment=["medicaid"]))
     result = search(loaded, Query(near="39.67,-104.928", prefer=("medicaid",)))

@@ -30,9 +30,35 @@ def crisis_lines() -> str:
     )
 
 
+CRISIS_DOCK_KEY = "crisis-dock"
+# The banner scrolls away; this compact control stays in a corner of the screen on every page, so
+# 988 is one tap away on a phone wherever the reader is. The page ends with room for it, so it
+# never covers the last line. Static CSS, no user text.
+_CRISIS_DOCK_STYLE = f"""<style>
+.st-key-{CRISIS_DOCK_KEY} {{
+  position: fixed; bottom: 0.75rem; right: 0.75rem; z-index: 999990; width: auto;
+  background: #7d1212; border-radius: 2rem; padding: 0.45rem 1rem !important; gap: 1rem;
+  box-shadow: 0 2px 8px rgba(0, 0, 0, 0.35);
+}}
+.st-key-{CRISIS_DOCK_KEY} p {{ margin: 0; font-weight: 600; }}
+.st-key-{CRISIS_DOCK_KEY} a, .st-key-{CRISIS_DOCK_KEY} a:visited {{ color: #ffffff; text-decoration: none; }}
+[data-testid="stMain"] {{ padding-bottom: 4rem; }}
+@media print {{ .st-key-{CRISIS_DOCK_KEY} {{ display: none; }} }}
+</style>"""
+
+
 def crisis_banner() -> None:
     """The crisis lines, at the top of every page so nobody has to scroll to find them."""
     st.error(crisis_lines(), icon=":material/emergency:")
+    crisis_dock()
+
+
+def crisis_dock() -> None:
+    """Call or text 988, fixed in the corner of the screen."""
+    st.html(_CRISIS_DOCK_STYLE)
+    with st.container(key=CRISIS_DOCK_KEY, horizontal=True, gap=None):
+        st.markdown("[:material/call: {call}](tel:988)".format(call=_("Call 988")), width="content")
+        st.markdown("[:material/sms: {text}](sms:988)".format(text=_("Text 988")), width="content")
 
 
 def sample_badge() -> str:

@@ -19,11 +19,12 @@ from navigator.review.decisions import Proposal, ReviewDesk, ReviewError, plain
 from navigator.review.form import FieldProblem
 from navigator.review.storage import UnknownSubmission
 from navigator.review.suggestion import Submission, check_entry_form
+from navigator.review.words import KIND_LABELS, PROBLEM_LABELS, error_text
 from ui.data import directory_path
 from ui.language import apply_language
-from ui.review_copy import ACTION_WORDS, DONE_WORDS, error_text
+from ui.review_copy import ACTION_WORDS, DONE_WORDS
 from ui.review_store import current_store
-from ui.suggest_copy import KIND_LABELS, PROBLEM_LABELS, field_label
+from ui.suggest_copy import field_label
 from ui.suggestion_form import values_from_state
 
 FLASH, EDIT_ERRORS, PICK = "review_flash", "review_edit_errors", "review_pick"

@@ -1,5 +1,6 @@
-"""The words of suggesting an update: labels of the form's fields and choices, the kinds of
-suggestion and of problem, and every problem the checks report, in plain words.
+"""The words of suggesting an update: labels of the form's fields and choices, and every problem the
+checks report, in plain words (the kinds of suggestion and of problem, shared with the command line,
+are in ``navigator.review.words``).
 
 The review model works in codes (``navigator.review.form`` and ``suggestion``); this module is the
 one place their words live, as gettext message ids translated when shown (``Words``), so the
@@ -14,19 +15,6 @@ from navigator.directory.vocabulary import Vocabulary
 from navigator.i18n import N_, Words, _, language_label
 from navigator.review.form import FIELDS, FieldProblem, FormField, choice_codes, difference_name
 
-KIND_LABELS = Words(
-    {"new": N_("A new listing"), "change": N_("A change to a listing"), "report": N_("Report a problem")}
-)
-PROBLEM_LABELS = Words(
-    {
-        "closed": N_("It has closed or no longer operates"),
-        "wrong_phone": N_("The phone number is wrong"),
-        "wrong_address": N_("The address is wrong"),
-        "wrong_hours": N_("The hours are wrong"),
-        "no_longer_offers": N_("It no longer offers a service listed here"),
-        "other": N_("Something else"),
-    }
-)
 STATUS_LABELS = Words(
     {"active": N_("Open"), "temporarily_closed": N_("Temporarily closed"), "inactive": N_("Closed for good")}
 )

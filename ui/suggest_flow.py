@@ -18,9 +18,10 @@ from navigator.review.decisions import diff_entries, plain
 from navigator.review.form import GENERAL, FieldProblem
 from navigator.review.limits import SUGGESTIONS_FROM_EVERYONE, SUGGESTIONS_PER_SESSION, RateLimiter
 from navigator.review.suggestion import CONTACT_LIMITS, Submission, check_suggestion
+from navigator.review.words import PROBLEM_LABELS
 from ui.language import apply_language
 from ui.review_store import current_store
-from ui.suggest_copy import PROBLEM_LABELS, field_label
+from ui.suggest_copy import field_label
 from ui.suggestion_form import HONEYPOT, Errors, values_from_state
 
 KIND_KEY, ENTRY_KEY, SEARCH_KEY = "suggest_kind", "suggest_entry", "suggest_search"

@@ -9,6 +9,7 @@ from navigator.directory.vocabulary import Vocabulary
 from navigator.i18n import _
 from navigator.review.form import FIELDS, HOURS_ALWAYS, NUMBER_RANGE, FieldProblem, sections_for
 from navigator.review.suggestion import CONTACT_LIMITS, DETAILS_LIMIT, PROBLEM_CODES
+from navigator.review.words import PROBLEM_LABELS
 from navigator.search.schedule import WEEKDAYS
 from navigator.text import markdown_text
 from ui.suggest_copy import (
@@ -17,7 +18,6 @@ from ui.suggest_copy import (
     FIELD_HELP,
     FIELD_LABELS,
     FLAG_WORDS,
-    PROBLEM_LABELS,
     SCHEDULE_HELP,
     SECTION_TITLES,
     choices,

@@ -27,6 +27,7 @@ from pathlib import Path
 
 import zipcodes
 
+from navigator.directory.schema import EMPLOYMENT_SERVICES
 from navigator.directory.vocabulary import VOCABULARY_FILE, vocabulary_path
 from navigator.search.places import US_STATE_TIMEZONES, timezone_for
 
@@ -249,14 +250,6 @@ SENTENCES = {
         "Walk-in crisis care with a peer on every shift; no appointment needed.",
     ),
 }
-EMPLOYMENT_SERVICES = (
-    "job_training",
-    "job_placement",
-    "resume_help",
-    "career_counseling",
-    "supported_employment",
-    "record_clearing",
-)
 
 # Text that YAML reads as text without quotes (as in the hand-written files); the rest is quoted.
 # Inside a flow list ``[a, b]`` commas and brackets would end the item, so they are quoted there.

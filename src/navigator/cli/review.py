@@ -14,49 +14,10 @@ from pathlib import Path
 
 from navigator.cli.common import directory_of
 from navigator.review import accounts as auth
-from navigator.review.decisions import VERIFY_METHODS, ReviewDesk, ReviewError, plain, proposal, stalest
+from navigator.review.decisions import ReviewDesk, ReviewError, plain, proposal, stalest
 from navigator.review.storage import SuggestionStore, UnknownSubmission, open_store
+from navigator.review.words import KIND_LABELS, PROBLEM_LABELS, VERIFY_LABELS, error_text
 from navigator.settings import load_settings
-
-KIND_WORDS = {"new": "A new listing", "change": "A change to a listing", "report": "Report a problem"}
-PROBLEM_WORDS = {
-    "closed": "It has closed or no longer operates",
-    "wrong_phone": "The phone number is wrong",
-    "wrong_address": "The address is wrong",
-    "wrong_hours": "The hours are wrong",
-    "no_longer_offers": "It no longer offers a service listed here",
-    "other": "Something else",
-}
-VERIFIED_WORDS = {
-    "phone": "by phone",
-    "website": "on its website",
-    "site_visit": "by a site visit",
-    "organization": "by the organization",
-}
-ERROR_WORDS = {
-    "not_a_reference": "'{reference}' is not a reference number like S-20261120-7KQ3XM",
-    "no_such_suggestion": "there is no suggestion {reference}",
-    "already_decided": "{reference} was already {status}",
-    "directory_broken": "the directory has problems; fix them before approving anything",
-    "entry_gone": "'{entry_id}' is no longer in the directory; reject this suggestion",
-    "reason_missing": "give a reason, so the decision can be explained to the organization",
-    "reason_too_long": "the reason is {length:,} characters long; the limit is {limit:,}",
-    "unknown_method": "'{method}' is not one of " + ", ".join(VERIFY_METHODS),
-    "future_date": "{date} is in the future",
-    "entry_not_found": "'{entry_id}' is not in the directory",
-    "new_listing_invalid": "the new listing breaks the directory's rules",
-    "edit_failed": "{file}: {detail}",
-    "file_invalid": "{file} would not pass the directory's checks; nothing was written",
-}
-
-
-def error_words(error: ReviewError | UnknownSubmission) -> str:
-    """Why a review command could not be done, in words."""
-    if isinstance(error, UnknownSubmission):
-        params = {"reference": error.reference, "status": error.status}
-    else:
-        params = error.params
-    return ERROR_WORDS[error.code].format(**params)
 
 
 def _store(arguments) -> SuggestionStore:
@@ -78,10 +39,10 @@ def _run(action) -> int:
     try:
         return action()
     except UnknownSubmission as error:
-        print(f"navigator: {error_words(error)}", file=sys.stderr)
+        print(f"navigator: {error_text(error)}", file=sys.stderr)
         return 2
     except ReviewError as error:
-        print(f"navigator: {error_words(error)}", file=sys.stderr)
+        print(f"navigator: {error_text(error)}", file=sys.stderr)
         for problem in error.problems:
             print(problem, file=sys.stderr)
         return 1 if error.problems else 2  # problems in the data, or a request that cannot be met
@@ -111,14 +72,14 @@ def show(arguments) -> int:
         seen = proposal(submission, current)
         contact = submission.contact
         print(
-            f"{submission.reference}: {KIND_WORDS[submission.kind]} ({submission.status}), "
+            f"{submission.reference}: {KIND_LABELS[submission.kind]} ({submission.status}), "
             f"sent {submission.submitted_at}"
         )
         print(f"from: {contact.name}, {contact.organization}, {contact.email or '-'}, {contact.phone or '-'}")
         if submission.entry_id:
             print(f"entry: {submission.entry_id}")
         if submission.problem:
-            print(f"problem: {PROBLEM_WORDS.get(submission.problem, submission.problem)}")
+            print(f"problem: {PROBLEM_LABELS.get(submission.problem, submission.problem)}")
         for label, text in (("details", submission.details), ("note", submission.note)):
             if text:
                 print(f"{label}: {text}")
@@ -167,7 +128,7 @@ def verify(arguments) -> int:
         outcome = _desk(arguments).mark_verified(
             arguments.entry_id, _reviewer(arguments), arguments.how, on=arguments.on
         )
-        print(f"{outcome.entry_id} verified {VERIFIED_WORDS[arguments.how]} in {outcome.file}")
+        print(f"{outcome.entry_id} verified {VERIFY_LABELS[arguments.how].lower()} in {outcome.file}")
         return 0
 
     return _run(verify)

@@ -20,6 +20,9 @@ from navigator.search.places import Place
 
 # What each safety option is for, in the order they come when no high-risk moment was named.
 ROLES = ("crisis_line", "naloxone", "never_alone", "fastest_start")
+# Fictional (sample) entries never stand in for crisis or overdose help: these roles take real
+# entries only, and stay empty rather than offer a made-up line or naloxone source.
+REAL_ONLY_ROLES = ("crisis_line", "naloxone", "never_alone")
 OVERDOSE_RISK = "overdose_risk"  # a reason: at risk of overdose, with no high-risk moment named
 # Where no place was given (the first step): remote services only, national ones.
 NATIONWIDE = Place(math.nan, math.nan, "anywhere in the United States")
@@ -56,6 +59,8 @@ def safety_first(
 
     def pick(spec: NeedSpec, want: int, role: str, order: str = "rank") -> list[Option]:
         found = collect(directory, place, spec, fit, now, spec.radius, want, order)
+        if role in REAL_ONLY_ROLES:  # the search ranks real ones first, so only sample ones drop
+            found = [item for item in found if not item.hit.sample]
         return [option_for(directory, item.hit, item.speaks, spec, fit, answers, place, role) for item in found]
 
     crisis_lines = pick(

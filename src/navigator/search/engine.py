@@ -23,6 +23,10 @@ DEFAULT_RADIUS = 25.0
 SORTS = ("rank", "distance")
 # Open-soon buckets for ranking: open now, within 3 hours, within a day, later or unknown.
 OPEN_BUCKET_LIMITS = (0.0, 180.0, 1440.0)
+# Where safety is at stake (a crisis line, an overdose line, naloxone), a real entry always ranks
+# above a sample one: fictional demo data must never stand in for help in a crisis.
+SAFETY_CATEGORIES = ("crisis_line",)
+SAFETY_CODES = ("crisis", "naloxone")
 
 
 class UnknownCode(ValueError):
@@ -229,12 +233,19 @@ def search(
     )
 
     remote_flags = np.isnan(row_distances)
-    if query.sort == "distance":
+    if query.sort == "distance":  # pure distance order, as asked
         order = np.lexsort((np.nan_to_num(row_distances, nan=np.inf), remote_flags))
     else:
+        sample_safety = _sample_safety_rows(directory, rows, category_number, code_column)
         bucket = np.searchsorted(OPEN_BUCKET_LIMITS, minutes_open, side="left") + 2 * stale
         order = np.lexsort(
-            (np.nan_to_num(row_distances, nan=np.inf), bucket, -preferred_matches.sum(axis=1), remote_flags)
+            (
+                np.nan_to_num(row_distances, nan=np.inf),
+                bucket,
+                -preferred_matches.sum(axis=1),
+                remote_flags,
+                sample_safety,
+            )
         )
     total = len(order)
     page = order[: query.limit] if query.limit is not None else order
@@ -267,6 +278,19 @@ def search(
         for i, place_values in zip(page, place_cells, strict=True)
     )
     return SearchResult(query, place, at, hits, total, int((~remote_flags).sum()), int(remote_flags.sum()))
+
+
+def _sample_safety_rows(directory: Directory, rows, category_number: dict, code_column: dict):
+    """Which of ``rows`` are sample (fictional) entries offering crisis or overdose help."""
+    sample = directory.frame["sample"].to_numpy(dtype=bool)[rows]
+    safety = np.isin(
+        directory.category_numbers[rows],
+        [category_number[category] for category in SAFETY_CATEGORIES if category in category_number],
+    )
+    columns = [code_column[code] for code in SAFETY_CODES if code in code_column]
+    if columns:
+        safety |= directory.code_matrix[np.ix_(rows, columns)].any(axis=1)
+    return sample & safety
 
 
 def _instant(value: dt.datetime | None, place: Place) -> dt.datetime:
