@@ -9,6 +9,7 @@ from tests.conftest import CLINIC, PROJECT_ROOT, write_directory
 
 from navigator.directory.loader import load_directory
 from navigator.formats.printable import PDF_FONT_FILES, pdf_font, render_html, render_pdf, render_text
+from navigator.i18n import use_language
 from navigator.plan.takehome import CRISIS_LINES, CRISIS_SHORT, PhoneLine, ResourceSummary, Section
 from navigator.search.engine import Query, search
 
@@ -181,3 +182,20 @@ def test_from_entry_reads_a_directory_built_for_the_test(tmp_path):
     folder = write_directory(tmp_path / "d", {"a.yaml": CLINIC.replace("Test Clinic Buprenorphine", SPANISH)})
     clinic = ResourceSummary.from_entry(load_directory(folder, today=NOW.date()), "test-clinic", now=NOW)
     assert clinic.name == SPANISH
+
+
+def test_a_take_home_in_spanish_says_everything_in_spanish_and_keeps_the_entry_as_written(directory):
+    with use_language("es"):
+        clinic = ResourceSummary.from_entry(directory, "test-clinic", now=NOW)
+        sections = [Section("Favoritos", resources=[clinic])]
+        page = render_html("Recursos de recuperación", sections)
+        text = render_text("Recursos de recuperación", sections)
+    assert clinic.name == "Test Clinic Buprenorphine"  # the listing's own words, as its source wrote them
+    assert clinic.category == "Medicamentos para el trastorno por consumo de opioides"
+    assert clinic.hours == ("Lun–Vie 8:00–17:00",)
+    assert clinic.timing == "Abre mañana a las 8:00"
+    assert clinic.verified == "Verificado por última vez el 1 oct 2026"
+    assert '<html lang="es">' in page and "Muestra (ficticio)" in page
+    assert "<dt>Horario</dt>" in page and "(admisión)" in page
+    assert "¿En crisis? Llame o envíe un texto al 988" in page
+    assert "(muestra)" in text and text.rstrip().endswith("Emergencias 911.")
