@@ -52,14 +52,16 @@ def english_fragments(language: str = "es") -> frozenset[str]:
 def _data_text(directory: str) -> str:
     from pathlib import Path
 
-    return "\n".join(path.read_text(encoding="utf-8") for path in sorted(Path(directory).rglob("*.yaml")))
+    # Whitespace as one space: YAML folds long text over several lines.
+    text = " ".join(path.read_text(encoding="utf-8") for path in sorted(Path(directory).rglob("*.yaml")))
+    return " ".join(text.split())
 
 
 def english_in(text: str, directory=PROJECT_ROOT / "directory", language: str = "es") -> list[str]:
     """The English interface fragments ``text`` holds that its data does not explain."""
     data = _data_text(str(directory))
     # Not words: markdown's icons and link targets (":material/call:", "(tel:988)").
-    text = re.sub(r":material/\w+:|\]\([^)]*\)", " ", text)
+    text = " ".join(re.sub(r":material/\w+:|\]\([^)]*\)", " ", text).split())
     found = []
     for fragment in english_fragments(language):
         pattern = r"(?<![\w])" + re.escape(fragment) + r"(?![\w])"

@@ -47,12 +47,13 @@ def screen_text(app: AppTest) -> str:
     parts += [element.proto.text for element in app.get("progress")]
     for kind in ("button", "checkbox", "toggle", "text_input", "radio", "selectbox", "multiselect"):
         for widget in app.get(kind):
+            if widget.key == SWITCH_KEY:  # named in both languages on purpose
+                continue
             parts += [widget.label or "", widget.help or "", getattr(widget.proto, "placeholder", "")]
             parts += list(getattr(widget, "options", ()) or ())
     for kind in ("pills", "segmented_control"):
         for widget in app.get(kind):
-            if widget.key != SWITCH_KEY:  # named in both languages on purpose
-                parts += [widget.proto.label, *widget.proto.options]
+            parts += [widget.proto.label, *widget.proto.options]
     parts += [button.proto.label for button in app.get("download_button")]
     return "\n".join(str(part) for part in parts)
 

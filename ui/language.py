@@ -50,12 +50,13 @@ def _switched() -> None:
 def language_switch(language: str) -> None:
     """English · Español, each in its own language, at the top of the page."""
     st.session_state[SWITCH_KEY] = language
-    st.segmented_control(
+    # Radio buttons, not a segmented control: its chosen option's coloured text fails the contrast check.
+    st.radio(
         SWITCH_LABEL,
         list(LANGUAGES),
         key=SWITCH_KEY,
         format_func=LANGUAGES.get,
-        required=True,
+        horizontal=True,
         on_change=_switched,
         label_visibility="collapsed",
     )
