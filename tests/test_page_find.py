@@ -266,3 +266,24 @@ def test_a_page_served_on_its_own_still_shows_the_crisis_lines_once():
     assert sum("In crisis?" in element.value for element in standalone.error) == 1
     framed = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=60).run()
     assert sum("In crisis?" in element.value for element in framed.error) == 1
+
+
+def test_a_listing_that_speaks_spanish_says_se_habla_espanol_in_either_language(directory, monkeypatch, tmp_path):
+    for language in ("en", "es"):
+        app = app_on(directory, monkeypatch, tmp_path, near="80222", needs="buprenorphine", lang=language).run()
+        assert not app.exception
+        card = " ".join(shown(block.value) for block in app.markdown)
+        assert ":violet-badge[Se habla español]" in card
+    app = app_on(directory, monkeypatch, tmp_path, entry="test-clinic", lang="es").run()
+    page = " ".join(shown(block.value) for block in app.markdown)
+    assert ":violet-badge[Se habla español]" in page and "**Organización:** Test Health" in page
+
+
+def test_the_page_address_keeps_the_screen_language_apart_from_the_spoken_language_filter(
+    directory, monkeypatch, tmp_path
+):
+    app = app_on(directory, monkeypatch, tmp_path, near="80222", language="es", lang="es").run()
+    assert not app.exception
+    assert app.title[0].value == "Buscar recursos"
+    assert app.selectbox(key="find-language").value == "es"
+    assert app.query_params == {"near": "80222", "language": "es", "lang": "es"}

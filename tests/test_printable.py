@@ -199,3 +199,4 @@ def test_a_take_home_in_spanish_says_everything_in_spanish_and_keeps_the_entry_a
     assert "<dt>Horario</dt>" in page and "(admisión)" in page
     assert "¿En crisis? Llame o envíe un texto al 988" in page
     assert "(muestra)" in text and text.rstrip().endswith("Emergencias 911.")
+    assert clinic.speaks_spanish and '<strong lang="es">Se habla español</strong>' in page

@@ -9,7 +9,7 @@ import streamlit as st
 from navigator.directory.index import Directory
 from navigator.directory.languages import language_name
 from navigator.i18n import N_, Words, _
-from navigator.plan.takehome import PHONE_TYPE_WORDS
+from navigator.plan.takehome import PHONE_TYPE_WORDS, SPANISH_SPOKEN
 from navigator.search.links import address_text, directions_url, sms_href, tel_href
 from navigator.search.wording import code_labels, entry_timing, hours_lines, is_stale, verified_words
 from navigator.text import markdown_badge, markdown_link, markdown_text, safe_url
@@ -17,8 +17,6 @@ from ui.shortlist import shortlist_button
 
 FIND_PAGE = "pages/find.py"
 SPANISH = "es"
-# Said in Spanish whatever the screen's language, as US services say it on their doors and flyers.
-SPANISH_SPOKEN = "Se habla español"
 SUGGEST_PAGE = "pages/suggest.py"
 STATUS_WORDS = Words({"inactive": N_("No longer active"), "temporarily_closed": N_("Temporarily closed")})
 MEDICATION_POLICY_WORDS = Words(

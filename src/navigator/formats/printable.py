@@ -27,7 +27,7 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from navigator.i18n import _, current_language, gettext, ngettext
-from navigator.plan.takehome import ResourceSummary, Section, crisis_lines, crisis_short
+from navigator.plan.takehome import SPANISH_SPOKEN, ResourceSummary, Section, crisis_lines, crisis_short
 from navigator.text import plain_text, safe_url
 
 # The (regular, bold) TrueType files in fonts/, with their licence beside them.
@@ -56,6 +56,7 @@ def render_html(title: str, sections: Sequence[Section], subtitle: str | None = 
         footer=footer,
         crisis_lines=crisis_lines(),
         language=current_language(),
+        spanish_spoken=SPANISH_SPOKEN,
     )
 
 
@@ -170,6 +171,8 @@ def _pdf_resource(pdf: _Printout, resource: ResourceSummary) -> None:
     pdf.ln(2)
     sample = "  [{words}]".format(words=_("Sample, fictional")) if resource.sample else ""
     pdf.para(resource.name + sample, size=12, bold=True, height=6)
+    if resource.speaks_spanish:
+        pdf.para(SPANISH_SPOKEN, size=9, bold=True)
     pdf.para(f"{resource.category} · {resource.organization}", size=9)
     for label, links in resource.facts():
         pdf.text_font(10, bold=True)

@@ -44,6 +44,10 @@ PHONE_TYPE_WORDS = Words(
 )
 
 
+# Said in Spanish whatever the language around it, as US services say it on their doors and flyers.
+SPANISH_SPOKEN = "Se habla español"
+
+
 def crisis_lines() -> tuple[str, ...]:
     """The crisis lines every take-home ends with, in the current language."""
     return tuple(_(line) for line in CRISIS_LINES)
@@ -95,6 +99,7 @@ class ResourceSummary:
     how_to_get_in: str | None = None
     verified: str | None = None
     sample: bool = False
+    speaks_spanish: bool = False  # marked "Se habla español", in Spanish whatever the take-home's language
 
     @classmethod
     def from_entry(
@@ -141,6 +146,7 @@ class ResourceSummary:
             how_to_get_in=entry.get("application_process"),
             verified=verified_words(last_verified, is_stale(last_verified, now.date())),
             sample=bool(entry.get("sample")),
+            speaks_spanish="es" in (entry.get("languages") or ()),
         )
 
     def facts(self) -> list[tuple[str, list[Link]]]:

@@ -28,6 +28,7 @@ from navigator.directory.problems import DirectoryError, Problem
 from navigator.directory.schema import TOP_FIELDS, check_entry
 from navigator.directory.yamledit import EditError, append_entry, entry_in, replace_entry, without_nulls
 from navigator.files import locked, write_bytes_atomic
+from navigator.i18n import _
 from navigator.review.storage import SuggestionStore
 from navigator.review.suggestion import APPROVED, PENDING, REJECTED, Submission
 from navigator.search.schedule import ScheduleError, describe, parse_hours, parse_meeting_times
@@ -106,7 +107,7 @@ def plain(value, field: str = "") -> str:
         except ScheduleError:
             pass  # shown as data below
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return _("yes") if value else _("no")
     if isinstance(value, list):
         return ", ".join(plain(item) for item in value) if value else "—"
     if isinstance(value, dict):
