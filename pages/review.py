@@ -7,7 +7,7 @@ import datetime as dt
 import streamlit as st
 from ui import review_flow as flow
 from ui.auth import current_reviewer, sign_out
-from ui.frame import directory_or_stop, page_frame
+from ui.frame import page_directory
 from ui.review_store import current_store
 from ui.suggest_copy import category_choices
 from ui.suggestion_form import entry_fields, other_errors
@@ -18,14 +18,12 @@ from navigator.review.form import form_values
 from navigator.review.words import VERIFY_LABELS
 from navigator.text import markdown_text
 
-page_frame()
+directory = page_directory()  # draws the frame once (a second frame would repeat the crisis dock's key)
 reviewer = current_reviewer()
 if reviewer is None:  # the navigation never offers this page then; this guards a direct run too
     st.title(_("Reviewers only"), anchor=False)
     st.error(_("Sign in as a reviewer to see this page."), icon=":material/lock:")
     st.stop()
-
-directory = directory_or_stop()  # the frame is drawn above
 
 
 def _show_submission(submission, seen) -> None:
@@ -41,11 +39,13 @@ def _show_submission(submission, seen) -> None:
         )
     if seen.conflicts:
         st.warning(
-            _("Changed in the directory since this was sent: {fields}. Check the differences below.").format(
-                fields=markdown_text(flow.conflict_names(seen))
+            _(
+                "Changed in the directory since this was sent. Approving would overwrite what is there now; "
+                "check each field, then approve anyway or reject."
             ),
             icon=":material/warning:",
         )
+        st.text("\n".join(flow.conflict_lines(seen)))
     if seen.changes:
         st.dataframe(flow.changes_table(seen), hide_index=True)
     elif not seen.missing:
@@ -57,7 +57,7 @@ def _show_submission(submission, seen) -> None:
         )
 
 
-def _edit_form(submission, seen) -> None:
+def _edit_form(submission, seen, following) -> None:
     reference = submission.reference
     new = submission.kind == "new"
     prefix = flow.edit_prefix(reference)
@@ -79,7 +79,16 @@ def _edit_form(submission, seen) -> None:
             _("Approve with these edits"),
             type="primary",
             on_click=flow.approve_edited,
-            args=(reference, reviewer.name, {} if new else seen.current, category, new, shown, directory.vocabulary),
+            args=(
+                reference,
+                reviewer.name,
+                {} if new else seen.current,
+                category,
+                new,
+                shown,
+                directory.vocabulary,
+                following,
+            ),
         )
 
 
@@ -101,19 +110,20 @@ def _queue() -> None:
         format_func=lambda option: flow.summary(by_reference[option]),
     )
     submission = by_reference[reference]
+    following = flow.following(pending, reference)
     seen = proposal(submission, flow.current_entry(directory, submission))
     _show_submission(submission, seen)
     st.button(
-        _("Approve"),
+        _("Approve anyway") if seen.conflicts else _("Approve"),
         type="primary",
         key=f"approve_{reference}",
         on_click=flow.approve,
-        args=(reference, reviewer.name),
+        args=(reference, reviewer.name, following, bool(seen.conflicts)),
         disabled=seen.missing,
     )
     if not seen.missing:
         with st.expander(_("Edit, then approve")):
-            _edit_form(submission, seen)
+            _edit_form(submission, seen, following)
     with st.form(f"reject_{reference}", enter_to_submit=False):
         st.text_area(
             _("Reason for rejecting (the sender may be told)"),
@@ -121,7 +131,7 @@ def _queue() -> None:
             max_chars=REASON_LIMIT,
             height=80,
         )
-        st.form_submit_button(_("Reject"), on_click=flow.reject, args=(reference, reviewer.name))
+        st.form_submit_button(_("Reject"), on_click=flow.reject, args=(reference, reviewer.name, following))
 
 
 def _stale() -> None:

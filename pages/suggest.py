@@ -15,6 +15,7 @@ from navigator.i18n import _
 from navigator.review.form import form_values
 from navigator.review.suggestion import KINDS, NOTE_LIMIT
 from navigator.review.words import KIND_LABELS
+from navigator.search.listing import SEARCH_LIMIT
 from navigator.text import markdown_text
 
 directory = page_directory()
@@ -83,7 +84,9 @@ kind = st.radio(
 entry_id = None
 if kind != "new":
     _follow_url(flow.ENTRY_KEY, "entry", directory.id_rows)
-    search = st.text_input(_("Find the listing"), key=flow.SEARCH_KEY, placeholder=_("Name, organization or city"))
+    search = st.text_input(
+        _("Find the listing"), key=flow.SEARCH_KEY, placeholder=_("Name, organization or city"), max_chars=SEARCH_LIMIT
+    )
     entry_id = st.selectbox(
         _("Listing"),
         flow.entry_options(directory, search),

@@ -9,7 +9,7 @@ import pytest
 from navigator.cli.main import main
 from navigator.review.accounts import Reviewer, authenticate, hash_password, reviewer_for_identity, verify_password
 from navigator.review.file_store import FileSuggestionStore
-from navigator.review.limits import SignInThrottle
+from navigator.review.limits import SignInThrottle, client_of
 
 PASSWORD = "correct horse battery"
 
@@ -122,3 +122,11 @@ def test_hash_password_command_asks_twice_and_refuses_a_mismatch(monkeypatch, ca
     monkeypatch.setattr("getpass.getpass", lambda prompt="": next(answers))
     assert main(["hash-password"]) == 2
     assert "differ" in capsys.readouterr().err
+
+
+def test_the_client_is_the_connection_unless_a_configured_proxy_header_names_it():
+    headers = {"X-Forwarded-For": "6.6.6.6, 198.51.100.7"}
+
+    assert client_of("10.0.0.2", headers, None) == "10.0.0.2"  # the header is anyone's to send: not trusted
+    assert client_of("10.0.0.2", headers, "X-Forwarded-For") == "198.51.100.7"  # the proxy's own, last
+    assert client_of(None, {}, "X-Forwarded-For") == "unknown"

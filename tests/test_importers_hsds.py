@@ -587,3 +587,40 @@ def test_a_zip_with_the_tables_at_its_top_level_is_read(package, tmp_path):
             handle.write(file, file.name)
 
     assert read_hsds(archive, today=TODAY).entries == read_hsds(package, today=TODAY).entries
+
+
+def test_a_zip_bomb_is_refused_from_its_stated_sizes_before_anything_is_inflated(package, tmp_path, monkeypatch):
+    archive = tmp_path / "bomb.zip"
+    with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as handle:
+        for file in package.iterdir():
+            handle.write(file, file.name)
+        handle.writestr("phones.csv", b"id,number\n" + b"0" * (64 * 2**20))  # 64 MiB packs to ~64 KiB
+    inflated = []
+    real_read = zipfile.ZipExtFile.read
+    monkeypatch.setattr(zipfile.ZipExtFile, "read", lambda self, *a: inflated.append(self.name) or real_read(self, *a))
+
+    with pytest.raises(UnreadableSource, match="phones.csv unpacks [0-9,]+ times its packed size"):
+        read_hsds(archive, today=TODAY)
+    assert inflated == []
+
+
+def test_only_the_tables_the_import_needs_are_read_from_a_zip(package, tmp_path, monkeypatch):
+    archive = tmp_path / "package.zip"
+    with zipfile.ZipFile(archive, "w") as handle:
+        for file in package.iterdir():
+            handle.write(file, file.name)
+        handle.writestr("notes/funding.csv", "id,amount\n1,2\n")
+    inflated = []
+    real_read = zipfile.ZipExtFile.read
+    monkeypatch.setattr(zipfile.ZipExtFile, "read", lambda self, *a: inflated.append(self.name) or real_read(self, *a))
+
+    read_hsds(archive, today=TODAY)
+
+    assert "notes/funding.csv" not in inflated and "services.csv" in inflated
+
+
+def test_a_deeply_nested_datapackage_json_is_a_clear_refusal(package):
+    (package / "datapackage.json").write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+
+    with pytest.raises(UnreadableSource, match="nested more than 32 levels deep"):
+        read_hsds(package, today=TODAY)

@@ -11,6 +11,7 @@ from tests.conftest import shared_data
 
 from navigator.cli.main import main
 from navigator.directory.loader import check_directory
+from navigator.formats import tables
 from navigator.formats.batch import UnreadableSource
 from navigator.formats.meeting_guide import (
     infer_fellowship,
@@ -429,3 +430,22 @@ def test_imported_meetings_pass_the_directory_checks(tmp_path):
 
     entries, report = check_directory(tmp_path, today=TODAY)
     assert report.lines() == [] and len(entries) == 3
+
+
+@pytest.mark.parametrize("depth", [40, 100_000])
+def test_a_deeply_nested_feed_is_a_clear_error_never_a_traceback(tmp_path, capsys, depth):
+    feed = tmp_path / "deep.json"
+    feed.write_text("[" * depth + "]" * depth, encoding="utf-8")
+
+    assert main(["import", "meeting-guide", str(feed), "--out", str(tmp_path / "out")]) == 1
+    assert "deep.json: is nested more than 32 levels deep" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_source_over_the_size_limit_is_refused_with_its_size_before_it_is_read(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr(tables.read_source, "__defaults__", (1000,))
+    feed = tmp_path / "huge.json"
+    feed.write_text("[" + ",".join(["{}"] * 1000) + "]", encoding="utf-8")
+
+    assert main(["import", "meeting-guide", str(feed), "--out", str(tmp_path / "out")]) == 1
+    assert "huge.json: is 3,001 bytes; sources are read up to 1,000 bytes" in capsys.readouterr().err

@@ -12,6 +12,7 @@ from ui.shortlist import printout
 from navigator.directory.loader import load_directory
 from navigator.formats.printable import render_html
 from navigator.plan.takehome import CRISIS_SHORT
+from navigator.search import engine
 
 ATTACK_NAME = "<img src=x onerror=alert(1)>"
 EXTRA = f"""\
@@ -254,9 +255,13 @@ def test_results_come_a_page_at_a_time(tmp_path, monkeypatch):
     app = app_on(folder, monkeypatch, tmp_path, near="80222").run()
     assert len(names(app)) == 20
     assert any(shown(block.value).startswith("Showing 1–20 of **45** results") for block in app.markdown)
+    built = []
+    real_hit = engine._hit
+    monkeypatch.setattr(engine, "_hit", lambda *arguments: built.append(1) or real_hit(*arguments))
     app.get("pagination")[0].set_value(3).run()
     assert not app.exception
     assert names(app) == [f"Clinic {number:02d}" for number in range(40, 45)]
+    assert len(built) == 5  # the last page builds its own five results, not all 45 before them
 
 
 def test_a_page_served_on_its_own_still_shows_the_crisis_lines_once():

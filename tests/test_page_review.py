@@ -10,6 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 from tests.conftest import PROJECT_ROOT
 from tests.pages_support import app_on, shown
+from ui import auth
 
 from navigator.directory.loader import load_directory
 from navigator.review.accounts import Reviewer, hash_password
@@ -120,6 +121,26 @@ def test_a_wrong_password_is_throttled_even_before_the_right_one(small_directory
     assert "reviewer" not in app.session_state
 
 
+def test_a_strangers_wrong_guesses_never_lock_the_reviewer_out_from_their_own_client(
+    small_directory, monkeypatch, tmp_path, password_hash
+):
+    def sign_in_from(client: str, password: str) -> AppTest:
+        monkeypatch.setattr(auth, "client_address", lambda: client)
+        app = open_app(small_directory, monkeypatch, tmp_path, password_hash)
+        app.switch_page(SIGN_IN).run()
+        app.text_input[0].input("ana")
+        app.text_input[1].input(password)
+        app.button[-1].click().run()
+        return app
+
+    for _ in range(6):
+        stranger = sign_in_from("203.0.113.9", "not the password")
+    assert errors(stranger)[0].startswith("Too many failed sign-ins")
+
+    reviewer = sign_in_from("198.51.100.7", PASSWORD)
+    assert reviewer.session_state["reviewer"] == Reviewer("ana", "password")
+
+
 def test_a_reviewer_signs_in_and_lands_on_the_queue(small_directory, monkeypatch, tmp_path, password_hash):
     reference = suggest(small_directory, tmp_path, dt.datetime.now(dt.UTC), fees="Free")
     app = open_app(small_directory, monkeypatch, tmp_path, password_hash)
@@ -153,6 +174,28 @@ def test_the_queue_is_oldest_first_with_each_field_against_the_listing(
     ]
     picker.select(newer).run()
     assert app.dataframe[0].value.to_dict("records") == [{"Field": "Fees", "Now": "—", "Suggested": "Free"}]
+
+
+def test_after_approving_the_queue_picker_moves_to_the_next_suggestion_the_page_shows(
+    small_directory, monkeypatch, tmp_path, password_hash
+):
+    first, middle, last = (
+        suggest(small_directory, tmp_path, dt.datetime(2026, 11, day, tzinfo=dt.UTC), fees=f"Fee {day}")
+        for day in (20, 21, 22)
+    )
+    app = open_review(small_directory, monkeypatch, tmp_path, password_hash)
+    app.selectbox(key="review_pick").select(middle).run()
+    app.button(key=f"approve_{middle}").click().run()
+
+    assert app.selectbox(key="review_pick").value == last
+    assert app.dataframe[0].value.to_dict("records") == [{"Field": "Fees", "Now": "Fee 21", "Suggested": "Fee 22"}]
+    # Decided elsewhere (another reviewer): the picker moves to the first still waiting, explicitly.
+    FileSuggestionStore(tmp_path / "data").decide(last, REJECTED, {"by": "bo", "at": "2026-11-23", "reason": "x"})
+    app.run()
+    assert app.selectbox(key="review_pick").value == first
+    assert app.session_state["review_pick"] == first
+    assert app.dataframe[0].value.to_dict("records") == [{"Field": "Fees", "Now": "Fee 21", "Suggested": "Fee 20"}]
+    assert app.button(key=f"approve_{first}").label == "Approve anyway"  # Fees changed since it was sent
 
 
 def test_an_approved_change_shows_on_the_find_page_on_the_next_run(

@@ -3,17 +3,21 @@ limits, and hostile text shown back as plain text; and the words the model's cod
 
 from __future__ import annotations
 
+import errno
 import json
 
+from pandas.core.strings.accessor import StringMethods
 from streamlit.testing.v1 import AppTest
 from tests.pages_support import app_on, shown
 from tests.test_submissions import NASTY_STRINGS
 from ui import suggest_flow
 from ui.suggest_copy import field_label, problem_text
 
+from navigator.directory.loader import load_directory
 from navigator.review.file_store import FileSuggestionStore
 from navigator.review.form import FieldProblem
 from navigator.review.limits import Limit
+from navigator.search.listing import SEARCH_LIMIT, WORD_LIMIT, find_listings
 from navigator.text import clean_text
 
 SUGGEST = "pages/suggest.py"
@@ -219,14 +223,43 @@ def test_one_session_may_send_five_suggestions_an_hour(small_directory, monkeypa
     assert "Please try again in 60 minutes" in errors(app)[-1]
 
 
-def test_the_process_limit_holds_across_sessions(small_directory, monkeypatch, tmp_path):
-    monkeypatch.setattr(suggest_flow, "SUGGESTIONS_FROM_EVERYONE", Limit("suggestions", 1, 3600.0))
-    for fee in ("Free", "Sliding"):
+def test_the_limit_is_per_client_across_its_sessions_and_never_refuses_everyone(small_directory, monkeypatch, tmp_path):
+    monkeypatch.setattr(suggest_flow, "SUGGESTIONS_PER_CLIENT", Limit("suggestions per client", 1, 3600.0))
+    sent = {}
+    for client, fee in (("203.0.113.9", "Free"), ("203.0.113.9", "Sliding"), ("198.51.100.7", "Medicaid")):
+        monkeypatch.setattr(suggest_flow, "client_address", lambda client=client: client)
         app = open_suggest(small_directory, monkeypatch, tmp_path, entry="test-clinic", kind="change")
         send(fill(app, "sg_change_test-clinic_", fees=fee))
+        sent[fee] = errors(app)
 
-    assert [submission.changes["fees"] for submission in queue(tmp_path).pending()[0]] == ["Free"]
-    assert "Many suggestions have come from here" in errors(app)[-1]
+    assert [submission.changes["fees"] for submission in queue(tmp_path).pending()[0]] == ["Free", "Medicaid"]
+    assert "Many suggestions have come from here" in sent["Sliding"][-1]
+    assert "call or e-mail the directory's team" in sent["Sliding"][-1]
+    assert sent["Medicaid"] == []
+
+
+def test_a_full_queue_tells_the_organization_what_to_do_and_keeps_what_it_typed(small_directory, monkeypatch, tmp_path):
+    monkeypatch.setattr(suggest_flow, "QUEUE_LIMIT", 1)
+    app = open_suggest(small_directory, monkeypatch, tmp_path, entry="test-clinic", kind="change")
+    send(fill(app, "sg_change_test-clinic_", fees="Free"))
+    app = open_suggest(small_directory, monkeypatch, tmp_path, entry="test-clinic", kind="change")
+    send(fill(app, "sg_change_test-clinic_", fees="Sliding"))
+
+    assert len(queue(tmp_path).pending()[0]) == 1
+    assert "try again tomorrow" in errors(app)[-1]
+    assert app.text_input(key="sg_change_test-clinic_fees").value == "Sliding"
+
+
+def test_a_full_or_read_only_disk_is_said_in_words_not_a_crash(small_directory, monkeypatch, tmp_path):
+    def no_space(*arguments, **keywords):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(FileSuggestionStore, "add", no_space)
+    app = open_suggest(small_directory, monkeypatch, tmp_path, entry="test-clinic", kind="change")
+    send(fill(app, "sg_change_test-clinic_", fees="Free"))
+
+    assert "could not be saved just now" in errors(app)[-1]
+    assert app.text_input(key="sg_change_test-clinic_fees").value == "Free"
 
 
 def test_an_unknown_listing_in_the_link_is_named_as_text(small_directory, monkeypatch, tmp_path):
@@ -270,7 +303,9 @@ def test_each_problem_code_is_said_in_words():
         (
             "too_many_suggestions",
             {"minutes": 60},
-            "Many suggestions have come from here in the last hour. Please try again in 60 minutes.",
+            "Many suggestions have come from here in the last hour. Please try again in 60 minutes. Nothing you "
+            "typed is lost while this page stays open; if it cannot wait, call or e-mail the directory's team and "
+            "quote the listing.",
         ),
     ]
     assert [problem_text(FieldProblem(code, params)) for code, params, _ in said] == [words for _, _, words in said]
@@ -283,3 +318,27 @@ def test_field_labels_name_nested_fields_in_words():
         "Opening hours",
         "Tags",
     ]
+
+
+def test_finding_the_listing_scans_a_bounded_number_of_cells_whatever_is_typed(small_directory, monkeypatch, tmp_path):
+    app = open_suggest(small_directory, monkeypatch, tmp_path, kind="change")
+    assert app.text_input(key=suggest_flow.SEARCH_KEY).max_chars == SEARCH_LIMIT
+    scanned = []
+    real_contains = StringMethods.contains
+    monkeypatch.setattr(
+        StringMethods, "contains", lambda self, *a, **k: scanned.append(len(self._data)) or real_contains(self, *a, **k)
+    )
+    # 600 characters of distinct words, sent past the browser's limit.
+    app.text_input(key=suggest_flow.SEARCH_KEY).input(" ".join(f"w{number:03d}" for number in range(150))).run()
+
+    assert not app.exception
+    rows = 2
+    assert sum(scanned) <= 2 * WORD_LIMIT * rows  # the search text and the city, for at most five words
+
+
+def test_the_listing_is_found_by_any_of_its_words_or_its_city(small_directory):
+    directory = load_directory(small_directory)
+
+    assert find_listings(directory, "clinic TEST") == ["test-clinic"]
+    assert find_listings(directory, "denver") == ["test-clinic", "test-meeting"]
+    assert find_listings(directory, "speaker   denver tuesday") == ["test-meeting"]

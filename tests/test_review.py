@@ -112,12 +112,10 @@ def test_approving_a_change_rewrites_only_that_entrys_changed_lines(desk, direct
     difference = list(difflib.ndiff(before.splitlines(), after.splitlines()))
     assert [line for line in difference if line.startswith("- ")] == [
         '-     - number: "303-555-0100"',
-        "-       type: intake",
         '-   last_verified: "2026-10-01"',
     ]
     assert [line for line in difference if line.startswith("+ ")] == [
-        '+   - number: "303-555-0199"',
-        "+     type: intake",
+        '+     - number: "303-555-0199"',
         "+   source: suggestion",
         '+   last_verified: "2026-11-23"',
         "+   verified_how: organization",
@@ -256,7 +254,9 @@ def test_a_listing_changed_since_the_suggestion_shows_the_conflict(desk, directo
 
     seen = proposal(desk.store.get(reference), current)
 
-    assert seen.conflicts == ["phones"]
+    assert [(conflict.edit.name, conflict.edit.before, conflict.current) for conflict in seen.conflicts] == [
+        ("phones[0].number", "303-555-0100", "303-555-0155")
+    ]
     assert [change.field for change in seen.changes] == ["phones[0].number"]
 
 

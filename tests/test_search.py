@@ -10,6 +10,7 @@ from tests.conftest import shared_data, write_directory
 from navigator.cli.main import main
 from navigator.directory.loader import load_directory
 from navigator.directory.problems import DirectoryError
+from navigator.search import engine
 from navigator.search.engine import Query, UnknownCode, search
 from navigator.search.places import PlaceNotFound
 
@@ -327,3 +328,18 @@ def test_next_open_across_the_spring_change_is_in_real_minutes(tmp_path):
 def test_coordinates_search_lists_remote_services_of_their_state(tmp_path):
     loaded = directory_of(tmp_path, entry("co-line", category="crisis_line", remote=True, service_area=["CO"]))
     assert ids(search(loaded, Query(near="39.74,-104.97"))) == ["co-line"]
+
+
+def test_an_offset_builds_only_the_slice_asked_for(tmp_path, monkeypatch):
+    directory = directory_of(
+        tmp_path, *(entry(f"clinic-{number:02d}", lat=39.671 + number / 1000) for number in range(30))
+    )
+    everything = search(directory, Query("80222", limit=None, sort="distance"))
+    built = []
+    real_hit = engine._hit
+    monkeypatch.setattr(engine, "_hit", lambda *arguments: built.append(1) or real_hit(*arguments))
+
+    page = search(directory, Query("80222", limit=5, offset=20, sort="distance"))
+
+    assert ids(page) == ids(everything)[20:25] and page.total == 30
+    assert len(built) == 5

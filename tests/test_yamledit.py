@@ -48,7 +48,7 @@ def entries(text: str) -> list[dict]:
     return NodeConverter().convert(compose(text))
 
 
-def test_a_changed_field_rewrites_only_its_own_lines():
+def test_a_changed_phone_number_rewrites_only_its_own_line_in_the_lists_own_indentation():
     entry = entries(FILE)[0]
     entry["phones"] = [{"number": "303-555-0199", "type": "intake"}]
 
@@ -56,9 +56,8 @@ def test_a_changed_field_rewrites_only_its_own_lines():
 
     before, after = FILE.splitlines(), edited.splitlines()
     changed = [number for number, (old, new) in enumerate(zip(before, after, strict=True)) if old != new]
-    assert [before[number] for number in changed] == [
-        '    - number: "303-555-0100"',
-        "      type: intake",
+    assert [(before[number], after[number]) for number in changed] == [
+        ('    - number: "303-555-0100"', '    - number: "303-555-0199"')
     ]
     assert entries(edited)[0]["phones"][0]["number"] == "303-555-0199"
     assert entries(edited)[1] == entries(FILE)[1]

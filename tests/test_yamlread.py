@@ -1,6 +1,11 @@
-import pytest
+import os
+import subprocess
+import sys
 
-from navigator.directory.yamlread import NodeConverter, YamlSyntaxError, compose, line_of
+import pytest
+from tests.conftest import PROJECT_ROOT
+
+from navigator.directory.yamlread import MAX_DEPTH, NodeConverter, YamlSyntaxError, compose, line_of
 
 
 def convert(text: str):
@@ -90,3 +95,35 @@ def test_directory_files_are_composed_by_libyaml_when_pyyaml_has_it():
 
     assert yaml.__with_libyaml__  # PyYAML's wheels bundle libyaml; without it loads are three times slower
     assert issubclass(_UntypedComposer, yaml.cyaml.CParser)
+
+
+def test_a_document_nested_deeper_than_the_limit_is_refused_at_its_line_before_composing():
+    # The list is level 1, the entry 2, and the mapping under each "a:" one more, starting on the
+    # next line: level 41 starts on line 41.
+    nested = "- id: x\n" + "".join("  " * level + "a:\n" for level in range(1, 60)) + "  " * 60 + "a: 1\n"
+
+    with pytest.raises(YamlSyntaxError) as refused:
+        compose(nested)
+
+    assert refused.value.line == MAX_DEPTH + 1
+    assert "nested more than" in refused.value.message
+
+
+@pytest.mark.parametrize("bomb", ["[" * 60_000, "- " * 60_000 + "x", "[" * 500 + "]" * 500])
+def test_validate_reports_a_nesting_bomb_as_file_and_line_never_a_crash(tmp_path, bomb):
+    folder = tmp_path / "directory"
+    folder.mkdir()
+    (folder / "bomb.yaml").write_text(bomb + "\n", encoding="utf-8")
+
+    # A child process: before the check, libyaml's composer died of signal 11 here.
+    result = subprocess.run(
+        [sys.executable, "-m", "navigator", "validate", str(folder)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join([str(PROJECT_ROOT / "src"), str(PROJECT_ROOT)])},
+        timeout=120,
+    )
+
+    assert result.returncode == 1, result.stderr[-2000:]
+    assert "bomb.yaml:1:" in result.stdout and "nested more than" in result.stdout
+    assert "Traceback" not in result.stderr

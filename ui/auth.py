@@ -23,7 +23,8 @@ import streamlit as st
 
 from navigator.i18n import _
 from navigator.review.accounts import Reviewer, authenticate, normal_name, reviewer_for_identity
-from navigator.review.limits import SignInThrottle
+from navigator.review.limits import SignInThrottle, sign_in_keys
+from ui.client import client_address
 from ui.review_store import current_store
 
 SESSION_REVIEWER = "reviewer"
@@ -68,21 +69,24 @@ def current_reviewer() -> Reviewer | None:
 def sign_in(name: str, password: str) -> str | None:
     """Sign in with a local account; returns why not, or None when signed in.
 
-    Failures are throttled per account (across sessions, by the store) and per session, with a
-    growing wait, and while a wait runs the password is not even checked.
+    Failures are throttled (across sessions, by the store) for this client on this account and
+    for this client on any account, and per session, with a growing wait; while a wait runs the
+    password is not even checked. Nothing counts per account alone: a stranger's wrong guesses
+    never lock the real reviewer out.
     """
     store = current_store()
     session_throttle = st.session_state.setdefault(SESSION_THROTTLE, SignInThrottle())
-    account_key = f"account:{normal_name(name)}"
-    wait = max(store.sign_in_wait(account_key), session_throttle.wait("session"))
+    keys = sign_in_keys(client_address(), normal_name(name))
+    wait = max(*(store.sign_in_wait(key) for key in keys), session_throttle.wait("session"))
     if wait > 0:
         return _("Too many failed sign-ins. Try again in {seconds} seconds.").format(seconds=math.ceil(wait))
     reviewer = authenticate(local_accounts(), name, password)
     if reviewer is None:
-        store.sign_in_failed(account_key)
+        for key in keys:
+            store.sign_in_failed(key)
         session_throttle.failed("session")
         return _("That name and password do not match a reviewer account.")
-    store.sign_in_succeeded(account_key)
+    store.sign_in_succeeded(keys[0])
     session_throttle.succeeded("session")
     st.session_state[SESSION_REVIEWER] = reviewer
     return None

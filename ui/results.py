@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from dataclasses import replace
 
 import streamlit as st
 
@@ -55,8 +56,8 @@ def show_results(directory: Directory, settings: SearchSettings, now: dt.datetim
         return
     params = to_params(settings)
     page = _page_number(params)
-    # The engine builds hits only up to its limit, so a page costs its own cards, not every match.
-    query, at = to_query(settings, place, now, limit=page * PAGE_SIZE)
+    # The engine builds only the page's own hits (its offset and limit), whatever the page number.
+    query, at = to_query(settings, place, now, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
     result = search(directory, query, now=at, place=place)
     st.header(_("Results"), anchor=False)
     if result.total == 0:
@@ -66,8 +67,9 @@ def show_results(directory: Directory, settings: SearchSettings, now: dt.datetim
     if page > pages:  # the directory changed under an open page: back to the start
         st.session_state.pop(PAGE_KEY, None)
         page = 1
+        result = search(directory, replace(query, offset=0), now=at, place=place)
     first = (page - 1) * PAGE_SIZE
-    shown = result.hits[first : first + PAGE_SIZE]
+    shown = result.hits
     st.markdown(_summary(result, settings, first, len(shown)))
     cards, map_column = st.columns([3, 2], gap="medium")
     with cards:

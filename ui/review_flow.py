@@ -53,8 +53,20 @@ def _act(action, done: str, **params) -> None:
         st.session_state[FLASH] = ("success", DONE_WORDS[done].format(**params), [])
 
 
-def approve(reference: str, reviewer: str) -> None:
-    _act(lambda: desk().approve(reference, reviewer), "approved", reference=reference)
+def approve(reference: str, reviewer: str, following: str | None = None, override: bool = False) -> None:
+    """Approve ``reference``; once decided, the queue moves on to ``following`` (the next one)."""
+    _act(lambda: desk().approve(reference, reviewer, override=override), "approved", reference=reference)
+    _follow(reference, following)
+
+
+def _follow(reference: str, following: str | None) -> None:
+    """After a decision the queue's picker shows the suggestion the page shows: the next one."""
+    flash = st.session_state.get(FLASH)
+    if flash and flash[0] == "success" and st.session_state.get(PICK) == reference:
+        if following is None:
+            st.session_state.pop(PICK, None)
+        else:
+            st.session_state[PICK] = following
 
 
 def edit_prefix(reference: str) -> str:
@@ -62,7 +74,14 @@ def edit_prefix(reference: str) -> str:
 
 
 def approve_edited(
-    reference: str, reviewer: str, base: dict, category: str | None, new: bool, names: list[str], vocabulary
+    reference: str,
+    reviewer: str,
+    base: dict,
+    category: str | None,
+    new: bool,
+    names: list[str],
+    vocabulary,
+    following: str | None = None,
 ) -> None:
     """Check the reviewer's edits with the directory's rules, then approve them."""
     edits, errors = check_entry_form(
@@ -78,6 +97,7 @@ def approve_edited(
         return
     st.session_state.pop(EDIT_ERRORS, None)
     _act(lambda: desk().approve(reference, reviewer, edits=edits), "approved_edited", reference=reference)
+    _follow(reference, following)
 
 
 def edit_errors(reference: str) -> dict[str, list[FieldProblem]]:
@@ -90,9 +110,10 @@ def reject_reason_key(reference: str) -> str:
     return f"reject_reason_{reference}"
 
 
-def reject(reference: str, reviewer: str) -> None:
+def reject(reference: str, reviewer: str, following: str | None = None) -> None:
     reason = st.session_state.get(reject_reason_key(reference)) or ""
     _act(lambda: desk().reject(reference, reviewer, reason), "rejected", reference=reference)
+    _follow(reference, following)
 
 
 def verify(reviewer: str) -> None:
@@ -115,7 +136,12 @@ def keep_pick(pending: list[Submission]) -> dict[str, Submission]:
     """The pending suggestions by reference; a pick that was decided meanwhile is forgotten."""
     by_reference = {submission.reference: submission for submission in pending}
     if st.session_state.get(PICK) not in by_reference:
-        st.session_state.pop(PICK, None)
+        # Set, not forgotten: a value set in the session reaches the browser's picker too, which
+        # otherwise keeps showing the decided suggestion while the page below shows another.
+        if by_reference:
+            st.session_state[PICK] = next(iter(by_reference))
+        else:
+            st.session_state.pop(PICK, None)
     return by_reference
 
 
@@ -142,9 +168,28 @@ def submission_lines(submission: Submission) -> list[str]:
     return lines
 
 
-def conflict_names(seen: Proposal) -> str:
-    """The fields changed in the directory since the suggestion was sent, in words."""
-    return ", ".join(field_label(name) for name in seen.conflicts)
+def conflict_lines(seen: Proposal) -> list[str]:
+    """Each field changed in the directory since the suggestion was sent: what it was sent
+    against, and what it is now (shown as plain text)."""
+    return [
+        _("{field}: sent against {before}, now {now}, suggested {after}").format(
+            field=field_label(conflict.edit.name),
+            before=plain(conflict.edit.before, conflict.edit.name),
+            now=plain(conflict.current, conflict.edit.name),
+            after=plain(conflict.edit.after, conflict.edit.name),
+        )
+        for conflict in seen.conflicts
+    ]
+
+
+def following(pending: list[Submission], reference: str) -> str | None:
+    """The suggestion the queue shows once ``reference`` is decided: the next, else the one before."""
+    references = [submission.reference for submission in pending]
+    if reference not in references:
+        return None
+    position = references.index(reference)
+    rest = references[position + 1 :] or references[:position][-1:]
+    return rest[0] if rest else None
 
 
 def changes_table(seen: Proposal) -> pd.DataFrame:

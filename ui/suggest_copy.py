@@ -248,7 +248,18 @@ PROBLEM_WORDS = Words(
         "details_required": N_("say what is wrong"),
         "nothing_changed": N_("nothing was changed: change a field above, or report a problem instead"),
         "too_many_suggestions": N_(
-            "Many suggestions have come from here in the last hour. Please try again in {minutes} minutes."
+            "Many suggestions have come from here in the last hour. Please try again in "
+            "{minutes} minutes. Nothing you typed is lost while this page stays open; if it cannot wait, call or "
+            "e-mail the directory's team and quote the listing."
+        ),
+        "queue_full": N_(
+            "So many suggestions are waiting for review that we cannot take new ones right now. Please "
+            "try again tomorrow; nothing you typed is lost while this page stays open. If it cannot wait, call or "
+            "e-mail the directory's team."
+        ),
+        "not_saved": N_(
+            "Your suggestion could not be saved just now (the server's storage is full or read-only). "
+            "Nothing you typed is lost while this page stays open: please try again later."
         ),
     }
 )

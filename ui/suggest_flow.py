@@ -16,9 +16,11 @@ from navigator.directory.index import Directory
 from navigator.i18n import _
 from navigator.review.decisions import diff_entries, plain
 from navigator.review.form import GENERAL, FieldProblem
-from navigator.review.limits import SUGGESTIONS_FROM_EVERYONE, SUGGESTIONS_PER_SESSION, RateLimiter
+from navigator.review.limits import QUEUE_LIMIT, SUGGESTIONS_PER_CLIENT, SUGGESTIONS_PER_SESSION, RateLimiter
 from navigator.review.suggestion import CONTACT_LIMITS, Submission, check_suggestion
 from navigator.review.words import PROBLEM_LABELS
+from navigator.search.listing import PICK_LIMIT, find_listings
+from ui.client import client_address
 from ui.language import apply_language
 from ui.review_store import current_store
 from ui.suggest_copy import field_label
@@ -27,7 +29,6 @@ from ui.suggestion_form import HONEYPOT, Errors, values_from_state
 KIND_KEY, ENTRY_KEY, SEARCH_KEY = "suggest_kind", "suggest_entry", "suggest_search"
 DONE, ERRORS, SESSION_LIMITER = "suggest_done", "suggest_errors", "suggest_limiter"
 FIELD_PREFIX = "sg_"  # every field typed into the form; "Suggest something else" clears them all
-PICK_LIMIT = 50
 
 
 # --- the listing -------------------------------------------------------------------------------
@@ -38,21 +39,12 @@ def entry_label(directory: Directory, entry_id: str) -> str:
     return f"{row['name']} — {row['organization']}, {row['city'] or _('remote')}"
 
 
-def _matching_ids(directory: Directory, search: str) -> list[str]:
-    frame = directory.frame
-    haystack = frame["text"] + " " + frame["city"].fillna("").str.casefold()
-    mask = haystack.notna()
-    for word in search.casefold().split():
-        mask &= haystack.str.contains(word, regex=False)
-    return frame.loc[mask].sort_values("name")["id"].head(PICK_LIMIT).tolist()
-
-
 def entry_options(directory: Directory, search: str) -> list[str]:
     """The listings to pick from for ``search``, with the one already chosen kept in the list.
 
     A choice that no longer exists is forgotten, so the picker starts empty again.
     """
-    options = _matching_ids(directory, search)
+    options = find_listings(directory, search, PICK_LIMIT)
     chosen = st.session_state.get(ENTRY_KEY)
     if chosen in directory.id_rows and chosen not in options:
         options.insert(0, chosen)
@@ -106,12 +98,19 @@ def send(kind: str, entry: dict | None, category: str | None, prefix: str, names
         state[ERRORS] = (prefix, checked.errors)
         return
     store = current_store()
+    if store.pending_count() >= QUEUE_LIMIT:
+        state[ERRORS] = (prefix, {GENERAL: [FieldProblem("queue_full")]})
+        return
     limiter = state.setdefault(SESSION_LIMITER, RateLimiter.of(SUGGESTIONS_PER_SESSION, max_keys=1))
-    wait = limiter.attempt("session") or store.attempt(SUGGESTIONS_FROM_EVERYONE)
+    wait = limiter.attempt("session") or store.attempt(SUGGESTIONS_PER_CLIENT, client_address())
     if wait:
         state[ERRORS] = (prefix, {GENERAL: [FieldProblem("too_many_suggestions", {"minutes": int(wait // 60) + 1})]})
         return
-    stored = store.add(checked.submission)
+    try:
+        stored = store.add(checked.submission)
+    except OSError:  # a full or read-only disk: what was typed stays in the form to send later
+        state[ERRORS] = (prefix, {GENERAL: [FieldProblem("not_saved")]})
+        return
     state.pop(ERRORS, None)
     state[DONE] = {"reference": stored.reference, "submission": stored}
 

@@ -101,6 +101,9 @@ def _review_commands(commands, common) -> None:
     show.set_defaults(run=review.show)
     approve = actions.add_parser("approve", parents=[common, data, who], help="write a suggestion into the directory")
     approve.add_argument("reference")
+    approve.add_argument(
+        "--override", action="store_true", help="approve even fields changed in the directory since the suggestion"
+    )
     approve.set_defaults(run=review.approve)
     reject = actions.add_parser("reject", parents=[common, data, who], help="turn a suggestion down")
     reject.add_argument("reference")

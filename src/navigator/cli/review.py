@@ -14,7 +14,7 @@ from pathlib import Path
 
 from navigator.cli.common import directory_of
 from navigator.review import accounts as auth
-from navigator.review.decisions import ReviewDesk, ReviewError, plain, proposal, stalest
+from navigator.review.decisions import ReviewDesk, ReviewError, changed_words, plain, proposal, stalest
 from navigator.review.storage import SuggestionStore, UnknownSubmission, open_store
 from navigator.review.words import KIND_LABELS, PROBLEM_LABELS, VERIFY_LABELS, error_text
 from navigator.settings import load_settings
@@ -88,7 +88,7 @@ def show(arguments) -> int:
         for change in seen.changes:
             print(f"  {change.field}: {plain(change.before, change.field)} -> {plain(change.after, change.field)}")
         if seen.conflicts:
-            print(f"changed in the directory since this was sent: {', '.join(seen.conflicts)}")
+            print(f"changed in the directory since this was sent: {changed_words(seen.conflicts)}")
         if submission.decision:
             print(
                 f"decision: {submission.status} by {submission.decision.get('by')} at {submission.decision.get('at')}"
@@ -101,7 +101,7 @@ def show(arguments) -> int:
 
 def approve(arguments) -> int:
     def approve() -> int:
-        outcome = _desk(arguments).approve(arguments.reference, _reviewer(arguments))
+        outcome = _desk(arguments).approve(arguments.reference, _reviewer(arguments), override=arguments.override)
         if outcome.changes:
             print(
                 f"approved {arguments.reference}: {outcome.entry_id} in {outcome.file} "

@@ -87,6 +87,74 @@ def _field_lines(key: str, value, indent: int) -> list[str]:
     return lines
 
 
+def _node_at(node, path: tuple):
+    """The node at ``path`` (keys and positions) under ``node``, or None."""
+    for step in path:
+        if isinstance(node, MappingNode) and isinstance(step, str):
+            node = next(
+                (value for key, value in node.value if isinstance(key, ScalarNode) and key.value == step),
+                None,
+            )
+        elif isinstance(node, SequenceNode) and isinstance(step, int) and 0 <= step < len(node.value):
+            node = node.value[step]
+        else:
+            return None
+        if node is None:
+            return None
+    return node
+
+
+def _scalar_leaves(old, new, path: tuple, found: list) -> bool:
+    """Collect (path, new value) for each scalar that differs; False when anything else differs
+    (a key or item added or removed, a type changed), which a whole-field rewrite must handle."""
+    if old == new:
+        return True
+    if isinstance(old, dict) and isinstance(new, dict):
+        if list(old) != list(new):
+            return False
+        return all(_scalar_leaves(old[key], new[key], (*path, key), found) for key in old)
+    if isinstance(old, list) and isinstance(new, list):
+        if len(old) != len(new):
+            return False
+        pairs = enumerate(zip(old, new, strict=True))
+        return all(_scalar_leaves(a, b, (*path, index), found) for index, (a, b) in pairs)
+    if isinstance(old, (dict, list)) or isinstance(new, (dict, list)) or new is None:
+        return False
+    found.append((path, new))
+    return True
+
+
+def _scalar_patches(key: str, node, old, new, lines: list[str]) -> list[tuple[int, int, int, str]] | None:
+    """In-place replacements (line, start column, end column, text) that turn the value of field
+    ``key`` from ``old`` into ``new`` by rewriting only the scalars that changed (one phone's
+    number, not the whole phones list); None when the change is more than that."""
+    found: list = []
+    if not _scalar_leaves(old, new, (), found) or not found:
+        return None
+    patches = []
+    for path, value in found:
+        scalar = _node_at(node, path)
+        if (
+            not isinstance(scalar, ScalarNode)
+            or scalar.style in ("|", ">")
+            or scalar.start_mark.line != scalar.end_mark.line
+        ):
+            return None
+        written = _field_lines(key, value, 0)
+        if len(written) != 1 or not written[0].startswith(f"{key}: "):
+            return None
+        text = written[0][len(key) + 2 :].rstrip("\n")
+        patches.append((scalar.start_mark.line, scalar.start_mark.column, scalar.end_mark.column, text))
+    return patches
+
+
+def _apply_patches(lines: list[str], patches) -> list[str]:
+    patched = list(lines)
+    for line, start, end, text in sorted(patches, reverse=True):
+        patched[line] = patched[line][:start] + text + patched[line][end:]
+    return patched
+
+
 def _check_result(text: str, expected: list[dict]) -> None:
     _, entries = _entries_of(text)
     if entries != expected:
@@ -96,9 +164,10 @@ def _check_result(text: str, expected: list[dict]) -> None:
 def replace_entry(text: str, entry_id: str, new_entry: dict) -> str:
     """``text`` with the entry ``entry_id`` changed to ``new_entry``, touching only changed fields.
 
-    A changed field's lines are replaced, a removed field's lines deleted, and a new field is
-    inserted after the nearest field that precedes it in the README's order. Comments and blank
-    lines between fields stay where they are.
+    A field whose change is only in some of its scalars (one phone's number) has just those
+    scalars rewritten in place; any other changed field's lines are replaced, a removed field's
+    lines deleted, and a new field is inserted after the nearest field that precedes it in the
+    README's order. Comments and blank lines between fields stay where they are.
     """
     root, entries = _entries_of(text)
     position = next(
@@ -125,6 +194,7 @@ def replace_entry(text: str, entry_id: str, new_entry: dict) -> str:
         )
         for key_node, value_node in node.value
     ]
+    node_of = {key_node.value: value_node for key_node, value_node in node.value}
     order = {key: index for index, key in enumerate(TOP_FIELDS)}
     existing = {key for key, *_ in fields}
     additions: dict[str, list[str]] = {}
@@ -153,6 +223,8 @@ def replace_entry(text: str, entry_id: str, new_entry: dict) -> str:
                 raise EditError(f"the first field of '{entry_id}' ({key}) cannot be removed")
         elif new_entry[key] == old_entry.get(key):
             output.extend(lines[first : last + 1])
+        elif (patches := _scalar_patches(key, node_of[key], old_entry.get(key), new_entry[key], lines)) is not None:
+            output.extend(_apply_patches(lines, patches)[first : last + 1])
         else:
             replacement = _field_lines(key, new_entry[key], key_column)
             emit([lines[first][:key_column] + replacement[0], *replacement[1:]])

@@ -36,7 +36,7 @@ from navigator.formats.cleaning import (
     verified_date,
 )
 from navigator.formats.geography import city_zip, nearest_zip, state_of_city, zip_city
-from navigator.formats.tables import read_source
+from navigator.formats.tables import JsonTooDeep, load_json, read_source
 from navigator.search.places import US_STATE_TIMEZONES, timezone_for, zip_centroid
 
 SOURCE = "meeting_guide"
@@ -106,11 +106,13 @@ def read_meeting_guide(path: Path | str, fellowship: str | None = None, today: d
 def load_feed(text: str, label: str) -> list:
     """The feed's list of meetings; raises UnreadableSource for anything else."""
     try:
-        feed = json.loads(text)
+        feed = load_json(text)
     except json.JSONDecodeError as error:
         raise UnreadableSource(
             f"{label}: not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}"
         ) from None
+    except JsonTooDeep as error:
+        raise UnreadableSource(f"{label}: {error}") from None
     if isinstance(feed, dict) and isinstance(feed.get("meetings"), list):
         feed = feed["meetings"]
     if not isinstance(feed, list):

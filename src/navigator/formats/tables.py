@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,9 +24,19 @@ def normalize_column(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", name.replace("\ufeff", "").strip().lower()).strip("_")
 
 
-def read_source(path: Path) -> str:
-    """The text of a source file; raises UnreadableSource naming the file when it cannot be read."""
+# A source is read whole; past this it is refused with its size instead of exhausting memory.
+MAX_SOURCE_BYTES = 256 * 2**20
+# JSON feeds nest a few levels; deeper is refused before anything walks it (no RecursionError).
+MAX_JSON_DEPTH = 32
+
+
+def read_source(path: Path, limit: int = MAX_SOURCE_BYTES) -> str:
+    """The text of a source file; raises UnreadableSource naming the file when it cannot be read
+    or is larger than ``limit`` bytes."""
     try:
+        size = path.stat().st_size
+        if size > limit:
+            raise UnreadableSource(f"{path}: is {size:,} bytes; sources are read up to {limit:,} bytes")
         data = path.read_bytes()
     except OSError as error:
         raise UnreadableSource(f"{path}: cannot be read: {error.strerror or error}") from None
@@ -42,6 +53,30 @@ def decode(data: bytes, label: str) -> str:
         except UnicodeDecodeError:
             continue
     return data.decode("latin-1")
+
+
+class JsonTooDeep(ValueError):
+    """JSON nested deeper than any feed needs."""
+
+
+def load_json(text: str, max_depth: int = MAX_JSON_DEPTH):
+    """``json.loads(text)``, refusing nesting deeper than ``max_depth`` (JsonTooDeep): Python's
+    parser recurses once per level, so a deep enough document is a RecursionError there, and
+    anything that walked a merely deep one afterwards could fail the same way."""
+    too_deep = JsonTooDeep(f"is nested more than {max_depth} levels deep; a feed needs a few")
+    try:
+        value = json.loads(text)
+    except RecursionError:
+        raise too_deep from None
+    stack = [(value, 1)]
+    while stack:  # no recursion here: a list of what is still to look at
+        item, depth = stack.pop()
+        if isinstance(item, (dict, list)):
+            if depth > max_depth:
+                raise too_deep
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+    return value
 
 
 @dataclass

@@ -9,13 +9,20 @@ Approving edits the right YAML file in place (only the changed fields' lines, se
 checks the whole new file with the directory's own rules, and only then replaces the file
 atomically. Writers of one directory are serialised by an advisory lock on the directory folder
 itself, so the app, the command line and several reviewers can never lose each other's changes.
-The order is: the file, then the audit line, then the suggestion's decision; a crash between them
-leaves the suggestion pending with its change already made, which a second approval finds
-harmless (a change re-applies the same values; a new listing is refused as already present).
+Approve, reject and verify each hold that lock from checking that the suggestion is still pending
+to the last write, so an approval and a rejection of one suggestion can never both happen. The
+order is: the file, then the suggestion's decision (the store's atomic pending-to-decided step),
+then the audit line, so the log only ever records decisions that stand. A crash after the file is
+written leaves the suggestion pending with its change already made, which a second approval finds
+harmless (each edit's new value already holds; a new listing is refused as already present).
+Suggestions change entries field by field (``edits.FieldEdit``), and a field that changed in the
+directory since the suggestion was made is refused with its value now (``changed_since``) unless
+the reviewer overrides, so two approvals never silently undo each other.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
 import unicodedata
@@ -27,9 +34,10 @@ from navigator.directory.loader import check_file, directory_files, load_directo
 from navigator.directory.problems import DirectoryError, Problem
 from navigator.directory.schema import TOP_FIELDS, check_entry
 from navigator.directory.yamledit import EditError, append_entry, entry_in, replace_entry, without_nulls
-from navigator.files import locked, write_bytes_atomic
+from navigator.files import LockTimeout, locked, write_bytes_atomic
 from navigator.i18n import _
-from navigator.review.storage import SuggestionStore
+from navigator.review.edits import Conflict, FieldEdit, apply_edits, conflicts, field_edits
+from navigator.review.storage import SuggestionStore, UnknownSubmission
 from navigator.review.suggestion import APPROVED, PENDING, REJECTED, Submission
 from navigator.search.schedule import ScheduleError, describe, parse_hours, parse_meeting_times
 from navigator.text import clean_text
@@ -44,7 +52,8 @@ class ReviewError(Exception):
     """A review action cannot be done: ``code`` says why, ``params`` hold the facts its words need,
     and ``problems`` list what the directory's rules found.
 
-    Codes: directory_broken, entry_gone (entry_id), reason_missing, reason_too_long (length, limit),
+    Codes: directory_broken, busy, changed_since (changed: the fields in words; conflicts),
+    storage_failed (detail), entry_gone (entry_id), reason_missing, reason_too_long (length, limit),
     unknown_method (method), future_date (date), entry_not_found (entry_id), already_decided
     (reference, status), new_listing_invalid, edit_failed (file, detail), file_invalid (file).
     """
@@ -115,6 +124,15 @@ def plain(value, field: str = "") -> str:
     return str(value)
 
 
+def changed_words(found: list[Conflict]) -> str:
+    """Each field changed since a suggestion was made: what it was made against, and what it is now."""
+    return "; ".join(
+        f"{conflict.edit.name}: suggested against {plain(conflict.edit.before, conflict.edit.name)}, "
+        f"now {plain(conflict.current, conflict.edit.name)}"
+        for conflict in found
+    )
+
+
 def _change_records(changes: list[FieldChange]) -> list[dict]:
     return [{"field": change.field, "before": change.before, "after": change.after} for change in changes]
 
@@ -129,36 +147,30 @@ class Proposal:
 
     submission: Submission
     current: dict | None  # the entry now (None for a new listing, or when it is gone)
-    proposed: dict | None  # the entry after approval, before the verification stamp
+    proposed: dict | None  # the entry after approval (every edit applied), before the verification stamp
     changes: list[FieldChange]
-    conflicts: list[str]  # fields changed in the directory since the suggestion was made
+    conflicts: list[Conflict]  # edits whose field changed in the directory since the suggestion was made
     missing: bool  # a change or report whose entry is no longer in the directory
 
 
-def apply_changes(entry: dict, changes: dict) -> dict:
-    """``entry`` with top-level fields replaced (a None value removes the field)."""
-    updated = dict(entry)
-    for key, value in changes.items():
-        if value is None:
-            updated.pop(key, None)
-        else:
-            updated[key] = value
-    return updated
+def reviewer_edits(current: dict, changes: dict) -> list[FieldEdit]:
+    """A reviewer's edited top-level fields (from the edit form) as edits of ``current``."""
+    return field_edits({key: current.get(key) for key in changes}, changes)
 
 
 def proposal(submission: Submission, current: dict | None, edits: dict | None = None) -> Proposal:
     """``submission`` against the entry as it is now (``current``; None for a new listing or when
-    the entry is gone); ``edits`` replace the suggested changes (edit, then approve)."""
-    changes = submission.changes if edits is None else edits
+    the entry is gone); ``edits`` (top-level fields, from the edit form) replace the suggested
+    changes (edit, then approve): the reviewer made them against the entry as it is now."""
     if submission.kind == "new":
+        changes = submission.changes if edits is None else edits
         return Proposal(submission, None, dict(changes), diff_entries(None, changes), [], False)
     if current is None:
         return Proposal(submission, None, None, [], [], True)
-    proposed = apply_changes(current, changes)
-    conflicts = sorted(
-        key for key, value in submission.before.items() if without_nulls(current.get(key)) != without_nulls(value)
-    )
-    return Proposal(submission, current, proposed, diff_entries(current, proposed), conflicts, False)
+    field_changes = submission.edits if edits is None else reviewer_edits(current, edits)
+    proposed = apply_edits(current, field_changes)
+    found = conflicts(current, field_changes) if edits is None else []
+    return Proposal(submission, current, proposed, diff_entries(current, proposed), found, False)
 
 
 # --------------------------------------------------------------------------------------------
@@ -243,17 +255,24 @@ class ReviewDesk:
         edits: dict | None = None,
         today: dt.date | None = None,
         now: dt.datetime | None = None,
+        override: bool = False,
     ) -> Outcome:
-        """Write the suggestion (or the reviewer's ``edits`` of it) into the directory and record it."""
+        """Write the suggestion (or the reviewer's ``edits`` of it) into the directory and record it.
+
+        An edit whose field changed in the directory since the suggestion was made is refused
+        (``changed_since``, with the field's value now) unless the reviewer ``override``s.
+        """
         today = today or dt.date.today()
         now = now or dt.datetime.now(dt.UTC)
-        with locked(self.directory):
+        with self._deciding():
             submission = self._pending(reference)
             directory = self.load()
             located = None if submission.kind == "new" else self._locate(directory, submission.entry_id)
             seen = proposal(submission, located.entry if located else None, edits)
             if seen.missing:
                 raise ReviewError("entry_gone", entry_id=submission.entry_id)
+            if seen.conflicts and not override:
+                raise ReviewError("changed_since", changed=changed_words(seen.conflicts), conflicts=seen.conflicts)
             if not seen.changes:
                 outcome = Outcome(reference, submission.entry_id or "", "", [])
             elif submission.kind == "new":
@@ -266,16 +285,7 @@ class ReviewDesk:
                     today,
                     reference,
                 )
-            self._record(
-                now,
-                reviewer,
-                "approve",
-                submission,
-                outcome.entry_id,
-                outcome.file,
-                outcome.changes,
-            )
-            self.store.decide(
+            self._decide(
                 reference,
                 APPROVED,
                 {
@@ -284,8 +294,10 @@ class ReviewDesk:
                     "entry_id": outcome.entry_id,
                     "file": outcome.file,
                     "applied": _change_records(outcome.changes),
+                    **({"overrode": [conflict.edit.name for conflict in seen.conflicts]} if seen.conflicts else {}),
                 },
             )
+            self._record(now, reviewer, "approve", submission, outcome.entry_id, outcome.file, outcome.changes)
         return outcome
 
     def reject(self, reference: str, reviewer: str, reason: str, now: dt.datetime | None = None) -> Submission:
@@ -295,9 +307,11 @@ class ReviewDesk:
         if len(reason) > REASON_LIMIT:
             raise ReviewError("reason_too_long", length=len(reason), limit=REASON_LIMIT)
         now = now or dt.datetime.now(dt.UTC)
-        submission = self._pending(reference)
-        self._record(now, reviewer, "reject", submission, submission.entry_id or "", "", [], reason=reason)
-        return self.store.decide(reference, REJECTED, {"by": reviewer, "at": now.isoformat(), "reason": reason})
+        with self._deciding():
+            submission = self._pending(reference)
+            decided = self._decide(reference, REJECTED, {"by": reviewer, "at": now.isoformat(), "reason": reason})
+            self._record(now, reviewer, "reject", submission, submission.entry_id or "", "", [], reason=reason)
+        return decided
 
     def mark_verified(
         self,
@@ -316,7 +330,7 @@ class ReviewDesk:
             raise ReviewError("unknown_method", method=how)
         if on > today:
             raise ReviewError("future_date", date=on)
-        with locked(self.directory):
+        with self._deciding():
             directory = self.load()
             located = self._locate(directory, entry_id)
             if located is None:
@@ -327,6 +341,26 @@ class ReviewDesk:
         return outcome
 
     # --- the pieces -------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _deciding(self):
+        """One decision at a time on this directory, from any process: check pending, write the
+        directory, record the decision, then its audit line, all under the directory's lock."""
+        try:
+            with locked(self.directory):
+                yield
+        except LockTimeout:
+            raise ReviewError("busy") from None
+        except OSError as error:  # a read-only or full disk: say so, nothing is half-written
+            raise ReviewError("storage_failed", detail=error.strerror or type(error).__name__) from None
+
+    def _decide(self, reference: str, status: str, decision: dict) -> Submission:
+        try:
+            return self.store.decide(reference, status, decision)
+        except UnknownSubmission as error:
+            if error.code == "already_decided":
+                raise ReviewError("already_decided", reference=reference, status=error.status) from None
+            raise
 
     def _pending(self, reference: str) -> Submission:
         submission = self.store.get(reference)

@@ -112,6 +112,9 @@ class FileSuggestionStore(SuggestionStore):
         found.sort(key=lambda submission: (submission.submitted_at, submission.reference))
         return found, unreadable
 
+    def pending_count(self) -> int:
+        return sum(1 for _ in self.pending_dir.glob("S-*.json")) if self.pending_dir.is_dir() else 0
+
     def decided(self) -> list[Submission]:
         found = []  # unreadable files are skipped: pending() is where they are reported
         for path in self.decided_dir.glob("S-*.json") if self.decided_dir.is_dir() else ():

@@ -24,9 +24,32 @@ class Limit:
     window: float
 
 
-# Suggestions from one browser session, and from everyone writing to one store, per hour.
+# Suggestions from one browser session, and from one client address (every session it opens),
+# per hour. There is no limit shared by everyone: 40 sessions filled one in a minute and turned
+# every organization away for an hour. What protects the reviewers instead is a cap on the queue.
 SUGGESTIONS_PER_SESSION = Limit("suggestions per session", 5, 3600.0)
-SUGGESTIONS_FROM_EVERYONE = Limit("suggestions", 200, 3600.0)
+SUGGESTIONS_PER_CLIENT = Limit("suggestions per client", 20, 3600.0)
+QUEUE_LIMIT = 1000  # pending suggestions; past it new ones wait until reviewers catch up
+UNKNOWN_CLIENT = "unknown"
+
+
+def client_of(address: str | None, headers=None, trusted_header: str | None = None) -> str:
+    """The client an abuse limit counts: the address the operator's proxy puts in
+    ``trusted_header`` (its last value: the one the proxy itself added), else the connection's
+    address. Behind a proxy without that setting every visitor shares the proxy's address."""
+    if trusted_header and headers is not None:
+        value = headers.get(trusted_header)
+        value = value if isinstance(value, str) else ""
+        forwarded = [part.strip() for part in value.split(",") if part.strip()]
+        if forwarded:
+            return forwarded[-1][:100]
+    return (address if isinstance(address, str) and address else UNKNOWN_CLIENT)[:100]
+
+
+def sign_in_keys(client: str, account: str) -> tuple[str, str]:
+    """The throttles a sign-in counts against: this client guessing this account, and this client
+    guessing any account. None is the account alone, so nobody can lock a reviewer out for everyone."""
+    return f"client:{client}|account:{account}", f"client:{client}"
 
 
 class RateLimiter:

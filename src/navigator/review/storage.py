@@ -3,6 +3,21 @@
 ``SuggestionStore`` is everything the suggestion queue and the review desk ask of storage, with no
 file paths in it, so a second backend (a database) can stand in for the files of
 ``file_store.FileSuggestionStore``. ``open_store`` gives the backend the settings choose.
+
+What a backend keeps of a suggestion is ``Submission.to_record()``. A change or a report carries
+its change field by field in ``edits``, each ``{"path": [...], "before": ..., "after": ...}``
+(``edits.FieldEdit``): ``path`` names one leaf of an entry by keys and list positions
+(``["location", "zip"]``, ``["phones", 0, "number"]``), ``before`` is the value the submitter saw
+(the one the edit was made against) and ``after`` the new one (null: remove). As rows: one per
+edit, (reference, position, path as JSON, before as JSON, after as JSON). Approving compares each
+``before`` with the directory now (``edits.conflicts``) and refuses the ones that changed since,
+unless the reviewer overrides; that check is the review desk's, the same over every backend.
+
+Deciding is a compare-and-set: ``decide`` moves a suggestion from pending to approved or rejected
+only if it is still pending (in SQL, one ``UPDATE … WHERE status = 'pending'``), so of two
+reviewers deciding at once exactly one wins. The review desk holds the directory's lock around
+"still pending? → write the directory → decide → audit", and writes the audit line only after the
+decision is recorded.
 """
 
 from __future__ import annotations
@@ -45,14 +60,19 @@ class SuggestionStore(abc.ABC):
     def pending(self) -> tuple[list[Submission], list[str]]:
         """Pending suggestions, oldest first, and one line for each kept one that could not be read."""
 
+    def pending_count(self) -> int:
+        """How many suggestions are pending (a backend may count without reading them)."""
+        return len(self.pending()[0])
+
     @abc.abstractmethod
     def decided(self) -> list[Submission]:
         """Decided suggestions, most recent decision first."""
 
     @abc.abstractmethod
     def decide(self, reference: str, status: str, decision: dict) -> Submission:
-        """Record ``status`` (approved or rejected) and ``decision`` on a pending suggestion, once:
-        UnknownSubmission (already_decided) when it was decided before. Returns it decided."""
+        """Record ``status`` (approved or rejected) and ``decision`` on a pending suggestion, once,
+        atomically: of several calls at once for one suggestion exactly one succeeds, the others
+        get UnknownSubmission (already_decided) naming how it was decided. Returns it decided."""
 
     # --- the audit log --------------------------------------------------------------------------
 

@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass, field
 
 from navigator.directory.schema import EMAIL_PATTERN, PHONE_PATTERN, check_entry
 from navigator.directory.vocabulary import Vocabulary
+from navigator.review.edits import FieldEdit, field_edits
 from navigator.review.form import GENERAL, FieldProblem, FormProblems, apply_form, field_of_path
 from navigator.text import clean_text
 
@@ -58,7 +59,9 @@ class Contact:
 @dataclass(frozen=True)
 class Submission:
     """One suggestion. ``changes`` maps top-level entry fields to their new value (None: remove);
-    for a new listing it is the whole entry. ``before`` holds the changed fields as they were."""
+    for a new listing it is the whole entry. ``before`` holds the changed fields as they were.
+    ``edits`` are the same change field by field (``edits.FieldEdit``: path, before, after): what
+    approving applies, each refused when its field changed in the directory since."""
 
     kind: str
     contact: Contact
@@ -72,10 +75,13 @@ class Submission:
     submitted_at: str = ""
     status: str = PENDING
     decision: dict | None = None
+    edits: tuple[FieldEdit, ...] = ()
 
     def to_record(self) -> dict:
         """The suggestion as plain data (JSON-ready), for a store to keep."""
-        return asdict(self)
+        record = asdict(self)
+        record["edits"] = [edit.to_record() for edit in self.edits]
+        return record
 
     @classmethod
     def from_record(cls, raw) -> Submission:
@@ -90,7 +96,12 @@ class Submission:
         ):
             raise ValueError("kind, status, contact or changes is missing or wrong")
         try:
+            if isinstance(raw.get("edits"), list):
+                edits = tuple(FieldEdit.from_record(edit) for edit in raw["edits"])
+            else:  # kept before suggestions held their edits field by field
+                edits = tuple(field_edits(raw.get("before") or {}, raw["changes"])) if raw["kind"] != "new" else ()
             return cls(
+                edits=edits,
                 kind=raw["kind"],
                 contact=Contact(
                     **{key: str(contact.get(key) or "") for key in ("name", "organization", "email", "phone")}
@@ -106,7 +117,7 @@ class Submission:
                 status=raw["status"],
                 decision=raw.get("decision"),
             )
-        except (KeyError, TypeError) as error:
+        except (KeyError, TypeError, AttributeError) as error:
             raise ValueError(f"a field is missing or wrong: {error}") from None
 
 
@@ -206,15 +217,17 @@ def check_suggestion(
         changes = _report_changes(entry, problem, removed_codes)
         if problems.by_field:
             return Checked(None, problems.by_field)
+        before = {key: entry.get(key) for key in changes}
         submission = Submission(
             kind,
             who,
             entry["id"],
             changes,
-            {key: entry.get(key) for key in changes},
+            before,
             problem=problem,
             details=details,
             note=note,
+            edits=tuple(field_edits(before, changes)),
         )
         return Checked(submission, {})
 
@@ -226,7 +239,8 @@ def check_suggestion(
     if problems.by_field:
         return Checked(None, problems.by_field)
     before = {key: base.get(key) for key in changes} if kind != "new" else {}
-    return Checked(Submission(kind, who, base.get("id"), changes, before, note=note), {})
+    edits = tuple(field_edits(before, changes)) if kind != "new" else ()
+    return Checked(Submission(kind, who, base.get("id"), changes, before, note=note, edits=edits), {})
 
 
 def check_entry_form(

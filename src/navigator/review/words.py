@@ -40,6 +40,11 @@ ERROR_WORDS = Words(
         "no_such_suggestion": N_("there is no suggestion {reference}"),
         "already_decided": N_("{reference} was already {status}"),
         "directory_broken": N_("the directory has problems; fix them before approving anything"),
+        "busy": N_("another decision on this directory is taking long; try again in a moment"),
+        "changed_since": N_(
+            "changed in the directory since this was suggested ({changed}); check it, then approve anyway to override"
+        ),
+        "storage_failed": N_("could not save ({detail}): the disk may be full or read-only; nothing was decided"),
         "entry_gone": N_("'{entry_id}' is no longer in the directory; reject this suggestion"),
         "reason_missing": N_("give a reason, so the decision can be explained to the organization"),
         "reason_too_long": N_("the reason is {length:,} characters long; the limit is {limit:,}"),

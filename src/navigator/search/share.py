@@ -214,7 +214,9 @@ def exclusive_choice_of(code: str) -> str | None:
     return None
 
 
-def to_query(settings: SearchSettings, place: Place, now: dt.datetime, limit: int | None) -> tuple[Query, dt.datetime]:
+def to_query(
+    settings: SearchSettings, place: Place, now: dt.datetime, limit: int | None, offset: int = 0
+) -> tuple[Query, dt.datetime]:
     """The engine's query for ``settings`` at ``place``, and the instant to search at.
 
     "Today" and "tonight" are judged on the clock of the searched place. Tonight, asked before
@@ -227,6 +229,7 @@ def to_query(settings: SearchSettings, place: Place, now: dt.datetime, limit: in
         language=settings.language,
         include_remote=settings.remote,
         limit=limit,
+        offset=offset,
     )
     if settings.when == "open_now":
         return replace(query, open_at=now), now

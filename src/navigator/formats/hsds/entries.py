@@ -32,6 +32,7 @@ from navigator.formats.hsds.details import (
 from navigator.formats.hsds.locations import place_of, service_areas
 from navigator.formats.hsds.package import EXTENSION_COLUMN, TABLE_FILES, Package, Tables, open_package
 from navigator.formats.hsds.schedules import opening_hours, weekly_periods
+from navigator.formats.tables import JsonTooDeep, load_json
 from navigator.settings import load_settings
 
 SOURCE = "hsds"
@@ -222,8 +223,8 @@ def _extension(batch: ImportBatch, record: str, service: dict) -> dict:
     if not text:
         return {}
     try:
-        value = json.loads(text)
-    except json.JSONDecodeError:
+        value = load_json(text)
+    except (json.JSONDecodeError, JsonTooDeep):
         batch.repair(record, f"the {EXTENSION_COLUMN} column is not valid JSON: left out")
         return {}
     return value if isinstance(value, dict) else {}

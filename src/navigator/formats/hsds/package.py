@@ -12,11 +12,12 @@ import datetime as dt
 import json
 import zipfile
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 
 from navigator.formats.batch import UnreadableSource
 from navigator.formats.cleaning import parse_date
-from navigator.formats.tables import decode, normalize_column, read_table
+from navigator.formats.tables import JsonTooDeep, decode, load_json, normalize_column, read_table
 
 # What navigator's own export writes, so that reading it back is exact.
 NAVIGATOR_PROFILE = "recovery-navigator"
@@ -24,6 +25,11 @@ EXTENSION_COLUMN = "x_navigator"
 NAVIGATOR_VOCABULARY = "Recovery Navigator"
 NAVIGATOR_TAG_VOCABULARY = "Recovery Navigator tag"
 CATEGORY_TERM_PREFIX = "category:"
+
+# Bounds on what a package may make the importer read (a zip's members are checked before inflating).
+MAX_TABLE_BYTES = 256 * 2**20
+MAX_COMPRESSION_RATIO = 100
+MAX_ZIP_MEMBERS = 1000
 
 # fmt: off
 # Table name -> the file names it goes by (datapackage.json names resources in the singular).
@@ -56,10 +62,10 @@ REQUIRED_COLUMNS = {
 class Package:
     """The tables of one data package, each a list of rows keyed by normalised column name."""
 
-    def __init__(self, label: str, files: dict[str, bytes], descriptor: dict | None):
+    def __init__(self, label: str, files: dict[str, Callable[[], bytes]], descriptor: dict | None):
         self.label = label
         self.descriptor = descriptor or {}
-        self._files = files  # path inside the package (posix, lowercase) -> bytes
+        self._files = files  # path inside the package (posix, lowercase) -> reads its bytes (only when needed)
         self._paths = self._table_paths()
 
     def _table_paths(self) -> dict[str, str]:
@@ -95,7 +101,7 @@ class Package:
         if path is None:
             return []
         label = f"{self.label}: {path}"
-        parsed = read_table(decode(self._files[path], label), label)
+        parsed = read_table(decode(self._files[path](), label), label)
         header = [normalize_column(name) for name in parsed.header]
         missing = [column for column in REQUIRED_COLUMNS.get(table, ()) if column not in header]
         if missing:
@@ -114,36 +120,26 @@ def open_package(path: Path | str) -> Package:
     path = Path(path)
     if path.is_dir():
         files = {
-            file.relative_to(path).as_posix().lower(): file.read_bytes()
+            file.relative_to(path).as_posix().lower(): _file_reader(file, str(path))
             for file in path.rglob("*")
             if file.is_file() and file.suffix.lower() in (".csv", ".json")
         }
         label = str(path)
     elif path.is_file():
-        try:
-            with zipfile.ZipFile(path) as archive:
-                members = [name for name in archive.namelist() if not name.endswith("/")]
-                root = _zip_root(members)
-                files = {
-                    PurePosixPath(name).relative_to(root).as_posix().lower(): archive.read(name)
-                    for name in members
-                    if PurePosixPath(name).is_relative_to(root) and name.lower().endswith((".csv", ".json"))
-                }
-        except (zipfile.BadZipFile, OSError) as error:
-            raise UnreadableSource(
-                f"{path}: not a folder or a readable .zip of an HSDS data package ({error})"
-            ) from None
         label = str(path)
+        files = _zip_readers(path, label)
     else:
         raise UnreadableSource(f"{path}: no such folder or file")
     descriptor = None
     if "datapackage.json" in files:
         try:
-            descriptor = json.loads(decode(files["datapackage.json"], f"{label}: datapackage.json"))
+            descriptor = load_json(decode(files["datapackage.json"](), f"{label}: datapackage.json"))
         except json.JSONDecodeError as error:
             raise UnreadableSource(
                 f"{label}: datapackage.json is not valid JSON: {error.msg} at line {error.lineno}"
             ) from None
+        except JsonTooDeep as error:
+            raise UnreadableSource(f"{label}: datapackage.json {error}") from None
         if not isinstance(descriptor, dict):
             raise UnreadableSource(f"{label}: datapackage.json is not a data package descriptor")
     package = Package(label, files, descriptor)
@@ -151,6 +147,67 @@ def open_package(path: Path | str) -> Package:
         if not package.has(table):
             raise UnreadableSource(f"{label}: not an HSDS data package: no {TABLE_FILES[table][0]}")
     return package
+
+
+def _file_reader(file: Path, label: str) -> Callable[[], bytes]:
+    def read() -> bytes:
+        size = file.stat().st_size
+        if size > MAX_TABLE_BYTES:
+            raise UnreadableSource(f"{label}: {file.name} is {size / 2**20:,.0f} MB; {_limit_words()}")
+        return file.read_bytes()
+
+    return read
+
+
+def _limit_words() -> str:
+    return f"a package's files are read up to {MAX_TABLE_BYTES // 2**20} MB each"
+
+
+def _zip_readers(path: Path, label: str) -> dict[str, Callable[[], bytes]]:
+    """Readers of the package's files in the zip at ``path``, each checked before it is read.
+
+    A member's stated size and compression ratio are checked before a byte is inflated (a 1 MB
+    zip of one 1 GiB member took 2.2 GB of memory), and reading stops at the stated size, so a
+    member that lies about it cannot inflate past the limit either.
+    """
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = [info for info in archive.infolist() if not info.is_dir()]
+    except (zipfile.BadZipFile, OSError) as error:
+        raise UnreadableSource(f"{path}: not a folder or a readable .zip of an HSDS data package ({error})") from None
+    if len(members) > MAX_ZIP_MEMBERS:
+        raise UnreadableSource(f"{label}: holds {len(members):,} files; a data package has at most {MAX_ZIP_MEMBERS:,}")
+    root = _zip_root([info.filename for info in members])
+    readers = {}
+    for info in members:
+        name = PurePosixPath(info.filename)
+        if not name.is_relative_to(root) or not info.filename.lower().endswith((".csv", ".json")):
+            continue
+        if info.file_size > MAX_TABLE_BYTES:
+            raise UnreadableSource(
+                f"{label}: {info.filename} is {info.file_size / 2**20:,.0f} MB unpacked; {_limit_words()}"
+            )
+        if info.file_size > 2**20 and info.file_size > MAX_COMPRESSION_RATIO * max(info.compress_size, 1):
+            raise UnreadableSource(
+                f"{label}: {info.filename} unpacks {info.file_size // max(info.compress_size, 1):,} times its "
+                f"packed size; no real table compresses past {MAX_COMPRESSION_RATIO} times (a zip bomb?)"
+            )
+        readers[name.relative_to(root).as_posix().lower()] = _member_reader(path, info, label)
+    return readers
+
+
+def _member_reader(path: Path, info: zipfile.ZipInfo, label: str) -> Callable[[], bytes]:
+    def read() -> bytes:
+        try:
+            with zipfile.ZipFile(path) as archive, archive.open(info) as member:
+                data = member.read(info.file_size + 1)
+        except (zipfile.BadZipFile, OSError, EOFError) as error:
+            raise UnreadableSource(f"{label}: {info.filename} cannot be read from the zip ({error})") from None
+        if len(data) > info.file_size:
+            raise UnreadableSource(f"{label}: {info.filename} is larger than the zip says; nothing was read")
+        return data
+
+    return read
 
 
 def _zip_root(members: list[str]) -> str:
