@@ -154,11 +154,8 @@ def clock(moment: dt.time | dt.datetime) -> str:
 
 def short_date(day: dt.date) -> str:
     """ "Nov 17, 2026" in English, "17 nov 2026" in Spanish."""
-    return format_date(day, "MMM d, y", locale="en_US") if _language.get() == DEFAULT_LANGUAGE else _local_date(day)
-
-
-def _local_date(day: dt.date) -> str:
-    return format_date(day, "d MMM y", locale=locale())
+    pattern = "MMM d, y" if _language.get() == DEFAULT_LANGUAGE else "d MMM y"
+    return format_date(day, pattern, locale=locale())
 
 
 def month_day(day: dt.date) -> str:
