@@ -1,10 +1,15 @@
 """About & data: what the directory covers, where it comes from, privacy, and the need codes."""
 
+import pandas as pd
 import streamlit as st
 from ui.detail import SOURCE_WORDS
 from ui.frame import page_directory, sample_data_notice
 
+from navigator.directory.provenance import UNDATED_DAY
+from navigator.formats.refresh import source_statuses
+from navigator.formats.sources import SOURCES_FILE
 from navigator.i18n import _, ngettext
+from navigator.settings import load_settings
 from navigator.text import markdown_table, markdown_text
 
 directory = page_directory()
@@ -51,14 +56,19 @@ st.markdown(
 st.header(_("Sources and dates"), anchor=False)
 st.write(
     _(
-        "Each listing says where it came from and when someone last checked it. Listings not "
-        "checked for over a year are marked in the results."
+        "Each listing says where it came from and when it was last vouched for: by a person who "
+        "checked it, or by its source (the date the source listed it as of, not the day it was "
+        "imported). Listings not vouched for in over a year, or whose source gives no date, are "
+        "marked in the results."
     )
 )
 # From the index's columns: unpacking every entry would cost seconds on a national directory.
+# An undated listing (its source gives no date) ages as the oldest there is, but has no date to show.
+vouched = frame["last_verified"].where(frame["last_verified"].dt.date != UNDATED_DAY)
 by_source = (
-    frame.groupby("source")["last_verified"]
-    .agg(["size", "min", "max"])
+    frame.assign(vouched=vouched)
+    .groupby("source")
+    .agg(size=("id", "size"), min=("vouched", "min"), max=("vouched", "max"))
     .sort_values("size", ascending=False, kind="stable")
 )
 st.markdown(
@@ -68,12 +78,40 @@ st.markdown(
             [
                 SOURCE_WORDS.get(source, source),
                 int(row["size"]),
-                _("{first} and {last}").format(first=f"{row['min']:%Y-%m-%d}", last=f"{row['max']:%Y-%m-%d}"),
+                _("{first} and {last}").format(first=f"{row['min']:%Y-%m-%d}", last=f"{row['max']:%Y-%m-%d}")
+                if pd.notna(row["min"])
+                else _("no date given"),
             ]
             for source, row in by_source.iterrows()
         ],
     )
 )
+
+statuses = source_statuses(load_settings().sources or directory.path.resolve().parent / SOURCES_FILE)
+if statuses:
+    st.subheader(_("Sources kept fresh"), anchor=False)
+    st.write(
+        _(
+            "These sources are fetched again on a schedule. A source that could not be refreshed keeps "
+            "its last good listings, dated as of its last good refresh."
+        )
+    )
+    st.markdown(
+        markdown_table(
+            [_("Source"), _("Format"), _("Listed as of"), _("Last refresh")],
+            [
+                [
+                    status.name,
+                    status.format,
+                    status.listed_as_of or _("no date"),
+                    _("failed: {error}").format(error=status.error)
+                    if status.error
+                    else (status.last_success or _("not yet"))[:10],
+                ]
+                for status in statuses
+            ],
+        )
+    )
 
 st.header(_("Suggest a change"), anchor=False)
 st.write(

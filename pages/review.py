@@ -7,6 +7,7 @@ import datetime as dt
 import streamlit as st
 from ui import review_flow as flow
 from ui.auth import current_reviewer, sign_out
+from ui.data import directory_problems
 from ui.frame import page_directory
 from ui.review_store import current_store
 from ui.suggest_copy import category_choices
@@ -163,6 +164,16 @@ def _log() -> None:
 
 
 st.title(_("Review suggestions"), anchor=False)
+broken = directory_problems()
+if broken:
+    st.warning(
+        _(
+            "The directory's files have problems, so visitors are still shown the last version that "
+            "loaded. Fix these lines (or run `python -m navigator validate`):"
+        ),
+        icon=":material/warning:",
+    )
+    st.code("\n".join(broken.report.lines()), language=None)
 top_left, top_right = st.columns([4, 1])
 top_left.caption(_("Signed in as {name}").format(name=markdown_text(reviewer.name)))
 if top_right.button(_("Sign out"), key="review_sign_out"):

@@ -2,7 +2,7 @@
 
 import streamlit as st
 from streamlit.errors import StreamlitAPIException
-from ui.auth import current_reviewer, local_accounts, oidc_providers, sign_in, sign_out
+from ui.auth import allow_list_problem, current_reviewer, local_accounts, oidc_providers, sign_in, sign_out
 from ui.frame import page_frame
 
 from navigator.i18n import _
@@ -49,6 +49,8 @@ for provider in oidc_providers():
         args=(provider,),
         key=f"sign_in_with_{provider or 'default'}",
     )
+if oidc_providers() and allow_list_problem():
+    st.error(f"The reviewer settings need fixing: {markdown_text(allow_list_problem())}", icon=":material/settings:")
 provider_error = st.session_state.pop("sign_in_provider_error", None)
 if provider_error:
     st.error(

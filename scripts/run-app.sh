@@ -10,4 +10,5 @@ if [ ! -x .venv/bin/streamlit ] || [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" 
   bash scripts/setup.sh
   echo "$wanted" >"$stamp"
 fi
-exec .venv/bin/streamlit run app.py "$@"
+# serve.py serves app.py with the security headers Streamlit cannot set itself (see ui/headers.py).
+exec .venv/bin/streamlit run serve.py "$@"

@@ -55,15 +55,15 @@ class RunningApp:
             self.process.wait()
 
 
-def start_app(env: dict[str, str], cwd: Path = PROJECT_ROOT) -> RunningApp:
-    """`streamlit run app.py` with ``env`` added, ready to serve when this returns."""
+def start_app(env: dict[str, str], cwd: Path = PROJECT_ROOT, script: str = "app.py") -> RunningApp:
+    """`streamlit run app.py` (or ``script``) with ``env`` added, ready to serve when this returns."""
     port = free_port()
     command = [
         sys.executable,
         "-m",
         "streamlit",
         "run",
-        str(PROJECT_ROOT / "app.py"),
+        str(PROJECT_ROOT / script),
         "--server.headless",
         "true",
         "--server.port",

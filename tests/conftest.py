@@ -122,6 +122,18 @@ def running_app(tmp_path_factory):
     from tests.browser import start_app
 
     work = tmp_path_factory.mktemp("app")
-    app = start_app({"NAVIGATOR_DATA_DIR": str(work / "data"), "NAVIGATOR_CACHE_DIR": str(work / "cache")})
+    app = start_app(
+        {"NAVIGATOR_DATA_DIR": str(work / "data"), "NAVIGATOR_CACHE_DIR": str(work / "cache")}, script="serve.py"
+    )
     yield app
     app.stop()
+
+
+@pytest.fixture
+def feed_server():
+    """An HTTP server on 127.0.0.1 serving what the test puts in ``.files`` (tests/feed_server.py)."""
+    from tests.feed_server import FeedServer
+
+    server = FeedServer().start()
+    yield server
+    server.stop()

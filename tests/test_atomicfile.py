@@ -1,10 +1,13 @@
 import multiprocessing
 import os
 import stat
+import time
 
 import pytest
 
-from navigator.files import SHARED, locked, write_bytes_atomic, write_text_atomic
+from navigator.files import SHARED, STALE_TEMPORARY_SECONDS, locked, write_bytes_atomic, write_text_atomic
+from navigator.review.file_store import FileSuggestionStore
+from navigator.review.suggestion import Contact, Submission
 
 
 def mode_of(path):
@@ -59,3 +62,35 @@ def test_lock_serialises_read_modify_write_across_processes(tmp_path):
     for worker in workers:
         worker.join()
     assert target.read_text() == "x" * 100
+
+
+def test_stale_temporaries_of_killed_writers_are_removed_and_fresh_ones_kept(tmp_path):
+    target = tmp_path / "clinics.yaml"
+    stale = tmp_path / ".clinics.yaml.abc123.tmp"
+    fresh = tmp_path / ".clinics.yaml.def456.tmp"
+    other = tmp_path / ".notes.txt"
+    for path in (stale, fresh, other):
+        path.write_text("half of what someone typed")
+    old = time.time() - STALE_TEMPORARY_SECONDS - 60
+    os.utime(stale, (old, old))
+    os.utime(other, (old, old))
+
+    write_text_atomic(target, "- id: x\n")
+
+    assert not stale.exists() and fresh.exists() and other.exists()
+    assert target.read_text() == "- id: x\n"
+
+
+def test_a_new_suggestion_clears_what_a_killed_submitter_left_and_the_audit_log_is_private(tmp_path):
+    store = FileSuggestionStore(tmp_path / "data")
+    store.pending_dir.mkdir(parents=True)
+    left = store.pending_dir / ".S-20261123-ABCDEF.json.k2j3.tmp"
+    left.write_text('{"contact": "someone typed this"}')
+    old = time.time() - STALE_TEMPORARY_SECONDS - 60
+    os.utime(left, (old, old))
+
+    store.add(Submission("report", Contact("Ana", "Org", "ana@example.org"), "x", problem="other", details="d"))
+    store.append_audit({"action": "test"})
+
+    assert not left.exists()
+    assert stat.S_IMODE(store.audit_path.stat().st_mode) == 0o600

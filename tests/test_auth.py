@@ -7,7 +7,14 @@ import io
 import pytest
 
 from navigator.cli.main import main
-from navigator.review.accounts import Reviewer, authenticate, hash_password, reviewer_for_identity, verify_password
+from navigator.review.accounts import (
+    AllowListError,
+    Reviewer,
+    authenticate,
+    hash_password,
+    reviewer_for_identity,
+    verify_password,
+)
 from navigator.review.file_store import FileSuggestionStore
 from navigator.review.limits import SignInThrottle, client_of
 
@@ -65,15 +72,39 @@ def test_authenticate_matches_names_without_regard_to_case_or_spaces(stored):
     assert authenticate(accounts, "", PASSWORD) is None
 
 
-def test_a_provider_identity_reviews_only_when_its_email_is_on_the_list():
+def test_a_provider_identity_reviews_only_when_its_email_is_on_the_list_and_verified():
     allowed = ["Ana@Example.org"]
-    identity = {"is_logged_in": True, "email": "ana@example.org", "name": "Ana Ruiz"}
-    assert reviewer_for_identity(identity, allowed) == Reviewer("Ana Ruiz", "oidc")
+    identity = {"is_logged_in": True, "email": "ana@example.org", "email_verified": True, "name": "Ana Ruiz"}
+    assert reviewer_for_identity(identity, allowed) == Reviewer("ana@example.org", "oidc")
     assert reviewer_for_identity(dict(identity, email="eve@example.org"), allowed) is None
     assert reviewer_for_identity(dict(identity, email_verified=False), allowed) is None
     assert reviewer_for_identity(dict(identity, is_logged_in=False), allowed) is None
     assert reviewer_for_identity({"email": "ana@example.org"}, allowed) is None  # AppTest's default user
     assert reviewer_for_identity(identity, None) is None
+
+
+def test_a_provider_identity_without_a_verified_email_never_reviews():
+    identity = {"is_logged_in": True, "email": "ana@example.org", "name": "Ana Ruiz"}
+    assert reviewer_for_identity(identity, ["ana@example.org"]) is None  # not said to be verified
+    assert reviewer_for_identity(dict(identity, email_verified="true"), ["ana@example.org"]) is None
+
+
+def test_emails_compare_without_case_in_ascii_only_never_by_unicode_folding():
+    identity = {"is_logged_in": True, "email_verified": True, "name": "Anyone"}
+    assert reviewer_for_identity(dict(identity, email="STRASSE@example.org"), ["strasse@example.org"])
+    assert reviewer_for_identity(dict(identity, email="straße@example.org"), ["strasse@example.org"]) is None
+    assert reviewer_for_identity(dict(identity, email="ana@example.org"), ["ANA@EXAMPLE.ORG"])
+
+
+def test_an_allow_list_written_as_one_string_is_a_configuration_error():
+    identity = {"is_logged_in": True, "email": "a@b.co", "email_verified": True}
+    with pytest.raises(AllowListError, match="must be a list"):
+        reviewer_for_identity(identity, "a@b.co, ana@example.org")
+
+
+def test_the_audit_names_a_provider_reviewer_by_email_not_the_display_name_they_chose():
+    identity = {"is_logged_in": True, "email": "Ana@example.org", "email_verified": True, "name": "The Director"}
+    assert reviewer_for_identity(identity, ["ana@example.org"]).name == "ana@example.org"
 
 
 def test_failed_sign_ins_wait_longer_and_longer_up_to_a_limit():

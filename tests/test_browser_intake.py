@@ -6,6 +6,8 @@ Every wait is on a condition in the page (Playwright's expect and locators), nev
 from __future__ import annotations
 
 import re
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -49,6 +51,14 @@ def fits_the_screen(page: Page) -> bool:
 def click_next(page: Page, then: str) -> None:
     page.get_by_role("button", name="Next").click()
     settled(page, then)
+
+
+def _status(address: str) -> int:
+    try:
+        with urllib.request.urlopen(address, timeout=30) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
 
 
 def test_a_coach_completes_an_intake_on_a_phone_and_takes_the_plan_home(running_app, page, browser_output_dir):
@@ -123,8 +133,12 @@ def test_a_coach_completes_an_intake_on_a_phone_and_takes_the_plan_home(running_
 
     # The address holds the screen's language, and nothing of the intake.
     assert FIRST_NAME not in page.url and page.url.endswith("/intake?lang=en")
+    take_homes = [html_download.value.url, pdf_download.value.url]
+    assert all(_status(address) == 200 for address in take_homes)
     page.get_by_role("button", name="Finish and forget this intake").click()
     settled(page, "Safety first")
+    # Nothing about the participant outlives the intake: the files' addresses are gone at once.
+    assert [_status(address) for address in take_homes] == [404, 404]
     page.get_by_role("button", name="Next").click()
     settled(page, "Where and how")
     expect(page.get_by_role("textbox", name="ZIP code or city")).to_have_value("")

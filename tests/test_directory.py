@@ -221,3 +221,27 @@ def test_same_size_rewrite_within_one_clock_tick_is_still_seen(small_directory, 
     os.utime(meetings, ns=(before.st_atime_ns, before.st_mtime_ns))  # and the same time stamp
     reloaded = load_directory(small_directory, cache_dir=tmp_path / "c", today=TODAY)
     assert reloaded.entry("test-meeting")["name"] == "Tuesday Night Sharing Meeting"
+
+
+def test_a_new_day_checks_no_file_again_that_passed_the_day_before(small_directory, tmp_path, monkeypatch):
+    load_directory(small_directory, cache_dir=tmp_path / "c", today=TODAY)
+    parsed = []
+    original = directory_module.check_file
+    monkeypatch.setattr(directory_module, "check_file", lambda *a, **k: parsed.append(a[1]) or original(*a, **k))
+
+    tomorrow = load_directory(small_directory, cache_dir=tmp_path / "c", today=TODAY + dt.timedelta(days=1))
+
+    assert parsed == []  # before: every file re-read and checked at midnight (88 s at 100,000 entries)
+    assert sorted(tomorrow.frame["id"]) == ["test-clinic", "test-meeting"]
+
+
+def test_a_date_in_the_future_today_passes_on_a_later_day(tmp_path):
+    later = (TODAY + dt.timedelta(days=3)).isoformat()
+    folder = write_directory(tmp_path / "d", {"clinics.yaml": CLINIC.replace('"2026-10-01"', f'"{later}"')})
+    with pytest.raises(DirectoryError) as refused:
+        load_directory(folder, cache_dir=tmp_path / "c", today=TODAY)
+    assert "is in the future" in "\n".join(refused.value.report.lines())
+
+    loaded = load_directory(folder, cache_dir=tmp_path / "c", today=TODAY + dt.timedelta(days=3))
+
+    assert list(loaded.frame["id"]) == ["test-clinic"]

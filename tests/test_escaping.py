@@ -1,3 +1,5 @@
+import re
+
 from navigator.text import (
     html_text,
     markdown_badge,
@@ -107,3 +109,17 @@ def test_table_cells_cannot_add_columns():
     rows = table.splitlines()
     assert len(rows) == 3
     assert rows[2] == "| a\\|b | c d |"
+
+
+def test_bare_web_addresses_and_emails_in_text_never_become_links():
+    shown = markdown_text("See https://evil.example/x, www.evil.example or mail boss@evil.example now")
+    visible = shown.replace("\\", "")
+
+    # GFM's autolink literals start at "scheme://", "www." and "local@": none survives as written.
+    assert "://" not in visible.replace("\u200b://", "")
+    assert "www." not in visible and not re.search(r"[A-Za-z0-9]@", visible)
+    assert visible.replace("\u200b", "") == "See https://evil.example/x, www.evil.example or mail boss@evil.example now"
+
+
+def test_an_entrys_own_website_is_still_a_link():
+    assert markdown_link("Website", "https://example.org/x") == "[Website](https://example.org/x)"

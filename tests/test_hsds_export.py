@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 
 import pytest
+import yaml
 from tests.conftest import BUNDLED_DIRECTORY, write_directory
 
 from navigator.cli.main import main
@@ -13,7 +15,7 @@ from navigator.directory.loader import check_directory
 from navigator.formats.hsds.export import TABLES, days_of
 
 # Provenance describes the copy, not the service: an imported entry comes from `hsds`, by import.
-PROVENANCE = ("source", "source_id", "verified_how")
+PROVENANCE = ()  # an export keeps the entries' own source, ids and dates
 
 ENTRIES = """\
 - id: co-den-moud-front-range
@@ -166,7 +168,8 @@ def test_exporting_and_importing_back_loses_nothing(tmp_path, capsys):
     assert sorted(imported) == sorted(original)
     for entry_id, entry in original.items():
         assert _comparable(imported[entry_id]) == _comparable(entry), entry_id
-        assert imported[entry_id]["source"] == "hsds" and imported[entry_id]["source_id"] == entry_id
+        assert imported[entry_id].get("source") == entry.get("source")
+        assert imported[entry_id].get("source_id") == entry.get("source_id")
 
 
 def test_the_bundled_directory_survives_the_round_trip(tmp_path, capsys):
@@ -235,3 +238,28 @@ def test_a_directory_with_problems_is_not_exported(tmp_path, capsys):
 )
 def test_day_words_expand_to_the_weekdays_they_name(days, expanded):
     assert days_of(days) == expanded
+
+
+def test_no_exported_cell_can_become_a_spreadsheet_formula_and_the_round_trip_keeps_the_text(tmp_path, capsys):
+    hostile = {
+        "name": '=HYPERLINK("https://evil.example","Click")',
+        "organization": "+1 Health",
+        "description": "@SUM(A1:A9) and more",
+        "fees": "-5 dollars off",
+        "eligibility": "'=already quoted",
+    }
+    text = ENTRIES
+    first = yaml.safe_load(ENTRIES)[0]
+    for field, value in hostile.items():
+        first[field] = value
+    text = yaml.safe_dump([first, *yaml.safe_load(ENTRIES)[1:]], sort_keys=False, allow_unicode=True)
+    directory = write_directory(tmp_path / "directory", {"entries.yaml": text})
+
+    original, imported, _, package = _round_trip(directory, tmp_path, capsys)
+
+    for table in package.glob("*.csv"):
+        for row in _rows(table):
+            for cell in row.values():
+                assert not cell or cell[0] not in "=+-@\t\r" or re.fullmatch(r"[-+]?[0-9.]+", cell), (table.name, cell)
+    assert _comparable(imported[first["id"]]) == _comparable(original[first["id"]])
+    assert {field: imported[first["id"]].get(field) for field in hostile} == hostile

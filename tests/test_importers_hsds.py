@@ -379,10 +379,11 @@ def test_a_methadone_service_maps_field_by_field(package):
             {"days": ["sat"], "opens": "08:00", "closes": "10:00"},
         ],
         "moud": {"medications": ["methadone"], "setting": "otp"},
-        "tags": ["Veterans", "Bitcoin", "CARF"],
+        "tags": ["Bitcoin", "CARF"],  # the taxonomy term "Veterans" is who is served, not a tag
         "source": "hsds",
         "source_id": "s-otp",
         "last_verified": "2025-09-30",
+        "last_changed": "2025-09-30",
         "verified_how": "import",
     }
 
@@ -423,13 +424,18 @@ def test_a_service_with_no_location_but_a_state_service_area_is_a_remote_entry(p
     assert entry["phones"] == [{"number": "800-555-0199", "type": "voice"}]
 
 
-def test_a_support_group_without_meeting_times_is_skipped_with_the_reason(package, tmp_path):
+def test_a_support_group_without_meeting_times_is_kept_as_a_group_to_call_for_times(package, tmp_path):
     tables = _package_tables()
     tables["regular_schedules"] = [row for row in tables["regular_schedules"] if row["service_id"] != "s-group"]
 
     batch = read_hsds(_write_package(tmp_path / "no-times", tables), today=TODAY)
 
-    assert "a support group with no meeting times" in _reasons(batch.skipped)
+    entry = _entries(batch)["s-group"]
+    assert entry["meeting"]["times"] == [] and "Call for meeting times" in entry["description"]
+    assert "a support group with no meeting times: listed as a group to call" in _reasons(batch.repaired)
+    run_import(batch, tmp_path / "out", today=TODAY, say=lambda line: None)
+    entries, report = check_directory(tmp_path / "out", today=TODAY)
+    assert report.lines() == [] and len(entries) == len(batch.records)
 
 
 def test_a_package_without_datapackage_json_with_a_bom_crlf_and_extra_columns_reads_the_same(
@@ -478,10 +484,8 @@ def test_only_the_core_tables_are_needed(tmp_path):
 
     batch = read_hsds(_write_package(tmp_path / "core", tables), today=TODAY)
 
-    assert sorted(_entries(batch)) == [
-        "s-detox",
-        "s-otp",
-    ]  # no schedule for the group, no area for the line
+    assert sorted(_entries(batch)) == ["s-detox", "s-group", "s-otp"]  # no area for the line
+    assert _entries(batch)["s-group"]["meeting"]["times"] == []  # no schedule: call for times
 
 
 @pytest.mark.parametrize(

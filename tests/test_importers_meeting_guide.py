@@ -105,7 +105,8 @@ def test_a_known_sussex_meeting_maps_field_by_field():
         },
         "source": "meeting_guide",
         "source_id": "rehoboth-beach-speaker",
-        "last_verified": "2022-07-09",
+        "last_verified": "2026-01-15",
+        "last_changed": "2022-07-09",
         "verified_how": "import",
     }
 
@@ -430,6 +431,141 @@ def test_imported_meetings_pass_the_directory_checks(tmp_path):
 
     entries, report = check_directory(tmp_path, today=TODAY)
     assert report.lines() == [] and len(entries) == 3
+
+
+# --- issue 18: long slugs, web addresses, whole addresses, online anywhere, v2, end times ---------
+
+
+def test_long_slugs_that_differ_only_at_their_ends_get_different_ids_within_the_limit():
+    stem = "a-very-long-meeting-slug-" * 8
+    batch = _parse(_meeting(slug=stem + "tuesday"), _meeting(slug=stem + "thursday"), _meeting(slug=stem + "thursday"))
+
+    ids = [entry["id"] for entry in batch.entries]
+    assert len(set(ids)) == 3 and all(len(entry_id) <= 120 for entry_id in ids)
+    assert ids[2].endswith("-2")
+
+
+def test_a_web_address_written_with_a_capital_h_is_a_web_address():
+    assert _only(_parse(_meeting(url="Http://Example.org/Meeting")))["website"] == "http://Example.org/Meeting"
+
+
+def test_a_whole_address_in_the_address_field_is_split_like_a_formatted_address():
+    entry = _only(_parse(_meeting(address="1234 E Colfax Ave, Denver, CO 80218, USA", city=None, state=None)))
+
+    assert entry["location"]["address"] == "1234 E Colfax Ave"
+    assert (entry["location"]["city"], entry["location"]["state"], entry["location"]["zip"]) == (
+        "Denver",
+        "CO",
+        "80218",
+    )
+
+
+def test_an_online_meeting_with_no_state_is_a_remote_meeting_anyone_can_join():
+    online = {
+        "slug": "night-owls",
+        "name": "Night Owls",
+        "day": 3,
+        "time": "23:00",
+        "conference_url": "https://zoom.us/j/123",
+        "types": ["ONL"],
+        "timezone": "America/Chicago",
+    }
+    entry = _only(_parse(online))
+
+    assert entry["service_area"] == ["national"] and entry["meeting"]["attendance"] == "online"
+
+
+def test_a_meeting_with_only_regions_is_placed_in_its_narrowest_region():
+    batch = _parse(
+        _meeting(
+            address="12 Main St",
+            city=None,
+            postal_code=None,
+            latitude=None,
+            longitude=None,
+            regions=["Colorado", "Denver"],
+        )
+    )
+
+    assert _only(batch)["location"]["city"] == "Denver"
+
+
+def test_the_version_2_proposal_reads_day_lists_languages_and_the_organization():
+    batch = read_meeting_guide(shared_data("meeting-guide", "spec-examples", "version-2-proposal.json"), "aa", TODAY)
+
+    assert (batch.read, len(batch.records), batch.skipped) == (2, 2, [])
+    first, second = batch.entries
+    assert first["meeting"]["times"] == [{"days": ["mon", "wed", "fri"], "start": "06:00", "end": "07:00"}]
+    assert second["languages"] == ["es"] and second["meeting"]["times"][0]["days"] == ["tue", "thu"]
+    assert first["location"] == {"address": "1234 Union Ave", "city": "San Jose", "state": "CA", "zip": "95051"}
+    assert first["organization"] == "Santa Clara County Central Office"
+    assert first["phones"][0]["number"] == "408-374-8511"
+
+
+def test_every_spec_example_imports_whole_each_meeting_listed_or_skipped_with_a_reason():
+    for name in ("schema-example", "kansas-city-data-sample", "version-2-proposal"):
+        batch = read_meeting_guide(shared_data("meeting-guide", "spec-examples", f"{name}.json"), "aa", TODAY)
+        assert batch.read == len(batch.records) + len(batch.skipped) > 0
+        assert all(note.reason for note in batch.skipped)
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "kept", "said"),
+    [
+        ("12:15", "01:15", "13:15", "would make a 13-hour meeting: read as 13:15"),
+        ("19:00", "08:30", "20:30", "read as 20:30"),
+        ("19:00", "06:00", None, "left out"),
+        ("23:30", "00:30", "00:30", None),  # past midnight, an hour: as written
+        ("07:00", "08:00", "08:00", None),
+    ],
+)
+def test_an_end_time_that_makes_an_implausible_meeting_is_repaired_and_listed(start, end, kept, said):
+    batch = _parse(_meeting(time=start, end_time=end))
+
+    assert _only(batch)["meeting"]["times"][0].get("end") == kept
+    if said:
+        assert said in _reasons(batch.repaired)
+    else:
+        assert batch.repaired == []
+
+
+def test_a_feed_is_listed_as_of_when_it_was_saved_and_its_rows_keep_their_own_edits(tmp_path, capsys):
+    feed = tmp_path / "region.json"
+    feed.write_text(json.dumps([_meeting(updated="2019-03-04 10:00:00")]))
+    saved = dt.datetime.fromtimestamp(feed.stat().st_mtime, dt.UTC).date().isoformat()
+
+    assert main(["import", "meeting-guide", str(feed), "--out", str(tmp_path / "out"), "--fellowship", "aa"]) == 0
+
+    entries, report = check_directory(tmp_path / "out")
+    assert report.lines() == []
+    entry = entries[0].entry
+    assert (entry["last_verified"], entry["listed_as_of"], entry["listed_from"]) == (saved, saved, "feed")
+    assert entry["last_changed"] == "2019-03-04"
+    assert f"listed as of {saved}" in capsys.readouterr().out
+
+
+def test_a_feed_imported_from_a_url_is_listed_as_of_the_fetch(feed_server, tmp_path, capsys):
+    feed_server.files["/tsml/region.json"] = json.dumps([_meeting(updated="2019-03-04")]).encode()
+    fetched_on = dt.datetime.now(dt.UTC).date().isoformat()
+
+    code = main(
+        ["import", "meeting-guide", feed_server.url("/tsml/region.json"), "--out", str(tmp_path), "--fellowship", "aa"]
+    )
+
+    assert code == 0
+    entries, report = check_directory(tmp_path)
+    entry = entries[0].entry
+    assert report.lines() == [] and entry["id"] == "mg-region-noon"
+    assert entry["listed_as_of"] == fetched_on and entry["last_changed"] == "2019-03-04"
+    assert "fetched from http://127.0.0.1:" in capsys.readouterr().out
+
+
+def test_a_url_that_cannot_be_fetched_exits_1_naming_it_and_writes_nothing(feed_server, tmp_path, capsys):
+    code = main(["import", "meeting-guide", feed_server.url("/missing.json"), "--out", str(tmp_path / "out")])
+
+    assert code == 1 and not (tmp_path / "out").exists()
+    error = capsys.readouterr().err
+    assert "/missing.json" in error and "404" in error and error.endswith("\n") and error.count("\n") == 1
 
 
 @pytest.mark.parametrize("depth", [40, 100_000])

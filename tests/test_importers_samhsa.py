@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
+import re
 
 import pytest
+import zipcodes
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from tests.conftest import shared_data
+from tests.import_reference import SourceRow, expected, found
 
 from navigator.cli.main import main
 from navigator.directory.loader import check_directory
 from navigator.formats.batch import UnreadableSource
 from navigator.formats.runner import run_import
 from navigator.formats.samhsa import parse_samhsa, read_samhsa
+from navigator.search.places import resolve_place
 
 TODAY = dt.date(2026, 1, 15)
 HEADER = (
@@ -212,8 +220,11 @@ def test_columns_are_found_by_name_in_any_order_with_extra_columns_a_bom_crlf_an
     assert entry["last_verified"] == "2019-01-01"
 
 
-def test_a_file_without_a_year_in_its_name_is_dated_the_day_of_the_import():
-    assert _only_entry(_parse(ROW, file_name="locator.csv"))["last_verified"] == TODAY.isoformat()
+def test_a_file_without_a_date_in_its_name_says_so_instead_of_taking_the_day_of_the_import():
+    entry = _only_entry(_parse(ROW, file_name="locator.csv"))
+
+    assert entry["listed_as_of"] == "unknown" and entry["listed_from"] == "export"
+    assert "last_verified" not in entry
 
 
 def test_swapped_coordinates_are_swapped_back_and_reported():
@@ -387,3 +398,210 @@ def test_a_short_address_line_that_happens_to_start_a_name_is_kept_as_the_addres
 
     assert entry["location"]["address_2"] == "Sh"
     assert entry["name"] == "Shelby County Treatment Center"
+
+
+# --- the 2017 national directory, scraped from its PDF --------------------------------------------
+
+PDF_HEADER = "Center_name,Center_name2,Address,City,State,Postal_code,Phone,Keys"
+PDF_ROWS = (
+    # Two programs in one building with one switchboard: the export has no ids to tell them apart.
+    "Bayside Recovery Center,Outpatient Program,12 Harbor St,Mobile,AL,36602,(251) 555-0101,SA OP MD SF",
+    "Bayside Recovery Center,Methadone Clinic,12 Harbor St,Mobile,AL,36602,(251) 555-0101,SA OTP MM MD",
+    "Gulf Coast Counseling,,48 Dauphin St,Mobile,AL,36602,251-555-0177,SA OP PI",
+)
+
+
+def _pdf(*rows: str, file_name: str = "national-directory-2017.csv"):
+    return _parse(*rows, header=PDF_HEADER, file_name=file_name)
+
+
+def test_the_2017_layout_without_an_id_column_imports_programs_sharing_an_address_without_a_key_error():
+    batch = _pdf(*PDF_ROWS)
+
+    assert batch.skipped == []
+    ids = sorted(entry["id"] for entry in batch.entries)
+    assert ids == [
+        "samhsa-36602-12-harbor-st-2515550101-bayside-recovery-center-methadone-clinic",
+        "samhsa-36602-12-harbor-st-2515550101-bayside-recovery-center-outpatient-program",
+        "samhsa-36602-48-dauphin-st-2515550177",
+    ]
+    assert all("source_id" not in entry for entry in batch.entries)
+    clinic = _by_id(batch, ids[0])
+    assert clinic["moud"] == {"medications": ["methadone"], "setting": "otp"}
+    assert clinic["payment"] == ["medicaid"] and clinic["listed_as_of"] == "2017-01-01"
+
+
+def test_center_name_postal_code_and_space_separated_keys_are_read():
+    entry = _only_entry(_pdf(PDF_ROWS[2]))
+
+    assert entry["name"] == "Gulf Coast Counseling"
+    assert entry["location"]["zip"] == "36602" and entry["location"]["address"] == "48 Dauphin St"
+    assert entry["needs"] == ["outpatient"] and entry["payment"] == ["private_insurance"]
+    assert entry["tags"] == ["SA"]
+
+
+def test_a_program_renamed_in_a_later_export_is_updated_not_added_again(tmp_path):
+    say = []
+    run_import(_pdf(PDF_ROWS[2]), tmp_path, today=TODAY, say=say.append)
+    renamed = PDF_ROWS[2].replace("Gulf Coast Counseling", "Gulf Coast Behavioral Health")
+    outcome = run_import(_pdf(renamed), tmp_path, today=TODAY, say=say.append)
+
+    assert outcome.imported == [] and outcome.updated == ["samhsa-36602-48-dauphin-st-2515550177"]
+    entries, report = check_directory(tmp_path, today=TODAY)
+    assert report.lines() == []
+    assert [checked.entry["name"] for checked in entries] == ["Gulf Coast Behavioral Health"]
+
+
+@pytest.mark.parametrize(
+    ("row", "reason"),
+    [
+        (
+            "Bayside Recovery Center 12 Harbor St Mobile AL 36602 Gulf Coast Counseling,,48 Dauphin St,"
+            "Mobile,AL,36602,251-555-0177,SA OP PI",
+            "name1 holds a second place ('AL 36602')",
+        ),
+        (
+            "Gulf Coast Counseling (251) 555-0101 Bayside Recovery,,48 Dauphin St,Mobile,AL,36602,251-555-0177,SA OP",
+            "name1 holds a phone number",
+        ),
+        (
+            "Gulf Coast Counseling,,48 Dauphin St,Mobile,AL,36602 36603,251-555-0177,SA OP PI",
+            "the ZIP code cell holds several",
+        ),
+        (
+            "Gulf Coast Counseling,,48 Dauphin St,Mobile,AL,36602,251-555-0177,SA OP PI MD SA OP MC",
+            "the service codes repeat (OP, SA)",
+        ),
+    ],
+)
+def test_a_row_a_pdf_scrape_ran_together_is_listed_as_skipped_not_merged(row, reason):
+    batch = _pdf(row, PDF_ROWS[2].replace("48 Dauphin", "50 Dauphin"))
+
+    assert len(batch.records) == 1
+    assert len(batch.skipped) == 1
+    assert "run together by a PDF scrape" in batch.skipped[0].reason
+    assert reason in batch.skipped[0].reason
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"",
+        b"\n\n",
+        b"Center_name,Postal_code\n",
+        b"Center_name,City,State,Postal_code,Keys\n",
+        b'Center_name,City,State,Postal_code,Keys\n"unterminated,Mobile,AL,36602,SA\n',
+        b"Center_name,City,State,Postal_code,Keys\n,,,,\n,Mobile,,,\nX,Mobile,AL,ABCDE,OP\n",
+        b"Center_name,City,State,Postal_code,Keys\nX,Mobile,AL,36602," + b"OP " * 20000 + b"\n",
+        b"PK\x03\x04" + bytes(range(256)),
+        b'{"rows": []}',
+        "Center_name,City,State,Postal_code,Keys\nÉcole,Mobile,AL,36602,OP\n".encode("utf-16"),
+    ],
+)
+def test_no_file_ends_in_a_traceback(tmp_path, capsys, data):
+    source = tmp_path / "any.csv"
+    source.write_bytes(data)
+
+    code = main(["import", "samhsa", str(source), "--out", str(tmp_path / "out")])
+
+    captured = capsys.readouterr()
+    assert code in (0, 1)
+    assert "Traceback" not in captured.err
+    if code == 1:
+        assert captured.err.startswith("navigator: ") and captured.err.count("\n") == 1
+
+
+# --- search over the import equals a brute-force pass over the source rows -----------------------
+
+_BUPRENORPHINE = {"BU", "BUM", "BMW", "DB", "BWN", "BWON"}
+
+
+def _reference_rows(path) -> list:
+    rows = []
+    with open(path, encoding="utf-8-sig", errors="replace", newline="") as handle:
+        for row in csv.DictReader(handle):
+            keys = {code for code in re.split(r"[/\s]+", row["Keys"]) if code}
+            try:
+                lat, lon = float(row["Latitude"]), float(row["Longitude"])
+            except ValueError:
+                lat = lon = 0.0
+            if not (13 <= lat <= 72 and -180 <= lon <= -64):
+                if 13 <= lon <= 72 and -180 <= lat <= -64:
+                    lat, lon = lon, lat
+                else:
+                    centre = zipcodes.matching(row["ZIP_Code"].zfill(5))[0]
+                    lat, lon = float(centre["lat"]), float(centre["long"])
+            codes = {"methadone"}
+            codes |= {"buprenorphine"} if keys & _BUPRENORPHINE else set()
+            codes |= {"medicaid"} if "MD" in keys else set()
+            rows.append(SourceRow(row["ID"], lat, lon, frozenset(codes)))
+    return rows
+
+
+@pytest.mark.parametrize(
+    ("near", "radius", "needs"),
+    [
+        ("10001", 25, ()),
+        ("60601", 50, ("buprenorphine",)),
+        ("35007", 120, ("medicaid",)),
+        ("90012", 30, ("buprenorphine", "medicaid")),
+    ],
+)
+def test_a_search_over_the_import_returns_what_a_brute_force_pass_over_the_csv_returns(
+    tmp_path_factory, samhsa_folder, near, radius, needs
+):
+    place = resolve_place(near)
+    reference = expected(_reference_rows(shared_data("samhsa", "otp-2015.csv")), place.lat, place.lon, radius, needs)
+    got = found(
+        samhsa_folder,
+        near,
+        radius,
+        needs,
+        lambda directory, hit: directory.entries[hit.row]["source_id"],
+        tmp_path_factory.mktemp("cache"),
+    )
+
+    assert sum(reference.values()) > 0
+    assert got == reference
+
+
+@pytest.fixture(scope="module")
+def samhsa_folder(tmp_path_factory, real_batch):
+    folder = tmp_path_factory.mktemp("samhsa")
+    run_import(real_batch, folder, today=TODAY, say=lambda line: None)
+    return folder
+
+
+@pytest.mark.parametrize(
+    "header", ["Name1,Address1,City,State,zip,Contact,Keys", PDF_HEADER.replace(",Center_name2", "")]
+)
+def test_two_programs_of_one_name_in_one_zip_without_ids_no_longer_crash_with_a_key_error(header):
+    # Before: ids from ZIP and name collided, and the repair read a source_id the rows lack (KeyError).
+    batch = _parse(
+        "Bayside Recovery Center,12 Harbor St,Mobile,AL,36602,(251) 555-0101,SA OP MD SF",
+        "Bayside Recovery Center,40 Water St,Mobile,AL,36602,(251) 555-0199,SA OTP MM MD",
+        header=header,
+    )
+
+    assert sorted(entry["id"] for entry in batch.entries) == [
+        "samhsa-36602-12-harbor-st-2515550101",
+        "samhsa-36602-40-water-st-2515550199",
+    ]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.lists(st.text(alphabet=st.characters(codec="utf-8"), max_size=12), min_size=0, max_size=9),
+        max_size=6,
+    )
+)
+def test_any_table_of_cells_gives_entries_or_one_clear_error_never_a_traceback(rows):
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows([PDF_HEADER.split(","), *rows])
+    try:
+        batch = parse_samhsa(buffer.getvalue(), "any-2017.csv", TODAY)
+    except UnreadableSource as error:
+        assert "\n" not in str(error)
+    else:
+        assert batch.read == len(batch.records) + len(batch.skipped)

@@ -1,5 +1,7 @@
 """The About & data page under AppTest."""
 
+import json
+
 import pytest
 from tests.pages_support import app_on, assert_headings_in_order, shown
 
@@ -56,3 +58,59 @@ def test_need_codes_are_listed_in_plain_words(about):
 
 def test_sample_listings_are_called_fictional(about):
     assert "Listings marked :orange-badge[Sample] are fictional demo data" in page_text(about)
+
+
+def test_the_sources_kept_fresh_show_their_dates_and_a_failed_refresh(small_directory, tmp_path, monkeypatch):
+    (tmp_path / "sources.yaml").write_text(
+        "sources:\n"
+        "  - {name: sussex, format: meeting-guide, url: 'https://example.org/sussexaa.json', out: imported}\n"
+        "  - {name: denver-211, format: hsds, path: feeds/denver.zip, out: imported/211}\n"
+        "  - {name: new-one, format: oiaa, url: 'https://example.org/oiaa.json', out: imported/oiaa}\n"
+    )
+    (tmp_path / "sources.state.json").write_text(
+        json.dumps(
+            {
+                "sussex": {"listed_as_of": "2026-11-30", "last_success": "2026-11-30T06:00:00+00:00", "error": None},
+                "denver-211": {
+                    "listed_as_of": "2019-06-30",
+                    "last_success": "2026-11-01T06:00:00+00:00",
+                    "error": "feeds/denver.zip: no such folder or file",
+                },
+            }
+        )
+    )
+    app = app_on(small_directory, monkeypatch, tmp_path).run()
+    app.switch_page("pages/about.py").run()
+
+    assert not app.exception
+    text = page_text(app)
+    assert "| sussex | meeting-guide | 2026-11-30 | 2026-11-30 |" in text
+    assert "| denver-211 | hsds | 2019-06-30 | failed: feeds/denver.zip: no such folder or file |" in text
+    assert "| new-one | oiaa | no date | not yet |" in text
+
+
+def test_without_a_sources_file_the_page_lists_no_refreshed_sources(about):
+    assert "Sources kept fresh" not in [subheader.value for subheader in about.subheader]
+
+
+def test_a_source_with_no_date_is_said_to_have_none(tmp_path, monkeypatch):
+    from tests.conftest import write_directory
+
+    undated = """\
+    - id: hsds-undated
+      name: Undated Clinic
+      organization: Old 211
+      category: treatment_program
+      location: {city: Denver, state: CO, zip: "80218"}
+      source: hsds
+      source_id: s1
+      verified_how: import
+      listed_as_of: unknown
+      listed_from: export
+    """
+    directory = write_directory(tmp_path / "directory", {"old.yaml": undated})
+    app = app_on(directory, monkeypatch, tmp_path).run()
+    app.switch_page("pages/about.py").run()
+
+    assert not app.exception
+    assert "| an Open Referral (HSDS) data set | 1 | no date given |" in page_text(app)

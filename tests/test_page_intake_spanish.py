@@ -61,7 +61,8 @@ def screen_text(app: AppTest) -> str:
 def downloaded(offered, suffix: str):
     """The files offered with names ending in ``suffix``; text files as text."""
     found = [data for name, data in offered if name and name.endswith(suffix)]
-    return [data.decode("utf-8") if isinstance(data, bytes) and suffix != ".pdf" else data for data in found]
+    found = [data.decode("utf-8") if isinstance(data, bytes) and suffix != ".pdf" else data for data in found]
+    return list(dict.fromkeys(found))  # a file is handed over twice: remembered for Finish, then for its button
 
 
 def pdf_text(data: bytes) -> str:

@@ -281,7 +281,7 @@ def test_a_provider_identity_on_the_reviewer_list_gets_review_and_others_do_not(
             "cookie_secret": "x" * 32,
         }
         app.secrets["reviewers"] = {"emails": ["ana@example.org"]}
-        app.user = {"is_logged_in": True, "email": email, "name": "Someone"}
+        app.user = {"is_logged_in": True, "email": email, "email_verified": True, "name": "Someone"}
         app.run()
         assert not app.exception
         if offered:
@@ -290,3 +290,23 @@ def test_a_provider_identity_on_the_reviewer_list_gets_review_and_others_do_not(
         else:
             with pytest.raises(ValueError, match="Could not find a navigation page"):
                 app.switch_page(REVIEW)
+
+
+def test_one_bad_entry_keeps_the_last_good_directory_served_and_tells_reviewers_in_relative_paths(
+    small_directory, monkeypatch, tmp_path, password_hash
+):
+    app = open_review(small_directory, monkeypatch, tmp_path, password_hash)
+    clinics = small_directory / "clinics.yaml"
+    clinics.write_text(clinics.read_text().replace('zip: "80222"', 'zip: "8022"'))
+
+    app.switch_page(FIND)
+    app.query_params.update(entry="test-clinic")
+    app.run()
+    assert not app.exception
+    assert "Test Clinic Buprenorphine" in everything_shown(app)
+    assert "The directory has problems" not in everything_shown(app)
+
+    app.switch_page(REVIEW).run()
+    [notice] = [warning.value for warning in app.warning if "last version that loaded" in warning.value]
+    [problems] = [block.value for block in app.code if "clinics.yaml" in block.value]
+    assert problems.startswith("clinics.yaml:") and str(small_directory) not in problems

@@ -159,7 +159,7 @@ def test_each_problem_shows_right_below_its_field_and_nothing_is_stored(small_di
     elements = flat(app.main)
     for key, message in (
         (f"{prefix}zip", "'123' is not a 5-digit ZIP code"),
-        (f"{prefix}website", "'javascript:alert(1)' is not a web address (https://…)"),
+        (f"{prefix}website", "'javascript:alert(1)' is not a web address (https\u200b://…)"),
         (f"{prefix}contact_email", "is not an e-mail address"),
     ):
         position = next(index for index, element in enumerate(elements) if getattr(element, "key", None) == key)

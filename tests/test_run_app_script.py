@@ -42,9 +42,9 @@ def _setup_runs(root: Path) -> int:
 
 def test_run_app_skips_setup_when_nothing_changed_and_reruns_it_after_a_requirement_changes(tmp_path):
     root = _project(tmp_path / "project")
-    assert "started run app.py --flag" in _start(root)
+    assert "started run serve.py --flag" in _start(root)
     assert _setup_runs(root) == 1
-    assert "started run app.py --flag" in _start(root)
+    assert "started run serve.py --flag" in _start(root)
     assert _setup_runs(root) == 1  # nothing changed: no pip
     (root / "requirements.txt").write_text("streamlit==1.67.0\nrich==14.0.0\n")
     _start(root)

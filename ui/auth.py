@@ -22,7 +22,14 @@ from collections.abc import Mapping
 import streamlit as st
 
 from navigator.i18n import _
-from navigator.review.accounts import Reviewer, authenticate, normal_name, reviewer_for_identity
+from navigator.review.accounts import (
+    AllowListError,
+    Reviewer,
+    allowed_emails,
+    authenticate,
+    normal_name,
+    reviewer_for_identity,
+)
 from navigator.review.limits import SignInThrottle, sign_in_keys
 from ui.client import client_address
 from ui.review_store import current_store
@@ -62,7 +69,19 @@ def current_reviewer() -> Reviewer | None:
             return signed_in
         del st.session_state[SESSION_REVIEWER]  # the operator removed the account: the session ends
     if oidc_providers():
-        return reviewer_for_identity(st.user.to_dict(), secrets_section("reviewers").get("emails"))
+        try:
+            return reviewer_for_identity(st.user.to_dict(), secrets_section("reviewers").get("emails"))
+        except AllowListError:
+            return None  # nobody reviews until the operator fixes it; the sign-in page says what is wrong
+    return None
+
+
+def allow_list_problem() -> str | None:
+    """What is wrong with the operator's reviewer e-mail list, if anything."""
+    try:
+        allowed_emails(secrets_section("reviewers").get("emails"))
+    except AllowListError as error:
+        return str(error)
     return None
 
 

@@ -11,7 +11,7 @@ from navigator.directory.languages import language_name
 from navigator.i18n import N_, Words, _
 from navigator.plan.takehome import PHONE_TYPE_WORDS, SPANISH_SPOKEN
 from navigator.search.links import address_text, directions_url, sms_href, tel_href
-from navigator.search.wording import code_labels, entry_timing, hours_lines, is_stale, verified_words
+from navigator.search.wording import code_labels, entry_is_stale, entry_timing, hours_lines, provenance_words
 from navigator.text import markdown_badge, markdown_link, markdown_text, safe_url
 from ui.shortlist import shortlist_button
 
@@ -50,6 +50,9 @@ SOURCE_WORDS = Words(
         "hsds": N_("an Open Referral (HSDS) data set"),
         "meeting_guide": N_("a Meeting Guide meeting list"),
         "suggestion": N_("a suggestion from the organization"),
+        "findtreatment": N_("FindTreatment.gov (SAMHSA)"),
+        "bmlt": N_("a Narcotics Anonymous meeting server (BMLT)"),
+        "oiaa": N_("the Online Intergroup of AA"),
     }
 )
 VERIFIED_HOW_WORDS = Words(
@@ -270,10 +273,9 @@ def _category_block(entry: dict, vocabulary) -> None:
 
 def _about_listing(entry: dict, now: dt.datetime) -> None:
     st.header(_("About this listing"), anchor=False)
-    last_verified = dt.date.fromisoformat(entry["last_verified"])
-    stale = is_stale(last_verified, now.date())
-    verified = verified_words(last_verified, stale)
-    how = VERIFIED_HOW_WORDS.get(entry.get("verified_how"))
+    stale = entry_is_stale(entry, now.date())
+    verified = provenance_words(entry, now.date())
+    how = None if entry.get("listed_from") else VERIFIED_HOW_WORDS.get(entry.get("verified_how"))
     lines = [markdown_text(verified + (f" {how}" if how else ""))]
     if entry.get("source"):
         lines.append(_fact(_("Source"), SOURCE_WORDS.get(entry["source"], entry["source"])))

@@ -36,6 +36,7 @@ from ui.intake_state import (
 )
 from ui.intake_steps import KEEP, safety_panel
 from ui.language import apply_language
+from ui.takehome_files import forget_take_homes, made_on_demand, remembered
 
 PLAN = "intake_plan"  # (answers, plan): the plan is rebuilt only when the answers change
 PLAN_FRESH_FOR = dt.timedelta(minutes=5)  # "open now" goes stale; rebuild after this
@@ -54,6 +55,7 @@ def current_plan(directory: Directory, now: dt.datetime) -> Plan:
 
 
 def _finish() -> None:
+    forget_take_homes()  # the plan's files leave the media store too, not only the answers
     clear_intake(st.session_state)
     apply_language()  # a callback runs before the page sets the language
     st.toast(_("Finished: every answer from this intake is forgotten."), icon=":material/done_all:")
@@ -139,7 +141,7 @@ def _option_card(
             if ics:
                 actions.download_button(
                     _("Calendar"),
-                    ics,
+                    remembered(ics, "text/calendar", "meeting.ics"),
                     file_name="meeting.ics",
                     mime="text/calendar",
                     key=f"intake_ics_{section.key}_{option.id}",
@@ -216,7 +218,7 @@ def _appointment(directory: Directory, plan: Plan) -> None:
             event = appointment_event(directory.entries[option.hit.row], start, option.address)
         st.download_button(
             _("Download the appointment (.ics)"),
-            calendar([event]),
+            remembered(calendar([event]), "text/calendar", "appointment.ics"),
             file_name="appointment.ics",
             mime="text/calendar",
             key="intake_appointment_download",
@@ -250,7 +252,7 @@ def _take_home(directory: Directory, plan: Plan, copy: PlanCopy) -> None:
     buttons = st.container(horizontal=True)
     buttons.download_button(
         _("Printable page"),
-        page,
+        remembered(page, "text/html", "recovery-plan.html"),
         file_name="recovery-plan.html",
         mime="text/html",
         key="intake_download_html",
@@ -260,7 +262,7 @@ def _take_home(directory: Directory, plan: Plan, copy: PlanCopy) -> None:
     # A PDF takes a moment to build, so it is made only when asked for.
     buttons.download_button(
         _("PDF"),
-        pdf,
+        made_on_demand(pdf, "application/pdf", "recovery-plan.pdf"),
         file_name="recovery-plan.pdf",
         mime="application/pdf",
         key="intake_download_pdf",
@@ -287,7 +289,7 @@ def _take_home(directory: Directory, plan: Plan, copy: PlanCopy) -> None:
     if events:
         buttons.download_button(
             _("Pinned meetings (.ics)"),
-            calendar(events),
+            remembered(calendar(events), "text/calendar", "meetings.ics"),
             file_name="meetings.ics",
             mime="text/calendar",
             key="intake_download_meetings",

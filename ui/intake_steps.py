@@ -59,6 +59,7 @@ from ui.intake_state import (
     key,
 )
 from ui.language import apply_language
+from ui.takehome_files import forget_take_homes
 
 KEEP = "session"  # persist_state: the answer outlives its screen
 
@@ -106,9 +107,13 @@ def navigation(step: int) -> None:
         key="intake_start_over",
         type="tertiary",
         icon=":material/restart_alt:",
-        on_click=clear_intake,
-        args=(st.session_state,),
+        on_click=_start_over,
     )
+
+
+def _start_over() -> None:
+    forget_take_homes()  # files already downloaded leave the media store with the answers
+    clear_intake(st.session_state)
 
 
 def progress(step: int) -> None:

@@ -14,7 +14,7 @@ from navigator.search.engine import Hit, SearchResult, search
 from navigator.search.links import directions_url, tel_href
 from navigator.search.places import Place, PlaceNotFound, resolve_place
 from navigator.search.share import LANGUAGE_PARAMETER, SearchSettings, to_params, to_query
-from navigator.search.wording import distance_words, hit_timing, verified_words
+from navigator.search.wording import distance_words, hit_timing, provenance_words
 from navigator.text import markdown_badge, markdown_link, markdown_text
 from ui.data import address_geocoder
 from ui.detail import SPANISH, SPANISH_SPOKEN
@@ -178,7 +178,7 @@ def _card(directory: Directory, hit: Hit, params: dict[str, str], now: dt.dateti
             links.append(":material/language: " + markdown_link(_("Website"), hit.website))
         if links:
             st.markdown(" · ".join(links))
-        verified = markdown_text(verified_words(hit.last_verified, hit.stale))
+        verified = markdown_text(provenance_words(entry, now.date()))
         if hit.stale:  # in full colour: a faded caption would not be readable in orange
             st.markdown(f":orange[:material/warning: {verified}]")
         else:

@@ -1,7 +1,8 @@
 """Atomic file writes under a lock: a reader sees the old file or the new one, never half of one.
 
 A writer writes a temporary file in the same folder, fsyncs it, renames it over the target and
-fsyncs the folder, so a crash at any moment leaves the old or the new file. ``locked`` serialises
+fsyncs the folder, so a crash at any moment leaves the old or the new file (and, after a kill, a
+hidden temporary file, which the next write to the same folder removes once it is stale). ``locked`` serialises
 writers across processes with the one lock helper: an advisory lock on a sidecar ``.lock`` file
 (through ``filelock``), with a timeout, so a hung holder cannot block every reviewer forever.
 """
@@ -11,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
@@ -21,6 +23,9 @@ from filelock import Timeout as _FileLockTimeout
 PRIVATE = 0o600
 SHARED = 0o644
 LOCK_TIMEOUT_SECONDS = 30.0
+# A writer's temporary file lives for the seconds its write takes; one this old was left by a
+# process killed mid-write (kill -9 runs no clean-up) and may hold what someone typed.
+STALE_TEMPORARY_SECONDS = 15 * 60
 
 
 class LockTimeout(TimeoutError):
@@ -44,6 +49,7 @@ def write_atomic_with(path: Path | str, write: Callable[[BinaryIO], object], new
         mode = path.stat().st_mode & 0o7777
     except FileNotFoundError:
         mode = new_file_mode
+    remove_stale_temporaries(path.parent, f".{path.name}.")
     descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(descriptor, "wb") as handle:
@@ -57,6 +63,27 @@ def write_atomic_with(path: Path | str, write: Callable[[BinaryIO], object], new
             os.unlink(temporary)
         raise
     _fsync_folder(path.parent)
+
+
+def remove_stale_temporaries(folder: Path | str, prefix: str = ".", now: float | None = None) -> int:
+    """Delete the temporary files of atomic writes in ``folder`` (``prefix`` narrows them to one
+    target's) older than ``STALE_TEMPORARY_SECONDS``; returns how many went."""
+    now = time.time() if now is None else now
+    removed = 0
+    try:
+        candidates = [entry for entry in os.scandir(folder) if entry.name.startswith(prefix)]
+    except FileNotFoundError:
+        return 0
+    for entry in candidates:
+        if not entry.name.endswith(".tmp") or not entry.is_file(follow_symlinks=False):
+            continue
+        try:
+            if now - entry.stat(follow_symlinks=False).st_mtime > STALE_TEMPORARY_SECONDS:
+                os.unlink(entry.path)
+                removed += 1
+        except FileNotFoundError:
+            continue
+    return removed
 
 
 def write_text_atomic(path: Path | str, text: str, new_file_mode: int = PRIVATE) -> None:

@@ -13,6 +13,7 @@ are started from (the project folder, or wherever an operator keeps the director
 | ``NAVIGATOR_GEOCODER_USER_AGENT`` | switches on the street-address geocoder (Nominatim asks for one) | off |
 | ``NAVIGATOR_DATABASE_URL`` | ``postgresql://…``: shared state in PostgreSQL instead of files | unset (files) |
 | ``NAVIGATOR_TRUSTED_CLIENT_HEADER`` | behind a reverse proxy, the header that carries the client's address | unset |
+| ``NAVIGATOR_SOURCES`` | the sources file ``refresh`` reads and the About page lists | beside the directory |
 """
 
 from __future__ import annotations
@@ -38,6 +39,11 @@ class Settings:
     geocoder_user_agent: str | None = None
     database_url: str | None = None
     trusted_client_header: str | None = None
+    sources: Path | None = None  # None: sources.yaml beside the directory folder
+
+    @property
+    def sources_file(self) -> Path:
+        return self.sources if self.sources is not None else self.directory.resolve().parent / "sources.yaml"
 
     @property
     def cache_folder(self) -> Path:
@@ -62,4 +68,5 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         geocoder_user_agent=_text(environ, "NAVIGATOR_GEOCODER_USER_AGENT"),
         database_url=_text(environ, "NAVIGATOR_DATABASE_URL"),
         trusted_client_header=_text(environ, "NAVIGATOR_TRUSTED_CLIENT_HEADER"),
+        sources=Path(sources) if (sources := _text(environ, "NAVIGATOR_SOURCES")) else None,
     )

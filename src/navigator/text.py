@@ -26,6 +26,10 @@ _MARKDOWN_ESCAPES = str.maketrans({char: "\\" + char for char in string.punctuat
 # Emoji and icon shortcodes (":smile:", ":material/home:") are replaced after escapes are read,
 # so a zero-width space after the first colon is what keeps them as text.
 _SHORTCODE = re.compile(r":(?=[A-Za-z0-9_+/-]+:)")
+# GitHub-flavoured markdown turns bare "https://…", "www.…" and "name@host" into live links
+# even when their punctuation is escaped; a zero-width space where each pattern starts keeps
+# them text (a link is only ever made on purpose, from an entry's website, by markdown_link).
+_AUTOLINK = re.compile(r"(?i)(?<=[a-z])(?=://)|(?<=\bwww)(?=\.)|(?<=[a-z0-9_.+-])(?=@)")
 LINK_SCHEMES = ("http", "https", "tel", "sms", "mailto")
 # Kept as they are in a link's destination; everything else is percent-encoded, which keeps
 # parentheses, spaces, angle brackets and quotes from ending the markdown link early.
@@ -54,7 +58,8 @@ def plain_text(value) -> str:
 
 def markdown_text(value) -> str:
     """``value`` as literal text inside Streamlit markdown (one line)."""
-    return _SHORTCODE.sub(":\u200b", plain_text(value)).translate(_MARKDOWN_ESCAPES)
+    text = _AUTOLINK.sub("\u200b", plain_text(value))
+    return _SHORTCODE.sub(":\u200b", text).translate(_MARKDOWN_ESCAPES)
 
 
 def html_text(value) -> str:

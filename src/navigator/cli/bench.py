@@ -6,6 +6,7 @@ import json
 import sys
 from pathlib import Path
 
+from navigator.bench.imports import DEFAULT_ROWS, format_imports, measure_imports
 from navigator.bench.report import format_table
 from navigator.bench.runner import run_benchmark
 
@@ -15,5 +16,10 @@ def run(arguments) -> int:
         print(f"bench: {message}", file=sys.stderr, flush=True)
 
     report = run_benchmark(arguments.sizes, progress, app=Path(arguments.app))
-    print(json.dumps(report, indent=2) if arguments.json else format_table(report))
+    # As many rows as the largest directory measured, at most 10,000: a quick run stays quick.
+    rows = arguments.import_rows if arguments.import_rows is not None else min(DEFAULT_ROWS, max(arguments.sizes))
+    if rows:
+        report["imports"] = measure_imports(rows, progress)
+    table = format_table(report) + ("\n\n" + format_imports(report["imports"]) if "imports" in report else "")
+    print(json.dumps(report, indent=2) if arguments.json else table)
     return 0

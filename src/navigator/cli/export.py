@@ -10,8 +10,9 @@ from navigator.formats.hsds.export import export_hsds
 
 def export_hsds_package(arguments) -> int:
     directory = directory_of(arguments)
+    version = getattr(arguments, "version", None) or "1.1"
     try:
-        count = export_hsds(directory, arguments.out)
+        count = export_hsds(directory, arguments.out, version=version)
     except ValueError as error:
         print(error, file=sys.stderr)
         print(f"navigator: {directory} has problems; nothing was exported", file=sys.stderr)
@@ -19,5 +20,5 @@ def export_hsds_package(arguments) -> int:
     except OSError as error:
         print(f"navigator: cannot write {arguments.out}: {error.strerror or error}", file=sys.stderr)
         return 1
-    print(f"exported {count} entries to {arguments.out} as an HSDS 1.1 data package")
+    print(f"exported {count} entries to {arguments.out} as an HSDS {version} data package")
     return 0

@@ -13,7 +13,7 @@ import sys
 
 from navigator.bench.plan import DEFAULT_SIZES
 from navigator.bench.runner import sizes_argument
-from navigator.cli import bench, directory, export, imports, review
+from navigator.cli import bench, directory, export, imports, refresh, review
 from navigator.cli.common import Parser, UsageError, instant, positive, radius
 from navigator.directory.schema import FELLOWSHIPS
 from navigator.review.decisions import VERIFY_METHODS
@@ -29,6 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
     _directory_commands(commands, common)
     _import_commands(commands, common)
+    _refresh_command(commands, common)
     _export_commands(commands, common)
     _review_commands(commands, common)
     _bench_command(commands, common)
@@ -54,22 +55,24 @@ def _directory_commands(commands, common) -> None:
 
 
 def _import_commands(commands, common) -> None:
-    importer = commands.add_parser("import", parents=[common], help="import a SAMHSA, HSDS or Meeting Guide source")
+    importer = commands.add_parser("import", parents=[common], help="import a source in one of the field's formats")
     sources = importer.add_subparsers(dest="source", required=True, parser_class=Parser)
+    # Every import: where to write, and whether to show progress on a terminal.
+    out = argparse.ArgumentParser(add_help=False)
+    out.add_argument("--out", required=True, help="the folder to write the entries into")
+    out.add_argument("--quiet", action="store_true", help="no progress on the terminal")
+    common = argparse.ArgumentParser(add_help=False, parents=[common, out])
 
     samhsa = sources.add_parser("samhsa", parents=[common], help="a SAMHSA treatment-locator CSV export")
-    samhsa.add_argument("file", help="the CSV file")
-    samhsa.add_argument("--out", required=True, help="the folder to write the entries into")
+    samhsa.add_argument("file", help="the CSV file, or its http(s) URL")
     samhsa.set_defaults(run=imports.import_samhsa)
 
     hsds = sources.add_parser("hsds", parents=[common], help="an Open Referral HSDS 1.x data package")
     hsds.add_argument("path", help="the folder with datapackage.json and CSV tables, or its .zip")
-    hsds.add_argument("--out", required=True, help="the folder to write the entries into")
     hsds.set_defaults(run=imports.import_hsds)
 
     meetings = sources.add_parser("meeting-guide", parents=[common], help="a Meeting Guide JSON feed")
-    meetings.add_argument("file", help="the JSON feed")
-    meetings.add_argument("--out", required=True, help="the folder to write the entries into")
+    meetings.add_argument("file", help="the JSON feed, or its http(s) URL")
     meetings.add_argument(
         "--fellowship",
         choices=FELLOWSHIPS,
@@ -77,12 +80,36 @@ def _import_commands(commands, common) -> None:
     )
     meetings.set_defaults(run=imports.import_meeting_guide)
 
+    findtreatment = sources.add_parser(
+        "findtreatment", parents=[common], help="FindTreatment.gov's facility listing (CSV/XLSX) or API JSON"
+    )
+    findtreatment.add_argument("file", help="the listing or API reply, or its http(s) URL")
+    findtreatment.set_defaults(run=imports.import_findtreatment)
+
+    bmlt = sources.add_parser("bmlt", parents=[common], help="NA's meeting server (BMLT) GetSearchResults JSON")
+    bmlt.add_argument("file", help="the search results, or their http(s) URL")
+    bmlt.add_argument("--formats", help="the server's format list (GetFormats JSON), when not in the results")
+    bmlt.set_defaults(run=imports.import_bmlt)
+
+    oiaa = sources.add_parser("oiaa", parents=[common], help="the online intergroup's meeting JSON")
+    oiaa.add_argument("file", help="the meeting list, or its http(s) URL")
+    oiaa.set_defaults(run=imports.import_oiaa)
+
+
+def _refresh_command(commands, common) -> None:
+    refreshing = commands.add_parser("refresh", parents=[common], help="fetch and import every due source")
+    refreshing.add_argument("--sources", help="the sources file (default: sources.yaml beside the directory)")
+    refreshing.add_argument("--only", help="refresh only this source (even when it is not due)")
+    refreshing.add_argument("--quiet", action="store_true", help="print only failures")
+    refreshing.set_defaults(run=refresh.run)
+
 
 def _export_commands(commands, common) -> None:
     exporter = commands.add_parser("export", parents=[common], help="write the directory in an open format")
     formats = exporter.add_subparsers(dest="format", required=True, parser_class=Parser)
-    hsds = formats.add_parser("hsds", parents=[common], help="an Open Referral HSDS 1.1 data package")
+    hsds = formats.add_parser("hsds", parents=[common], help="an Open Referral HSDS data package (1.1 or 3.0)")
     hsds.add_argument("--out", required=True, help="the folder to write datapackage.json and the CSV tables into")
+    hsds.add_argument("--version", choices=("1.1", "3.0"), default="1.1", help="the HSDS version (default 1.1)")
     hsds.set_defaults(run=export.export_hsds_package)
 
 
@@ -133,6 +160,12 @@ def _bench_command(commands, common) -> None:
         help="directory sizes to measure, comma-separated (default 1000,10000,100000)",
     )
     measure.add_argument("--app", default="app.py", help="the Streamlit app script to time (default: app.py here)")
+    measure.add_argument(
+        "--import-rows",
+        type=int,
+        default=None,
+        help="rows of each source format to time importing (default: the largest size, at most 10000; 0: none)",
+    )
     measure.set_defaults(run=bench.run)
 
 

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from navigator.cli.common import directory_of
+from navigator.directory.provenance import UNDATED_DAY
 from navigator.review import accounts as auth
 from navigator.review.decisions import ReviewDesk, ReviewError, changed_words, plain, proposal, stalest
 from navigator.review.storage import SuggestionStore, UnknownSubmission, open_store
@@ -137,7 +138,8 @@ def verify(arguments) -> int:
 def stale(arguments) -> int:
     def stale() -> int:
         for row in stalest(_desk(arguments).load(), arguments.limit).itertuples():
-            print(f"{row.last_verified:%Y-%m-%d}  {row.id}  {row.name}")
+            undated = row.last_verified.date() == UNDATED_DAY  # the source gave no date: the oldest
+            print(f"{'no date   ' if undated else f'{row.last_verified:%Y-%m-%d}'}  {row.id}  {row.name}")
         return 0
 
     return _run(stale)

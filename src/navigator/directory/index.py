@@ -23,6 +23,7 @@ import pandas as pd
 
 from navigator.directory import schema
 from navigator.directory.problems import Problem
+from navigator.directory.provenance import vouched_or_oldest
 from navigator.directory.schema import Implied
 from navigator.directory.vocabulary import Vocabulary
 from navigator.search.schedule import DAY_WORDS, WeeklySchedule, parse_hours, parse_meeting_times
@@ -70,7 +71,7 @@ def schedule_of(entry: dict) -> WeeklySchedule | None:
     """An entry's week: its meeting times, else its hours; None without either, or for an inactive meeting."""
     meeting = entry.get("meeting")
     if meeting:
-        if meeting.get("attendance") == "inactive":
+        if meeting.get("attendance") == "inactive" or not meeting.get("times"):
             return None
         return parse_meeting_times(meeting["times"])
     hours = entry.get("hours")
@@ -330,7 +331,7 @@ def build_directory(path: Path, vocabulary: Vocabulary, files: list[IndexedFile]
                 ("zip", location.get("zip")),
                 ("address", location.get("address")),
                 ("timezone", timezone),
-                ("last_verified", entry["last_verified"]),
+                ("last_verified", vouched_or_oldest(entry).isoformat()),
                 ("source", entry.get("source") or "manual"),
                 ("phone", phones[0]["number"] if phones else None),
                 ("website", entry.get("website")),

@@ -27,7 +27,11 @@ MAX_TEXT = 5000
 
 STATUSES = ("active", "inactive", "temporarily_closed")
 PHONE_TYPES = ("intake", "hotline", "text", "voice", "fax", "tty")
-SOURCES = ("sample", "manual", "samhsa", "hsds", "meeting_guide", "suggestion")
+SOURCES = ("sample", "manual", "samhsa", "hsds", "meeting_guide", "suggestion", "findtreatment", "bmlt", "oiaa")
+# Provenance of an imported entry: when its source last vouched for it (a date, or UNDATED when
+# the source gives none) and how (a live feed fetched then, or a static export of that date).
+UNDATED = "unknown"
+LISTED_FROM = ("feed", "export")
 VERIFIED_HOW = ("phone", "website", "site_visit", "organization", "import", "sample")
 MEDICATIONS = ("buprenorphine", "methadone", "naltrexone")
 MOUD_SETTINGS = ("otp", "office_based", "hospital", "telehealth")
@@ -77,6 +81,9 @@ TOP_FIELDS = (
     "source_id",
     "last_verified",
     "verified_how",
+    "listed_as_of",
+    "listed_from",
+    "last_changed",
     "sample",
 )
 LOCATION_FIELDS = ("address", "address_2", "city", "state", "zip", "latitude", "longitude")
@@ -376,7 +383,14 @@ def check_entry(entry, vocabulary: Vocabulary, today: dt.date) -> tuple[list[tup
     employment = checker.employment(entry["employment"]) if entry.get("employment") is not None else {}
     if entry.get("source") is not None:
         checker.choice(entry["source"], ("source",), SOURCES)
-    checker.date(entry.get("last_verified"), ("last_verified",), required=True)
+    listed = entry.get("listed_as_of")
+    if listed != UNDATED:
+        checker.date(listed, ("listed_as_of",))
+    # An undated source's entry has no date anyone vouched for; every other entry has one.
+    checker.date(entry.get("last_verified"), ("last_verified",), required=listed != UNDATED)
+    checker.date(entry.get("last_changed"), ("last_changed",))
+    if entry.get("listed_from") is not None:
+        checker.choice(entry["listed_from"], ("listed_from",), LISTED_FROM)
     if entry.get("verified_how") is not None:
         checker.choice(entry["verified_how"], ("verified_how",), VERIFIED_HOW)
     checker.boolean(entry.get("sample"), ("sample",))
@@ -412,7 +426,12 @@ def check_entry(entry, vocabulary: Vocabulary, today: dt.date) -> tuple[list[tup
             )
         ], None
     if meeting:
-        schedule = None if meeting.get("attendance") == "inactive" else checker.schedules.get("meeting")
+        # No times (a group to call for them) is no schedule, as an inactive meeting has none.
+        schedule = (
+            None
+            if meeting.get("attendance") == "inactive" or not meeting.get("times")
+            else checker.schedules.get("meeting")
+        )
     else:
         schedule = checker.schedules.get("hours")
     return [], Implied(

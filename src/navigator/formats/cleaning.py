@@ -53,7 +53,9 @@ def slug(text: str, limit: int = 60) -> str:
 
 def entry_id(*parts: str) -> str:
     """A directory id from source parts, shortened with a hash of the whole when it is too long."""
-    whole = "-".join(slug(part, limit=MAX_ID_LENGTH) for part in parts if part)
+    # Parts are slugged whole before shortening: two long slugs that differ only at their ends
+    # must hash apart, not be cut to the same text first.
+    whole = "-".join(slug(part, limit=len(part) * 4 + 1) for part in parts if part)
     whole = re.sub(r"-{2,}", "-", whole).strip("-")
     if len(whole) <= MAX_ID_LENGTH:
         return whole
@@ -62,7 +64,7 @@ def entry_id(*parts: str) -> str:
 
 
 def unique_ids(candidates: list[str]) -> list[str]:
-    """``candidates`` with repeats numbered in order (``x``, ``x-2``, ``x-3``)."""
+    """``candidates`` with repeats numbered in order (``x``, ``x-2``, ``x-3``), each within the id limit."""
     seen: dict[str, int] = {}
     result = []
     taken = set(candidates)
@@ -73,11 +75,16 @@ def unique_ids(candidates: list[str]) -> list[str]:
             result.append(candidate)
             continue
         number = count
-        while f"{candidate}-{number}" in taken:
+        while (numbered := _numbered(candidate, number)) in taken:
             number += 1
-        taken.add(f"{candidate}-{number}")
-        result.append(f"{candidate}-{number}")
+        taken.add(numbered)
+        result.append(numbered)
     return result
+
+
+def _numbered(candidate: str, number: int) -> str:
+    suffix = f"-{number}"
+    return candidate[: MAX_ID_LENGTH - len(suffix)].rstrip("-") + suffix
 
 
 def format_phone(area: str, exchange: str, line: str, extension: str | None = None) -> str:
@@ -197,8 +204,8 @@ def clean_url(value) -> str | None:
     text = clean_field(value)
     if not text or " " in text:
         return None
-    if re.match(r"https?://", text, re.IGNORECASE):
-        return text
+    if match := re.match(r"(https?)://", text, re.IGNORECASE):
+        return match[1].lower() + text[len(match[1]) :]  # "Http://" is a web address too
     if re.match(r"(?:www\.)?[a-z0-9-]+(?:\.[a-z0-9-]+)+(?:/\S*)?$", text, re.IGNORECASE):
         return f"https://{text}"
     return None

@@ -19,8 +19,9 @@ from pathlib import Path
 from urllib.parse import urlparse
 from zoneinfo import available_timezones
 
-from navigator.directory.schema import MAX_TEXT
-from navigator.formats.batch import ImportBatch, UnreadableSource
+from navigator.directory.languages import LANGUAGE_NAMES
+from navigator.directory.schema import MAX_TEXT, NATIONAL
+from navigator.formats.batch import FEED, ImportBatch, Provenance, UnreadableSource
 from navigator.formats.cleaning import (
     US_COUNTRY_NAMES,
     check_coordinates,
@@ -33,7 +34,6 @@ from navigator.formats.cleaning import (
     parse_time,
     slug,
     unique_ids,
-    verified_date,
 )
 from navigator.formats.geography import city_zip, nearest_zip, state_of_city, zip_city
 from navigator.formats.tables import JsonTooDeep, load_json, read_source
@@ -94,13 +94,22 @@ _NAME_PATTERNS = (
 )
 _TRAILING_ZIP = re.compile(r"(?:^|[\s,#])(\d{5})(?:-\d{4})?\s*\Z")
 _STATE_ZIP = re.compile(r"([A-Za-z]{2})(?:\s+(\d{5})(?:-\d{4})?)?\Z")
+_TRAILING_COUNTRY = re.compile(r"(?<=\d)\s+([A-Za-z.]{2,6})\Z")
 
 
 def read_meeting_guide(path: Path | str, fellowship: str | None = None, today: dt.date | None = None) -> ImportBatch:
-    """Read a feed file; raises UnreadableSource when it is not a Meeting Guide feed."""
+    """Read a feed file; raises UnreadableSource when it is not a Meeting Guide feed.
+
+    A feed is live data its service body maintains: its meetings are listed as of when it was
+    fetched. For a file that is when it was saved (its modification time); an import from a URL
+    replaces that with the moment of the fetch (``fetch.with_fetch_time``).
+    """
     path = Path(path)
     text = read_source(path)
-    return parse_meeting_guide(text, path.name, fellowship, today or dt.date.today(), label=str(path))
+    batch = parse_meeting_guide(text, path.name, fellowship, today or dt.date.today(), label=str(path))
+    saved = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC)
+    batch.provenance = Provenance(saved.date(), FEED, f"the feed file was saved {saved:%Y-%m-%d %H:%M} UTC")
+    return batch
 
 
 def load_feed(text: str, label: str) -> list:
@@ -114,10 +123,29 @@ def load_feed(text: str, label: str) -> list:
     except JsonTooDeep as error:
         raise UnreadableSource(f"{label}: {error}") from None
     if isinstance(feed, dict) and isinstance(feed.get("meetings"), list):
-        feed = feed["meetings"]
+        organization = feed.get("organization") if isinstance(feed.get("organization"), dict) else {}
+        feed = [_with_organization(meeting, organization) for meeting in feed["meetings"]]
+    elif isinstance(feed, dict) and "name" in feed and ("day" in feed or "days" in feed):
+        feed = [feed]  # one meeting on its own, as the specification's example
     if not isinstance(feed, list):
         raise UnreadableSource(f"{label}: not a Meeting Guide feed: the JSON is not a list of meetings")
     return feed
+
+
+def _with_organization(meeting, organization: dict):
+    """A v2 meeting with what its feed's ``organization`` says filled in as v1 entity fields."""
+    if not isinstance(meeting, dict) or not organization:
+        return meeting
+    contacts = organization.get("contacts") if isinstance(organization.get("contacts"), dict) else {}
+    filled = dict(meeting)
+    for key, value in (
+        ("entity", organization.get("name")),
+        ("entity_url", organization.get("url")),
+        ("entity_phone", contacts.get("helpline")),
+    ):
+        if value and not filled.get(key):
+            filled[key] = value
+    return filled
 
 
 def parse_meeting_guide(
@@ -152,7 +180,8 @@ def parse_meeting_guide(
                 feed,
                 slug(
                     " ".join(
-                        str(meeting.get(key) or "") for key in ("name", "day", "time", "address", "formatted_address")
+                        str(meeting.get(key) or "")
+                        for key in ("name", "day", "days", "time", "address", "formatted_address")
                     ),
                     80,
                 ),
@@ -236,7 +265,9 @@ def _convert(batch: ImportBatch, label: str, identifier: str, meeting: dict, fel
         entry["status"] = "temporarily_closed" if closed else "inactive"
     entry["needs"] = list(dict.fromkeys(NEEDS[code] for code in types if code in NEEDS))
     entry["serves"] = list(dict.fromkeys(SERVES[code] for code in types if code in SERVES))
-    entry["languages"] = list(dict.fromkeys(LANGUAGES[code] for code in types if code in LANGUAGES))
+    entry["languages"] = list(
+        dict.fromkeys([*(LANGUAGES[code] for code in types if code in LANGUAGES), *_languages(batch, label, meeting)])
+    )
     entry["accessibility"] = [ACCESSIBILITY[code] for code in types if code in ACCESSIBILITY]
     entry["website"] = (
         clean_url(meeting.get("url")) or clean_url(meeting.get("website")) or clean_url(meeting.get("entity_url"))
@@ -253,10 +284,8 @@ def _convert(batch: ImportBatch, label: str, identifier: str, meeting: dict, fel
 
     remote = attendance == "online" or (attendance == "inactive" and place["location"] is None)
     if remote:
-        if not place["state"]:
-            batch.skip(label, f"an {attendance} meeting without a state: its service area is unknown")
-            return
-        entry["service_area"] = [place["state"]]
+        # An online meeting is open to anyone who can connect; a state only says where its group is.
+        entry["service_area"] = [place["state"]] if place["state"] else [NATIONAL]
     else:
         if place["location"] is None:
             batch.skip(
@@ -280,7 +309,9 @@ def _convert(batch: ImportBatch, label: str, identifier: str, meeting: dict, fel
     entry.update(
         source=SOURCE,
         source_id=_meeting_key(meeting),
-        last_verified=verified_date(parse_date(meeting.get("updated")), today),
+        # Until the runner stamps the feed's date; the row's own edit is only its last change.
+        last_verified=today.isoformat(),
+        last_changed=_last_changed(meeting.get("updated"), today),
         verified_how="import",
     )
     batch.add(label, _without_empty(entry))
@@ -312,6 +343,8 @@ def _days(batch: ImportBatch, label: str, value) -> list[str] | None:
 
 def _times(batch: ImportBatch, label: str, meeting: dict) -> list[dict] | None:
     day, time = meeting.get("day"), meeting.get("time")
+    if day in (None, "", []) and meeting.get("days") not in (None, "", []):
+        day = meeting.get("days")  # the v2 proposal's name
     if day in (None, "", []) and not clean_field(time):
         batch.skip(label, "no day and time (a meeting by appointment): the directory lists weekly meetings")
         return None
@@ -325,16 +358,66 @@ def _times(batch: ImportBatch, label: str, meeting: dict) -> list[dict] | None:
         return None
     period = {"days": days, "start": start}
     if meeting.get("end_time") not in (None, ""):
-        end = parse_time(meeting.get("end_time"))
-        if end is None or end == start:
-            batch.repair(
-                label,
-                f"end_time {json.dumps(meeting.get('end_time'))} is not a usable end time: "
-                "left out (the meeting counts as lasting an hour)",
-            )
-        else:
+        end = _end_time(batch, label, start, meeting.get("end_time"))
+        if end:
             period["end"] = end
     return [period]
+
+
+LONGEST_MEETING_MINUTES = 8 * 60  # longer is a slip of the clock (12:15 to 01:15), not a meeting
+_USUAL_MEETING_MINUTES = 4 * 60
+
+
+def _minutes(clock: str) -> int:
+    hours, minutes = clock.split(":")
+    return int(hours) * 60 + int(minutes)
+
+
+def _end_time(batch: ImportBatch, label: str, start: str, value) -> str | None:
+    """The end time, repaired when it makes an implausible meeting: an end written on a 12-hour
+    clock (start 12:15, end 01:15 meaning 13:15) is moved by twelve hours, else left out."""
+    end = parse_time(value)
+    shown = json.dumps(value)
+    if end is None or end == start:
+        batch.repair(label, f"end_time {shown} is not a usable end time: left out (the meeting counts as an hour)")
+        return None
+    length = (_minutes(end) - _minutes(start)) % (24 * 60)
+    if length <= LONGEST_MEETING_MINUTES:
+        return end
+    shifted = (_minutes(end) + 12 * 60) % (24 * 60)
+    if 0 < (shifted - _minutes(start)) % (24 * 60) <= _USUAL_MEETING_MINUTES:
+        repaired = f"{shifted // 60:02d}:{shifted % 60:02d}"
+        batch.repair(
+            label,
+            f"end_time {shown} after start {start} would make a {length // 60}-hour meeting: read as {repaired}",
+        )
+        return repaired
+    batch.repair(
+        label,
+        f"end_time {shown} after start {start} would make a {length // 60}-hour meeting: "
+        "left out (the meeting counts as an hour)",
+    )
+    return None
+
+
+def _last_changed(value, today: dt.date) -> str | None:
+    day = parse_date(value)
+    return day.isoformat() if day and dt.date(1990, 1, 1) <= day <= today else None
+
+
+def _languages(batch: ImportBatch, label: str, meeting: dict) -> list[str]:
+    """The v2 ``languages`` list of ISO 639-1 codes."""
+    given = meeting.get("languages")
+    if not isinstance(given, list):
+        return []
+    codes = []
+    for item in given:
+        code = str(item).strip().lower() if isinstance(item, str) else ""
+        if code in LANGUAGE_NAMES:
+            codes.append(code)
+        else:
+            batch.repair(label, f"language {json.dumps(item)} is not an ISO 639-1 code: left out")
+    return codes
 
 
 def _types(value) -> list[str]:
@@ -362,6 +445,8 @@ def split_formatted_address(text: str) -> dict:
     """``"18 Olive Ave, Rehoboth Beach, DE 19971, USA"`` → address, city, state, zip, country."""
     parts = [part.strip() for part in text.split(",") if part.strip()]
     found: dict = {}
+    if parts and (match := _TRAILING_COUNTRY.search(parts[-1])) and match[1].lower() in US_COUNTRY_NAMES:
+        parts[-1] = parts[-1][: match.start()].strip()  # "CA 95051 USA": the country without its comma
     if parts and parts[-1].lower() in US_COUNTRY_NAMES:
         found["country"] = "US"
         parts.pop()
@@ -386,10 +471,15 @@ def _place(batch: ImportBatch, label: str, meeting: dict) -> dict | None:
         "country": clean_field(meeting.get("country")),
     }
     formatted = clean_field(meeting.get("formatted_address"))
+    if not formatted and parts["address"] and "," in parts["address"] and not (parts["city"] and parts["state"]):
+        # The whole address written in `address` ("1234 Union Ave, San Jose, CA 95051 USA").
+        formatted, parts["address"] = parts["address"], None
     if formatted:
         for key, value in split_formatted_address(formatted).items():
             if not parts.get(key) and value:
                 parts[key] = value
+    if not parts["city"] and not clean_field(parts["zip"]):
+        parts["city"] = _region(meeting)  # the feed's narrowest region, often the town
     country = (parts["country"] or "US").lower()
     if country not in US_COUNTRY_NAMES:
         batch.skip(label, f"outside the United States ({parts['country']})")
@@ -453,6 +543,17 @@ def _place(batch: ImportBatch, label: str, meeting: dict) -> dict | None:
         if value is not None
     }
     return place
+
+
+def _region(meeting: dict) -> str | None:
+    """The most specific region a feed names (``regions`` runs from the widest to the narrowest)."""
+    regions = meeting.get("regions")
+    if isinstance(regions, list):
+        for region in reversed(regions):
+            if text := clean_field(region if isinstance(region, str) else None):
+                return text
+    sub_region = clean_field(meeting.get("sub_region"))
+    return sub_region or clean_field(meeting.get("region"))
 
 
 def _timezone(batch: ImportBatch, label: str, meeting: dict, place: dict) -> str | None:

@@ -23,7 +23,8 @@ from navigator.directory.vocabulary import load_vocabulary
 from navigator.directory.yamlread import NodeConverter, YamlSyntaxError, compose
 from navigator.directory.yamlwrite import dump_entries, write_yaml_atomic
 from navigator.files import locked
-from navigator.formats.batch import ImportBatch, UnreadableSource
+from navigator.formats import progress
+from navigator.formats.batch import ImportBatch, ImportedRecord, UnreadableSource
 
 MAX_LISTED = 20  # entries named one by one before the rest are counted
 
@@ -35,6 +36,7 @@ class ImportOutcome:
     merged: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)  # merged entries whose content changed
     kept: list[str] = field(default_factory=list)  # merged entries left as they were, with reason
+    removed: list[str] = field(default_factory=list)  # dropped by the source (refresh only)
     skipped: list[str] = field(default_factory=list)  # "record: reason" lines
     written: list[Path] = field(default_factory=list)
 
@@ -105,16 +107,31 @@ class _EntryFile:
         self.index[entry["id"]] = len(self.entries)
         self.entries.append(entry)
 
+    def remove(self, ids: list[str]) -> None:
+        dropped = set(ids)
+        self.entries = [entry for entry in self.entries if entry.get("id") not in dropped]
+        self.__post_init__()
+        self.emptied = bool(dropped) and not self.entries
+
+    emptied = False
+
     def write(self, batch: ImportBatch) -> bool:
         text = dump_entries(self.entries, header=_header(batch))
+        if self.emptied and self.text is not None:
+            write_yaml_atomic(self.path, text)  # the source lists nothing any more
+            return True
         if not self.entries or text == self.text:
             return False
         write_yaml_atomic(self.path, text)
         return True
 
 
+# When the source vouched changes on every fetch of a live feed: not a change to the listing.
+_NOT_CHANGES = frozenset({"last_verified", "listed_as_of"})
+
+
 def _changed_fields(old: dict, new: dict) -> list[str]:
-    keys = [key for key in dict.fromkeys([*new, *old]) if key != "last_verified"]
+    keys = [key for key in dict.fromkeys([*new, *old]) if key not in _NOT_CHANGES]
     return [key for key in keys if old.get(key) != new.get(key)]
 
 
@@ -135,8 +152,12 @@ def run_import(
     out_dir: Path | str,
     today: dt.date | None = None,
     say: Callable[[str], None] = print,
+    remove_gone: bool = False,
 ) -> ImportOutcome:
-    """Merge ``batch`` into ``out_dir``/<target>.yaml, report every decision through ``say``."""
+    """Merge ``batch`` into ``out_dir``/<target>.yaml, report every decision through ``say``.
+
+    ``remove_gone`` (a refresh of a source that lists everything it has): entries of the target
+    file the source no longer lists are removed, unless a person verified them since."""
     today = today or dt.date.today()
     out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
@@ -146,6 +167,11 @@ def run_import(
     outcome = ImportOutcome(read=batch.read)
     for note in batch.notes:
         say(f"note: {note}")
+    if batch.provenance is not None:
+        listed = batch.provenance
+        when = listed.listed_as_of.isoformat() if listed.listed_as_of else "no date (the source gives none)"
+        say(f"note: listed as of {when}" + (f": {listed.how}" if listed.how else ""))
+        batch.records = [ImportedRecord(record.record, listed.stamp(record.entry)) for record in batch.records]
     for skipped in batch.skipped:
         outcome.skipped.append(str(skipped))
     for repaired in batch.repaired:
@@ -155,7 +181,7 @@ def run_import(
         out_dir.mkdir(parents=True, exist_ok=True)
         # A hidden lock file: the folder's YAML files stay the only visible ones.
         with locked(out_dir / f".{batch.target}.yaml"):
-            _merge_into(target, batch, vocabulary, today, outcome, say)
+            _merge_into(target, batch, vocabulary, today, outcome, say, remove_gone)
     for line in outcome.skipped:
         say(f"skipped {line}")
     say(outcome.summary())
@@ -169,6 +195,7 @@ def _merge_into(
     today: dt.date,
     outcome: ImportOutcome,
     say: Callable[[str], None],
+    remove_gone: bool = False,
 ) -> None:
     """Merge into ``target``; an id another imported file of the same source holds (an older
     export of the same locator) is updated where it is, so no entry is ever doubled."""
@@ -176,7 +203,9 @@ def _merge_into(
     elsewhere = _ids_elsewhere(target.parent, target)
     other_files: dict[Path, _EntryFile] = {}
     seen_in_batch: dict[str, str] = {}
+    progress.phase("entries checked", len(batch.records))
     for record in batch.records:
+        progress.advance()
         entry = record.entry
         entry_id = entry["id"]
         if entry_id in seen_in_batch:
@@ -207,6 +236,13 @@ def _merge_into(
         outcome.merged.append(entry_id)
         home.entries[index] = _merge(home.entries[index], entry, batch, record.record, outcome, say)
     gone = [entry.get("id") for entry in main_file.entries if entry.get("id") not in seen_in_batch]
+    if gone and remove_gone:
+        by_hand = {entry.get("id") for entry in main_file.entries if entry.get("verified_how") not in (None, "import")}
+        outcome.removed = [entry_id for entry_id in gone if entry_id not in by_hand]
+        main_file.remove(outcome.removed)
+        for entry_id in outcome.removed:
+            say(f"removed {entry_id}: the source no longer lists it")
+        gone = [entry_id for entry_id in gone if entry_id in by_hand]
     if gone:
         listed = ", ".join(str(entry_id) for entry_id in gone[:MAX_LISTED])
         more = f" and {len(gone) - MAX_LISTED} more" if len(gone) > MAX_LISTED else ""
@@ -236,7 +272,7 @@ def _merge(
                 f"differs in {', '.join(changed)} but does not overwrite a hand-verified entry"
             )
         return old
-    if str(new.get("last_verified")) < str(old.get("last_verified") or ""):
+    if new.get("last_verified") and str(new["last_verified"]) < str(old.get("last_verified") or ""):
         if changed:
             outcome.kept.append(entry_id)
             say(

@@ -1,54 +1,70 @@
-"""SAMHSA treatment-locator exports: a CSV with a slash-separated ``Keys`` column of service codes.
+"""SAMHSA treatment-locator exports, in every layout they came in: a CSV with a ``Keys`` column of
+service codes.
 
-Columns are found by name (other years order them differently and add or drop some). Each row
-becomes one entry ``samhsa-<locator id>``; the codes map to need, payment and who-is-served codes
-as ../shared/CONTRACT.md lists them, and every code without a mapping is kept in ``tags``.
+Columns are found by name, under the names different years gave them (``Name1`` or
+``Center_name``, ``ZIP_Code``, ``zip`` or ``Postal_code``); ``Keys`` may be slash-, space- or
+semicolon-separated. Each row becomes one entry: ``samhsa-<locator id>`` where the export has an
+ID column, else an id made from the ZIP code, street and main phone (``samhsa_locator``), so a
+renamed program is updated, not listed twice. The codes map to need, payment and who-is-served
+codes as ../shared/CONTRACT.md lists them (the locator's legacy vintage in ``findtreatment_codes``);
+every code without a mapping is kept in ``tags``.
+
 Odd rows are repaired where the repair is certain and reported either way: phone numbers split
 across columns by a stray comma, street addresses in the name column, ZIP codes that lost their
-leading zero, swapped or missing coordinates.
+leading zero, swapped or missing coordinates. Rows that a PDF scrape ran together (two programs'
+addresses or code lists in one row) are skipped and listed, never merged into one program.
+An export is dated by its file name; one without a date says so on every entry.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections import Counter
 from pathlib import Path
 
-from navigator.formats.batch import ImportBatch
+from navigator.formats import progress
+from navigator.formats.batch import EXPORT, ImportBatch, Provenance
 from navigator.formats.cleaning import (
-    check_coordinates,
     clean_field,
     clean_url,
-    clean_zip,
     entry_id,
     find_phones,
     parse_date,
-    phone_digits,
     slug,
     title_case_shouting,
-    verified_date,
+)
+from navigator.formats.findtreatment_codes import LEGACY, is_moud, is_otp, map_codes
+from navigator.formats.samhsa_locator import (
+    disambiguate_shared_ids,
+    location,
+    phones,
+    program_name,
+    stable_id,
+    stamped,
+    street_lines,
 )
 from navigator.formats.tables import cell, read_source, read_table
-from navigator.search.places import US_STATE_TIMEZONES, zip_centroid
 
 SOURCE = "samhsa"
 
-# Tables of codes read better packed than one per line.
+# Tables of column names read better packed than one per line.
 # fmt: off
 COLUMNS = {
-    "name1": ("name1", "name_1", "name", "facility_name", "facility"), "name2": ("name2", "name_2"),
+    "name1": ("name1", "name_1", "name", "facility_name", "facility", "center_name", "centername",
+              "program_name"),
+    "name2": ("name2", "name_2", "center_name2", "center_name_2", "name_line_2"),
     "name3": ("name3", "name_3"),
-    "address1": ("address1", "address_1", "street1", "street_1", "address", "street"),
-    "address2": ("address2", "address_2", "street2", "street_2"),
-    "address3": ("address3", "address_3", "street3"), "city": ("city",),
-    "state": ("state", "st", "state_code"),
-    "zip": ("zip_code", "zip", "zipcode", "zip5", "postal_code"),
-    "contact": ("contact", "phone", "phone1", "telephone", "main_phone"),
+    "address1": ("address1", "address_1", "street1", "street_1", "address", "street", "street_address",
+                 "address_line_1"),
+    "address2": ("address2", "address_2", "street2", "street_2", "address_line_2"),
+    "address3": ("address3", "address_3", "street3"), "city": ("city", "city_name"),
+    "state": ("state", "st", "state_code", "state_abbreviation"),
+    "zip": ("zip_code", "zip", "zipcode", "zip5", "postal_code", "postalcode", "zip_5"),
+    "contact": ("contact", "phone", "phone1", "telephone", "main_phone", "phone_number"),
     "intake1": ("intake1", "intake", "intake_phone", "intake_1"),
     "intake2": ("intake2", "intake_2"), "hotline": ("hotline", "hotline1", "crisis_phone"),
     "website": ("website", "url", "web_site", "web"), "note": ("note", "notes"),
-    "keys": ("keys", "services", "service_codes", "codes"),
+    "keys": ("keys", "services", "service_codes", "codes", "key", "service_code"),
     "id": ("id", "frid", "facility_id", "locator_id"),
     "longitude": ("longitude", "lon", "lng", "long", "x"), "latitude": ("latitude", "lat", "y"),
     "updated": ("last_update", "last_updated", "updated", "update_date"),
@@ -57,55 +73,19 @@ REQUIRED = ("name1", "city", "state", "zip", "keys")
 FIELDS = frozenset({
     "id", "name", "organization", "category", "description", "needs", "payment", "serves",
     "languages", "moud", "tags", "phones", "website", "location", "source", "source_id",
-    "last_verified", "verified_how",
+    "last_verified", "verified_how", "listed_as_of", "listed_from", "last_changed",
 })
-
-METHADONE = ("MM", "DM", "MMW", "METH")
-BUPRENORPHINE = ("BU", "BUM", "BMW", "DB", "BWN", "BWON")
-NALTREXONE = ("NXN", "VTRL", "NU", "RPN")
-MEDICATION_CODES = {
-    **{code: "methadone" for code in METHADONE},
-    **{code: "buprenorphine" for code in BUPRENORPHINE},
-    **{code: "naltrexone" for code in NALTREXONE},
-}
-OTP_CODES = frozenset({"OTP", "OTPA"})
-NEEDS = {"OP": "outpatient", "RES": "residential", "DT": "detox", "CT": "telehealth",
-         "TELE": "telehealth"}
-PAYMENT = {
-    "MD": "medicaid", "MC": "medicare", "PI": "private_insurance", "SF": "self_pay",
-    "SS": "sliding_fee", "NP": "free", "MI": "military_insurance", "ITU": "ihs_tribal",
-    "IHS": "ihs_tribal",
-}
-SERVES = {
-    "WN": "women", "MN": "men", "PW": "pregnant_postpartum", "VET": "veterans", "GL": "lgbtq",
-    "CJ": "justice_involved", "SE": "seniors", "AH": "deaf_hard_of_hearing", "ADLT": "adults",
-    "CHLD": "youth", "YAD": "youth",
-}
-LANGUAGES = {
-    "SP": "es", "F4": "ar", "F17": "zh", "F28": "fr", "F70": "ru", "F81": "tl", "F92": "vi",
-    "N23": "nv",
-}
 # fmt: on
-MIN_CUT_NAME = 20  # the export cuts names at about 36 characters
-MEDICATION_ORDER = ("buprenorphine", "methadone", "naltrexone")
 
 _CODE = re.compile(r"[A-Z][A-Z0-9]*\Z")
 _PHONE_PIECE = re.compile(r"[\d()\s.x-]+\Z")
-_STREET_START = re.compile(
-    r"(?:\d+[A-Za-z]?(?:-\d+)?(?:\s+\d/\d)?\s+[A-Za-z0-9]|p\.?\s?o\.?\s+box\b"
-    r"|(?:carr|carretera|calle|avenida|km)\b)",
-    re.IGNORECASE,
-)
-_STREET_END = re.compile(
-    r"\b(?:street|st|avenue|ave|road|rd|boulevard|blvd|drive|dr|lane|ln|way|highway|hwy|court|ct|"
-    r"place|pl|parkway|pkwy|pike|turnpike|circle|cir|square|sq|terrace|trail|route|rte|plaza|"
-    r"broadway|expressway|freeway)\.?\Z",
-    re.IGNORECASE,
-)
-_NAME_CONTINUES = re.compile(r"(?:\b(?:for|of|at|and|the|de|del|y|in|on|to)|[-/&,])\Z", re.IGNORECASE)
-_COMPANY_END = re.compile(r"\b(?:inc|llc|lp|llp|corp|corporation|ltd|pc|pllc)\.?\Z", re.IGNORECASE)
-_DATE_IN_NAME = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
+_DATE_IN_NAME = re.compile(r"(?<!\d)(\d{4})([-_.]?)(\d{2})\2(\d{2})(?!\d)")
 _YEAR_IN_NAME = re.compile(r"(?<!\d)(199\d|20\d\d)(?!\d)")
+# A second place inside one cell ("… Springfield, IL 62701"), or a phone number inside a name:
+# a PDF scrape that missed where one program ends and the next begins.
+_STATE_ZIP_INSIDE = re.compile(r"\b[A-Z]{2},?\s+\d{5}(?:-\d{4})?\b")
+_PHONE_INSIDE = re.compile(r"\(?\b\d{3}\)?[\s.-]*\d{3}[\s.-]\d{4}\b")
+_ZIP_ANYWHERE = re.compile(r"\d{5}")
 
 
 def read_samhsa(path: Path | str, today: dt.date | None = None) -> ImportBatch:
@@ -123,7 +103,7 @@ def source_date(file_name: str, today: dt.date) -> tuple[dt.date | None, str | N
     match = _DATE_IN_NAME.search(file_name)
     if match:
         try:
-            day = dt.date(*map(int, match.groups()))
+            day = dt.date(int(match[1]), int(match[3]), int(match[4]))
             if day <= today:
                 return day, f"entries dated {day.isoformat()}, the date in the file name"
         except ValueError:
@@ -140,19 +120,23 @@ def source_date(file_name: str, today: dt.date) -> tuple[dt.date | None, str | N
 def parse_samhsa(text: str, file_name: str, today: dt.date, label: str | None = None) -> ImportBatch:
     """Entries from the text of a locator CSV export; pure apart from the ZIP table lookups.
 
-    ``file_name`` names the output file and may date the rows; ``label`` names the source in errors.
+    ``file_name`` names the output file and may date the export; ``label`` names the source in errors.
     """
     table = read_table(text, label or file_name)
     columns = table.columns(COLUMNS, REQUIRED, what="SAMHSA locator export")
     batch = ImportBatch(SOURCE, f"samhsa-{slug(Path(file_name).stem) or 'locator'}", fields=FIELDS)
     file_date, date_note = source_date(file_name, today)
-    if date_note:
-        batch.notes.append(date_note)
-    if "id" not in columns:
-        batch.notes.append("no ID column: ids are made from the ZIP code and the program name")
+    batch.provenance = Provenance(file_date, EXPORT, date_note or "the file name carries no date and the rows none")
+    has_ids = "id" in columns
+    if not has_ids:
+        batch.notes.append(
+            "no ID column: ids are made from the ZIP code, the street and the main phone, "
+            "so a program renamed in a later export is updated, not added again"
+        )
     width = len(table.header)
     for line, cells in table.rows:
         batch.read += 1
+        progress.advance()
         label = _row_label(line, cell(cells, columns, "id"))
         extra = [value for value in cells[width:] if value.strip()]
         if extra:
@@ -162,9 +146,9 @@ def parse_samhsa(text: str, file_name: str, today: dt.date, label: str | None = 
                 "a comma inside a field shifted the columns",
             )
             continue
-        _convert_row(batch, label, {name: cell(cells, columns, name) for name in COLUMNS}, file_date, today)
-    _disambiguate_shared_ids(batch)
-    return batch
+        _convert_row(batch, label, {name: cell(cells, columns, name) for name in COLUMNS}, today)
+    disambiguate_shared_ids(batch, "locator ID" if has_ids else "the ZIP code, street and phone")
+    return stamped(batch)
 
 
 def _row_label(line: int, locator_id: str) -> str:
@@ -172,56 +156,75 @@ def _row_label(line: int, locator_id: str) -> str:
     return f"line {line}" + (f" (ID {locator_id})" if locator_id else "")
 
 
-def _convert_row(batch: ImportBatch, label: str, raw: dict[str, str], file_date, today) -> None:
+def run_together(values: dict, codes: list[str]) -> str | None:
+    """Why a row looks like several programs a PDF scrape ran together, or None."""
+    for key in ("name1", "name2", "name3", "address1", "address2", "address3", "city"):
+        found = _STATE_ZIP_INSIDE.search(values[key] or "")
+        if found:
+            return f"{key} holds a second place ('{found.group(0)}')"
+    for key in ("name1", "name2", "name3", "city"):
+        if _PHONE_INSIDE.search(values[key] or ""):
+            return f"{key} holds a phone number"
+    if len(_ZIP_ANYWHERE.findall(values["zip"] or "")) > 1:
+        return f"the ZIP code cell holds several ('{values['zip']}')"
+    repeated = sorted({code for code in codes if codes.count(code) > 1})
+    if len(repeated) >= 2:
+        return f"the service codes repeat ({', '.join(repeated[:5])}): two programs' code lists"
+    return None
+
+
+def _convert_row(batch: ImportBatch, label: str, raw: dict[str, str], today) -> None:
     values = {name: clean_field(value) for name, value in raw.items()}
-    codes, note = _codes_and_note(batch, label, values)
+    all_codes, note = _codes_and_note(batch, label, values)
+    merged = run_together(values, all_codes)
+    if merged:
+        batch.skip(label, f"looks like several programs run together by a PDF scrape: {merged}; check the source")
+        return
+    codes = list(dict.fromkeys(all_codes))
 
     written = [values[key] for key in ("name1", "name2", "name3") if values[key]]
     names = [title_case_shouting(name) for name in written]
     shouting = names != written
     addresses = [values[key] for key in ("address1", "address2", "address3") if values[key]]
-    street, address_2 = _street(batch, label, names, addresses)
+    street, address_2 = street_lines(batch, label, names, addresses)
     if not names:
         if not street:
             batch.skip(label, "no program name and no street address")
             return
-        kind = "Opioid treatment program" if _is_otp(codes) else "Treatment program"
+        kind = "Opioid treatment program" if is_otp(codes, LEGACY) else "Treatment program"
         names = [f"{kind} at {street}"]
         batch.repair(label, f"no program name in the row: named '{names[0]}'")
-    name, organization = _program_name(names)
+    name, organization = program_name(names)
     if shouting:
         batch.repair(label, f"name in capitals written as '{name}'")
 
-    location = _location(batch, label, values, street, address_2)
-    if location is None:
+    place = location(batch, label, values, street, address_2)
+    if place is None:
         return
-
+    numbers = phones(batch, label, values)
     entry = {
-        "id": entry_id("samhsa", values["id"] or f"{location['zip']}-{slug(name, 40)}"),
+        "id": entry_id("samhsa", values["id"]) if values["id"] else stable_id("samhsa", place, numbers),
         "name": name,
         "organization": organization,
-        "category": "moud_provider" if _is_moud(codes) else "treatment_program",
+        "category": "moud_provider" if is_moud(codes, LEGACY) else "treatment_program",
         "description": note,
     }
-    entry.update(_mapped_codes(codes))
-    phones = _phones(batch, label, values)
-    if phones:
-        entry["phones"] = phones
-    website = clean_url(values["website"])
-    if website:
-        entry["website"] = website
-    entry["location"] = location
+    entry.update(map_codes(codes, LEGACY))
+    entry["phones"] = numbers
+    entry["website"] = clean_url(values["website"])
+    entry["location"] = place
+    changed = parse_date(values["updated"])
     entry.update(
         source=SOURCE,
         source_id=values["id"],
-        last_verified=verified_date(parse_date(values["updated"]) or file_date, today),
-        verified_how="import",
+        last_changed=changed.isoformat() if changed and changed <= today else None,
     )
     batch.add(label, {key: value for key, value in entry.items() if value not in (None, [], {})})
 
 
 def _codes_and_note(batch: ImportBatch, label: str, values: dict) -> tuple[list[str], str | None]:
-    """The service codes, and the note, undoing the shift a comma in the phone field causes.
+    """The service codes (repeats kept, to spot run-together rows), and the note, undoing the
+    shift a comma in the phone field causes.
 
     In such rows the phone's tail lands in Note and the note's words in Keys
     (``Methadone/and/Buprenorphine/Clients/Only/SAF/…``).
@@ -231,7 +234,7 @@ def _codes_and_note(batch: ImportBatch, label: str, values: dict) -> tuple[list[
     while tokens and not _CODE.match(tokens[0]):
         leading_words.append(tokens.pop(0))
     stray = [token for token in tokens if not _CODE.match(token)]
-    codes = list(dict.fromkeys(token for token in tokens if _CODE.match(token)))
+    codes = [token for token in tokens if _CODE.match(token)]
     note = values["note"]
     contact = values["contact"]
     if note and contact and _PHONE_PIECE.match(note) and find_phones(contact)[1]:
@@ -249,204 +252,3 @@ def _codes_and_note(batch: ImportBatch, label: str, values: dict) -> tuple[list[
     if stray:
         codes.extend(stray)  # kept as tags: never dropped
     return codes, note
-
-
-def _starts_like_street(text: str) -> bool:
-    return bool(_STREET_START.match(text))
-
-
-def _is_street_address(text: str) -> bool:
-    return _starts_like_street(text) and bool(_STREET_END.search(text))
-
-
-def _street(batch: ImportBatch, label: str, names: list[str], addresses: list[str]) -> tuple[str | None, str | None]:
-    """The street address and second address line; moves addresses out of ``names`` in place."""
-    if names and _is_street_address(names[0]) and not (addresses and _starts_like_street(addresses[0])):
-        moved = names.pop(0)
-        addresses.insert(0, moved)
-        batch.repair(label, f"the name column holds the street address '{moved}': used as the address")
-    # An address line repeating a name line cut off by the export's column width is that name.
-    for address in list(addresses):
-        for index, name in enumerate(names):
-            shorter, longer = sorted((name.lower(), address.lower()), key=len)
-            if len(shorter) >= MIN_CUT_NAME and longer.startswith(shorter):
-                names[index] = max(name, address, key=len)
-                addresses.remove(address)
-                break
-    if not any(_starts_like_street(address) for address in addresses):
-        for name in names[1:]:
-            if _starts_like_street(name):
-                names.remove(name)
-                addresses.insert(0, name)
-                batch.repair(label, f"street address '{name}' was in a name column: used as the address")
-                break
-    if not addresses:
-        return None, None
-    street_index = next((index for index, address in enumerate(addresses) if _starts_like_street(address)), 0)
-    street = addresses.pop(street_index)
-    if street_index:
-        batch.repair(
-            label,
-            f"street address '{street}' was on address line {street_index + 1}: "
-            "the lines before it kept as the second address line",
-        )
-    return street, ", ".join(addresses) or None
-
-
-def _program_name(names: list[str]) -> tuple[str, str]:
-    """(name, organization) from the name lines: a ``DBA`` line names it, cut lines join."""
-    name = organization = names[0]
-    for part in names[1:]:
-        if part.lower().startswith(("dba ", "d/b/a ")):
-            name = part.split(" ", 1)[1].strip()
-        elif _NAME_CONTINUES.search(name) or part[:1].islower() or part.startswith("(") or _COMPANY_END.search(part):
-            joined = f"{name} {part}"
-            if organization == name:
-                organization = joined
-            name = joined
-        else:
-            name = f"{name} — {part}"
-    return name, organization
-
-
-def _location(batch: ImportBatch, label: str, values: dict, street, address_2) -> dict | None:
-    state = (values["state"] or "").upper()
-    if state not in US_STATE_TIMEZONES:
-        batch.skip(label, f"state '{values['state'] or ''}' is not a US state or territory code")
-        return None
-    if not values["city"]:
-        batch.skip(label, "no city")
-        return None
-    zip_code, zip_note = clean_zip(values["zip"])
-    if not values["zip"]:
-        batch.skip(label, "no ZIP code")
-        return None
-    if zip_code is None or zip_centroid(zip_code) is None:
-        batch.skip(
-            label,
-            f"ZIP '{values['zip']}' is not a known ZIP code" + (f" ({zip_note})" if zip_note and zip_code else ""),
-        )
-        return None
-    if zip_note:
-        batch.repair(label, zip_note)
-    latitude, longitude, coordinate_note = check_coordinates(values["latitude"], values["longitude"])
-    if coordinate_note:
-        batch.repair(label, coordinate_note)
-    location = {
-        "address": street,
-        "address_2": address_2,
-        "city": values["city"],
-        "state": state,
-        "zip": zip_code,
-        "latitude": latitude,
-        "longitude": longitude,
-    }
-    if not street:
-        batch.repair(label, "no street address in the row: only the city and ZIP are known")
-    return {key: value for key, value in location.items() if value is not None}
-
-
-def _is_otp(codes: list[str]) -> bool:
-    return bool(OTP_CODES.intersection(codes)) or any(code in METHADONE for code in codes)
-
-
-def _is_moud(codes: list[str]) -> bool:
-    return bool(OTP_CODES.intersection(codes) or any(code in MEDICATION_CODES for code in codes))
-
-
-def _mapped_codes(codes: list[str]) -> dict:
-    needs, payment, serves, languages, medications, tags = [], [], [], [], set(), []
-    for code in codes:
-        if code in MEDICATION_CODES:
-            medications.add(MEDICATION_CODES[code])
-        elif code in OTP_CODES:
-            medications.add("methadone")  # an opioid treatment program is where methadone is given
-        elif code in NEEDS:
-            needs.append(NEEDS[code])
-        elif code in PAYMENT:
-            payment.append(PAYMENT[code])
-        elif code in SERVES:
-            serves.append(SERVES[code])
-        elif code in LANGUAGES:
-            languages.append(LANGUAGES[code])
-        else:
-            tags.append(code)
-    mapped = {
-        "needs": list(dict.fromkeys(needs)),
-        "payment": list(dict.fromkeys(payment)),
-        "serves": list(dict.fromkeys(serves)),
-        # English is the locator's own language; other languages are listed in addition to it.
-        "languages": ["en", *dict.fromkeys(languages)] if languages else [],
-    }
-    if medications:
-        moud = {"medications": [name for name in MEDICATION_ORDER if name in medications]}
-        if _is_otp(codes):
-            moud["setting"] = "otp"
-        mapped["moud"] = moud
-    mapped["tags"] = list(dict.fromkeys(tags))
-    return mapped
-
-
-def _phones(batch: ImportBatch, label: str, values: dict) -> list[dict]:
-    """Typed phones: the locator's ``Contact`` holds the main number, then ``Intake:`` numbers."""
-    phones: list[dict] = []
-    seen: set[str] = set()
-
-    def add(number: str, kind: str, description: str | None) -> None:
-        key = phone_digits(number)
-        if key in seen:
-            return
-        seen.add(key)
-        phone = {"number": number, "type": kind}
-        if description:
-            phone["description"] = description
-        phones.append(phone)
-
-    contact = values["contact"] or ""
-    intake_at = re.search(r"intakes?\s*:", contact, re.IGNORECASE)
-    found, fragments = find_phones(contact)
-    intake_numbers = [number for number, position in found if intake_at and position > intake_at.start()]
-    main_numbers = [number for number, position in found if not (intake_at and position > intake_at.start())]
-    for key in ("intake1", "intake2"):
-        numbers, more_fragments = find_phones(values[key])
-        intake_numbers.extend(number for number, _ in numbers)
-        fragments.extend(more_fragments)
-    for number in intake_numbers:
-        add(number, "intake", "Intake")
-    for number in main_numbers:
-        add(number, "voice", "Main number")
-    hotline, more_fragments = find_phones(values["hotline"])
-    fragments.extend(more_fragments)
-    for number, _ in hotline:
-        add(number, "hotline", "Hotline")
-    for fragment in fragments:
-        batch.repair(label, f"incomplete phone number '{fragment}' left out")
-    return phones
-
-
-def _disambiguate_shared_ids(batch: ImportBatch) -> None:
-    """Give rows sharing one locator ID (several programs at one address) distinct, stable ids.
-
-    The locator ID is built from the address, so two programs in one building share it. Each then
-    gets the program name added, which stays the same from one export to the next.
-    """
-    counts = Counter(record.entry["id"] for record in batch.records)
-    taken = set(counts)
-    for record in batch.records:
-        entry = record.entry
-        if counts[entry["id"]] < 2:
-            continue
-        shared = entry["id"]
-        candidate = entry_id(shared, slug(entry["name"], 50))
-        number = 2
-        unique = candidate
-        while unique in taken:
-            unique = f"{candidate}-{number}"
-            number += 1
-        taken.add(unique)
-        entry["id"] = unique
-        batch.repair(
-            record.record,
-            f"locator ID {entry['source_id']} is shared by {counts[shared]} programs "
-            f"at the same address: id '{unique}'",
-        )

@@ -20,8 +20,7 @@ from navigator.search.wording import (
     entry_timing,
     hit_timing,
     hours_lines,
-    is_stale,
-    verified_words,
+    provenance_words,
 )
 from navigator.text import safe_url
 
@@ -121,7 +120,6 @@ class ResourceSummary:
         vocabulary = directory.vocabulary
         location = entry.get("location")
         meeting = entry.get("meeting") or {}
-        last_verified = dt.date.fromisoformat(entry["last_verified"])
         return cls(
             id=entry_id,
             name=entry["name"],
@@ -144,7 +142,7 @@ class ResourceSummary:
             distance=distance_words(hit) if hit else None,
             matched=tuple(vocabulary.label(code) for code in hit.matched) if hit else (),
             how_to_get_in=entry.get("application_process"),
-            verified=verified_words(last_verified, is_stale(last_verified, now.date())),
+            verified=provenance_words(entry, now.date()),
             sample=bool(entry.get("sample")),
             speaks_spanish="es" in (entry.get("languages") or ()),
         )

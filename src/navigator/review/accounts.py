@@ -112,19 +112,42 @@ def authenticate(accounts: Mapping[str, str], name: str, password: str) -> Revie
     return None
 
 
-def reviewer_for_identity(identity: Mapping, allowed_emails) -> Reviewer | None:
+class AllowListError(ValueError):
+    """The operator's list of reviewer e-mails is not a list (a lone string would allow its letters)."""
+
+
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def normal_email(email: str) -> str:
+    """An e-mail address compared case-insensitively in ASCII only: Unicode case folding would
+    make "ß" match "ss" (and similar pairs), letting a look-alike address pass for an allowed one."""
+    return email.strip().translate(_ASCII_LOWER)
+
+
+def allowed_emails(configured) -> frozenset[str]:
+    """The operator's allow-list as compared; AllowListError when it is not a list of addresses."""
+    if configured is None:
+        return frozenset()
+    if isinstance(configured, (str, bytes)) or not isinstance(configured, (list, tuple)):
+        raise AllowListError('[reviewers] emails must be a list of addresses, like emails = ["ana@example.org"]')
+    return frozenset(normal_email(str(allowed)) for allowed in configured if str(allowed).strip())
+
+
+def reviewer_for_identity(identity: Mapping, configured_emails) -> Reviewer | None:
     """The reviewer an OpenID Connect identity (``st.user``) stands for, if its e-mail is allowed.
 
     Signing in with a provider proves who someone is, not that they may review: only the
-    operator's list of e-mail addresses grants that. An e-mail the provider says is unverified
-    never counts.
+    operator's list of e-mail addresses grants that, and only for an address the provider says
+    it verified (``email_verified`` exactly true; missing counts as not verified). The reviewer is
+    named by that e-mail (never the display name, which anyone can set) in the audit log.
     """
+    allowed = allowed_emails(configured_emails)
     if identity.get("is_logged_in") is not True:
         return None
     email = identity.get("email")
-    if not isinstance(email, str) or identity.get("email_verified") is False:
+    if not isinstance(email, str) or identity.get("email_verified") is not True:
         return None
-    if email.strip().casefold() not in {str(allowed).strip().casefold() for allowed in allowed_emails or ()}:
+    if normal_email(email) not in allowed:
         return None
-    name = identity.get("name")
-    return Reviewer(str(name) if name else email, "oidc")
+    return Reviewer(normal_email(email), "oidc")

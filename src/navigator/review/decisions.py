@@ -200,6 +200,12 @@ def new_entry_id(entry: dict, taken) -> str:
     return candidate
 
 
+def file_of(directory: Directory, label: str) -> Path:
+    """The file an entry's ``file`` label names (labels are relative to the directory)."""
+    path = Path(label)
+    return path if path.is_absolute() else Path(directory.path) / path
+
+
 def file_for_new_entry(entry: dict, directory: Directory) -> Path:
     """The file holding most entries of the same category (in the same state when there are any)."""
     frame = directory.frame
@@ -208,7 +214,7 @@ def file_for_new_entry(entry: dict, directory: Directory) -> Path:
     local = same[same["state"] == state] if entry.get("location") else same[same["remote"]]
     pool = local if len(local) else same
     if len(pool):
-        return Path(pool["file"].value_counts().index[0])
+        return file_of(directory, pool["file"].value_counts().index[0])
     return directory.path / NEW_ENTRIES_FILE
 
 
@@ -396,7 +402,7 @@ class ReviewDesk:
     def _locate(self, directory: Directory, entry_id: str) -> _Located | None:
         """The entry as it is on disk now (the loaded index says where; a moved entry is searched for)."""
         row = directory.row_of(entry_id)
-        paths = [Path(directory.frame.at[row, "file"])] if row is not None else []
+        paths = [file_of(directory, directory.frame.at[row, "file"])] if row is not None else []
         paths += [path for path in directory_files(self.directory) if path not in paths]
         for path in paths:
             try:

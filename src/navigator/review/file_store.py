@@ -22,7 +22,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from navigator.files import locked, write_text_atomic
+from navigator.files import PRIVATE, locked, remove_stale_temporaries, write_text_atomic
 from navigator.review.limits import Limit, RateLimiter, SignInThrottle
 from navigator.review.storage import SuggestionStore, UnknownSubmission
 from navigator.review.suggestion import APPROVED, PENDING, REJECTED, Submission, is_reference, new_reference
@@ -74,6 +74,7 @@ class FileSuggestionStore(SuggestionStore):
         self.pending_dir.mkdir(parents=True, exist_ok=True)
         self.decided_dir.mkdir(parents=True, exist_ok=True)
         with self._lock():
+            remove_stale_temporaries(self.pending_dir)  # what a submitter killed mid-write left
             while True:
                 reference = new_reference(now)
                 if not self._path(reference, PENDING).exists() and not self._path(reference, DECIDED).exists():
@@ -146,7 +147,9 @@ class FileSuggestionStore(SuggestionStore):
         """One line, fsynced; a line torn by an earlier crash is closed first."""
         line = json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n"
         self.audit_path.parent.mkdir(parents=True, exist_ok=True)
-        with locked(self.audit_path), open(self.audit_path, "a+b") as handle:
+        # Created private: the log names reviewers and what they decided about organizations.
+        opener = lambda path, flags: os.open(path, flags, PRIVATE)  # noqa: E731
+        with locked(self.audit_path), open(self.audit_path, "a+b", opener=opener) as handle:
             handle.seek(0, os.SEEK_END)
             if handle.tell():
                 handle.seek(-1, os.SEEK_END)

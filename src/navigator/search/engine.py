@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 
 from navigator.directory.index import Directory
+from navigator.directory.provenance import vouched_on
 from navigator.directory.schema import NATIONAL
 from navigator.search.places import EARTH_RADIUS_MILES, Place, resolve_place
 
@@ -75,7 +76,7 @@ class Hit:
     is_meeting: bool
     stale: bool
     verified_days_ago: int
-    last_verified: dt.date
+    last_verified: dt.date | None  # None: an imported listing whose source gives no date
     sample: bool
     phone: str | None
     website: str | None
@@ -96,7 +97,7 @@ class Hit:
             "next_open": self.next_open.isoformat() if self.next_open else None,
             "stale": self.stale,
             "verified_days_ago": self.verified_days_ago,
-            "last_verified": self.last_verified.isoformat(),
+            "last_verified": self.last_verified.isoformat() if self.last_verified else None,
             "sample": self.sample,
             "phone": self.phone,
             "website": self.website,
@@ -355,7 +356,7 @@ def _hit(
         is_meeting=is_meeting,
         stale=stale,
         verified_days_ago=age_days,
-        last_verified=dt.date.fromisoformat(entry["last_verified"]),
+        last_verified=vouched_on(entry),
         sample=bool(entry.get("sample")),
         phone=phones[0]["number"] if phones else None,
         website=entry.get("website"),

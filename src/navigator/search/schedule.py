@@ -143,7 +143,10 @@ def parse_hours(value, path: tuple = ("hours",)) -> WeeklySchedule:
 
 
 def parse_meeting_times(times, path: tuple = ("meeting", "times")) -> WeeklySchedule:
-    """``meeting.times:``: a list of {days, start, end?}; a meeting without an end lasts an hour."""
+    """``meeting.times:``: a list of {days, start, end?}; a meeting without an end lasts an hour.
+    An empty list is a group whose times the source does not give (call for them): no sessions."""
+    if isinstance(times, list) and not times:
+        return WeeklySchedule(())
     return _parse_periods(times, path, "start", "end", end_required=False)
 
 

@@ -9,6 +9,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from navigator.directory.index import Directory, schedule_of
+from navigator.directory.provenance import last_changed, vouched_on
 from navigator.i18n import _, clock, day_name, month_day, number, short_date
 from navigator.search.engine import STALE_AFTER_DAYS, Hit
 from navigator.search.schedule import describe, is_open, next_open, next_start
@@ -92,16 +93,52 @@ def distance_words(hit: Hit) -> str:
     return _("about {miles} (location approximate)").format(miles=miles) if hit.approximate else miles
 
 
-def is_stale(last_verified: dt.date, today: dt.date) -> bool:
-    """Not checked for over a year, as the search judges it."""
-    return (today - last_verified).days > STALE_AFTER_DAYS
+def is_stale(last_verified: dt.date | None, today: dt.date) -> bool:
+    """Not vouched for in over a year (or never dated), as the search judges it."""
+    return last_verified is None or (today - last_verified).days > STALE_AFTER_DAYS
 
 
-def verified_words(last_verified: dt.date, stale: bool) -> str:
+def verified_words(last_verified: dt.date | None, stale: bool) -> str:
+    if last_verified is None:
+        return _("No date from the source: call to confirm before going")
     when = short_date(last_verified)
     if stale:
         return _("Last verified {date}, over a year ago: call to confirm before going").format(date=when)
     return _("Last verified {date}").format(date=when)
+
+
+def entry_is_stale(entry: dict, today: dt.date) -> bool:
+    return is_stale(vouched_on(entry), today)
+
+
+def provenance_words(entry: dict, today: dt.date) -> str:
+    """Whose word the listing rests on and how old it is, never confusing the two dates: when
+    the source listed it (a live feed's fetch, an export's own date) and when its row last changed.
+
+    "Listed by its source as of Dec 1, 2026 (its record last changed Mar 4, 2019)",
+    "From the source's export of Jun 30, 2019, over a year ago: call to confirm before going",
+    "Last verified Oct 1, 2026" (a person confirmed it: the strongest date).
+    """
+    vouched = vouched_on(entry)
+    stale = is_stale(vouched, today)
+    changed = last_changed(entry)
+    if entry.get("verified_how") != "import" or not entry.get("listed_from"):
+        return verified_words(vouched, stale)
+    if vouched is None:
+        if changed:
+            return _(
+                "The source gives no date for this listing (its record last changed {date}): "
+                "call to confirm before going"
+            ).format(date=short_date(changed))
+        return _("The source gives no date for this listing: call to confirm before going")
+    when = short_date(vouched)
+    if entry["listed_from"] == "feed":
+        said = _("Listed by its source as of {date}").format(date=when)
+    else:
+        said = _("From the source's export of {date}").format(date=when)
+    if changed:
+        said += " " + _("(its record last changed {date})").format(date=short_date(changed))
+    return _("{said}, over a year ago: call to confirm before going").format(said=said) if stale else said
 
 
 def code_labels(directory: Directory, row: int) -> list[tuple[str, list[str]]]:

@@ -102,8 +102,12 @@ TERM_RULES = (
     _rule(r"smart recovery", category="support_meeting", fellowship="smart"),
     _rule(r"celebrate recovery", category="support_meeting", fellowship="celebrate_recovery"),
     _rule(r"recovery dharma", category="support_meeting", fellowship="recovery_dharma"),
+    # Only addiction support groups are meetings (AIRS PN-8100.0500, Addiction/Substance Use
+    # Support Groups, and its children): a diabetes, grief or mental-health group is not one.
+    _rule(r"^PN-8100\.0500|12[- ]step", category="support_meeting"),
     _rule(
-        r"support groups?|self[- ]help groups?|mutual (?:aid|support)|12[- ]step|^PN-8100",
+        rf"(?=.*(?:support groups?|self[- ]help groups?|mutual (?:aid|support)))"
+        rf"(?=.*(?:{_SUBSTANCE}|alcoholi|recovery))",
         category="support_meeting",
     ),
     _rule(
@@ -128,8 +132,13 @@ TERM_RULES = (
     _rule(r"syringe|needle exchange", category="harm_reduction", needs=("syringe_services",)),
     _rule(r"fentanyl test", category="harm_reduction", needs=("fentanyl_test_strips",)),
     _rule(r"harm reduction", category="harm_reduction"),
-    _rule(r"crisis|suicide prevention|suicide hotline", category="crisis_line"),
-    _rule(rf"(?=.*{_SUBSTANCE})(?=.*(?:hotline|helpline))", category="crisis_line"),
+    # Crisis lines are lines: AIRS RP-1500 (Crisis Intervention Hotlines/Helplines), or a hotline
+    # for a crisis, suicide or substance use. "Crisis intervention" alone is not a line to call.
+    _rule(r"^RP-1500", category="crisis_line"),
+    _rule(
+        rf"(?=.*(?:hotline|helpline|crisis line|lifeline|warm ?line))(?=.*(?:crisis|suicide|{_SUBSTANCE}))",
+        category="crisis_line",
+    ),
     _rule(r"telehealth|telemedicine", needs=("telehealth",)),
 )
 CATEGORY_ORDER = (
@@ -142,6 +151,18 @@ CATEGORY_ORDER = (
     "crisis_line",
 )
 MEDICATION_ORDER = ("buprenorphine", "methadone", "naltrexone")
+# Terms that never make a service one of ours, whatever else they say: courts, probation and victim
+# services (AIRS F: Criminal Justice and Legal Services; a drug court is not treatment) and case
+# management (a psychiatric case manager is not a meeting).
+_NOT_OURS = re.compile(
+    r"^F[A-Z]?-|\bcourts?\b|probation|parole|victim|witness|legal (?:aid|services)|case management",
+    re.IGNORECASE,
+)
+# Shelters (AIRS BH-1800, Emergency Shelter) are housing for the night, never treatment.
+_SHELTER = re.compile(r"^BH-1800|\bshelters?\b", re.IGNORECASE)
+# Prevention, education and testing about drugs are not treatment for a person who uses them.
+_NOT_TREATMENT = re.compile(r"prevention|education|awareness|testing", re.IGNORECASE)
+_AIRS_CODE = re.compile(r"[A-Z]{1,2}(?:-\d{4}(?:\.\d{4}(?:-\d{3}(?:\.\d{2})?)?)?)?\Z")
 
 
 class Labels:
@@ -159,11 +180,18 @@ class Labels:
                 self.serves[label.lower()] = code
                 self.serves[code.replace("_", " ")] = code
         self.needs = {code for code in vocabulary.codes if vocabulary.field_of(code) == "needs"}
+        self.payment_codes = {code for code in vocabulary.codes if vocabulary.field_of(code) == "payment"}
+        self.serves_codes = {code for code in vocabulary.codes if vocabulary.field_of(code) == "serves"}
         self.categories = set(vocabulary.categories)
+        self.mapped: dict = {}  # map_terms_cached's memory
 
 
 def service_terms(tables: Tables, service: dict) -> list[dict]:
-    ids = [row.get("taxonomy_id", "").strip() for row in tables.service_terms.get(service["id"].strip(), ())]
+    # 1.x names the term taxonomy_id; 2.x's service_attributes, taxonomy_term_id.
+    ids = [
+        (row.get("taxonomy_id") or row.get("taxonomy_term_id") or "").strip()
+        for row in tables.service_terms.get(service["id"].strip(), ())
+    ]
     ids.extend(part.strip() for part in (service.get("taxonomy_ids") or "").split(","))
     terms = []
     for term_id in dict.fromkeys(term_id for term_id in ids if term_id):
@@ -172,9 +200,25 @@ def service_terms(tables: Tables, service: dict) -> list[dict]:
     return terms
 
 
+def map_terms_cached(terms: list[dict], labels: Labels, from_navigator: bool) -> dict:
+    """``map_terms``, remembered per combination of terms: a 211 package of 10,000 services uses
+    a few hundred (every regular expression against every term once, not once per service)."""
+    key = (
+        from_navigator,
+        tuple(
+            tuple(term.get(field) or "" for field in ("id", "code", "name", "parent_name", "vocabulary", "taxonomy"))
+            for term in terms
+        ),
+    )
+    if key not in labels.mapped:
+        labels.mapped[key] = map_terms(terms, labels, from_navigator)
+    mapped = labels.mapped[key]
+    return {name: list(value) if isinstance(value, list) else value for name, value in mapped.items()}
+
+
 def map_terms(terms: list[dict], labels: Labels, from_navigator: bool) -> dict:
-    categories, needs, medications, employment, tags = [], [], set(), [], []
-    fellowship, otp = None, False
+    categories, needs, medications, employment, tags, serves, payment = [], [], set(), [], [], [], []
+    fellowship, otp, shelter = None, False, False
     for term in terms:
         name = clean_field(term.get("name")) or clean_field(term.get("id")) or ""
         vocabulary = clean_field(term.get("vocabulary")) or ""
@@ -183,14 +227,30 @@ def map_terms(terms: list[dict], labels: Labels, from_navigator: bool) -> dict:
                 categories.insert(0, name[len(CATEGORY_TERM_PREFIX) :])
             elif name in labels.needs:
                 needs.append(name)
+            elif name in labels.payment_codes:  # an HSDS 3.0 export of ours carries codes as terms
+                payment.append(name)
+            elif name in labels.serves_codes:
+                serves.append(name)
             else:
                 tags.append(name)
             continue
         if from_navigator and vocabulary == NAVIGATOR_TAG_VOCABULARY:
             tags.append(name)
             continue
-        texts = [text for text in (clean_field(term.get("id")), name, clean_field(term.get("parent_name"))) if text]
+        code = term_code(term)
+        texts = [text for text in (code, name, clean_field(term.get("parent_name"))) if text]
+        served = labels.serves.get(name.lower().rstrip("."))
+        if served:  # a target population term ("Older Adults"): who is served, not what is offered
+            serves.append(served)
+            continue
+        if any(_SHELTER.search(text) for text in (code, name) if text):
+            shelter = True
+        if any(_NOT_OURS.search(text) for text in (code, name) if text):
+            tags.append(name)
+            continue
         matching = [rule for rule in TERM_RULES if any(rule.pattern.search(text) for text in texts)]
+        if _NOT_TREATMENT.search(name):
+            matching = [rule for rule in matching if rule.category not in ("treatment_program", "moud_provider")]
         if any(rule.category and not rule.fallback for rule in matching):
             matching = [rule for rule in matching if not rule.fallback]
         for rule in matching:
@@ -203,12 +263,17 @@ def map_terms(terms: list[dict], labels: Labels, from_navigator: bool) -> dict:
             fellowship = fellowship or rule.fellowship
         if not matching:
             tags.append(name)
+    if shelter and not from_navigator:
+        categories = [category for category in categories if category != "treatment_program"]
+        needs = [need for need in needs if need not in ("residential", "detox")]
     category = (
         categories[0]
         if from_navigator and categories
         else next((category for category in CATEGORY_ORDER if category in categories), None)
     )
     return {
+        "serves": list(dict.fromkeys(serves)),
+        "payment": list(dict.fromkeys(payment)),
         "category": category,
         "needs": list(dict.fromkeys(needs)),
         "medications": [name for name in MEDICATION_ORDER if name in medications],
@@ -217,6 +282,15 @@ def map_terms(terms: list[dict], labels: Labels, from_navigator: bool) -> dict:
         "fellowship": fellowship,
         "tags": list(dict.fromkeys(tags)),
     }
+
+
+def term_code(term: dict) -> str | None:
+    """The term's taxonomy code: 3.0's ``code``, else a 1.x id that is an AIRS code (``RX-8450``)."""
+    code = clean_field(term.get("code"))
+    if code:
+        return code
+    term_id = clean_field(term.get("id")) or ""
+    return term_id if _AIRS_CODE.match(term_id) else clean_field(term.get("id"))
 
 
 def coded_texts(rows, column: str, words: dict[str, str]) -> tuple[list[str], list[str]]:

@@ -10,7 +10,7 @@ import re
 from navigator.directory.languages import LANGUAGE_NAMES
 from navigator.directory.schema import MAX_TEXT
 from navigator.formats.batch import ImportBatch
-from navigator.formats.cleaning import clean_field, find_phones
+from navigator.formats.cleaning import clean_field, find_phones, title_case_shouting
 from navigator.formats.hsds.package import Tables
 
 # fmt: off
@@ -91,8 +91,39 @@ def entry_status(batch: ImportBatch, record: str, value) -> str | None:
     return None
 
 
+SIGN_LANGUAGE = re.compile(r"^(?:asl|american sign language|sign language)$", re.IGNORECASE)
+# Words of a service name that say what it is, not whose it is: a name of only these is shown with
+# its organization ("Outpatient Services" means nothing on a card; "Outpatient Services — Acme" does).
+_GENERIC_WORDS = frozenset(
+    " ".join(
+        (
+            "a an and the of for to in at with services service program programs programme clinic center centre",
+            "outpatient inpatient intensive residential treatment counseling counselling therapy support group",
+            "groups recovery substance use abuse disorder disorders drug drugs alcohol addiction mental health",
+            "behavioral behavioural case management adult adults youth women men family families day night",
+            "evening morning intake assessment detox detoxification withdrawal medication assisted office based",
+            "opioid general community individual meeting meetings peer",
+        )
+    ).split()
+)
+
+
+def readable_name(name: str, organization: str | None) -> str:
+    """A service name as a coach reads it: 211 capitals in ordinary case, and a generic name
+    ("OFFICE BASED ADDICTION TREATMENT") shown with its organization."""
+    cased = title_case_shouting(name)
+    if cased.isupper() and len(cased) > 6:  # all capitals that title_case_shouting left (short words)
+        cased = " ".join(word if len(word) <= 3 else word.capitalize() for word in cased.split(" "))
+    words = re.findall(r"[a-z]+", cased.lower())
+    generic = bool(words) and all(word in _GENERIC_WORDS for word in words)
+    if organization and generic and organization.lower() not in cased.lower():
+        return f"{cased} — {organization}"
+    return cased
+
+
 def language_code(text: str) -> str | None:
-    lowered = text.strip().lower()
+    # "Spanish (limited)": the language is Spanish, however well it is spoken.
+    lowered = re.sub(r"\s*\([^)]*\)\s*$", "", text.strip()).lower()
     if lowered in LANGUAGE_NAMES:
         return lowered
     if lowered in ISO_639_2:
@@ -111,18 +142,11 @@ def service_languages(
     location: dict | None,
     exact: bool,
 ) -> list[str]:
-    rows = list(tables.languages["service_id"].get(service_id, ()))
-    if location is not None:
-        rows.extend(
-            row
-            for row in tables.languages["location_id"].get(location["id"].strip(), ())
-            if not (row.get("service_id") or "").strip() or row.get("service_id").strip() == service_id
-        )
     codes = []
-    for row in rows:
+    for row in _language_rows(tables, service_id, location):
         for part in re.split(r"[,;]", row.get("language") or ""):
-            if not part.strip():
-                continue
+            if not part.strip() or SIGN_LANGUAGE.match(part.strip()):
+                continue  # ASL has no ISO 639-1 code: the entry serves deaf people instead (signs_asl)
             code = language_code(part)
             if code:
                 codes.append(code)
@@ -135,8 +159,28 @@ def service_languages(
     return codes
 
 
+def _language_rows(tables: Tables, service_id: str, location: dict | None) -> list[dict]:
+    rows = list(tables.languages["service_id"].get(service_id, ()))
+    if location is not None:
+        rows.extend(
+            row
+            for row in tables.languages["location_id"].get(location["id"].strip(), ())
+            if not (row.get("service_id") or "").strip() or row.get("service_id").strip() == service_id
+        )
+    return rows
+
+
+def signs_asl(tables: Tables, service_id: str, location: dict | None) -> bool:
+    """Whether the service lists American Sign Language among its languages."""
+    return any(
+        SIGN_LANGUAGE.match(part.strip())
+        for row in _language_rows(tables, service_id, location)
+        for part in re.split(r"[,;]", row.get("language") or "")
+    )
+
+
 def accessibility_text(row: dict) -> str | None:
-    what = clean_field(row.get("accessibility"))
+    what = clean_field(row.get("accessibility")) or clean_field(row.get("description"))
     details = clean_field(row.get("details"))
     if what and re.fullmatch(r"[a-z]+(?:_[a-z]+)+", what):  # a code like disabled_parking
         what = what.replace("_", " ")

@@ -45,6 +45,8 @@ HSDS_STATUS = {
     "temporarily_closed": "temporarily closed",
 }
 EXTENSION_FIELDS = ("timezone", "moud", "meeting", "housing", "employment", "sample")
+# Where the entry came from and how old its word is: read back as they were (a lossless round trip).
+PROVENANCE_FIELDS = ("source", "source_id", "verified_how", "listed_as_of", "listed_from", "last_changed")
 _EXTENSION = re.compile(r"(.*?)\s*(?:x|ext\.?)\s*(\d{1,6})\Z")
 
 TABLES = {
@@ -188,6 +190,10 @@ class _Rows:
         return row_id
 
 
+FORMULA_STARTS = frozenset("=+-@\t\r")
+_NUMBER = re.compile(r"[-+]?[0-9]+(?:\.[0-9]+)?")
+
+
 def build_package(entries: list[dict], vocabulary: Vocabulary) -> dict[str, str]:
     """File name -> text of every file of the package."""
     rows = _Rows()
@@ -227,6 +233,9 @@ def _add_entry(rows: _Rows, entry: dict, organization_id: str, terms: dict, voca
     service_id = entry["id"]
     location = entry.get("location")
     extension = {key: entry[key] for key in EXTENSION_FIELDS if entry.get(key) is not None}
+    extension.update({key: entry.get(key) for key in PROVENANCE_FIELDS})  # null: the entry has none
+    if entry.get("last_verified") is None:
+        extension["last_verified"] = None  # an undated source: no date anyone vouched for
     if entry.get("accessibility") and not location:  # HSDS ties accessibility to a location
         extension["accessibility"] = entry["accessibility"]
     phone_types = [phone.get("type") for phone in entry.get("phones") or ()]
@@ -324,6 +333,8 @@ def _add_entry(rows: _Rows, entry: dict, organization_id: str, terms: dict, voca
             service_id=service_id,
             taxonomy_id=_term(rows, terms, vocabulary_name, name),
         )
+    if entry.get("last_verified") is None:
+        return
     rows.add(
         "metadata",
         f"{service_id}-verified",
@@ -363,12 +374,25 @@ def _number(value) -> str:
     return "" if value is None else repr(float(value))
 
 
+def inert_cell(value):
+    """A cell a spreadsheet cannot run: text starting with = + - @ (or a tab or carriage return)
+    gets a leading apostrophe, the mark spreadsheets read as "this is text". Numbers stay as they
+    are (-104.93 is a longitude, not a formula). ``import hsds`` takes the apostrophe off again;
+    text already starting with an apostrophe before one of those gets a second, so nothing is lost."""
+    text = "" if value is None else str(value)
+    if text[:1] in FORMULA_STARTS and not _NUMBER.fullmatch(text):
+        return "'" + text
+    if text[:1] == "'" and text[1:2] in FORMULA_STARTS:
+        return "'" + text
+    return text
+
+
 def _csv(columns: tuple[str, ...], rows: list[dict]) -> str:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=columns, extrasaction="raise", lineterminator="\r\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow({column: row.get(column, "") for column in columns})
+        writer.writerow({column: inert_cell(row.get(column, "")) for column in columns})
     return buffer.getvalue()
 
 
@@ -402,7 +426,7 @@ def _descriptor() -> dict:
     }
 
 
-def export_hsds(directory: Path | str, out: Path | str) -> int:
+def export_hsds(directory: Path | str, out: Path | str, version: str = "1.1") -> int:
     """Write the package for ``directory`` into ``out``; returns the number of entries written.
 
     Raises ValueError listing the directory's problems when it does not validate: an export
@@ -411,7 +435,12 @@ def export_hsds(directory: Path | str, out: Path | str) -> int:
     entries, report = check_directory(directory)
     if not report.ok:
         raise ValueError("\n".join(report.lines()))
-    files = build_package([checked.entry for checked in entries], load_vocabulary(Path(directory)))
+    if version == "3.0":
+        from navigator.formats.hsds.export3 import build_package_3
+
+        files = build_package_3([checked.entry for checked in entries], load_vocabulary(Path(directory)))
+    else:
+        files = build_package([checked.entry for checked in entries], load_vocabulary(Path(directory)))
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     for file_name, text in files.items():

@@ -94,7 +94,7 @@ def place_of(batch: ImportBatch, record: str, tables: Tables, location: dict) ->
 def service_areas(rows) -> list[str]:
     areas = []
     for row in rows:
-        text = (clean_field(row.get("service_area")) or "").strip()
+        text = (clean_field(row.get("service_area")) or clean_field(row.get("name")) or "").strip()
         for part in re.split(r"[,;]", text):
             part = part.strip()
             if part.lower() in NATION_WORDS:

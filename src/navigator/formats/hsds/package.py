@@ -43,14 +43,19 @@ TABLE_FILES = {
     "regular_schedule": ("regular_schedules.csv", "regular_schedule.csv"),
     "language": ("languages.csv", "language.csv"),
     "eligibility": ("eligibility.csv", "eligibilities.csv"),
-    "taxonomy": ("taxonomy.csv", "taxonomies.csv", "taxonomy_terms.csv", "taxonomy_term.csv"),
-    "service_taxonomy": ("services_taxonomy.csv", "service_taxonomy.csv",
+    # HSDS 3.0 keeps terms in taxonomy_terms.csv and the vocabularies in taxonomies.csv.
+    "taxonomy": ("taxonomy_terms.csv", "taxonomy_term.csv", "taxonomy.csv", "taxonomies.csv"),
+    "service_taxonomy": ("services_taxonomy.csv", "service_taxonomy.csv", "service_attributes.csv",
                          "services_taxonomies.csv"),
     "service_area": ("service_areas.csv", "service_area.csv"),
     "payment_accepted": ("payments_accepted.csv", "payment_accepted.csv"),
     "accessibility_for_disabilities": ("accessibility_for_disabilities.csv", "accessibility.csv"),
     "required_document": ("required_documents.csv", "required_document.csv"),
     "metadata": ("metadata.csv",),
+    # HSDS 3.0: addresses of every type, schedules as RFC 5545 rules, taxonomy terms linked by attributes.
+    "address": ("addresses.csv", "address.csv"),
+    "schedule": ("schedules.csv", "schedule.csv"),
+    "attribute": ("attributes.csv", "attribute.csv"),
 }
 REQUIRED_COLUMNS = {
     "organization": ("id", "name"), "service": ("id", "name"), "location": ("id",),
@@ -110,9 +115,18 @@ class Package:
                 f"{', '.join(missing)} (the header reads: {','.join(parsed.header)[:60]!r})"
             )
         return [
-            {column: (cells[index] if index < len(cells) else "") for index, column in enumerate(header)}
+            {column: (_text_of(cells[index]) if index < len(cells) else "") for index, column in enumerate(header)}
             for _, cells in parsed.rows
         ]
+
+
+def _text_of(cell: str) -> str:
+    """A cell without the apostrophe that keeps a spreadsheet from reading it as a formula
+    (``export.inert_cell``)."""
+    starts = ("=", "+", "-", "@", "\t", "\r")
+    if cell[:1] == "'" and (cell[1:2] in starts or (cell[1:2] == "'" and cell[2:3] in starts)):
+        return cell[1:]
+    return cell
 
 
 def open_package(path: Path | str) -> Package:
@@ -238,28 +252,36 @@ class Tables:
     """The rows of every table of a package, grouped by the ids that link them."""
 
     def __init__(self, package: Package):
+        self.notes: list[str] = []  # about the package as a whole, for the import's notes
         self.organizations = {row["id"].strip(): row for row in package.rows("organization")}
         self.services = {row["id"].strip(): row for row in package.rows("service") if row["id"].strip()}
         self.locations = {row["id"].strip(): row for row in package.rows("location")}
         self.at_location = package.rows("service_at_location")
-        self.addresses = _group(package.rows("physical_address"), "location_id")
+        self.addresses = _group(package.rows("physical_address") + _physical(package.rows("address")), "location_id")
         phones = package.rows("phone")
         self.phones = {
             key: _group(phones, key)
             for key in ("service_at_location_id", "service_id", "location_id", "organization_id")
         }
-        schedules = package.rows("regular_schedule")
+        schedules = package.rows("regular_schedule") + _weekly_rows(package.rows("schedule"), self.notes)
         self.schedules = {
             key: _group(schedules, key) for key in ("service_at_location_id", "service_id", "location_id")
         }
-        languages = package.rows("language")
+        languages = [_language_row(row) for row in package.rows("language")]
         self.languages = {key: _group(languages, key) for key in ("service_id", "location_id")}
         self.eligibility = _group(package.rows("eligibility"), "service_id")
         self.terms = {row["id"].strip(): row for row in package.rows("taxonomy") if row.get("id", "").strip()}
-        self.service_terms = _group(package.rows("service_taxonomy"), "service_id")
+        for term in self.terms.values():  # 3.0 links a term to its parent by id, 1.1 also by name
+            parent = self.terms.get((term.get("parent_id") or "").strip())
+            if parent and not term.get("parent_name"):
+                term["parent_name"] = parent.get("name") or ""
+        self.service_terms = _group(
+            package.rows("service_taxonomy") + _service_attributes(package.rows("attribute")), "service_id"
+        )
         self.areas = _group(package.rows("service_area"), "service_id")
         self.payments = _group(package.rows("payment_accepted"), "service_id")
         self.accessibility = _group(package.rows("accessibility_for_disabilities"), "location_id")
+        self.newest: dt.date | None = None  # the newest date the package holds (its export's date at least)
         self.documents = _group(package.rows("required_document"), "service_id")
         self.updated: dict[str, dt.date] = {}
         for row in package.rows("metadata"):
@@ -267,3 +289,53 @@ class Tables:
             resource = (row.get("resource_id") or "").strip()
             if day and resource and day > self.updated.get(resource, dt.date.min):
                 self.updated[resource] = day
+        self.changed: dict[str, dt.date] = {}  # 3.0: each service's own last_modified
+        for service_id, service in self.services.items():
+            day = parse_date(service.get("last_modified"))
+            if day:
+                self.changed[service_id] = day
+        days = [*self.updated.values(), *self.changed.values()]
+        self.newest = max(days) if days else None
+
+
+# --- HSDS 3.0 tables in the 1.x shapes the conversion reads ---------------------------------------
+
+_RRULE_DAYS = {"MO": "1", "TU": "2", "WE": "3", "TH": "4", "FR": "5", "SA": "6", "SU": "7"}
+
+
+def _physical(rows: list[dict]) -> list[dict]:
+    """3.0 addresses where a person goes (a postal address is where letters go)."""
+    return [row for row in rows if (row.get("address_type") or "physical").strip().lower() != "postal"]
+
+
+def _weekly_rows(rows: list[dict], notes: list[str]) -> list[dict]:
+    """3.0 schedules (``freq`` WEEKLY with ``byday``) as one 1.x regular-schedule row per weekday."""
+    weekly, other = [], 0
+    for row in rows:
+        freq = (row.get("freq") or "").strip().upper()
+        days = [part.strip().upper() for part in (row.get("byday") or "").split(",") if part.strip()]
+        if freq not in ("", "WEEKLY") or not days or any(day not in _RRULE_DAYS for day in days):
+            other += 1
+            continue
+        for day in days:
+            weekly.append({**row, "weekday": _RRULE_DAYS[day]})
+    if other:
+        notes.append(f"{other} schedule row{'s' if other > 1 else ''} not weekly by weekday (freq/byday): left out")
+    return weekly
+
+
+def _language_row(row: dict) -> dict:
+    """3.0 languages have ``name`` and ``code``; 1.x had ``language``."""
+    if (row.get("language") or "").strip():
+        return row
+    return {**row, "language": (row.get("code") or "").strip() or (row.get("name") or "").strip()}
+
+
+def _service_attributes(rows: list[dict]) -> list[dict]:
+    """3.0 attributes linking a taxonomy term to a service, as 1.x service_taxonomy rows."""
+    linked = []
+    for row in rows:
+        entity = (row.get("link_entity") or row.get("link_type") or "service").strip().lower()
+        if entity in ("service", "services", "link_entity", "link_type"):  # the spec's example says link_entity
+            linked.append({"service_id": row.get("link_id", ""), "taxonomy_id": row.get("taxonomy_term_id", "")})
+    return linked
