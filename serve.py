@@ -1,11 +1,29 @@
 """The app as served in production: `streamlit run serve.py` (the same options as app.py).
 
-It serves app.py through Streamlit's ASGI wrapper, which adds the security headers of
-``ui.headers`` (frame-ancestors, no referrer, nosniff) to every response: Streamlit's own
-settings cannot set response headers. `streamlit run app.py` still works, without them.
+It serves app.py through Streamlit's ASGI wrapper (``st.App``), which
+
+- adds the security headers of ``ui.headers`` (frame-ancestors, no referrer, nosniff) to every
+  response: Streamlit's own settings cannot set response headers;
+- warms up first (``ui.warmup``: imports, the directory, one search) in its lifespan hook, so the
+  server answers its health check only once the first page can be drawn at once, instead of the
+  first visitor waiting for a national directory to load.
+
+`streamlit run app.py` still works, without the headers, and loads on the first visit.
 """
+
+import asyncio
+from contextlib import asynccontextmanager
 
 import streamlit as st
 from ui.headers import security_middleware
 
-app = st.App("app.py", middleware=security_middleware())
+
+@asynccontextmanager
+async def warmed(_app):
+    from ui.warmup import warm_up
+
+    await asyncio.to_thread(warm_up)  # the event loop stays free while the directory loads
+    yield
+
+
+app = st.App("app.py", lifespan=warmed, middleware=security_middleware())

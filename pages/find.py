@@ -6,7 +6,7 @@ import streamlit as st
 from ui.detail import show_detail
 from ui.frame import page_directory, sample_data_notice
 from ui.language import address_params
-from ui.results import show_results
+from ui.results import show_results, viewer_zone
 from ui.search_form import search_form, show_link_notices, url_settings
 from ui.shortlist import shortlist_section
 
@@ -22,7 +22,7 @@ entry_id = st.query_params.get("entry")
 # same page (Details, Back to results) reruns it without changing the address bar by itself.
 if entry_id:
     st.query_params.from_dict(address_params({**to_params(settings), "entry": entry_id}))
-    show_detail(directory, entry_id, to_params(settings), now)
+    show_detail(directory, entry_id, to_params(settings), now, viewer_zone(settings.near))
 else:
     st.title(_("Find resources"), anchor=False)
     sample_data_notice(directory)
@@ -30,4 +30,4 @@ else:
     settings = search_form(directory, settings)
     st.query_params.from_dict(address_params(to_params(settings)))
     show_results(directory, settings, now)
-    shortlist_section(directory, now)
+    shortlist_section(directory, now, viewer_zone(settings.near))

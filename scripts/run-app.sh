@@ -10,5 +10,6 @@ if [ ! -x .venv/bin/streamlit ] || [ "$(cat "$stamp" 2>/dev/null)" != "$wanted" 
   bash scripts/setup.sh
   echo "$wanted" >"$stamp"
 fi
-# serve.py serves app.py with the security headers Streamlit cannot set itself (see ui/headers.py).
+# serve.py serves app.py with the security headers Streamlit cannot set itself (see ui/headers.py),
+# loading the directory before the server answers (see serve.py).
 exec .venv/bin/streamlit run serve.py "$@"

@@ -93,11 +93,15 @@ def figures_of(
     circle_disagreements=(),
     cold=2000.0,
     floor=8000.0,
-    floor_paused=1800.0,
+    floor_paused=8500.0,
     warm=9.0,
     reads=(1, 1),
+    reload=120.0,
     page=40.0,
     cold_peak=350.0,
+    first_page=1500.0,
+    click=800.0,
+    together=1500.0,
 ):
     return {
         "search": {"median_ms": search_p95 / 2, "p95_ms": search_p95},
@@ -107,19 +111,25 @@ def figures_of(
         "c_loader_parse": {"median_ms": floor},
         "c_loader_parse_gc_paused": {"median_ms": floor_paused},
         "warm_load": {"median_ms": warm, "p95_ms": warm * 1.5},
-        "reload_one_changed_file": {"files_read": list(reads)},
+        "reload_one_changed_file": {"files_read": list(reads), "median_ms": reload / 2, "p95_ms": reload},
         "find_page_rerun": {"median_ms": page, "p95_ms": page * 1.2},
         "fresh_process": {"cold": {"peak_mb": cold_peak}, "warm": {"peak_mb": cold_peak - 50}},
+        "browser": {
+            "server_start_ms": 5000.0,
+            "first_page_ms": first_page,
+            "search_click": {"median_ms": click / 2, "p95_ms": click, "runs": 20},
+            "concurrent_search": {"median_ms": together / 2, "p95_ms": together, "runs": 20},
+        },
     }
 
 
-def verdicts(results):
-    return {target.name: target.holds for target in targets(results)}
+def verdicts(results, seconds=None):
+    return {target.name: target.holds for target in targets(results, seconds)}
 
 
 def test_every_target_holds_on_figures_within_its_limit():
     found = verdicts({"10000": figures_of(), "100000": figures_of()})
-    assert len(found) == 7 and all(found.values()), found
+    assert len(found) == 14 and all(found.values()), found
 
 
 @pytest.mark.parametrize(
@@ -127,16 +137,60 @@ def test_every_target_holds_on_figures_within_its_limit():
     [
         ({"search_p95": 10.5}, "search over 100,000 entries: p95 under 10 ms"),
         ({"geodesic": 499.0}, "search over 100,000 entries: at least 500 times faster than the naive way"),
-        ({"cold": 2400.0}, "cold load at 10,000 entries within 1.3 times the pure C-loader parse"),
-        ({"warm": 151.0}, "warm load at 10,000 entries under 150 ms"),
+        ({"cold": 2400.0, "floor": 1700.0, "floor_paused": 1800.0}, None),
+        (
+            {"warm": 151.0},
+            [
+                "warm load at 10,000 entries under 150 ms",
+                "warm load at 100,000 entries: unchanged or better (under 100 ms; it was 67 ms)",
+            ],
+        ),
         ({"reads": (1, 2)}, "one changed file re-reads only that file"),
         ({"page": 301.0}, "Find page rerun at 10,000 entries under 300 ms median"),
         ({"cold_peak": 401.0}, "peak memory at 100,000 entries under 400 MB"),
+        ({"cold": 10_500.0, "floor": 45_000.0, "floor_paused": 45_000.0}, "cold load at 100,000 entries: at most 10 s"),
+        (
+            {"floor": 7_900.0, "floor_paused": 7_900.0},
+            "cold load at 100,000 entries: at least 4 times faster than PyYAML's C loader",
+        ),
+        ({"reload": 301.0}, "reload after one changed file at 100,000 entries: under 300 ms"),
+        ({"first_page": 2001.0}, "first page after the server is healthy: under 2 s (100,000 entries)"),
+        ({"click": 1001.0}, "search click to results drawn in Chromium at 100,000 entries: p95 under 1 s"),
+        ({"together": 2001.0}, "20 sessions searching at once at 10,000 entries: p95 under 2 s"),
     ],
 )
 def test_a_figure_past_its_limit_misses_exactly_that_target(change, missed):
     found = verdicts({"10000": figures_of(**change), "100000": figures_of(**change)})
-    assert [name for name, holds in found.items() if not holds] == [missed]
+    if missed is None:  # a slow cold load next to a slow C loader: both cold-load ratio targets miss
+        missed_now = [name for name, holds in found.items() if not holds]
+        assert missed_now == [
+            "cold load at 10,000 entries within 1.3 times the pure C-loader parse",
+            "cold load at 100,000 entries: at least 4 times faster than PyYAML's C loader",
+        ]
+        return
+    assert [name for name, holds in found.items() if not holds] == (missed if isinstance(missed, list) else [missed])
+
+
+def test_the_whole_benchmark_is_judged_without_the_million():
+    results = {"1000": figures_of(), "10000": figures_of(), "100000": figures_of()}
+    name = "the whole benchmark, without 1,000,000, under 10 minutes"
+    assert verdicts(results, seconds=599)[name] is True and verdicts(results, seconds=601)[name] is False
+    million = {**figures_of(), "seconds": 2000.0}
+    assert verdicts({**results, "1000000": million}, seconds=2500)[name] is True
+
+
+def test_a_million_entries_are_judged_on_search_memory_with_workers_and_cold_load():
+    million = figures_of(search_p95=49.0, cold=99_000.0)
+    million["fresh_process"]["cold"].update(peak_mb=1500.0, worker_peak_mb=200.0, workers=2)
+    found = verdicts({"1000000": million})
+    assert {name: holds for name, holds in found.items() if "1,000,000" in name} == {
+        "reload after one changed file at 1,000,000 entries: under 300 ms": True,
+        "search over 1,000,000 entries: p95 under 50 ms": True,
+        "peak memory at 1,000,000 entries under 2 GB": True,
+        "cold load at 1,000,000 entries: at most 100 s": True,
+    }
+    million["fresh_process"]["cold"].update(worker_peak_mb=300.0)  # 1,500 + 2 x 300 MB
+    assert verdicts({"1000000": million})["peak memory at 1,000,000 entries under 2 GB"] is False
 
 
 def test_cold_load_is_judged_against_the_stricter_floor():
@@ -147,6 +201,10 @@ def test_cold_load_is_judged_against_the_stricter_floor():
 
 def test_targets_of_sizes_not_measured_are_left_out():
     assert set(verdicts({"1000": figures_of()})) == {"one changed file re-reads only that file"}
+    skipped = figures_of()
+    skipped["browser"] = {"skipped": "Playwright is not installed"}
+    found = verdicts({"100000": skipped})
+    assert found["search click to results drawn in Chromium at 100,000 entries: p95 under 1 s"] is None
 
 
 @pytest.fixture(scope="module")
@@ -190,3 +248,17 @@ def test_find_page_reruns_through_apptest_on_a_small_directory(synthetic_index, 
     assert timings["runs"] == 2 and timings["median_ms"] > 0
     assert timings["query_params"] == {"near": "10001", "lang": "en"}  # the search, and the screen's language
     assert timings["headings_shown"] > 0
+
+
+@pytest.mark.browser
+def test_browser_figures_from_a_served_app_on_a_small_directory(synthetic_index, tmp_path):
+    from navigator.bench.browser import environment_with, measure_browser
+
+    folder, _ = synthetic_index
+    roots = [str(PROJECT_ROOT / "src"), str(PROJECT_ROOT)]
+    figures = measure_browser(
+        PROJECT_ROOT / "app.py", folder, tmp_path / "cache", environment_with(roots), searches=2, sessions=2
+    )
+    assert figures["server_start_ms"] > 0 and figures["first_page_ms"] > 0
+    assert figures["search_click"]["runs"] == 2 and figures["search_click"]["p95_ms"] > 0
+    assert figures["concurrent_search"]["runs"] == 2 and figures["concurrent_search"]["sessions"] == 2

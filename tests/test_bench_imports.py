@@ -14,7 +14,7 @@ def test_every_format_imports_all_of_its_synthetic_rows():
     assert list(results) == [source.name for source in FORMATS]
     for name, figures in results.items():
         assert (figures["imported"], figures["skipped"]) == (120, 0), name
-        assert figures["total_ms"] >= figures["read_ms"] > 0
+        assert figures["total_ms"] >= figures["read_ms"] > 0 and figures["cpu_ms"] > 0
 
 
 def test_the_table_names_every_format_with_its_rows_per_second():

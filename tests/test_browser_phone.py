@@ -6,6 +6,8 @@ Every wait is on a condition in the page (Playwright's expect), never on time.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
 from tests.browser import wait_until_drawn
@@ -58,3 +60,54 @@ def test_call_and_text_988_stay_on_a_phone_screen_scrolled_to_the_end_of_every_p
     expect(call).to_have_attribute("href", "tel:988")
     expect(phone.get_by_role("link", name="Text 988")).to_have_attribute("href", "sms:988")
     expect(phone.get_by_role("link", name="Text 988")).to_be_in_viewport()
+
+
+def first_card_top(page: Page) -> float:
+    return page.locator("[class*='st-key-card-']").first.evaluate("card => card.getBoundingClientRect().top")
+
+
+@pytest.mark.parametrize("viewport", [PHONE, LAPTOP], ids=["375", "1280"])
+def test_after_search_the_first_result_is_in_view(running_app, chromium_browser, viewport):
+    context = chromium_browser.new_context(viewport=viewport)
+    page = context.new_page()
+    try:
+        page.goto(running_app.url)
+        wait_until_drawn(page)
+        page.get_by_role("textbox", name="ZIP code, city or coordinates").fill("80222")
+        page.get_by_role("button", name="Search", exact=True).click()
+        expect(page.locator("[class*='st-key-card-']").first).to_be_visible()
+        wait_until_done(page)
+        expect(page.get_by_role("heading", name="Results", level=2)).to_be_in_viewport()
+        top = first_card_top(page)
+        assert 0 <= top < viewport["height"] - 100, f"the first result starts at {top}px"
+        # A second search from further down the page comes back to the top of the new results.
+        page.get_by_role("textbox", name="ZIP code, city or coordinates").fill("80203")
+        page.get_by_role("button", name="Search", exact=True).click()
+        expect(page.get_by_text(re.compile(r"of 80203"))).to_be_visible()
+        wait_until_done(page)
+        top = first_card_top(page)
+        assert 0 <= top < viewport["height"] - 100, f"the first result starts at {top}px"
+    finally:
+        context.close()
+
+
+def test_after_a_search_with_no_results_the_message_is_in_view(running_app, phone):
+    phone.goto(f"{running_app.url}/?remote=0")
+    wait_until_drawn(phone)
+    phone.get_by_role("textbox", name="ZIP code, city or coordinates").fill("59601")  # Helena, MT: none near
+    phone.get_by_role("button", name="Search", exact=True).click()
+    message = phone.get_by_text(re.compile("^Nothing matches this search"))
+    expect(message).to_be_visible()
+    wait_until_drawn(phone)
+    expect(message).to_be_in_viewport()
+
+
+@pytest.mark.parametrize("fixture", ["phone", "laptop"])
+def test_copy_link_puts_the_search_on_the_clipboard(running_app, request, fixture):
+    page = request.getfixturevalue(fixture)
+    page.goto(f"{running_app.url}/?near=80222&needs=buprenorphine")
+    wait_until_done(page)
+    page.get_by_role("button", name="Copy link to this search").click()
+    expect(page.get_by_role("status").filter(has_text="Link copied")).to_be_visible()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied == f"{running_app.url}/?near=80222&needs=buprenorphine"

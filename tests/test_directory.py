@@ -113,7 +113,7 @@ def test_codes_include_those_implied_by_the_blocks(small_directory):
     loaded = load_directory(small_directory, today=TODAY)
     column = {code: index for index, code in enumerate(loaded.codes)}
     meeting_codes = {code for code in loaded.codes if loaded.code_matrix[loaded.row_of("test-meeting"), column[code]]}
-    assert meeting_codes == {"meeting", "aa", "hybrid", "online", "in_person"}
+    assert meeting_codes == {"meeting", "free", "aa", "hybrid", "online", "in_person"}
     clinic_codes = {code for code in loaded.codes if loaded.code_matrix[loaded.row_of("test-clinic"), column[code]]}
     assert clinic_codes == {"buprenorphine", "outpatient", "same_day", "medicaid", "adults"}
 

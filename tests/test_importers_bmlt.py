@@ -225,6 +225,26 @@ def test_a_server_imported_from_a_url_is_listed_as_of_the_fetch(tmp_path, capsys
     assert report.lines() == [] and len(entries) == 53
 
 
+def test_the_format_list_may_be_the_servers_getformats_url(tmp_path, capsys):
+    results = json.loads(shared_data("bmlt", "search-results-day2.json").read_text())["meetings"]
+    server = FeedServer(
+        files={
+            "/results.json": json.dumps(results).encode(),  # results without their formats
+            "/GetFormats": shared_data("bmlt", "formats.json").read_bytes(),
+        }
+    ).start()
+    try:
+        args = ["import", "bmlt", server.url("/results.json"), "--formats", server.url("/GetFormats")]
+        code = main([*args, "--out", str(tmp_path)])
+    finally:
+        server.stop()
+
+    assert code == 0, capsys.readouterr().err
+    entries, report = check_directory(tmp_path)
+    first = next(checked.entry for checked in entries if checked.entry["source_id"] == "2566")
+    assert report.lines() == [] and "Formats: Open, Rotating Format, Topic." in first["description"]
+
+
 # --- search over the import equals a brute-force pass over the server's rows ---------------------
 
 NEW_YORK = ZoneInfo("America/New_York")

@@ -14,7 +14,6 @@ import zipfile
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from tests.conftest import shared_data
 from tests.feed_server import FeedServer
 from tests.import_reference import SourceRow, expected, found
 
@@ -22,7 +21,7 @@ from navigator.cli.main import main
 from navigator.directory.loader import check_directory
 from navigator.formats.batch import UnreadableSource
 from navigator.formats.findtreatment import parse_api, parse_listing, read_findtreatment
-from navigator.formats.findtreatment_codes import CURRENT, LEGACY, detect_vintage, dictionary
+from navigator.formats.findtreatment_codes import dictionary
 from navigator.formats.runner import run_import
 from navigator.formats.tables import read_table
 from navigator.search.places import resolve_place
@@ -281,14 +280,6 @@ def test_an_old_listing_is_read_with_the_legacy_codes_mi_military_sf_self_pay_ct
     assert any("legacy locator dictionary" in note for note in batch.notes)
 
 
-def test_the_vintage_follows_the_telling_codes_then_the_year():
-    assert detect_vintage({"CASH", "MI"}, 2019)[0] is CURRENT
-    assert detect_vintage({"SF", "MI"}, 2024)[0] is LEGACY
-    assert detect_vintage({"MI"}, 2019)[0] is LEGACY
-    assert detect_vintage({"MI"}, 2023)[0] is CURRENT
-    assert detect_vintage({"MI"}, None)[0] is CURRENT
-
-
 def test_an_xlsx_listing_reads_like_the_csv_and_is_dated_by_the_workbook(tmp_path):
     from_csv = _listing(file_name="listing.csv")
     from_xlsx = read_findtreatment(_xlsx(tmp_path / "listing.xlsx"), TODAY)
@@ -347,7 +338,7 @@ def test_one_page_of_several_says_only_its_facilities_are_imported_and_a_list_of
         ("{not json", "not valid JSON"),
         ('{"page": 1}', "no 'rows' list"),
         ('"a string"', "no 'rows' list"),
-        ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+        ("[" * 100_000 + "]" * 100_000, "nested more than"),
     ],
 )
 def test_json_that_is_not_an_api_reply_is_refused_with_one_line(text, message):
@@ -409,63 +400,6 @@ def test_the_api_imported_from_a_url_is_listed_as_of_the_fetch(tmp_path, capsys)
     )
     entries, report = check_directory(tmp_path / "out")
     assert report.lines() == [] and {checked.entry["listed_from"] for checked in entries} == {"feed"}
-
-
-# --- the code dictionary --------------------------------------------------------------------------
-
-
-def test_the_shipped_dictionary_is_the_2025_one_with_312_codes():
-    shipped = dictionary()
-    path = shared_data("findtreatment", "service-codes-2025.tsv")
-
-    assert len(shipped) == 312
-    with open(path, encoding="utf-8") as handle:
-        rows = [line.rstrip("\n").split("\t") for line in handle.readlines()[1:] if line.strip()]
-    assert shipped == {code: name for code, name in rows}
-
-
-def test_every_code_the_current_mapping_names_is_in_the_2025_dictionary():
-    mapped = {*CURRENT.medications, *CURRENT.otp, *CURRENT.needs, *CURRENT.payment, *CURRENT.serves, *CURRENT.languages}
-
-    assert sorted(mapped - set(dictionary())) == ["OIT"]  # the older intensive-outpatient code, still read
-
-
-@pytest.mark.parametrize(
-    ("codes", "field", "value"),
-    [
-        (("BU", "BUM", "DB", "UB", "BWN", "BWON", "BERI", "BSDM"), "moud", "buprenorphine"),
-        (("MU", "MM", "DM", "METH"), "moud", "methadone"),
-        (("NU", "UN", "RPN", "NXN", "VTRL"), "moud", "naltrexone"),
-        (("OP",), "needs", "outpatient"),
-        (("IOP", "OIT"), "needs", "intensive_outpatient"),
-        (("RES", "RS", "RL"), "needs", "residential"),
-        (("DT", "HID", "OD", "RD"), "needs", "detox"),
-        (("HH",), "needs", "recovery_housing"),
-        (("TELE",), "needs", "telehealth"),
-        (("MD",), "payment", "medicaid"),
-        (("MC",), "payment", "medicare"),
-        (("PI",), "payment", "private_insurance"),
-        (("CASH",), "payment", "self_pay"),
-        (("SS",), "payment", "sliding_fee"),
-        (("TRICARE",), "payment", "military_insurance"),
-        (("ITU", "IHS"), "payment", "ihs_tribal"),
-        (("WN",), "serves", "women"),
-        (("MN",), "serves", "men"),
-        (("PW",), "serves", "pregnant_postpartum"),
-        (("VET",), "serves", "veterans"),
-        (("SEN", "SNR"), "serves", "seniors"),
-        (("ADOL", "CH_AD"), "serves", "youth"),
-        (("ASL",), "serves", "deaf_hard_of_hearing"),
-        (("SP",), "languages", "es"),
-    ],
-)
-def test_the_contract_codes_map_one_by_one(codes, field, value):
-    from navigator.formats.findtreatment_codes import map_codes
-
-    for code in codes:
-        mapped = map_codes([code], CURRENT)
-        got = mapped["moud"]["medications"] if field == "moud" else mapped[field]
-        assert value in got, code
 
 
 # --- search over the import equals a brute-force pass over the source rows -----------------------
@@ -608,3 +542,28 @@ def test_any_json_gives_entries_or_one_clear_error_never_a_traceback(document):
         assert "\n" not in str(error)
     else:
         assert batch.read == len(batch.records) + len(batch.skipped)
+
+
+def test_a_workbook_that_would_unpack_a_huge_sheet_is_refused_before_anything_is_inflated(tmp_path, monkeypatch):
+    path = tmp_path / "listing.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"<row/>" * 2_000_000)  # 12 MB of one byte pattern
+    opened = []
+    monkeypatch.setattr(zipfile.ZipFile, "open", lambda *args, **kwargs: opened.append(args) or None)
+
+    with pytest.raises(UnreadableSource, match="times its packed size; no real workbook compresses past 100 times"):
+        read_findtreatment(path, TODAY)
+    assert opened == []
+
+
+def test_json_nested_past_any_api_reply_is_refused_in_words():
+    with pytest.raises(UnreadableSource, match="nested more than 32 levels"):
+        parse_api("[" * 40 + "]" * 40, "api.json", TODAY)
+
+
+def test_a_code_the_dictionary_writes_in_mixed_case_keeps_its_spelling_from_a_lower_case_column():
+    facilities = [(FACILITIES[3][0], ["SA", "OP", "mPREP"])]
+    listing = _listing(_csv_text(facilities, extra=[]))
+    api = parse_api(json.dumps(_api_page(facilities)), "api.json", TODAY)
+
+    assert listing.entries[0]["tags"] == api.entries[0]["tags"] == ["SA", "mPREP"]

@@ -579,7 +579,7 @@ def test_a_deeply_nested_feed_is_a_clear_error_never_a_traceback(tmp_path, capsy
 
 
 def test_a_source_over_the_size_limit_is_refused_with_its_size_before_it_is_read(tmp_path, capsys, monkeypatch):
-    monkeypatch.setattr(tables.read_source, "__defaults__", (1000,))
+    monkeypatch.setattr(tables, "MAX_SOURCE_BYTES", 1000)
     feed = tmp_path / "huge.json"
     feed.write_text("[" + ",".join(["{}"] * 1000) + "]", encoding="utf-8")
 

@@ -103,13 +103,30 @@ def test_an_unknown_zip_names_what_was_typed_and_shows_no_results(directory, mon
     assert not [header for header in app.header if header.value == "Results"]
 
 
-def test_zero_results_suggest_widening_the_search(directory, monkeypatch, tmp_path):
-    app = app_on(directory, monkeypatch, tmp_path, near="80222", radius="walk", needs="methadone").run()
+def test_zero_results_name_the_filter_that_emptied_the_list_and_offer_to_drop_exactly_it(
+    directory, monkeypatch, tmp_path
+):
+    app = app_on(directory, monkeypatch, tmp_path, near="80222", radius="walk", needs="buprenorphine,na").run()
     assert not app.exception
-    assert shown(app.warning[0].value) == "Nothing matches this search within 1 miles of 80222 Denver, CO."
+    warning = shown(app.warning[0].value)
+    assert warning.startswith("Nothing matches this search within 1 miles of 80222 Denver, CO.")
+    assert 'The filter that emptied the list: "Narcotics Anonymous (NA)".' in warning
+    links = {shown(link.proto.label): link.proto.query_string for link in app.get("page_link")}
+    assert links['Drop "Narcotics Anonymous (NA)" (1 result)'] == "near=80222&radius=walk&needs=buprenorphine"
+    assert not any(label.startswith('Drop "Buprenorphine') for label in links)
+
+
+def test_zero_results_with_no_single_filter_to_blame_offer_to_search_wider(directory, monkeypatch, tmp_path):
+    app = app_on(directory, monkeypatch, tmp_path, near="80222", needs="methadone,na", remote="0").run()
+    assert "dropping any one filter does not help" in shown(app.warning[0].value)
     links = {link.proto.label: link.proto.query_string for link in app.get("page_link")}
-    assert links["Search any distance away"] == "near=80222&radius=any&needs=methadone"
-    assert links["Search with no needs chosen"] == "near=80222&radius=walk"
+    assert links["Search with no filters"] == "near=80222"
+
+
+def test_an_insurance_filter_never_hides_free_meetings(directory, monkeypatch, tmp_path):
+    app = app_on(directory, monkeypatch, tmp_path, near="80222", needs="meeting,private_insurance").run()
+    assert not app.exception
+    assert "Tuesday Night Speaker Meeting" in names(app)
 
 
 def test_a_deep_link_fills_the_form_and_reproduces_the_search(directory, monkeypatch, tmp_path):
@@ -271,6 +288,66 @@ def test_a_page_served_on_its_own_still_shows_the_crisis_lines_once():
     assert sum("In crisis?" in element.value for element in standalone.error) == 1
     framed = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=60).run()
     assert sum("In crisis?" in element.value for element in framed.error) == 1
+
+
+def test_after_search_the_folded_needs_keep_their_count_and_the_results_line_repeats_the_filters(
+    directory, monkeypatch, tmp_path
+):
+    app = app_on(directory, monkeypatch, tmp_path).run()
+    app.text_input(key="find-near").input("80222")
+    app.multiselect(key="find-needs-medications").select("buprenorphine")
+    app.selectbox(key="find-language").select("es")
+    app.button(key="find-submit").click().run()
+    assert not app.exception
+    assert [expander.label for expander in app.expander] == ["What do you need? (2 chosen)"]
+    summary = next(shown(text.value) for text in app.markdown if "result" in text.value and "Found" in text.value)
+    assert summary.endswith("Filters: Buprenorphine (Suboxone, Sublocade) · Spanish spoken.")
+
+
+def test_a_meeting_card_names_the_fellowship_and_carries_the_join_link(tmp_path, monkeypatch):
+    meeting = MEETING.replace(
+        "    conference_url:", '    types: [C]\n    conference_phone: "+1-720-555-0100"\n    conference_url:'
+    )
+    folder = write_directory(tmp_path / "directory", {"meetings.yaml": meeting})
+    app = app_on(folder, monkeypatch, tmp_path, near="80218").run()
+    assert not app.exception
+    card = " ".join(shown(text.value) for text in app.markdown)
+    assert "Alcoholics Anonymous (AA) meeting · Closed: for people who want to stop drinking or using" in card
+    assert "[Join online](https://example.org/zoom)" in card
+    assert "Dial in +1-720-555-0100" in card
+    assert "Support group meeting ·" not in card
+
+
+NEW_YORK_MEETING = """\
+- id: ny-online-na
+  name: New York Online NA
+  organization: NY Area
+  category: support_meeting
+  service_area: [national]
+  timezone: America/New_York
+  meeting:
+    fellowship: na
+    attendance: online
+    times:
+      - days: [daily]
+        start: "19:00"
+        end: "20:00"
+    conference_url: https://example.org/ny
+  last_verified: "2026-10-01"
+"""
+
+
+def test_an_online_meeting_elsewhere_shows_on_the_viewers_clock_with_both_zones_named(tmp_path, monkeypatch):
+    folder = write_directory(tmp_path / "directory", {"meetings.yaml": NEW_YORK_MEETING})
+    app = app_on(folder, monkeypatch, tmp_path, near="80222").run()
+    assert not app.exception
+    card = " ".join(shown(text.value) for text in app.markdown)
+    # The card's timing depends on the hour the test runs; when it names a time, it is this one.
+    assert "5:00 PM MT (7:00 PM ET)" in card or "In session now" in card or "Starts in" in card
+    app.query_params["entry"] = "ny-online-na"
+    app.run()
+    detail = " ".join(shown(text.value) for text in app.markdown)
+    assert "Daily 5:00 PM–6:00 PM MT (Daily 7:00 PM–8:00 PM ET)" in detail
 
 
 def test_a_listing_that_speaks_spanish_says_se_habla_espanol_in_either_language(directory, monkeypatch, tmp_path):

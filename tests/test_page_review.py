@@ -4,6 +4,7 @@ mark verified; and the Find page showing an approved change on the next run."""
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import re
 
 import pytest
@@ -310,3 +311,21 @@ def test_one_bad_entry_keeps_the_last_good_directory_served_and_tells_reviewers_
     [notice] = [warning.value for warning in app.warning if "last version that loaded" in warning.value]
     [problems] = [block.value for block in app.code if "clinics.yaml" in block.value]
     assert problems.startswith("clinics.yaml:") and str(small_directory) not in problems
+
+
+def test_signing_in_on_a_full_or_read_only_disk_is_refused_in_words(
+    small_directory, monkeypatch, tmp_path, password_hash
+):
+    def no_space(*arguments, **keywords):
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    monkeypatch.setattr(FileSuggestionStore, "sign_in_wait", no_space)
+    app = open_app(small_directory, monkeypatch, tmp_path, password_hash)
+    app.switch_page(SIGN_IN).run()
+    app.text_input[0].input("ana")
+    app.text_input[1].input(PASSWORD)
+    app.button[-1].click().run()
+
+    assert not app.exception
+    assert errors(app)[0].startswith("Signing in is not possible right now (the server cannot save its records)")
+    assert "reviewer" not in app.session_state

@@ -6,6 +6,7 @@ from __future__ import annotations
 import errno
 import json
 
+import pytest
 from pandas.core.strings.accessor import StringMethods
 from streamlit.testing.v1 import AppTest
 from tests.pages_support import app_on, shown
@@ -250,11 +251,12 @@ def test_a_full_queue_tells_the_organization_what_to_do_and_keeps_what_it_typed(
     assert app.text_input(key="sg_change_test-clinic_fees").value == "Sliding"
 
 
-def test_a_full_or_read_only_disk_is_said_in_words_not_a_crash(small_directory, monkeypatch, tmp_path):
+@pytest.mark.parametrize("write", ["add", "attempt"])
+def test_a_full_or_read_only_disk_is_said_in_words_not_a_crash(small_directory, monkeypatch, tmp_path, write):
     def no_space(*arguments, **keywords):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(FileSuggestionStore, "add", no_space)
+    monkeypatch.setattr(FileSuggestionStore, write, no_space)
     app = open_suggest(small_directory, monkeypatch, tmp_path, entry="test-clinic", kind="change")
     send(fill(app, "sg_change_test-clinic_", fees="Free"))
 

@@ -372,7 +372,7 @@ def test_the_text_message_fits_in_640_characters_with_every_need_and_a_high_risk
         in_danger=True,
         treatment_levels=TREATMENT_LEVELS,
     )
-    message = text_message(plan, PlanCopy(loaded.vocabulary))
+    message = text_message(loaded, plan, PlanCopy(loaded.vocabulary))
     assert len(message) <= TEXT_MESSAGE_LIMIT
     assert message.endswith("More on your printed plan.")
     assert "Naloxone: Corner Pharmacy Naloxone, 303-555-0100" in message
@@ -380,7 +380,7 @@ def test_the_text_message_fits_in_640_characters_with_every_need_and_a_high_risk
 
 def test_the_text_message_gives_the_pinned_choice_of_each_need(directory, copy):
     plan = plan_for(directory, needs=("medication", "work"), medication="buprenorphine")
-    message = text_message(plan, copy, {"medication": Picks().pin("bup-booked")})
+    message = text_message(directory, plan, copy, {"medication": Picks().pin("bup-booked")})
     assert "Start buprenorphine: Booked Bup Office" in message
     assert "Work and training: " in message
     assert len(message) <= TEXT_MESSAGE_LIMIT and "More on your printed plan." not in message
@@ -437,3 +437,27 @@ def test_a_full_plan_runs_a_bounded_number_of_searches(directory, monkeypatch):
     # Safety 5, medication 3, treatment 2 (+1 for the outpatient gap's wider look), meetings
     # 2 fellowships x 5 evenings, housing 1, work 3, harm reduction 1: 26 vectorised searches.
     assert len(calls) <= 26
+
+
+def test_take_homes_give_absolute_days_and_times_mark_the_chosen_option_and_speak_to_the_participant(directory):
+    from navigator.formats.printable import render_text
+
+    plan = plan_for(directory, needs=("medication", "meetings"), medication="buprenorphine", overdose_risk=True)
+    words = PlanCopy(directory.vocabulary, DENVER, to_participant=True)
+    picks = {"medication": Picks().pin("bup-booked")}
+    title, sections, subtitle = printout(directory, plan, words, picks)
+    texts = [
+        render_text(title, sections, subtitle),
+        render_html(title, sections, subtitle),
+        text_message(directory, plan, words, picks),
+    ]
+    for text in texts:
+        for relative in ("Open now", "In session now", "today", "tomorrow", "Starts in", "Next meeting"):
+            assert relative not in text
+        assert "They may be" not in text
+    medication = next(section for section in sections if section.heading == "Start buprenorphine")
+    assert [resource.chosen for resource in medication.resources][:1] == [True]
+    assert "Chosen: Booked Bup Office" in texts[0]
+    meeting = next(resource for section in sections for resource in section.resources if resource.is_meeting)
+    assert meeting.hours and all(line.endswith(" MT") for line in meeting.hours)
+    assert sections[0].note.startswith("Keep these close")

@@ -37,8 +37,13 @@ def test_a_summary_holds_what_a_person_needs_to_get_there(directory):
     assert clinic.directions_url.startswith("https://www.google.com/maps/dir/?api=1&destination=1+Main+St")
     assert clinic.phones == (PhoneLine("303-555-0100", "intake"),)
     assert clinic.phones[0].href == "tel:+13035550100"
-    assert clinic.hours == ("Mon–Fri 8:00 AM–5:00 PM",)
-    assert clinic.timing == "Opens tomorrow 8:00 AM"
+    # Absolute days and times, zone named: a take-home is read days later, when "Opens tomorrow"
+    # or "Open now" would be wrong.
+    assert clinic.hours == ("Mon–Fri 8:00 AM–5:00 PM MT",)
+    assert clinic.timing is None
+    assert ("Hours", ["Mon–Fri 8:00 AM–5:00 PM MT"]) in [
+        (label, [link.text for link in links]) for label, links in clinic.facts()
+    ]
     assert clinic.verified == "Last verified Oct 1, 2026"
     assert clinic.sample and clinic.distance is None and clinic.matched == ()
 
@@ -133,7 +138,7 @@ def test_text_is_one_short_line_per_resource_and_ends_with_the_crisis_lines(dire
     assert lines[0] == "Shortlist" and lines[-1] == CRISIS_SHORT
     assert lines[3] == "Shortlist:"
     assert lines[4] == (
-        "1. Test Clinic Buprenorphine (sample); 303-555-0100; 1 Main St, Denver, CO 80222; Opens tomorrow 8:00 AM"
+        "1. Test Clinic Buprenorphine (sample); 303-555-0100; 1 Main St, Denver, CO 80222; Mon–Fri 8:00 AM–5:00 PM MT"
     )
     assert lines[5].startswith("2. Tuesday Night Speaker Meeting; Denver, CO 80218; https://example.org/zoom; ")
     assert all(len(line) <= 160 for line in lines)
@@ -184,6 +189,25 @@ def test_from_entry_reads_a_directory_built_for_the_test(tmp_path):
     assert clinic.name == SPANISH
 
 
+def test_a_pdf_section_heading_never_sits_alone_at_the_foot_of_a_page(directory):
+    from navigator.formats import printable
+
+    headings = []
+
+    class Recording(printable._Printout):
+        def para(self, text, size=10, bold=False, height=5):
+            if size == 14:  # a section heading: where it lands, and how much page is left below it
+                headings.append(self.page_break_trigger - self.get_y())
+            super().para(text, size, bold, height)
+
+    clinic = ResourceSummary.from_entry(directory, "test-clinic", now=NOW)
+    sections = [Section(f"Section {number}", resources=[clinic] * (number % 3 + 1)) for number in range(12)]
+    with pdf_font() as font:
+        printable._pdf(Recording(font), "Plan", sections, None, None)
+    assert len(headings) == 12
+    assert min(headings) >= 40  # millimetres: room for the heading and a resource's first lines
+
+
 def test_a_take_home_in_spanish_says_everything_in_spanish_and_keeps_the_entry_as_written(directory):
     with use_language("es"):
         clinic = ResourceSummary.from_entry(directory, "test-clinic", now=NOW)
@@ -192,8 +216,7 @@ def test_a_take_home_in_spanish_says_everything_in_spanish_and_keeps_the_entry_a
         text = render_text("Recursos de recuperación", sections)
     assert clinic.name == "Test Clinic Buprenorphine"  # the listing's own words, as its source wrote them
     assert clinic.category == "Medicamentos para el trastorno por consumo de opioides"
-    assert clinic.hours == ("Lun–Vie 8:00–17:00",)
-    assert clinic.timing == "Abre mañana a las 8:00"
+    assert clinic.hours == ("Lun–Vie 8:00–17:00 MT",)
     assert clinic.verified == "Verificado por última vez el 1 oct 2026"
     assert '<html lang="es">' in page and "Muestra (ficticio)" in page
     assert "<dt>Horario</dt>" in page and "(admisión)" in page

@@ -204,3 +204,31 @@ def test_a_source_is_due_when_its_period_has_passed_since_its_last_success(tmp_p
 
     assert is_due(source, state, then + dt.timedelta(hours=hours_later))[0] is due
     assert is_due(source, {"s": {"last_success": then.isoformat(), "error": "x"}}, then)[0]
+
+
+def test_a_paginated_hsds_api_source_refreshes_every_page(feed_server, tmp_path, capsys):
+    from tests.test_importers_hsds3 import _service_json
+
+    pages = {
+        1: [_service_json(service_id="svc-1"), _service_json(service_id="svc-2")],
+        2: [_service_json(service_id="svc-3")],
+    }
+    for number, contents in pages.items():
+        body = {"total_items": 3, "total_pages": 2, "page_number": number, "size": 2, "contents": contents}
+        feed_server.files["/api/services" + ("" if number == 1 else f"?page={number}")] = json.dumps(body).encode()
+    (tmp_path / "directory").mkdir()
+    _sources(
+        tmp_path,
+        f"""\
+        sources:
+          - name: county-211
+            format: hsds
+            url: {feed_server.url("/api/services")}
+            out: imported/211
+        """,
+    )
+
+    code, out, err = _refresh(tmp_path, capsys)
+
+    assert code == 0, err
+    assert "county-211: added 3, changed 0, removed 0, skipped 0" in out

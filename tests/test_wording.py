@@ -81,3 +81,23 @@ def test_a_listing_checked_over_a_year_ago_is_stale_and_says_to_call():
     assert not is_stale(checked, dt.date(2026, 10, 1))
     assert verified_words(checked, True).startswith("Last verified Nov 1, 2025, over a year ago")
     assert verified_words(checked, False) == "Last verified Nov 1, 2025"
+
+
+def test_a_new_york_meeting_is_on_the_viewers_clock_with_both_zones_named():
+    from zoneinfo import ZoneInfo
+
+    from navigator.search.wording import weekly_hours
+
+    denver, new_york = ZoneInfo("America/Denver"), ZoneInfo("America/New_York")
+    meeting = {
+        "category": "support_meeting",
+        "meeting": {"fellowship": "na", "attendance": "online", "times": [{"days": ["tue"], "start": "19:00"}]},
+    }
+    now = dt.datetime(2026, 12, 1, 12, 0, tzinfo=denver)
+    assert weekly_hours(meeting, new_york, denver, now) == ["Tue 5:00 PM–6:00 PM MT (Tue 7:00 PM–8:00 PM ET)"]
+    assert weekly_hours(meeting, new_york, new_york, now) == ["Tue 7:00 PM–8:00 PM ET"]
+    assert weekly_hours(meeting, denver, None, now) == ["Tue 7:00 PM–8:00 PM MT"]
+    starts = dt.datetime(2026, 12, 1, 19, 0, tzinfo=new_york)
+    assert timing_words(False, starts, True, now, denver) == "Next meeting today 5:00 PM MT (7:00 PM ET)"
+    # A late meeting in New York can be on another day in Honolulu; the summer clock is named too.
+    assert day_and_time(starts, now, ZoneInfo("Pacific/Honolulu")) == "today 2:00 PM HT (7:00 PM ET)"

@@ -93,6 +93,13 @@ def sign_in(name: str, password: str) -> str | None:
     password is not even checked. Nothing counts per account alone: a stranger's wrong guesses
     never lock the real reviewer out.
     """
+    try:
+        return _sign_in(name, password)
+    except OSError:  # the throttles live on disk: a full or read-only disk must not open the door
+        return _("Signing in is not possible right now (the server cannot save its records). Try again later.")
+
+
+def _sign_in(name: str, password: str) -> str | None:
     store = current_store()
     session_throttle = st.session_state.setdefault(SESSION_THROTTLE, SignInThrottle())
     keys = sign_in_keys(client_address(), normal_name(name))

@@ -1,4 +1,11 @@
-"""The one cached loader of the whole app: the directory every session reads, and the geocoder."""
+"""The directory every session reads, and the geocoder: one of each per server process.
+
+The directory is a ``LiveDirectory`` per folder (and cache folder): loaded once (at server start
+by ``ui.warmup`` when the app is served through ``serve.py``, else by the first page run), then
+reloaded in place of its changed files when they change, with no restart; while one session's
+run reloads it, every other session keeps answering from the previous index. When the files have
+problems, visitors keep the last good directory and reviewers see what is wrong.
+"""
 
 from __future__ import annotations
 
@@ -8,30 +15,34 @@ from pathlib import Path
 import streamlit as st
 
 from navigator.directory.index import Directory
-from navigator.directory.loader import load_directory, stat_signature
+from navigator.directory.live import LiveDirectory
+from navigator.directory.loader import stat_signature
 from navigator.directory.problems import DirectoryError
+from navigator.i18n import _
 from navigator.search.geocoder import configured_geocoder
 from navigator.settings import load_settings
+
+_LIVE: dict[tuple[str, str], LiveDirectory] = {}
+_LIVE_LOCK = threading.Lock()
+# The files' state that failed to load after the last good directory, by folder: one bad entry
+# must not take the whole site down, so visitors keep the last good directory while reviewers
+# see what is wrong (``directory_problems``). Process-wide, shared by sessions.
+_FAILED: dict[str, tuple[str, DirectoryError]] = {}
+_KEPT_LOCK = threading.Lock()
 
 
 def directory_path() -> Path:
     return load_settings().directory
 
 
-# The spinner's words are fixed when the module loads, so they say it in both languages.
-@st.cache_resource(max_entries=2, show_spinner="Loading the directory… · Cargando el directorio…")
-def _load(path: str, signature: str) -> Directory:
-    # ``signature`` is only part of the cache key: a changed file gives a new key, so the next
-    # run loads the change (the older entry is evicted), with no restart.
-    return load_directory(path)
-
-
-# The last directory that loaded, by folder, and the files' state that failed to load after it:
-# one bad entry must not take the whole site down, so visitors keep the last good directory
-# while reviewers see what is wrong (``directory_problems``). Process-wide, shared by sessions.
-_LAST_GOOD: dict[str, Directory] = {}
-_FAILED: dict[str, tuple[str, DirectoryError]] = {}
-_KEPT_LOCK = threading.Lock()
+def live_directory() -> LiveDirectory:
+    """This process's live directory for the configured folder (made on first use)."""
+    settings = load_settings()
+    key = (str(settings.directory), str(settings.cache_folder))
+    with _LIVE_LOCK:
+        if key not in _LIVE:
+            _LIVE[key] = LiveDirectory(settings.directory)
+        return _LIVE[key]
 
 
 def current_directory() -> Directory:
@@ -40,14 +51,19 @@ def current_directory() -> Directory:
     When the files have problems it is the last directory that loaded (``directory_problems``
     says what is wrong); DirectoryError only when none has loaded yet (the frame shows it).
     """
-    path = directory_path()
-    key, signature = str(path), stat_signature(path)
+    live = live_directory()
+    key, signature = str(live.path), stat_signature(live.path)
+    kept = live.loaded()
     with _KEPT_LOCK:
-        failed, kept = _FAILED.get(key), _LAST_GOOD.get(key)
+        failed = _FAILED.get(key)
     if failed and failed[0] == signature and kept is not None:
         return kept  # the same broken files: not read again on every run
     try:
-        loaded = _load(key, signature)
+        if kept is None:
+            with st.spinner(_("Loading the directory…")):
+                loaded = live.current()
+        else:
+            loaded = live.current()
     except DirectoryError as error:
         with _KEPT_LOCK:
             _FAILED[key] = (signature, error)
@@ -55,7 +71,6 @@ def current_directory() -> Directory:
             raise
         return kept
     with _KEPT_LOCK:
-        _LAST_GOOD[key] = loaded
         _FAILED.pop(key, None)
     return loaded
 

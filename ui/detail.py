@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import streamlit as st
 
@@ -11,7 +12,7 @@ from navigator.directory.languages import language_name
 from navigator.i18n import N_, Words, _
 from navigator.plan.takehome import PHONE_TYPE_WORDS, SPANISH_SPOKEN
 from navigator.search.links import address_text, directions_url, sms_href, tel_href
-from navigator.search.wording import code_labels, entry_is_stale, entry_timing, hours_lines, provenance_words
+from navigator.search.wording import code_labels, entry_is_stale, entry_timing, provenance_words, weekly_hours
 from navigator.text import markdown_badge, markdown_link, markdown_text, safe_url
 from ui.shortlist import shortlist_button
 
@@ -20,11 +21,7 @@ SPANISH = "es"
 SUGGEST_PAGE = "pages/suggest.py"
 STATUS_WORDS = Words({"inactive": N_("No longer active"), "temporarily_closed": N_("Temporarily closed")})
 MEDICATION_POLICY_WORDS = Words(
-    {
-        "allowed": N_("allowed"),
-        "not_allowed": N_("not allowed"),
-        "unknown": N_("not known"),
-    }
+    {"allowed": N_("allowed"), "not_allowed": N_("not allowed"), "unknown": N_("not known")}
 )
 MOUD_SETTING_WORDS = Words(
     {
@@ -84,7 +81,15 @@ def _yes_no(value) -> str:
     return _("yes") if value else _("no")
 
 
-def show_detail(directory: Directory, entry_id: str, search_params: dict[str, str], now: dt.datetime) -> None:
+def show_detail(
+    directory: Directory,
+    entry_id: str,
+    search_params: dict[str, str],
+    now: dt.datetime,
+    viewer: ZoneInfo | None = None,
+) -> None:
+    """One listing in full; times on the clock of ``viewer`` (the searched place's time zone),
+    else the service's own, with the zone named."""
     back_label = _("Back to results") if search_params.get("near") else _("Search for resources")
     st.page_link(FIND_PAGE, label=back_label, icon=":material/arrow_back:", query_params=search_params)
     row = directory.row_of(entry_id)
@@ -107,7 +112,9 @@ def show_detail(directory: Directory, entry_id: str, search_params: dict[str, st
         badges.append(markdown_badge(SPANISH_SPOKEN, "violet"))
     if entry.get("status", "active") != "active":
         badges.append(markdown_badge(STATUS_WORDS.get(entry["status"], entry["status"]), "red"))
-    timing = entry_timing(directory, row, now)
+    own = ZoneInfo(directory.timezone_of(row)) if directory.timezone_of(row) else None
+    viewer = viewer or own
+    timing = entry_timing(directory, row, now, viewer)
     if timing:
         badges.append(markdown_badge(timing, "green" if timing in (_("Open now"), _("In session now")) else "gray"))
     st.markdown(" ".join(badges))
@@ -131,7 +138,7 @@ def show_detail(directory: Directory, entry_id: str, search_params: dict[str, st
         )
 
     _contact(entry)
-    _hours(directory, row, entry)
+    _hours(directory, row, entry, now, viewer)
     _getting_in(entry)
     _services(directory, row, entry)
     _category_block(entry, vocabulary)
@@ -176,17 +183,15 @@ def _contact(entry: dict) -> None:
         st.write(_("No contact details are listed."))
 
 
-def _hours(directory: Directory, row: int, entry: dict) -> None:
+def _hours(directory: Directory, row: int, entry: dict, now: dt.datetime, viewer: ZoneInfo | None) -> None:
     is_meeting = entry["category"] == "support_meeting"
     st.header(_("Meeting times") if is_meeting else _("Hours"), anchor=False)
-    lines = hours_lines(entry)
+    zone = directory.timezone_of(row)
+    lines = weekly_hours(entry, ZoneInfo(zone) if zone else None, viewer, now)
     if not lines:
         st.write(_("No hours are listed: call to ask."))
         return
     _bullets([markdown_text(line) for line in lines])
-    zone = directory.timezone_of(row)
-    if zone:
-        st.caption(_("Times are local to the service ({zone}).").format(zone=markdown_text(zone)))
 
 
 def _getting_in(entry: dict) -> None:
@@ -256,8 +261,12 @@ def _category_block(entry: dict, vocabulary) -> None:
         if housing.get("cost"):
             lines.append(_fact(_("Cost"), housing["cost"]))
         if housing.get("beds_available") is not None:
-            beds = _("{beds} (counted {date})").format(beds=housing["beds_available"], date=housing["beds_counted"])
-            lines.append(_fact(_("Open beds"), beds))
+            lines.append(
+                _fact(
+                    _("Open beds"),
+                    _("{beds} (counted {date})").format(beds=housing["beds_available"], date=housing["beds_counted"]),
+                )
+            )
     elif employment := entry.get("employment"):
         heading = _("About the program")
         if employment.get("services"):

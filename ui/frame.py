@@ -31,6 +31,9 @@ def crisis_lines() -> str:
 
 
 CRISIS_DOCK_KEY = "crisis-dock"
+# Containers keyed with this prefix hold words true only now ("Open now", "today 6:00 PM"): a
+# printed screen is read later, so printing leaves them out.
+LIVE_KEY_PREFIX = "live-"
 # The banner scrolls away; this compact control stays in a corner of the screen on every page, so
 # 988 is one tap away on a phone wherever the reader is. The page ends with room for it, so it
 # never covers the last line. Static CSS, no user text.
@@ -43,7 +46,7 @@ _CRISIS_DOCK_STYLE = f"""<style>
 .st-key-{CRISIS_DOCK_KEY} p {{ margin: 0; font-weight: 600; }}
 .st-key-{CRISIS_DOCK_KEY} a, .st-key-{CRISIS_DOCK_KEY} a:visited {{ color: #ffffff; text-decoration: none; }}
 [data-testid="stMain"] {{ padding-bottom: 4rem; }}
-@media print {{ .st-key-{CRISIS_DOCK_KEY} {{ display: none; }} }}
+@media print {{ .st-key-{CRISIS_DOCK_KEY}, [class*="st-key-{LIVE_KEY_PREFIX}"] {{ display: none; }} }}
 </style>"""
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from zoneinfo import ZoneInfo
 
 from navigator.directory.languages import LANGUAGE_NAMES
 from navigator.directory.vocabulary import Vocabulary
@@ -259,8 +260,11 @@ class PlanCopy:
             "prescription at most pharmacies, and many programs give it out free."
         )
 
-    def __init__(self, vocabulary: Vocabulary):
+    def __init__(self, vocabulary: Vocabulary, viewer: ZoneInfo | None = None, to_participant: bool = False):
         self.vocabulary = vocabulary
+        # True for take-homes: the words speak to the participant ("you"), not to the coach.
+        self.to_participant = to_participant
+        self.viewer = viewer  # the participant's time zone: times are on their clock, zone named
 
     # --- what a section looks for -------------------------------------------------------------
 
@@ -274,7 +278,11 @@ class PlanCopy:
             if subject.transfer:
                 if medication:
                     return _("A new place to get {medication}").format(medication=medication)
-                return _("A new place to get their medication")
+                return (
+                    _("A new place to get your medication")
+                    if self.to_participant
+                    else _("A new place to get their medication")
+                )
             if subject.same_day:
                 if medication:
                     return _("Start {medication} the same day").format(medication=medication)
@@ -333,7 +341,7 @@ class PlanCopy:
         if code == "national":
             return _("answers anywhere in the country")
         if code == "free_time":
-            return _("meets in their free time")
+            return _("meets in your free time") if self.to_participant else _("meets in their free time")
         if code == "offers_any":
             offered = {**WORK_KIND_WORDS, **SUPPLY_WORDS}
             return _("offers {things}").format(things=or_words([offered.get(item, item) for item in values]))
@@ -402,8 +410,7 @@ class PlanCopy:
         why = (ROLE_REASONS[option.role],) if option.role else ()
         return why + tuple(self.note(note) for note in option.notes)
 
-    @staticmethod
-    def note(note: Note) -> str:
+    def note(self, note: Note) -> str:
         if note.code == "same_day":
             return _("Same-day start")
         if note.code == "walk_in":
@@ -418,13 +425,14 @@ class PlanCopy:
         if note.code == "asks_for_id":
             return _("Asks for: {documents}. Call ahead about other proof").format(documents=note.text)
         if note.code == "asks_for_address":
+            if self.to_participant:
+                return _("Asks for: {documents}. Call ahead if you have no address").format(documents=note.text)
             return _("Asks for: {documents}. Call ahead if they have no address").format(documents=note.text)
         raise ValueError(f"no words for the note {note.code!r}")
 
-    @staticmethod
-    def timing(option: Option, now: dt.datetime) -> str | None:
-        """ "Open now", "Next meeting Tue 7:00 PM" …; None when the directory does not say."""
-        return hit_timing(option.hit, now)
+    def timing(self, option: Option, now: dt.datetime) -> str | None:
+        """ "Open now", "Next meeting Tue 7:00 PM MT" …; None when the directory does not say."""
+        return hit_timing(option.hit, now, self.viewer)
 
     @staticmethod
     def call_for_timing(option: Option) -> str:
@@ -446,10 +454,11 @@ class PlanCopy:
     def role(role: str) -> str:
         return ROLE_LABELS.get(role, role)
 
-    @staticmethod
-    def safety_reason(safety: SafetyFirst) -> str | None:
+    def safety_reason(self, safety: SafetyFirst) -> str | None:
         """Why safety comes first: the high-risk moment's reason; None when there is none to give."""
         if safety.reason == OVERDOSE_RISK:
+            if self.to_participant:  # take-homes speak to the participant, not about them
+                return _("Keep these close: they help in an overdose or a crisis, any hour.")
             return _("They may be at risk of overdose: keep these close.")
         return HIGH_RISK_REASONS.get(safety.reason or "")
 

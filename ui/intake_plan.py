@@ -21,8 +21,9 @@ from navigator.plan.ranking import Picks, Section, can_swap, chosen_options, sho
 from navigator.plan.takehome_plan import FIRST_NAME_LIMIT, printout, text_message
 from navigator.search.links import tel_href
 from navigator.search.places import PlaceNotFound
-from navigator.search.wording import verified_words
+from navigator.search.wording import verified_words, weekly_hours
 from navigator.text import markdown_badge, markdown_link, markdown_text
+from ui.frame import LIVE_KEY_PREFIX
 from ui.intake_copy import PlanCopy
 from ui.intake_state import (
     WIDENED,
@@ -77,19 +78,31 @@ def _meeting_calendar(directory: Directory, option: Option, plan: Plan) -> str |
     return calendar(events) if events else None
 
 
+def absolute_hours(directory: Directory, option: Option, plan: Plan) -> str:
+    """Its weekly hours with the zone named, on the participant's clock: true on paper too."""
+    entry = directory.entries[option.hit.row]
+    own = directory.timezone_of(option.hit.row)
+    viewer = ZoneInfo(plan.place.timezone) if plan.place.timezone else None
+    return "; ".join(weekly_hours(entry, ZoneInfo(own) if own else None, viewer, plan.made_at))
+
+
 def _option_card(
     directory: Directory, plan: Plan, copy: PlanCopy, section: Section, option: Option, picks: Picks
 ) -> None:
     pinned = option.id in picks.pinned
     with st.container(border=True, key=f"intake_option_{section.key}_{option.id}"):
-        st.markdown(("**:material/push_pin: " if pinned else "**") + markdown_text(option.name) + "**")
-        facts = [
-            markdown_text(copy.distance(option)),
-            markdown_badge(copy.when(option, plan.made_at), "green" if option.hit.open_now else "gray"),
-        ]
+        name = f"**{markdown_text(option.name)}**"
+        st.markdown(f":material/push_pin: {name} · " + _("Chosen") if pinned else name)
+        facts = [markdown_text(copy.distance(option))]
         if option.hit.sample:
             facts.append(markdown_badge(_("Sample (fictional)"), "orange"))
+        hours = absolute_hours(directory, option, plan)
+        if hours:
+            facts.append(markdown_text(hours))
         st.markdown(" · ".join(facts))
+        # "Open now" is true on screen only: a printed screen leaves it out (see ui/frame.py).
+        with st.container(key=f"{LIVE_KEY_PREFIX}{section.key}-{option.id}"):
+            st.markdown(markdown_badge(copy.when(option, plan.made_at), "green" if option.hit.open_now else "gray"))
         chips = [markdown_badge(chip) for chip in copy.matched(option)] + [
             markdown_badge(chip, "green") for chip in copy.fit(option)
         ]
@@ -238,12 +251,13 @@ def _take_home(directory: Directory, plan: Plan, copy: PlanCopy) -> None:
         autocomplete="off",
     )
     picks = picks_of(state)
+    copy = PlanCopy(copy.vocabulary, copy.viewer, to_participant=True)  # take-homes speak to them
     language = takehome_language()
     with use_language(language):  # the participant's language, whatever the coach's screen shows
         title, sections, subtitle = printout(directory, plan, copy, picks, first_name or "")
         footer = copy.print_footer
         page = render_html(title, sections, subtitle, footer)
-        message = text_message(plan, copy, picks)
+        message = text_message(directory, plan, copy, picks)
 
     def pdf() -> bytes:  # built when asked for, in a callback that runs outside this run's language
         with use_language(language):
@@ -313,7 +327,7 @@ def plan_step(directory: Directory, now: dt.datetime) -> None:
     st.caption(
         _("Near {place}. Pin what they choose, swap or drop the rest.").format(place=markdown_text(plan.place.label))
     )
-    copy = PlanCopy(directory.vocabulary)
+    copy = PlanCopy(directory.vocabulary, ZoneInfo(plan.place.timezone) if plan.place.timezone else None)
     if plan.urgent is not None:
         safety_panel(plan.urgent, copy)
     if not plan.sections:

@@ -5,34 +5,58 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import replace
+from zoneinfo import ZoneInfo
 
 import streamlit as st
 
 from navigator.directory.index import Directory
-from navigator.i18n import _, ngettext, number
+from navigator.directory.languages import language_name
+from navigator.i18n import N_, Words, _, ngettext, number
 from navigator.search.engine import Hit, SearchResult, search
+from navigator.search.explain import Relaxation, relaxations
 from navigator.search.links import directions_url, tel_href
 from navigator.search.places import Place, PlaceNotFound, resolve_place
-from navigator.search.share import LANGUAGE_PARAMETER, SearchSettings, to_params, to_query
+from navigator.search.share import WHEN_CHOICES, SearchSettings, radius_label, to_params, to_query
 from navigator.search.wording import distance_words, hit_timing, provenance_words
-from navigator.text import markdown_badge, markdown_link, markdown_text
+from navigator.text import markdown_badge, markdown_link, markdown_text, safe_url
 from ui.data import address_geocoder
 from ui.detail import SPANISH, SPANISH_SPOKEN
 from ui.map import results_map
+from ui.page_script import copy_link_button, scroll_into_view
+from ui.search_form import SEARCHED_KEY
 from ui.shortlist import shortlist_button
 
 PAGE_SIZE = 20
 PAGE_KEY = "find-page"
 PAGED_SEARCH_KEY = "find-paged-search"  # the search the page number belongs to
 FIND_PAGE = "pages/find.py"
+RESULTS_TOP_KEY = "find-results-top"
+
+
+def viewer_zone(near: str) -> ZoneInfo | None:
+    """The reader's time zone: the searched place's, placed offline (no geocoder); None when
+    there is no place or it is not a ZIP, city or coordinates."""
+    try:
+        place = resolve_place(near) if near else None
+    except PlaceNotFound:
+        return None
+    return ZoneInfo(place.timezone) if place is not None and place.timezone else None
 
 
 def _place(settings: SearchSettings) -> Place | None:
     try:
         return resolve_place(settings.near, address_geocoder())
     except PlaceNotFound as error:
-        st.error(markdown_text(str(error)), icon=":material/wrong_location:")
+        with st.container(key=RESULTS_TOP_KEY):
+            st.error(markdown_text(str(error)), icon=":material/wrong_location:")
         return None
+
+
+def _bring_into_view() -> None:
+    """After a click on Search, the results (or what went wrong) come to the top of the screen:
+    on a phone they are drawn below the form, off screen."""
+    if st.session_state.pop(SEARCHED_KEY, False):
+        scroll_into_view(RESULTS_TOP_KEY)
 
 
 def _page_number(params: dict[str, str]) -> int:
@@ -53,15 +77,18 @@ def show_results(directory: Directory, settings: SearchSettings, now: dt.datetim
         return
     place = _place(settings)
     if place is None:
+        _bring_into_view()
         return
     params = to_params(settings)
     page = _page_number(params)
     # The engine builds only the page's own hits (its offset and limit), whatever the page number.
     query, at = to_query(settings, place, now, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
     result = search(directory, query, now=at, place=place)
-    st.header(_("Results"), anchor=False)
+    with st.container(key=RESULTS_TOP_KEY):
+        st.header(_("Results"), anchor=False)
+    _bring_into_view()
     if result.total == 0:
-        _nothing_found(result, settings, params)
+        _nothing_found(directory, result, settings, params, now)
         return
     pages = math.ceil(result.total / PAGE_SIZE)
     if page > pages:  # the directory changed under an open page: back to the start
@@ -70,11 +97,16 @@ def show_results(directory: Directory, settings: SearchSettings, now: dt.datetim
         result = search(directory, replace(query, offset=0), now=at, place=place)
     first = (page - 1) * PAGE_SIZE
     shown = result.hits
-    st.markdown(_summary(result, settings, first, len(shown)))
+    st.markdown(_summary(directory, result, settings, first, len(shown)))
+    copy_link_button(
+        _("Copy link to this search"),
+        _("Link copied: it holds the search only, nothing about a person."),
+        _("Copy this link:"),
+    )
     cards, map_column = st.columns([3, 2], gap="medium")
     with cards:
         for hit in shown:
-            _card(directory, hit, params, now)
+            _card(directory, hit, params, now, ZoneInfo(place.timezone) if place.timezone else None)
         if pages > 1:  # under the list, so on a phone it comes before the map
             st.pagination(pages, key=PAGE_KEY)
     with map_column:
@@ -82,7 +114,7 @@ def show_results(directory: Directory, settings: SearchSettings, now: dt.datetim
         results_map(place, settings.radius_miles, shown, directory.vocabulary)
 
 
-def _summary(result: SearchResult, settings: SearchSettings, first: int, count: int) -> str:
+def _summary(directory: Directory, result: SearchResult, settings: SearchSettings, first: int, count: int) -> str:
     place = markdown_text(result.place.label)
     radius = settings.radius_miles
     if radius is not None:
@@ -105,19 +137,80 @@ def _summary(result: SearchResult, settings: SearchSettings, first: int, count: 
         found = ngettext(
             "Found **{total}** result {where} ({parts}).", "Found **{total}** results {where} ({parts}).", result.total
         )
-    return found.format(first=first + 1, last=first + count, total=result.total, where=where, parts=", ".join(parts))
+    line = found.format(first=first + 1, last=first + count, total=result.total, where=where, parts=", ".join(parts))
+    filters = active_filters(directory, settings)
+    if filters:  # the filters again, since the form above is folded away after a search
+        line += " " + _("Filters: {filters}.").format(filters=" · ".join(markdown_text(words) for words in filters))
+    return line
 
 
-def _nothing_found(result: SearchResult, settings: SearchSettings, params: dict[str, str]) -> None:
+def active_filters(directory: Directory, settings: SearchSettings) -> list[str]:
+    """The search's filters in the form's words: needs, language, time, and no remote services."""
+    words = [directory.vocabulary.label(code) for code in settings.needs]
+    if settings.language:
+        words.append(_("{language} spoken").format(language=language_name(settings.language)))
+    if settings.when != "any":
+        words.append(WHEN_CHOICES[settings.when])
+    if not settings.remote:
+        words.append(_("in person only"))
+    return words
+
+
+def _filter_words(directory: Directory, relaxation: Relaxation) -> str:
+    """The filter a relaxation drops, as the form names it."""
+    kind, value = relaxation.kind, relaxation.value
+    if kind == "need":
+        return directory.vocabulary.label(value)
+    if kind == "language":
+        return _("{language} spoken").format(language=language_name(value))
+    if kind == "when":
+        return WHEN_CHOICES[value]
+    if kind == "radius":
+        return radius_label(value)
+    return _("In person only (no phone or online services)")
+
+
+def _nothing_found(
+    directory: Directory, result: SearchResult, settings: SearchSettings, params: dict[str, str], now: dt.datetime
+) -> None:
     radius = settings.radius_miles
     place = markdown_text(result.place.label)
     if radius is not None:
-        message = _("Nothing matches this search within {radius} miles of {place}.").format(
+        nothing = _("Nothing matches this search within {radius} miles of {place}.").format(
             radius=number(radius), place=place
         )
     else:
-        message = _("Nothing matches this search near {place}.").format(place=place)
-    st.warning(message, icon=":material/search_off:")
+        nothing = _("Nothing matches this search near {place}.").format(place=place)
+    looser = relaxations(directory, settings, result.place, now)
+    if looser:
+        blamed = _(" or ").join(f'"{markdown_text(_filter_words(directory, item))}"' for item in looser)
+        st.warning(
+            nothing + " " + _("The filter that emptied the list: {filters}.").format(filters=blamed),
+            icon=":material/search_off:",
+        )
+        for item in looser:
+            words = markdown_text(_filter_words(directory, item))
+            found = ngettext("{count} result", "{count} results", item.total).format(count=item.total)
+            label = (
+                _("Search a wider distance ({found})").format(found=found)
+                if item.kind == "radius"
+                else _("Include services by phone or online ({found})").format(found=found)
+                if item.kind == "remote"
+                else _('Drop "{filter}" ({found})').format(filter=words, found=found)
+            )
+            st.page_link(
+                FIND_PAGE, label=label, icon=":material/filter_alt_off:", query_params=to_params(item.settings)
+            )
+        return
+    if radius is not None:
+        stuck = _(
+            "Nothing matches this search within {radius} miles of {place}, and dropping any one filter does not "
+            "help either."
+        ).format(radius=number(radius), place=place)
+    else:
+        stuck = _("Nothing matches this search near {place}, and dropping any one filter does not help either.")
+        stuck = stuck.format(place=place)
+    st.warning(stuck, icon=":material/search_off:")
     st.markdown(_("Try one of these:"))
     if settings.radius != "any":
         st.page_link(
@@ -126,49 +219,69 @@ def _nothing_found(result: SearchResult, settings: SearchSettings, params: dict[
             icon=":material/zoom_out_map:",
             query_params={**params, "radius": "any"},
         )
-    if settings.needs:
+    if settings.needs or settings.language or settings.when != "any":
         st.page_link(
             FIND_PAGE,
-            label=_("Search with no needs chosen"),
+            label=_("Search with no filters"),
             icon=":material/filter_alt_off:",
-            query_params={key: value for key, value in params.items() if key != "needs"},
-        )
-    if settings.language or settings.when != "any":
-        st.page_link(
-            FIND_PAGE,
-            label=_("Search without the language and time filters"),
-            icon=":material/schedule:",
-            query_params={key: value for key, value in params.items() if key not in (LANGUAGE_PARAMETER, "when")},
-        )
-    if not settings.remote:
-        st.page_link(
-            FIND_PAGE,
-            label=_("Include services by phone or online"),
-            icon=":material/call:",
-            query_params={key: value for key, value in params.items() if key != "remote"},
+            query_params={key: value for key, value in params.items() if key in ("near", "radius")},
         )
 
 
-def _card(directory: Directory, hit: Hit, params: dict[str, str], now: dt.datetime) -> None:
+def _own_zone(directory: Directory, row: int) -> ZoneInfo | None:
+    zone = directory.timezone_of(row)
+    return ZoneInfo(zone) if zone else None
+
+
+MEETING_ACCESS = Words(
+    {
+        "O": N_("Open: anyone may attend"),
+        "C": N_("Closed: for people who want to stop drinking or using"),
+    }
+)
+
+
+def meeting_kind(vocabulary, meeting: dict) -> str:
+    """ "Narcotics Anonymous (NA) meeting · Open: anyone may attend"."""
+    fellowship = meeting.get("fellowship")
+    if fellowship in vocabulary.labels:
+        words = _("{fellowship} meeting").format(fellowship=vocabulary.label(fellowship))
+    else:
+        words = vocabulary.category_label("support_meeting")
+    types = meeting.get("types") or ()
+    access = next((MEETING_ACCESS[code] for code in ("C", "O") if code in types), None)
+    return f"{words} · {access}" if access else words
+
+
+def _card(directory: Directory, hit: Hit, params: dict[str, str], now: dt.datetime, viewer: ZoneInfo | None) -> None:
     vocabulary = directory.vocabulary
     entry = directory.entries[hit.row]  # shared and read-only
     with st.container(border=True, key=f"card-{hit.id}"):
         st.subheader(markdown_text(hit.name), anchor=False)
-        facts = [
-            markdown_text(vocabulary.category_label(hit.category)),
-            markdown_text(distance_words(hit)),
-        ]
+        meeting = entry.get("meeting") or {}
+        kind = vocabulary.category_label(hit.category)
+        if meeting:  # the fellowship says more than "Support group meeting"
+            kind = meeting_kind(vocabulary, meeting)
+        facts = [markdown_text(kind), markdown_text(distance_words(hit))]
         if hit.sample:
             facts.insert(0, markdown_badge(_("Sample (fictional)"), "orange"))
         if SPANISH in (entry.get("languages") or ()):
             facts.append(markdown_badge(SPANISH_SPOKEN, "violet"))
-        timing = hit_timing(hit, now)
+        timing = hit_timing(hit, now, viewer or _own_zone(directory, hit.row))
         if timing:
             facts.append(markdown_badge(timing, "green" if hit.open_now else "gray"))
         st.markdown(" · ".join(facts))
         if hit.matched:
             st.markdown(" ".join(markdown_badge(vocabulary.label(code)) for code in hit.matched))
         links = []
+        join = safe_url(meeting.get("conference_url"), ("http", "https"))
+        if join:
+            links.append(":material/videocam: " + markdown_link(_("Join online"), join))
+        dial_in = meeting.get("conference_phone")
+        if dial_in and tel_href(dial_in):
+            links.append(
+                ":material/call: " + markdown_link(_("Dial in {number}").format(number=dial_in), tel_href(dial_in))
+            )
         if hit.phone:
             links.append(":material/call: " + markdown_link(hit.phone, tel_href(hit.phone)))
         directions = directions_url(entry.get("location"))

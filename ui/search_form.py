@@ -34,6 +34,7 @@ WHEN_KEY = "find-when"
 SUBMIT_KEY = "find-submit"
 WHAT_KEY = "find-what"  # the "What do you need?" expander's open state
 SYNCED_KEY = "find-synced-params"  # the URL parameters the form last showed
+SEARCHED_KEY = "find-searched"  # set by a click on Search: the results scroll into view
 ANY = ""  # the "no preference" option of the single-choice boxes
 
 
@@ -127,7 +128,10 @@ def search_form(directory: Directory, settings: SearchSettings) -> SearchSetting
     if state.get(SUBMIT_KEY):  # this run answers a click on Search
         state[WHAT_KEY] = False
     vocabulary = directory.vocabulary
-    chosen = len(settings.needs) + bool(settings.language) + (settings.when != "any")
+    # Counted from the boxes, not ``settings``: on the run that answers Search they already hold
+    # the new choices, and the closed expander must say how many.
+    shown = _settings_from_widgets(directory)
+    chosen = len(shown.needs) + bool(shown.language) + (shown.when != "any")
     with st.form(FORM_KEY, border=True):
         where, distance = st.columns([3, 2])
         where.text_input(
@@ -184,6 +188,7 @@ def search_form(directory: Directory, settings: SearchSettings) -> SearchSetting
         submitted = st.form_submit_button(_("Search"), type="primary", key=SUBMIT_KEY, icon=":material/search:")
     if not submitted:
         return settings
+    state[SEARCHED_KEY] = True
     chosen = _settings_from_widgets(directory)
     state[SYNCED_KEY] = to_params(chosen)
     return chosen

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
+from zoneinfo import ZoneInfo
 
 import streamlit as st
 
@@ -52,13 +53,13 @@ def shortlist_button(entry_id: str, where: str, matched: tuple[str, ...] = ()) -
 
 
 def printout(
-    directory: Directory, items: dict[str, tuple[str, ...]], now: dt.datetime
+    directory: Directory, items: dict[str, tuple[str, ...]], now: dt.datetime, viewer: ZoneInfo | None = None
 ) -> tuple[str, list[Section], str]:
     """(title, sections, subtitle) of the shortlist; ids no longer in the directory are skipped."""
     vocabulary = directory.vocabulary
     resources = [
         replace(
-            ResourceSummary.from_entry(directory, entry_id, now=now),
+            ResourceSummary.from_entry(directory, entry_id, now=now, viewer=viewer),
             matched=tuple(vocabulary.label(code) for code in matched),
         )
         for entry_id, matched in items.items()
@@ -79,7 +80,7 @@ def _pdf_maker(title: str, sections: list[Section], subtitle: str, footer: str):
     return make
 
 
-def shortlist_section(directory: Directory, now: dt.datetime) -> None:
+def shortlist_section(directory: Directory, now: dt.datetime, viewer: ZoneInfo | None = None) -> None:
     st.header(_("Your shortlist"), anchor=False)
     st.caption(_("Kept only in this browser tab while it is open: nothing is saved on the server."))
     items = picked()
@@ -91,7 +92,7 @@ def shortlist_section(directory: Directory, now: dt.datetime) -> None:
             )
         )
         return
-    title, sections, subtitle = printout(directory, items, now)
+    title, sections, subtitle = printout(directory, items, now, viewer)
     for resource in sections[0].resources:
         name, remove = st.columns([4, 1], vertical_alignment="center")
         name.markdown(markdown_text(resource.name) + (" · " + sample_badge() if resource.sample else ""))

@@ -97,22 +97,27 @@ def send(kind: str, entry: dict | None, category: str | None, prefix: str, names
     if checked.errors:
         state[ERRORS] = (prefix, checked.errors)
         return
-    store = current_store()
-    if store.pending_count() >= QUEUE_LIMIT:
-        state[ERRORS] = (prefix, {GENERAL: [FieldProblem("queue_full")]})
-        return
-    limiter = state.setdefault(SESSION_LIMITER, RateLimiter.of(SUGGESTIONS_PER_SESSION, max_keys=1))
-    wait = limiter.attempt("session") or store.attempt(SUGGESTIONS_PER_CLIENT, client_address())
-    if wait:
-        state[ERRORS] = (prefix, {GENERAL: [FieldProblem("too_many_suggestions", {"minutes": int(wait // 60) + 1})]})
-        return
     try:
-        stored = store.add(checked.submission)
+        stored, problem = _queue(checked.submission, state)
     except OSError:  # a full or read-only disk: what was typed stays in the form to send later
-        state[ERRORS] = (prefix, {GENERAL: [FieldProblem("not_saved")]})
+        stored, problem = None, FieldProblem("not_saved")
+    if problem:
+        state[ERRORS] = (prefix, {GENERAL: [problem]})
         return
     state.pop(ERRORS, None)
     state[DONE] = {"reference": stored.reference, "submission": stored}
+
+
+def _queue(submission: Submission, state) -> tuple[Submission | None, FieldProblem | None]:
+    """Hold ``submission`` to the queue's cap and the limits, then keep it; or why not."""
+    store = current_store()
+    if store.pending_count() >= QUEUE_LIMIT:
+        return None, FieldProblem("queue_full")
+    limiter = state.setdefault(SESSION_LIMITER, RateLimiter.of(SUGGESTIONS_PER_SESSION, max_keys=1))
+    wait = limiter.attempt("session") or store.attempt(SUGGESTIONS_PER_CLIENT, client_address())
+    if wait:
+        return None, FieldProblem("too_many_suggestions", {"minutes": int(wait // 60) + 1})
+    return store.add(submission), None
 
 
 def start_over() -> None:

@@ -13,6 +13,7 @@ are started from (the project folder, or wherever an operator keeps the director
 | ``NAVIGATOR_GEOCODER_USER_AGENT`` | switches on the street-address geocoder (Nominatim asks for one) | off |
 | ``NAVIGATOR_DATABASE_URL`` | ``postgresql://…``: shared state in PostgreSQL instead of files | unset (files) |
 | ``NAVIGATOR_TRUSTED_CLIENT_HEADER`` | behind a reverse proxy, the header that carries the client's address | unset |
+| ``NAVIGATOR_LOAD_WORKERS`` | processes that read a large directory's files on a cold load (1: none) | the CPUs |
 | ``NAVIGATOR_SOURCES`` | the sources file ``refresh`` reads and the About page lists | beside the directory |
 """
 
@@ -39,6 +40,7 @@ class Settings:
     geocoder_user_agent: str | None = None
     database_url: str | None = None
     trusted_client_header: str | None = None
+    load_workers: int | None = None  # None: one per CPU
     sources: Path | None = None  # None: sources.yaml beside the directory folder
 
     @property
@@ -68,5 +70,11 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         geocoder_user_agent=_text(environ, "NAVIGATOR_GEOCODER_USER_AGENT"),
         database_url=_text(environ, "NAVIGATOR_DATABASE_URL"),
         trusted_client_header=_text(environ, "NAVIGATOR_TRUSTED_CLIENT_HEADER"),
+        load_workers=_workers(_text(environ, "NAVIGATOR_LOAD_WORKERS")),
         sources=Path(sources) if (sources := _text(environ, "NAVIGATOR_SOURCES")) else None,
     )
+
+
+def _workers(text: str | None) -> int | None:
+    """A positive count, or None (the default) for anything else: a typo costs speed, not a start."""
+    return int(text) if text and text.isdigit() and int(text) > 0 else None

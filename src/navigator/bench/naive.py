@@ -77,6 +77,12 @@ def geopy_distance_miles(origin: tuple[float, float], point: tuple[float, float]
     return geopy_distance(origin, point).miles
 
 
+# The contract's payment codes (the vocabulary's payment group).
+PAYMENT_CODES = frozenset(
+    ("medicaid", "medicare", "private_insurance", "self_pay", "sliding_fee", "free", "military_insurance", "ihs_tribal")
+)
+
+
 def great_circle_miles(origin: tuple[float, float], point: tuple[float, float]) -> float:
     """geopy's faster great circle, on the same sphere as ``search`` (so both agree exactly)."""
     return great_circle(origin, point, radius=EARTH_RADIUS_MILES * KILOMETRES_PER_MILE).miles
@@ -102,7 +108,8 @@ def naive_search(
                 continue
         elif query.radius is not None and distance > query.radius:
             continue
-        if not all(code in record.codes for code in query.needs):
+        # As the search does: a payment need is also met by a free service.
+        if not all(code in record.codes or (code in PAYMENT_CODES and "free" in record.codes) for code in query.needs):
             continue
         if words and not all(word in record.text for word in words):
             continue

@@ -6,7 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 DEFAULT_SIZES = (1_000, 10_000, 100_000)
+MILLION = 1_000_000  # only with ``bench --million``: it takes many minutes
 FIND_PAGE_SIZE = 10_000
+BROWSER_SIZE = 100_000  # the first page and 20 search clicks in Chromium
+CONCURRENCY_SIZE = 10_000  # 20 sessions searching at once
 # Searched places across the country: seven cities and a small state capital (Helena, MT).
 SEARCH_PLACES = ("10001", "60614", "80222", "77002", "90012", "98101", "30303", "59601")
 SEARCH_RADIUS = 25.0
@@ -31,6 +34,7 @@ class Plan:
     reload_runs: int
     great_circle_places: int  # each naive search runs once per query kind for this many places
     geodesic_places: int
+    in_process_cold_load: bool = True  # False: the fresh process's cold load is the cold load
 
 
 def plan_for(size: int) -> Plan:
@@ -55,6 +59,19 @@ def plan_for(size: int) -> Plan:
             great_circle_places=every_place,
             geodesic_places=1,
         )
+    if size > 200_000:
+        # A million entries: the cold load runs once, in the fresh process that measures peak
+        # memory; the C loader's floor would take four minutes and the naive geodesic loop two.
+        return Plan(
+            load_runs=0,
+            floor_runs=0,
+            paused_floor_runs=0,
+            warm_runs=3,
+            reload_runs=3,
+            great_circle_places=1,
+            geodesic_places=0,
+            in_process_cold_load=False,
+        )
     # PyYAML's loader as it usually runs would take over a minute here: the collector walks the
     # growing heap again and again. With the collector paused it is the stricter floor anyway.
     return Plan(
@@ -62,7 +79,7 @@ def plan_for(size: int) -> Plan:
         floor_runs=0,
         paused_floor_runs=1,
         warm_runs=7,
-        reload_runs=2,
+        reload_runs=5,
         great_circle_places=2,
         geodesic_places=1,
     )

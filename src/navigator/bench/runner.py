@@ -1,12 +1,15 @@
-"""The performance benchmark: ``python -m navigator bench [--json] [--sizes 1000,10000] [--app app.py]``.
+"""The performance benchmark: ``python -m navigator bench [--json] [--sizes 1000,10000] [--million] [--app app.py]``.
 
 For each size it writes a synthetic directory (see ``synthetic``) into a temporary folder and
 measures, as a median and 95th percentile over repeated runs: a cold load (YAML files to a ready
-index, no cache) beside PyYAML's C loader parsing the same files (the floor a YAML-based loader
-cannot beat), a warm load from the cache, a reload after one file changed (counting the files
-read), a mix of searches beside the same searches done the naive way (a Python loop calling geopy
-per entry), one rerun of the Find page through Streamlit's AppTest, and the peak memory of a
-fresh process that loads the directory and searches it. Then it says which targets hold.
+index, no cache) beside PyYAML's C loader parsing the same files (the reference a YAML-based
+loader is judged against), a warm load from the cache, a reload after one file changed as the
+app runs it (``reload_directory`` on the loaded index, counting the files read), a mix of
+searches beside the same searches done the naive way (a Python loop calling geopy per entry),
+one rerun of the Find page through Streamlit's AppTest, the peak memory of a fresh process that
+loads the directory and searches it, and, in Chromium against ``streamlit run serve.py``
+(``browser``), the first page, 20 search clicks and 20 sessions searching at once. Then it says
+which targets hold.
 
 Process-wide one-time costs (imports, the ZIP code index) are paid before any timing in this
 process: they are the same for every size and are not what a coach waits for when searching.
@@ -22,6 +25,7 @@ import json
 import os
 import platform
 import re
+import resource
 import statistics
 import subprocess
 import sys
@@ -33,8 +37,11 @@ from pathlib import Path
 import yaml
 
 import navigator
+from navigator.bench.browser import environment_with, measure_browser
 from navigator.bench.naive import geopy_distance_miles, great_circle_miles, naive_records, naive_search
 from navigator.bench.plan import (
+    BROWSER_SIZE,
+    CONCURRENCY_SIZE,
     DEFAULT_SIZES,
     FIND_PAGE_RERUNS,
     FIND_PAGE_SIZE,
@@ -51,7 +58,7 @@ from navigator.bench.report import targets
 from navigator.bench.synthetic import write_synthetic_directory
 from navigator.directory import loader as directory_module
 from navigator.directory.index import Directory
-from navigator.directory.loader import collector_paused, directory_files, load_directory
+from navigator.directory.loader import collector_paused, directory_files, load_directory, reload_directory, workers_for
 from navigator.search.engine import Query, SearchResult, search
 from navigator.search.places import resolve_place, zip_centroid
 from navigator.search.share import SearchSettings, to_params
@@ -172,14 +179,7 @@ def measure_size(
     progress(f"{size:,} entries: warm loads and reloads after one file changed")
     load_directory(folder, cache_dir=cache, today=today)  # fills the cache
     figures["warm_load"] = summary(timed(lambda: load_directory(folder, cache_dir=cache, today=today), plan.warm_runs))
-    changed = files[len(files) // 2]
-    reload_seconds, files_read = [], []
-    for round_number in range(plan.reload_runs):
-        edit_one_entry(changed, round_number)
-        with counting_reads() as reads:
-            reload_seconds += timed(lambda: load_directory(folder, cache_dir=cache, today=today), 1)
-        files_read.append(len(reads))
-    figures["reload_one_changed_file"] = {**summary(reload_seconds), "files_read": files_read}
+    figures["reload_one_changed_file"] = measure_reloads(folder, files, cache, today, plan.reload_runs)
 
     loaded = load_directory(folder, cache_dir=cache, today=today)
     figures.update(measure_searches(loaded, today, plan, progress, size))
@@ -187,10 +187,56 @@ def measure_size(
     figures["fresh_process"] = {
         mode: process_peak(mode, folder, work / f"memory-cache-{size}", today) for mode in ("cold", "warm")
     }
+    if not plan.in_process_cold_load:
+        figures["cold_load"] = {
+            **_single(figures["fresh_process"]["cold"]["load_ms"]),
+            "runs": 1,
+            "fresh_process": True,
+        }
     if size == FIND_PAGE_SIZE:
         progress(f"{size:,} entries: Find page reruns through AppTest")
         figures["find_page_rerun"] = find_page_reruns(folder, cache, app)
+    if size in (BROWSER_SIZE, CONCURRENCY_SIZE):
+        progress(f"{size:,} entries: the app in Chromium")
+        figures["browser"] = measure_browser(
+            app,
+            folder,
+            cache,
+            environment_with(_child_roots(app.parent if app else None)),
+            searches=SEARCHES_IN_BROWSER if size == BROWSER_SIZE else 0,
+            sessions=SESSIONS_AT_ONCE if size == CONCURRENCY_SIZE else 0,
+        )
     return figures
+
+
+SEARCHES_IN_BROWSER = 20
+SESSIONS_AT_ONCE = 20
+
+
+def _single(milliseconds: float) -> dict:
+    return {"median_ms": milliseconds, "p95_ms": milliseconds}
+
+
+def measure_reloads(folder: Path, files: list[Path], cache: Path, today: dt.date, runs: int) -> dict:
+    """Reloads as the app runs them: one entry's name edited in one file, then ``reload_directory``
+    on the index loaded before. A first, untimed reload pays what a process pays once (the
+    first check of an entry reads the time zone list; the app's warm-up pays it at start)."""
+    changed = files[len(files) // 2]
+    loaded = load_directory(folder, cache_dir=cache, today=today)
+    edit_one_entry(changed, runs)
+    loaded = reload_directory(loaded, today=today)
+    seconds, files_read = [], []
+    for round_number in range(runs):
+        edit_one_entry(changed, round_number)
+        with counting_reads() as reads:
+            started = time.perf_counter()
+            reloaded = reload_directory(loaded, today=today)
+            seconds.append(time.perf_counter() - started)
+        if reloaded is loaded or reloaded.entry(reloaded.files[0].ids[0]) is None:
+            raise RuntimeError("the reload did not give a new, whole index")
+        loaded = reloaded
+        files_read.append(len(reads))
+    return {**summary(seconds), "files_read": files_read}
 
 
 def measure_searches(loaded: Directory, today: dt.date, plan: Plan, progress, size: int) -> dict:
@@ -218,6 +264,8 @@ def measure_searches(loaded: Directory, today: dt.date, plan: Plan, progress, si
         ("naive_search", geopy_distance_miles, plan.geodesic_places),
         ("naive_great_circle", great_circle_miles, plan.great_circle_places),
     ):
+        if not places:
+            continue
         progress(f"{size:,} entries: {len(QUERY_KINDS) * places} naive searches ({miles.__name__})")
         naive_seconds, fast_seconds, disagreements = [], [], []
         for kind in QUERY_KINDS:
@@ -241,12 +289,15 @@ def measure_searches(loaded: Directory, today: dt.date, plan: Plan, progress, si
 # --- fresh processes ----------------------------------------------------------------------------
 
 
+def _child_roots(app_folder: Path | None = None) -> list[str]:
+    """This package's folder (and the app's, for its ui): what a measuring child must import."""
+    package_root = str(Path(next(iter(navigator.__path__))).resolve().parent)
+    return [package_root, *([str(app_folder.resolve())] if app_folder else [])]
+
+
 def _child_environment(app_folder: Path | None = None) -> dict:
     """The environment of a measuring child: this package (and the app's folder, for its ui) importable."""
-    package_root = str(Path(next(iter(navigator.__path__))).resolve().parent)
-    roots = [package_root, *([str(app_folder)] if app_folder else [])]
-    paths = [*roots, *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
-    return {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
+    return environment_with(_child_roots(app_folder))
 
 
 def _run_child(arguments: list[str], timeout: float = 300, app_folder: Path | None = None) -> dict:
@@ -286,7 +337,11 @@ def memory_child(mode: str, folder: str, cache: str, today_text: str) -> None:
     for kind in QUERY_KINDS:
         for near in SEARCH_PLACES:
             search(loaded, query_of(kind, near, at), now=at)
-    print(json.dumps({"peak_mb": round(peak_rss_mb(), 1), "load_ms": round(load_ms, 1)}))
+    # The loader's worker processes (on a cold load) have their own memory: the largest of them.
+    worker_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    workers = workers_for(len(directory_files(Path(folder)))) if mode == "cold" else 0
+    figures = {"peak_mb": round(peak_rss_mb(), 1), "load_ms": round(load_ms, 1)}
+    print(json.dumps({**figures, "worker_peak_mb": round(worker_peak, 1) if workers > 1 else 0, "workers": workers}))
 
 
 def peak_rss_mb() -> float:
@@ -296,8 +351,6 @@ def peak_rss_mb() -> float:
         status = Path("/proc/self/status").read_text().splitlines()
         kib = next(line for line in status if line.startswith("VmHWM:")).split()[1]
         return int(kib) / 1024
-    import resource
-
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return peak / 1024 / (1024 if sys.platform == "darwin" else 1)  # bytes on macOS, KiB elsewhere
 
@@ -373,17 +426,22 @@ def run_benchmark(
     results = {}
     with tempfile.TemporaryDirectory(prefix="navigator-bench-") as work:
         for size in sizes:
+            size_started = time.perf_counter()
             results[str(size)] = measure_size(size, Path(work), today, progress, app)
+            results[str(size)]["seconds"] = round(time.perf_counter() - size_started, 1)
+    date = dt.datetime.now().astimezone().isoformat(timespec="seconds")
+    seconds = round(time.perf_counter() - started, 1)
     return {
-        "date": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "date": date,
         # Other work on the machine slows every figure; the load average says how busy it was.
         "machine": {**machine(), "load_average_before": load_before, "load_average_after": _load_average()},
         "sizes": list(sizes),
         "results": results,
         "targets": [
-            {"target": target.name, "holds": target.holds, "measured": target.measured} for target in targets(results)
+            {"target": target.name, "holds": target.holds, "measured": target.measured}
+            for target in targets(results, seconds)
         ],
-        "seconds": round(time.perf_counter() - started, 1),
+        "seconds": seconds,
     }
 
 

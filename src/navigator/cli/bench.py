@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from navigator.bench.imports import DEFAULT_ROWS, format_imports, measure_imports
+from navigator.bench.plan import MILLION
 from navigator.bench.report import format_table
 from navigator.bench.runner import run_benchmark
 
@@ -15,7 +16,8 @@ def run(arguments) -> int:
     def progress(message: str) -> None:
         print(f"bench: {message}", file=sys.stderr, flush=True)
 
-    report = run_benchmark(arguments.sizes, progress, app=Path(arguments.app))
+    sizes = tuple(arguments.sizes) + ((MILLION,) if arguments.million and MILLION not in arguments.sizes else ())
+    report = run_benchmark(sizes, progress, app=Path(arguments.app))
     # As many rows as the largest directory measured, at most 10,000: a quick run stays quick.
     rows = arguments.import_rows if arguments.import_rows is not None else min(DEFAULT_ROWS, max(arguments.sizes))
     if rows:

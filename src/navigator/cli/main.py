@@ -159,6 +159,9 @@ def _bench_command(commands, common) -> None:
         default=DEFAULT_SIZES,
         help="directory sizes to measure, comma-separated (default 1000,10000,100000)",
     )
+    measure.add_argument(
+        "--million", action="store_true", help="also measure 1,000,000 entries (many minutes; peak memory near 2 GB)"
+    )
     measure.add_argument("--app", default="app.py", help="the Streamlit app script to time (default: app.py here)")
     measure.add_argument(
         "--import-rows",

@@ -1,10 +1,13 @@
-"""The loaded directory as a searchable in-memory index: ``Directory`` and how it is built.
+"""The loaded directory as a searchable in-memory index: ``Directory``, how it is built and how one
+file's rows in it are replaced.
 
-``loader`` checks each YAML file into ``CheckedEntry`` values; ``index_file`` packs one checked
-file into an ``IndexedFile`` (entries deflated, what they imply marshalled), the form the
-loader's per-file cache keeps; ``build_directory`` assembles the files into a ``Directory``: the
-packed entries, a pandas frame of their columns (text straight into Arrow), a need-code matrix,
-the schedule table and the row look-ups search reads without touching entries one by one.
+``loader`` checks each YAML file and ``segment.index_file`` turns it into an ``IndexedFile``:
+its entries packed and its rows of every index column. ``build_directory`` concatenates files'
+rows into a ``Directory`` (the packed entries, a pandas frame of their columns with text in
+Arrow, a need-code matrix, the schedule table and the row look-ups search reads without touching
+entries one by one); ``replace_files`` gives a new ``Directory`` with some files' rows replaced,
+added or removed, copying the other rows' columns as they are (the old index keeps serving
+whoever holds it meanwhile).
 """
 
 from __future__ import annotations
@@ -13,7 +16,6 @@ import bisect
 import marshal
 import operator
 import zlib
-from array import array
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,50 +23,35 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from navigator.directory import schema
-from navigator.directory.problems import Problem
-from navigator.directory.provenance import vouched_or_oldest
-from navigator.directory.schema import Implied
+from navigator.directory.segment import (
+    DEFLATE_WINDOW_BITS,
+    FRAME_COLUMNS,
+    TEXT_COLUMNS,
+    CheckedEntry,
+    FileResult,
+    IndexedFile,
+    entry_dictionary,
+    index_file,
+    readonly,
+    text_series,
+)
 from navigator.directory.vocabulary import Vocabulary
-from navigator.search.schedule import DAY_WORDS, WeeklySchedule, parse_hours, parse_meeting_times
+from navigator.search.schedule import WeeklySchedule, parse_hours, parse_meeting_times
 from navigator.search.schedule_table import ScheduleTable
 
-
-@dataclass(frozen=True)
-class CheckedEntry:
-    """An entry that passed its checks, what it implies, and where it is written."""
-
-    entry: dict
-    implied: Implied
-    file: str
-    line: int
-
-
-@dataclass(frozen=True)
-class FileResult:
-    """One directory file checked: its valid entries and every problem found in it."""
-
-    entries: tuple[CheckedEntry, ...]
-    problems: tuple[Problem, ...]
-
-
-@dataclass(frozen=True)
-class IndexedFile:
-    """One checked file as the index keeps it: compact enough for a national directory.
-
-    ``packed`` holds each valid entry packed (see ``PackedEntries``), back to back, ``ends[i]``
-    where entry i ends; ``implied`` holds, marshalled in one piece, what each entry
-    implies (see ``_implied_values``), so rebuilding the index after one file changed reads no
-    other file and checks nothing again. ``ids`` and ``lines`` name the entries in the report.
-    """
-
-    label: str
-    problems: tuple[Problem, ...]
-    ids: tuple[str, ...]
-    lines: tuple[int, ...]
-    packed: bytes
-    ends: np.ndarray
-    implied: bytes
+__all__ = [
+    "FRAME_COLUMNS",
+    "CheckedEntry",
+    "Directory",
+    "FileResult",
+    "IndexedFile",
+    "PackedEntries",
+    "build_directory",
+    "entry_dictionary",
+    "index_file",
+    "replace_files",
+    "schedule_of",
+]
 
 
 def schedule_of(entry: dict) -> WeeklySchedule | None:
@@ -76,43 +63,6 @@ def schedule_of(entry: dict) -> WeeklySchedule | None:
         return parse_meeting_times(meeting["times"])
     hours = entry.get("hours")
     return parse_hours(hours) if hours else None
-
-
-# Raw deflate: no header or checksum on each entry of a few hundred bytes.
-_DEFLATE_WINDOW_BITS = -15
-
-
-def entry_dictionary(vocabulary: Vocabulary) -> bytes:
-    """What nearly every packed entry repeats: the schema's field names and fixed words and the
-    vocabulary's codes, marshalled as entries are. Deflate primed with it packs an entry into
-    about half its marshalled size (on the hand-written sample entries and synthetic ones alike)."""
-    fields = (
-        *schema.TOP_FIELDS,
-        *schema.LOCATION_FIELDS,
-        *schema.PHONE_FIELDS,
-        *schema.MOUD_FIELDS,
-        *schema.MEETING_FIELDS,
-        *schema.HOUSING_FIELDS,
-        *schema.EMPLOYMENT_FIELDS,
-        "days",
-        "opens",
-        "closes",
-        "start",
-        "end",
-    )
-    words = (
-        *vocabulary.codes,
-        *vocabulary.categories,
-        *schema.STATUSES,
-        *schema.SOURCES,
-        *schema.VERIFIED_HOW,
-        *schema.FELLOWSHIPS,
-        *schema.ATTENDANCE,
-        *schema.MEDICATION_POLICIES,
-        *schema.PHONE_TYPES,
-        *DAY_WORDS,
-    )
-    return marshal.dumps([{name: name for name in fields}, list(words)])
 
 
 class PackedEntries(Sequence):
@@ -138,6 +88,11 @@ class PackedEntries(Sequence):
     def __len__(self) -> int:
         return self._first_rows[-1]
 
+    @property
+    def dictionary(self) -> bytes:
+        """The deflate dictionary these entries were packed with (and new ones must be)."""
+        return self._dictionary
+
     def __getitem__(self, index):
         if isinstance(index, slice):
             return [self[row] for row in range(*index.indices(len(self)))]
@@ -158,79 +113,8 @@ class PackedEntries(Sequence):
         ends = self._chunk_ends[chunk]
         start = int(ends[local - 1]) if local else 0
         packed = memoryview(self._chunks[chunk])[start : int(ends[local])]
-        unpacker = zlib.decompressobj(_DEFLATE_WINDOW_BITS, zdict=self._dictionary)
+        unpacker = zlib.decompressobj(DEFLATE_WINDOW_BITS, zdict=self._dictionary)
         return marshal.loads(unpacker.decompress(packed))
-
-
-def index_file(result: FileResult, label: str, code_column: dict[str, int], dictionary: bytes) -> IndexedFile:
-    primed = zlib.compressobj(zlib.Z_BEST_SPEED, zlib.DEFLATED, _DEFLATE_WINDOW_BITS, zdict=dictionary)
-    packed, ends = [], []
-    offset = 0
-    for checked in result.entries:
-        compressor = primed.copy()
-        data = compressor.compress(marshal.dumps(checked.entry)) + compressor.flush()
-        offset += len(data)
-        packed.append(data)
-        ends.append(offset)
-    return IndexedFile(
-        label,
-        result.problems,
-        tuple(checked.entry["id"] for checked in result.entries),
-        tuple(checked.line for checked in result.entries),
-        b"".join(packed),
-        _readonly(np.array(ends, dtype=np.int64)),
-        marshal.dumps([_implied_values(checked, code_column) for checked in result.entries]),
-    )
-
-
-def _implied_values(checked: CheckedEntry, code_column: dict[str, int]) -> tuple:
-    """What the index needs beyond the entry itself: code columns, latitude, longitude,
-    approximate, time zone, remote, and the weekly sessions (None without a schedule)."""
-    implied = checked.implied
-    schedule = implied.schedule
-    return (
-        tuple(sorted(code_column[code] for code in implied.codes)),
-        implied.latitude,
-        implied.longitude,
-        implied.approximate,
-        implied.timezone,
-        implied.remote,
-        None if schedule is None else schedule.sessions,
-    )
-
-
-FRAME_COLUMNS = (
-    "id",
-    "name",
-    "organization",
-    "category",
-    "status",
-    "sample",
-    "lat",
-    "lon",
-    "approximate",
-    "remote",
-    "state",
-    "city",
-    "zip",
-    "address",
-    "timezone",
-    "last_verified",
-    "source",
-    "phone",
-    "website",
-    "text",
-    "file",
-    "line",
-)
-_NUMBER_COLUMNS = {
-    "sample": bool,
-    "lat": np.float64,
-    "lon": np.float64,
-    "approximate": bool,
-    "remote": bool,
-    "line": np.int64,
-}
 
 
 @dataclass(frozen=True)
@@ -251,6 +135,13 @@ class Directory:
     active: np.ndarray = field(repr=False)  # status "active" (an inactive meeting is not)
     category_numbers: np.ndarray = field(repr=False)  # positions in tuple(vocabulary.categories)
     signature: str = ""
+    # The files it was built from, in order, without their segments (their rows are above):
+    # what ``replace_files`` and the problem report read.
+    files: tuple[IndexedFile, ...] = field(default=(), repr=False)
+    # Set by the loader: each file's (size, time, inode) stamp and SHA-256 by relative path, and
+    # the day its entries were checked on.
+    file_stamps: dict = field(default_factory=dict, repr=False)
+    checked_on: object = None
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -290,108 +181,222 @@ class Directory:
 
 
 def build_directory(path: Path, vocabulary: Vocabulary, files: list[IndexedFile], signature: str) -> Directory:
-    """The index of checked, duplicate-free files (``load_directory`` makes sure of both)."""
-    codes = vocabulary.codes
-    category_number = {category: number for number, category in enumerate(vocabulary.categories)}
-    size = sum(len(indexed.ids) for indexed in files)
-    dictionary = entry_dictionary(vocabulary)
-    arrow = getattr(_text_dtype(), "storage", None) == "pyarrow"
-    texts = {name: _TextColumn(arrow) for name in FRAME_COLUMNS if name not in _NUMBER_COLUMNS}
-    numbers = {name: np.zeros(size, dtype=dtype) for name, dtype in _NUMBER_COLUMNS.items()}
-    matrix = np.zeros((size, len(codes)), dtype=bool)
-    # One object per distinct zone and schedule, however many entries share it.
-    zones: dict[str, str] = {}
-    weekly: dict[tuple, WeeklySchedule] = {}
-    schedule_of: list[WeeklySchedule | None] = [None] * size
-    zone_of: list[str | None] = [None] * size
-    language_rows: dict[str, array] = {}
-    area_rows: dict[str, array] = {}
-    active = np.zeros(size, dtype=bool)
-    category_numbers = np.zeros(size, dtype=np.int16)
-    row = 0
-    for indexed in files:
-        entries = PackedEntries((indexed.packed,), (indexed.ends,), dictionary)
-        implied_values = marshal.loads(indexed.implied)
-        for entry, line, implied in zip(entries, indexed.lines, implied_values, strict=True):
-            entry_codes, latitude, longitude, approximate, timezone, remote, sessions = implied
-            timezone = zones.setdefault(timezone, timezone) if timezone else timezone
-            location = entry.get("location") or {}
-            phones = entry.get("phones") or ()
-            inactive_meeting = (entry.get("meeting") or {}).get("attendance") == "inactive"
-            status = "inactive" if inactive_meeting else entry.get("status") or "active"
-            text = " ".join((entry["name"], entry["organization"], entry.get("description") or ""))
-            for name, value in (
-                ("id", entry["id"]),
-                ("name", entry["name"]),
-                ("organization", entry["organization"]),
-                ("category", entry["category"]),
-                ("status", status),
-                ("state", location.get("state")),
-                ("city", location.get("city")),
-                ("zip", location.get("zip")),
-                ("address", location.get("address")),
-                ("timezone", timezone),
-                ("last_verified", vouched_or_oldest(entry).isoformat()),
-                ("source", entry.get("source") or "manual"),
-                ("phone", phones[0]["number"] if phones else None),
-                ("website", entry.get("website")),
-                ("text", text.casefold()),
-                ("file", indexed.label),
-            ):
-                texts[name].append(value)
-            for name, value in (
-                ("sample", bool(entry.get("sample"))),
-                ("lat", np.nan if latitude is None else latitude),
-                ("lon", np.nan if longitude is None else longitude),
-                ("approximate", approximate),
-                ("remote", remote),
-                ("line", line),
-            ):
-                numbers[name][row] = value
-            active[row] = status == "active"
-            category_numbers[row] = category_number[entry["category"]]
-            if entry_codes:
-                matrix[row, entry_codes] = True
-            for language in entry.get("languages") or ("en",):
-                language_rows.setdefault(language, array("q")).append(row)
-            for area in entry.get("service_area") or ():
-                area_rows.setdefault(area, array("q")).append(row)
-            if sessions is not None:
-                schedule_of[row] = weekly.get(sessions) or weekly.setdefault(sessions, WeeklySchedule(sessions))
-                # Only "24/7" can lack a zone (the schema asks for one otherwise); any zone fits it.
-                zone_of[row] = timezone or "UTC"
-            row += 1
+    """The index of checked, duplicate-free files (``load_directory`` makes sure of both), each
+    with its segment: their rows concatenated."""
+    segments = [indexed.segment for indexed in files]
+    sizes = [len(indexed.ids) for indexed in files]
+    firsts = np.concatenate([[0], np.cumsum(sizes, dtype=np.int64)]).tolist()
+    size = firsts[-1]
     if size:
-        frame = pd.DataFrame({name: texts[name].series() if name in texts else numbers[name] for name in FRAME_COLUMNS})
+        frame = pd.DataFrame(
+            {
+                name: text_series([segment.texts[name] for segment in segments])
+                if name in TEXT_COLUMNS
+                else np.concatenate([segment.numbers[name] for segment in segments])
+                for name in FRAME_COLUMNS
+            }
+        )
     else:  # as pandas makes an empty frame of empty lists
         frame = pd.DataFrame({name: [] for name in FRAME_COLUMNS})
     frame["last_verified"] = pd.to_datetime(frame["last_verified"])
+    weekly: dict[tuple, WeeklySchedule] = {}
+    schedules = ScheduleTable.build(
+        (
+            (first + row, zone, weekly.get(sessions) or weekly.setdefault(sessions, WeeklySchedule(sessions)))
+            for first, segment in zip(firsts, segments, strict=False)
+            for row, zone, sessions in segment.schedules
+        ),
+        size,
+    )
     return Directory(
         path=path,
         vocabulary=vocabulary,
-        entries=PackedEntries(
-            tuple(indexed.packed for indexed in files), tuple(indexed.ends for indexed in files), dictionary
-        ),
+        entries=_packed_entries(files, entry_dictionary(vocabulary)),
         frame=frame,
-        codes=codes,
-        code_matrix=_readonly(matrix),
-        schedules=ScheduleTable.build(
-            ((row, zone_of[row], schedule) for row, schedule in enumerate(schedule_of) if schedule is not None), size
-        ),
-        language_rows={key: _readonly(np.array(rows, dtype=np.int64)) for key, rows in language_rows.items()},
-        area_rows={key: _readonly(np.array(rows, dtype=np.int64)) for key, rows in area_rows.items()},
+        codes=vocabulary.codes,
+        code_matrix=readonly(_stacked([segment.code_matrix for segment in segments], (0, len(vocabulary.codes)))),
+        schedules=schedules,
+        language_rows=_merged_rows([segment.language_rows for segment in segments], firsts),
+        area_rows=_merged_rows([segment.area_rows for segment in segments], firsts),
         id_rows={
             entry_id: row for row, entry_id in enumerate(entry_id for indexed in files for entry_id in indexed.ids)
         },
-        active=_readonly(active),
-        category_numbers=_readonly(category_numbers),
+        active=readonly(_stacked([segment.active for segment in segments], (0,), bool)),
+        category_numbers=readonly(_stacked([segment.category_numbers for segment in segments], (0,), np.int16)),
         signature=signature,
+        files=tuple(indexed.without_segment() for indexed in files),
     )
 
 
-def _readonly(array: np.ndarray) -> np.ndarray:
-    array.flags.writeable = False
-    return array
+def replace_files(old: Directory, files: list[IndexedFile], signature: str) -> Directory:
+    """``old`` with its files replaced by ``files``: each one that is also in ``old.files`` (the
+    same object) keeps its rows as they are; every other one brings its segment. Changed,
+    added and removed files alike cost their own rows and copies of the columns, never a look
+    at the other entries."""
+    position = {id(indexed): number for number, indexed in enumerate(old.files)}
+    firsts = np.concatenate([[0], np.cumsum([len(indexed.ids) for indexed in old.files], dtype=np.int64)]).tolist()
+    # Each change: the old files from..to (by position) give way to the new files between.
+    changes: list[tuple[int, int, list[IndexedFile]]] = []
+    next_old, pending = 0, []
+    for indexed in files:
+        number = position.get(id(indexed))
+        if number is None:
+            pending.append(indexed)
+            continue
+        if number < next_old:
+            raise ValueError("replace_files keeps the old files' order")
+        if number > next_old or pending:
+            changes.append((next_old, number, pending))
+        next_old, pending = number + 1, []
+    if next_old < len(old.files) or pending:
+        changes.append((next_old, len(old.files), pending))
+    state = _Columns.of(old)
+    for first_file, end_file, new_files in reversed(changes):
+        state.splice(firsts[first_file], firsts[end_file], new_files, old.files[first_file:end_file])
+    return state.directory(old, files, signature)
+
+
+# The frame's text columns but the date of the last verification, which the frame keeps as a date.
+_SPLICED_AS_TEXT = frozenset(TEXT_COLUMNS) - {"last_verified"}
+
+
+class _Columns:
+    """The parts of a ``Directory`` that ``replace_files`` splices, as plain arrays and dicts."""
+
+    @classmethod
+    def of(cls, directory: Directory) -> _Columns:
+        import pyarrow  # present whenever pandas keeps a column in Arrow
+
+        columns = cls()
+        columns.frame = {
+            name: pyarrow.array(column)
+            if _in_arrow(column)
+            else (list(column) if name in _SPLICED_AS_TEXT else column.to_numpy())
+            for name, column in directory.frame.items()
+        }
+        columns.dtypes = dict(directory.frame.dtypes)
+        columns.code_matrix = directory.code_matrix
+        columns.active = directory.active
+        columns.category_numbers = directory.category_numbers
+        columns.language_rows = dict(directory.language_rows)
+        columns.area_rows = dict(directory.area_rows)
+        columns.schedules = directory.schedules
+        columns.id_rows = dict(directory.id_rows)
+        return columns
+
+    def splice(self, start: int, end: int, new_files: list[IndexedFile], old_files) -> None:
+        """Rows ``start`` to ``end`` (``old_files``' rows) become ``new_files``' rows."""
+        segments = [indexed.segment for indexed in new_files]
+        firsts = np.concatenate([[0], np.cumsum([len(indexed.ids) for indexed in new_files], dtype=np.int64)]).tolist()
+        count = firsts[-1]
+        for name, values in self.frame.items():
+            if name in _SPLICED_AS_TEXT:
+                added = [segment.texts[name] for segment in segments]
+                self.frame[name] = _spliced_text(values, start, end, added)
+            elif name == "last_verified":
+                added = pd.to_datetime(text_series([segment.texts[name] for segment in segments]))
+                self.frame[name] = np.concatenate([values[:start], added.to_numpy().astype(values.dtype), values[end:]])
+            else:
+                added = [segment.numbers[name] for segment in segments]
+                self.frame[name] = np.concatenate([values[:start], *added, values[end:]]).astype(values.dtype)
+        self.code_matrix = np.concatenate(
+            [self.code_matrix[:start], *(segment.code_matrix for segment in segments), self.code_matrix[end:]]
+        )
+        self.active = np.concatenate(
+            [self.active[:start], *(segment.active for segment in segments), self.active[end:]]
+        )
+        self.category_numbers = np.concatenate(
+            [self.category_numbers[:start], *(s.category_numbers for s in segments), self.category_numbers[end:]]
+        )
+        delta = count - (end - start)
+        for rows_of, segment_rows in (
+            (self.language_rows, [segment.language_rows for segment in segments]),
+            (self.area_rows, [segment.area_rows for segment in segments]),
+        ):
+            added = _merged_rows(segment_rows, firsts)
+            for key in set(rows_of) | set(added):
+                rows = rows_of.get(key, np.zeros(0, dtype=np.int64))
+                low, high = np.searchsorted(rows, [start, end])
+                merged = np.concatenate([rows[:low], added.get(key, rows[:0]) + start, rows[high:] + delta])
+                if len(merged):
+                    rows_of[key] = readonly(merged)
+                else:
+                    rows_of.pop(key, None)
+        weekly: dict[tuple, WeeklySchedule] = {}
+        self.schedules = self.schedules.spliced(
+            start,
+            end,
+            (
+                (first + row, zone, weekly.get(sessions) or weekly.setdefault(sessions, WeeklySchedule(sessions)))
+                for first, segment in zip(firsts, segments, strict=False)
+                for row, zone, sessions in segment.schedules
+            ),
+            count,
+        )
+        for indexed in old_files:
+            for entry_id in indexed.ids:
+                self.id_rows.pop(entry_id, None)
+        if delta:  # the rows after the change move along
+            for entry_id, row in self.id_rows.items():
+                if row >= end:
+                    self.id_rows[entry_id] = row + delta
+        for row, entry_id in enumerate(entry_id for indexed in new_files for entry_id in indexed.ids):
+            self.id_rows[entry_id] = start + row
+
+    def directory(self, old: Directory, files: list[IndexedFile], signature: str) -> Directory:
+        frame = pd.DataFrame(
+            {
+                name: (pd.Series(values) if isinstance(values, list) else pd.Series(values, dtype=self.dtypes[name]))
+                if name in _SPLICED_AS_TEXT
+                else values
+                for name, values in self.frame.items()
+            }
+        )
+        return Directory(
+            path=old.path,
+            vocabulary=old.vocabulary,
+            entries=_packed_entries(files, old.entries.dictionary),
+            frame=frame,
+            codes=old.codes,
+            code_matrix=readonly(self.code_matrix),
+            schedules=self.schedules,
+            language_rows=self.language_rows,
+            area_rows=self.area_rows,
+            id_rows=self.id_rows,
+            active=readonly(self.active),
+            category_numbers=readonly(self.category_numbers),
+            signature=signature,
+            files=tuple(indexed.without_segment() for indexed in files),
+        )
+
+
+def _spliced_text(values, start: int, end: int, added: list):
+    if isinstance(values, list):  # pandas keeps this column as Python objects
+        new = [value for part in added for value in (part if isinstance(part, list) else part.to_pylist())]
+        return [*values[:start], *new, *values[end:]]
+    import pyarrow
+
+    parts = [values.slice(0, start), *(part.cast(values.type) for part in added), values.slice(end)]
+    return pyarrow.concat_arrays([part for part in parts if len(part)] or [values.slice(0, 0)])
+
+
+def _packed_entries(files: list[IndexedFile], dictionary: bytes) -> PackedEntries:
+    return PackedEntries(
+        tuple(indexed.packed for indexed in files), tuple(indexed.ends for indexed in files), dictionary
+    )
+
+
+def _stacked(parts: list[np.ndarray], empty_shape: tuple, dtype=bool) -> np.ndarray:
+    return np.concatenate(parts) if parts else np.zeros(empty_shape, dtype=dtype)
+
+
+def _merged_rows(per_file: list[dict], firsts: list[int]) -> dict:
+    """Per key, the rows of every file's dict, offset by where each file starts."""
+    merged: dict[str, list] = {}
+    for first, rows_of in zip(firsts, per_file, strict=False):
+        for key, rows in rows_of.items():
+            merged.setdefault(key, []).append(rows + first)
+    return {key: readonly(np.concatenate(parts)) for key, parts in merged.items()}
 
 
 def _in_arrow(column: pd.Series) -> bool:
@@ -402,46 +407,3 @@ def _arrow_of(column: pd.Series):
     import pyarrow  # present whenever pandas keeps a column in Arrow
 
     return pyarrow.array(column)
-
-
-def _text_dtype():
-    """The type pandas gives a column of text (Arrow-backed unless pandas is set otherwise)."""
-    return pd.Series(["text"]).dtype
-
-
-class _TextColumn:
-    """A text column of the frame, built straight into Arrow's layout (UTF-8 bytes, offsets and
-    a validity bitmap) when pandas keeps text in Arrow: 100,000 rows of cells never exist as
-    millions of Python strings, nor in pieces that must be copied into one. Otherwise, a list."""
-
-    def __init__(self, arrow: bool):
-        self._values: list | None = None if arrow else []
-        self._data = bytearray()
-        self._offsets = array("q", [0])
-        self._valid = bytearray()
-
-    def append(self, value: str | None) -> None:
-        if self._values is not None:
-            self._values.append(value)
-            return
-        if value is not None:
-            self._data += value.encode()
-        self._valid.append(value is not None)
-        self._offsets.append(len(self._data))
-
-    def series(self) -> pd.Series:
-        """The column as pandas makes it of the same values in a list."""
-        if self._values is not None:
-            return pd.Series(self._values)
-        if not any(self._valid):
-            return pd.Series([None] * len(self._valid))  # no text at all: pandas keeps objects
-        import pyarrow  # present whenever pandas keeps text in Arrow
-
-        validity = np.packbits(np.frombuffer(self._valid, dtype=bool), bitorder="little")
-        values = pyarrow.LargeStringArray.from_buffers(
-            len(self._valid),
-            pyarrow.py_buffer(self._offsets),
-            pyarrow.py_buffer(self._data),
-            pyarrow.py_buffer(validity.tobytes()),
-        )
-        return pd.Series(values, dtype=_text_dtype())

@@ -1,26 +1,35 @@
-"""Loading the YAML directory into a checked ``Directory`` index, with its on-disk caches.
+"""Loading the YAML directory into a checked ``Directory`` index, with its on-disk caches, and
+reloading it after some files changed.
 
 Every file is composed strictly (see ``yamlread``), each entry is checked against the schema, and
 every problem is collected into one report. The result of each file is cached on disk keyed on
 its contents (SHA-256), and the whole index is cached keyed on the files' sizes and modification
 times, so an unchanged directory loads without reading a single YAML file and a change to one
-file re-reads only that file. ``index`` holds the index itself and how it is built.
+file re-reads only that file. A cold load of many files reads them in worker processes, one per
+CPU, where plainly valid files go through rapidyaml (``yamlfast``) and the rest through the
+strict reader. ``reload_directory`` turns a loaded index into the current one by replacing only
+the changed files' rows (``index.replace_files``). ``index`` holds the index itself.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import gc
 import hashlib
+import multiprocessing
 import os
 import pickle
 import sys
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
 from yaml.nodes import SequenceNode
 
+from navigator.directory import yamlfast
 from navigator.directory.index import (
     CheckedEntry,
     Directory,
@@ -29,6 +38,7 @@ from navigator.directory.index import (
     build_directory,
     entry_dictionary,
     index_file,
+    replace_files,
 )
 from navigator.directory.problems import DirectoryError, Problem, Report
 from navigator.directory.schema import check_entry
@@ -37,7 +47,9 @@ from navigator.directory.yamlread import NodeConverter, YamlSyntaxError, compose
 from navigator.files import write_atomic_with
 from navigator.settings import DEFAULT_DIRECTORY, load_settings
 
-CACHE_FORMAT = 7  # bump when the cached structures change shape or module
+CACHE_FORMAT = 8  # bump when the cached structures change shape or module
+# Below this many files to read, starting worker processes (about a second) costs more than it saves.
+POOL_MIN_FILES = 40
 
 
 def _read_file(path: Path) -> bytes:
@@ -59,8 +71,24 @@ def field_name(path: tuple) -> str:
     return name
 
 
-def check_file(data: bytes, label: str, vocabulary: Vocabulary, today: dt.date) -> FileResult:
-    """Every entry of one directory file, checked; ``label`` names the file in problems."""
+def check_file(data: bytes, label: str, vocabulary: Vocabulary, today: dt.date, fast: bool = False) -> FileResult:
+    """Every entry of one directory file, checked; ``label`` names the file in problems.
+
+    ``fast``: try ``yamlfast`` first (only where rapidyaml's messages on standard error go
+    nowhere); a file it declines, or with any problem, is read again by the strict reader, so
+    the result is the same either way.
+    """
+    if fast:
+        read = yamlfast.read_entries(data)
+        if read is not None:
+            entries = []
+            for entry, line in read:
+                entry_problems, implied = check_entry(entry, vocabulary, today)
+                if entry_problems or implied is None:
+                    break  # the strict reader finds each problem's line
+                entries.append(CheckedEntry(entry, implied, label, line))
+            else:
+                return FileResult(tuple(entries), ())
     try:
         root = compose(data)
     except YamlSyntaxError as error:
@@ -196,8 +224,9 @@ def _label(directory: Path, path: Path, label_root: str) -> str:
 
 def _index_files(
     directory: Path, files: list[Path], vocabulary: Vocabulary, today: dt.date, label_root: str, cache: _Cache | None
-) -> list[IndexedFile]:
-    """Every file checked and packed for the index, reading only files the cache does not hold."""
+) -> dict[str, _FileRecord]:
+    """Every file checked and indexed (by its path relative to ``directory``), reading only files
+    the cache does not hold."""
     dictionary = entry_dictionary(vocabulary)
     # Packed entries read back only with the same dictionary, and marshalled data only surely in
     # the Python version that wrote it.
@@ -206,30 +235,99 @@ def _index_files(
         f"{label_root}|{sys.version_info[:2]}"
     )
     previous = cache.files(context) if cache else {}
-    code_column = {code: column for column, code in enumerate(vocabulary.codes)}
     records: dict[str, _FileRecord] = {}
-    results = []
+    to_read = []
     for path in files:
         relative = path.relative_to(directory).as_posix()
         stamp = _stamp(path.stat())
         record = previous.get(relative)
-        if record is None or record.stamp != stamp or record.result.problems:
-            data = _read_file(path)
-            digest = hashlib.sha256(data).hexdigest()
-            # The only rule that depends on the date refuses dates in the future, and as days pass
-            # a date only leaves the future: a file that passed stays passed, and only a file
-            # with problems is checked again on another day.
-            if record is None or record.digest != digest or record.result.problems:
-                label = _label(directory, path, label_root)
-                result = check_file(data, label, vocabulary, today)
-                record = _FileRecord(stamp, digest, index_file(result, label, code_column, dictionary))
-            else:
-                record = _FileRecord(stamp, digest, record.result)
-        records[relative] = record
-        results.append(record.result)
+        # The only rule that depends on the date refuses dates in the future, and as days pass
+        # a date only leaves the future: a file that passed stays passed, and only a file with
+        # problems is checked again (on another day it may pass).
+        if record is not None and record.stamp == stamp and not record.result.problems:
+            records[relative] = record
+        else:
+            to_read.append((path, relative, stamp, record))
+    read = _read_in_workers(directory, [path for path, *_ in to_read], today, label_root, dictionary)
+    if read is not None:
+        for (_, relative, stamp, _), (digest, indexed) in zip(to_read, read, strict=True):
+            records[relative] = _FileRecord(stamp, digest, indexed)
+    else:
+        for path, relative, stamp, record in to_read:
+            records[relative] = _read_record(directory, path, stamp, record, vocabulary, today, label_root, dictionary)
+    records = {
+        path.relative_to(directory).as_posix(): records[path.relative_to(directory).as_posix()] for path in files
+    }
     if cache and records != previous:
         cache.store_files(context, records)
-    return results
+    return records
+
+
+def _read_record(directory, path, stamp, record, vocabulary, today, label_root, dictionary) -> _FileRecord:
+    """``path`` read (through ``_read_file``), checked and indexed, unless its bytes are those of ``record``."""
+    data = _read_file(path)
+    digest = hashlib.sha256(data).hexdigest()
+    if record is not None and record.digest == digest and not record.result.problems:
+        return _FileRecord(stamp, digest, record.result)
+    label = _label(directory, path, label_root)
+    return _FileRecord(
+        stamp, digest, index_file(check_file(data, label, vocabulary, today), label, vocabulary, dictionary)
+    )
+
+
+def _read_in_workers(
+    directory: Path, paths: list[Path], today: dt.date, label_root: str, dictionary: bytes
+) -> list | None:
+    """Each file's digest and ``IndexedFile``, read by worker processes; None where that is not
+    worth it (few files, one CPU) or not possible (then the caller reads them itself)."""
+    workers = workers_for(len(paths))
+    if workers < 2:
+        return None
+    jobs = [(str(directory), str(path), _label(directory, path, label_root), today) for path in paths]
+    # Spawned, never forked: the app's server has threads. Spawning imports the main module
+    # again, so a script that loads at import time needs the usual ``if __name__ == "__main__"``.
+    context = multiprocessing.get_context("spawn")
+    try:
+        # The workers pack entries with this process's dictionary: only it unpacks them here.
+        pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_started, initargs=(dictionary,))
+        with pool:
+            return list(pool.map(_read_and_index, jobs, chunksize=max(1, min(16, len(jobs) // (workers * 8)))))
+    except (BrokenProcessPool, OSError, RuntimeError):
+        return None
+
+
+def workers_for(files_to_read: int) -> int:
+    """How many worker processes a load that must read this many files uses (1: none)."""
+    if files_to_read < POOL_MIN_FILES:
+        return 1
+    configured = load_settings().load_workers
+    return configured if configured is not None else (os.cpu_count() or 1)
+
+
+def _worker_started(dictionary: bytes) -> None:
+    """A loading worker: its standard error goes nowhere (rapidyaml prints every parse error it
+    meets there, and such a file is read again by the strict reader, which reports it), and its
+    collector is paused as the loader's own is."""
+    with contextlib.suppress(OSError):
+        quiet = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(quiet, 2)
+        os.close(quiet)
+    gc.disable()
+    _WORKER_DICTIONARY.append(dictionary)
+
+
+_WORKER_VOCABULARIES: dict[str, Vocabulary] = {}
+_WORKER_DICTIONARY: list[bytes] = []
+
+
+def _read_and_index(job) -> tuple[str, IndexedFile]:
+    directory, path, label, today = job
+    if directory not in _WORKER_VOCABULARIES:
+        _WORKER_VOCABULARIES[directory] = load_vocabulary(Path(directory))
+    vocabulary, dictionary = _WORKER_VOCABULARIES[directory], _WORKER_DICTIONARY[-1]
+    data = Path(path).read_bytes()
+    result = check_file(data, label, vocabulary, today, fast=True)
+    return hashlib.sha256(data).hexdigest(), index_file(result, label, vocabulary, dictionary)
 
 
 @collector_paused()
@@ -311,11 +409,60 @@ def load_directory(
     vocabulary = load_vocabulary(directory)
     # Problems name files relative to the directory: the app shows them, and a server's own
     # paths are nobody's business.
-    indexed = _index_files(directory, files, vocabulary, today, "", cache)
+    records = _index_files(directory, files, vocabulary, today, "", cache)
+    indexed = [record.result for record in records.values()]
     report = _report_of(indexed)
     if not report.ok:
         raise DirectoryError(report)
-    loaded = build_directory(directory, vocabulary, indexed, signature)
+    loaded = _with_reload_state(build_directory(directory, vocabulary, indexed, signature), records, today)
     if cache:
         cache.store_index(signature, loaded)
     return loaded
+
+
+def _with_reload_state(loaded: Directory, records: dict[str, _FileRecord], today: dt.date) -> Directory:
+    """What ``reload_directory`` compares with: each file's stamp and digest, and the day checked."""
+    stamps = {relative: (record.stamp, record.digest) for relative, record in records.items()}
+    return dataclasses.replace(loaded, file_stamps=stamps, checked_on=today)
+
+
+@collector_paused()
+def reload_directory(previous: Directory, today: dt.date | None = None) -> Directory:
+    """The directory now, from ``previous`` (a loaded one, left as it was): only files whose
+    stamp changed are read, only those whose bytes changed are checked, and only their rows of
+    the index are replaced (``index.replace_files``); a new or removed file the same way.
+    Raises DirectoryError listing every problem, as ``load_directory`` does.
+
+    The caches on disk are left as they are: a later cold start reads the changed files again.
+    A changed vocabulary loads afresh."""
+    directory = previous.path
+    today = today or dt.date.today()
+    files = directory_files(directory) if directory.is_dir() else []
+    signature = _stat_signature(directory, files, today) if files or directory.is_dir() else ""
+    if signature == previous.signature:
+        return previous
+    if (
+        not previous.file_stamps
+        or not directory.is_dir()
+        or load_vocabulary(directory).fingerprint != previous.vocabulary.fingerprint
+    ):
+        return load_directory(directory, today=today)
+    vocabulary = previous.vocabulary
+    dictionary = previous.entries.dictionary  # what its entries were packed with
+    by_label = {indexed.label: indexed for indexed in previous.files}
+    records: dict[str, _FileRecord] = {}
+    for path in files:
+        relative = path.relative_to(directory).as_posix()
+        label = _label(directory, path, "")
+        stamp = _stamp(path.stat())
+        known = previous.file_stamps.get(relative)
+        record = _FileRecord(known[0], known[1], by_label[label]) if known and label in by_label else None
+        if record is not None and record.stamp == stamp:
+            records[relative] = record
+        else:
+            records[relative] = _read_record(directory, path, stamp, record, vocabulary, today, "", dictionary)
+    indexed = [record.result for record in records.values()]
+    report = _report_of(indexed)
+    if not report.ok:
+        raise DirectoryError(report)
+    return _with_reload_state(replace_files(previous, indexed, signature), records, today)

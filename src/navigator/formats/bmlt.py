@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import tempfile
 from functools import lru_cache
 from pathlib import Path
 from zoneinfo import available_timezones
@@ -45,10 +46,11 @@ from navigator.formats.cleaning import (
     parse_time,
     slug,
 )
+from navigator.formats.fetch import FetchError, fetch, is_url
 from navigator.formats.geography import nearest_zip
 from navigator.formats.hsds.locations import STATE_NAMES
 from navigator.formats.samhsa_locator import stamped
-from navigator.formats.tables import read_source
+from navigator.formats.tables import JsonTooDeep, load_json, read_source
 from navigator.search.places import US_STATE_TIMEZONES, timezone_for, zip_centroid
 
 SOURCE = "bmlt"
@@ -75,11 +77,19 @@ MAX_MINUTES = 12 * 60  # a longer "duration" is a data-entry slip: the hour stan
 
 
 def read_bmlt(path: Path | str, today: dt.date | None = None, formats: str | None = None) -> ImportBatch:
-    """Read a GetSearchResults file (and the server's format list, when given separately)."""
+    """Read a GetSearchResults file (and the server's format list, when given separately: a file, or
+    the server's ``GetFormats`` URL, fetched)."""
     path = Path(path)
     today = today or dt.date.today()
     format_list = None
-    if formats:
+    if formats and is_url(formats):
+        with tempfile.TemporaryDirectory(prefix="navigator-bmlt-") as scratch:
+            try:
+                fetched = fetch(formats, Path(scratch) / "formats.json")
+            except FetchError as error:
+                raise UnreadableSource(f"the format list: {error}") from None
+            format_list = _load(read_source(fetched.path), formats)
+    elif formats:
         format_list = _load(read_source(Path(formats)), str(formats))
     saved = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC).date() if path.exists() else None
     return parse_bmlt(read_source(path), path.name, today, format_list, saved, label=str(path))
@@ -87,13 +97,13 @@ def read_bmlt(path: Path | str, today: dt.date | None = None, formats: str | Non
 
 def _load(text: str, label: str):
     try:
-        return json.loads(text)
+        return load_json(text)
     except json.JSONDecodeError as error:
         raise UnreadableSource(
             f"{label}: not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}"
         ) from None
-    except RecursionError:
-        raise UnreadableSource(f"{label}: the JSON is nested too deeply") from None
+    except JsonTooDeep as error:
+        raise UnreadableSource(f"{label}: {error}") from None
 
 
 def _format_table(lists) -> dict[str, dict]:

@@ -39,6 +39,7 @@ from navigator.formats.findtreatment_codes import (
     code_for_name,
     code_order,
     detect_vintage,
+    dictionary,
     is_moud,
     map_codes,
 )
@@ -52,7 +53,15 @@ from navigator.formats.samhsa_locator import (
     stamped,
     street_lines,
 )
-from navigator.formats.tables import Table, decode, normalize_column, read_table
+from navigator.formats.tables import (
+    MAX_SOURCE_BYTES,
+    JsonTooDeep,
+    Table,
+    decode,
+    load_json,
+    normalize_column,
+    read_table,
+)
 
 SOURCE = "findtreatment"
 # fmt: off
@@ -80,6 +89,7 @@ PRACTITIONER_TYPES = frozenset({"BUPREN", "BU"})  # buprenorphine practitioners 
 TRUE_CELLS = frozenset({"1", "1.0", "y", "yes", "x", "true", "t"})
 MAX_PAGES = 1_000  # the API's largest page is 2,000 facilities; the whole country fits in 20
 MAX_ROWS = 500_000  # the national listing is about 30,000 facilities; more is not a listing
+MAX_COMPRESSION_RATIO = 100  # sheet XML packs 5 to 20 times; far past that is a zip bomb
 
 
 def read_findtreatment(path: Path | str, today: dt.date | None = None, source_url: str | None = None) -> ImportBatch:
@@ -89,10 +99,14 @@ def read_findtreatment(path: Path | str, today: dt.date | None = None, source_ur
     path = Path(path)
     today = today or dt.date.today()
     try:
+        size = path.stat().st_size
+        if size > MAX_SOURCE_BYTES:
+            raise UnreadableSource(f"{path}: is {size:,} bytes; sources are read up to {MAX_SOURCE_BYTES:,} bytes")
         data = path.read_bytes()
     except OSError as error:
         raise UnreadableSource(f"{path}: cannot be read: {error.strerror or error}") from None
     if data.startswith(b"PK\x03\x04"):
+        _check_workbook(path)
         table, saved = _xlsx_table(path)
         return parse_listing(table, path.name, today, saved)
     text = decode(data, str(path))
@@ -100,6 +114,25 @@ def read_findtreatment(path: Path | str, today: dt.date | None = None, source_ur
         saved = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC).date()
         return parse_api(text, path.name, today, saved, label=str(path), source_url=source_url)
     return parse_listing(read_table(text, str(path)), path.name, today)
+
+
+def _check_workbook(path: Path) -> None:
+    """Refuse a workbook whose parts would unpack past the source limit, before a byte is inflated:
+    an XLSX is a zip, and a small zip can hold a sheet of gigabytes."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError) as error:
+        raise UnreadableSource(f"{path}: not a readable XLSX workbook: {error}") from None
+    unpacked = sum(info.file_size for info in members)
+    if unpacked > MAX_SOURCE_BYTES:
+        raise UnreadableSource(f"{path}: unpacks to {unpacked:,} bytes; sources are read up to {MAX_SOURCE_BYTES:,}")
+    for info in members:
+        if info.file_size > 2**20 and info.file_size > MAX_COMPRESSION_RATIO * max(info.compress_size, 1):
+            raise UnreadableSource(
+                f"{path}: {info.filename} unpacks {info.file_size // max(info.compress_size, 1):,} times its "
+                f"packed size; no real workbook compresses past {MAX_COMPRESSION_RATIO} times (a zip bomb?)"
+            )
 
 
 def _xlsx_table(path: Path) -> tuple[Table, dt.date | None]:
@@ -154,8 +187,10 @@ def parse_listing(table: Table, file_name: str, today: dt.date, saved: dt.date |
     """Entries from a listing table; ``saved`` is the date its workbook gives, if any."""
     columns = table.columns(COLUMNS, REQUIRED, what="FindTreatment.gov facility listing")
     known = set(columns.values())
+    # Columns are lower case; the dictionary writes a few codes in mixed case (mPREP).
+    spelled = {code.upper(): code for code in dictionary()}
     code_columns = {
-        position: normalize_column(name).upper()
+        position: spelled.get(normalize_column(name).upper(), normalize_column(name).upper())
         for position, name in enumerate(table.header)
         if position not in known and normalize_column(name)
     }
@@ -211,13 +246,13 @@ def parse_api(
     ``source_url``, a first page is followed by the pages after it, fetched with ``page=N``."""
     label = label or file_name
     try:
-        document = json.loads(text)
+        document = load_json(text)
     except json.JSONDecodeError as error:
         raise UnreadableSource(
             f"{label}: not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}"
         ) from None
-    except RecursionError:
-        raise UnreadableSource(f"{label}: the JSON is nested too deeply to be an API reply") from None
+    except JsonTooDeep as error:
+        raise UnreadableSource(f"{label}: {error}") from None
     pages = _pages(document, label)
     if source_url and len(pages) == 1:
         pages += _further_pages(pages[0], source_url)
@@ -273,8 +308,8 @@ def _further_pages(first: dict, url: str) -> list[dict]:
                 raise UnreadableSource(f"page {page} of {total}: {error}") from None
             text = decode(target.read_bytes(), f"{url} page {page}")
             try:
-                document = json.loads(text)
-            except (json.JSONDecodeError, RecursionError):
+                document = load_json(text)
+            except (json.JSONDecodeError, JsonTooDeep):
                 raise UnreadableSource(f"{url}: page {page} of {total} is not valid JSON") from None
             pages += _pages(document, f"{url} page {page}")
     return pages

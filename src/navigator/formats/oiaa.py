@@ -27,7 +27,7 @@ from navigator.formats import progress
 from navigator.formats.batch import FEED, ImportBatch, Provenance, UnreadableSource
 from navigator.formats.cleaning import clean_field, clean_phone, clean_url, entry_id, parse_time, slug, unique_ids
 from navigator.formats.samhsa_locator import stamped
-from navigator.formats.tables import read_source
+from navigator.formats.tables import JsonTooDeep, load_json, read_source
 
 SOURCE = "oiaa"
 FIELDS = frozenset({
@@ -69,13 +69,13 @@ def parse_oiaa(
     if fellowship not in FELLOWSHIPS:
         raise UnreadableSource(f"fellowship '{fellowship}' is not one of {', '.join(FELLOWSHIPS)}")
     try:
-        document = json.loads(text)
+        document = load_json(text)
     except json.JSONDecodeError as error:
         raise UnreadableSource(
             f"{label}: not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}"
         ) from None
-    except RecursionError:
-        raise UnreadableSource(f"{label}: the JSON is nested too deeply") from None
+    except JsonTooDeep as error:
+        raise UnreadableSource(f"{label}: {error}") from None
     if isinstance(document, dict) and isinstance(document.get("meetings"), list):
         document = document["meetings"]
     if not isinstance(document, list):

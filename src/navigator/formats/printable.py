@@ -74,7 +74,11 @@ def render_text(title: str, sections: Sequence[Section], subtitle: str | None = 
             lines.append("")
             lines.append(plain_text(section.heading) + ":")
         for number, resource in enumerate(section.resources, 1):
-            parts = [plain_text(resource.name) + (" ({sample})".format(sample=_("sample")) if resource.sample else "")]
+            parts = [
+                (_("Chosen:") + " " if resource.chosen else "")
+                + plain_text(resource.name)
+                + (" ({sample})".format(sample=_("sample")) if resource.sample else "")
+            ]
             if resource.phones:
                 parts.append(plain_text(resource.phones[0].number))
             if resource.address:
@@ -83,8 +87,9 @@ def render_text(title: str, sections: Sequence[Section], subtitle: str | None = 
                 parts.append(resource.join_url)
             elif resource.website and not (resource.phones or resource.address):
                 parts.append(resource.website)
-            if resource.timing:
-                parts.append(plain_text(resource.timing))
+            when = "; ".join(resource.hours) or resource.timing
+            if when:
+                parts.append(plain_text(when))
             lines.append(f"{number}. " + "; ".join(parts))
     lines.append("")
     if footer:
@@ -110,6 +115,12 @@ def pdf_font() -> Iterator[tuple[Path, Path]]:
         resources.as_file(folder / PDF_FONT_FILES[1]) as bold,
     ):
         yield regular, bold
+
+
+# Millimetres: a section heading needs room for itself and a resource's first lines below it, a
+# resource's name for its first few facts.
+_KEEP_WITH_HEADING_MM = 45
+_KEEP_RESOURCE_MM = 30
 
 
 class _Printout(FPDF):
@@ -154,6 +165,9 @@ def _pdf(pdf: _Printout, title: str, sections: Sequence[Section], subtitle: str 
         pdf.para(subtitle, size=11, height=6)
     for section in sections:
         pdf.ln(3)
+        # A heading goes with the start of what it heads, never alone at the foot of a page.
+        if pdf.will_page_break(_KEEP_WITH_HEADING_MM):
+            pdf.add_page()
         pdf.para(section.heading, size=14, bold=True, height=8)
         if section.note:
             pdf.para(section.note, height=5)
@@ -169,6 +183,8 @@ def _pdf(pdf: _Printout, title: str, sections: Sequence[Section], subtitle: str 
 
 def _pdf_resource(pdf: _Printout, resource: ResourceSummary) -> None:
     pdf.ln(2)
+    if pdf.will_page_break(_KEEP_RESOURCE_MM):  # a name stays with its first lines
+        pdf.add_page()
     sample = "  [{words}]".format(words=_("Sample, fictional")) if resource.sample else ""
     pdf.para(resource.name + sample, size=12, bold=True, height=6)
     if resource.speaks_spanish:

@@ -30,13 +30,19 @@ MAX_SOURCE_BYTES = 256 * 2**20
 MAX_JSON_DEPTH = 32
 
 
-def read_source(path: Path, limit: int = MAX_SOURCE_BYTES) -> str:
+def check_source_size(path: Path) -> None:
+    """UnreadableSource naming ``path`` and its size when it is over ``MAX_SOURCE_BYTES`` (a
+    source is read whole, so a huge one is refused by its size instead of exhausting memory)."""
+    size = path.stat().st_size
+    if size > MAX_SOURCE_BYTES:
+        raise UnreadableSource(f"{path}: is {size:,} bytes; sources are read up to {MAX_SOURCE_BYTES:,} bytes")
+
+
+def read_source(path: Path) -> str:
     """The text of a source file; raises UnreadableSource naming the file when it cannot be read
-    or is larger than ``limit`` bytes."""
+    or is over the size limit."""
     try:
-        size = path.stat().st_size
-        if size > limit:
-            raise UnreadableSource(f"{path}: is {size:,} bytes; sources are read up to {limit:,} bytes")
+        check_source_size(path)
         data = path.read_bytes()
     except OSError as error:
         raise UnreadableSource(f"{path}: cannot be read: {error.strerror or error}") from None

@@ -10,18 +10,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
 
 from navigator.directory.index import Directory
 from navigator.i18n import N_, Words, _
 from navigator.search.engine import Hit
 from navigator.search.links import address_text, directions_url, sms_href, tel_href
-from navigator.search.wording import (
-    distance_words,
-    entry_timing,
-    hit_timing,
-    hours_lines,
-    provenance_words,
-)
+from navigator.search.wording import distance_words, provenance_words, weekly_hours
 from navigator.text import safe_url
 
 # Message ids (English); ``crisis_lines()`` and ``crisis_short()`` give them in the current language.
@@ -91,8 +86,12 @@ class ResourceSummary:
     phones: tuple[PhoneLine, ...] = ()
     website: str | None = None
     join_url: str | None = None  # an online meeting's link
+    # Absolute days and times with the zone named ("Tue 7:00 PM–8:00 PM MT"): a take-home is read
+    # days later, when "Open now" or "today" would be wrong.
     hours: tuple[str, ...] = ()
-    timing: str | None = None  # "Open now", "Next meeting Tue 7:00 PM"
+    timing: str | None = None  # only what to do when the hours are unknown: "Call for hours"
+    is_meeting: bool = False
+    chosen: bool = False  # the coach pinned it as the choice
     distance: str | None = None
     matched: tuple[str, ...] = ()  # the needs it was chosen for, in plain words
     how_to_get_in: str | None = None
@@ -107,8 +106,10 @@ class ResourceSummary:
         entry_id: str,
         hit: Hit | None = None,
         now: dt.datetime | None = None,
+        viewer: ZoneInfo | None = None,
     ) -> ResourceSummary:
-        """The summary of entry ``entry_id``; ``hit`` adds the distance and the needs it matched.
+        """The summary of entry ``entry_id``; ``hit`` adds the distance and the needs it matched;
+        ``viewer`` is the reader's time zone (the searched place's), for times in other zones.
 
         Raises KeyError for an id the directory does not hold.
         """
@@ -137,8 +138,8 @@ class ResourceSummary:
             ),
             website=safe_url(entry.get("website"), ("http", "https")),
             join_url=safe_url(meeting.get("conference_url"), ("http", "https")),
-            hours=tuple(hours_lines(entry)),
-            timing=hit_timing(hit, now) if hit else entry_timing(directory, row, now),
+            hours=tuple(weekly_hours(entry, _zone(directory.timezone_of(row)), viewer, now)),
+            is_meeting=entry["category"] == "support_meeting",
             distance=distance_words(hit) if hit else None,
             matched=tuple(vocabulary.label(code) for code in hit.matched) if hit else (),
             how_to_get_in=entry.get("application_process"),
@@ -150,7 +151,11 @@ class ResourceSummary:
     def facts(self) -> list[tuple[str, list[Link]]]:
         """Labelled lines, in the order every renderer shows them."""
         facts: list[tuple[str, list[Link]]] = []
-        if self.timing:
+        if self.chosen:
+            facts.append((_("Chosen"), [Link(_("Your first choice"))]))
+        if self.hours:
+            facts.append((_("When") if self.is_meeting else _("Hours"), [Link("; ".join(self.hours))]))
+        elif self.timing:
             facts.append((_("When"), [Link(self.timing)]))
         if self.address:
             where = [Link(self.address)]
@@ -173,8 +178,6 @@ class ResourceSummary:
             facts.append((_("Website"), [Link(self.website, self.website)]))
         if self.join_url:
             facts.append((_("Join online"), [Link(self.join_url, self.join_url)]))
-        if self.hours:
-            facts.append((_("Hours"), [Link("; ".join(self.hours))]))
         if self.matched:
             facts.append((_("Matches"), [Link(", ".join(self.matched))]))
         if self.how_to_get_in:
@@ -182,6 +185,10 @@ class ResourceSummary:
         if self.verified:
             facts.append((_("Verified"), [Link(self.verified)]))
         return facts
+
+
+def _zone(name: str | None) -> ZoneInfo | None:
+    return ZoneInfo(name) if name else None
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import Protocol
+from zoneinfo import ZoneInfo
 
 from navigator.directory.index import Directory
 from navigator.plan.build import Plan
@@ -19,6 +20,7 @@ from navigator.plan.ranking import Gap, Picks, Section, chosen_options
 from navigator.plan.safety import SafetyFirst
 from navigator.plan.takehome import ResourceSummary
 from navigator.plan.takehome import Section as PrintSection
+from navigator.search.wording import weekly_hours
 from navigator.text import plain_text
 
 TEXT_MESSAGE_LIMIT = 640  # four SMS segments: most phones join them into one message
@@ -60,10 +62,23 @@ class PlanWords(Protocol):
 # The text message
 
 
-def _message_line(label: str, option: Option, words: PlanWords, now: dt.datetime) -> str:
+def _when(directory: Directory, option: Option, plan: Plan) -> str | None:
+    """Its weekly hours as absolute days and times, zone named: "Tue 7:00 PM–8:00 PM MT"."""
+    entry = directory.entries[option.hit.row]
+    own = directory.timezone_of(option.hit.row)
+    lines = weekly_hours(entry, ZoneInfo(own) if own else None, _viewer(plan), plan.made_at)
+    return "; ".join(lines) or None
+
+
+def _viewer(plan: Plan) -> ZoneInfo | None:
+    return ZoneInfo(plan.place.timezone) if plan.place.timezone else None
+
+
+def _message_line(directory: Directory, label: str, option: Option, words: PlanWords, plan: Plan) -> str:
     """ "Naloxone: Elati Street Pharmacy, 303-555-0155" (meetings add when and where)."""
     how = option.phone or (option.hit.website or "")
-    when = words.timing(option, now) or (words.call_for_timing(option) if option.is_meeting else "")
+    when = _when(directory, option, plan) if option.is_meeting else None
+    when = when or (words.call_for_timing(option) if option.is_meeting else "")
     parts = [option.name, how, when]
     if option.is_meeting and option.address:
         parts.append(option.address.split(",")[0])
@@ -71,7 +86,11 @@ def _message_line(label: str, option: Option, words: PlanWords, now: dt.datetime
 
 
 def text_message(
-    plan: Plan, words: PlanWords, picks: Mapping[str, Picks] | None = None, limit: int = TEXT_MESSAGE_LIMIT
+    directory: Directory,
+    plan: Plan,
+    words: PlanWords,
+    picks: Mapping[str, Picks] | None = None,
+    limit: int = TEXT_MESSAGE_LIMIT,
 ) -> str:
     """The plan short enough to text: the first choice per need, with what to call and when.
 
@@ -85,14 +104,14 @@ def text_message(
         # One per kind: the second crisis line can wait for the printout.
         firsts = {option.role: option for option in reversed(plan.urgent.options)}
         candidates += [
-            _message_line(words.role(option.role), option, words, plan.made_at)
+            _message_line(directory, words.role(option.role), option, words, plan)
             for option in plan.urgent.options
             if firsts[option.role] is option
         ]
     for section in plan.sections:
         options = chosen.get(section.key) or ()
         if options:
-            candidates.append(_message_line(words.heading(section), options[0], words, plan.made_at))
+            candidates.append(_message_line(directory, words.heading(section), options[0], words, plan))
     left_out = False
     for line in candidates:
         if len("\n".join([*lines, line, words.message_more])) <= limit:
@@ -108,11 +127,22 @@ def text_message(
 # The printout
 
 
-def _summary(directory: Directory, option: Option, now: dt.datetime, words: PlanWords) -> ResourceSummary:
-    summary = ResourceSummary.from_entry(directory, option.id, hit=option.hit, now=now)
+def _summary(
+    directory: Directory, option: Option, plan: Plan, words: PlanWords, chosen: bool = False
+) -> ResourceSummary:
+    summary = ResourceSummary.from_entry(directory, option.id, hit=option.hit, now=plan.made_at, viewer=_viewer(plan))
     why = ((words.role(option.role),) if option.role else ()) + words.chips(option)
-    timing = words.timing(option, now) or words.call_for_timing(option)
-    return replace(summary, matched=why, timing=timing, how_to_get_in=" · ".join(words.notes(option)) or None)
+    return replace(
+        summary,
+        matched=why,
+        timing=None if summary.hours else words.call_for_timing(option),
+        how_to_get_in=" · ".join(words.notes(option)) or None,
+        chosen=chosen,
+    )
+
+
+def _pinned(picks: Mapping[str, Picks] | None, key: str) -> frozenset[str]:
+    return (picks or {}).get(key, Picks()).pinned
 
 
 def printout(
@@ -134,7 +164,7 @@ def printout(
             PrintSection(
                 words.safety_heading,
                 note,
-                [_summary(directory, option, plan.made_at, words) for option in plan.urgent.options],
+                [_summary(directory, option, plan, words) for option in plan.urgent.options],
             )
         )
     for section in plan.sections:
@@ -143,7 +173,10 @@ def printout(
             PrintSection(
                 words.heading(section),
                 words.gap_sentence(gap) if gap else None,
-                [_summary(directory, option, plan.made_at, words) for option in chosen[section.key]],
+                [
+                    _summary(directory, option, plan, words, chosen=option.id in _pinned(picks, section.key))
+                    for option in chosen[section.key]
+                ],
             )
         )
     name = plain_text(first_name)[:FIRST_NAME_LIMIT]

@@ -34,7 +34,7 @@ from navigator.directory.loader import check_file, directory_files, load_directo
 from navigator.directory.problems import DirectoryError, Problem
 from navigator.directory.schema import TOP_FIELDS, check_entry
 from navigator.directory.yamledit import EditError, append_entry, entry_in, replace_entry, without_nulls
-from navigator.files import LockTimeout, locked, write_bytes_atomic
+from navigator.files import LockTimeout, locked, remove_stale_temporaries, write_bytes_atomic
 from navigator.i18n import _
 from navigator.review.edits import Conflict, FieldEdit, apply_edits, conflicts, field_edits
 from navigator.review.storage import SuggestionStore, UnknownSubmission
@@ -436,6 +436,7 @@ class ReviewDesk:
         result = check_file(data, self._relative(path), directory.vocabulary, today)
         if result.problems:
             raise ReviewError("file_invalid", result.problems, file=self._relative(path))
+        remove_stale_temporaries(path.parent)  # what an approval killed mid-write left beside its files
         write_bytes_atomic(path, data)
 
     def _relative(self, path: Path) -> str:

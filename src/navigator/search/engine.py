@@ -28,6 +28,7 @@ OPEN_BUCKET_LIMITS = (0.0, 180.0, 1440.0)
 # above a sample one: fictional demo data must never stand in for help in a crisis.
 SAFETY_CATEGORIES = ("crisis_line",)
 SAFETY_CODES = ("crisis", "naloxone")
+FREE = "free"
 
 
 class UnknownCode(ValueError):
@@ -175,7 +176,7 @@ def search(
         )
     code_column = {code: column for column, code in enumerate(directory.codes)}
     if needs:
-        keep &= directory.code_matrix[:, [code_column[code] for code in needs]].all(axis=1)
+        keep &= _holds_every_need(directory, needs, code_column)
     if query.language:
         language_mask = np.zeros(size, dtype=bool)
         language_mask[directory.language_rows.get(query.language, [])] = True
@@ -285,6 +286,28 @@ def search(
     return SearchResult(query, place, at, hits, total, int((~remote_flags).sum()), int(remote_flags.sum()))
 
 
+def _holds_every_need(directory: Directory, needs: tuple[str, ...], code_column: dict) -> np.ndarray:
+    """Rows holding every need. A payment need (Medicaid, private insurance …) is also met by a
+    free service: a filter for how to pay must never hide what costs nothing, like a meeting."""
+    payment = directory.vocabulary.group_of(FREE)
+    free = directory.code_matrix[:, code_column[FREE]] if FREE in code_column else None
+    keep = np.ones(len(directory.code_matrix), dtype=bool)
+    for code in needs:
+        held = directory.code_matrix[:, code_column[code]]
+        if free is not None and payment is not None and code in payment.codes and code != FREE:
+            held = held | free
+        keep &= held
+    return keep
+
+
+def _as_held(directory: Directory, row: int, needs: tuple[str, ...]) -> tuple[str, ...]:
+    """``needs`` as the row meets them: a payment need met by being free reads "free"."""
+    codes = directory.codes
+    held = set(np.asarray(codes)[directory.code_matrix[row]]) if needs else set()
+    matched = [code if code in held else FREE for code in needs]
+    return tuple(dict.fromkeys(matched))
+
+
 def _sample_safety_rows(directory: Directory, rows, category_number: dict, code_column: dict):
     """Which of ``rows`` are sample (fictional) entries offering crisis or overdose help."""
     sample = directory.frame["sample"].to_numpy(dtype=bool)[rows]
@@ -337,7 +360,9 @@ def _hit(
         # In UTC: adding minutes to a local time would step by the wall clock across a DST change.
         later = at.astimezone(dt.UTC) + dt.timedelta(minutes=float(minutes_next))
         next_open = later.astimezone(zone).replace(second=0, microsecond=0)
-    matched = needs + tuple(code for code, hit in zip(prefer, preferred_matches, strict=True) if hit)
+    matched = _as_held(directory, row, needs) + tuple(
+        code for code, hit in zip(prefer, preferred_matches, strict=True) if hit
+    )
     return Hit(
         row=row,
         id=entry["id"],

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import chain
 from zoneinfo import ZoneInfo
 
@@ -192,10 +192,16 @@ class ScheduleTable:
     start_columns: tuple[_Columns, ...]
     entry_open_row: np.ndarray  # per entry, its row among open_columns; one past the last: none
     entry_start_row: np.ndarray
+    # What ``spliced`` needs to change some entries' schedules without reading the others again:
+    # each distinct (zone code, intervals or starts) numbered, and each entry's number (-1: none).
+    open_kinds: dict = field(default_factory=dict, repr=False)
+    start_kinds: dict = field(default_factory=dict, repr=False)
+    open_kind_of: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32), repr=False)
+    start_kind_of: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32), repr=False)
 
     def __post_init__(self):
-        self.entry_open_row.flags.writeable = False
-        self.entry_start_row.flags.writeable = False
+        for values in (self.entry_open_row, self.entry_start_row, self.open_kind_of, self.start_kind_of):
+            values.flags.writeable = False
 
     def __setstate__(self, state):
         self.__dict__.update(state)
@@ -207,38 +213,45 @@ class ScheduleTable:
         zone_codes: dict[str, int] = {}
         open_kinds: dict[tuple, int] = {}
         start_kinds: dict[tuple, int] = {}
-        open_kind_of = np.full(size, -1, dtype=np.int64)
-        start_kind_of = np.full(size, -1, dtype=np.int64)
-        seen = set()
-        for entry, tz, schedule in rows:
-            if not 0 <= entry < size:
-                raise ValueError(f"entry index {entry} is outside the table of {size} entries")
-            if entry in seen:
-                raise ValueError(f"entry index {entry} has two schedules")
-            seen.add(entry)
-            if tz not in zone_codes:
-                zone_info(tz)
-                zone_codes[tz] = len(zone_codes)
-            code = zone_codes[tz]
-            if schedule.intervals:
-                open_kind_of[entry] = open_kinds.setdefault((code, schedule.intervals), len(open_kinds))
-            if schedule.starts:
-                start_kind_of[entry] = start_kinds.setdefault((code, schedule.starts), len(start_kinds))
+        open_kind_of = np.full(size, -1, dtype=np.int32)
+        start_kind_of = np.full(size, -1, dtype=np.int32)
+        _number_kinds(rows, size, 0, zone_codes, open_kinds, start_kinds, open_kind_of, start_kind_of)
+        return cls._of_kinds(tuple(zone_codes), open_kinds, start_kinds, open_kind_of, start_kind_of)
+
+    def spliced(self, start: int, end: int, rows: Iterable[tuple[int, str, WeeklySchedule]], count: int):
+        """This table with entries ``start`` to ``end`` replaced by ``count`` entries with ``rows``
+        (entry indexes counted from ``start``); the entries after them move along. Only the new
+        entries are looked at; the rest is numpy over the per-entry kind numbers."""
+        zone_codes = {zone: code for code, zone in enumerate(self.zones)}
+        open_kinds, start_kinds = dict(self.open_kinds), dict(self.start_kinds)
+        new_open = np.full(count, -1, dtype=np.int32)
+        new_start = np.full(count, -1, dtype=np.int32)
+        _number_kinds(rows, count, 0, zone_codes, open_kinds, start_kinds, new_open, new_start)
+        open_kind_of = np.concatenate([self.open_kind_of[:start], new_open, self.open_kind_of[end:]])
+        start_kind_of = np.concatenate([self.start_kind_of[:start], new_start, self.start_kind_of[end:]])
+        return self._of_kinds(tuple(zone_codes), open_kinds, start_kinds, open_kind_of, start_kind_of)
+
+    @classmethod
+    def _of_kinds(cls, zones, open_kinds, start_kinds, open_kind_of, start_kind_of) -> ScheduleTable:
         open_columns, open_position = _columns_of(
             [(code, tuple((start, end - start) for start, end in intervals)) for code, intervals in open_kinds],
-            len(zone_codes),
+            len(zones),
         )
         start_columns, start_position = _columns_of(
             [(code, tuple((start, 0) for start in starts)) for code, starts in start_kinds],
-            len(zone_codes),
+            len(zones),
         )
         return cls(
-            size,
-            tuple(zone_codes),
+            len(open_kind_of),
+            zones,
             open_columns,
             start_columns,
             _rows_of_entries(open_kind_of, open_position),
             _rows_of_entries(start_kind_of, start_position),
+            open_kinds,
+            start_kinds,
+            open_kind_of,
+            start_kind_of,
         )
 
     def open_mask(self, at: dt.datetime) -> np.ndarray:
@@ -291,6 +304,25 @@ class ScheduleTable:
         if fraction:
             minutes += 1 - fraction
         return minutes[self.entry_start_row]
+
+
+def _number_kinds(rows, size, first, zone_codes, open_kinds, start_kinds, open_kind_of, start_kind_of) -> None:
+    """Numbers each row's (zone, intervals) and (zone, starts), adding new ones to the dicts."""
+    seen = set()
+    for entry, tz, schedule in rows:
+        if not 0 <= entry < size:
+            raise ValueError(f"entry index {entry} is outside the table of {size} entries")
+        if entry in seen:
+            raise ValueError(f"entry index {entry} has two schedules")
+        seen.add(entry)
+        if tz not in zone_codes:
+            zone_info(tz)
+            zone_codes[tz] = len(zone_codes)
+        code = zone_codes[tz]
+        if schedule.intervals:
+            open_kind_of[first + entry] = open_kinds.setdefault((code, schedule.intervals), len(open_kinds))
+        if schedule.starts:
+            start_kind_of[first + entry] = start_kinds.setdefault((code, schedule.starts), len(start_kinds))
 
 
 def _minutes_or_never(per_row: list[np.ndarray]) -> np.ndarray:

@@ -12,7 +12,15 @@ from navigator.directory.index import Directory, schedule_of
 from navigator.directory.provenance import last_changed, vouched_on
 from navigator.i18n import _, clock, day_name, month_day, number, short_date
 from navigator.search.engine import STALE_AFTER_DAYS, Hit
-from navigator.search.schedule import describe, is_open, next_open, next_start
+from navigator.search.schedule import (
+    MINUTES_PER_DAY,
+    MINUTES_PER_WEEK,
+    WeeklySchedule,
+    describe,
+    is_open,
+    next_open,
+    next_start,
+)
 
 _SOON_MINUTES = 60
 
@@ -22,8 +30,24 @@ def clock_time(moment: dt.datetime) -> str:
     return clock(moment)
 
 
-def day_and_time(moment: dt.datetime, now: dt.datetime) -> str:
-    """ "today 7:00 PM", "tomorrow 8:00 AM" or "Tue 7:00 PM", in ``moment``'s own time zone."""
+def zone_name(moment: dt.datetime) -> str:
+    """The time zone as people in the US say it: "MT", "ET", "AKT" (from MST/MDT, EST/EDT, …);
+    elsewhere the zone's own abbreviation."""
+    name = moment.tzname() or ""
+    if len(name) in (3, 4) and name.isalpha() and name.isupper() and name[-2:] in ("ST", "DT"):
+        return name[:-2] + "T"
+    return name
+
+
+def day_and_time(moment: dt.datetime, now: dt.datetime, viewer: ZoneInfo | None = None) -> str:
+    """ "today 7:00 PM", "tomorrow 8:00 AM" or "Tue 7:00 PM", in ``moment``'s own time zone.
+
+    With ``viewer`` (the time zone of the person reading), the time is on the viewer's clock with
+    the zone named, and the entry's own clock follows when it differs: "today 5:00 PM MT (7:00 PM ET)".
+    """
+    own = moment
+    if viewer is not None:
+        moment = moment.astimezone(viewer)
     today = now.astimezone(moment.tzinfo).date()
     if moment.date() == today:
         day = _("today")
@@ -33,14 +57,25 @@ def day_and_time(moment: dt.datetime, now: dt.datetime) -> str:
         day = f"{day_name(moment.weekday())} {month_day(moment.date())}"
     else:
         day = day_name(moment.weekday())
-    return _("{day} {time}").format(day=day, time=clock_time(moment))
+    text = _("{day} {time}").format(day=day, time=clock_time(moment))
+    if viewer is None:
+        return text
+    text += f" {zone_name(moment)}"
+    if own.utcoffset() != moment.utcoffset():
+        text += f" ({clock_time(own)} {zone_name(own)})"
+    return text
 
 
 def timing_words(
-    open_now: bool | None, next_time: dt.datetime | None, is_meeting: bool, now: dt.datetime
+    open_now: bool | None,
+    next_time: dt.datetime | None,
+    is_meeting: bool,
+    now: dt.datetime,
+    viewer: ZoneInfo | None = None,
 ) -> str | None:
     """ "Open now", "In session now", "Starts in 40 min", "Next meeting Tue 7:00 PM", "Opens
-    tomorrow 8:00 AM"; None when the schedule is unknown.
+    tomorrow 8:00 AM"; None when the schedule is unknown. With ``viewer``, times are on the
+    viewer's clock with the zone named (see ``day_and_time``).
 
     ``next_time`` is when it next opens (for a meeting: starts), or, when ``open_now``, the
     instant it was judged open at, which may be later than ``now`` (a search for tonight).
@@ -49,7 +84,7 @@ def timing_words(
         return None
     if open_now:
         if next_time is not None and next_time - now > dt.timedelta(minutes=1):
-            when = day_and_time(next_time, now)
+            when = day_and_time(next_time, now, viewer)
             return (_("In session {when}") if is_meeting else _("Open {when}")).format(when=when)
         return _("In session now") if is_meeting else _("Open now")
     if next_time is None:
@@ -58,15 +93,15 @@ def timing_words(
     if 0 <= minutes < _SOON_MINUTES:
         soon = max(1, round(minutes))
         return (_("Starts in {minutes} min") if is_meeting else _("Opens in {minutes} min")).format(minutes=soon)
-    when = day_and_time(next_time, now)
+    when = day_and_time(next_time, now, viewer)
     return (_("Next meeting {when}") if is_meeting else _("Opens {when}")).format(when=when)
 
 
-def hit_timing(hit: Hit, now: dt.datetime) -> str | None:
-    return timing_words(hit.open_now, hit.next_open, hit.is_meeting, now)
+def hit_timing(hit: Hit, now: dt.datetime, viewer: ZoneInfo | None = None) -> str | None:
+    return timing_words(hit.open_now, hit.next_open, hit.is_meeting, now, viewer)
 
 
-def entry_timing(directory: Directory, row: int, now: dt.datetime) -> str | None:
+def entry_timing(directory: Directory, row: int, now: dt.datetime, viewer: ZoneInfo | None = None) -> str | None:
     """The same words as ``hit_timing``, for an entry outside a search."""
     entry = directory.entries[row]
     schedule = schedule_of(entry)
@@ -75,15 +110,43 @@ def entry_timing(directory: Directory, row: int, now: dt.datetime) -> str | None
     zone = ZoneInfo(directory.timezone_of(row) or "UTC")
     is_meeting = entry["category"] == "support_meeting"
     if is_open(schedule, zone, now):
-        return timing_words(True, None, is_meeting, now)
+        return timing_words(True, None, is_meeting, now, viewer)
     upcoming = next_start(schedule, zone, now) if is_meeting else next_open(schedule, zone, now)
-    return timing_words(False, upcoming, is_meeting, now)
+    return timing_words(False, upcoming, is_meeting, now, viewer)
 
 
 def hours_lines(entry: dict) -> list[str]:
     """The weekly hours (for a meeting: its times) as lines, e.g. "Mon–Fri 8:00 AM–5:00 PM"."""
     schedule = schedule_of(entry)
     return describe(schedule) if schedule is not None else []
+
+
+def weekly_hours(entry: dict, own: ZoneInfo | None, viewer: ZoneInfo | None, now: dt.datetime) -> list[str]:
+    """The weekly hours as absolute days and times with the zone named, for take-homes that are
+    read days later: "Tue 7:00 PM–8:00 PM MT". When the reader's zone differs, each line is on
+    the reader's clock with the entry's own after it: "Tue 5:00 PM–6:00 PM MT (Tue 7:00 PM–8:00 PM ET)"."""
+    schedule = schedule_of(entry)
+    if schedule is None:
+        return []
+    lines = describe(schedule)
+    if own is None or schedule.intervals == ((0, MINUTES_PER_WEEK),):  # round the clock: no zone to name
+        return lines
+    local = now.astimezone(own)
+    own_name = zone_name(local)
+    if viewer is None or viewer.utcoffset(now.replace(tzinfo=None)) == own.utcoffset(now.replace(tzinfo=None)):
+        return [f"{line} {own_name}" for line in lines]
+    monday = local.date() - dt.timedelta(days=local.weekday())
+    shifted = []
+    for start, length in schedule.sessions:
+        day, minute = divmod(start, MINUTES_PER_DAY)
+        begins = dt.datetime.combine(monday + dt.timedelta(days=day), dt.time(minute // 60, minute % 60), own)
+        seen = begins.astimezone(viewer)
+        shifted.append(((seen.weekday() * MINUTES_PER_DAY + seen.hour * 60 + seen.minute) % MINUTES_PER_WEEK, length))
+    viewer_lines = describe(WeeklySchedule(tuple(shifted)))
+    viewer_name = zone_name(now.astimezone(viewer))
+    if len(viewer_lines) == len(lines):
+        return [f"{seen} {viewer_name} ({line} {own_name})" for seen, line in zip(viewer_lines, lines, strict=True)]
+    return [f"{seen} {viewer_name}" for seen in viewer_lines] + [f"({line} {own_name})" for line in lines]
 
 
 def distance_words(hit: Hit) -> str:

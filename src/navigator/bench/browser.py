@@ -1,0 +1,234 @@
+"""What a coach feels in a real browser: the app under ``streamlit run serve.py``, driven by Chromium
+through Playwright, for ``python -m navigator bench``.
+
+- **First page**: from the server answering its health check to the Find page drawn (the
+  server warms up before it answers, see ``ui.warmup``); and how long the server took to start.
+- **Search click to results**: 20 searches, each a new ZIP typed into the form and Search
+  clicked, until the results are drawn: the address bar holds the search, no script runs,
+  nothing is a placeholder, and the page's last heading is there.
+- **Concurrency**: 20 sessions search at once, each from its first page to its results, through
+  ``ui.session_load`` (a small client of Streamlit's websocket, run from the app's folder, since
+  this package never imports Streamlit): 20 browser tabs drawing maps on a two-core machine would
+  time the browser, not the server.
+
+Playwright is a test dependency: without it (or without a Chromium) the browser figures are
+skipped with the reason. Every server is started and stopped here, each step bounded in time; a
+figure that fails says why instead of stopping the benchmark.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+# Cities, towns and suburbs across the country: each search is a new place.
+BROWSER_ZIPS = (
+    "10001", "60614", "80222", "77002", "90012", "98101", "30303", "59601", "02134", "33101",
+    "85004", "19103", "48201", "55401", "63101", "97201", "84101", "70112", "37203", "27601",
+)  # fmt: skip
+SEARCHES = 20
+SESSIONS = 20
+STEP_TIMEOUT_S = 120  # any one wait; a server that starts slower than this has failed
+CHROMIUM_ARGS = [  # without these, Chromium keeps trying to reach Google's hosts
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def chromium_path() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def unavailable() -> str | None:
+    """Why the browser figures cannot be taken here, or None."""
+    try:
+        import playwright.async_api  # noqa: F401
+    except ImportError:
+        return "Playwright is not installed (requirements-dev.txt)"
+    if chromium_path() is None:
+        return "no chromium on PATH (apt-get install chromium)"
+    return None
+
+
+class Server:
+    """``streamlit run serve.py`` on a free port, from the app's folder, stopped on exit."""
+
+    def __init__(self, app_folder: Path, environment: dict, directory: Path, cache: Path):
+        import socket
+
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        command = [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(app_folder / "serve.py"),
+            "--server.headless",
+            "true",
+            "--server.port",
+            str(self.port),
+            "--server.address",
+            "127.0.0.1",
+            "--browser.gatherUsageStats",
+            "false",
+            "--server.fileWatcherType",
+            "none",
+        ]
+        env = {**environment, "NAVIGATOR_DIRECTORY": str(directory), "NAVIGATOR_CACHE_DIR": str(cache)}
+        self.started = time.perf_counter()
+        self.process = subprocess.Popen(
+            command, cwd=app_folder, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+
+    def wait_healthy(self) -> float:
+        """Seconds from the start until /_stcore/health answers ok (polled: the server prints
+        nothing reliable about its warm-up)."""
+        deadline = self.started + STEP_TIMEOUT_S
+        while time.perf_counter() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"the app server exited with code {self.process.returncode}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=5) as response:
+                    if response.read().decode().strip() == "ok":
+                        return time.perf_counter() - self.started
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError(f"the app server was not healthy within {STEP_TIMEOUT_S} s")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *_):
+        self.stop()
+
+
+async def _drawn(page, zip_code: str | None = None) -> None:
+    """The run that answers the last action has finished drawing the Find page."""
+    from playwright.async_api import expect
+
+    if zip_code:
+        await page.wait_for_url(f"**near={zip_code}*", timeout=STEP_TIMEOUT_S * 1000)
+    await expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=STEP_TIMEOUT_S * 1000)
+    await expect(page.locator("[data-testid='stSkeleton'], [data-testid='stSkeletonElement']")).to_have_count(
+        0, timeout=STEP_TIMEOUT_S * 1000
+    )
+    await expect(page.get_by_role("heading", name="Your shortlist")).to_be_visible(timeout=STEP_TIMEOUT_S * 1000)
+    if zip_code:
+        await expect(page.get_by_role("heading", name="Results", level=2)).to_be_visible(timeout=STEP_TIMEOUT_S * 1000)
+
+
+async def _search(page, zip_code: str) -> float:
+    """Seconds from clicking Search for ``zip_code`` to its results drawn."""
+    await page.get_by_role("textbox", name="ZIP code, city or coordinates").fill(
+        zip_code, timeout=STEP_TIMEOUT_S * 1000
+    )
+    started = time.perf_counter()
+    await page.get_by_role("button", name="Search", exact=True).click(timeout=STEP_TIMEOUT_S * 1000)
+    await _drawn(page, zip_code)
+    return time.perf_counter() - started
+
+
+async def _open(browser, url: str):
+    context = await browser.new_context(viewport={"width": 1280, "height": 900})
+    page = await context.new_page()
+    await page.goto(url, timeout=STEP_TIMEOUT_S * 1000)
+    await _drawn(page)
+    return page
+
+
+def summary_of(seconds: list[float]) -> dict:
+    milliseconds = sorted(value * 1000 for value in seconds)
+    p95 = statistics.quantiles(milliseconds, n=20, method="inclusive")[18] if len(milliseconds) > 1 else milliseconds[0]
+    return {"median_ms": round(statistics.median(milliseconds), 1), "p95_ms": round(p95, 1), "runs": len(milliseconds)}
+
+
+async def _measure(url: str, searches: int) -> dict:
+    from playwright.async_api import async_playwright
+
+    figures: dict = {}
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        try:
+            started = time.perf_counter()
+            page = await _open(browser, url)
+            figures["first_page_ms"] = round((time.perf_counter() - started) * 1000, 1)
+            await _search(page, BROWSER_ZIPS[-1])  # the page's own first search: its code loaded
+            seconds = [await _search(page, BROWSER_ZIPS[n % len(BROWSER_ZIPS)]) for n in range(searches)]
+            figures["search_click"] = summary_of(seconds)
+        finally:
+            await browser.close()
+    return figures
+
+
+def _sessions_at_once(app_folder: Path, environment: dict, url: str, sessions: int) -> dict:
+    completed = subprocess.run(
+        [sys.executable, "-m", "ui.session_load", url, str(sessions), *BROWSER_ZIPS],
+        cwd=app_folder,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=STEP_TIMEOUT_S * 3,
+        check=False,
+    )
+    if completed.returncode != 0:
+        raise RuntimeError(f"the sessions failed: {completed.stderr.strip()[-500:]}")
+    seconds = json.loads(completed.stdout.strip().splitlines()[-1])["seconds"]
+    return {**summary_of(seconds), "sessions": sessions}
+
+
+def measure_browser(
+    app: Path | None, directory: Path, cache: Path, environment: dict, searches: int = SEARCHES, sessions: int = 0
+) -> dict:
+    """The browser figures for one directory (see the module's notes), or why they were skipped."""
+    reason = unavailable() if searches else None
+    if reason is None and (app is None or not (app.parent / "serve.py").is_file()):
+        reason = f"no serve.py beside the app script {app}"
+    if reason:
+        return {"skipped": reason}
+    app_folder = app.parent.resolve()
+    figures: dict = {}
+    try:
+        with Server(app_folder, environment, directory, cache) as server:
+            figures["server_start_ms"] = round(server.wait_healthy() * 1000, 1)
+            if searches:
+                figures.update(asyncio.run(asyncio.wait_for(_measure(server.url, searches), STEP_TIMEOUT_S * 4)))
+            if sessions:
+                figures["concurrent_search"] = _sessions_at_once(app_folder, environment, server.url, sessions)
+    except (RuntimeError, OSError, TimeoutError, subprocess.TimeoutExpired, ValueError) as error:
+        figures["failed"] = f"{type(error).__name__}: {str(error)[:300]}"
+    except Exception as error:  # Playwright's own errors, which this module imports only when it runs
+        if type(error).__module__.startswith("playwright"):
+            figures["failed"] = f"{type(error).__name__}: {str(error)[:300]}"
+        else:
+            raise
+    return figures
+
+
+def environment_with(paths: list[str]) -> dict:
+    """This process's environment with ``paths`` first on PYTHONPATH."""
+    existing = [path for path in os.environ.get("PYTHONPATH", "").split(os.pathsep) if path]
+    return {**os.environ, "PYTHONPATH": os.pathsep.join([*paths, *existing])}

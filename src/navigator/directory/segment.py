@@ -1,0 +1,291 @@
+"""One checked directory file as the index keeps it: its entries packed and its rows of every index column.
+
+A file's ``IndexedFile`` is built where the file is checked (in a worker process of a cold load,
+or in the app's process for a reload), so assembling the index is concatenating files' columns,
+never a pass over entries in Python; and replacing one file's rows (``index.replace_files``)
+needs only that file's ``Segment``. The per-file cache keeps ``IndexedFile`` values whole.
+"""
+
+from __future__ import annotations
+
+import marshal
+import zlib
+from array import array
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pandas as pd
+
+from navigator.directory import schema
+from navigator.directory.problems import Problem
+from navigator.directory.provenance import vouched_or_oldest
+from navigator.directory.schema import Implied
+from navigator.directory.vocabulary import Vocabulary
+from navigator.search.schedule import DAY_WORDS
+
+
+@dataclass(frozen=True)
+class CheckedEntry:
+    """An entry that passed its checks, what it implies, and where it is written."""
+
+    entry: dict
+    implied: Implied
+    file: str
+    line: int
+
+
+@dataclass(frozen=True)
+class FileResult:
+    """One directory file checked: its valid entries and every problem found in it."""
+
+    entries: tuple[CheckedEntry, ...]
+    problems: tuple[Problem, ...]
+
+
+FRAME_COLUMNS = (
+    "id",
+    "name",
+    "organization",
+    "category",
+    "status",
+    "sample",
+    "lat",
+    "lon",
+    "approximate",
+    "remote",
+    "state",
+    "city",
+    "zip",
+    "address",
+    "timezone",
+    "last_verified",
+    "source",
+    "phone",
+    "website",
+    "text",
+    "file",
+    "line",
+)
+NUMBER_COLUMNS = {
+    "sample": bool,
+    "lat": np.float64,
+    "lon": np.float64,
+    "approximate": bool,
+    "remote": bool,
+    "line": np.int64,
+}
+TEXT_COLUMNS = tuple(name for name in FRAME_COLUMNS if name not in NUMBER_COLUMNS)
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One file's rows of every index column, rows counted from the file's first entry."""
+
+    texts: dict  # column name -> Arrow LargeStringArray (a list where pandas keeps no Arrow text)
+    numbers: dict  # column name -> numpy array
+    active: np.ndarray
+    category_numbers: np.ndarray
+    code_matrix: np.ndarray  # (entries, codes) bool
+    language_rows: dict  # ISO 639-1 code -> rows in this file
+    area_rows: dict
+    schedules: tuple  # (row in this file, IANA zone, sessions) for each entry with a week
+
+
+@dataclass(frozen=True)
+class IndexedFile:
+    """One checked file, compact enough for a national directory.
+
+    ``packed`` holds each valid entry packed (see ``index.PackedEntries``), back to back,
+    ``ends[i]`` where entry i ends; ``segment`` its rows of the index (None once they are in an
+    index, which keeps them only there). ``ids`` and ``lines`` name the entries in the report.
+    """
+
+    label: str
+    problems: tuple[Problem, ...]
+    ids: tuple[str, ...]
+    lines: tuple[int, ...]
+    packed: bytes
+    ends: np.ndarray
+    segment: Segment | None
+
+    def without_segment(self) -> IndexedFile:
+        return replace(self, segment=None)
+
+
+# Raw deflate: no header or checksum on each entry of a few hundred bytes.
+DEFLATE_WINDOW_BITS = -15
+
+
+def entry_dictionary(vocabulary: Vocabulary) -> bytes:
+    """What nearly every packed entry repeats: the schema's field names and fixed words and the
+    vocabulary's codes, marshalled as entries are. Deflate primed with it packs an entry into
+    about half its marshalled size (on the hand-written sample entries and synthetic ones alike)."""
+    fields = (
+        *schema.TOP_FIELDS,
+        *schema.LOCATION_FIELDS,
+        *schema.PHONE_FIELDS,
+        *schema.MOUD_FIELDS,
+        *schema.MEETING_FIELDS,
+        *schema.HOUSING_FIELDS,
+        *schema.EMPLOYMENT_FIELDS,
+        "days",
+        "opens",
+        "closes",
+        "start",
+        "end",
+    )
+    words = (
+        *vocabulary.codes,
+        *vocabulary.categories,
+        *schema.STATUSES,
+        *schema.SOURCES,
+        *schema.VERIFIED_HOW,
+        *schema.FELLOWSHIPS,
+        *schema.ATTENDANCE,
+        *schema.MEDICATION_POLICIES,
+        *schema.PHONE_TYPES,
+        *DAY_WORDS,
+    )
+    # Fresh copies of the words: marshal marks an object that something else also holds, so
+    # dumping the vocabulary's own strings gave different bytes from one call to the next, and
+    # entries packed with one dictionary cannot be unpacked with another.
+    fresh = {name: name.encode().decode() for name in fields}
+    return marshal.dumps([{name: name for name in fresh.values()}, [word.encode().decode() for word in words]])
+
+
+def index_file(result: FileResult, label: str, vocabulary: Vocabulary, dictionary: bytes) -> IndexedFile:
+    """``result``'s entries packed, and their rows of every index column."""
+    primed = zlib.compressobj(zlib.Z_BEST_SPEED, zlib.DEFLATED, DEFLATE_WINDOW_BITS, zdict=dictionary)
+    packed, ends = [], []
+    offset = 0
+    for checked in result.entries:
+        compressor = primed.copy()
+        data = compressor.compress(marshal.dumps(checked.entry)) + compressor.flush()
+        offset += len(data)
+        packed.append(data)
+        ends.append(offset)
+    return IndexedFile(
+        label,
+        result.problems,
+        tuple(checked.entry["id"] for checked in result.entries),
+        tuple(checked.line for checked in result.entries),
+        b"".join(packed),
+        readonly(np.array(ends, dtype=np.int64)),
+        segment_of(result.entries, label, vocabulary),
+    )
+
+
+def segment_of(entries: tuple[CheckedEntry, ...], label: str, vocabulary: Vocabulary) -> Segment:
+    size = len(entries)
+    code_column = {code: column for column, code in enumerate(vocabulary.codes)}
+    category_number = {category: number for number, category in enumerate(vocabulary.categories)}
+    arrow = text_in_arrow()
+    texts = {name: TextColumn(arrow) for name in TEXT_COLUMNS}
+    numbers = {name: np.zeros(size, dtype=dtype) for name, dtype in NUMBER_COLUMNS.items()}
+    matrix = np.zeros((size, len(vocabulary.codes)), dtype=bool)
+    active = np.zeros(size, dtype=bool)
+    category_numbers = np.zeros(size, dtype=np.int16)
+    language_rows: dict[str, array] = {}
+    area_rows: dict[str, array] = {}
+    schedules = []
+    for row, checked in enumerate(entries):
+        entry, implied = checked.entry, checked.implied
+        location = entry.get("location") or {}
+        phones = entry.get("phones") or ()
+        inactive_meeting = (entry.get("meeting") or {}).get("attendance") == "inactive"
+        status = "inactive" if inactive_meeting else entry.get("status") or "active"
+        text = " ".join((entry["name"], entry["organization"], entry.get("description") or ""))
+        for name, value in (
+            ("id", entry["id"]),
+            ("name", entry["name"]),
+            ("organization", entry["organization"]),
+            ("category", entry["category"]),
+            ("status", status),
+            ("state", location.get("state")),
+            ("city", location.get("city")),
+            ("zip", location.get("zip")),
+            ("address", location.get("address")),
+            ("timezone", implied.timezone),
+            ("last_verified", vouched_or_oldest(entry).isoformat()),
+            ("source", entry.get("source") or "manual"),
+            ("phone", phones[0]["number"] if phones else None),
+            ("website", entry.get("website")),
+            ("text", text.casefold()),
+            ("file", label),
+        ):
+            texts[name].append(value)
+        for name, value in (
+            ("sample", bool(entry.get("sample"))),
+            ("lat", np.nan if implied.latitude is None else implied.latitude),
+            ("lon", np.nan if implied.longitude is None else implied.longitude),
+            ("approximate", implied.approximate),
+            ("remote", implied.remote),
+            ("line", checked.line),
+        ):
+            numbers[name][row] = value
+        active[row] = status == "active"
+        category_numbers[row] = category_number[entry["category"]]
+        if implied.codes:
+            matrix[row, [code_column[code] for code in implied.codes]] = True
+        for language in entry.get("languages") or ("en",):
+            language_rows.setdefault(language, array("q")).append(row)
+        for area in entry.get("service_area") or ():
+            area_rows.setdefault(area, array("q")).append(row)
+        if implied.schedule is not None:
+            # Only "24/7" can lack a zone (the schema asks for one otherwise); any zone fits it.
+            schedules.append((row, implied.timezone or "UTC", implied.schedule.sessions))
+    return Segment(
+        texts={name: column.values() for name, column in texts.items()},
+        numbers=numbers,
+        active=active,
+        category_numbers=category_numbers,
+        code_matrix=matrix,
+        language_rows={key: np.array(rows, dtype=np.int64) for key, rows in language_rows.items()},
+        area_rows={key: np.array(rows, dtype=np.int64) for key, rows in area_rows.items()},
+        schedules=tuple(schedules),
+    )
+
+
+def readonly(values: np.ndarray) -> np.ndarray:
+    values.flags.writeable = False
+    return values
+
+
+def text_dtype():
+    """The type pandas gives a column of text (Arrow-backed unless pandas is set otherwise)."""
+    return pd.Series(["text"]).dtype
+
+
+def text_in_arrow() -> bool:
+    return getattr(text_dtype(), "storage", None) == "pyarrow"
+
+
+class TextColumn:
+    """A text column of one file: a list while it is filled, then an Arrow array (made in C from the
+    list) when pandas keeps text in Arrow, so a national directory's cells are never millions of
+    Python strings at once; otherwise the list."""
+
+    def __init__(self, arrow: bool):
+        self._arrow = arrow
+        self._values: list = []
+        self.append = self._values.append
+
+    def values(self):
+        if not self._arrow:
+            return self._values
+        import pyarrow  # present whenever pandas keeps text in Arrow
+
+        return pyarrow.array(self._values, type=pyarrow.large_string())
+
+
+def text_series(parts: list) -> pd.Series:
+    """One frame column of text from files' columns (Arrow arrays or lists), as pandas would make
+    it of the same values in a list."""
+    if parts and not isinstance(parts[0], list):
+        import pyarrow
+
+        values = pyarrow.concat_arrays(parts) if len(parts) != 1 else parts[0]
+        if values.null_count == len(values):
+            return pd.Series([None] * len(values))  # no text at all: pandas keeps objects
+        return pd.Series(values, dtype=text_dtype())
+    return pd.Series([value for part in parts for value in part])

@@ -1,0 +1,122 @@
+"""Reloading a loaded directory after files changed: only their rows are replaced, and the result
+is the index a fresh load would build; the previous index stays as it was."""
+
+import datetime as dt
+import re
+import shutil
+
+import numpy as np
+import pandas as pd
+import pytest
+from tests.conftest import CLINIC, PROJECT_ROOT
+
+import navigator.directory.loader as directory_module
+from navigator.bench.synthetic import write_synthetic_directory
+from navigator.directory.index import entry_dictionary
+from navigator.directory.loader import load_directory, reload_directory
+from navigator.directory.problems import DirectoryError
+from navigator.search.engine import Query, search
+
+TODAY = dt.date(2026, 11, 23)
+AT = dt.datetime(2026, 11, 24, 19, 30, tzinfo=dt.UTC)
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("reload") / "source"
+    write_synthetic_directory(folder, 500, seed=3, today=TODAY)
+    return folder
+
+
+@pytest.fixture
+def folder(synthetic, tmp_path):
+    copy = tmp_path / "directory"
+    shutil.copytree(synthetic, copy)
+    return copy
+
+
+def assert_same_index(reloaded, fresh):
+    assert len(reloaded) == len(fresh)
+    pd.testing.assert_frame_equal(reloaded.frame, fresh.frame)
+    for name in ("code_matrix", "active", "category_numbers"):
+        assert np.array_equal(getattr(reloaded, name), getattr(fresh, name)), name
+    assert reloaded.id_rows == fresh.id_rows
+    for name in ("language_rows", "area_rows"):
+        mine, theirs = getattr(reloaded, name), getattr(fresh, name)
+        assert mine.keys() == theirs.keys() and all(np.array_equal(mine[key], theirs[key]) for key in mine), name
+    assert np.array_equal(reloaded.schedules.open_mask(AT), fresh.schedules.open_mask(AT))
+    assert np.array_equal(reloaded.schedules.minutes_until_open(AT), fresh.schedules.minutes_until_open(AT))
+    assert np.array_equal(reloaded.schedules.minutes_until_start(AT), fresh.schedules.minutes_until_start(AT))
+    assert list(reloaded.entries) == list(fresh.entries)
+    for near in ("10001", "80222", "59601"):
+        for query in (Query(near=near, radius=3000.0), Query(near=near, radius=3000.0, open_at=AT)):
+            mine, theirs = search(reloaded, query, now=AT), search(fresh, query, now=AT)
+            assert [hit.id for hit in mine.hits] == [hit.id for hit in theirs.hits] and mine.total == theirs.total
+
+
+def test_changed_added_removed_and_shrunk_files_give_the_index_a_fresh_load_gives(folder):
+    loaded = load_directory(folder, use_cache=False, today=TODAY)
+    files = sorted(folder.glob("entries-*.yaml"))
+    edited = files[2].read_text().replace("  name: ", "  name: Edited ", 1)
+    files[2].write_text(edited)
+    files[0].unlink()
+    text = files[3].read_text()
+    files[3].write_text(text[: text.index("\n- id:", 2000) + 1])  # fewer entries: later rows move up
+    (folder / "added.yaml").write_text(CLINIC)
+    reloaded = reload_directory(loaded, today=TODAY)
+    assert_same_index(reloaded, load_directory(folder, use_cache=False, today=TODAY))
+    assert reloaded.entry("test-clinic")["name"] == "Test Clinic Buprenorphine"
+
+
+def test_reload_reads_only_the_changed_file_and_leaves_the_previous_index_whole(folder, monkeypatch):
+    loaded = load_directory(folder, use_cache=False, today=TODAY)
+    frame_before, first_id = loaded.frame.copy(), loaded.files[1].ids[0]
+    changed = sorted(folder.glob("entries-*.yaml"))[1]
+    changed.write_text(changed.read_text().replace("  name: ", "  name: Renamed ", 1))
+    reads = []
+    original = directory_module._read_file
+    monkeypatch.setattr(directory_module, "_read_file", lambda path: reads.append(path.name) or original(path))
+    reloaded = reload_directory(loaded, today=TODAY)
+    assert reads == [changed.name]
+    assert reloaded.entry(first_id)["name"].startswith("Renamed ")
+    assert not loaded.entry(first_id)["name"].startswith("Renamed ")
+    pd.testing.assert_frame_equal(loaded.frame, frame_before)
+    assert reload_directory(reloaded, today=TODAY) is reloaded  # nothing changed since: nothing read
+    assert reads == [changed.name]
+
+
+def test_a_reload_that_finds_problems_raises_them_and_the_previous_index_stays(folder):
+    loaded = load_directory(folder, use_cache=False, today=TODAY)
+    broken = sorted(folder.glob("entries-*.yaml"))[0]
+    broken.write_text(re.sub(r'zip: "(\d+)"', r"zip: 0\1", broken.read_text(), count=1))
+    (folder / "twice.yaml").write_text(CLINIC + CLINIC.replace("test-clinic", loaded.files[2].ids[0]))
+    with pytest.raises(DirectoryError) as caught:
+        reload_directory(loaded, today=TODAY)
+    messages = [problem.message for problem in caught.value.report.problems]
+    assert any("leading zero" in message for message in messages)
+    assert any(message.startswith("duplicate id") for message in messages)
+    assert len(loaded) == 500 and loaded.entry(loaded.files[2].ids[0]) is not None
+
+
+def test_a_new_day_reads_nothing_and_a_changed_vocabulary_loads_afresh(folder):
+    loaded = load_directory(folder, use_cache=False, today=TODAY)
+    assert reload_directory(loaded, today=TODAY + dt.timedelta(days=1)) is loaded  # a file that passed stays passed
+    vocabulary = (PROJECT_ROOT / "src/navigator/directory/vocabulary.yaml").read_text()
+    (folder / "vocabulary.yaml").write_text(vocabulary.replace("Buprenorphine", "Buprenorphine (Suboxone)", 1))
+    afresh = reload_directory(loaded, today=TODAY)
+    assert afresh.vocabulary.fingerprint != loaded.vocabulary.fingerprint
+    assert afresh.file_stamps.keys() == loaded.file_stamps.keys() and len(afresh) == len(loaded)
+
+
+def test_a_reload_of_an_index_read_from_the_cache_unpacks_every_entry(folder, tmp_path):
+    load_directory(folder, cache_dir=tmp_path / "cache", today=TODAY)
+    from_cache = load_directory(folder, cache_dir=tmp_path / "cache", today=TODAY)
+    changed = sorted(folder.glob("entries-*.yaml"))[2]
+    changed.write_text(changed.read_text().replace("  name: ", "  name: Edited ", 1))
+    reloaded = reload_directory(from_cache, today=TODAY)
+    assert len(list(reloaded.entries)) == 500  # every entry, old and new, unpacks with one dictionary
+
+
+def test_the_packing_dictionary_is_the_same_bytes_every_time(folder):
+    vocabulary = load_directory(folder, use_cache=False, today=TODAY).vocabulary
+    assert len({entry_dictionary(vocabulary) for _ in range(5)}) == 1

@@ -1,0 +1,95 @@
+"""The fast reader accepts only what the strict reader reads the same way, and declines the rest,
+so a directory's problems and their lines never depend on which reader read it."""
+
+import datetime as dt
+
+import pytest
+from tests.conftest import CLINIC, MEETING, PROJECT_ROOT
+
+from navigator.bench.synthetic import write_synthetic_directory
+from navigator.directory import yamlfast
+from navigator.directory.loader import check_file, directory_files
+from navigator.directory.vocabulary import load_vocabulary
+from navigator.directory.yamlread import NodeConverter, compose
+
+TODAY = dt.date(2026, 11, 23)
+pytestmark = pytest.mark.skipif(not yamlfast.AVAILABLE, reason="rapidyaml is not installed")
+
+
+def strict_entries(data: bytes):
+    root = compose(data)
+    converter = NodeConverter()
+    return [(converter.convert(node), node.start_mark.line + 1) for node in root.value], converter.issues
+
+
+def test_plainly_valid_files_read_the_same_as_the_strict_reader_with_entry_lines(tmp_path):
+    written = write_synthetic_directory(tmp_path / "synthetic", 300, seed=5, today=TODAY)
+    accepted = 0
+    for path in [*written, *directory_files(PROJECT_ROOT / "directory")]:
+        data = path.read_bytes()
+        fast = yamlfast.read_entries(data)
+        if fast is not None:
+            accepted += 1
+            entries, issues = strict_entries(data)
+            assert issues == [] and fast == entries, path
+    assert accepted >= 3  # the synthetic files: a reader that declines everything proves nothing
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "- zip: 02134\n",
+        "- opens: 9:30\n",
+        "- country: NO\n",
+        "- open: yes\n",
+        "- when: [mon, On]\n",
+        "- x: ~\n",
+        "- x: True\n",
+        "- x: NULL\n",
+        "- x: 1e5\n",
+        "- x: 0x1F\n",
+        "- x: 1_000\n",
+        "- x: .inf\n",
+        "- x: +12\n",
+        "- x: !!str 12\n",
+        "- a: &a [x]\n  b: *a\n",
+        "- name: first\n  name: second\n",
+        "- 12: twelve\n",
+        "- true: yes\n",
+        "- x:\n    true: 1\n",
+        "- y: why\n",
+        "- name: [unclosed\n",
+        "name: a mapping, not a list\n",
+        "[{id: flow}]\n",
+        "- first\n---\n- second\n",
+        "- " + "[" * 3000 + "]" * 3000 + "\n",
+    ],
+)
+def test_anything_the_strict_rules_judge_is_declined(text):
+    assert yamlfast.read_entries(text.encode()) is None
+
+
+def test_quoted_look_alikes_are_read_as_the_text_they_are():
+    text = '- zip: "02134"\n  opens: "9:30"\n  word: "yes"\n  count: 12\n  f: -1.5\n  t: true\n  e:\n'
+    assert yamlfast.read_entries(text.encode()) is None  # "yes" quoted: declined all the same (rare)
+    text = text.replace('  word: "yes"\n', "")
+    assert yamlfast.read_entries(text.encode()) == [
+        ({"zip": "02134", "opens": "9:30", "count": 12, "f": -1.5, "t": True, "e": None}, 1)
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        CLINIC + MEETING,
+        CLINIC.replace('zip: "80222"', "zip: 02134"),
+        CLINIC.replace("[buprenorphine, outpatient]", "[buprenorfine]") + MEETING,
+        MEETING.replace("attendance: hybrid", "attendance: sometimes"),
+        CLINIC + CLINIC,
+        CLINIC.replace("  sample: true\n", "  sample: yes\n"),
+    ],
+)
+def test_check_file_finds_the_same_entries_and_problems_either_way(text):
+    vocabulary = load_vocabulary(PROJECT_ROOT / "directory")
+    data = text.encode()
+    assert check_file(data, "f.yaml", vocabulary, TODAY, fast=True) == check_file(data, "f.yaml", vocabulary, TODAY)
