@@ -110,4 +110,5 @@ def test_copy_link_puts_the_search_on_the_clipboard(running_app, request, fixtur
     page.get_by_role("button", name="Copy link to this search").click()
     expect(page.get_by_role("status").filter(has_text="Link copied")).to_be_visible()
     copied = page.evaluate("navigator.clipboard.readText()")
-    assert copied == f"{running_app.url}/?near=80222&needs=buprenorphine"
+    # The search, and the language it was sent in (a shared link opens in it).
+    assert copied == f"{running_app.url}/?near=80222&needs=buprenorphine&lang=en"
