@@ -9,6 +9,7 @@ from ui import review_flow as flow
 from ui.auth import current_reviewer, sign_out
 from ui.data import directory_problems
 from ui.frame import page_directory
+from ui.review_copy import UNAVAILABLE_WORDS
 from ui.review_store import current_store
 from ui.suggest_copy import category_choices
 from ui.suggestion_form import entry_fields, other_errors
@@ -16,6 +17,7 @@ from ui.suggestion_form import entry_fields, other_errors
 from navigator.i18n import _
 from navigator.review.decisions import REASON_LIMIT, VERIFY_METHODS, proposal, stalest
 from navigator.review.form import form_values
+from navigator.review.storage import StorageUnavailable
 from navigator.review.words import VERIFY_LABELS
 from navigator.text import markdown_text
 
@@ -94,7 +96,11 @@ def _edit_form(submission, seen, following) -> None:
 
 
 def _queue() -> None:
-    pending, unreadable = current_store().pending()
+    try:
+        pending, unreadable = current_store().pending()
+    except StorageUnavailable:
+        st.error(UNAVAILABLE_WORDS, icon=":material/cloud_off:")
+        return
     for line in unreadable:
         st.warning(
             markdown_text(_("A suggestion file could not be read: {problem}").format(problem=line)),
@@ -156,7 +162,11 @@ def _stale() -> None:
 
 
 def _log() -> None:
-    decisions = flow.audit_table()
+    try:
+        decisions = flow.audit_table()
+    except StorageUnavailable:
+        st.error(UNAVAILABLE_WORDS, icon=":material/cloud_off:")
+        return
     if decisions.empty:
         st.info(_("No decisions yet."))
         return

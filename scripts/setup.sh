@@ -18,6 +18,10 @@ if [ "${1:-}" = "--dev" ]; then
   .venv/bin/python -m pip install -q --disable-pip-version-check -r requirements-dev.txt
   # Playwright cannot download browsers here: the browser tests drive Debian's chromium.
   command -v chromium >/dev/null || apt_install chromium
+  # The several-servers tests start a throwaway PostgreSQL cluster of their own (initdb, pg_ctl),
+  # and publish's tests commit into a git repository.
+  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || apt_install postgresql
+  command -v git >/dev/null || apt_install git
 else
   .venv/bin/python -m pip install -q --disable-pip-version-check -r requirements.txt
 fi

@@ -137,3 +137,34 @@ def feed_server():
     server = FeedServer().start()
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster():
+    """One throwaway PostgreSQL server for the whole test session (see tests/postgres.py)."""
+    from tests.postgres import start_cluster
+
+    cluster = start_cluster()
+    yield cluster
+    from navigator.database.pool import close_all
+
+    close_all()
+    cluster.remove()
+
+
+_DATABASES = iter(range(1, 1_000_000))
+
+
+@pytest.fixture
+def database_url(postgres_cluster) -> str:
+    """A fresh database with the navigator schema, for one test."""
+    from navigator.database.migrations import upgrade
+    from navigator.database.pool import Database
+
+    url = postgres_cluster.create_database(f"navigator_test_{next(_DATABASES)}")
+    db = Database(url, max_size=2)
+    try:
+        upgrade(db)
+    finally:
+        db.close()
+    return url

@@ -18,6 +18,10 @@ from navigator.directory.loader import load_directory
 from navigator.search.engine import Query, search
 
 EARTH_RADIUS_MILES = 3958.8  # the contract's sphere
+# The contract's payment codes: a filter for how to pay never hides a free service (issue 14).
+PAYMENT_CODES = frozenset(
+    {"medicaid", "medicare", "private_insurance", "self_pay", "sliding_fee", "military_insurance", "ihs_tribal"}
+)
 
 
 @dataclass(frozen=True)
@@ -36,9 +40,15 @@ def miles(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * EARTH_RADIUS_MILES * math.asin(math.sqrt(a))
 
 
+def meets(codes: frozenset[str], need: str) -> bool:
+    return need in codes or (need in PAYMENT_CODES and "free" in codes)
+
+
 def expected(rows: Iterable[SourceRow], lat: float, lon: float, radius: float, needs: tuple[str, ...]) -> Counter:
     return Counter(
-        row.key for row in rows if miles(lat, lon, row.latitude, row.longitude) <= radius and set(needs) <= row.codes
+        row.key
+        for row in rows
+        if miles(lat, lon, row.latitude, row.longitude) <= radius and all(meets(row.codes, need) for need in needs)
     )
 
 

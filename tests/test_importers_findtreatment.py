@@ -16,12 +16,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tests.feed_server import FeedServer
 from tests.import_reference import SourceRow, expected, found
+from tests.test_findtreatment_codes import dictionary_2025
 
 from navigator.cli.main import main
 from navigator.directory.loader import check_directory
 from navigator.formats.batch import UnreadableSource
 from navigator.formats.findtreatment import parse_api, parse_listing, read_findtreatment
-from navigator.formats.findtreatment_codes import dictionary
+from navigator.formats.findtreatment_codes import SERVICE_NAMES
 from navigator.formats.runner import run_import
 from navigator.formats.tables import read_table
 from navigator.search.places import resolve_place
@@ -181,7 +182,8 @@ def _xlsx(path, facilities=FACILITIES, modified=dt.datetime(2025, 3, 5, 12, 0)):
 
 
 def _api_page(facilities=FACILITIES, page=1, total_pages=1) -> dict:
-    names = dictionary()
+    """The API's reply for ``facilities``: their codes written as the 2025 dictionary names them."""
+    names = dictionary_2025()
     rows = []
     for index, (fields, codes) in enumerate(facilities):
         row = {
@@ -218,9 +220,9 @@ def test_a_listing_row_maps_field_by_field_with_the_current_dictionary():
     assert entry["moud"] == {"medications": ["buprenorphine", "naltrexone"]}
     assert entry["needs"] == ["outpatient"]
     # MI is motivational interviewing in the current dictionary: a tag, not military insurance.
-    assert entry["payment"] == ["medicare", "medicaid", "military_insurance", "self_pay", "sliding_fee"]
+    assert entry["payment"] == ["medicaid", "medicare", "self_pay", "sliding_fee", "military_insurance"]
     assert entry["serves"] == ["women"] and entry["languages"] == ["en", "es"]
-    assert entry["tags"] == ["SA", "CBT", "MI"]
+    assert entry["tags"] == ["CBT", "MI", "SA"]
     assert entry["phones"] == [
         {"number": "303-555-0102", "type": "intake", "description": "Intake"},
         {"number": "303-555-0101", "type": "voice", "description": "Main number"},
@@ -244,8 +246,8 @@ def test_an_otp_residential_program_and_a_buprenorphine_practitioner_are_classif
     assert otp["moud"] == {"medications": ["methadone"], "setting": "otp"}
     assert otp["serves"] == ["seniors", "adults"] and otp["languages"] == ["en", "zh"]
     assert residential["category"] == "treatment_program" and residential["name"].startswith("Mountain View")
-    assert residential["needs"] == ["detox", "recovery_housing", "residential"]
-    assert residential["serves"] == ["youth", "veterans", "deaf_hard_of_hearing"]
+    assert residential["needs"] == ["residential", "detox", "recovery_housing"]
+    assert residential["serves"] == ["veterans", "youth", "deaf_hard_of_hearing"]
     assert practitioner["moud"] == {"medications": ["buprenorphine"], "setting": "office_based"}
     assert practitioner["organization"] == "Dr. Ana Ruiz"
 
@@ -275,7 +277,7 @@ def test_an_old_listing_is_read_with_the_legacy_codes_mi_military_sf_self_pay_ct
     batch = _listing(_csv_text(facilities, extra=[]), file_name="locator-listing-2019.csv")
     entry = batch.entries[0]
 
-    assert entry["payment"] == ["military_insurance", "self_pay"]
+    assert entry["payment"] == ["self_pay", "military_insurance"]
     assert entry["needs"] == ["outpatient", "telehealth"] and entry["serves"] == ["lgbtq"]
     assert any("legacy locator dictionary" in note for note in batch.notes)
 
@@ -305,15 +307,28 @@ def test_a_renamed_facility_is_updated_not_added_again(tmp_path):
 # --- the API --------------------------------------------------------------------------------------
 
 
+def _mapped_only(entry: dict) -> dict:
+    """An entry without its dates, and of its tags only the codes the importer reads: the listing
+    keeps an unmapped code as a tag and the API its name, which cannot be compared."""
+    strip = ("listed_as_of", "last_verified", "listed_from", "verified_how", "tags")
+    kept = {key: value for key, value in entry.items() if key not in strip}
+    return {**kept, "tags": [tag for tag in entry.get("tags", ()) if tag in SERVICE_NAMES]}
+
+
 def test_the_api_reply_gives_the_same_entries_as_the_listing_by_service_name():
     listing = _listing(file_name="listing.csv")
     api = parse_api(json.dumps(_api_page()), "api.json", TODAY, saved=dt.date(2026, 11, 29))
 
-    strip = ("listed_as_of", "last_verified", "listed_from", "verified_how")
-    assert [{k: v for k, v in e.items() if k not in strip} for e in api.entries] == [
-        {k: v for k, v in e.items() if k not in strip} for e in listing.entries
-    ]
+    assert [_mapped_only(entry) for entry in api.entries] == [_mapped_only(entry) for entry in listing.entries]
     assert api.entries[0]["listed_from"] == "feed" and api.entries[0]["listed_as_of"] == "2026-11-29"
+
+
+def test_unmapped_codes_and_service_names_are_kept_as_tags_in_the_listing_and_the_api():
+    listing = _by_name(_listing(file_name="listing.csv"), "Front Range Recovery")
+    api = _by_name(parse_api(json.dumps(_api_page()), "api.json", TODAY), "Front Range Recovery")
+
+    assert listing["tags"] == ["CBT", "MI", "SA"]
+    assert api["tags"] == ["Cognitive behavioral therapy", "Motivational interviewing", "SA"]
 
 
 def test_an_api_service_name_the_dictionary_lacks_is_kept_as_a_tag():
@@ -561,9 +576,10 @@ def test_json_nested_past_any_api_reply_is_refused_in_words():
         parse_api("[" * 40 + "]" * 40, "api.json", TODAY)
 
 
-def test_a_code_the_dictionary_writes_in_mixed_case_keeps_its_spelling_from_a_lower_case_column():
+def test_an_unmapped_code_from_a_lower_case_column_is_kept_in_capitals_and_its_api_name_as_written():
     facilities = [(FACILITIES[3][0], ["SA", "OP", "mPREP"])]
     listing = _listing(_csv_text(facilities, extra=[]))
     api = parse_api(json.dumps(_api_page(facilities)), "api.json", TODAY)
 
-    assert listing.entries[0]["tags"] == api.entries[0]["tags"] == ["SA", "mPREP"]
+    assert listing.entries[0]["tags"] == ["MPREP", "SA"]
+    assert api.entries[0]["tags"] == ["Medications for pre-exposure to prophylaxis", "SA"]

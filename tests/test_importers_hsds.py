@@ -597,7 +597,8 @@ def test_a_zip_bomb_is_refused_from_its_stated_sizes_before_anything_is_inflated
     archive = tmp_path / "bomb.zip"
     with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as handle:
         for file in package.iterdir():
-            handle.write(file, file.name)
+            if file.name != "phones.csv":
+                handle.write(file, file.name)
         handle.writestr("phones.csv", b"id,number\n" + b"0" * (64 * 2**20))  # 64 MiB packs to ~64 KiB
     inflated = []
     real_read = zipfile.ZipExtFile.read

@@ -534,6 +534,7 @@ def _reference_rows(path) -> list:
             codes = {"methadone"}
             codes |= {"buprenorphine"} if keys & _BUPRENORPHINE else set()
             codes |= {"medicaid"} if "MD" in keys else set()
+            codes |= {"free"} if "NP" in keys else set()
             rows.append(SourceRow(row["ID"], lat, lon, frozenset(codes)))
     return rows
 

@@ -99,7 +99,7 @@ def test_an_unknown_zip_names_what_was_typed_and_shows_no_results(directory, mon
     app = app_on(directory, monkeypatch, tmp_path, near="00000").run()
     assert not app.exception
     message = shown(app.error[1].value)
-    assert '"00000" is not a ZIP code' in message
+    assert message == '"00000" is not a US ZIP code in use. Check the five digits, or type the city and state.'
     assert not [header for header in app.header if header.value == "Results"]
 
 
@@ -348,6 +348,42 @@ def test_an_online_meeting_elsewhere_shows_on_the_viewers_clock_with_both_zones_
     app.run()
     detail = " ".join(shown(text.value) for text in app.markdown)
     assert "Daily 5:00 PM–6:00 PM MT (Daily 7:00 PM–8:00 PM ET)" in detail
+
+
+@pytest.mark.parametrize(
+    ("typed", "offered"),
+    [("Denvr", "Denver, CO"), ("Springfield", "Springfield, IL"), ("Springfield", "Springfield, MA")],
+)
+def test_a_place_not_understood_says_so_plainly_and_offers_the_nearest_matches(
+    directory, monkeypatch, tmp_path, typed, offered
+):
+    app = app_on(directory, monkeypatch, tmp_path, near=typed).run()
+    assert not app.exception
+    message = shown(app.error[1].value)
+    assert message == f'"{typed}" was not understood as a place.'
+    assert "LAT,LON" not in message and "operator" not in message
+    links = {shown(link.proto.label): link.proto.query_string for link in app.get("page_link")}
+    assert links[offered] == f"near={offered.replace(' ', '+').replace(',', '%2C')}"
+
+
+def test_a_street_address_falls_back_to_its_zip_and_stays_out_of_the_url(directory, monkeypatch, tmp_path):
+    app = app_on(directory, monkeypatch, tmp_path).run()
+    app.text_input(key="find-near").input("1 Main St, Denver, CO 80222")
+    app.button(key="find-submit").click().run()
+    assert not app.exception
+    assert "showing results near its ZIP code, 80222 Denver, CO" in shown(app.info[0].value)
+    assert names(app)[0] == "Test Clinic Buprenorphine"
+    assert app.query_params["near"] == ["80222"] or app.query_params["near"] == "80222"
+    links = [link.proto.query_string for link in app.get("page_link")]
+    assert links and not any("Main" in link for link in links)
+    assert app.text_input(key="find-near").value == "1 Main St, Denver, CO 80222"
+
+
+def test_a_place_far_from_every_listing_is_told_what_the_directory_covers(directory, monkeypatch, tmp_path):
+    app = app_on(directory, monkeypatch, tmp_path, near="99501", radius="any").run()
+    assert not app.exception
+    notice = " ".join(shown(info.value) for info in app.info)
+    assert "This directory has in-person listings in CO only: nothing in person within 100 miles of 99501" in notice
 
 
 def test_a_listing_that_speaks_spanish_says_se_habla_espanol_in_either_language(directory, monkeypatch, tmp_path):

@@ -9,7 +9,7 @@ import re
 
 import pytest
 from streamlit.testing.v1 import AppTest
-from tests.conftest import PROJECT_ROOT
+from tests.conftest import CLINIC, MEETING, PROJECT_ROOT, write_directory
 from tests.pages_support import app_on, shown
 from ui import auth
 
@@ -256,6 +256,16 @@ def test_rejecting_asks_for_a_reason_then_records_it(small_directory, monkeypatc
     assert decided.status == REJECTED and decided.decision["reason"] == "<b>Not</b> from the organization"
     assert app.info[0].value == "No suggestions are waiting."
     assert app.dataframe[-1].value["Reason"].tolist() == ["<b>Not</b> from the organization"]
+
+
+def test_the_stale_table_says_no_date_for_a_listing_whose_source_gives_none(tmp_path, monkeypatch, password_hash):
+    undated = MEETING.replace('  last_verified: "2026-10-01"\n', "  listed_as_of: unknown\n  listed_from: export\n")
+    directory = write_directory(tmp_path / "directory", {"clinics.yaml": CLINIC, "meetings.yaml": undated})
+    app = open_review(directory, monkeypatch, tmp_path, password_hash)
+
+    table = app.dataframe[0].value
+    assert table["Id"].tolist() == ["test-meeting", "test-clinic"]  # the undated one first, as the oldest
+    assert table["Last verified"].tolist() == ["no date", "2026-10-01"]
 
 
 def test_a_listing_confirmed_by_phone_is_marked_verified(small_directory, monkeypatch, tmp_path, password_hash):

@@ -122,7 +122,24 @@ def test_coordinates_out_of_range_are_not_a_place():
 
 def test_street_address_without_geocoder_is_not_found_offline():
     with pytest.raises(PlaceNotFound, match="Offline, only ZIP codes"):
-        resolve_place("1234 E Colfax Ave, Denver, CO 80218")
+        resolve_place("1234 E Colfax Ave, Denver, CO")
+
+
+def test_a_street_address_holding_a_zip_falls_back_to_that_zip_offline():
+    place = resolve_place("1234 E Colfax Ave, Denver, CO 80218")
+    assert place.zip == "80218" and place.zip_from_text and place.approximate
+
+
+def test_places_not_understood_carry_the_nearest_known_places():
+    with pytest.raises(PlaceNotFound) as caught:
+        resolve_place("Springfield")
+    assert {"Springfield, IL", "Springfield, MA", "Springfield, MO"} <= set(caught.value.suggestions)
+    with pytest.raises(PlaceNotFound) as caught:
+        resolve_place("Denvr, CO")
+    assert caught.value.suggestions == ("Denver, CO",)
+    with pytest.raises(PlaceNotFound) as caught:
+        resolve_place("00000")
+    assert caught.value.kind == "unknown_zip"
 
 
 def test_zip_centroid_is_approximate_and_unknown_zip_is_none():

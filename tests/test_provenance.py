@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import json
 
 import pytest
 
@@ -87,6 +88,22 @@ def test_an_undated_source_says_so_and_ranks_as_the_oldest(tmp_path):
     assert undated.as_json()["last_verified"] is None
     entry = loaded.entries[undated.row]
     assert provenance_words(entry, TODAY).startswith("The source gives no date for this listing")
+
+
+def test_search_json_gives_an_undated_listing_no_age_and_no_date(tmp_path, capsys):
+    dated = dict(MEETING, id="mg-feed-dated", source_id="dated")
+    _import(tmp_path / "directory" / "a", Provenance(None, EXPORT))
+    _import(tmp_path / "directory" / "b", Provenance(dt.date(2026, 11, 1), FEED), entry=dated)
+    capsys.readouterr()
+
+    assert main(["search", "--near", "80218", "--need", "meeting", "--format", "json",
+                 "--directory", str(tmp_path / "directory")]) == 0  # fmt: skip
+
+    results = {hit["id"]: hit for hit in json.loads(capsys.readouterr().out)["results"]}
+    assert (results["mg-feed-noon"]["verified_days_ago"], results["mg-feed-noon"]["last_verified"]) == (None, None)
+    assert results["mg-feed-noon"]["stale"] is True
+    assert results["mg-feed-dated"]["last_verified"] == "2026-11-01"
+    assert isinstance(results["mg-feed-dated"]["verified_days_ago"], int)
 
 
 def test_a_refetch_that_only_moves_the_listed_date_is_not_reported_as_a_change(tmp_path):

@@ -343,3 +343,24 @@ def test_an_offset_builds_only_the_slice_asked_for(tmp_path, monkeypatch):
 
     assert ids(page) == ids(everything)[20:25] and page.total == 30
     assert len(built) == 5
+
+
+def test_cli_search_table_shows_phone_address_and_plain_words(tmp_path, capsys):
+    directory_of(
+        tmp_path,
+        entry(
+            "denver",
+            name="Denver Clinic",
+            needs=["buprenorphine"],
+            phones=[{"number": "303-555-0100", "type": "intake"}],
+            hours=[{"days": "daily", "opens": "08:00", "closes": "17:00"}],
+            timezone="America/Denver",
+        ),
+    )
+    arguments = ["search", "--directory", str(tmp_path / "directory"), "--near", "80222", "--need", "buprenorphine"]
+    assert main([*arguments, "--open-at", "2026-11-24T09:00"]) == 0
+    table = capsys.readouterr().out
+    assert "Denver Clinic — Medication for opioid use disorder — Open now" in table
+    assert "303-555-0100 · Denver, CO 80222" in table
+    assert "matches: Buprenorphine (Suboxone, Sublocade)" in table
+    assert "moud_provider" not in table and "today 08:00" not in table

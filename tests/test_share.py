@@ -1,4 +1,5 @@
 import datetime as dt
+from dataclasses import replace
 from urllib.parse import parse_qs
 from zoneinfo import ZoneInfo
 
@@ -162,3 +163,14 @@ def test_the_query_carries_distance_needs_language_and_remote():
         "es",
         False,
     )
+
+
+def test_a_street_address_never_goes_into_a_link_only_its_zip_or_rough_position():
+    from navigator.search.places import Place
+    from navigator.search.share import is_plain_place, public_near
+
+    assert is_plain_place("80222") and is_plain_place("Denver, CO") and is_plain_place("39.67,-104.93")
+    assert not is_plain_place("1550 S Pearl St, Denver")
+    geocoded = Place(39.6887, -104.9805, "1550 S Pearl St", state="CO")
+    assert public_near("1550 S Pearl St, Denver", geocoded) == "39.69,-104.98"
+    assert public_near("1550 S Pearl St, Denver 80210", replace(geocoded, zip="80210")) == "80210"

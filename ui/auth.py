@@ -31,6 +31,7 @@ from navigator.review.accounts import (
     reviewer_for_identity,
 )
 from navigator.review.limits import SignInThrottle, sign_in_keys
+from navigator.review.storage import StorageUnavailable
 from ui.client import client_address
 from ui.review_store import current_store
 
@@ -103,16 +104,20 @@ def _sign_in(name: str, password: str) -> str | None:
     store = current_store()
     session_throttle = st.session_state.setdefault(SESSION_THROTTLE, SignInThrottle())
     keys = sign_in_keys(client_address(), normal_name(name))
-    wait = max(*(store.sign_in_wait(key) for key in keys), session_throttle.wait("session"))
-    if wait > 0:
-        return _("Too many failed sign-ins. Try again in {seconds} seconds.").format(seconds=math.ceil(wait))
-    reviewer = authenticate(local_accounts(), name, password)
-    if reviewer is None:
-        for key in keys:
-            store.sign_in_failed(key)
-        session_throttle.failed("session")
-        return _("That name and password do not match a reviewer account.")
-    store.sign_in_succeeded(keys[0])
+    try:
+        wait = max(*(store.sign_in_wait(key) for key in keys), session_throttle.wait("session"))
+        if wait > 0:
+            return _("Too many failed sign-ins. Try again in {seconds} seconds.").format(seconds=math.ceil(wait))
+        reviewer = authenticate(local_accounts(), name, password)
+        if reviewer is None:
+            for key in keys:
+                store.sign_in_failed(key)
+            session_throttle.failed("session")
+            return _("That name and password do not match a reviewer account.")
+        store.sign_in_succeeded(keys[0])
+    except StorageUnavailable:
+        # The shared throttle cannot be consulted, so no password is checked: try again later.
+        return _("Sign-in is not available right now: the database is not answering. Try again in a few minutes.")
     session_throttle.succeeded("session")
     st.session_state[SESSION_REVIEWER] = reviewer
     return None

@@ -15,7 +15,7 @@ import streamlit as st
 from navigator.directory.index import Directory
 from navigator.directory.problems import DirectoryError
 from navigator.i18n import _
-from ui.data import current_directory
+from ui.data import current_directory, schema_refusal
 from ui.language import document_language, language_switch, page_language
 
 PAGE_TITLE = "Recovery Navigator"
@@ -88,6 +88,13 @@ def app_frame() -> None:
     document_language(language)
     language_switch(language)
     crisis_banner()
+    refusal = schema_refusal()
+    if refusal:
+        st.error(
+            _("This server cannot run against its database: {problem}.").format(problem=refusal),
+            icon=":material/block:",
+        )
+        st.stop()
     _directory_or_stop()
 
 

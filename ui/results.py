@@ -12,7 +12,7 @@ import streamlit as st
 from navigator.directory.index import Directory
 from navigator.directory.languages import language_name
 from navigator.i18n import N_, Words, _, ngettext, number
-from navigator.search.engine import Hit, SearchResult, search
+from navigator.search.engine import Hit, Query, SearchResult, search
 from navigator.search.explain import Relaxation, relaxations
 from navigator.search.links import directions_url, tel_href
 from navigator.search.places import Place, PlaceNotFound, resolve_place
@@ -23,7 +23,7 @@ from ui.data import address_geocoder
 from ui.detail import SPANISH, SPANISH_SPOKEN
 from ui.map import results_map
 from ui.page_script import copy_link_button, scroll_into_view
-from ui.search_form import SEARCHED_KEY
+from ui.search_form import SEARCHED_KEY, for_url
 from ui.shortlist import shortlist_button
 
 PAGE_SIZE = 20
@@ -48,8 +48,68 @@ def _place(settings: SearchSettings) -> Place | None:
         return resolve_place(settings.near, address_geocoder())
     except PlaceNotFound as error:
         with st.container(key=RESULTS_TOP_KEY):
-            st.error(markdown_text(str(error)), icon=":material/wrong_location:")
+            _place_not_understood(error, settings)
         return None
+
+
+def _place_not_understood(error: PlaceNotFound, settings: SearchSettings) -> None:
+    """What was not understood, in plain words, and the nearest places it might have meant."""
+    typed = markdown_text(error.text.strip())
+    if error.kind == "unknown_zip":
+        message = _('"{place}" is not a US ZIP code in use. Check the five digits, or type the city and state.')
+        message = message.format(place=typed)
+    elif error.kind == "off_earth":
+        message = _(
+            '"{place}" is not a place on Earth: the first number (latitude) goes from -90 to 90, '
+            "the second (longitude) from -180 to 180."
+        ).format(place=typed)
+    else:
+        message = _('"{place}" was not understood as a place.').format(place=typed)
+        if not error.suggestions:
+            message += " " + _('Type a 5-digit ZIP code, or a city and state like "Denver, CO".')
+            if not address_geocoder():
+                message += " " + _("Street addresses are not looked up here: include the ZIP code.")
+    st.error(message, icon=":material/wrong_location:")
+    if error.suggestions:
+        st.markdown(_("Did you mean:"))
+        row = st.container(horizontal=True)
+        for place in error.suggestions:
+            row.page_link(
+                FIND_PAGE,
+                label=markdown_text(place),
+                icon=":material/location_on:",
+                query_params=to_params(replace(settings, near=place)),
+            )
+
+
+FAR_MILES = 100.0
+
+
+def _coverage_notice(directory: Directory, place: Place, settings: SearchSettings, result: SearchResult) -> None:
+    """Says plainly when the directory lists nothing in person near the place (Anchorage in a
+    Denver directory), and where its in-person listings are; services by phone and online follow."""
+    if any(hit.distance_miles is not None and hit.distance_miles <= FAR_MILES for hit in result.hits):
+        return  # the page itself shows something near
+    nearest = search(
+        directory, Query(near=settings.near, radius=None, include_remote=False, sort="distance", limit=1), place=place
+    )
+    if nearest.hits and nearest.hits[0].distance_miles is not None and nearest.hits[0].distance_miles <= FAR_MILES:
+        return
+    frame = directory.frame
+    in_person = frame[~frame["remote"].to_numpy(dtype=bool) & directory.active]
+    states = sorted({state for state in in_person["state"].dropna() if state})
+    if states:
+        covers = _("This directory has in-person listings in {states} only").format(states=", ".join(states))
+    else:
+        covers = _("This directory has no in-person listings")
+    st.info(
+        _(
+            "{covers}: nothing in person within {radius} miles of {place}. Services by phone and online that "
+            "serve your area are listed; for help nearby, call the SAMHSA National Helpline at 1-800-662-4357 "
+            "(free, 24/7) or 988."
+        ).format(covers=covers, radius=number(FAR_MILES), place=markdown_text(place.label)),
+        icon=":material/public:",
+    )
 
 
 def _bring_into_view() -> None:
@@ -79,7 +139,7 @@ def show_results(directory: Directory, settings: SearchSettings, now: dt.datetim
     if place is None:
         _bring_into_view()
         return
-    params = to_params(settings)
+    params = to_params(for_url(settings))  # links never carry a street address
     page = _page_number(params)
     # The engine builds only the page's own hits (its offset and limit), whatever the page number.
     query, at = to_query(settings, place, now, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
@@ -87,6 +147,14 @@ def show_results(directory: Directory, settings: SearchSettings, now: dt.datetim
     with st.container(key=RESULTS_TOP_KEY):
         st.header(_("Results"), anchor=False)
     _bring_into_view()
+    if place.zip_from_text:
+        st.info(
+            _("The street address was not looked up: showing results near its ZIP code, {place}.").format(
+                place=markdown_text(place.label)
+            ),
+            icon=":material/location_searching:",
+        )
+    _coverage_notice(directory, place, settings, result)
     if result.total == 0:
         _nothing_found(directory, result, settings, params, now)
         return

@@ -20,3 +20,5 @@ DONE_WORDS = Words(
         "verified": N_("Marked {entry_id} verified."),
     }
 )
+# Said when the store (the database) cannot be reached.
+UNAVAILABLE_WORDS = N_("The database is not answering right now, so nothing was changed. Try again in a few minutes.")

@@ -14,15 +14,16 @@ import pandas as pd
 import streamlit as st
 
 from navigator.directory.index import Directory
+from navigator.directory.provenance import UNDATED_DAY
 from navigator.i18n import _
-from navigator.review.decisions import Proposal, ReviewDesk, ReviewError, plain
+from navigator.review.decisions import Proposal, ReviewDesk, ReviewError, open_desk, plain
 from navigator.review.form import FieldProblem
-from navigator.review.storage import UnknownSubmission
+from navigator.review.storage import StorageUnavailable, UnknownSubmission
 from navigator.review.suggestion import Submission, check_entry_form
 from navigator.review.words import KIND_LABELS, PROBLEM_LABELS, error_text
-from ui.data import directory_path
+from ui.data import directory_path, refresh_changes
 from ui.language import apply_language
-from ui.review_copy import ACTION_WORDS, DONE_WORDS
+from ui.review_copy import ACTION_WORDS, DONE_WORDS, UNAVAILABLE_WORDS
 from ui.review_store import current_store
 from ui.suggest_copy import field_label
 from ui.suggestion_form import values_from_state
@@ -35,7 +36,7 @@ AUDIT_LIMIT = 50
 
 def desk() -> ReviewDesk:
     """The review desk on the app's directory and store."""
-    return ReviewDesk(directory_path(), current_store())
+    return open_desk(directory_path(), current_store())
 
 
 # --- the actions, as widget callbacks ------------------------------------------------------------
@@ -49,8 +50,11 @@ def _act(action, done: str, **params) -> None:
     except (ReviewError, UnknownSubmission) as error:
         problems = [str(problem) for problem in getattr(error, "problems", ())]
         st.session_state[FLASH] = ("error", error_text(error), problems)
+    except StorageUnavailable:
+        st.session_state[FLASH] = ("error", _(UNAVAILABLE_WORDS), [])
     else:
         st.session_state[FLASH] = ("success", DONE_WORDS[done].format(**params), [])
+        refresh_changes()
 
 
 def approve(reference: str, reviewer: str, following: str | None = None, override: bool = False) -> None:
@@ -210,8 +214,10 @@ def changes_table(seen: Proposal) -> pd.DataFrame:
 
 
 def stale_table(stale: pd.DataFrame) -> pd.DataFrame:
-    """The stalest listings as the page shows them (``decisions.stalest``'s frame)."""
-    shown = stale.assign(last_verified=stale["last_verified"].dt.date)
+    """The stalest listings as the page shows them (``decisions.stalest``'s frame); a listing whose
+    source gives no date sorts as the oldest (``UNDATED_DAY``) and says "no date"."""
+    days = stale["last_verified"].dt.date
+    shown = stale.assign(last_verified=["no date" if day == UNDATED_DAY else day.isoformat() for day in days])
     return shown[["last_verified", "name", "organization", "id"]].rename(
         columns={
             "last_verified": _("Last verified"),

@@ -6,11 +6,14 @@ writes the new search into the URL (``navigator.search.share`` does the translat
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import streamlit as st
 
 from navigator.directory.index import Directory
 from navigator.directory.languages import language_name
 from navigator.i18n import _
+from navigator.search.places import PlaceNotFound, resolve_place
 from navigator.search.share import (
     EXCLUSIVE_CHOICES,
     RADIUS_CHOICES,
@@ -19,6 +22,8 @@ from navigator.search.share import (
     choice_label,
     exclusive_choice_of,
     from_params,
+    is_plain_place,
+    public_near,
     radius_label,
     to_params,
 )
@@ -34,6 +39,7 @@ WHEN_KEY = "find-when"
 SUBMIT_KEY = "find-submit"
 WHAT_KEY = "find-what"  # the "What do you need?" expander's open state
 SYNCED_KEY = "find-synced-params"  # the URL parameters the form last showed
+ADDRESS_KEY = "find-address"  # (what the URL holds instead, the street address typed): memory only
 SEARCHED_KEY = "find-searched"  # set by a click on Search: the results scroll into view
 ANY = ""  # the "no preference" option of the single-choice boxes
 
@@ -67,8 +73,30 @@ def _layout(directory: Directory) -> list[tuple[str, str, tuple[str, ...]]]:
 
 
 def url_settings(directory: Directory) -> tuple[SearchSettings, list[str]]:
-    """The search the page's URL asks for, and sentences about what it had to leave out."""
-    return from_params(st.query_params.to_dict(), directory.vocabulary, frozenset(directory.language_rows))
+    """The search the page's URL asks for, and sentences about what it had to leave out.
+
+    A street address typed in this tab is kept in the session (memory only), never in the URL:
+    the URL holds its ZIP code or rough position, and while it still does, the search runs on
+    the address itself.
+    """
+    settings, notices = from_params(st.query_params.to_dict(), directory.vocabulary, frozenset(directory.language_rows))
+    public, typed = st.session_state.get(ADDRESS_KEY, (None, None))
+    if typed and settings.near == public:
+        settings = replace(settings, near=typed)
+    return settings, notices
+
+
+def for_url(settings: SearchSettings) -> SearchSettings:
+    """``settings`` as a link may hold them: a street address becomes its ZIP code or rough
+    position (remembered in the session), and one that cannot be placed is left out."""
+    if is_plain_place(settings.near):
+        return settings
+    try:
+        public = public_near(settings.near, resolve_place(settings.near, address_geocoder()))
+    except PlaceNotFound:
+        return replace(settings, near="")
+    st.session_state[ADDRESS_KEY] = (public, settings.near)
+    return replace(settings, near=public)
 
 
 def _widget_keys(directory: Directory) -> list[str]:
@@ -118,7 +146,7 @@ def _settings_from_widgets(directory: Directory) -> SearchSettings:
 def search_form(directory: Directory, settings: SearchSettings) -> SearchSettings:
     """Show the form holding ``settings``; returns the search to run: the submitted one, or
     ``settings``."""
-    params = to_params(settings)
+    params = to_params(for_url(settings))
     state = st.session_state
     # Fill the form from the URL when the URL changed (a shared link, "back to results") or the
     # widgets were not on the last screen (the detail view), which drops their values.
@@ -190,7 +218,7 @@ def search_form(directory: Directory, settings: SearchSettings) -> SearchSetting
         return settings
     state[SEARCHED_KEY] = True
     chosen = _settings_from_widgets(directory)
-    state[SYNCED_KEY] = to_params(chosen)
+    state[SYNCED_KEY] = to_params(for_url(chosen))
     return chosen
 
 

@@ -261,6 +261,10 @@ PROBLEM_WORDS = Words(
             "Your suggestion could not be saved just now (the server's storage is full or read-only). "
             "Nothing you typed is lost while this page stays open: please try again later."
         ),
+        "cannot_save_now": N_(
+            "Your suggestion can't be saved right now: our database is not answering. Nothing you "
+            "typed is lost: it is still in the form. Please try Send again in a few minutes."
+        ),
     }
 )
 # A time range like the ones a day takes: opening hours need an end, meetings may give only a start.

@@ -17,6 +17,7 @@ from navigator.i18n import _
 from navigator.review.decisions import diff_entries, plain
 from navigator.review.form import GENERAL, FieldProblem
 from navigator.review.limits import QUEUE_LIMIT, SUGGESTIONS_PER_CLIENT, SUGGESTIONS_PER_SESSION, RateLimiter
+from navigator.review.storage import StorageUnavailable
 from navigator.review.suggestion import CONTACT_LIMITS, Submission, check_suggestion
 from navigator.review.words import PROBLEM_LABELS
 from navigator.search.listing import PICK_LIMIT, find_listings
@@ -99,6 +100,8 @@ def send(kind: str, entry: dict | None, category: str | None, prefix: str, names
         return
     try:
         stored, problem = _queue(checked.submission, state)
+    except StorageUnavailable:  # the database is not answering: nothing saved, the form keeps what was typed
+        stored, problem = None, FieldProblem("cannot_save_now")
     except OSError:  # a full or read-only disk: what was typed stays in the form to send later
         stored, problem = None, FieldProblem("not_saved")
     if problem:

@@ -97,9 +97,8 @@ def write_findtreatment_listing(path: Path, rows: int, rng: random.Random) -> No
 
 
 def write_findtreatment_api(path: Path, rows: int, rng: random.Random) -> None:
-    from navigator.formats.findtreatment_codes import dictionary
+    from navigator.formats.findtreatment_codes import SERVICE_NAMES as names
 
-    names = dictionary()
     facilities = []
     for number, place in enumerate(_places(rows, rng)):
         fields, codes = _facility(number, place, rng)

@@ -16,6 +16,13 @@ def run(arguments) -> int:
     def progress(message: str) -> None:
         print(f"bench: {message}", file=sys.stderr, flush=True)
 
+    if arguments.storage:
+        from navigator.bench.storage import format_storage, run_storage_benchmark
+        from navigator.settings import load_settings
+
+        report = run_storage_benchmark(load_settings().database_url, progress)
+        print(json.dumps(report, indent=2) if arguments.json else format_storage(report))
+        return 0
     sizes = tuple(arguments.sizes) + ((MILLION,) if arguments.million and MILLION not in arguments.sizes else ())
     report = run_benchmark(sizes, progress, app=Path(arguments.app))
     # As many rows as the largest directory measured, at most 10,000: a quick run stays quick.

@@ -12,6 +12,7 @@ import datetime as dt
 import sys
 
 from navigator.directory.loader import load_directory
+from navigator.directory.overlay import overlay
 from navigator.directory.problems import DirectoryError
 from navigator.settings import load_settings
 
@@ -33,9 +34,23 @@ def directory_of(arguments) -> str:
 
 
 def load_or_report(arguments):
-    """The loaded directory, or None after listing its problems on stderr (exit 1)."""
+    """The loaded directory, or None after listing its problems on stderr (exit 1).
+
+    With a database (``NAVIGATOR_DATABASE_URL``), the changes approved there are in it, as every
+    server serves it; when the database cannot be reached, the files alone (said on stderr)."""
+    directory = directory_of(arguments)
+    overrides = {}
+    url = load_settings().database_url
+    if url:
+        from navigator.review.pg_store import PostgresSuggestionStore  # only with a database
+        from navigator.review.storage import StorageUnavailable
+
+        try:
+            overrides = overlay(directory, PostgresSuggestionStore(url).entry_changes()).encoded()
+        except StorageUnavailable as error:
+            print(f"navigator: without the changes approved in the database ({error})", file=sys.stderr)
     try:
-        return load_directory(directory_of(arguments))
+        return load_directory(directory, overrides=overrides)
     except DirectoryError as error:
         for line in error.report.lines():
             print(line, file=sys.stderr)

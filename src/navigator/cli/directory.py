@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 import sys
+from zoneinfo import ZoneInfo
 
 from navigator.cli.common import UsageError, directory_of, load_or_report
 from navigator.directory.loader import check_directory
 from navigator.search.engine import Query, UnknownCode, search
 from navigator.search.geocoder import configured_geocoder
+from navigator.search.links import address_text
 from navigator.search.places import PlaceNotFound
+from navigator.search.wording import hit_timing
 
 
 def validate(arguments) -> int:
@@ -50,11 +53,27 @@ def run_search(arguments) -> int:
         f"{result.total} result{'s' if result.total != 1 else ''} near {result.place.label}"
         + (f" within {arguments.radius:g} miles" if arguments.radius is not None else "")
     )
+    viewer = ZoneInfo(result.place.timezone) if result.place.timezone else None
+    vocabulary = directory.vocabulary
     for number, hit in enumerate(result.hits, 1):
-        distance = "remote" if hit.distance_miles is None else f"{hit.distance_miles:5.1f} mi"
-        when = "open now" if hit.open_now else (f"next {hit.next_open:%a %H:%M}" if hit.next_open else "hours unknown")
-        flags = " [stale]" if hit.stale else ""
-        print(f"{number:3}. {distance:>8}  {hit.name} — {hit.category} — {when}{flags}")
-        if hit.matched:
-            print(f"{'':15}matches: {', '.join(hit.matched)}")
+        print(_table_row(directory, number, hit, result.at, viewer, vocabulary))
     return 0
+
+
+def _table_row(directory, number: int, hit, at, viewer, vocabulary) -> str:
+    """A result for people: name, kind and when in plain words, then its phone and address, then
+    the needs it matched by name ("Buprenorphine (Suboxone, Sublocade)", not "buprenorphine")."""
+    distance = "remote" if hit.distance_miles is None else f"{hit.distance_miles:5.1f} mi"
+    category = vocabulary.categories.get(hit.category)
+    kind = category.label if category else hit.category
+    when = hit_timing(hit, at, viewer) or "hours unknown"
+    flags = " [stale: call to confirm]" if hit.stale else ""
+    flags += " [sample]" if hit.sample else ""
+    lines = [f"{number:3}. {distance:>8}  {hit.name} — {kind} — {when}{flags}"]
+    entry = directory.entries[hit.row]
+    contact = [part for part in (hit.phone, address_text(entry.get("location"))) if part]
+    if contact:
+        lines.append(f"{'':15}{' · '.join(contact)}")
+    if hit.matched:
+        lines.append(f"{'':15}matches: {', '.join(vocabulary.label(code) for code in hit.matched)}")
+    return "\n".join(lines)

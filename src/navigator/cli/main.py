@@ -13,7 +13,7 @@ import sys
 
 from navigator.bench.plan import DEFAULT_SIZES
 from navigator.bench.runner import sizes_argument
-from navigator.cli import bench, directory, export, imports, refresh, review
+from navigator.cli import bench, database, directory, export, imports, refresh, review
 from navigator.cli.common import Parser, UsageError, instant, positive, radius
 from navigator.directory.schema import FELLOWSHIPS
 from navigator.review.decisions import VERIFY_METHODS
@@ -32,6 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
     _refresh_command(commands, common)
     _export_commands(commands, common)
     _review_commands(commands, common)
+    _database_commands(commands, common)
     _bench_command(commands, common)
     return parser
 
@@ -122,6 +123,7 @@ def _review_commands(commands, common) -> None:
     reviewing = commands.add_parser("review", parents=[common], help="review suggested updates")
     actions = reviewing.add_subparsers(dest="action", required=True, parser_class=Parser)
     listing = actions.add_parser("list", parents=[common, data], help="pending suggestions, oldest first")
+    listing.add_argument("--format", choices=("table", "json"), default="table")
     listing.set_defaults(run=review.list_pending)
     show = actions.add_parser("show", parents=[common, data], help="one suggestion, field by field")
     show.add_argument("reference")
@@ -150,6 +152,19 @@ def _review_commands(commands, common) -> None:
     hasher.set_defaults(run=review.hash_password)
 
 
+def _database_commands(commands, common) -> None:
+    db = commands.add_parser("db", parents=[common], help="the PostgreSQL database (NAVIGATOR_DATABASE_URL)")
+    actions = db.add_subparsers(dest="action", required=True, parser_class=Parser)
+    upgrade = actions.add_parser("upgrade", parents=[common], help="create or migrate the schema (idempotent)")
+    upgrade.set_defaults(run=database.db_upgrade)
+
+    publisher = commands.add_parser(
+        "publish", parents=[common], help="write the approved changes held in the database into the YAML files"
+    )
+    publisher.add_argument("--no-commit", action="store_true", help="write the files but make no git commit")
+    publisher.set_defaults(run=database.run_publish)
+
+
 def _bench_command(commands, common) -> None:
     measure = commands.add_parser("bench", parents=[common], help="the performance benchmark")
     measure.add_argument("--json", action="store_true", help="print the figures as JSON")
@@ -168,6 +183,12 @@ def _bench_command(commands, common) -> None:
         type=int,
         default=None,
         help="rows of each source format to time importing (default: the largest size, at most 10000; 0: none)",
+    )
+    measure.add_argument(
+        "--storage",
+        action="store_true",
+        help="measure shared state instead: submissions per second and approval-to-visible latency, on files "
+        "and on PostgreSQL (NAVIGATOR_DATABASE_URL)",
     )
     measure.set_defaults(run=bench.run)
 

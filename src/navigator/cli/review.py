@@ -9,27 +9,33 @@ from __future__ import annotations
 
 import dataclasses
 import getpass
+import json
 import sys
 from pathlib import Path
 
 from navigator.cli.common import directory_of
+from navigator.database.migrations import SchemaProblem
 from navigator.directory.provenance import UNDATED_DAY
 from navigator.review import accounts as auth
-from navigator.review.decisions import ReviewDesk, ReviewError, changed_words, plain, proposal, stalest
-from navigator.review.storage import SuggestionStore, UnknownSubmission, open_store
+from navigator.review.decisions import ReviewDesk, ReviewError, changed_words, open_desk, plain, proposal, stalest
+from navigator.review.storage import StorageUnavailable, SuggestionStore, UnknownSubmission, open_store
 from navigator.review.words import KIND_LABELS, PROBLEM_LABELS, VERIFY_LABELS, error_text
 from navigator.settings import load_settings
 
 
 def _store(arguments) -> SuggestionStore:
+    """The store the settings choose; a database's schema is checked first (a newer one is refused)."""
     settings = load_settings()
     if arguments.data_dir:
         settings = dataclasses.replace(settings, data_dir=Path(arguments.data_dir))
-    return open_store(settings)
+    store = open_store(settings)
+    if store.shared:
+        store.check()
+    return store
 
 
 def _desk(arguments) -> ReviewDesk:
-    return ReviewDesk(directory_of(arguments), _store(arguments))
+    return open_desk(directory_of(arguments), _store(arguments))
 
 
 def _reviewer(arguments) -> str:
@@ -39,6 +45,9 @@ def _reviewer(arguments) -> str:
 def _run(action) -> int:
     try:
         return action()
+    except (StorageUnavailable, SchemaProblem) as error:
+        print(f"navigator: {error}", file=sys.stderr)
+        return 1
     except UnknownSubmission as error:
         print(f"navigator: {error_text(error)}", file=sys.stderr)
         return 2
@@ -50,9 +59,16 @@ def _run(action) -> int:
 
 
 def list_pending(arguments) -> int:
+    return _run(lambda: _list_pending(arguments))
+
+
+def _list_pending(arguments) -> int:
     pending, unreadable = _store(arguments).pending()
     for line in unreadable:
         print(f"unreadable: {line}", file=sys.stderr)
+    if arguments.format == "json":
+        print(json.dumps([_listed(submission) for submission in pending], ensure_ascii=False, indent=2))
+        return 1 if unreadable else 0
     if not pending:
         print("no pending suggestions")
     for submission in pending:
@@ -62,6 +78,22 @@ def list_pending(arguments) -> int:
             f"{submission.kind:<6}  {about}  (from {submission.contact.name}, {submission.contact.organization})"
         )
     return 1 if unreadable else 0
+
+
+def _listed(submission) -> dict:
+    """One pending suggestion for ``review list --format json``: what it proposes, field by field."""
+    return {
+        "reference": submission.reference,
+        "submitted_at": submission.submitted_at,
+        "kind": submission.kind,
+        "entry_id": submission.entry_id,
+        "name": submission.changes.get("name") if submission.kind == "new" else None,
+        "problem": submission.problem,
+        "from": {"name": submission.contact.name, "organization": submission.contact.organization},
+        # Field by field (a new listing: its top-level fields, with nothing before).
+        "changes": [edit.to_record() for edit in submission.edits]
+        or [{"path": [key], "before": None, "after": value} for key, value in submission.changes.items()],
+    }
 
 
 def show(arguments) -> int:

@@ -22,6 +22,7 @@ import multiprocessing
 import os
 import pickle
 import sys
+from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -217,16 +218,44 @@ def _stamp(stat: os.stat_result) -> tuple[int, int, int]:
     return stat.st_size, stat.st_mtime_ns, stat.st_ino
 
 
+def _overlay_key(overrides: Mapping[str, bytes]) -> str:
+    """What the signature of a directory loaded with ``overrides`` adds to the files' stat signature."""
+    if not overrides:
+        return ""
+    texts = hashlib.sha256()
+    for name in sorted(overrides):
+        texts.update(f"{name}\0{len(overrides[name])}\0".encode() + overrides[name])
+    return "|overlay:" + texts.hexdigest()
+
+
+def _override_stamp(data: bytes) -> tuple:
+    # Never equal to a file's stamp (three integers): a file whose text came from an override is
+    # compared by content the next time it is read from disk.
+    return ("overlay", hashlib.sha256(data).hexdigest())
+
+
+def _with_override_paths(directory: Path, files: list[Path], overrides: Mapping[str, bytes]) -> list[Path]:
+    """The directory's files, and the overridden ones not on disk yet (a new listing's new file)."""
+    return files + sorted(directory / name for name in overrides if directory / name not in files)
+
+
 def _label(directory: Path, path: Path, label_root: str) -> str:
     relative = path.relative_to(directory).as_posix()
     return os.path.join(label_root, relative) if label_root else relative
 
 
 def _index_files(
-    directory: Path, files: list[Path], vocabulary: Vocabulary, today: dt.date, label_root: str, cache: _Cache | None
+    directory: Path,
+    files: list[Path],
+    vocabulary: Vocabulary,
+    today: dt.date,
+    label_root: str,
+    cache: _Cache | None,
+    overrides: Mapping[str, bytes] | None = None,
 ) -> dict[str, _FileRecord]:
     """Every file checked and indexed (by its path relative to ``directory``), reading only files
-    the cache does not hold."""
+    the cache does not hold; an overridden file's text is the override's."""
+    overrides = overrides or {}
     dictionary = entry_dictionary(vocabulary)
     # Packed entries read back only with the same dictionary, and marshalled data only surely in
     # the Python version that wrote it.
@@ -239,8 +268,13 @@ def _index_files(
     to_read = []
     for path in files:
         relative = path.relative_to(directory).as_posix()
-        stamp = _stamp(path.stat())
         record = previous.get(relative)
+        if relative in overrides:
+            records[relative] = _override_record(
+                directory, path, overrides[relative], record, vocabulary, today, dictionary
+            )
+            continue
+        stamp = _stamp(path.stat())
         # The only rule that depends on the date refuses dates in the future, and as days pass
         # a date only leaves the future: a file that passed stays passed, and only a file with
         # problems is checked again (on another day it may pass).
@@ -261,6 +295,18 @@ def _index_files(
     if cache and records != previous:
         cache.store_files(context, records)
     return records
+
+
+def _override_record(directory, path, data: bytes, record, vocabulary, today, dictionary) -> _FileRecord:
+    """``path`` with the text ``data`` in place of what is on disk, checked and indexed (unless
+    ``record`` holds those very bytes already)."""
+    stamp = _override_stamp(data)
+    if record is not None and record.stamp == stamp and not record.result.problems:
+        return record
+    label = _label(directory, path, "")
+    return _FileRecord(
+        stamp, stamp[1], index_file(check_file(data, label, vocabulary, today), label, vocabulary, dictionary)
+    )
 
 
 def _read_record(directory, path, stamp, record, vocabulary, today, label_root, dictionary) -> _FileRecord:
@@ -391,17 +437,24 @@ def load_directory(
     cache_dir: Path | str | None = None,
     use_cache: bool = True,
     today: dt.date | None = None,
+    overrides: Mapping[str, bytes] | None = None,
 ) -> Directory:
-    """The checked, indexed directory; raises DirectoryError listing every problem."""
+    """The checked, indexed directory; raises DirectoryError listing every problem.
+
+    ``overrides`` maps files (by path relative to the directory) to the text to load in place of
+    what is on disk, which may be a file not on disk yet: the directory with changes approved in
+    the database but not yet published (``overlay``). Only those files are checked again."""
+    overrides = dict(overrides or {})
     directory = Path(directory)
     today = today or dt.date.today()
     if not directory.is_dir():
         report = Report()
         report.add(str(directory), 0, "", "", "is not a folder")
         raise DirectoryError(report)
-    files = directory_files(directory)
+    on_disk = directory_files(directory)
+    files = _with_override_paths(directory, on_disk, overrides)
     cache = _Cache(Path(cache_dir) if cache_dir else load_settings().cache_folder, directory) if use_cache else None
-    signature = _stat_signature(directory, files, today)
+    signature = _stat_signature(directory, on_disk, today) + _overlay_key(overrides)
     if cache:
         cached = cache.index(signature)
         if cached is not None:
@@ -409,7 +462,7 @@ def load_directory(
     vocabulary = load_vocabulary(directory)
     # Problems name files relative to the directory: the app shows them, and a server's own
     # paths are nobody's business.
-    records = _index_files(directory, files, vocabulary, today, "", cache)
+    records = _index_files(directory, files, vocabulary, today, "", cache, overrides)
     indexed = [record.result for record in records.values()]
     report = _report_of(indexed)
     if not report.ok:
@@ -427,18 +480,23 @@ def _with_reload_state(loaded: Directory, records: dict[str, _FileRecord], today
 
 
 @collector_paused()
-def reload_directory(previous: Directory, today: dt.date | None = None) -> Directory:
+def reload_directory(
+    previous: Directory, today: dt.date | None = None, overrides: Mapping[str, bytes] | None = None
+) -> Directory:
     """The directory now, from ``previous`` (a loaded one, left as it was): only files whose
     stamp changed are read, only those whose bytes changed are checked, and only their rows of
     the index are replaced (``index.replace_files``); a new or removed file the same way.
     Raises DirectoryError listing every problem, as ``load_directory`` does.
 
     The caches on disk are left as they are: a later cold start reads the changed files again.
-    A changed vocabulary loads afresh."""
+    A changed vocabulary loads afresh. ``overrides`` as for ``load_directory``: a file whose
+    override changed (or appeared, or went) is one of the changed files."""
+    overrides = dict(overrides or {})
     directory = previous.path
     today = today or dt.date.today()
-    files = directory_files(directory) if directory.is_dir() else []
-    signature = _stat_signature(directory, files, today) if files or directory.is_dir() else ""
+    on_disk = directory_files(directory) if directory.is_dir() else []
+    files = _with_override_paths(directory, on_disk, overrides) if directory.is_dir() else []
+    signature = _stat_signature(directory, on_disk, today) + _overlay_key(overrides) if directory.is_dir() else ""
     if signature == previous.signature:
         return previous
     if (
@@ -446,7 +504,7 @@ def reload_directory(previous: Directory, today: dt.date | None = None) -> Direc
         or not directory.is_dir()
         or load_vocabulary(directory).fingerprint != previous.vocabulary.fingerprint
     ):
-        return load_directory(directory, today=today)
+        return load_directory(directory, today=today, overrides=overrides)
     vocabulary = previous.vocabulary
     dictionary = previous.entries.dictionary  # what its entries were packed with
     by_label = {indexed.label: indexed for indexed in previous.files}
@@ -454,15 +512,38 @@ def reload_directory(previous: Directory, today: dt.date | None = None) -> Direc
     for path in files:
         relative = path.relative_to(directory).as_posix()
         label = _label(directory, path, "")
-        stamp = _stamp(path.stat())
         known = previous.file_stamps.get(relative)
         record = _FileRecord(known[0], known[1], by_label[label]) if known and label in by_label else None
+        if relative in overrides:
+            data = overrides[relative]
+            records[relative] = _override_record(directory, path, data, record, vocabulary, today, dictionary)
+            continue
+        stamp = _stamp(path.stat())
         if record is not None and record.stamp == stamp:
             records[relative] = record
         else:
             records[relative] = _read_record(directory, path, stamp, record, vocabulary, today, "", dictionary)
     indexed = [record.result for record in records.values()]
-    report = _report_of(indexed)
-    if not report.ok:
-        raise DirectoryError(report)
+    if not _only_new_files_are_fine(previous, indexed):
+        report = _report_of(indexed)  # the whole report, as a fresh load gives it
+        if not report.ok:
+            raise DirectoryError(report)
     return _with_reload_state(replace_files(previous, indexed, signature), records, today)
+
+
+def _only_new_files_are_fine(previous: Directory, indexed: list[IndexedFile]) -> bool:
+    """Whether the files new since ``previous`` (a valid index) have no problems and no id used
+    elsewhere: then the whole directory is valid, found by looking at those files alone."""
+    kept = {id(old) for old in previous.files}
+    new_files = [file for file in indexed if id(file) not in kept]
+    if any(file.problems for file in new_files):
+        return False
+    still_there = {id(file) for file in indexed}
+    gone = {entry_id for old in previous.files if id(old) not in still_there for entry_id in old.ids}
+    seen: set[str] = set()
+    for file in new_files:
+        for entry_id in file.ids:
+            if entry_id in seen or (entry_id in previous.id_rows and entry_id not in gone):
+                return False
+            seen.add(entry_id)
+    return True

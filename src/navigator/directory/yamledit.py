@@ -63,6 +63,17 @@ def entry_in(text: str, entry_id: str) -> dict | None:
     return None
 
 
+def entries_by_id(text: str) -> dict[str, dict]:
+    """Every entry of ``text`` with an id, by id (nulls dropped); EditError for a broken file."""
+    root, entries = _entries_of(text)
+    found = {}
+    for node, entry in zip(root.value if root else (), entries, strict=True):
+        entry_id = _id_of(node)
+        if entry_id is not None and entry_id not in found:
+            found[entry_id] = without_nulls(entry)
+    return found
+
+
 def _last_line(node, lines: list[str]) -> int:
     """The 0-based line holding the last character of ``node``'s own text (not trailing comments)."""
     while isinstance(node, (MappingNode, SequenceNode)) and not node.flow_style and node.value:

@@ -3,17 +3,18 @@
 - The **listing** is a CSV or XLSX file: ``name1, name2, street1, street2, city, state, zip, zip4,
   county, phone, intake_prompt, intake1, intake2, website, latitude, longitude, type_facility``,
   then one lower-case column per service code holding 1 or blank. Columns are found by name; every
-  column that is not one of those is a service code, known to the dictionary or not.
+  column that is not one of those is a service code, mapped or not.
 - The **API JSON** (``/locator/exportsAsJson``) is ``{page, totalPages, recordCount, rows}``, each
   row the same fields with coordinates as strings and ``services: [{f1: category, f2: category
   code, f3: "; "-joined service names}]``. A file may hold one page, or a list of pages saved one
   after another; a page short of the last is said to be so.
 
-Codes are read with the dictionary of the listing's vintage (``findtreatment_codes``); names in
-the API with the current one. A facility becomes one entry with an id made from its ZIP code,
-street and main phone (``samhsa_locator``): the listing has no ids, and a renamed facility must be
-updated, not added again. A mental-health-only facility (``type_facility`` MH without any
-substance-use service) is skipped with that reason: a coach searching treatment would be misled.
+Codes are read with the mapping of the listing's vintage (``findtreatment_codes``); names in
+the API with the current one; a code or name it does not map is kept as a tag. A facility
+becomes one entry with an id made from its ZIP code, street and main phone (``samhsa_locator``):
+the listing has no ids, and a renamed facility must be updated, not added again. A
+mental-health-only facility (``type_facility`` MH without any substance-use service) is skipped
+with that reason: a coach searching treatment would be misled.
 
 When the listing is dated: by a date or year in its file name, else by the XLSX's own
 properties; a CSV without either says it has no date. The API is a live source: listed as of its
@@ -37,9 +38,7 @@ from navigator.formats.findtreatment_codes import (
     CURRENT,
     Vintage,
     code_for_name,
-    code_order,
     detect_vintage,
-    dictionary,
     is_moud,
     map_codes,
 )
@@ -187,10 +186,9 @@ def parse_listing(table: Table, file_name: str, today: dt.date, saved: dt.date |
     """Entries from a listing table; ``saved`` is the date its workbook gives, if any."""
     columns = table.columns(COLUMNS, REQUIRED, what="FindTreatment.gov facility listing")
     known = set(columns.values())
-    # Columns are lower case; the dictionary writes a few codes in mixed case (mPREP).
-    spelled = {code.upper(): code for code in dictionary()}
+    # Columns are lower case; codes are read in capitals, as the mapping and the API's codes write them.
     code_columns = {
-        position: spelled.get(normalize_column(name).upper(), normalize_column(name).upper())
+        position: normalize_column(name).upper()
         for position, name in enumerate(table.header)
         if position not in known and normalize_column(name)
     }
@@ -316,7 +314,8 @@ def _further_pages(first: dict, url: str) -> list[dict]:
 
 
 def _service_codes(services) -> list[str]:
-    """The codes of the services the API names; a name the dictionary lacks is kept as it is."""
+    """The codes of the services the API names; a name the importer does not map is kept as it is
+    (spaces collapsed, at most 200 characters), to become a tag."""
     codes = []
     for service in services if isinstance(services, list) else []:
         if not isinstance(service, dict) or not isinstance(service.get("f3"), str):
@@ -348,9 +347,8 @@ def _convert(batch: ImportBatch, label: str, raw: dict, codes: list[str], vintag
     if place is None:
         return
     numbers = phones(batch, label, values)
-    # In the dictionary's order, so the listing's columns and the API's names give the same lists.
-    order = code_order()
-    mapped = map_codes(sorted(codes, key=lambda code: order.get(code, len(order))), vintage)
+    # In the mapping's order, so the listing's columns and the API's names give the same lists.
+    mapped = map_codes(vintage.sorted(codes), vintage)
     moud = mapped.pop("moud", None)
     if practitioner:
         moud = {**(moud or {}), "medications": sorted({*(moud or {}).get("medications", ()), "buprenorphine"})}

@@ -3,22 +3,24 @@
 The locator has used one family of codes since the 1990s, but some codes changed meaning: ``MI``
 was military insurance in the old exports and is motivational interviewing in the current
 dictionary (``TRICARE`` took its place), self-pay went from ``SF`` to ``CASH`` and telemedicine
-from ``CT`` to ``TELE``. A listing therefore has to be read with the dictionary of its vintage:
-``CURRENT`` (2022 on, the 2025 dictionary shipped beside this module, 312 codes) or ``LEGACY``
-(the older locator exports, whose codes the ``samhsa`` importer maps). ``detect_vintage`` decides
-from the codes a file uses, then from its date, and says how it decided.
+from ``CT`` to ``TELE``. A listing therefore has to be read with the mapping of its vintage:
+``CURRENT`` (2022 on, FindTreatment.gov's codes) or ``LEGACY`` (the older locator exports, whose
+codes the ``samhsa`` importer maps). ``detect_vintage`` decides from the codes a file uses, then
+from its date, and says how it decided.
 
-The API gives service names, not codes: ``code_for_name`` finds the code from the current
-dictionary. Every code (or name) without a mapping is kept in ``tags``, never dropped.
+Only what the importer needs is kept here, not the whole code dictionary (312 codes, published by
+FindTreatment.gov; tests check this module against the copy in ../shared/data): the codes mapped
+to need codes, and for the API, which gives service names instead of codes, the names of those
+codes (``SERVICE_NAMES``). Every code, or API service name, without a mapping is kept in ``tags``,
+never dropped. Lists come out in this module's order of the codes, then alphabetically, so the
+listing's columns and the API's names give the same entries.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from functools import lru_cache
-from importlib import resources
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
 
-DICTIONARY_FILE = "findtreatment_codes_2025.tsv"
 MEDICATION_ORDER = ("buprenorphine", "methadone", "naltrexone")
 
 # Tables of codes read better packed than one per line.
@@ -48,6 +50,36 @@ _CURRENT_LANGUAGES = {
     "SP": "es", "F4": "ar", "F17": "zh", "F19": "ht", "F25": "fa", "F28": "fr", "F30": "de",
     "F31": "el", "F35": "he", "F36": "hi", "F42": "it", "F43": "ja", "F47": "ko", "F66": "pl",
     "F67": "pt", "F70": "ru", "F81": "tl", "F92": "vi", "N24": "oj",
+}
+# The 2025 dictionary's name of each current code the importer reads (the mapped ones, and the
+# substance-use services that tell a treatment facility from a mental-health-only one), as the API
+# writes them in its services' ``f3``.
+SERVICE_NAMES = {
+    "SA": "Substance use treatment", "OMB": "Outpatient methadone/buprenorphine or naltrexone treatment",
+    "SUMH": "Treatment for co-occurring substance use plus either serious mental illness (SMI) in adults and/or "
+    "serious emotional disturbance (SED) in children",
+    "BU": "Buprenorphine used in Treatment", "BUM": "Buprenorphine maintenance", "DB": "Buprenorphine detoxification",
+    "UB": "Prescribes buprenorphine", "BWN": "Buprenorphine with naloxone", "BWON": "Buprenorphine without naloxone",
+    "BERI": "Buprenorphine (extended-release, injectable)", "BSDM": "Buprenorphine sub-dermal implant",
+    "MU": "Methadone used in Treatment", "MM": "Methadone maintenance", "DM": "Methadone detoxification",
+    "METH": "Methadone", "NU": "Naltrexone used in Treatment", "UN": "Prescribes naltrexone",
+    "RPN": "Relapse prevention with naltrexone", "NXN": "Naltrexone (oral)",
+    "VTRL": "Naltrexone (extended-release, injectable)", "OTP": "Federally-certified Opioid Treatment Program",
+    "OP": "Outpatient", "IOP": "Intensive outpatient treatment", "RES": "Residential/24-hour residential",
+    "RS": "Short-term residential", "RL": "Long-term residential", "DT": "Detoxification",
+    "HID": "Hospital inpatient detoxification", "OD": "Outpatient detoxification", "RD": "Residential detoxification",
+    "HH": "Transitional housing, halfway house, or sober home", "TELE": "Telemedicine/telehealth therapy",
+    "NOE": "Naloxone and overdose education", "MD": "Medicaid", "MC": "Medicare", "PI": "Private health insurance",
+    "CASH": "Cash or self-payment", "SS": "Sliding fee scale (fee is based on income and other factors)",
+    "NP": "No payment accepted", "TRICARE": "Federal military insurance (e.g., TRICARE)",
+    "ITU": "IHS/Tribal/Urban (ITU) funds", "IHS": "Indian Health Services", "WN": "Adult women", "MN": "Adult men",
+    "PW": "Pregnant/postpartum women", "VET": "Veterans", "SEN": "Seniors or older adults", "SNR": "Seniors",
+    "ADOL": "Adolescents", "CH_AD": "Children/Adolescents", "YA": "Young adults", "YAD": "Young Adults",
+    "ADLT": "Adults", "CJ": "Criminal justice (other than DUI/DWI)/Forensic clients",
+    "ASL": "Sign language services for the deaf and hard of hearing", "SP": "Spanish", "F4": "Arabic",
+    "F17": "Any Chinese Language", "F19": "Creole", "F25": "Farsi", "F28": "French", "F30": "German", "F31": "Greek",
+    "F35": "Hebrew", "F36": "Hindi", "F42": "Italian", "F43": "Japanese", "F47": "Korean", "F66": "Polish",
+    "F67": "Portuguese", "F70": "Russian", "F81": "Tagalog", "F92": "Vietnamese", "N24": "Ojibwa",
 }
 # The old locator's codes (shared/data/samhsa/README.md), as the `samhsa` importer reads them.
 _LEGACY_MEDICATIONS = {
@@ -87,35 +119,32 @@ class Vintage:
     payment: dict[str, str]
     serves: dict[str, str]
     languages: dict[str, str]
-    labels: dict[str, str] = field(default_factory=dict)  # code -> the dictionary's name
 
+    @cached_property
+    def order(self) -> dict[str, int]:
+        """Each mapped code's place in this vintage's tables (medications, OTP, needs, ... languages)."""
+        codes = [*self.medications, *sorted(self.otp), *self.needs, *self.payment, *self.serves, *self.languages]
+        return {code: position for position, code in enumerate(dict.fromkeys(codes))}
 
-@lru_cache(maxsize=1)
-def dictionary() -> dict[str, str]:
-    """The current code dictionary, code -> name, in its own order."""
-    text = resources.files("navigator.formats").joinpath(DICTIONARY_FILE).read_text(encoding="utf-8")
-    rows = [line.split("\t", 1) for line in text.splitlines()[1:] if line.strip()]
-    return {code.strip(): name.strip() for code, name in rows}
+    def sorted(self, codes) -> list[str]:
+        """Codes in this vintage's order, then the codes it does not map alphabetically: an order
+        that depends on neither the file's columns nor the API's order of names."""
+        order = self.order
+        return sorted(codes, key=lambda code: (order.get(code, len(order)), code))
 
 
 @lru_cache(maxsize=1)
 def _names() -> dict[str, str]:
-    """Service name (lower case) -> code. A few names stand for two codes (an in-network
-    prescriber for opioids and for alcohol); the first, the opioid one, is taken."""
+    """Service name (lower case, spaces collapsed) -> code. Two names differ only in case ("Young
+    adults" YA, "Young Adults" YAD); both mean youth, and the first is taken."""
     found: dict[str, str] = {}
-    for code, name in dictionary().items():
-        found.setdefault(name.lower(), code)
+    for code, name in SERVICE_NAMES.items():
+        found.setdefault(" ".join(name.split()).lower(), code)
     return found
 
 
-@lru_cache(maxsize=1)
-def code_order() -> dict[str, int]:
-    """Each current code's place in the dictionary."""
-    return {code: position for position, code in enumerate(dictionary())}
-
-
 def code_for_name(name: str) -> str | None:
-    """The current code a service name stands for, or None when the dictionary lacks it."""
+    """The current code a service name stands for, or None when the importer does not map it."""
     return _names().get(" ".join(name.split()).lower())
 
 

@@ -291,27 +291,12 @@ class ReviewDesk:
                     today,
                     reference,
                 )
-            self._decide(
-                reference,
-                APPROVED,
-                {
-                    "by": reviewer,
-                    "at": now.isoformat(),
-                    "entry_id": outcome.entry_id,
-                    "file": outcome.file,
-                    "applied": _change_records(outcome.changes),
-                    **({"overrode": [conflict.edit.name for conflict in seen.conflicts]} if seen.conflicts else {}),
-                },
-            )
+            self._decide(reference, APPROVED, approval_decision(reviewer, now, outcome, seen.conflicts))
             self._record(now, reviewer, "approve", submission, outcome.entry_id, outcome.file, outcome.changes)
         return outcome
 
     def reject(self, reference: str, reviewer: str, reason: str, now: dt.datetime | None = None) -> Submission:
-        reason = clean_text(reason, multiline=True)
-        if not reason:
-            raise ReviewError("reason_missing")
-        if len(reason) > REASON_LIMIT:
-            raise ReviewError("reason_too_long", length=len(reason), limit=REASON_LIMIT)
+        reason = checked_reason(reason)
         now = now or dt.datetime.now(dt.UTC)
         with self._deciding():
             submission = self._pending(reference)
@@ -332,10 +317,7 @@ class ReviewDesk:
         today = today or dt.date.today()
         on = on or today
         now = now or dt.datetime.now(dt.UTC)
-        if how not in VERIFY_METHODS:
-            raise ReviewError("unknown_method", method=how)
-        if on > today:
-            raise ReviewError("future_date", date=on)
+        self._check_verification(how, on, today)
         with self._deciding():
             directory = self.load()
             located = self._locate(directory, entry_id)
@@ -347,6 +329,12 @@ class ReviewDesk:
         return outcome
 
     # --- the pieces -------------------------------------------------------------------------
+
+    def _check_verification(self, how: str, on: dt.date, today: dt.date) -> None:
+        if how not in VERIFY_METHODS:
+            raise ReviewError("unknown_method", method=how)
+        if on > today:
+            raise ReviewError("future_date", date=on)
 
     @contextlib.contextmanager
     def _deciding(self):
@@ -457,18 +445,63 @@ class ReviewDesk:
         reason: str = "",
     ) -> None:
         """Add the action to the store's audit log."""
-        record = {
-            "at": now.isoformat(),
-            "reviewer": reviewer,
-            "action": action,
-            "submission": submission.reference if submission else None,
-            "kind": submission.kind if submission else None,
-            "entry_id": entry_id,
-            "file": file,
-            "changes": _change_records(changes),
-            "reason": reason,
-        }
-        self.store.append_audit(record)
+        self.store.append_audit(audit_record(now, reviewer, action, submission, entry_id, file, changes, reason))
+
+
+def checked_reason(reason: str) -> str:
+    """A rejection's reason, cleaned; ReviewError when it is missing or too long."""
+    reason = clean_text(reason, multiline=True)
+    if not reason:
+        raise ReviewError("reason_missing")
+    if len(reason) > REASON_LIMIT:
+        raise ReviewError("reason_too_long", length=len(reason), limit=REASON_LIMIT)
+    return reason
+
+
+def approval_decision(reviewer: str, now: dt.datetime, outcome: Outcome, overridden: list[Conflict]) -> dict:
+    """What an approval records on its suggestion (and the fields it overrode, if any)."""
+    return {
+        "by": reviewer,
+        "at": now.isoformat(),
+        "entry_id": outcome.entry_id,
+        "file": outcome.file,
+        "applied": _change_records(outcome.changes),
+        **({"overrode": [conflict.edit.name for conflict in overridden]} if overridden else {}),
+    }
+
+
+def audit_record(
+    now: dt.datetime,
+    reviewer: str,
+    action: str,
+    submission: Submission | None,
+    entry_id: str,
+    file: str,
+    changes: list[FieldChange],
+    reason: str = "",
+) -> dict:
+    """One review action as the audit log keeps it."""
+    return {
+        "at": now.isoformat(),
+        "reviewer": reviewer,
+        "action": action,
+        "submission": submission.reference if submission else None,
+        "kind": submission.kind if submission else None,
+        "entry_id": entry_id,
+        "file": file,
+        "changes": _change_records(changes),
+        "reason": reason,
+    }
+
+
+def open_desk(directory: Path | str, store: SuggestionStore) -> ReviewDesk:
+    """The review desk for ``store``: on the YAML files, or, for a shared store (PostgreSQL), one
+    that records approved changes in the store for every server (``shared_desk``)."""
+    if store.shared:
+        from navigator.review.shared_desk import SharedReviewDesk  # it builds on this module
+
+        return SharedReviewDesk(directory, store)
+    return ReviewDesk(directory, store)
 
 
 def stalest(directory: Directory, limit: int = 25):

@@ -1,8 +1,11 @@
 """Where suggestions, decisions, the audit log and the shared abuse limits are kept: the interface.
 
 ``SuggestionStore`` is everything the suggestion queue and the review desk ask of storage, with no
-file paths in it, so a second backend (a database) can stand in for the files of
-``file_store.FileSuggestionStore``. ``open_store`` gives the backend the settings choose.
+file paths in it. Two backends stand behind it: the files of ``file_store.FileSuggestionStore``
+(one machine, the default) and the PostgreSQL database of ``pg_store.PostgresSuggestionStore``
+(several servers; ``NAVIGATOR_DATABASE_URL``). ``open_store`` gives the backend the settings choose.
+A store that is ``shared`` also holds the approved changes to entries, which every server applies
+to the directory it loaded from the YAML files (``publish`` writes them into those files).
 
 What a backend keeps of a suggestion is ``Submission.to_record()``. A change or a report carries
 its change field by field in ``edits``, each ``{"path": [...], "before": ..., "after": ...}``
@@ -15,9 +18,10 @@ unless the reviewer overrides; that check is the review desk's, the same over ev
 
 Deciding is a compare-and-set: ``decide`` moves a suggestion from pending to approved or rejected
 only if it is still pending (in SQL, one ``UPDATE … WHERE status = 'pending'``), so of two
-reviewers deciding at once exactly one wins. The review desk holds the directory's lock around
-"still pending? → write the directory → decide → audit", and writes the audit line only after the
-decision is recorded.
+reviewers deciding at once exactly one wins. On files, the review desk holds the directory's lock
+around "still pending? → write the directory → decide → audit", and writes the audit line only
+after the decision is recorded; in the database, the decision, the entry change and the audit
+record are one transaction (``shared_desk``).
 """
 
 from __future__ import annotations
@@ -39,10 +43,17 @@ class UnknownSubmission(LookupError):
         self.code, self.reference, self.status = code, reference, status
 
 
+class StorageUnavailable(RuntimeError):
+    """The store cannot be reached right now (the database is down or unreachable, the disk refuses):
+    nothing was saved; the caller says so and keeps what it was given."""
+
+
 class SuggestionStore(abc.ABC):
     """The suggestions (pending and decided), the audit log of decisions, and the abuse limits
     shared by everyone using the store. Every method is safe to call from several threads and
     processes at once, and two store objects on the same storage see the same state."""
+
+    shared = False  # True: approved entry changes are kept in the store, not written into the YAML files
 
     # --- the queue ------------------------------------------------------------------------------
 
@@ -105,7 +116,13 @@ class SuggestionStore(abc.ABC):
 
 
 def open_store(settings: Settings) -> SuggestionStore:
-    """The store the settings choose: the files in the data folder."""
-    from navigator.review.file_store import FileSuggestionStore  # the backend depends on this module
+    """The store the settings choose: PostgreSQL when ``database_url`` is set, else the files in the
+    data folder."""
+    # The backends depend on this module, so they are imported here.
+    if settings.database_url:
+        from navigator.review.pg_store import PostgresSuggestionStore
+
+        return PostgresSuggestionStore(settings.database_url)
+    from navigator.review.file_store import FileSuggestionStore
 
     return FileSuggestionStore(settings.data_dir)

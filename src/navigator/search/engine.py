@@ -76,7 +76,7 @@ class Hit:
     minutes_until_open: float | None
     is_meeting: bool
     stale: bool
-    verified_days_ago: int
+    verified_days_ago: int | None  # None, as last_verified: no date to count from
     last_verified: dt.date | None  # None: an imported listing whose source gives no date
     sample: bool
     phone: str | None
@@ -380,7 +380,8 @@ def _hit(
         minutes_until_open=float(minutes_next) if math.isfinite(minutes_next) else None,
         is_meeting=is_meeting,
         stale=stale,
-        verified_days_ago=age_days,
+        # An undated listing ranks and ages as the oldest there is, but has no age to show.
+        verified_days_ago=age_days if vouched_on(entry) is not None else None,
         last_verified=vouched_on(entry),
         sample=bool(entry.get("sample")),
         phone=phones[0]["number"] if phones else None,

@@ -168,9 +168,14 @@ def configured_geocoder(settings: Settings | None = None) -> NominatimGeocoder |
     """The street-address geocoder the operator configured, or None (offline only).
 
     ``NAVIGATOR_GEOCODER_USER_AGENT`` switches it on (Nominatim requires an identifying user
-    agent); the cache folder holds its cache.
+    agent); the cache folder holds its cache, or, with a database, the database does (and spaces the
+    requests of every server, ``shared_geocoder``).
     """
     settings = settings or load_settings()
     if not settings.geocoder_user_agent:
         return None
+    if settings.database_url:  # several servers: one cache and one request a second for all of them
+        from navigator.search.shared_geocoder import SharedNominatimGeocoder  # it builds on this module
+
+        return SharedNominatimGeocoder(settings.geocoder_user_agent, settings.database_url)
     return NominatimGeocoder(settings.geocoder_user_agent, settings.cache_folder)

@@ -7,9 +7,10 @@ setting ``NAVIGATOR_GEOCODER_USER_AGENT``; nothing goes over the network otherwi
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Protocol
 from zoneinfo import ZoneInfo
@@ -89,6 +90,7 @@ OFFLINE_HINT = N_(
 )
 
 _ZIP = re.compile(r"(\d{5})(?:-\d{4})?")
+_ZIP_IN_TEXT = re.compile(r"(?<!\d)(\d{5})(?:-\d{4})?(?!\d)")
 _COORDINATES = re.compile(r"([+-]?\d{1,3}(?:\.\d+)?)\s*,\s*([+-]?\d{1,3}(?:\.\d+)?)")
 _CITY_STATE = re.compile(r"(.+?)\s*(?:,|\s)\s*([A-Za-z]{2})\.?")
 # Abbreviations people type for words the ZIP data spells out, and the reverse.
@@ -104,13 +106,21 @@ class Place:
     zip: str | None = None
     timezone: str | None = None
     approximate: bool = False  # a centroid, not the exact point
+    zip_from_text: bool = False  # placed by the ZIP code inside a street address that could not be placed
 
 
 class PlaceNotFound(ValueError):
-    """A place that could not be resolved; the message names what was typed and what works."""
+    """A place that could not be resolved; the message names what was typed and what works.
 
-    def __init__(self, text: str, reason: str | None = None):
+    ``kind`` says what went wrong, for callers that word it themselves: "empty", "unknown_zip",
+    "off_earth", "unknown" (not a ZIP, city or coordinates known offline) or "not_geocoded" (the
+    address geocoder found nothing). ``suggestions`` are the nearest known places, "City, ST".
+    """
+
+    def __init__(self, text: str, reason: str | None = None, kind: str = "unknown", suggestions: tuple = ()):
         self.text = text
+        self.kind = "empty" if not text.strip() else kind
+        self.suggestions = tuple(suggestions)
         if reason is None:
             shown = f'"{text}"' if text.strip() else _("An empty place")
             reason = _('{place} is not a ZIP code, "City, ST" or "LAT,LON" we know.').format(place=shown)
@@ -333,7 +343,7 @@ def resolve_place(text: str, geocoder: Geocoder | None = None) -> Place:
     if match := _ZIP.fullmatch(typed):
         place = zip_centroid(match.group(1))
         if place is None:
-            raise PlaceNotFound(typed)
+            raise PlaceNotFound(typed, kind="unknown_zip")
         return place
     if match := _COORDINATES.fullmatch(typed):
         lat, lon = float(match.group(1)), float(match.group(2))
@@ -344,6 +354,7 @@ def resolve_place(text: str, geocoder: Geocoder | None = None) -> Place:
                     '"{place}" is not a position on Earth: latitude goes from -90 '
                     'to 90 and longitude from -180 to 180 (write "LAT,LON").'
                 ).format(place=typed),
+                kind="off_earth",
             )
         return _point(lat, lon, f"{match.group(1)}, {match.group(2)}")
     if match := _CITY_STATE.fullmatch(typed):
@@ -351,9 +362,14 @@ def resolve_place(text: str, geocoder: Geocoder | None = None) -> Place:
         totals = _city_index().get((_city_key(match.group(1)), state))
         if totals is not None:
             return totals.place(state)
+    found = geocoder.geocode(typed) if geocoder is not None else None
+    if found is None:
+        # A street address with its ZIP code: placed by that ZIP rather than refused.
+        zips = [zip_code for zip_code in _ZIP_IN_TEXT.findall(typed) if zip_centroid(zip_code)]
+        if zips:
+            return replace(zip_centroid(zips[-1]), zip_from_text=True)
     if geocoder is None:
-        raise PlaceNotFound(typed)
-    found = geocoder.geocode(typed)
+        raise PlaceNotFound(typed, suggestions=suggest_places(typed))
     if found is None:
         raise PlaceNotFound(
             typed,
@@ -362,6 +378,40 @@ def resolve_place(text: str, geocoder: Geocoder | None = None) -> Place:
                 "the address geocoder found nothing for it. Check the spelling or "
                 "try a ZIP code."
             ).format(place=typed),
+            kind="not_geocoded",
+            suggestions=suggest_places(typed),
         )
     lat, lon, label = found
     return _point(lat, lon, label)
+
+
+SUGGESTIONS = 8
+
+
+def suggest_places(typed: str, limit: int = SUGGESTIONS) -> tuple[str, ...]:
+    """Known places nearest to what was typed, as "City, ST": every state's city of that name
+    ("Springfield" has many), else the closest spellings ("Denvr" is "Denver, CO")."""
+    match = _CITY_STATE.fullmatch(typed.strip())
+    state = match.group(2).upper() if match and match.group(2).upper() in US_STATE_TIMEZONES else None
+    name = _city_key(match.group(1) if state else typed)
+    if not name or any(character.isdigit() for character in name):
+        return ()
+    cities = _city_index()
+    by_name = _cities_by_name()
+    exact = [(city, st) for city, st in by_name.get(name, ()) if state is None or st == state]
+    if not exact:
+        close = difflib.get_close_matches(name, by_name.keys(), n=limit, cutoff=0.75)
+        exact = [(city, st) for key in close for city, st in by_name[key] if state is None or st == state]
+        if not exact and state is not None:  # the right spelling in another state
+            exact = [(city, st) for key in close for city, st in by_name[key]]
+    # The biggest places first: by how many ZIP codes they span.
+    exact.sort(key=lambda pair: -cities[pair].count)
+    return tuple(f"{cities[pair].name}, {pair[1]}" for pair in exact[:limit])
+
+
+@lru_cache(maxsize=1)
+def _cities_by_name() -> dict[str, list[tuple[str, str]]]:
+    names: dict[str, list[tuple[str, str]]] = {}
+    for key in _city_index():
+        names.setdefault(key[0], []).append(key)
+    return names

@@ -13,6 +13,7 @@ still read as the spoken language.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from urllib.parse import urlencode
@@ -95,6 +96,23 @@ def to_params(settings: SearchSettings) -> dict[str, str]:
     if not settings.remote:
         params["remote"] = "0"
     return params
+
+
+_PLAIN_PLACE = re.compile(r"\d{5}(-\d{4})?|[+-]?\d{1,3}(\.\d+)?\s*,\s*[+-]?\d{1,3}(\.\d+)?|[^\d]*")
+
+
+def is_plain_place(near: str) -> bool:
+    """A ZIP code, coordinates, or words with no numbers ("Denver, CO"): fit for a link. Anything
+    else may be a street address, which never goes into a URL (and so into browser history)."""
+    return bool(_PLAIN_PLACE.fullmatch(near.strip()))
+
+
+def public_near(near: str, place: Place) -> str:
+    """What a link may hold for ``near``: itself when plain, else the ZIP code it was placed in,
+    else its position to two decimals (about a kilometre: a neighbourhood, not a house)."""
+    if is_plain_place(near):
+        return near
+    return place.zip or f"{place.lat:.2f},{place.lon:.2f}"
 
 
 def query_string(settings: SearchSettings, **extra: str) -> str:

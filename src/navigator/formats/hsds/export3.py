@@ -7,8 +7,8 @@ location with its address and accessibility, its codes as attributes linking tax
 asks for them), derived from the entry ids so that an export is the same every time. The objects
 are flattened into the 3.0 CSV tables with a datapackage.json. What HSDS has no place for (the
 entry's own id, category blocks, time zone, provenance) rides in ``x_navigator`` on the service, so
-``import hsds`` reads the package back into the same entries. Tests check the objects against the
-specification's own JSON schemas.
+``import hsds`` reads the package back into the same entries. Tests check every table with
+frictionless against the specification's own data package (its schemas, keys and formats).
 """
 
 from __future__ import annotations
@@ -104,10 +104,12 @@ def _service(entry: dict, vocabulary: Vocabulary) -> dict:
         "application_process": entry.get("application_process") or "",
         "fees_description": entry.get("fees") or "",
         "eligibility_description": entry.get("eligibility") or "",
+        # The specification requires an organization's description; the directory keeps none of
+        # its own, and its name is the one true thing to say (the importer reads only the name).
         "organization": {
             "id": _id("organization", entry["organization"]),
             "name": entry["organization"],
-            "description": "",
+            "description": entry["organization"],
         },
         "phones": [_phone(entry_id, index, phone) for index, phone in enumerate(entry.get("phones") or ())],
         "schedules": _schedules(entry),
@@ -141,8 +143,9 @@ def _service(entry: dict, vocabulary: Vocabulary) -> dict:
                 "last_action_date": entry["last_verified"],
                 "last_action_type": "verified",
                 "field_name": "last_verified",
-                "previous_value": "",
-                "replacement_value": entry.get("verified_how") or "",
+                # Both values are required; the directory keeps no earlier date than the last one.
+                "previous_value": "not recorded",
+                "replacement_value": entry.get("verified_how") or entry["last_verified"],
                 "updated_by": "Recovery Navigator",
             }
         ]
@@ -174,12 +177,18 @@ def _schedules(entry: dict) -> list[dict]:
             "freq": "WEEKLY",
             "wkst": "MO",
             "byday": ",".join(RRULE_DAYS[day] for day in days),
-            "opens_at": opens,
+            "opens_at": _clock(opens),
         }
         if closes:
-            schedule["closes_at"] = closes
+            schedule["closes_at"] = _clock(closes)
         schedules.append(schedule)
     return schedules
+
+
+def _clock(time: str) -> str:
+    """A directory time ("09:30") as the specification's time type writes it ("09:30:00"); the
+    directory's "24:00" (open to midnight) is the last second of the day, which a time can hold."""
+    return "23:59:59" if time == "24:00" else f"{time}:00"
 
 
 def _at_location(entry: dict) -> list[dict]:

@@ -21,6 +21,8 @@ DAY_WORDS = {
     "tu": "tue", "we": "wed", "th": "thu", "fr": "fri", "sa": "sat", "su": "sun",
 }
 # fmt: on
+# A time cannot be 24:00: open until midnight is written as the day's last second (the 3.0 export does).
+END_OF_DAY = "23:59:59"
 
 
 def weekly_periods(
@@ -55,6 +57,8 @@ def weekly_periods(
             (row.get("weekday") or "").strip().lower()
         )
         opens, closes = parse_time(row.get("opens_at")), parse_time(row.get("closes_at"))
+        if str(row.get("closes_at") or "").strip().startswith(END_OF_DAY):
+            closes = "24:00"
         if day is None or opens is None or opens == "24:00":
             batch.repair(
                 record,
