@@ -167,4 +167,7 @@ def database_url(postgres_cluster) -> str:
         upgrade(db)
     finally:
         db.close()
-    return url
+    yield url
+    from navigator.database.pool import close
+
+    close(url)  # the test's connections go with it

@@ -51,7 +51,8 @@ class Cluster:
         subprocess.run(command, check=True, capture_output=True, text=True, timeout=120)
 
     def start(self) -> None:
-        options = f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off"
+        # Room for every test's pools and the servers' feeds at once (the default is 100 connections).
+        options = f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=400"
         self._pg_ctl("-w", "-l", str(self.folder / "log"), "-o", options, "start")
 
     def stop(self) -> None:

@@ -205,3 +205,30 @@ def test_the_database_stopped_mid_session_search_goes_on_and_a_submission_waits_
         assert kept.changes["phones"][0]["number"] == NEW_PHONE and kept.contact.name == "Dana Front"
     finally:
         server.stop()
+
+
+def test_a_server_killed_in_the_middle_of_an_approval_leaves_everything_as_before(two_servers, page):
+    a, b = two_servers
+    url = a.env["NAVIGATOR_DATABASE_URL"]
+    fill_change(page, a.url)
+    page.get_by_role("button", name="Send suggestion").click()
+    reference = sent_reference(page)
+    sign_in(page, b.url)
+    expect(page.get_by_text(f"Reference: {reference}")).to_be_visible()
+    with Database(url, max_size=1).connect() as holder:
+        # Hold the entry's lock: B's approval stops inside its transaction, after deciding.
+        holder.execute("SELECT pg_advisory_lock(hashtextextended(%s, 0))", (f"entry:{ENTRY}",))
+        page.get_by_role("button", name="Approve", exact=True).click()
+        while not holder.execute(
+            "SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND wait_event = 'advisory'"
+        ).fetchone()["n"]:
+            holder.execute("SELECT pg_sleep(0.05)")  # the database's own wait, until B's approval waits
+        b.process.kill()  # SIGKILL, in the middle of the approval
+        b.process.wait(timeout=60)
+        holder.execute("SELECT pg_advisory_unlock(hashtextextended(%s, 0))", (f"entry:{ENTRY}",))
+
+    store = PostgresSuggestionStore(url)
+    assert store.get(reference).status == "pending"
+    assert store.audit() == [] and store.entry_changes() == []
+    assert review_list(a.env) == [reference]
+    assert not shows_new_phone(page, a.url)

@@ -176,3 +176,21 @@ def test_publish_refuses_to_write_a_directory_its_checks_would_refuse(checkout, 
     assert main(["publish", "--directory", str(directory), "--no-commit"]) == 1
     assert "duplicate id" in capsys.readouterr().err
     assert "fees" not in (directory / "clinics.yaml").read_text()
+
+
+def test_search_on_the_command_line_serves_the_changes_approved_in_the_database(
+    small_directory, database_url, monkeypatch, capsys
+):
+    monkeypatch.setenv("NAVIGATOR_DATABASE_URL", database_url)
+    desk = open_desk(small_directory, PostgresSuggestionStore(database_url))
+    desk.approve(suggest_change(desk, name="Test Clinic Renamed"), "ana")
+
+    assert main(["search", "--near", "80222", "--format", "json", "--directory", str(small_directory)]) == 0
+    names = [result["name"] for result in json.loads(capsys.readouterr().out)["results"]]
+    assert "Test Clinic Renamed" in names and "Test Clinic Buprenorphine" not in names
+
+    monkeypatch.setenv("NAVIGATOR_DATABASE_URL", f"postgresql://postgres@127.0.0.1:{free_port()}/nowhere")
+    assert main(["search", "--near", "80222", "--format", "json", "--directory", str(small_directory)]) == 0
+    captured = capsys.readouterr()
+    assert "Test Clinic Buprenorphine" in captured.out  # the files alone, said on stderr
+    assert "without the changes approved in the database" in captured.err

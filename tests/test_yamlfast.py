@@ -2,6 +2,7 @@
 so a directory's problems and their lines never depend on which reader read it."""
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from tests.conftest import CLINIC, MEETING, PROJECT_ROOT
@@ -93,3 +94,19 @@ def test_check_file_finds_the_same_entries_and_problems_either_way(text):
     vocabulary = load_vocabulary(PROJECT_ROOT / "directory")
     data = text.encode()
     assert check_file(data, "f.yaml", vocabulary, TODAY, fast=True) == check_file(data, "f.yaml", vocabulary, TODAY)
+
+
+def test_reading_a_file_again_and_again_does_not_hold_on_to_memory(tmp_path):
+    [path] = write_synthetic_directory(tmp_path / "one", 100, seed=2, today=TODAY)
+    data = path.read_bytes()
+
+    def resident_mb() -> float:
+        status = Path("/proc/self/status").read_text()
+        return int(status.split("VmRSS:")[1].split()[0]) / 1024
+
+    assert yamlfast.read_entries(data) is not None
+    before = resident_mb()
+    for _ in range(400):
+        yamlfast.read_entries(data)
+    # A leak of the emitted JSON would be 400 times the file's JSON (about 40 MB).
+    assert resident_mb() - before < 15

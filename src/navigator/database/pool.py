@@ -89,6 +89,14 @@ def database(url: str) -> Database:
         return found
 
 
+def close(url: str) -> None:
+    """Close the process's pool for ``url``, if it has one (a test's database, when the test ends)."""
+    with _POOLS_LOCK:
+        found = _POOLS.pop(url, None)
+    if found is not None:
+        found.close()
+
+
 def close_all() -> None:
     """Close every pool of the process (tests; a command before it exits)."""
     with _POOLS_LOCK:
