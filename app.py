@@ -4,22 +4,26 @@ import streamlit as st
 from ui.auth import current_reviewer
 from ui.frame import app_frame, framed_by_app
 
+from navigator.i18n import _
+
 app_frame()
 
 # Review exists in the navigation only for a signed-in reviewer; anyone else who opens its address
 # gets "page not found" and the default page. The sign-in page is there for everyone.
 reviewer = current_reviewer()
 reviewer_pages = [
-    st.Page("pages/sign_in.py", title="Reviewer account" if reviewer else "Reviewer sign-in", icon=":material/login:")
+    st.Page(
+        "pages/sign_in.py", title=_("Reviewer account") if reviewer else _("Reviewer sign-in"), icon=":material/login:"
+    )
 ]
 if reviewer:
-    reviewer_pages.insert(0, st.Page("pages/review.py", title="Review suggestions", icon=":material/fact_check:"))
+    reviewer_pages.insert(0, st.Page("pages/review.py", title=_("Review suggestions"), icon=":material/fact_check:"))
 # One flat list: Streamlit draws a sectioned page list with markup that fails accessibility checks.
 pages = [
-    st.Page("pages/find.py", title="Find resources", icon=":material/search:", default=True),
-    st.Page("pages/intake.py", title="Coach intake", icon=":material/assignment:"),
-    st.Page("pages/suggest.py", title="Suggest an update", icon=":material/edit_note:"),
-    st.Page("pages/about.py", title="About & data", icon=":material/info:"),
+    st.Page("pages/find.py", title=_("Find resources"), icon=":material/search:", default=True),
+    st.Page("pages/intake.py", title=_("Coach intake"), icon=":material/assignment:"),
+    st.Page("pages/suggest.py", title=_("Suggest an update"), icon=":material/edit_note:"),
+    st.Page("pages/about.py", title=_("About & data"), icon=":material/info:"),
     *reviewer_pages,
 ]
 with framed_by_app():

@@ -11,13 +11,17 @@ from ui.intake_plan import plan_step
 from ui.intake_state import step_of
 from ui.intake_steps import navigation, progress, step_fit, step_needs, step_place, step_safety
 
+from navigator.i18n import _
+
 directory = page_directory()
 step = step_of(st.session_state)
 
-st.title("Coach intake", anchor=False)
+st.title(_("Coach intake"), anchor=False)
 st.caption(
-    "Nothing you enter here is saved: the answers stay in this browser tab until you press "
-    "Finish or Start over, and are never written down, logged or put in a link."
+    _(
+        "Nothing you enter here is saved: the answers stay in this browser tab until you press "
+        "Finish or Start over, and are never written down, logged or put in a link."
+    )
 )
 sample_data_notice(directory)
 progress(step)

@@ -14,6 +14,7 @@ from ui.review_store import current_store
 from ui.suggest_copy import category_choices
 from ui.suggestion_form import entry_fields, other_errors
 
+from navigator.i18n import _
 from navigator.review.decisions import REASON_LIMIT, VERIFY_METHODS, proposal, stalest
 from navigator.review.form import form_values
 from navigator.review.storage import StorageUnavailable
@@ -23,26 +24,28 @@ from navigator.text import markdown_text
 directory = page_directory()  # draws the frame once (a second frame would repeat the crisis dock's key)
 reviewer = current_reviewer()
 if reviewer is None:  # the navigation never offers this page then; this guards a direct run too
-    st.title("Reviewers only", anchor=False)
-    st.error("Sign in as a reviewer to see this page.", icon=":material/lock:")
+    st.title(_("Reviewers only"), anchor=False)
+    st.error(_("Sign in as a reviewer to see this page."), icon=":material/lock:")
     st.stop()
 
 
 def _show_submission(submission, seen) -> None:
     st.text("\n".join(flow.submission_lines(submission)))
-    for label, text in (("Details", submission.details), ("Note from the sender", submission.note)):
+    for label, text in ((_("Details"), submission.details), (_("Note from the sender"), submission.note)):
         if text:
             st.caption(label)
             st.text(text)
     if seen.missing:
         st.warning(
-            "This listing is no longer in the directory: reject the suggestion.",
+            _("This listing is no longer in the directory: reject the suggestion."),
             icon=":material/warning:",
         )
     if seen.conflicts:
         st.warning(
-            "Changed in the directory since this was sent. Approving would overwrite what is there now; "
-            "check each field, then approve anyway or reject.",
+            _(
+                "Changed in the directory since this was sent. Approving would overwrite what is there now; "
+                "check each field, then approve anyway or reject."
+            ),
             icon=":material/warning:",
         )
         st.text("\n".join(flow.conflict_lines(seen)))
@@ -50,8 +53,10 @@ def _show_submission(submission, seen) -> None:
         st.dataframe(flow.changes_table(seen), hide_index=True)
     elif not seen.missing:
         st.info(
-            "This suggestion changes nothing in the listing by itself; edit below to make a change, "
-            "or approve it to close it."
+            _(
+                "This suggestion changes nothing in the listing by itself; edit below to make a change, "
+                "or approve it to close it."
+            )
         )
 
 
@@ -63,7 +68,7 @@ def _edit_form(submission, seen, following) -> None:
     options = list(labels)
     proposed_category = (seen.proposed or {}).get("category")
     category = st.selectbox(
-        "Kind of service",
+        _("Kind of service"),
         options,
         format_func=labels.get,
         key=f"{prefix}category",
@@ -74,7 +79,7 @@ def _edit_form(submission, seen, following) -> None:
         shown = entry_fields(form_values(seen.proposed), prefix, directory.vocabulary, category, errors, seen.proposed)
         other_errors(errors, set(shown))
         st.form_submit_button(
-            "Approve with these edits",
+            _("Approve with these edits"),
             type="primary",
             on_click=flow.approve_edited,
             args=(
@@ -97,13 +102,16 @@ def _queue() -> None:
         st.error(UNAVAILABLE_WORDS, icon=":material/cloud_off:")
         return
     for line in unreadable:
-        st.warning(markdown_text(f"A suggestion file could not be read: {line}"), icon=":material/warning:")
+        st.warning(
+            markdown_text(_("A suggestion file could not be read: {problem}").format(problem=line)),
+            icon=":material/warning:",
+        )
     if not pending:
-        st.info("No suggestions are waiting.", icon=":material/inbox:")
+        st.info(_("No suggestions are waiting."), icon=":material/inbox:")
         return
     by_reference = flow.keep_pick(pending)
     reference = st.selectbox(
-        f"{len(pending)} waiting, oldest first",
+        _("{count} waiting, oldest first").format(count=len(pending)),
         list(by_reference),
         key=flow.PICK,
         format_func=lambda option: flow.summary(by_reference[option]),
@@ -113,7 +121,7 @@ def _queue() -> None:
     seen = proposal(submission, flow.current_entry(directory, submission))
     _show_submission(submission, seen)
     st.button(
-        "Approve anyway" if seen.conflicts else "Approve",
+        _("Approve anyway") if seen.conflicts else _("Approve"),
         type="primary",
         key=f"approve_{reference}",
         on_click=flow.approve,
@@ -121,36 +129,36 @@ def _queue() -> None:
         disabled=seen.missing,
     )
     if not seen.missing:
-        with st.expander("Edit, then approve"):
+        with st.expander(_("Edit, then approve")):
             _edit_form(submission, seen, following)
     with st.form(f"reject_{reference}", enter_to_submit=False):
         st.text_area(
-            "Reason for rejecting (the sender may be told)",
+            _("Reason for rejecting (the sender may be told)"),
             key=flow.reject_reason_key(reference),
             max_chars=REASON_LIMIT,
             height=80,
         )
-        st.form_submit_button("Reject", on_click=flow.reject, args=(reference, reviewer.name, following))
+        st.form_submit_button(_("Reject"), on_click=flow.reject, args=(reference, reviewer.name, following))
 
 
 def _stale() -> None:
     stale = stalest(directory, flow.STALE_LIMIT)
     if stale.empty:
-        st.info("The directory is empty.")
+        st.info(_("The directory is empty."))
         return
     st.dataframe(flow.stale_table(stale), hide_index=True)
     names = dict(zip(stale["id"], stale["name"], strict=True))
     with st.form("mark_verified", enter_to_submit=False):
-        st.write("Confirmed a listing's details? Record it:")
+        st.write(_("Confirmed a listing's details? Record it:"))
         st.selectbox(
-            "Listing",
+            _("Listing"),
             list(names),
             format_func=lambda entry_id: f"{names[entry_id]} ({entry_id})",
             key="verify_entry",
         )
-        st.selectbox("How", VERIFY_METHODS, format_func=VERIFY_LABELS.get, key="verify_how")
-        st.date_input("On", value=dt.date.today(), max_value=dt.date.today(), key="verify_on")
-        st.form_submit_button("Mark verified", on_click=flow.verify, args=(reviewer.name,))
+        st.selectbox(_("How"), VERIFY_METHODS, format_func=VERIFY_LABELS.get, key="verify_how")
+        st.date_input(_("On"), value=dt.date.today(), max_value=dt.date.today(), key="verify_on")
+        st.form_submit_button(_("Mark verified"), on_click=flow.verify, args=(reviewer.name,))
 
 
 def _log() -> None:
@@ -160,23 +168,25 @@ def _log() -> None:
         st.error(UNAVAILABLE_WORDS, icon=":material/cloud_off:")
         return
     if decisions.empty:
-        st.info("No decisions yet.")
+        st.info(_("No decisions yet."))
         return
     st.dataframe(decisions, hide_index=True)
 
 
-st.title("Review suggestions", anchor=False)
+st.title(_("Review suggestions"), anchor=False)
 broken = directory_problems()
 if broken:
     st.warning(
-        "The directory's files have problems, so visitors are still shown the last version that "
-        "loaded. Fix these lines (or run `python -m navigator validate`):",
+        _(
+            "The directory's files have problems, so visitors are still shown the last version that "
+            "loaded. Fix these lines (or run `python -m navigator validate`):"
+        ),
         icon=":material/warning:",
     )
     st.code("\n".join(broken.report.lines()), language=None)
 top_left, top_right = st.columns([4, 1])
-top_left.caption(f"Signed in as {markdown_text(reviewer.name)}")
-if top_right.button("Sign out", key="review_sign_out"):
+top_left.caption(_("Signed in as {name}").format(name=markdown_text(reviewer.name)))
+if top_right.button(_("Sign out"), key="review_sign_out"):
     sign_out()
     st.switch_page("pages/sign_in.py")
 flash = flow.take_flash()
@@ -186,7 +196,7 @@ if flash:
     if problems:
         st.code("\n".join(problems), language=None)
 
-queue_tab, stale_tab, log_tab = st.tabs(["Queue", "Stalest listings", "Recent decisions"])
+queue_tab, stale_tab, log_tab = st.tabs([_("Queue"), _("Stalest listings"), _("Recent decisions")])
 with queue_tab:
     _queue()
 with stale_tab:

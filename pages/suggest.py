@@ -11,6 +11,7 @@ from ui.frame import page_directory
 from ui.suggest_copy import category_choices
 from ui.suggestion_form import contact_fields, entry_fields, other_errors, report_fields, show_errors
 
+from navigator.i18n import _
 from navigator.review.form import form_values
 from navigator.review.suggestion import KINDS, NOTE_LIMIT
 from navigator.review.words import KIND_LABELS
@@ -37,35 +38,41 @@ def _to_url(key: str, parameter: str) -> None:
         st.query_params.pop(parameter, None)
 
 
-st.title("Suggest an update", anchor=False)
+st.title(_("Suggest an update"), anchor=False)
 done = flow.sent()
 if done:
     if done["reference"] is None:
-        st.success("Thank you. Your suggestion was received.", icon=":material/check_circle:")
+        st.success(_("Thank you. Your suggestion was received."), icon=":material/check_circle:")
     else:
         st.success(
-            f"Thank you! Your reference number is **{markdown_text(done['reference'])}**.",
+            _("Thank you! Your reference number is **{reference}**.").format(
+                reference=markdown_text(done["reference"])
+            ),
             icon=":material/check_circle:",
         )
         st.write(
-            "A reviewer checks every suggestion before the directory changes, and may get in touch "
-            "with you. Quote the reference number if you contact us about it."
+            _(
+                "A reviewer checks every suggestion before the directory changes, and may get in touch "
+                "with you. Quote the reference number if you contact us about it."
+            )
         )
-        st.subheader("What you sent", anchor=False)
+        st.subheader(_("What you sent"), anchor=False)
         for line in flow.sent_lines(done["submission"], directory):
             st.text(line)
-    st.button("Suggest something else", on_click=flow.start_over)
+    st.button(_("Suggest something else"), on_click=flow.start_over)
     st.stop()
 
 st.write(
-    "Organizations and coaches keep this directory fresh. Suggest a new listing, a change to one, or "
-    "tell us about a problem; a reviewer checks every suggestion before anything changes."
+    _(
+        "Organizations and coaches keep this directory fresh. Suggest a new listing, a change to one, or "
+        "tell us about a problem; a reviewer checks every suggestion before anything changes."
+    )
 )
 if st.query_params.get("entry") and "kind" not in st.query_params:
     st.query_params["kind"] = "change"  # a link to a listing without a kind asks for a change to it
 _follow_url(flow.KIND_KEY, "kind", KINDS)
 kind = st.radio(
-    "What would you like to do?",
+    _("What would you like to do?"),
     KINDS,
     key=flow.KIND_KEY,
     format_func=KIND_LABELS.get,
@@ -78,14 +85,14 @@ entry_id = None
 if kind != "new":
     _follow_url(flow.ENTRY_KEY, "entry", directory.id_rows)
     search = st.text_input(
-        "Find the listing", key=flow.SEARCH_KEY, placeholder="Name, organization or city", max_chars=SEARCH_LIMIT
+        _("Find the listing"), key=flow.SEARCH_KEY, placeholder=_("Name, organization or city"), max_chars=SEARCH_LIMIT
     )
     entry_id = st.selectbox(
-        "Listing",
+        _("Listing"),
         flow.entry_options(directory, search),
         key=flow.ENTRY_KEY,
         format_func=lambda option: flow.entry_label(directory, option),
-        placeholder="Choose a listing",
+        placeholder=_("Choose a listing"),
         on_change=_to_url,
         args=(flow.ENTRY_KEY, "entry"),
         **flow.entry_picker_start(),
@@ -94,8 +101,10 @@ entry = directory.entry(entry_id) if entry_id else None
 if kind != "new" and entry is None:
     unknown = st.query_params.get("entry")
     if unknown and unknown not in directory.id_rows:
-        st.warning(f"There is no listing {markdown_text(unknown)} in the directory. Search for it above.")
-    st.info("Choose the listing this is about.")
+        st.warning(
+            _("There is no listing {id} in the directory. Search for it above.").format(id=markdown_text(unknown))
+        )
+    st.info(_("Choose the listing this is about."))
     st.stop()
 
 category = None
@@ -103,15 +112,15 @@ if kind != "report":
     labels = category_choices(vocabulary)
     options = list(labels)
     category = st.selectbox(
-        "Kind of service",
+        _("Kind of service"),
         options,
         format_func=labels.get,
-        placeholder="Choose one",
+        placeholder=_("Choose one"),
         index=options.index(entry["category"]) if entry else None,
         key=f"{flow.FIELD_PREFIX}category_{entry_id or 'new'}",
     )
     if category is None:
-        st.info("Choose the kind of service to see the form.")
+        st.info(_("Choose the kind of service to see the form."))
         st.stop()
 
 prefix = flow.form_prefix(kind, entry_id)
@@ -121,16 +130,18 @@ with st.form(f"suggest_{kind}_{entry_id or 'new'}", enter_to_submit=False):
         shown = report_fields(entry, prefix, errors, vocabulary)
     else:
         if kind == "change":
-            st.caption("The form shows the listing as it is now. Change what is wrong; only what you change is sent.")
+            st.caption(
+                _("The form shows the listing as it is now. Change what is wrong; only what you change is sent.")
+            )
         shown = entry_fields(form_values(entry), prefix, vocabulary, category, errors, entry)
-        st.subheader("Anything else", anchor=False)
-        st.text_area("A note for the reviewer (optional)", max_chars=NOTE_LIMIT, key=f"{prefix}note", height=100)
+        st.subheader(_("Anything else"), anchor=False)
+        st.text_area(_("A note for the reviewer (optional)"), max_chars=NOTE_LIMIT, key=f"{prefix}note", height=100)
         show_errors(errors, "note")
         shown.append("note")
     shown += contact_fields(prefix, errors)
     other_errors(errors, set(shown))
     st.form_submit_button(
-        "Send suggestion",
+        _("Send suggestion"),
         type="primary",
         on_click=flow.send,
         args=(kind, entry, category, prefix, shown, vocabulary),

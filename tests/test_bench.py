@@ -246,7 +246,7 @@ def test_find_page_reruns_through_apptest_on_a_small_directory(synthetic_index, 
     folder, _ = synthetic_index
     timings = find_page_reruns(folder, tmp_path / "cache", PROJECT_ROOT / "app.py", reruns=2)
     assert timings["runs"] == 2 and timings["median_ms"] > 0
-    assert timings["query_params"] == {"near": "10001"}
+    assert timings["query_params"] == {"near": "10001", "lang": "en"}  # the search, and the screen's language
     assert timings["headings_shown"] > 0
 
 

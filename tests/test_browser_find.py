@@ -118,7 +118,7 @@ def test_a_search_from_the_home_page_shows_results(running_app, page, browser_ou
     page.get_by_role("button", name="Search", exact=True).click()
     expect(page.get_by_role("heading", name="Results", level=2)).to_be_visible()
     wait_until_done(page)
-    expect(page).to_have_url(re.compile(r"\?near=80222$"))
+    expect(page).to_have_url(re.compile(r"\?near=80222&lang=en$"))
     expect(page.get_by_text("Every choice narrows the list")).to_be_hidden()  # results in view
     cards = page.locator("[class*='st-key-card-']")
     expect(cards.first).to_be_visible()
@@ -152,15 +152,15 @@ def test_details_link_to_the_suggestion_flow_and_back(running_app, page, browser
     first_name = page.locator("[class*='st-key-card-'] h3").first.inner_text()
     page.get_by_role("link", name="Details").first.click()
     expect(page.get_by_role("heading", name=first_name, level=1)).to_be_visible()
-    expect(page).to_have_url(re.compile(r"\?near=80222&needs=buprenorphine&entry=[a-z0-9-]+$"))
+    expect(page).to_have_url(re.compile(r"\?near=80222&needs=buprenorphine&entry=[a-z0-9-]+&lang=en$"))
     expect(page.get_by_role("heading", name="How to get in", level=2)).to_be_visible()
     screenshot(page, browser_output_dir, "find-detail.png")
     page.get_by_role("link", name="Back to results").click()
     wait_until_done(page)
-    expect(page).to_have_url(re.compile(r"\?near=80222&needs=buprenorphine$"))
+    expect(page).to_have_url(re.compile(r"\?near=80222&needs=buprenorphine&lang=en$"))
     page.get_by_role("link", name="Details").first.click()
     page.get_by_role("link", name="Report a problem with this listing").click()
-    expect(page).to_have_url(re.compile(r"/suggest\?entry=[a-z0-9-]+&kind=report$"))
+    expect(page).to_have_url(re.compile(r"/suggest\?entry=[a-z0-9-]+&kind=report&lang=en$"))
 
 
 def test_the_shortlist_downloads_a_printable_page_pdf_and_text(running_app, page, browser_output_dir):

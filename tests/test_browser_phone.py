@@ -110,7 +110,8 @@ def test_copy_link_puts_the_search_on_the_clipboard(running_app, request, fixtur
     page.get_by_role("button", name="Copy link to this search").click()
     expect(page.get_by_role("status").filter(has_text="Link copied")).to_be_visible()
     copied = page.evaluate("navigator.clipboard.readText()")
-    assert copied == f"{running_app.url}/?near=80222&needs=buprenorphine"
+    # The search, and the language it was sent in (a shared link opens in it).
+    assert copied == f"{running_app.url}/?near=80222&needs=buprenorphine&lang=en"
 
 
 def test_a_typed_street_address_never_reaches_the_address_bar(running_app, phone):
@@ -120,7 +121,7 @@ def test_a_typed_street_address_never_reaches_the_address_bar(running_app, phone
     phone.get_by_role("button", name="Search", exact=True).click()
     expect(phone.get_by_text(re.compile("showing results near its ZIP code, 80210"))).to_be_visible()
     wait_until_done(phone)
-    expect(phone).to_have_url(re.compile(r"\?near=80210$"))
+    expect(phone).to_have_url(re.compile(r"\?near=80210&lang=en$"))
     assert "Pearl" not in phone.url
     hrefs = phone.locator("a[href]").evaluate_all("links => links.map(link => link.href)")
     assert hrefs and not any("Pearl" in href for href in hrefs)

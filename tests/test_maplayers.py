@@ -4,6 +4,7 @@ import datetime as dt
 import pytest
 
 from navigator.directory.loader import load_directory
+from navigator.i18n import use_language
 from navigator.search.engine import Query, search
 from navigator.search.maplayers import (
     RGB,
@@ -86,3 +87,15 @@ def test_a_map_label_is_the_short_plain_name():
     long = map_label("Eastside Hospital — Emergency Department Bridge Program")
     assert len(long) == LABEL_LIMIT and long.endswith("…")
     assert map_label("@@=alert(1)").startswith("\u200b")
+
+
+def test_map_tooltips_speak_the_screens_language_and_keep_the_listings_name(result):
+    directory, found = result
+    with use_language("es"):
+        points = hit_points(found.hits, directory.vocabulary)
+        here = search_point(found.place)
+    clinic = next(point for point in points if point["tooltip"].startswith("Test Clinic Buprenorphine"))
+    name, category, distance = clinic["tooltip"].splitlines()
+    assert category == "Medicamentos para el trastorno por consumo de opioides"
+    assert distance.endswith(" mi") and "," in distance  # "0,1 mi": a decimal comma
+    assert here["tooltip"].splitlines()[0] == "Lugar buscado"

@@ -92,7 +92,7 @@ def test_the_form_runs_the_search_and_puts_it_in_the_url(directory, monkeypatch,
     app.button(key="find-submit").click().run()
     assert not app.exception
     assert names(app) == ["Test Clinic Buprenorphine"]
-    assert app.query_params == {"near": "80222", "needs": "buprenorphine"}
+    assert app.query_params == {"near": "80222", "needs": "buprenorphine", "lang": "en"}
 
 
 def test_an_unknown_zip_names_what_was_typed_and_shows_no_results(directory, monkeypatch, tmp_path):
@@ -137,7 +137,7 @@ def test_a_deep_link_fills_the_form_and_reproduces_the_search(directory, monkeyp
         near="80222",
         radius="transit",
         needs="aa,online",
-        lang="en",
+        language="en",
         remote="0",
     ).run()
     assert not app.exception
@@ -152,8 +152,9 @@ def test_a_deep_link_fills_the_form_and_reproduces_the_search(directory, monkeyp
         "near": "80222",
         "radius": "transit",
         "needs": "aa,online",
-        "lang": "en",
+        "language": "en",
         "remote": "0",
+        "lang": "en",
     }
 
 
@@ -162,7 +163,7 @@ def test_a_link_with_an_unknown_need_says_what_it_left_out(directory, monkeypatc
     assert not app.exception
     assert '"bupe" is not one this directory knows' in shown(app.info[0].value)
     assert names(app) == [ATTACK_NAME]
-    assert app.query_params == {"near": "80222", "needs": "naloxone"}
+    assert app.query_params == {"near": "80222", "needs": "naloxone", "lang": "en"}
 
 
 def test_names_from_data_are_escaped_before_they_reach_markdown(directory, monkeypatch, tmp_path):
@@ -206,7 +207,7 @@ def test_the_detail_view_shows_everything_and_links_to_the_suggestion_flow(direc
     page = "\n".join(shown(block.value) for block in app.markdown)
     assert "Mon–Fri 8:00 AM–5:00 PM" in page
     assert "**Same-day start:** yes" in page
-    assert app.query_params == {"near": "80222", "entry": "test-clinic"}
+    assert app.query_params == {"near": "80222", "entry": "test-clinic", "lang": "en"}
     assert_headings_in_order(app)
 
 
@@ -383,3 +384,24 @@ def test_a_place_far_from_every_listing_is_told_what_the_directory_covers(direct
     assert not app.exception
     notice = " ".join(shown(info.value) for info in app.info)
     assert "This directory has in-person listings in CO only: nothing in person within 100 miles of 99501" in notice
+
+
+def test_a_listing_that_speaks_spanish_says_se_habla_espanol_in_either_language(directory, monkeypatch, tmp_path):
+    for language in ("en", "es"):
+        app = app_on(directory, monkeypatch, tmp_path, near="80222", needs="buprenorphine", lang=language).run()
+        assert not app.exception
+        card = " ".join(shown(block.value) for block in app.markdown)
+        assert ":violet-badge[Se habla español]" in card
+    app = app_on(directory, monkeypatch, tmp_path, entry="test-clinic", lang="es").run()
+    page = " ".join(shown(block.value) for block in app.markdown)
+    assert ":violet-badge[Se habla español]" in page and "**Organización:** Test Health" in page
+
+
+def test_the_page_address_keeps_the_screen_language_apart_from_the_spoken_language_filter(
+    directory, monkeypatch, tmp_path
+):
+    app = app_on(directory, monkeypatch, tmp_path, near="80222", language="es", lang="es").run()
+    assert not app.exception
+    assert app.title[0].value == "Buscar recursos"
+    assert app.selectbox(key="find-language").value == "es"
+    assert app.query_params == {"near": "80222", "language": "es", "lang": "es"}

@@ -295,7 +295,8 @@ def test_a_full_intake_leaves_no_trace_on_disk_in_logs_or_in_the_url(folders, do
         logging.getLogger("streamlit").removeHandler(handler)
 
     secrets = (UNIQUE_NAME, UNIQUE_PLACE, UNIQUE_PLACE.replace(",", ", "))
-    assert query_string == {} and dict(app.query_params) == {}
+    # The address holds the screen's language only, never an answer.
+    assert query_string == {"lang": "en"} and dict(app.query_params) == {"lang": "en"}
     assert urls and not any(secret in url for url in urls for secret in secrets)
     # The first name is on the printout, as asked, and in no download's file name.
     assert any(

@@ -139,7 +139,7 @@ def test_choosing_the_kind_and_listing_on_the_page_keeps_the_link_up_to_date(sma
     app.text_input(key="suggest_search").input("speaker").run()
     app.selectbox(key="suggest_entry").select("test-meeting").run()
 
-    assert app.query_params == {"kind": "report", "entry": "test-meeting"}
+    assert app.query_params == {"kind": "report", "entry": "test-meeting", "lang": "en"}
     assert app.selectbox(key="sg_report_test-meeting_problem")
 
 

@@ -9,6 +9,7 @@ from tests.conftest import CLINIC, PROJECT_ROOT, write_directory
 
 from navigator.directory.loader import load_directory
 from navigator.formats.printable import PDF_FONT_FILES, pdf_font, render_html, render_pdf, render_text
+from navigator.i18n import use_language
 from navigator.plan.takehome import CRISIS_LINES, CRISIS_SHORT, PhoneLine, ResourceSummary, Section
 from navigator.search.engine import Query, search
 
@@ -205,3 +206,20 @@ def test_a_pdf_section_heading_never_sits_alone_at_the_foot_of_a_page(directory)
         printable._pdf(Recording(font), "Plan", sections, None, None)
     assert len(headings) == 12
     assert min(headings) >= 40  # millimetres: room for the heading and a resource's first lines
+
+
+def test_a_take_home_in_spanish_says_everything_in_spanish_and_keeps_the_entry_as_written(directory):
+    with use_language("es"):
+        clinic = ResourceSummary.from_entry(directory, "test-clinic", now=NOW)
+        sections = [Section("Favoritos", resources=[clinic])]
+        page = render_html("Recursos de recuperación", sections)
+        text = render_text("Recursos de recuperación", sections)
+    assert clinic.name == "Test Clinic Buprenorphine"  # the listing's own words, as its source wrote them
+    assert clinic.category == "Medicamentos para el trastorno por consumo de opioides"
+    assert clinic.hours == ("Lun–Vie 8:00–17:00 MT",)
+    assert clinic.verified == "Verificado por última vez el 1 oct 2026"
+    assert '<html lang="es">' in page and "Muestra (ficticio)" in page
+    assert "<dt>Horario</dt>" in page and "(admisión)" in page
+    assert "¿En crisis? Llame o envíe un texto al 988" in page
+    assert "(muestra)" in text and text.rstrip().endswith("Emergencias 911.")
+    assert clinic.speaks_spanish and '<strong lang="es">Se habla español</strong>' in page

@@ -7,6 +7,7 @@ import pytest
 from tests.conftest import BUNDLED_DIRECTORY
 
 from navigator.directory.vocabulary import load_vocabulary
+from navigator.i18n import use_language
 from navigator.search.places import Place
 from navigator.search.share import (
     EXCLUSIVE_CHOICES,
@@ -48,7 +49,7 @@ def test_defaults_stay_out_of_the_link():
 
 def test_the_link_holds_only_the_search(vocabulary):
     settings = SearchSettings("80222", "walk", ("aa",), "vi", "tonight", False)
-    assert set(to_params(settings)) == {"near", "radius", "needs", "lang", "when", "remote"}
+    assert set(to_params(settings)) == {"near", "radius", "needs", "language", "when", "remote"}
     assert query_string(settings, entry="co-den-x").endswith("&entry=co-den-x")
 
 
@@ -77,10 +78,28 @@ def test_a_repeated_parameter_counts_by_its_last_value(vocabulary):
 
 
 def test_a_language_the_directory_lacks_is_left_out(vocabulary):
-    settings, notices = from_params({"lang": "vi"}, vocabulary, languages={"en", "es"})
+    settings, notices = from_params({"language": "vi"}, vocabulary, languages={"en", "es"})
     assert settings.language is None and '"vi"' in notices[0]
-    settings, notices = from_params({"lang": "ES"}, vocabulary, languages={"en", "es"})
+    settings, notices = from_params({"language": "ES"}, vocabulary, languages={"en", "es"})
     assert settings.language == "es" and notices == []
+
+
+def test_lang_is_the_screen_language_and_an_older_link_s_other_language_still_filters(vocabulary):
+    # ?lang=es chooses the interface's language: it does not narrow the search to Spanish speakers.
+    settings, notices = from_params({"lang": "es"}, vocabulary, languages={"en", "es", "vi"})
+    assert settings.language is None and notices == []
+    # Links from before the interface had languages put the spoken language in ``lang``.
+    settings, notices = from_params({"lang": "vi"}, vocabulary, languages={"en", "es", "vi"})
+    assert settings.language == "vi" and notices == []
+    settings, _ = from_params({"lang": "es", "language": "vi"}, vocabulary, languages={"en", "es", "vi"})
+    assert settings.language == "vi"
+
+
+def test_link_notices_are_in_the_screen_language(vocabulary):
+    with use_language("es"):
+        _, notices = from_params({"needs": "bupe", "radius": "far"}, vocabulary)
+    assert notices[0].startswith('La distancia "far" no es una de estas')
+    assert notices[1].startswith('La necesidad "bupe" no es una que este directorio conozca')
 
 
 def test_an_unknown_time_and_an_overlong_place_are_reported(vocabulary):

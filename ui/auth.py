@@ -21,6 +21,7 @@ from collections.abc import Mapping
 
 import streamlit as st
 
+from navigator.i18n import _
 from navigator.review.accounts import (
     AllowListError,
     Reviewer,
@@ -96,7 +97,7 @@ def sign_in(name: str, password: str) -> str | None:
     try:
         return _sign_in(name, password)
     except OSError:  # the throttles live on disk: a full or read-only disk must not open the door
-        return "Signing in is not possible right now (the server cannot save its records). Try again later."
+        return _("Signing in is not possible right now (the server cannot save its records). Try again later.")
 
 
 def _sign_in(name: str, password: str) -> str | None:
@@ -106,17 +107,17 @@ def _sign_in(name: str, password: str) -> str | None:
     try:
         wait = max(*(store.sign_in_wait(key) for key in keys), session_throttle.wait("session"))
         if wait > 0:
-            return f"Too many failed sign-ins. Try again in {math.ceil(wait)} seconds."
+            return _("Too many failed sign-ins. Try again in {seconds} seconds.").format(seconds=math.ceil(wait))
         reviewer = authenticate(local_accounts(), name, password)
         if reviewer is None:
             for key in keys:
                 store.sign_in_failed(key)
             session_throttle.failed("session")
-            return "That name and password do not match a reviewer account."
+            return _("That name and password do not match a reviewer account.")
         store.sign_in_succeeded(keys[0])
     except StorageUnavailable:
         # The shared throttle cannot be consulted, so no password is checked: try again later.
-        return "Sign-in is not available right now: the database is not answering. Try again in a few minutes."
+        return _("Sign-in is not available right now: the database is not answering. Try again in a few minutes.")
     session_throttle.succeeded("session")
     st.session_state[SESSION_REVIEWER] = reviewer
     return None

@@ -25,6 +25,7 @@ from navigator.directory.index import Directory
 from navigator.directory.live import LiveDirectory
 from navigator.directory.loader import stat_signature
 from navigator.directory.problems import DirectoryError
+from navigator.i18n import _
 from navigator.review.change_feed import ChangeFeed
 from navigator.review.storage import StorageUnavailable
 from navigator.search.geocoder import configured_geocoder
@@ -73,7 +74,7 @@ def current_directory() -> Directory:
         return kept  # the same broken files: not read again on every run
     try:
         if kept is None:
-            with st.spinner("Loading the directory…"):
+            with st.spinner(_("Loading the directory…")):
                 loaded = live.current()
         else:
             loaded = live.current()

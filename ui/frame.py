@@ -15,17 +15,21 @@ import streamlit as st
 
 from navigator.directory.index import Directory
 from navigator.directory.problems import DirectoryError
+from navigator.i18n import _
 from ui.data import current_directory, schema_refusal
+from ui.language import document_language, language_switch, page_language
 
 PAGE_TITLE = "Recovery Navigator"
 PAGE_ICON = str(Path(__file__).parent / "static" / "icon.png")
 _FRAMED_BY_APP = "_frame_drawn_by_app"  # set in the session only while app.py runs a page
 
-CRISIS_LINES = (
-    "**In crisis?** Call or text **[988](tel:988)** (Suicide & Crisis Lifeline) · "
-    "SAMHSA Helpline **[1-800-662-4357](tel:18006624357)** (free, 24/7) · "
-    "Emergency: **[911](tel:911)**"
-)
+
+def crisis_lines() -> str:
+    return _(
+        "**In crisis?** Call or text **[988](tel:988)** (Suicide & Crisis Lifeline) · "
+        "SAMHSA Helpline **[1-800-662-4357](tel:18006624357)** (free, 24/7) · "
+        "Emergency: **[911](tel:911)**"
+    )
 
 
 CRISIS_DOCK_KEY = "crisis-dock"
@@ -50,7 +54,7 @@ _CRISIS_DOCK_STYLE = f"""<style>
 
 def crisis_banner() -> None:
     """The crisis lines, at the top of every page so nobody has to scroll to find them."""
-    st.error(CRISIS_LINES, icon=":material/emergency:")
+    st.error(crisis_lines(), icon=":material/emergency:")
     crisis_dock()
 
 
@@ -58,8 +62,13 @@ def crisis_dock() -> None:
     """Call or text 988, fixed in the corner of the screen."""
     st.html(_CRISIS_DOCK_STYLE)
     with st.container(key=CRISIS_DOCK_KEY, horizontal=True, gap=None):
-        st.markdown("[:material/call: Call 988](tel:988)", width="content")
-        st.markdown("[:material/sms: Text 988](sms:988)", width="content")
+        st.markdown("[:material/call: {call}](tel:988)".format(call=_("Call 988")), width="content")
+        st.markdown("[:material/sms: {text}](sms:988)".format(text=_("Text 988")), width="content")
+
+
+def sample_badge() -> str:
+    """The orange "Sample" badge, as markdown."""
+    return ":orange-badge[{label}]".format(label=_("Sample"))
 
 
 def sample_data_notice(directory: Directory) -> None:
@@ -67,19 +76,27 @@ def sample_data_notice(directory: Directory) -> None:
     if directory.frame["sample"].any():
         # Not a caption: a caption's faded text would fade the badge below readable contrast.
         st.markdown(
-            "Listings marked :orange-badge[Sample] are fictional demo data, there so a new user "
-            "can try the app; every other listing is real."
+            _(
+                "Listings marked {badge} are fictional demo data, there so a new user "
+                "can try the app; every other listing is real."
+            ).format(badge=sample_badge())
         )
 
 
 def app_frame() -> None:
     """The frame app.py draws around every page; stops the run on a broken directory."""
+    language = page_language()
     # A file shipped with the app: a ":material/…" page icon is fetched from an outside font host.
     st.set_page_config(page_title=PAGE_TITLE, page_icon=PAGE_ICON, layout="wide")
+    document_language(language)
+    language_switch(language)
     crisis_banner()
     refusal = schema_refusal()
     if refusal:
-        st.error(f"This server cannot run against its database: {refusal}.", icon=":material/block:")
+        st.error(
+            _("This server cannot run against its database: {problem}.").format(problem=refusal),
+            icon=":material/block:",
+        )
         st.stop()
     _directory_or_stop()
 
@@ -106,6 +123,11 @@ def page_directory() -> Directory:
     return _directory_or_stop()
 
 
+def directory_or_stop() -> Directory:
+    """The directory, for a page that drew its frame already; stops the run on a broken directory."""
+    return _directory_or_stop()
+
+
 def _directory_or_stop() -> Directory:
     try:
         return current_directory()
@@ -116,10 +138,12 @@ def _directory_or_stop() -> Directory:
 
 def directory_problems_page(error: DirectoryError) -> None:
     """Instead of a traceback: which files have which problems, so a maintainer can fix them."""
-    st.title("The directory has problems")
+    st.title(_("The directory has problems"))
     st.write(
-        "The resource directory could not be loaded because some of its files have problems. "
-        "Nothing was changed. Fix the lines below (or run `python -m navigator validate`) and "
-        "reload this page."
+        _(
+            "The resource directory could not be loaded because some of its files have problems. "
+            "Nothing was changed. Fix the lines below (or run `python -m navigator validate`) and "
+            "reload this page."
+        )
     )
     st.code("\n".join(error.report.lines()), language=None)

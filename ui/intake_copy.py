@@ -2,7 +2,8 @@
 
 The planning engine (``navigator.plan``) works in codes and returns structured facts (a gap with
 its numbers, a reason code, an option's notes as codes); this is the one place its English
-lives, for the screens and the take-homes alike. ``PlanCopy`` is the ``PlanWords`` the take-home
+lives (as gettext message ids, in the current language when read), for the screens and the
+take-homes alike. ``PlanCopy`` is the ``PlanWords`` the take-home
 assembly asks for. Labels of the directory's own need codes come from its vocabulary.
 """
 
@@ -14,168 +15,183 @@ from zoneinfo import ZoneInfo
 
 from navigator.directory.languages import LANGUAGE_NAMES
 from navigator.directory.vocabulary import Vocabulary
+from navigator.i18n import N_, Words, _, day_name, language_label, month_day, ngettext, number, short_date
 from navigator.plan.answers import MEDICATIONS
 from navigator.plan.needs import Requirement, Subject
 from navigator.plan.options import Note, Option
 from navigator.plan.ranking import Gap, Section
 from navigator.plan.safety import OVERDOSE_RISK, SafetyFirst
+from navigator.search.schedule import WEEKDAYS
 from navigator.search.wording import distance_words, hit_timing
 
 # ---------------------------------------------------------------------------------------------
-# The steps, and labels for the answers' choices
+# The steps, and labels for the answers' choices (marked with N_, translated where they are shown)
 
-STEP_LABELS = {
-    "safety": "Safety first",
-    "place": "Where and how",
-    "needs": "Needs",
-    "fit": "What fits them",
-    "plan": "The plan",
-}
-DAY_NAMES = {"mon": "Mon", "tue": "Tue", "wed": "Wed", "thu": "Thu", "fri": "Fri", "sat": "Sat", "sun": "Sun"}
-DAY_PART_LABELS = {
-    "morning": "Mornings (6 AM–noon)",
-    "afternoon": "Afternoons (noon–5 PM)",
-    "evening": "Evenings (5–10 PM)",
-    "night": "Late nights (10 PM–6 AM)",
-}
+STEP_LABELS = Words(
+    {
+        "safety": N_("Safety first"),
+        "place": N_("Where and how"),
+        "needs": N_("Needs"),
+        "fit": N_("What fits them"),
+        "plan": N_("The plan"),
+    }
+)
+DAY_PART_LABELS = Words(
+    {
+        "morning": N_("Mornings (6 AM–noon)"),
+        "afternoon": N_("Afternoons (noon–5 PM)"),
+        "evening": N_("Evenings (5–10 PM)"),
+        "night": N_("Late nights (10 PM–6 AM)"),
+    }
+)
 
-NEED_LABELS = {
-    "medication": "Start or continue medication",
-    "treatment": "Treatment",
-    "meetings": "Meetings and support groups",
-    "housing": "Recovery housing",
-    "work": "Work and training",
-    "harm_reduction": "Harm reduction supplies",
-}
-TRAVEL_LABELS = {
-    "walk": "On foot (about 2 miles)",
-    "transit": "Bus or train (about 10 miles)",
-    "drive": "Car or a ride (about 25 miles)",
-}
-MEDICATION_STATUS_LABELS = {
-    "start": "Start (or restart) medication",
-    "transfer": "Already on it: needs a new place to get it",
-}
-FELLOWSHIP_NAMES = {
-    "aa": "AA",
-    "na": "NA",
-    "smart": "SMART Recovery",
-    "recovery_dharma": "Recovery Dharma",
-    "celebrate_recovery": "Celebrate Recovery",
-    "secular": "secular",
-    "al_anon": "Al-Anon",
-    "nar_anon": "Nar-Anon",
-}
-MEETING_FORMAT_LABELS = {
-    "either": "In person or online",
-    "in_person": "In person only",
-    "online": "Online only",
-}
-HOUSING_TIMING_LABELS = {"now": "Now", "soon": "Soon"}
-HIGH_RISK_MOMENT_LABELS = {
-    "released": "Just released from jail or prison",
-    "detox": "Just left detox",
-    "hospital_overdose": "Just left a hospital after an overdose",
-}
+NEED_LABELS = Words(
+    {
+        "medication": N_("Start or continue medication"),
+        "treatment": N_("Treatment"),
+        "meetings": N_("Meetings and support groups"),
+        "housing": N_("Recovery housing"),
+        "work": N_("Work and training"),
+        "harm_reduction": N_("Harm reduction supplies"),
+    }
+)
+TRAVEL_LABELS = Words(
+    {
+        "walk": N_("On foot (about 2 miles)"),
+        "transit": N_("Bus or train (about 10 miles)"),
+        "drive": N_("Car or a ride (about 25 miles)"),
+    }
+)
+MEDICATION_STATUS_LABELS = Words(
+    {
+        "start": N_("Start (or restart) medication"),
+        "transfer": N_("Already on it: needs a new place to get it"),
+    }
+)
+FELLOWSHIP_NAMES = Words(
+    {
+        "aa": N_("AA"),
+        "na": N_("NA"),
+        "smart": N_("SMART Recovery"),
+        "recovery_dharma": N_("Recovery Dharma"),
+        "celebrate_recovery": N_("Celebrate Recovery"),
+        "secular": N_("secular"),
+        "al_anon": N_("Al-Anon"),
+        "nar_anon": N_("Nar-Anon"),
+    }
+)
+MEETING_FORMAT_LABELS = Words(
+    {
+        "either": N_("In person or online"),
+        "in_person": N_("In person only"),
+        "online": N_("Online only"),
+    }
+)
+HOUSING_TIMING_LABELS = Words({"now": N_("Now"), "soon": N_("Soon")})
+HIGH_RISK_MOMENT_LABELS = Words(
+    {
+        "released": N_("Just released from jail or prison"),
+        "detox": N_("Just left detox"),
+        "hospital_overdose": N_("Just left a hospital after an overdose"),
+    }
+)
 # In a sentence ("job training or second-chance hiring"); capitalised as a choice's label.
-WORK_KIND_WORDS = {
-    "job_training": "job training",
-    "job_placement": "job placement",
-    "second_chance": "second-chance hiring",
-}
-SUPPLY_WORDS = {
-    "naloxone": "naloxone",
-    "fentanyl_test_strips": "fentanyl test strips",
-    "syringe_services": "syringe services",
-}
-MEDICATION_WORDS = {"buprenorphine": "buprenorphine", "methadone": "methadone", "naltrexone": "naltrexone"}
-GENDER_WORDS = {"women": "women", "men": "men"}
+WORK_KIND_WORDS = Words(
+    {
+        "job_training": N_("job training"),
+        "job_placement": N_("job placement"),
+        "second_chance": N_("second-chance hiring"),
+    }
+)
+SUPPLY_WORDS = Words(
+    {
+        "naloxone": N_("naloxone"),
+        "fentanyl_test_strips": N_("fentanyl test strips"),
+        "syringe_services": N_("syringe services"),
+    }
+)
+MEDICATION_WORDS = Words(
+    {"buprenorphine": N_("buprenorphine"), "methadone": N_("methadone"), "naltrexone": N_("naltrexone")}
+)
+GENDER_WORDS = Words({"women": N_("women"), "men": N_("men")})
+HOUSE_FOR_LABELS = Words({"women": N_("Women"), "men": N_("Men"), "not_sure": N_("Anyone")})
 
 # ---------------------------------------------------------------------------------------------
 # What each section looks for: its heading, and its subject in a gap sentence
 
-NEED_HEADINGS = {
-    "housing": "Recovery housing",
-    "work": "Work and training",
-    "harm_reduction": "Harm reduction supplies",
-}
-NEED_SUBJECTS = {
-    "housing": "recovery housing",
-    "work": "work program",
-    "harm_reduction": "harm reduction program",
-}
-TREATMENT_SUBJECTS = {
-    "outpatient": "outpatient program",
-    "intensive_outpatient": "intensive outpatient program",
-    "residential": "residential program",
-    "detox": "detox program",
-}
-MEETING_KINDS = {"in_person": "in-person ", "online": "online "}
-PAYMENT_CLAUSES = {
-    "free": "is free of charge",
-    "sliding_fee": "has a sliding fee scale",
-    "self_pay": "takes self-pay",
-}
+NEED_HEADINGS = Words(
+    {
+        "housing": N_("Recovery housing"),
+        "work": N_("Work and training"),
+        "harm_reduction": N_("Harm reduction supplies"),
+    }
+)
+NEED_SUBJECTS = Words(
+    {
+        "housing": N_("recovery housing"),
+        "work": N_("work program"),
+        "harm_reduction": N_("harm reduction program"),
+    }
+)
+TREATMENT_SUBJECTS = Words(
+    {
+        "outpatient": N_("outpatient program"),
+        "intensive_outpatient": N_("intensive outpatient program"),
+        "residential": N_("residential program"),
+        "detox": N_("detox program"),
+    }
+)
+PAYMENT_CLAUSES = Words(
+    {
+        "free": N_("is free of charge"),
+        "sliding_fee": N_("has a sliding fee scale"),
+        "self_pay": N_("takes self-pay"),
+    }
+)
 
 # ---------------------------------------------------------------------------------------------
 # Safety first
 
-SAFETY_HEADING = "Safety first"
-HIGH_RISK_REASONS = {
-    "released": (
-        "Overdose risk is highest in the first weeks after release from jail or prison: "
-        "tolerance drops while inside, so a usual amount can stop someone's breathing."
-    ),
-    "detox": (
-        "Overdose risk is highest in the first weeks after detox: tolerance drops within days, "
-        "so a usual amount can stop someone's breathing."
-    ),
-    "hospital_overdose": (
-        "Overdose risk is highest in the weeks after an overdose: the best protection is "
-        "naloxone close by, never using alone, and starting medication now."
-    ),
-}
-AT_RISK_REASON = "They may be at risk of overdose: keep these close."
-# Take-homes speak to the participant, not about them.
-AT_RISK_REASON_TO_PARTICIPANT = "Keep these close: they help in an overdose or a crisis, any hour."
-EMERGENCY_GUIDANCE = (
-    "If someone is in immediate danger, unresponsive or not breathing, call 911. "
-    "Give naloxone if you have it, stay with them, and lay them on their side."
+HIGH_RISK_REASONS = Words(
+    {
+        "released": N_(
+            "Overdose risk is highest in the first weeks after release from jail or prison: "
+            "tolerance drops while inside, so a usual amount can stop someone's breathing."
+        ),
+        "detox": N_(
+            "Overdose risk is highest in the first weeks after detox: tolerance drops within days, "
+            "so a usual amount can stop someone's breathing."
+        ),
+        "hospital_overdose": N_(
+            "Overdose risk is highest in the weeks after an overdose: the best protection is "
+            "naloxone close by, never using alone, and starting medication now."
+        ),
+    }
 )
-NALOXONE_GUIDANCE = (
-    "Naloxone (Narcan) reverses an opioid overdose. The nasal spray is sold without a "
-    "prescription at most pharmacies, and many programs give it out free."
+ROLE_LABELS = Words(
+    {
+        "crisis_line": N_("Crisis line"),
+        "never_alone": N_("Never use alone"),
+        "naloxone": N_("Naloxone"),
+        "fastest_start": N_("Fastest medication start"),
+    }
 )
-ROLE_LABELS = {
-    "crisis_line": "Crisis line",
-    "never_alone": "Never use alone",
-    "naloxone": "Naloxone",
-    "fastest_start": "Fastest medication start",
-}
-ROLE_REASONS = {
-    "crisis_line": "Call or text any hour, free and confidential.",
-    "never_alone": "Using alone? Call first: they send help if you stop answering.",
-    "naloxone": "Naloxone reverses an opioid overdose: get some and keep it close.",
-    "fastest_start": "Buprenorphine or methadone, started the same day.",
-}
-
-# ---------------------------------------------------------------------------------------------
-# Taking it home
-
-MESSAGE_TITLE = "Your recovery plan"
-MESSAGE_EMERGENCY = "Emergency: call 911."
-MESSAGE_MORE = "More on your printed plan."
-PRINT_TITLE = "Recovery plan"
-PRINT_FOOTER = (
-    "Made with your recovery coach on Recovery Navigator. Hours and services change: call "
-    "before you go. Listings marked Sample are fictional demo data."
+ROLE_REASONS = Words(
+    {
+        "crisis_line": N_("Call or text any hour, free and confidential."),
+        "never_alone": N_("Using alone? Call first: they send help if you stop answering."),
+        "naloxone": N_("Naloxone reverses an opioid overdose: get some and keep it close."),
+        "fastest_start": N_("Buprenorphine or methadone, started the same day."),
+    }
 )
 
 
 def or_words(words: Iterable[str]) -> str:
     """Words joined as people say them: "a", "a or b", "a, b or c"."""
     words = list(words)
-    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} or {words[-1]}"
+    if len(words) == 1:
+        return words[0]
+    return _("{first} or {last}").format(first=", ".join(words[:-1]), last=words[-1])
 
 
 def _lower_first(text: str) -> str:
@@ -194,17 +210,55 @@ def _gender(code: str) -> str:
     return GENDER_WORDS.get(code, code)
 
 
+def day_label(day: str) -> str:
+    """A weekday code ("mon") as its short name in the current language ("Mon", "Lun")."""
+    return day_name(WEEKDAYS.index(day))
+
+
 class PlanCopy:
     """The plan in words, for one directory (whose vocabulary labels its need codes)."""
 
-    message_title = MESSAGE_TITLE
-    message_emergency = MESSAGE_EMERGENCY
-    message_more = MESSAGE_MORE
-    print_title = PRINT_TITLE
-    print_footer = PRINT_FOOTER
-    safety_heading = SAFETY_HEADING
-    emergency = EMERGENCY_GUIDANCE
-    naloxone = NALOXONE_GUIDANCE
+    # Properties, not constants: a take-home reads them inside ``use_language`` (the participant's).
+    @property
+    def message_title(self) -> str:
+        return _("Your recovery plan")
+
+    @property
+    def message_emergency(self) -> str:
+        return _("Emergency: call 911.")
+
+    @property
+    def message_more(self) -> str:
+        return _("More on your printed plan.")
+
+    @property
+    def print_title(self) -> str:
+        return _("Recovery plan")
+
+    @property
+    def print_footer(self) -> str:
+        return _(
+            "Made with your recovery coach on Recovery Navigator. Hours and services change: call "
+            "before you go. Listings marked Sample are fictional demo data."
+        )
+
+    @property
+    def safety_heading(self) -> str:
+        return _("Safety first")
+
+    @property
+    def emergency(self) -> str:
+        return _(
+            "If someone is in immediate danger, unresponsive or not breathing, call 911. "
+            "Give naloxone if you have it, stay with them, and lay them on their side."
+        )
+
+    @property
+    def naloxone(self) -> str:
+        return _(
+            "Naloxone (Narcan) reverses an opioid overdose. The nasal spray is sold without a "
+            "prescription at most pharmacies, and many programs give it out free."
+        )
 
     def __init__(self, vocabulary: Vocabulary, viewer: ZoneInfo | None = None, to_participant: bool = False):
         self.vocabulary = vocabulary
@@ -222,31 +276,45 @@ class PlanCopy:
         medication = _medication(subject.medication) if subject.medication else None
         if subject.need == "medication":
             if subject.transfer:
-                mine = "your medication" if self.to_participant else "their medication"
-                return f"A new place to get {medication or mine}"
-            heading = f"Start {medication}" if medication else "Start medication"
-            return heading + (" the same day" if subject.same_day else "")
+                if medication:
+                    return _("A new place to get {medication}").format(medication=medication)
+                return (
+                    _("A new place to get your medication")
+                    if self.to_participant
+                    else _("A new place to get their medication")
+                )
+            if subject.same_day:
+                if medication:
+                    return _("Start {medication} the same day").format(medication=medication)
+                return _("Start medication the same day")
+            return _("Start {medication}").format(medication=medication) if medication else _("Start medication")
         if subject.need == "treatment":
-            return self.vocabulary.labels.get(subject.level, subject.level)
+            return self.vocabulary.label(subject.level)
         if subject.need == "meetings":
             names = self._fellowships(subject)
-            return f"{names} meetings" if names else "Meetings"
+            return _("{names} meetings").format(names=names) if names else _("Meetings")
         return NEED_HEADINGS.get(subject.need, subject.need)
 
     def subject_words(self, subject: Subject) -> str:
         """What was looked for, in "No … within 25 miles": "recovery housing", "detox program" …"""
         medication = _medication(subject.medication) if subject.medication else None
         if subject.need == "medication":
-            if subject.transfer:
-                if subject.medication == "methadone":
-                    return "methadone clinic"
-                return f"{medication or 'medication'} provider"
-            return f"{medication} provider" if medication else f"{or_words(map(_medication, MEDICATIONS))} provider"
+            if subject.transfer and subject.medication == "methadone":
+                return _("methadone clinic")
+            if not medication and subject.transfer:
+                return _("medication provider")
+            medication = medication or or_words(map(_medication, MEDICATIONS))
+            return _("{medication} provider").format(medication=medication)
         if subject.need == "treatment":
             return TREATMENT_SUBJECTS.get(subject.level, subject.level)
         if subject.need == "meetings":
             names = self._fellowships(subject)
-            return f"{MEETING_KINDS.get(subject.attendance or '', '')}{names + ' ' if names else ''}meeting"
+            kinds = {
+                "in_person": (_("in-person {names} meeting"), _("in-person meeting")),
+                "online": (_("online {names} meeting"), _("online meeting")),
+            }
+            named, unnamed = kinds.get(subject.attendance or "", (_("{names} meeting"), _("meeting")))
+            return named.format(names=names) if names else unnamed
         return NEED_SUBJECTS.get(subject.need, subject.need)
 
     @staticmethod
@@ -259,41 +327,43 @@ class PlanCopy:
         code, values = requirement.code, requirement.values
         value = values[0] if values else ""
         if code == "same_day":
-            return "starts medication the same day"
+            return _("starts medication the same day")
         if code == "transfers":
-            return "takes transfers from another clinic"
+            return _("takes transfers from another clinic")
         if code == "allows_medication":
-            return f"allows {_medication(value)}"
+            return _("allows {medication}").format(medication=_medication(value))
         if code == "takes_gender":
-            return f"takes {_gender(value)}"
+            return _("takes {people}").format(people=_gender(value))
         if code == "gender_only":
-            return f"is for {_gender(value)} only"
+            return _("is for {people} only").format(people=_gender(value))
         if code == "children":
-            return "takes children"
+            return _("takes children")
         if code == "national":
-            return "answers anywhere in the country"
+            return _("answers anywhere in the country")
         if code == "free_time":
-            return "meets in your free time" if self.to_participant else "meets in their free time"
+            return _("meets in your free time") if self.to_participant else _("meets in their free time")
         if code == "offers_any":
             offered = {**WORK_KIND_WORDS, **SUPPLY_WORDS}
-            return f"offers {or_words([offered.get(item, item) for item in values])}"
+            return _("offers {things}").format(things=or_words([offered.get(item, item) for item in values]))
         if code == "must_pay":
-            return PAYMENT_CLAUSES.get(value, f"takes {self.vocabulary.label(value)}")
+            if value in PAYMENT_CLAUSES:
+                return PAYMENT_CLAUSES[value]
+            return _("takes {payment}").format(payment=self.vocabulary.label(value))
         if code == "must_serve":
-            return f"serves {_lower_first(self.vocabulary.label(value))}"
+            return _("serves {people}").format(people=_lower_first(self.vocabulary.label(value)))
         if code == "must_speak":
-            return f"offers services in {LANGUAGE_NAMES.get(value, value)}"
+            return _("offers services in {language}").format(language=language_label(value, LANGUAGE_NAMES))
         raise ValueError(f"no words for the requirement {code!r}")
 
     def chip(self, requirement: Requirement) -> str:
         """A requirement an option meets, as a chip on it: "Allows methadone", "Takes transfers" …"""
         value = requirement.values[0] if requirement.values else ""
         chips = {
-            "transfers": "Takes transfers",
-            "allows_medication": f"Allows {_medication(value)}",
-            "takes_gender": f"Takes {_gender(value)}",
-            "children": "Children welcome",
-            "national": "Nationwide",
+            "transfers": _("Takes transfers"),
+            "allows_medication": _("Allows {medication}").format(medication=_medication(value)),
+            "takes_gender": _("Takes {people}").format(people=_gender(value)),
+            "children": _("Children welcome"),
+            "national": _("Nationwide"),
         }
         return chips.get(requirement.code) or self.clause(requirement).capitalize()
 
@@ -302,14 +372,20 @@ class PlanCopy:
     def gap_sentence(self, gap: Gap) -> str:
         """ "No recovery housing within 25 miles allows methadone." """
         clauses = [self.clause(requirement) for requirement in gap.requirements]
-        within = f"No {self.subject_words(gap.subject)} within {gap.radius:g} miles"
-        return within + (f" {' and '.join(clauses)}" if clauses else "") + "."
+        subject, radius = self.subject_words(gap.subject), number(gap.radius)
+        if not clauses:
+            return _("No {subject} within {radius} miles.").format(subject=subject, radius=radius)
+        return _("No {subject} within {radius} miles {clauses}.").format(
+            subject=subject, radius=radius, clauses=_(" and ").join(clauses)
+        )
 
     @staticmethod
     def gap_suggestion(gap: Gap) -> str:
         if gap.wider_radius is None:
-            return f"None in the directory within {gap.searched_to:g} miles either."
-        return f"The nearest is {gap.nearest_miles:.0f} miles away: widen to {gap.wider_radius:g} miles?"
+            return _("None in the directory within {radius} miles either.").format(radius=number(gap.searched_to))
+        return _("The nearest is {nearest} miles away: widen to {radius} miles?").format(
+            nearest=number(gap.nearest_miles, 0), radius=number(gap.wider_radius)
+        )
 
     # --- options ------------------------------------------------------------------------------
 
@@ -321,7 +397,9 @@ class PlanCopy:
 
     def fit(self, option: Option) -> tuple[str, ...]:
         """What it matches of the participant's payment, who they are and language: "Medicaid", "In Spanish"."""
-        language = [f"In {LANGUAGE_NAMES.get(option.speaks, option.speaks)}"] if option.speaks else []
+        language = (
+            [_("In {language}").format(language=language_label(option.speaks, LANGUAGE_NAMES))] if option.speaks else []
+        )
         return _unique([self.vocabulary.label(code) for code in option.fit] + language)
 
     def chips(self, option: Option) -> tuple[str, ...]:
@@ -334,22 +412,22 @@ class PlanCopy:
 
     def note(self, note: Note) -> str:
         if note.code == "same_day":
-            return "Same-day start"
+            return _("Same-day start")
         if note.code == "walk_in":
-            return "Walk-ins welcome"
+            return _("Walk-ins welcome")
         if note.code == "beds":
-            counted = note.counted
-            return f"{note.beds} bed{'s' if note.beds != 1 else ''} free (counted {counted:%b} {counted.day})"
+            beds = ngettext("{beds} bed free (counted {date})", "{beds} beds free (counted {date})", note.beds)
+            return beds.format(beds=note.beds, date=month_day(note.counted))
         if note.code == "hybrid":
-            return "In person or online"
+            return _("In person or online")
         if note.code in ("cost", "application"):
             return note.text or ""
         if note.code == "asks_for_id":
-            return f"Asks for: {note.text}. Call ahead about other proof"
+            return _("Asks for: {documents}. Call ahead about other proof").format(documents=note.text)
         if note.code == "asks_for_address":
-            return (
-                f"Asks for: {note.text}. Call ahead if {'you have' if self.to_participant else 'they have'} no address"
-            )
+            if self.to_participant:
+                return _("Asks for: {documents}. Call ahead if you have no address").format(documents=note.text)
+            return _("Asks for: {documents}. Call ahead if they have no address").format(documents=note.text)
         raise ValueError(f"no words for the note {note.code!r}")
 
     def timing(self, option: Option, now: dt.datetime) -> str | None:
@@ -359,8 +437,8 @@ class PlanCopy:
     @staticmethod
     def call_for_timing(option: Option) -> str:
         if option.has_rooms:
-            return "Call to ask about a room"
-        return "Call for meeting times" if option.is_meeting else "Call for hours"
+            return _("Call to ask about a room")
+        return _("Call for meeting times") if option.is_meeting else _("Call for hours")
 
     def when(self, option: Option, now: dt.datetime) -> str:
         return self.timing(option, now) or self.call_for_timing(option)
@@ -379,7 +457,9 @@ class PlanCopy:
     def safety_reason(self, safety: SafetyFirst) -> str | None:
         """Why safety comes first: the high-risk moment's reason; None when there is none to give."""
         if safety.reason == OVERDOSE_RISK:
-            return AT_RISK_REASON_TO_PARTICIPANT if self.to_participant else AT_RISK_REASON
+            if self.to_participant:  # take-homes speak to the participant, not about them
+                return _("Keep these close: they help in an overdose or a crisis, any hour.")
+            return _("They may be at risk of overdose: keep these close.")
         return HIGH_RISK_REASONS.get(safety.reason or "")
 
     # --- the printout -------------------------------------------------------------------------
@@ -387,6 +467,9 @@ class PlanCopy:
     @staticmethod
     def print_subtitle(first_name: str, made_at: dt.datetime, place_label: str) -> str:
         """ "Prepared for Ana · Made Nov 17, 2026 · Distances from Denver, CO 80222"."""
-        made = f"{made_at:%b} {made_at.day}, {made_at.year}"
-        parts = (f"Prepared for {first_name}" if first_name else None, f"Made {made}", f"Distances from {place_label}")
+        parts = (
+            _("Prepared for {name}").format(name=first_name) if first_name else None,
+            _("Made {date}").format(date=short_date(made_at.date())),
+            _("Distances from {place}").format(place=place_label),
+        )
         return " · ".join(part for part in parts if part)

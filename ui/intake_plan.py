@@ -14,6 +14,7 @@ import streamlit as st
 from navigator.directory.index import Directory
 from navigator.formats.ics import appointment_event, calendar, meeting_events
 from navigator.formats.printable import render_html, render_pdf
+from navigator.i18n import _, current_language, number, use_language
 from navigator.plan.build import Plan, build_plan
 from navigator.plan.options import Option
 from navigator.plan.ranking import Picks, Section, can_swap, chosen_options, shown_options
@@ -35,6 +36,7 @@ from ui.intake_state import (
     widen_section,
 )
 from ui.intake_steps import KEEP, safety_panel
+from ui.language import apply_language
 from ui.takehome_files import forget_take_homes, made_on_demand, remembered
 
 PLAN = "intake_plan"  # (answers, plan): the plan is rebuilt only when the answers change
@@ -56,7 +58,13 @@ def current_plan(directory: Directory, now: dt.datetime) -> Plan:
 def _finish() -> None:
     forget_take_homes()  # the plan's files leave the media store too, not only the answers
     clear_intake(st.session_state)
-    st.toast("Finished: every answer from this intake is forgotten.", icon=":material/done_all:")
+    apply_language()  # a callback runs before the page sets the language
+    st.toast(_("Finished: every answer from this intake is forgotten."), icon=":material/done_all:")
+
+
+def takehome_language() -> str:
+    """The language the participant takes the plan home in (chosen on the "What fits them" step)."""
+    return st.session_state.get(key("takehome_language")) or current_language()
 
 
 def _entry_zone(directory: Directory, option: Option, plan: Plan) -> str:
@@ -84,10 +92,10 @@ def _option_card(
     pinned = option.id in picks.pinned
     with st.container(border=True, key=f"intake_option_{section.key}_{option.id}"):
         name = f"**{markdown_text(option.name)}**"
-        st.markdown(f":material/push_pin: {name} · Chosen" if pinned else name)
+        st.markdown(f":material/push_pin: {name} · " + _("Chosen") if pinned else name)
         facts = [markdown_text(copy.distance(option))]
         if option.hit.sample:
-            facts.append(markdown_badge("Sample (fictional)", "orange"))
+            facts.append(markdown_badge(_("Sample (fictional)"), "orange"))
         hours = absolute_hours(directory, option, plan)
         if hours:
             facts.append(markdown_text(hours))
@@ -104,9 +112,9 @@ def _option_card(
         if option.phone:
             links.append(":material/call: " + markdown_link(option.phone, tel_href(option.phone)))
         if option.directions_url:
-            links.append(":material/directions: " + markdown_link("Directions", option.directions_url))
+            links.append(":material/directions: " + markdown_link(_("Directions"), option.directions_url))
         if option.hit.website:
-            links.append(":material/language: " + markdown_link("Website", option.hit.website))
+            links.append(":material/language: " + markdown_link(_("Website"), option.hit.website))
         if links:
             st.markdown(" · ".join(links))
         notes = copy.notes(option)
@@ -118,33 +126,34 @@ def _option_card(
         actions = st.container(horizontal=True)
         state = st.session_state
         actions.button(
-            "Unpin" if pinned else "Pin",
+            _("Unpin") if pinned else _("Pin"),
             key=f"intake_pin_{section.key}_{option.id}",
             icon=":material/push_pin:",
             on_click=change_picks,
             args=(state, section.key, "pin", option.id),
         )
         actions.button(
-            "Swap",
+            _("Swap"),
             key=f"intake_swap_{section.key}_{option.id}",
             icon=":material/swap_horiz:",
             disabled=not can_swap(section, picks),
-            help="Show the next option instead",
+            help=_("Show the next option instead"),
             on_click=change_picks,
             args=(state, section.key, "swap", option.id),
         )
         actions.button(
-            "Drop",
+            _("Drop"),
             key=f"intake_drop_{section.key}_{option.id}",
             icon=":material/close:",
             on_click=change_picks,
             args=(state, section.key, "drop", option.id),
         )
         if option.is_meeting:
-            ics = _meeting_calendar(directory, option, plan)
+            with use_language(takehome_language()):
+                ics = _meeting_calendar(directory, option, plan)
             if ics:
                 actions.download_button(
-                    "Calendar",
+                    _("Calendar"),
                     remembered(ics, "text/calendar", "meeting.ics"),
                     file_name="meeting.ics",
                     mime="text/calendar",
@@ -165,7 +174,7 @@ def _section(directory: Directory, plan: Plan, copy: PlanCopy, section: Section)
         )
         if gap.wider_radius is not None:
             st.button(
-                f"Widen to {gap.wider_radius:g} miles",
+                _("Widen to {radius} miles").format(radius=number(gap.wider_radius)),
                 key=f"intake_widen_{section.key}",
                 icon=":material/zoom_out_map:",
                 on_click=widen_section,
@@ -173,13 +182,13 @@ def _section(directory: Directory, plan: Plan, copy: PlanCopy, section: Section)
             )
         return
     if section.key in (state.get(WIDENED) or {}):
-        st.caption(f"Searched within {section.radius:g} miles.")
+        st.caption(_("Searched within {radius} miles.").format(radius=number(section.radius)))
     picks = picks_of(state).get(section.key) or Picks()
     for option in shown_options(section, picks):
         _option_card(directory, plan, copy, section, option, picks)
     if picks.dropped or picks.swapped:
         st.button(
-            "Bring back the ones taken out",
+            _("Bring back the ones taken out"),
             key=f"intake_restore_{section.key}",
             type="tertiary",
             icon=":material/undo:",
@@ -199,17 +208,17 @@ def _appointment(directory: Directory, plan: Plan) -> None:
     if not chosen:
         return
     by_id = {option.id: option for option in chosen}
-    with st.expander("Add an appointment to their calendar", icon=":material/event_available:"):
+    with st.expander(_("Add an appointment to their calendar"), icon=":material/event_available:"):
         place_id = st.selectbox(
-            "Where",
+            _("Where"),
             list(by_id),
             key=key("appointment_place"),
             persist_state=KEEP,
             format_func=lambda option_id: by_id[option_id].name,
         )
-        day = st.date_input("Day", key=key("appointment_day"), persist_state=KEEP, min_value=plan.made_at.date())
+        day = st.date_input(_("Day"), key=key("appointment_day"), persist_state=KEEP, min_value=plan.made_at.date())
         time = st.time_input(
-            "Time",
+            _("Time"),
             key=key("appointment_time"),
             persist_state=KEEP,
             value=dt.time(9),
@@ -218,9 +227,10 @@ def _appointment(directory: Directory, plan: Plan) -> None:
         )
         option = by_id[place_id]
         start = dt.datetime.combine(day, time, ZoneInfo(_entry_zone(directory, option, plan)))
-        event = appointment_event(directory.entries[option.hit.row], start, option.address)
+        with use_language(takehome_language()):
+            event = appointment_event(directory.entries[option.hit.row], start, option.address)
         st.download_button(
-            "Download the appointment (.ics)",
+            _("Download the appointment (.ics)"),
             remembered(calendar([event]), "text/calendar", "appointment.ics"),
             file_name="appointment.ics",
             mime="text/calendar",
@@ -232,9 +242,9 @@ def _appointment(directory: Directory, plan: Plan) -> None:
 
 def _take_home(directory: Directory, plan: Plan, copy: PlanCopy) -> None:
     state = st.session_state
-    st.header("Take it home", anchor=False)
+    st.header(_("Take it home"), anchor=False)
     first_name = st.text_input(
-        "Their first name, for the printout only (optional)",
+        _("Their first name, for the printout only (optional)"),
         key=key("first_name"),
         persist_state=KEEP,
         max_chars=FIRST_NAME_LIMIT,
@@ -242,11 +252,21 @@ def _take_home(directory: Directory, plan: Plan, copy: PlanCopy) -> None:
     )
     picks = picks_of(state)
     copy = PlanCopy(copy.vocabulary, copy.viewer, to_participant=True)  # take-homes speak to them
-    title, sections, subtitle = printout(directory, plan, copy, picks, first_name or "")
+    language = takehome_language()
+    with use_language(language):  # the participant's language, whatever the coach's screen shows
+        title, sections, subtitle = printout(directory, plan, copy, picks, first_name or "")
+        footer = copy.print_footer
+        page = render_html(title, sections, subtitle, footer)
+        message = text_message(directory, plan, copy, picks)
+
+    def pdf() -> bytes:  # built when asked for, in a callback that runs outside this run's language
+        with use_language(language):
+            return render_pdf(title, sections, subtitle, footer)
+
     buttons = st.container(horizontal=True)
     buttons.download_button(
-        "Printable page",
-        remembered(render_html(title, sections, subtitle, copy.print_footer), "text/html", "recovery-plan.html"),
+        _("Printable page"),
+        remembered(page, "text/html", "recovery-plan.html"),
         file_name="recovery-plan.html",
         mime="text/html",
         key="intake_download_html",
@@ -255,10 +275,8 @@ def _take_home(directory: Directory, plan: Plan, copy: PlanCopy) -> None:
     )
     # A PDF takes a moment to build, so it is made only when asked for.
     buttons.download_button(
-        "PDF",
-        made_on_demand(
-            lambda: render_pdf(title, sections, subtitle, copy.print_footer), "application/pdf", "recovery-plan.pdf"
-        ),
+        _("PDF"),
+        made_on_demand(pdf, "application/pdf", "recovery-plan.pdf"),
         file_name="recovery-plan.pdf",
         mime="application/pdf",
         key="intake_download_pdf",
@@ -271,19 +289,20 @@ def _take_home(directory: Directory, plan: Plan, copy: PlanCopy) -> None:
         for option in section.options
         if option.is_meeting and option.id in (picks.get(section.key) or Picks()).pinned
     ]
-    events = [
-        event
-        for option in pinned_meetings
-        for event in meeting_events(
-            directory.entries[option.hit.row],
-            _entry_zone(directory, option, plan),
-            plan.made_at.date(),
-            option.address,
-        )
-    ]
+    with use_language(language):
+        events = [
+            event
+            for option in pinned_meetings
+            for event in meeting_events(
+                directory.entries[option.hit.row],
+                _entry_zone(directory, option, plan),
+                plan.made_at.date(),
+                option.address,
+            )
+        ]
     if events:
         buttons.download_button(
-            "Pinned meetings (.ics)",
+            _("Pinned meetings (.ics)"),
             remembered(calendar(events), "text/calendar", "meetings.ics"),
             file_name="meetings.ics",
             mime="text/calendar",
@@ -291,8 +310,9 @@ def _take_home(directory: Directory, plan: Plan, copy: PlanCopy) -> None:
             on_click="ignore",
             icon=":material/event_repeat:",
         )
-    message = text_message(directory, plan, copy, picks)
-    st.markdown(f"**For a text message** ({len(message)} characters; the top right button copies it):")
+    st.markdown(
+        _("**For a text message** ({count} characters; the top right button copies it):").format(count=len(message))
+    )
     st.code(message, language=None, wrap_lines=True)
     _appointment(directory, plan)
 
@@ -303,22 +323,24 @@ def plan_step(directory: Directory, now: dt.datetime) -> None:
     except PlaceNotFound as error:
         st.error(markdown_text(error), icon=":material/wrong_location:")
         return
-    st.subheader("The plan", anchor=False)
-    st.caption(f"Near {markdown_text(plan.place.label)}. Pin what they choose, swap or drop the rest.")
+    st.subheader(_("The plan"), anchor=False)
+    st.caption(
+        _("Near {place}. Pin what they choose, swap or drop the rest.").format(place=markdown_text(plan.place.label))
+    )
     copy = PlanCopy(directory.vocabulary, ZoneInfo(plan.place.timezone) if plan.place.timezone else None)
     if plan.urgent is not None:
         safety_panel(plan.urgent, copy)
     if not plan.sections:
-        st.info("No needs were chosen: go back a step to add some.", icon=":material/info:")
+        st.info(_("No needs were chosen: go back a step to add some."), icon=":material/info:")
     for section in plan.sections:
         _section(directory, plan, copy, section)
     _take_home(directory, plan, copy)
     st.divider()
     st.button(
-        "Finish and forget this intake",
+        _("Finish and forget this intake"),
         key="intake_finish",
         type="primary",
         icon=":material/done_all:",
         on_click=_finish,
-        help="Clears every answer from this session. Download what you need first.",
+        help=_("Clears every answer from this session. Download what you need first."),
     )

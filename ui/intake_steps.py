@@ -10,6 +10,7 @@ import streamlit as st
 
 from navigator.directory.index import Directory
 from navigator.directory.languages import LANGUAGE_NAMES
+from navigator.i18n import LANGUAGES, _, current_language, language_label
 from navigator.plan.answers import (
     FELLOWSHIPS,
     HIGH_RISK_MOMENTS,
@@ -31,10 +32,10 @@ from navigator.search.places import PlaceNotFound, resolve_place
 from navigator.search.schedule import WEEKDAYS
 from navigator.text import markdown_link, markdown_text
 from ui.intake_copy import (
-    DAY_NAMES,
     DAY_PART_LABELS,
     FELLOWSHIP_NAMES,
     HIGH_RISK_MOMENT_LABELS,
+    HOUSE_FOR_LABELS,
     HOUSING_TIMING_LABELS,
     MEDICATION_STATUS_LABELS,
     MEETING_FORMAT_LABELS,
@@ -44,6 +45,7 @@ from ui.intake_copy import (
     TRAVEL_LABELS,
     WORK_KIND_WORDS,
     PlanCopy,
+    day_label,
 )
 from ui.intake_state import (
     DAY_PARTS,
@@ -56,6 +58,7 @@ from ui.intake_state import (
     go_to,
     key,
 )
+from ui.language import apply_language
 from ui.takehome_files import forget_take_homes
 
 KEEP = "session"  # persist_state: the answer outlives its screen
@@ -68,6 +71,7 @@ def _next(step: int) -> None:
 def _check_place_then_next(step: int) -> None:
     """Step 2 moves on only with a place that resolves offline (ZIP, "City, ST", "LAT,LON")."""
     state = st.session_state
+    apply_language()  # a callback runs before the page sets the language
     try:
         resolve_place((state.get(key("near")) or "").strip())
     except PlaceNotFound as error:
@@ -82,7 +86,7 @@ def navigation(step: int) -> None:
     bar = st.container(horizontal=True, key="intake_nav")
     if step > 0:
         bar.button(
-            "Back",
+            _("Back"),
             key="intake_back",
             icon=":material/arrow_back:",
             on_click=_next,
@@ -91,7 +95,7 @@ def navigation(step: int) -> None:
     if step < len(STEPS) - 1:
         on_click = _check_place_then_next if step == 1 else _next
         bar.button(
-            "Next",
+            _("Next"),
             key="intake_next",
             type="primary",
             icon=":material/arrow_forward:",
@@ -99,7 +103,7 @@ def navigation(step: int) -> None:
             args=(step + 1,),
         )
     bar.button(
-        "Start over",
+        _("Start over"),
         key="intake_start_over",
         type="tertiary",
         icon=":material/restart_alt:",
@@ -113,7 +117,10 @@ def _start_over() -> None:
 
 
 def progress(step: int) -> None:
-    st.progress((step + 1) / len(STEPS), text=f"Step {step + 1} of {len(STEPS)}: {STEP_LABELS[STEPS[step]]}")
+    text = _("Step {number} of {total}: {name}").format(
+        number=step + 1, total=len(STEPS), name=STEP_LABELS[STEPS[step]]
+    )
+    st.progress((step + 1) / len(STEPS), text=text)
 
 
 def safety_options(options: tuple[Option, ...], copy: PlanCopy) -> None:
@@ -140,7 +147,7 @@ def safety_panel(safety: SafetyFirst, copy: PlanCopy) -> None:
         if reason:
             st.markdown(f"**{markdown_text(reason)}**")
         st.error(
-            markdown_text(copy.emergency) + " " + markdown_link("Call 911", "tel:911"),
+            markdown_text(copy.emergency) + " " + markdown_link(_("Call 911"), "tel:911"),
             icon=":material/emergency:",
         )
         st.info(markdown_text(copy.naloxone), icon=":material/medication:")
@@ -148,41 +155,41 @@ def safety_panel(safety: SafetyFirst, copy: PlanCopy) -> None:
 
 
 def step_safety(directory: Directory) -> None:
-    st.subheader("Are they safe right now?", anchor=False)
-    st.checkbox("They are in immediate danger right now", key=key("in_danger"), persist_state=KEEP)
+    st.subheader(_("Are they safe right now?"), anchor=False)
+    st.checkbox(_("They are in immediate danger right now"), key=key("in_danger"), persist_state=KEEP)
     st.checkbox(
-        "They are at risk of overdose (using opioids, or using alone)",
+        _("They are at risk of overdose (using opioids, or using alone)"),
         key=key("overdose_risk"),
         persist_state=KEEP,
     )
     st.radio(
-        "Did they just…",
+        _("Did they just…"),
         [NONE_OF_THESE, *HIGH_RISK_MOMENTS],
         key=key("moment"),
         persist_state=KEEP,
-        format_func=lambda moment: HIGH_RISK_MOMENT_LABELS.get(moment, "None of these"),
+        format_func=lambda moment: HIGH_RISK_MOMENT_LABELS.get(moment) or _("None of these"),
     )
     answers = answers_from_state(st.session_state)
     safety = safety_first(directory, answers)
     if safety is not None:
         safety_panel(safety, PlanCopy(directory.vocabulary))
-        st.caption("The plan at the end lists the nearest naloxone too. Carry on when ready.")
+        st.caption(_("The plan at the end lists the nearest naloxone too. Carry on when ready."))
 
 
 def step_place() -> None:
-    st.subheader("Where and how they get around", anchor=False)
+    st.subheader(_("Where and how they get around"), anchor=False)
     st.text_input(
-        "ZIP code or city",
+        _("ZIP code or city"),
         key=key("near"),
         persist_state=KEEP,
-        placeholder="80222 or Denver, CO",
-        help='A ZIP code or "City, ST". No street address is needed, and none is stored.',
+        placeholder=_("80222 or Denver, CO"),
+        help=_('A ZIP code or "City, ST". No street address is needed, and none is stored.'),
     )
     error = st.session_state.get(PLACE_ERROR)
     if error:
         st.error(markdown_text(error), icon=":material/wrong_location:")
     st.segmented_control(
-        "How far can they travel?",
+        _("How far can they travel?"),
         list(TRAVEL_RADII),
         key=key("travel"),
         persist_state=KEEP,
@@ -190,15 +197,15 @@ def step_place() -> None:
         required=True,
         format_func=TRAVEL_LABELS.get,
     )
-    st.toggle("They can join online or by phone", key=key("remote_ok"), value=True, persist_state=KEEP)
+    st.toggle(_("They can join online or by phone"), key=key("remote_ok"), value=True, persist_state=KEEP)
 
 
 def step_needs(directory: Directory) -> None:
-    labels = directory.vocabulary.labels
+    label = directory.vocabulary.label
     state = st.session_state
-    st.subheader("What they need", anchor=False)
+    st.subheader(_("What they need"), anchor=False)
     st.pills(
-        "Tap every need they named",
+        _("Tap every need they named"),
         list(NEEDS),
         key=key("needs"),
         selection_mode="multi",
@@ -209,13 +216,13 @@ def step_needs(directory: Directory) -> None:
     medication_choices = [*MEDICATIONS, NOT_SURE]
 
     def medication_label(code: str) -> str:
-        return "Not sure yet" if code == NOT_SURE else labels.get(code, code)
+        return _("Not sure yet") if code == NOT_SURE else label(code)
 
     if "medication" in needs:
         with st.container(border=True):
-            st.markdown("**Medication**")
+            st.markdown("**{title}**".format(title=_("Medication")))
             st.segmented_control(
-                "Which medication?",
+                _("Which medication?"),
                 medication_choices,
                 key=key("medication"),
                 persist_state=KEEP,
@@ -224,7 +231,7 @@ def step_needs(directory: Directory) -> None:
                 format_func=medication_label,
             )
             st.radio(
-                "Starting, or already on it?",
+                _("Starting, or already on it?"),
                 list(MEDICATION_STATUSES),
                 key=key("medication_status"),
                 persist_state=KEEP,
@@ -232,27 +239,27 @@ def step_needs(directory: Directory) -> None:
             )
             if state.get(key("medication_status"), "start") == "start":
                 st.checkbox(
-                    "They want to start today (same-day start)",
+                    _("They want to start today (same-day start)"),
                     key=key("same_day"),
                     persist_state=KEEP,
                 )
     if "treatment" in needs:
         with st.container(border=True):
-            st.markdown("**Treatment**")
+            st.markdown("**{title}**".format(title=_("Treatment")))
             st.pills(
-                "Level of care",
+                _("Level of care"),
                 list(TREATMENT_LEVELS),
                 key=key("treatment_levels"),
                 selection_mode="multi",
                 persist_state=KEEP,
                 default=["outpatient"],
-                format_func=lambda code: labels.get(code, code),
+                format_func=label,
             )
     if "meetings" in needs:
         with st.container(border=True):
-            st.markdown("**Meetings**")
+            st.markdown("**{title}**".format(title=_("Meetings")))
             st.pills(
-                "Fellowships they like (none: any)",
+                _("Fellowships they like (none: any)"),
                 list(FELLOWSHIPS),
                 key=key("fellowships"),
                 selection_mode="multi",
@@ -260,7 +267,7 @@ def step_needs(directory: Directory) -> None:
                 format_func=FELLOWSHIP_NAMES.get,
             )
             st.segmented_control(
-                "Join how?",
+                _("Join how?"),
                 list(MEETING_FORMATS),
                 key=key("meeting_format"),
                 persist_state=KEEP,
@@ -268,12 +275,12 @@ def step_needs(directory: Directory) -> None:
                 required=True,
                 format_func=MEETING_FORMAT_LABELS.get,
             )
-            st.caption("The times they are free come on the next screen.")
+            st.caption(_("The times they are free come on the next screen."))
     if "housing" in needs:
         with st.container(border=True):
-            st.markdown("**Recovery housing**")
+            st.markdown("**{title}**".format(title=_("Recovery housing")))
             st.segmented_control(
-                "When?",
+                _("When?"),
                 list(HOUSING_TIMINGS),
                 key=key("housing_timing"),
                 persist_state=KEEP,
@@ -283,33 +290,33 @@ def step_needs(directory: Directory) -> None:
             )
             taken = state.get(key("medication"))
             st.selectbox(
-                "The house must allow their medication",
+                _("The house must allow their medication"),
                 medication_choices,
                 key=key("housing_medication"),
                 persist_state=KEEP,
                 index=medication_choices.index(taken) if taken in MEDICATIONS else 3,
-                format_func=lambda code: "No medication / not sure" if code == NOT_SURE else labels.get(code, code),
+                format_func=lambda code: _("No medication / not sure") if code == NOT_SURE else label(code),
             )
             st.segmented_control(
-                "The house must take",
+                _("The house must take"),
                 ["women", "men", NOT_SURE],
                 key=key("housing_for"),
                 persist_state=KEEP,
                 default=NOT_SURE,
                 required=True,
-                format_func={"women": "Women", "men": "Men", NOT_SURE: "Anyone"}.get,
+                format_func=HOUSE_FOR_LABELS.get,
             )
             st.checkbox(
-                "Only a women's or men's house",
+                _("Only a women's or men's house"),
                 key=key("housing_single_gender"),
                 persist_state=KEEP,
             )
-            st.checkbox("Children will live with them", key=key("housing_children"), persist_state=KEEP)
+            st.checkbox(_("Children will live with them"), key=key("housing_children"), persist_state=KEEP)
     if "work" in needs:
         with st.container(border=True):
-            st.markdown("**Work**")
+            st.markdown("**{title}**".format(title=_("Work")))
             st.pills(
-                "Kind of help (none: any)",
+                _("Kind of help (none: any)"),
                 list(WORK_KINDS),
                 key=key("work"),
                 selection_mode="multi",
@@ -318,9 +325,9 @@ def step_needs(directory: Directory) -> None:
             )
     if "harm_reduction" in needs:
         with st.container(border=True):
-            st.markdown("**Harm reduction**")
+            st.markdown("**{title}**".format(title=_("Harm reduction")))
             st.pills(
-                "Supplies",
+                _("Supplies"),
                 list(SUPPLIES),
                 key=key("supplies"),
                 selection_mode="multi",
@@ -336,12 +343,12 @@ def step_fit(directory: Directory) -> None:
     identities = [code for code in IDENTITIES if code in vocabulary.labels]
     languages = sorted(
         (code for code in directory.language_rows if code != "en"),
-        key=lambda code: LANGUAGE_NAMES.get(code, code),
+        key=lambda code: language_label(code, LANGUAGE_NAMES),
     )
-    st.subheader("What fits them", anchor=False)
-    st.caption("These rank options higher. Mark a must-have only when nothing else would do.")
+    st.subheader(_("What fits them"), anchor=False)
+    st.caption(_("These rank options higher. Mark a must-have only when nothing else would do."))
     st.pills(
-        "How they can pay",
+        _("How they can pay"),
         list(payment_codes),
         key=key("payment"),
         selection_mode="multi",
@@ -349,15 +356,15 @@ def step_fit(directory: Directory) -> None:
         format_func=vocabulary.label,
     )
     st.selectbox(
-        "Language",
+        _("Language"),
         [NOT_SURE, *languages],
         key=key("language"),
         persist_state=KEEP,
-        format_func=lambda code: "English" if code == NOT_SURE else LANGUAGE_NAMES.get(code, code),
+        format_func=lambda code: language_label("en" if code == NOT_SURE else code, LANGUAGE_NAMES),
     )
-    st.checkbox("The language is a must-have", key=key("language_required"), persist_state=KEEP)
+    st.checkbox(_("The language is a must-have"), key=key("language_required"), persist_state=KEEP)
     st.pills(
-        "Who they are",
+        _("Who they are"),
         identities,
         key=key("identities"),
         selection_mode="multi",
@@ -365,29 +372,46 @@ def step_fit(directory: Directory) -> None:
         format_func=vocabulary.label,
     )
     st.multiselect(
-        "Must-haves",
+        _("Must-haves"),
         [*payment_codes, *identities],
         key=key("must_have"),
         persist_state=KEEP,
         format_func=vocabulary.label,
-        placeholder="None: everything above only ranks higher",
+        placeholder=_("None: everything above only ranks higher"),
     )
-    st.markdown("**When they are free** (for meetings)")
+    st.markdown(_("**When they are free** (for meetings)"))
     st.pills(
-        "Days",
+        _("Days"),
         list(WEEKDAYS),
         key=key("free_days"),
         selection_mode="multi",
         persist_state=KEEP,
-        format_func=DAY_NAMES.get,
+        format_func=day_label,
     )
     st.pills(
-        "Times",
+        _("Times"),
         list(DAY_PARTS),
         key=key("free_parts"),
         selection_mode="multi",
         persist_state=KEEP,
         format_func=DAY_PART_LABELS.get,
     )
-    st.checkbox("They have no photo ID", key=key("no_id"), persist_state=KEEP)
-    st.checkbox("They have no mailing address", key=key("no_address"), persist_state=KEEP)
+    st.checkbox(_("They have no photo ID"), key=key("no_id"), persist_state=KEEP)
+    st.checkbox(_("They have no mailing address"), key=key("no_address"), persist_state=KEEP)
+    participant_language()
+
+
+def participant_language() -> None:
+    """The language of the take-homes (printout, PDF, text message, calendar), the participant's
+    own, whatever language this screen is in."""
+    state = st.session_state
+    if key("takehome_language") not in state:
+        state[key("takehome_language")] = current_language()
+    st.segmented_control(
+        _("Their take-home plan in"),
+        list(LANGUAGES),
+        key=key("takehome_language"),
+        persist_state=KEEP,
+        required=True,
+        format_func=LANGUAGES.get,
+    )

@@ -13,6 +13,7 @@ import pydeck as pdk
 import streamlit as st
 
 from navigator.directory.vocabulary import Vocabulary
+from navigator.i18n import _, ngettext
 from navigator.search.engine import Hit
 from navigator.search.maplayers import (
     RGB,
@@ -123,12 +124,15 @@ def results_map(place: Place, radius_miles: float | None, hits: Sequence[Hit], v
         deck,
         height=MAP_HEIGHT,
         key="find-map",
-        alt=f"Map of the searched place and {shown} result{'s' if shown != 1 else ''} on this page",
+        alt=ngettext(
+            "Map of the searched place and {count} result on this page",
+            "Map of the searched place and {count} results on this page",
+            shown,
+        ).format(count=shown),
     )
     categories = dict.fromkeys(hit.category for hit in hits if not hit.remote)
-    legend = ["● Searched place"] + [
-        f":{category_color(category)}[●] "
-        + markdown_text(vocabulary.categories[category].label if category in vocabulary.categories else category)
+    legend = ["● " + _("Searched place")] + [
+        f":{category_color(category)}[●] " + markdown_text(vocabulary.category_label(category))
         for category in categories
     ]
     st.caption(" · ".join(legend))

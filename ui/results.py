@@ -11,14 +11,16 @@ import streamlit as st
 
 from navigator.directory.index import Directory
 from navigator.directory.languages import language_name
+from navigator.i18n import N_, Words, _, ngettext, number
 from navigator.search.engine import Hit, Query, SearchResult, search
 from navigator.search.explain import Relaxation, relaxations
 from navigator.search.links import directions_url, tel_href
 from navigator.search.places import Place, PlaceNotFound, resolve_place
-from navigator.search.share import RADIUS_CHOICES, WHEN_CHOICES, SearchSettings, to_params, to_query
+from navigator.search.share import WHEN_CHOICES, SearchSettings, radius_label, to_params, to_query
 from navigator.search.wording import distance_words, hit_timing, provenance_words
 from navigator.text import markdown_badge, markdown_link, markdown_text, safe_url
 from ui.data import address_geocoder
+from ui.detail import SPANISH, SPANISH_SPOKEN
 from ui.map import results_map
 from ui.page_script import copy_link_button, scroll_into_view
 from ui.search_form import SEARCHED_KEY, for_url
@@ -54,21 +56,22 @@ def _place_not_understood(error: PlaceNotFound, settings: SearchSettings) -> Non
     """What was not understood, in plain words, and the nearest places it might have meant."""
     typed = markdown_text(error.text.strip())
     if error.kind == "unknown_zip":
-        message = f'"{typed}" is not a US ZIP code in use. Check the five digits, or type the city and state.'
+        message = _('"{place}" is not a US ZIP code in use. Check the five digits, or type the city and state.')
+        message = message.format(place=typed)
     elif error.kind == "off_earth":
-        message = (
-            f'"{typed}" is not a place on Earth: the first number (latitude) goes from -90 to 90, '
+        message = _(
+            '"{place}" is not a place on Earth: the first number (latitude) goes from -90 to 90, '
             "the second (longitude) from -180 to 180."
-        )
+        ).format(place=typed)
     else:
-        message = f'"{typed}" was not understood as a place.'
+        message = _('"{place}" was not understood as a place.').format(place=typed)
         if not error.suggestions:
-            message += ' Type a 5-digit ZIP code, or a city and state like "Denver, CO".'
+            message += " " + _('Type a 5-digit ZIP code, or a city and state like "Denver, CO".')
             if not address_geocoder():
-                message += " Street addresses are not looked up here: include the ZIP code."
+                message += " " + _("Street addresses are not looked up here: include the ZIP code.")
     st.error(message, icon=":material/wrong_location:")
     if error.suggestions:
-        st.markdown("Did you mean:")
+        st.markdown(_("Did you mean:"))
         row = st.container(horizontal=True)
         for place in error.suggestions:
             row.page_link(
@@ -95,11 +98,16 @@ def _coverage_notice(directory: Directory, place: Place, settings: SearchSetting
     frame = directory.frame
     in_person = frame[~frame["remote"].to_numpy(dtype=bool) & directory.active]
     states = sorted({state for state in in_person["state"].dropna() if state})
-    covers = f"in-person listings in {', '.join(states)} only" if states else "no in-person listings"
+    if states:
+        covers = _("This directory has in-person listings in {states} only").format(states=", ".join(states))
+    else:
+        covers = _("This directory has no in-person listings")
     st.info(
-        f"This directory has {covers}: nothing in person within {FAR_MILES:g} miles of "
-        f"{markdown_text(place.label)}. Services by phone and online that serve your area are listed; "
-        "for help nearby, call the SAMHSA National Helpline at 1-800-662-4357 (free, 24/7) or 988.",
+        _(
+            "{covers}: nothing in person within {radius} miles of {place}. Services by phone and online that "
+            "serve your area are listed; for help nearby, call the SAMHSA National Helpline at 1-800-662-4357 "
+            "(free, 24/7) or 988."
+        ).format(covers=covers, radius=number(FAR_MILES), place=markdown_text(place.label)),
         icon=":material/public:",
     )
 
@@ -123,7 +131,7 @@ def _page_number(params: dict[str, str]) -> int:
 def show_results(directory: Directory, settings: SearchSettings, now: dt.datetime) -> None:
     if not settings.near:
         st.info(
-            "Type a ZIP code or a city to see what is near. Add needs to narrow the list.",
+            _("Type a ZIP code or a city to see what is near. Add needs to narrow the list."),
             icon=":material/travel_explore:",
         )
         return
@@ -137,11 +145,13 @@ def show_results(directory: Directory, settings: SearchSettings, now: dt.datetim
     query, at = to_query(settings, place, now, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
     result = search(directory, query, now=at, place=place)
     with st.container(key=RESULTS_TOP_KEY):
-        st.header("Results", anchor=False)
+        st.header(_("Results"), anchor=False)
     _bring_into_view()
     if place.zip_from_text:
         st.info(
-            f"The street address was not looked up: showing results near its ZIP code, {markdown_text(place.label)}.",
+            _("The street address was not looked up: showing results near its ZIP code, {place}.").format(
+                place=markdown_text(place.label)
+            ),
             icon=":material/location_searching:",
         )
     _coverage_notice(directory, place, settings, result)
@@ -157,9 +167,9 @@ def show_results(directory: Directory, settings: SearchSettings, now: dt.datetim
     shown = result.hits
     st.markdown(_summary(directory, result, settings, first, len(shown)))
     copy_link_button(
-        "Copy link to this search",
-        "Link copied: it holds the search only, nothing about a person.",
-        "Copy this link:",
+        _("Copy link to this search"),
+        _("Link copied: it holds the search only, nothing about a person."),
+        _("Copy this link:"),
     )
     cards, map_column = st.columns([3, 2], gap="medium")
     with cards:
@@ -168,24 +178,37 @@ def show_results(directory: Directory, settings: SearchSettings, now: dt.datetim
         if pages > 1:  # under the list, so on a phone it comes before the map
             st.pagination(pages, key=PAGE_KEY)
     with map_column:
-        st.subheader("Map", anchor=False)
+        st.subheader(_("Map"), anchor=False)
         results_map(place, settings.radius_miles, shown, directory.vocabulary)
 
 
 def _summary(directory: Directory, result: SearchResult, settings: SearchSettings, first: int, count: int) -> str:
     place = markdown_text(result.place.label)
     radius = settings.radius_miles
-    where = f"within {radius:g} mile{'s' if radius != 1 else ''} of {place}" if radius is not None else f"near {place}"
+    if radius is not None:
+        where = ngettext("within {radius} mile of {place}", "within {radius} miles of {place}", int(radius))
+        where = where.format(radius=number(radius), place=place)
+    else:
+        where = _("near {place}").format(place=place)
     parts = []
     if result.physical_total:
-        parts.append(f"{result.physical_total} in person")
+        parts.append(_("{count} in person").format(count=result.physical_total))
     if result.remote_total:
-        parts.append(f"{result.remote_total} by phone or online")
-    range_shown = f"Showing {first + 1}–{first + count} of" if result.total > count else "Found"
-    line = f"{range_shown} **{result.total}** result{'s' if result.total != 1 else ''} {where} ({', '.join(parts)})."
+        parts.append(_("{count} by phone or online").format(count=result.remote_total))
+    if result.total > count:
+        found = ngettext(
+            "Showing {first}–{last} of **{total}** result {where} ({parts}).",
+            "Showing {first}–{last} of **{total}** results {where} ({parts}).",
+            result.total,
+        )
+    else:
+        found = ngettext(
+            "Found **{total}** result {where} ({parts}).", "Found **{total}** results {where} ({parts}).", result.total
+        )
+    line = found.format(first=first + 1, last=first + count, total=result.total, where=where, parts=", ".join(parts))
     filters = active_filters(directory, settings)
     if filters:  # the filters again, since the form above is folded away after a search
-        line += " Filters: " + " · ".join(markdown_text(words) for words in filters) + "."
+        line += " " + _("Filters: {filters}.").format(filters=" · ".join(markdown_text(words) for words in filters))
     return line
 
 
@@ -193,11 +216,11 @@ def active_filters(directory: Directory, settings: SearchSettings) -> list[str]:
     """The search's filters in the form's words: needs, language, time, and no remote services."""
     words = [directory.vocabulary.label(code) for code in settings.needs]
     if settings.language:
-        words.append(f"{language_name(settings.language)} spoken")
+        words.append(_("{language} spoken").format(language=language_name(settings.language)))
     if settings.when != "any":
         words.append(WHEN_CHOICES[settings.when])
     if not settings.remote:
-        words.append("in person only")
+        words.append(_("in person only"))
     return words
 
 
@@ -207,58 +230,67 @@ def _filter_words(directory: Directory, relaxation: Relaxation) -> str:
     if kind == "need":
         return directory.vocabulary.label(value)
     if kind == "language":
-        return f"{language_name(value)} spoken"
+        return _("{language} spoken").format(language=language_name(value))
     if kind == "when":
         return WHEN_CHOICES[value]
     if kind == "radius":
-        return RADIUS_CHOICES[value][0]
-    return "In person only (no phone or online services)"
+        return radius_label(value)
+    return _("In person only (no phone or online services)")
 
 
 def _nothing_found(
     directory: Directory, result: SearchResult, settings: SearchSettings, params: dict[str, str], now: dt.datetime
 ) -> None:
     radius = settings.radius_miles
-    where = f"within {radius:g} miles of" if radius is not None else "near"
+    place = markdown_text(result.place.label)
+    if radius is not None:
+        nothing = _("Nothing matches this search within {radius} miles of {place}.").format(
+            radius=number(radius), place=place
+        )
+    else:
+        nothing = _("Nothing matches this search near {place}.").format(place=place)
     looser = relaxations(directory, settings, result.place, now)
     if looser:
-        blamed = " or ".join(f'"{markdown_text(_filter_words(directory, item))}"' for item in looser)
+        blamed = _(" or ").join(f'"{markdown_text(_filter_words(directory, item))}"' for item in looser)
         st.warning(
-            f"Nothing matches this search {where} {markdown_text(result.place.label)}. "
-            f"The filter that emptied the list: {blamed}.",
+            nothing + " " + _("The filter that emptied the list: {filters}.").format(filters=blamed),
             icon=":material/search_off:",
         )
         for item in looser:
             words = markdown_text(_filter_words(directory, item))
-            found = f"{item.total} result{'s' if item.total != 1 else ''}"
+            found = ngettext("{count} result", "{count} results", item.total).format(count=item.total)
             label = (
-                f"Search a wider distance ({found})"
+                _("Search a wider distance ({found})").format(found=found)
                 if item.kind == "radius"
-                else f"Include services by phone or online ({found})"
+                else _("Include services by phone or online ({found})").format(found=found)
                 if item.kind == "remote"
-                else f'Drop "{words}" ({found})'
+                else _('Drop "{filter}" ({found})').format(filter=words, found=found)
             )
             st.page_link(
                 FIND_PAGE, label=label, icon=":material/filter_alt_off:", query_params=to_params(item.settings)
             )
         return
-    st.warning(
-        f"Nothing matches this search {where} {markdown_text(result.place.label)}, and dropping any one "
-        "filter does not help either.",
-        icon=":material/search_off:",
-    )
-    st.markdown("Try one of these:")
+    if radius is not None:
+        stuck = _(
+            "Nothing matches this search within {radius} miles of {place}, and dropping any one filter does not "
+            "help either."
+        ).format(radius=number(radius), place=place)
+    else:
+        stuck = _("Nothing matches this search near {place}, and dropping any one filter does not help either.")
+        stuck = stuck.format(place=place)
+    st.warning(stuck, icon=":material/search_off:")
+    st.markdown(_("Try one of these:"))
     if settings.radius != "any":
         st.page_link(
             FIND_PAGE,
-            label="Search any distance away",
+            label=_("Search any distance away"),
             icon=":material/zoom_out_map:",
             query_params={**params, "radius": "any"},
         )
     if settings.needs or settings.language or settings.when != "any":
         st.page_link(
             FIND_PAGE,
-            label="Search with no filters",
+            label=_("Search with no filters"),
             icon=":material/filter_alt_off:",
             query_params={key: value for key, value in params.items() if key in ("near", "radius")},
         )
@@ -269,16 +301,21 @@ def _own_zone(directory: Directory, row: int) -> ZoneInfo | None:
     return ZoneInfo(zone) if zone else None
 
 
-MEETING_ACCESS = {
-    "O": "Open: anyone may attend",
-    "C": "Closed: for people who want to stop drinking or using",
-}
+MEETING_ACCESS = Words(
+    {
+        "O": N_("Open: anyone may attend"),
+        "C": N_("Closed: for people who want to stop drinking or using"),
+    }
+)
 
 
 def meeting_kind(vocabulary, meeting: dict) -> str:
     """ "Narcotics Anonymous (NA) meeting · Open: anyone may attend"."""
     fellowship = meeting.get("fellowship")
-    words = f"{vocabulary.label(fellowship)} meeting" if fellowship in vocabulary.labels else "Support group meeting"
+    if fellowship in vocabulary.labels:
+        words = _("{fellowship} meeting").format(fellowship=vocabulary.label(fellowship))
+    else:
+        words = vocabulary.category_label("support_meeting")
     types = meeting.get("types") or ()
     access = next((MEETING_ACCESS[code] for code in ("C", "O") if code in types), None)
     return f"{words} · {access}" if access else words
@@ -287,16 +324,17 @@ def meeting_kind(vocabulary, meeting: dict) -> str:
 def _card(directory: Directory, hit: Hit, params: dict[str, str], now: dt.datetime, viewer: ZoneInfo | None) -> None:
     vocabulary = directory.vocabulary
     entry = directory.entries[hit.row]  # shared and read-only
-    category = vocabulary.categories.get(hit.category)
     with st.container(border=True, key=f"card-{hit.id}"):
         st.subheader(markdown_text(hit.name), anchor=False)
         meeting = entry.get("meeting") or {}
-        kind = category.label if category else hit.category
+        kind = vocabulary.category_label(hit.category)
         if meeting:  # the fellowship says more than "Support group meeting"
             kind = meeting_kind(vocabulary, meeting)
         facts = [markdown_text(kind), markdown_text(distance_words(hit))]
         if hit.sample:
-            facts.insert(0, markdown_badge("Sample (fictional)", "orange"))
+            facts.insert(0, markdown_badge(_("Sample (fictional)"), "orange"))
+        if SPANISH in (entry.get("languages") or ()):
+            facts.append(markdown_badge(SPANISH_SPOKEN, "violet"))
         timing = hit_timing(hit, now, viewer or _own_zone(directory, hit.row))
         if timing:
             facts.append(markdown_badge(timing, "green" if hit.open_now else "gray"))
@@ -306,17 +344,19 @@ def _card(directory: Directory, hit: Hit, params: dict[str, str], now: dt.dateti
         links = []
         join = safe_url(meeting.get("conference_url"), ("http", "https"))
         if join:
-            links.append(":material/videocam: " + markdown_link("Join online", join))
+            links.append(":material/videocam: " + markdown_link(_("Join online"), join))
         dial_in = meeting.get("conference_phone")
         if dial_in and tel_href(dial_in):
-            links.append(":material/call: " + markdown_link(f"Dial in {dial_in}", tel_href(dial_in)))
+            links.append(
+                ":material/call: " + markdown_link(_("Dial in {number}").format(number=dial_in), tel_href(dial_in))
+            )
         if hit.phone:
             links.append(":material/call: " + markdown_link(hit.phone, tel_href(hit.phone)))
         directions = directions_url(entry.get("location"))
         if directions:
-            links.append(":material/directions: " + markdown_link("Directions", directions))
+            links.append(":material/directions: " + markdown_link(_("Directions"), directions))
         if hit.website:
-            links.append(":material/language: " + markdown_link("Website", hit.website))
+            links.append(":material/language: " + markdown_link(_("Website"), hit.website))
         if links:
             st.markdown(" · ".join(links))
         verified = markdown_text(provenance_words(entry, now.date()))
@@ -328,7 +368,7 @@ def _card(directory: Directory, hit: Hit, params: dict[str, str], now: dt.dateti
         with actions:
             st.page_link(
                 FIND_PAGE,
-                label="Details",
+                label=_("Details"),
                 icon=":material/info:",
                 query_params={**params, "entry": hit.id},
             )

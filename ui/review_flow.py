@@ -15,13 +15,15 @@ import streamlit as st
 
 from navigator.directory.index import Directory
 from navigator.directory.provenance import UNDATED_DAY
+from navigator.i18n import _
 from navigator.review.decisions import Proposal, ReviewDesk, ReviewError, open_desk, plain
 from navigator.review.form import FieldProblem
 from navigator.review.storage import StorageUnavailable, UnknownSubmission
 from navigator.review.suggestion import Submission, check_entry_form
 from navigator.review.words import KIND_LABELS, PROBLEM_LABELS, error_text
 from ui.data import directory_path, refresh_changes
-from ui.review_copy import DONE_WORDS, UNAVAILABLE_WORDS
+from ui.language import apply_language
+from ui.review_copy import ACTION_WORDS, DONE_WORDS, UNAVAILABLE_WORDS
 from ui.review_store import current_store
 from ui.suggest_copy import field_label
 from ui.suggestion_form import values_from_state
@@ -42,13 +44,14 @@ def desk() -> ReviewDesk:
 
 def _act(action, done: str, **params) -> None:
     """Run a review action; what happened (or why not) is shown at the top after the rerun."""
+    apply_language()  # a callback runs before the page sets the language
     try:
         action()
     except (ReviewError, UnknownSubmission) as error:
         problems = [str(problem) for problem in getattr(error, "problems", ())]
         st.session_state[FLASH] = ("error", error_text(error), problems)
     except StorageUnavailable:
-        st.session_state[FLASH] = ("error", UNAVAILABLE_WORDS, [])
+        st.session_state[FLASH] = ("error", _(UNAVAILABLE_WORDS), [])
     else:
         st.session_state[FLASH] = ("success", DONE_WORDS[done].format(**params), [])
         refresh_changes()
@@ -156,15 +159,16 @@ def submission_lines(submission: Submission) -> list[str]:
     """Who sent a suggestion, when, and about what (shown as plain text)."""
     contact = submission.contact
     lines = [
-        f"Reference: {submission.reference}",
-        f"Sent: {submission.submitted_at[:19].replace('T', ' ')} UTC",
-        f"From: {contact.name}, {contact.organization}",
-        "Contact: " + ", ".join(part for part in (contact.email, contact.phone) if part),
+        _("Reference: {reference}").format(reference=submission.reference),
+        _("Sent: {when} UTC").format(when=submission.submitted_at[:19].replace("T", " ")),
+        _("From: {name}, {organization}").format(name=contact.name, organization=contact.organization),
+        _("Contact: {contact}").format(contact=", ".join(part for part in (contact.email, contact.phone) if part)),
     ]
     if submission.entry_id:
-        lines.append(f"Listing: {submission.entry_id}")
+        lines.append(_("Listing: {listing}").format(listing=submission.entry_id))
     if submission.problem:
-        lines.append(f"Problem: {PROBLEM_LABELS.get(submission.problem, submission.problem)}")
+        problem = PROBLEM_LABELS.get(submission.problem, submission.problem)
+        lines.append(_("Problem: {problem}").format(problem=problem))
     return lines
 
 
@@ -172,8 +176,12 @@ def conflict_lines(seen: Proposal) -> list[str]:
     """Each field changed in the directory since the suggestion was sent: what it was sent
     against, and what it is now (shown as plain text)."""
     return [
-        f"{field_label(conflict.edit.name)}: sent against {plain(conflict.edit.before, conflict.edit.name)}, "
-        f"now {plain(conflict.current, conflict.edit.name)}, suggested {plain(conflict.edit.after, conflict.edit.name)}"
+        _("{field}: sent against {before}, now {now}, suggested {after}").format(
+            field=field_label(conflict.edit.name),
+            before=plain(conflict.edit.before, conflict.edit.name),
+            now=plain(conflict.current, conflict.edit.name),
+            after=plain(conflict.edit.after, conflict.edit.name),
+        )
         for conflict in seen.conflicts
     ]
 
@@ -193,9 +201,9 @@ def changes_table(seen: Proposal) -> pd.DataFrame:
     return pd.DataFrame(
         [
             {
-                "Field": field_label(change.field),
-                "Now": plain(change.before, change.field),
-                "Suggested": plain(change.after, change.field),
+                _("Field"): field_label(change.field),
+                _("Now"): plain(change.before, change.field),
+                _("Suggested"): plain(change.after, change.field),
             }
             for change in seen.changes
         ]
@@ -211,7 +219,12 @@ def stale_table(stale: pd.DataFrame) -> pd.DataFrame:
     days = stale["last_verified"].dt.date
     shown = stale.assign(last_verified=["no date" if day == UNDATED_DAY else day.isoformat() for day in days])
     return shown[["last_verified", "name", "organization", "id"]].rename(
-        columns={"last_verified": "Last verified", "name": "Name", "organization": "Organization", "id": "Id"}
+        columns={
+            "last_verified": _("Last verified"),
+            "name": _("Name"),
+            "organization": _("Organization"),
+            "id": _("Id"),
+        }
     )
 
 
@@ -220,13 +233,13 @@ def audit_table() -> pd.DataFrame:
     return pd.DataFrame(
         [
             {
-                "When": str(record.get("at", ""))[:19].replace("T", " "),
-                "Reviewer": record.get("reviewer"),
-                "Action": record.get("action"),
-                "Suggestion": record.get("submission") or "",
-                "Listing": record.get("entry_id"),
-                "Fields": ", ".join(field_label(change.get("field", "")) for change in record.get("changes") or ()),
-                "Reason": record.get("reason") or "",
+                _("When"): str(record.get("at", ""))[:19].replace("T", " "),
+                _("Reviewer"): record.get("reviewer"),
+                _("Action"): ACTION_WORDS.get(record.get("action"), record.get("action")),
+                _("Suggestion"): record.get("submission") or "",
+                _("Listing"): record.get("entry_id"),
+                _("Fields"): ", ".join(field_label(change.get("field", "")) for change in record.get("changes") or ()),
+                _("Reason"): record.get("reason") or "",
             }
             for record in current_store().audit(limit=AUDIT_LIMIT)
         ]

@@ -12,16 +12,19 @@ import streamlit as st
 
 from navigator.directory.index import Directory
 from navigator.directory.languages import language_name
+from navigator.i18n import _
 from navigator.search.places import PlaceNotFound, resolve_place
 from navigator.search.share import (
     EXCLUSIVE_CHOICES,
     RADIUS_CHOICES,
     WHEN_CHOICES,
     SearchSettings,
+    choice_label,
     exclusive_choice_of,
     from_params,
     is_plain_place,
     public_near,
+    radius_label,
     to_params,
 )
 from navigator.text import markdown_text
@@ -62,7 +65,7 @@ def _layout(directory: Directory) -> list[tuple[str, str, tuple[str, ...]]]:
         free = tuple(code for code in group.codes if exclusive_choice_of(code) is None)
         if free:
             boxes.append(("group", group.id, free))
-        for choice, (_, codes) in EXCLUSIVE_CHOICES.items():
+        for choice, (_label, codes) in EXCLUSIVE_CHOICES.items():
             known = tuple(code for code in codes if code in group.codes)
             if known:
                 boxes.append(("choice", choice, known))
@@ -103,7 +106,7 @@ def _widget_keys(directory: Directory) -> list[str]:
         REMOTE_KEY,
         LANGUAGE_KEY,
         WHEN_KEY,
-        *(group_key(box_id) if kind == "group" else choice_key(box_id) for kind, box_id, _ in _layout(directory)),
+        *(group_key(box_id) if kind == "group" else choice_key(box_id) for kind, box_id, _codes in _layout(directory)),
     ]
 
 
@@ -125,7 +128,7 @@ def _show_in_widgets(settings: SearchSettings, directory: Directory) -> None:
 def _settings_from_widgets(directory: Directory) -> SearchSettings:
     state = st.session_state
     needs: list[str] = []
-    for kind, box_id, _ in _layout(directory):
+    for kind, box_id, _codes in _layout(directory):
         if kind == "group":
             needs.extend(state[group_key(box_id)])
         elif state[choice_key(box_id)] != ANY:
@@ -160,26 +163,27 @@ def search_form(directory: Directory, settings: SearchSettings) -> SearchSetting
     with st.form(FORM_KEY, border=True):
         where, distance = st.columns([3, 2])
         where.text_input(
-            "ZIP code, city or coordinates",
+            _("ZIP code, city or coordinates"),
             key=NEAR_KEY,
             max_chars=100,
-            placeholder="80222, or Denver, CO",
+            placeholder=_("80222, or Denver, CO"),
             help=(
-                'A 5-digit ZIP code, "City, ST", "latitude, longitude"'
-                + (", or a street address." if address_geocoder() else ".")
+                _('A 5-digit ZIP code, "City, ST", "latitude, longitude", or a street address.')
+                if address_geocoder()
+                else _('A 5-digit ZIP code, "City, ST", "latitude, longitude".')
             ),
         )
         distance.selectbox(
-            "Distance",
+            _("Distance"),
             list(RADIUS_CHOICES),
             key=RADIUS_KEY,
-            format_func=lambda key: RADIUS_CHOICES[key][0],
+            format_func=radius_label,
         )
-        st.toggle("Include services by phone, online or telehealth", key=REMOTE_KEY)
-        label = f"What do you need? ({chosen} chosen)" if chosen else "What do you need?"
+        st.toggle(_("Include services by phone, online or telehealth"), key=REMOTE_KEY)
+        label = _("What do you need? ({count} chosen)").format(count=chosen) if chosen else _("What do you need?")
         # Open on a first visit; closed when a search runs, so the results are in view.
         with st.expander(label, expanded=not settings.near, key=WHAT_KEY, on_change="rerun"):
-            st.caption("Every choice narrows the list: results offer all of them.")
+            st.caption(_("Every choice narrows the list: results offer all of them."))
             boxes = _layout(directory)
             for index, (kind, box_id, codes) in enumerate(boxes):
                 if index % 3 == 0:  # rows of three, so a phone stacks them in reading order
@@ -192,24 +196,24 @@ def search_form(directory: Directory, settings: SearchSettings) -> SearchSetting
                         codes,
                         key=group_key(box_id),
                         format_func=vocabulary.label,
-                        placeholder="Any",
+                        placeholder=_("Any"),
                     )
                 else:
                     column.selectbox(
-                        EXCLUSIVE_CHOICES[box_id][0],
+                        choice_label(box_id),
                         [ANY, *codes],
                         key=choice_key(box_id),
-                        format_func=lambda code: vocabulary.label(code) if code else "Any",
+                        format_func=lambda code: vocabulary.label(code) if code else _("Any"),
                     )
             language, when = st.columns(2)
             language.selectbox(
-                "Language spoken",
+                _("Language spoken"),
                 [ANY, *_languages(directory)],
                 key=LANGUAGE_KEY,
-                format_func=lambda code: language_name(code) if code else "Any language",
+                format_func=lambda code: language_name(code) if code else _("Any language"),
             )
-            when.selectbox("When", list(WHEN_CHOICES), key=WHEN_KEY, format_func=WHEN_CHOICES.__getitem__)
-        submitted = st.form_submit_button("Search", type="primary", key=SUBMIT_KEY, icon=":material/search:")
+            when.selectbox(_("When"), list(WHEN_CHOICES), key=WHEN_KEY, format_func=WHEN_CHOICES.__getitem__)
+        submitted = st.form_submit_button(_("Search"), type="primary", key=SUBMIT_KEY, icon=":material/search:")
     if not submitted:
         return settings
     state[SEARCHED_KEY] = True

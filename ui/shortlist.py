@@ -14,12 +14,14 @@ import streamlit as st
 
 from navigator.directory.index import Directory
 from navigator.formats.printable import render_html, render_pdf, render_text
+from navigator.i18n import N_, _, current_language, short_date, use_language
 from navigator.plan.takehome import ResourceSummary, Section
 from navigator.text import markdown_text
+from ui.frame import sample_badge
 
 SHORTLIST_KEY = "shortlist"  # entry id -> the need codes it was picked for, in order of picking
-TITLE = "Recovery resources"
-FOOTER = (
+TITLE = N_("Recovery resources")
+FOOTER = N_(
     "From Recovery Navigator. Hours and services change: call before you go. "
     "Listings marked Sample are fictional demo data."
 )
@@ -42,7 +44,7 @@ def shortlist_button(entry_id: str, where: str, matched: tuple[str, ...] = ()) -
     page, and the key stays the same whichever the label says."""
     chosen = entry_id in picked()
     st.button(
-        "Remove from shortlist" if chosen else "Add to shortlist",
+        _("Remove from shortlist") if chosen else _("Add to shortlist"),
         key=f"shortlist-{where}-{entry_id}",
         icon=":material/bookmark_remove:" if chosen else ":material/bookmark_add:",
         on_click=_toggle,
@@ -63,31 +65,45 @@ def printout(
         for entry_id, matched in items.items()
         if directory.row_of(entry_id) is not None
     ]
-    subtitle = f"Made {now:%b} {now.day}, {now.year}."
-    return TITLE, [Section("Shortlist", resources=resources)], subtitle
+    subtitle = _("Made {date}.").format(date=short_date(now.date()))
+    return _(TITLE), [Section(_("Shortlist"), resources=resources)], subtitle
+
+
+def _pdf_maker(title: str, sections: list[Section], subtitle: str, footer: str):
+    """The PDF, built only when asked for (a callback, which runs outside this run's language)."""
+    language = current_language()
+
+    def make() -> bytes:
+        with use_language(language):
+            return render_pdf(title, sections, subtitle, footer)
+
+    return make
 
 
 def shortlist_section(directory: Directory, now: dt.datetime, viewer: ZoneInfo | None = None) -> None:
-    st.header("Your shortlist", anchor=False)
-    st.caption("Kept only in this browser tab while it is open: nothing is saved on the server.")
+    st.header(_("Your shortlist"), anchor=False)
+    st.caption(_("Kept only in this browser tab while it is open: nothing is saved on the server."))
     items = picked()
     if not items:
         st.write(
-            "Use **Add to shortlist** on a result to collect resources here, then print them "
-            "or send them by text message."
+            _(
+                "Use **Add to shortlist** on a result to collect resources here, then print them "
+                "or send them by text message."
+            )
         )
         return
     title, sections, subtitle = printout(directory, items, now, viewer)
     for resource in sections[0].resources:
         name, remove = st.columns([4, 1], vertical_alignment="center")
-        name.markdown(markdown_text(resource.name) + (" · :orange-badge[Sample]" if resource.sample else ""))
+        name.markdown(markdown_text(resource.name) + (" · " + sample_badge() if resource.sample else ""))
         with remove:
             shortlist_button(resource.id, "list")
-    text = render_text(title, sections, subtitle, FOOTER)
-    html_page = render_html(title, sections, subtitle, FOOTER)
+    footer = _(FOOTER)
+    text = render_text(title, sections, subtitle, footer)
+    html_page = render_html(title, sections, subtitle, footer)
     buttons = st.container(horizontal=True)
     buttons.download_button(
-        "Download printable page",
+        _("Download printable page"),
         html_page,
         file_name="recovery-resources.html",
         mime="text/html",
@@ -97,8 +113,8 @@ def shortlist_section(directory: Directory, now: dt.datetime, viewer: ZoneInfo |
     )
     # A PDF takes a moment to build, so it is made only when asked for.
     buttons.download_button(
-        "Download PDF",
-        lambda: render_pdf(title, sections, subtitle, FOOTER),
+        _("Download PDF"),
+        _pdf_maker(title, sections, subtitle, footer),
         file_name="recovery-resources.pdf",
         mime="application/pdf",
         key="shortlist-download-pdf",
@@ -106,7 +122,7 @@ def shortlist_section(directory: Directory, now: dt.datetime, viewer: ZoneInfo |
         icon=":material/picture_as_pdf:",
     )
     buttons.download_button(
-        "Download text",
+        _("Download text"),
         text,
         file_name="recovery-resources.txt",
         mime="text/plain",
@@ -114,5 +130,5 @@ def shortlist_section(directory: Directory, now: dt.datetime, viewer: ZoneInfo |
         on_click="ignore",
         icon=":material/sms:",
     )
-    st.markdown("**For a text message** (copy with the button at the top right of the box):")
+    st.markdown(_("**For a text message** (copy with the button at the top right of the box):"))
     st.code(text, language=None, wrap_lines=True)

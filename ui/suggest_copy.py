@@ -1,142 +1,199 @@
 """The words of suggesting an update: labels of the form's fields and choices, and every problem the
-checks report, in plain English (the kinds of suggestion and of problem, shared with the command line,
+checks report, in plain words (the kinds of suggestion and of problem, shared with the command line,
 are in ``navigator.review.words``).
 
 The review model works in codes (``navigator.review.form`` and ``suggestion``); this module is the
-one place their English lives, so the interface can be translated without touching the model.
+one place their words live, as gettext message ids translated when shown (``Words``), so the
+interface is translated without touching the model.
 """
 
 from __future__ import annotations
 
 from navigator.directory.languages import LANGUAGE_NAMES
-from navigator.directory.schema import MEDICATIONS, NATIONAL
+from navigator.directory.schema import NATIONAL
 from navigator.directory.vocabulary import Vocabulary
+from navigator.i18n import N_, Words, _, language_label
 from navigator.review.form import FIELDS, FieldProblem, FormField, choice_codes, difference_name
 
-STATUS_LABELS = {
-    "active": "Open",
-    "temporarily_closed": "Temporarily closed",
-    "inactive": "Closed for good",
-}
-FIELD_LABELS = {
-    "name": "Service name",
-    "organization": "Organization",
-    "status": "Status",
-    "description": "Description",
-    "eligibility": "Who can come",
-    "application_process": "How to get in",
-    "required_documents": "Documents to bring (one per line)",
-    "fees": "Fees",
-    "needs": "Services offered",
-    "payment": "Payment accepted",
-    "serves": "Who is served",
-    "languages": "Languages spoken",
-    "accessibility": "Accessibility (one per line)",
-    "website": "Website",
-    "email": "E-mail",
-    "phone_number": "Phone number",
-    "phone_type": "Phone type",
-    "address": "Street address",
-    "address_2": "Suite, floor",
-    "city": "City",
-    "state": "State",
-    "zip": "ZIP code",
-    "service_area": "Serves remotely (states, or the whole country)",
-    "moud_medications": "Medications offered",
-    "moud_setting": "Setting",
-    "moud_same_day_start": "Same-day starts",
-    "moud_walk_in": "Walk-ins welcome",
-    "moud_telehealth": "By telehealth",
-    "moud_accepts_transfers": "Takes transfers already on medication",
-    "meeting_fellowship": "Fellowship",
-    "meeting_attendance": "Attendance",
-    "meeting_conference_url": "Online meeting link",
-    "meeting_conference_phone": "Dial-in number",
-    "housing_narr_level": "NARR level",
-    "housing_gender": "Residents",
-    "housing_children": "Children may live with a parent",
-    "housing_cost": "Cost",
-    "housing_beds_available": "Beds available now",
-    **{f"housing_{medication}": f"Residents on {medication}" for medication in MEDICATIONS},
-    "employment_services": "Employment services",
-    "employment_recovery_friendly_employer": "Recovery-friendly employer",
-    "employment_second_chance_employer": "Second-chance employer",
-}
-FIELD_HELP = {
-    "name": "The service as people say it",
-    "website": "https://…",
-    "service_area": "For hotlines, online meetings and telehealth",
-}
-SECTION_TITLES = {
-    "about": "About the service",
-    "services": "Services and who is served",
-    "contact": "How to reach it",
-    "place": "Where it is",
-    "hours": "Opening hours",
-    "times": "Meeting times",
-    "moud": "Medication for opioid use disorder",
-    "meeting": "The meeting",
-    "housing": "Recovery housing",
-    "employment": "Work and training",
-}
-SCHEDULE_HELP = {
-    "hours": 'Type the hours of each day like "08:00-17:00" (24-hour clock); several with commas; '
-    "leave a day empty when closed.",
-    "times": 'Type each day\'s meeting like "19:00-20:00", or just "19:00"; several with commas; '
-    "leave a day empty when there is none.",
-}
-DAY_NAMES = {
-    "mon": "Monday",
-    "tue": "Tuesday",
-    "wed": "Wednesday",
-    "thu": "Thursday",
-    "fri": "Friday",
-    "sat": "Saturday",
-    "sun": "Sunday",
-}
-FLAG_WORDS = {None: "Not said", True: "Yes", False: "No"}
-CONTACT_LABELS = {
-    "name": "Your name",
-    "organization": "Your organization",
-    "email": "Your e-mail",
-    "phone": "Your phone",
-}
+STATUS_LABELS = Words(
+    {"active": N_("Open"), "temporarily_closed": N_("Temporarily closed"), "inactive": N_("Closed for good")}
+)
+FIELD_LABELS = Words(
+    {
+        "name": N_("Service name"),
+        "organization": N_("Organization"),
+        "status": N_("Status"),
+        "description": N_("Description"),
+        "eligibility": N_("Who can come"),
+        "application_process": N_("How to get in"),
+        "required_documents": N_("Documents to bring (one per line)"),
+        "fees": N_("Fees"),
+        "needs": N_("Services offered"),
+        "payment": N_("Payment accepted"),
+        "serves": N_("Who is served"),
+        "languages": N_("Languages spoken"),
+        "accessibility": N_("Accessibility (one per line)"),
+        "website": N_("Website"),
+        "email": N_("E-mail"),
+        "phone_number": N_("Phone number"),
+        "phone_type": N_("Phone type"),
+        "address": N_("Street address"),
+        "address_2": N_("Suite, floor"),
+        "city": N_("City"),
+        "state": N_("State"),
+        "zip": N_("ZIP code"),
+        "service_area": N_("Serves remotely (states, or the whole country)"),
+        "moud_medications": N_("Medications offered"),
+        "moud_setting": N_("Setting"),
+        "moud_same_day_start": N_("Same-day starts"),
+        "moud_walk_in": N_("Walk-ins welcome"),
+        "moud_telehealth": N_("By telehealth"),
+        "moud_accepts_transfers": N_("Takes transfers already on medication"),
+        "meeting_fellowship": N_("Fellowship"),
+        "meeting_attendance": N_("Attendance"),
+        "meeting_conference_url": N_("Online meeting link"),
+        "meeting_conference_phone": N_("Dial-in number"),
+        "housing_narr_level": N_("NARR level"),
+        "housing_gender": N_("Residents"),
+        "housing_children": N_("Children may live with a parent"),
+        "housing_cost": N_("Cost"),
+        "housing_beds_available": N_("Beds available now"),
+        "housing_buprenorphine": N_("Residents on buprenorphine"),
+        "housing_methadone": N_("Residents on methadone"),
+        "housing_naltrexone": N_("Residents on naltrexone"),
+        "employment_services": N_("Employment services"),
+        "employment_recovery_friendly_employer": N_("Recovery-friendly employer"),
+        "employment_second_chance_employer": N_("Second-chance employer"),
+    }
+)
+FIELD_HELP = Words(
+    {
+        "name": N_("The service as people say it"),
+        "website": N_("https://…"),
+        "service_area": N_("For hotlines, online meetings and telehealth"),
+    }
+)
+SECTION_TITLES = Words(
+    {
+        "about": N_("About the service"),
+        "services": N_("Services and who is served"),
+        "contact": N_("How to reach it"),
+        "place": N_("Where it is"),
+        "hours": N_("Opening hours"),
+        "times": N_("Meeting times"),
+        "moud": N_("Medication for opioid use disorder"),
+        "meeting": N_("The meeting"),
+        "housing": N_("Recovery housing"),
+        "employment": N_("Work and training"),
+    }
+)
+SCHEDULE_HELP = Words(
+    {
+        "hours": N_(
+            'Type the hours of each day like "08:00-17:00" (24-hour clock); several with commas; '
+            "leave a day empty when closed."
+        ),
+        "times": N_(
+            'Type each day\'s meeting like "19:00-20:00", or just "19:00"; several with commas; '
+            "leave a day empty when there is none."
+        ),
+    }
+)
+DAY_NAMES = Words(
+    {
+        "mon": N_("Monday"),
+        "tue": N_("Tuesday"),
+        "wed": N_("Wednesday"),
+        "thu": N_("Thursday"),
+        "fri": N_("Friday"),
+        "sat": N_("Saturday"),
+        "sun": N_("Sunday"),
+    }
+)
+FLAG_WORDS = Words({None: N_("Not said"), True: N_("Yes"), False: N_("No")})
+CONTACT_LABELS = Words(
+    {
+        "name": N_("Your name"),
+        "organization": N_("Your organization"),
+        "email": N_("Your e-mail"),
+        "phone": N_("Your phone"),
+    }
+)
 
 # Fields of a difference between entries that no form field names.
-_LABEL_OF_FIELD = {
-    **{difference_name(spec.path): FIELD_LABELS[spec.name] for spec in FIELDS},
-    "id": "Listing id",
-    "category": "Kind of service",
-    "hours": "Opening hours",
-    "meeting.times": "Meeting times",
-    "location.latitude": "Latitude",
-    "location.longitude": "Longitude",
-    "housing.beds_counted": "Beds counted on",
-    "last_verified": "Last verified",
-    "verified_how": "Verified how",
-    "source": "Source",
-    "source_id": "Source id",
-}
+_LABEL_OF_FIELD = Words(
+    {
+        **{difference_name(spec.path): FIELD_LABELS.message(spec.name) for spec in FIELDS},
+        "id": N_("Listing id"),
+        "category": N_("Kind of service"),
+        "hours": N_("Opening hours"),
+        "meeting.times": N_("Meeting times"),
+        "location.latitude": N_("Latitude"),
+        "location.longitude": N_("Longitude"),
+        "housing.beds_counted": N_("Beds counted on"),
+        "last_verified": N_("Last verified"),
+        "verified_how": N_("Verified how"),
+        "source": N_("Source"),
+        "source_id": N_("Source id"),
+    }
+)
 
 
 def field_label(name: str) -> str:
     """A field of a difference ("phones[0].number") in words ("Phone number")."""
-    return _LABEL_OF_FIELD.get(name, name.replace("_", " ").capitalize())
+    return _LABEL_OF_FIELD[name] if name in _LABEL_OF_FIELD else name.replace("_", " ").capitalize()
+
+
+# The choices whose codes are words of their own: medications, attendance, employment services and
+# medication policies (codes a newer schema adds show as the code, in words, until translated here).
+CODE_WORDS = Words(
+    {
+        "buprenorphine": N_("Buprenorphine"),
+        "methadone": N_("Methadone"),
+        "naltrexone": N_("Naltrexone"),
+        "in_person": N_("In person"),
+        "online": N_("Online"),
+        "hybrid": N_("Hybrid"),
+        "inactive": N_("Inactive"),
+        "job_training": N_("Job training"),
+        "job_placement": N_("Job placement"),
+        "resume_help": N_("Resume help"),
+        "career_counseling": N_("Career counseling"),
+        "supported_employment": N_("Supported employment"),
+        "record_clearing": N_("Record clearing"),
+        "allowed": N_("Allowed"),
+        "not_allowed": N_("Not allowed"),
+        "unknown": N_("Unknown"),
+        "other": N_("Other"),
+    }
+)
+PHONE_TYPE_LABELS = Words(
+    {
+        "intake": N_("Intake"),
+        "hotline": N_("Hotline"),
+        "text": N_("Text"),
+        "voice": N_("Voice"),
+        "fax": N_("Fax"),
+        "tty": N_("TTY"),
+    }
+)
 
 
 def _as_words(code: str) -> str:
-    return code.replace("_", " ").capitalize()
+    return CODE_WORDS[code] if code in CODE_WORDS else code.replace("_", " ").capitalize()
 
 
 _FIXED_CHOICE_LABELS = {
     "status": STATUS_LABELS,
-    "moud_setting": {
-        "otp": "Opioid treatment program",
-        "office_based": "Office-based",
-        "hospital": "Hospital",
-        "telehealth": "Telehealth",
-    },
-    "housing_gender": {"women": "Women", "men": "Men", "any": "Anyone"},
+    "moud_setting": Words(
+        {
+            "otp": N_("Opioid treatment program"),
+            "office_based": N_("Office-based"),
+            "hospital": N_("Hospital"),
+            "telehealth": N_("Telehealth"),
+        }
+    ),
+    "housing_gender": Words({"women": N_("Women"), "men": N_("Men"), "any": N_("Anyone")}),
 }
 
 
@@ -146,17 +203,17 @@ def _choice_label(spec: FormField, code, vocabulary: Vocabulary) -> str:
     if spec.name in ("needs", "payment", "serves"):
         return vocabulary.label(code)
     if spec.name == "languages":
-        return LANGUAGE_NAMES[code]
+        return language_label(code, LANGUAGE_NAMES)
     if spec.name == "phone_type":
-        return code.upper() if code == "tty" else code.capitalize()
+        return PHONE_TYPE_LABELS[code] if code in PHONE_TYPE_LABELS else code.capitalize()
     if spec.name == "state":
         return code
     if spec.name == "service_area":
-        return "The whole country" if code == NATIONAL else code
+        return _("The whole country") if code == NATIONAL else code
     if spec.name == "meeting_fellowship":
-        return vocabulary.label(code) if code in vocabulary.labels else code.capitalize()
+        return vocabulary.label(code) if code in vocabulary.labels else _as_words(code)
     if spec.name == "housing_narr_level":
-        return f"Level {code}"
+        return _("Level {level}").format(level=code)
     return _as_words(code)  # medications, attendance, employment services, medication policies
 
 
@@ -174,34 +231,44 @@ def category_choices(vocabulary: Vocabulary) -> dict:
 
 
 # What a problem the checks report says, by its code; the braces take the problem's parameters.
-PROBLEM_WORDS = {
-    "too_long": "is {length:,} characters long; the limit is {limit:,}",
-    "too_many_lines": "has {count} lines; the limit is {limit}",
-    "not_whole_number": "must be a whole number from {low:,} to {high:,}",
-    "not_time_range": "'{text}' is not a time range like {example}",
-    "closing_time_required": "'{text}' needs a closing time, like \"{start}-17:00\"",
-    "directory_rule": "{message}",  # the directory's own check, already in words
-    "contact_required": "is required, so the reviewer can follow up",
-    "not_email": "is not an e-mail address",
-    "not_phone": "is not a phone number",
-    "contact_missing": "give an e-mail address or a phone number, so the reviewer can follow up",
-    "listing_required": "choose the listing this is about",
-    "problem_required": "choose what is wrong",
-    "details_required": "say what is wrong",
-    "nothing_changed": "nothing was changed: change a field above, or report a problem instead",
-    "too_many_suggestions": "Many suggestions have come from here in the last hour. Please try again in "
-    "{minutes} minutes. Nothing you typed is lost while this page stays open; if it cannot wait, call or "
-    "e-mail the directory's team and quote the listing.",
-    "queue_full": "So many suggestions are waiting for review that we cannot take new ones right now. Please "
-    "try again tomorrow; nothing you typed is lost while this page stays open. If it cannot wait, call or "
-    "e-mail the directory's team.",
-    "not_saved": "Your suggestion could not be saved just now (the server's storage is full or read-only). "
-    "Nothing you typed is lost while this page stays open: please try again later.",
-    "cannot_save_now": "Your suggestion can't be saved right now: our database is not answering. Nothing you "
-    "typed is lost: it is still in the form. Please try Send again in a few minutes.",
-}
+PROBLEM_WORDS = Words(
+    {
+        "too_long": N_("is {length:,} characters long; the limit is {limit:,}"),
+        "too_many_lines": N_("has {count} lines; the limit is {limit}"),
+        "not_whole_number": N_("must be a whole number from {low:,} to {high:,}"),
+        "not_time_range": N_("'{text}' is not a time range like {example}"),
+        "closing_time_required": N_("'{text}' needs a closing time, like \"{start}-17:00\""),
+        "directory_rule": N_("{message}"),
+        "contact_required": N_("is required, so the reviewer can follow up"),
+        "not_email": N_("is not an e-mail address"),
+        "not_phone": N_("is not a phone number"),
+        "contact_missing": N_("give an e-mail address or a phone number, so the reviewer can follow up"),
+        "listing_required": N_("choose the listing this is about"),
+        "problem_required": N_("choose what is wrong"),
+        "details_required": N_("say what is wrong"),
+        "nothing_changed": N_("nothing was changed: change a field above, or report a problem instead"),
+        "too_many_suggestions": N_(
+            "Many suggestions have come from here in the last hour. Please try again in "
+            "{minutes} minutes. Nothing you typed is lost while this page stays open; if it cannot wait, call or "
+            "e-mail the directory's team and quote the listing."
+        ),
+        "queue_full": N_(
+            "So many suggestions are waiting for review that we cannot take new ones right now. Please "
+            "try again tomorrow; nothing you typed is lost while this page stays open. If it cannot wait, call or "
+            "e-mail the directory's team."
+        ),
+        "not_saved": N_(
+            "Your suggestion could not be saved just now (the server's storage is full or read-only). "
+            "Nothing you typed is lost while this page stays open: please try again later."
+        ),
+        "cannot_save_now": N_(
+            "Your suggestion can't be saved right now: our database is not answering. Nothing you "
+            "typed is lost: it is still in the form. Please try Send again in a few minutes."
+        ),
+    }
+)
 # A time range like the ones a day takes: opening hours need an end, meetings may give only a start.
-TIME_RANGE_EXAMPLES = {True: '"08:00-17:00"', False: '"19:00" or "19:00-20:00"'}
+TIME_RANGE_EXAMPLES = Words({True: N_('"08:00-17:00"'), False: N_('"19:00" or "19:00-20:00"')})
 
 
 def problem_text(problem: FieldProblem) -> str:

@@ -13,6 +13,7 @@ import datetime as dt
 import streamlit as st
 
 from navigator.directory.index import Directory
+from navigator.i18n import _
 from navigator.review.decisions import diff_entries, plain
 from navigator.review.form import GENERAL, FieldProblem
 from navigator.review.limits import QUEUE_LIMIT, SUGGESTIONS_PER_CLIENT, SUGGESTIONS_PER_SESSION, RateLimiter
@@ -21,6 +22,7 @@ from navigator.review.suggestion import CONTACT_LIMITS, Submission, check_sugges
 from navigator.review.words import PROBLEM_LABELS
 from navigator.search.listing import PICK_LIMIT, find_listings
 from ui.client import client_address
+from ui.language import apply_language
 from ui.review_store import current_store
 from ui.suggest_copy import field_label
 from ui.suggestion_form import HONEYPOT, Errors, values_from_state
@@ -35,7 +37,7 @@ FIELD_PREFIX = "sg_"  # every field typed into the form; "Suggest something else
 
 def entry_label(directory: Directory, entry_id: str) -> str:
     row = directory.frame.iloc[directory.row_of(entry_id)]
-    return f"{row['name']} — {row['organization']}, {row['city'] or 'remote'}"
+    return f"{row['name']} — {row['organization']}, {row['city'] or _('remote')}"
 
 
 def entry_options(directory: Directory, search: str) -> list[str]:
@@ -73,6 +75,7 @@ def form_errors(prefix: str) -> Errors:
 
 def send(kind: str, entry: dict | None, category: str | None, prefix: str, names: list[str], vocabulary) -> None:
     """The form's submit callback: check what was typed, hold it to the limits, and queue it."""
+    apply_language()  # a callback runs before the page sets the language
     state = st.session_state
     contact = {key: state.get(f"{prefix}contact_{key}") or "" for key in CONTACT_LIMITS}
     checked = check_suggestion(
@@ -140,23 +143,26 @@ def sent_lines(submission: Submission, directory: Directory) -> list[str]:
     """What was sent, line by line as the sender typed it (shown as plain text)."""
     lines = []
     if submission.entry_id:
-        lines.append(
-            f"Listing: {entry_label(directory, submission.entry_id)}"
+        listing = (
+            entry_label(directory, submission.entry_id)
             if submission.entry_id in directory.id_rows
-            else f"Listing: {submission.entry_id}"
+            else submission.entry_id
         )
+        lines.append(_("Listing: {listing}").format(listing=listing))
     if submission.problem:
-        lines.append(f"Problem: {PROBLEM_LABELS[submission.problem]}")
+        lines.append(_("Problem: {problem}").format(problem=PROBLEM_LABELS[submission.problem]))
     new = submission.kind == "new"
     for change in diff_entries(None if new else submission.before, {**submission.before, **submission.changes}):
         before = "" if new else f"{plain(change.before, change.field)} → "
         lines.append(f"{field_label(change.field)}: {before}{plain(change.after, change.field)}")
-    for label, text in (("Details", submission.details), ("Note", submission.note)):
+    for label, text in ((_("Details"), submission.details), (_("Note"), submission.note)):
         if text:
-            lines.append(f"{label}: {text}")
+            lines.append(_("{field}: {problem}").format(field=label, problem=text))
     contact = submission.contact
+    reach = ", ".join(part for part in (contact.email, contact.phone) if part)
     lines.append(
-        f"From: {contact.name}, {contact.organization}, "
-        + ", ".join(part for part in (contact.email, contact.phone) if part)
+        _("From: {name}, {organization}, {contact}").format(
+            name=contact.name, organization=contact.organization, contact=reach
+        )
     )
     return lines

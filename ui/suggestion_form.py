@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from navigator.directory.vocabulary import Vocabulary
+from navigator.i18n import _
 from navigator.review.form import FIELDS, HOURS_ALWAYS, NUMBER_RANGE, FieldProblem, sections_for
 from navigator.review.suggestion import CONTACT_LIMITS, DETAILS_LIMIT, PROBLEM_CODES
 from navigator.review.words import PROBLEM_LABELS
@@ -105,7 +106,7 @@ def _schedule(section: str, prefill: dict, key_prefix: str, errors: Errors) -> l
     names = []
     if section == "hours":
         st.checkbox(
-            "Open 24 hours, 7 days",
+            _("Open 24 hours, 7 days"),
             value=bool(prefill.get(HOURS_ALWAYS)),
             key=f"{key_prefix}{HOURS_ALWAYS}",
         )
@@ -118,7 +119,7 @@ def _schedule(section: str, prefill: dict, key_prefix: str, errors: Errors) -> l
                 DAY_NAMES[day],
                 value=prefill.get(name, ""),
                 key=f"{key_prefix}{name}",
-                placeholder="closed" if section == "hours" else "none",
+                placeholder=_("closed") if section == "hours" else _("none"),
                 max_chars=200,
             )
         names.append(name)
@@ -131,22 +132,22 @@ def _schedule(section: str, prefill: dict, key_prefix: str, errors: Errors) -> l
 def report_fields(entry: dict, prefix: str, errors: Errors, vocabulary: Vocabulary) -> list[str]:
     """What is wrong with a listing: the problem, services it dropped, and the details."""
     st.selectbox(
-        "What is wrong?",
+        _("What is wrong?"),
         [None, *PROBLEM_CODES],
         key=f"{prefix}problem",
-        format_func=lambda option: "Choose one" if option is None else PROBLEM_LABELS[option],
+        format_func=lambda option: _("Choose one") if option is None else PROBLEM_LABELS[option],
     )
     show_errors(errors, "problem")
     offered = list(entry.get("needs") or ())
     if offered:
         st.multiselect(
-            "Services it no longer offers (if that is the problem)",
+            _("Services it no longer offers (if that is the problem)"),
             offered,
             key=f"{prefix}removed_codes",
             format_func=vocabulary.label,
         )
     st.text_area(
-        "Tell us what is wrong, and what is right if you know",
+        _("Tell us what is wrong, and what is right if you know"),
         max_chars=DETAILS_LIMIT,
         key=f"{prefix}details",
         height=120,
@@ -157,17 +158,19 @@ def report_fields(entry: dict, prefix: str, errors: Errors, vocabulary: Vocabula
 
 def contact_fields(prefix: str, errors: Errors) -> list[str]:
     """Who sends the suggestion, for the reviewer's questions; and the honeypot."""
-    st.subheader("About you", anchor=False)
+    st.subheader(_("About you"), anchor=False)
     st.caption(
-        "Only for the reviewer's questions about this suggestion; never shown in the directory. "
-        "Give an e-mail address or a phone number."
+        _(
+            "Only for the reviewer's questions about this suggestion; never shown in the directory. "
+            "Give an e-mail address or a phone number."
+        )
     )
     for key, label in CONTACT_LABELS.items():
         st.text_input(label, key=f"{prefix}contact_{key}", max_chars=CONTACT_LIMITS[key])
         show_errors(errors, f"contact_{key}")
     # The honeypot: off-screen for people (and labelled so for screen readers), filled only by bots.
     st.html(f"<style>.st-key-{HONEYPOT} {{position: absolute; left: -10000px;}}</style>")
-    st.text_input("Fax number (leave this empty)", key=HONEYPOT)
+    st.text_input(_("Fax number (leave this empty)"), key=HONEYPOT)
     return [f"contact_{key}" for key in CONTACT_LABELS]
 
 
@@ -185,4 +188,5 @@ def other_errors(errors: Errors, shown) -> None:
         label = FIELD_LABELS.get(name, "")
         for problem in problems:
             message = problem_text(problem)
-            st.error(markdown_text(f"{label}: {message}" if label else message), icon=":material/error:")
+            shown = _("{field}: {problem}").format(field=label, problem=message) if label else message
+            st.error(markdown_text(shown), icon=":material/error:")

@@ -2,6 +2,8 @@
 
 from types import MappingProxyType
 
+from navigator.i18n import language_label
+
 _TABLE = """
 aa Afar|ab Abkhazian|ae Avestan|af Afrikaans|ak Akan|am Amharic|an Aragonese|ar Arabic|as Assamese
 av Avaric|ay Aymara|az Azerbaijani|ba Bashkir|be Belarusian|bg Bulgarian|bi Bislama|bm Bambara
@@ -33,4 +35,5 @@ LANGUAGE_NAMES = MappingProxyType(
 
 
 def language_name(code: str) -> str:
-    return LANGUAGE_NAMES.get(code, code)
+    """The language's name in the current language: "Vietnamese", or "Vietnamita" on a Spanish screen."""
+    return language_label(code, LANGUAGE_NAMES)

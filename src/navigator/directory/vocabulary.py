@@ -1,18 +1,21 @@
 """The directory's vocabulary (categories and need codes), read from ``vocabulary.yaml``.
 
-The codes live in data so that adding one is a data change, reviewed like any entry.
+The codes live in data so that adding one is a data change, reviewed like any entry. So do their
+words in other languages: a ``translations`` section holds, per language, the labels of categories,
+groups and codes; a label a language lacks falls back to the English one.
 """
 
 from __future__ import annotations
 
 import difflib
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
 from navigator.directory.problems import DirectoryError, Report
 from navigator.directory.yamlread import NodeConverter, YamlSyntaxError, compose
+from navigator.i18n import DEFAULT_LANGUAGE, current_language
 
 VOCABULARY_FILE = "vocabulary.yaml"
 # The vocabulary every directory shares unless it carries its own; a file of the package, so the package
@@ -21,27 +24,42 @@ PACKAGED_VOCABULARY = Path(str(resources.files("navigator.directory").joinpath(V
 CODE_FIELDS = ("needs", "payment", "serves")
 
 
+def _in_language(names: dict) -> str:
+    return names.get(current_language()) or names[DEFAULT_LANGUAGE]
+
+
 @dataclass(frozen=True)
 class CodeGroup:
     id: str
-    label: str
+    names: dict  # language -> label
     field: str
     codes: tuple[str, ...]
+
+    @property
+    def label(self) -> str:
+        """The group's label in the current language."""
+        return _in_language(self.names)
 
 
 @dataclass(frozen=True)
 class Category:
     id: str
-    label: str
+    names: dict  # language -> label
     adds: tuple[str, ...]
+
+    @property
+    def label(self) -> str:
+        """The category's label in the current language."""
+        return _in_language(self.names)
 
 
 @dataclass(frozen=True)
 class Vocabulary:
     categories: dict  # id -> Category
     groups: tuple[CodeGroup, ...]
-    labels: dict  # code -> plain-words label (in vocabulary order)
+    labels: dict  # code -> plain-words label in English (in vocabulary order): the known codes
     fingerprint: str
+    translated: dict = field(default_factory=dict)  # language -> code -> label
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -58,7 +76,13 @@ class Vocabulary:
         return group.field if group else None
 
     def label(self, code: str) -> str:
-        return self.labels.get(code, code.replace("_", " "))
+        """The code's label in the current language (English where that language has none)."""
+        translated = self.translated.get(current_language(), {}).get(code)
+        return translated or self.labels.get(code, code.replace("_", " "))
+
+    def category_label(self, category: str) -> str:
+        known = self.categories.get(category)
+        return known.label if known else category.replace("_", " ")
 
     def suggest(self, code: str, choices=None) -> str | None:
         """The known code nearest to ``code``, for "did you mean" messages."""
@@ -120,7 +144,12 @@ def parse_vocabulary(data: bytes, file_label: str) -> Vocabulary:
                 report.add(file_label, 1, "", f"groups.{group.get('id')}", f"code '{code}' is listed twice")
             labels[code] = str(label)
         groups.append(
-            CodeGroup(str(group.get("id")), str(group.get("label")), str(group.get("field")), tuple(group["codes"]))
+            CodeGroup(
+                str(group.get("id")),
+                {DEFAULT_LANGUAGE: str(group.get("label"))},
+                str(group.get("field")),
+                tuple(group["codes"]),
+            )
         )
     categories = {}
     for category_id, spec in raw["categories"].items():
@@ -129,7 +158,40 @@ def parse_vocabulary(data: bytes, file_label: str) -> Vocabulary:
         for code in adds:
             if code not in labels:
                 report.add(file_label, 1, "", f"categories.{category_id}.adds", f"unknown code '{code}'")
-        categories[category_id] = Category(category_id, str(spec.get("label", category_id)), adds)
+        categories[category_id] = Category(category_id, {DEFAULT_LANGUAGE: str(spec.get("label", category_id))}, adds)
+    translated = _translations(raw.get("translations"), labels, categories, groups, file_label, report)
     if not report.ok:
         raise DirectoryError(report)
-    return Vocabulary(categories, tuple(groups), labels, hashlib.sha256(data).hexdigest())
+    return Vocabulary(categories, tuple(groups), labels, hashlib.sha256(data).hexdigest(), translated)
+
+
+def _translations(raw, labels: dict, categories: dict, groups: list, file_label: str, report: Report) -> dict:
+    """The ``translations`` section: per language, labels of ``categories``, ``groups`` and ``codes``.
+
+    Adds each language's category and group labels to their ``names``; returns language -> code -> label.
+    """
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        report.add(file_label, 1, "", "translations", "translations must map a language code to its labels")
+        return {}
+    by_id = {group.id: group for group in groups}
+    translated: dict[str, dict[str, str]] = {}
+    for language, sections in raw.items():
+        where = f"translations.{language}"
+        if not isinstance(sections, dict):
+            report.add(file_label, 1, "", where, "each language needs categories, groups and codes mappings")
+            continue
+        known = {"categories": categories, "groups": by_id, "codes": labels}
+        for section, table in sections.items():
+            if section not in known or not isinstance(table, dict):
+                report.add(file_label, 1, "", f"{where}.{section}", "expected categories, groups or codes mappings")
+                continue
+            for key, label in table.items():
+                if key not in known[section]:
+                    report.add(file_label, 1, "", f"{where}.{section}", f"unknown {section[:-1]} '{key}'")
+                elif section == "codes":
+                    translated.setdefault(str(language), {})[key] = str(label)
+                else:
+                    known[section][key].names[str(language)] = str(label)
+    return translated

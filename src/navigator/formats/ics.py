@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 
+from navigator.i18n import _
 from navigator.search.schedule import MINUTES_PER_DAY, WEEKDAYS, parse_meeting_times
 
 PRODUCT_ID = "-//Recovery Navigator//Coach intake//EN"
@@ -154,13 +155,13 @@ def appointment_event(
     description = "\n".join(
         part
         for part in (
-            f"Call {phones[0]['number']} if you need to change it." if phones else None,
+            _("Call {phone} if you need to change it.").format(phone=phones[0]["number"]) if phones else None,
             (entry.get("application_process") or "").strip() or None,
         )
         if part
     )
     return Event(
-        summary=f"Appointment: {entry['name']}",
+        summary=_("Appointment: {name}").format(name=entry["name"]),
         start=start,
         end=start + dt.timedelta(minutes=minutes),
         location=location,

@@ -26,7 +26,8 @@ import jinja2
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
-from navigator.plan.takehome import CRISIS_LINES, CRISIS_SHORT, ResourceSummary, Section
+from navigator.i18n import _, current_language, gettext, ngettext
+from navigator.plan.takehome import SPANISH_SPOKEN, ResourceSummary, Section, crisis_lines, crisis_short
 from navigator.text import plain_text, safe_url
 
 # The (regular, bold) TrueType files in fonts/, with their licence beside them.
@@ -38,7 +39,10 @@ _TEMPLATES = jinja2.Environment(
     trim_blocks=True,
     lstrip_blocks=True,
     undefined=jinja2.StrictUndefined,
+    extensions=["jinja2.ext.i18n"],
 )
+# The template's words through the same catalogues, in the language current when it renders.
+_TEMPLATES.install_gettext_callables(gettext, ngettext, newstyle=True)
 _TEMPLATES.filters["plain"] = plain_text
 _TEMPLATES.filters["safe_url"] = safe_url
 
@@ -46,7 +50,13 @@ _TEMPLATES.filters["safe_url"] = safe_url
 def render_html(title: str, sections: Sequence[Section], subtitle: str | None = None, footer: str | None = None) -> str:
     """A standalone, print-friendly web page: inline CSS, no scripts, every value escaped."""
     return _TEMPLATES.get_template("takehome.html.j2").render(
-        title=title, sections=sections, subtitle=subtitle, footer=footer, crisis_lines=CRISIS_LINES
+        title=title,
+        sections=sections,
+        subtitle=subtitle,
+        footer=footer,
+        crisis_lines=crisis_lines(),
+        language=current_language(),
+        spanish_spoken=SPANISH_SPOKEN,
     )
 
 
@@ -65,9 +75,9 @@ def render_text(title: str, sections: Sequence[Section], subtitle: str | None = 
             lines.append(plain_text(section.heading) + ":")
         for number, resource in enumerate(section.resources, 1):
             parts = [
-                ("Chosen: " if resource.chosen else "")
+                (_("Chosen:") + " " if resource.chosen else "")
                 + plain_text(resource.name)
-                + (" (sample)" if resource.sample else "")
+                + (" ({sample})".format(sample=_("sample")) if resource.sample else "")
             ]
             if resource.phones:
                 parts.append(plain_text(resource.phones[0].number))
@@ -84,7 +94,7 @@ def render_text(title: str, sections: Sequence[Section], subtitle: str | None = 
     lines.append("")
     if footer:
         lines.append(plain_text(footer))
-    lines.append(CRISIS_SHORT)
+    lines.append(crisis_short())
     return "\n".join(lines) + "\n"
 
 
@@ -116,6 +126,8 @@ _KEEP_RESOURCE_MM = 30
 class _Printout(FPDF):
     def __init__(self, font: tuple[Path, Path]):
         super().__init__(format="letter")
+        self.crisis_short = crisis_short()  # the foot of every page, in the language of the whole PDF
+        self.set_lang(current_language())
         self.set_margins(18, 16, 18)
         self.set_auto_page_break(True, margin=20)
         self.add_font("Body", "", font[0])
@@ -131,7 +143,7 @@ class _Printout(FPDF):
     def footer(self) -> None:
         self.set_y(-14)
         self.text_font(8)
-        self.cell(0, 5, CRISIS_SHORT, align="C")
+        self.cell(0, 5, self.crisis_short, align="C")
 
 
 def render_pdf(
@@ -164,7 +176,7 @@ def _pdf(pdf: _Printout, title: str, sections: Sequence[Section], subtitle: str 
     pdf.ln(4)
     if footer:
         pdf.para(footer, height=5)
-    for line in CRISIS_LINES:
+    for line in crisis_lines():
         pdf.para(line, bold=True, height=5)
     return bytes(pdf.output())
 
@@ -173,7 +185,10 @@ def _pdf_resource(pdf: _Printout, resource: ResourceSummary) -> None:
     pdf.ln(2)
     if pdf.will_page_break(_KEEP_RESOURCE_MM):  # a name stays with its first lines
         pdf.add_page()
-    pdf.para(resource.name + ("  [Sample, fictional]" if resource.sample else ""), size=12, bold=True, height=6)
+    sample = "  [{words}]".format(words=_("Sample, fictional")) if resource.sample else ""
+    pdf.para(resource.name + sample, size=12, bold=True, height=6)
+    if resource.speaks_spanish:
+        pdf.para(SPANISH_SPOKEN, size=9, bold=True)
     pdf.para(f"{resource.category} · {resource.organization}", size=9)
     for label, links in resource.facts():
         pdf.text_font(10, bold=True)

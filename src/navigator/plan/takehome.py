@@ -13,25 +13,43 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from navigator.directory.index import Directory
+from navigator.i18n import N_, Words, _
 from navigator.search.engine import Hit
 from navigator.search.links import address_text, directions_url, sms_href, tel_href
 from navigator.search.wording import distance_words, provenance_words, weekly_hours
 from navigator.text import safe_url
 
+# Message ids (English); ``crisis_lines()`` and ``crisis_short()`` give them in the current language.
 CRISIS_LINES = (
-    "In crisis? Call or text 988 (Suicide & Crisis Lifeline), any time.",
-    "SAMHSA National Helpline: 1-800-662-4357 (free, confidential, 24/7, English and Spanish).",
-    "Emergency: call 911.",
+    N_("In crisis? Call or text 988 (Suicide & Crisis Lifeline), any time."),
+    N_("SAMHSA National Helpline: 1-800-662-4357 (free, confidential, 24/7, English and Spanish)."),
+    N_("Emergency: call 911."),
 )
-CRISIS_SHORT = "In crisis: call or text 988. SAMHSA Helpline 1-800-662-4357. Emergency 911."
-PHONE_TYPE_WORDS = {
-    "intake": "intake",
-    "hotline": "hotline",
-    "text": "text",
-    "voice": "call",
-    "fax": "fax",
-    "tty": "TTY",
-}
+CRISIS_SHORT = N_("In crisis: call or text 988. SAMHSA Helpline 1-800-662-4357. Emergency 911.")
+PHONE_TYPE_WORDS = Words(
+    {
+        "intake": N_("intake"),
+        "hotline": N_("hotline"),
+        "text": N_("text"),
+        "voice": N_("call"),
+        "fax": N_("fax"),
+        "tty": N_("TTY"),
+    }
+)
+
+
+# Said in Spanish whatever the language around it, as US services say it on their doors and flyers.
+SPANISH_SPOKEN = "Se habla español"
+
+
+def crisis_lines() -> tuple[str, ...]:
+    """The crisis lines every take-home ends with, in the current language."""
+    return tuple(_(line) for line in CRISIS_LINES)
+
+
+def crisis_short() -> str:
+    """The crisis lines in one line (a text message, a PDF page's foot), in the current language."""
+    return _(CRISIS_SHORT)
 
 
 @dataclass(frozen=True)
@@ -43,7 +61,7 @@ class Link:
 @dataclass(frozen=True)
 class PhoneLine:
     number: str
-    kind: str  # "call", "text", "intake", "hotline", "TTY", "fax"
+    kind: str  # the phone's type: "voice", "text", "intake", "hotline", "tty", "fax"
     description: str | None = None
 
     @property
@@ -52,7 +70,7 @@ class PhoneLine:
 
     @property
     def label(self) -> str:
-        return ", ".join(part for part in (self.kind, self.description) if part)
+        return ", ".join(part for part in (PHONE_TYPE_WORDS.get(self.kind, self.kind), self.description) if part)
 
 
 @dataclass(frozen=True)
@@ -79,6 +97,7 @@ class ResourceSummary:
     how_to_get_in: str | None = None
     verified: str | None = None
     sample: bool = False
+    speaks_spanish: bool = False  # marked "Se habla español", in Spanish whatever the take-home's language
 
     @classmethod
     def from_entry(
@@ -100,20 +119,19 @@ class ResourceSummary:
         now = now or dt.datetime.now(dt.UTC)
         entry = directory.entries[row]  # shared and read-only: nothing here changes it
         vocabulary = directory.vocabulary
-        category = vocabulary.categories.get(entry["category"])
         location = entry.get("location")
         meeting = entry.get("meeting") or {}
         return cls(
             id=entry_id,
             name=entry["name"],
             organization=entry["organization"],
-            category=category.label if category else entry["category"],
+            category=vocabulary.category_label(entry["category"]),
             address=address_text(location),
             directions_url=directions_url(location),
             phones=tuple(
                 PhoneLine(
                     phone["number"],
-                    PHONE_TYPE_WORDS.get(phone.get("type"), "call"),
+                    phone.get("type") if phone.get("type") in PHONE_TYPE_WORDS else "voice",
                     phone.get("description"),
                 )
                 for phone in entry.get("phones") or ()
@@ -127,28 +145,29 @@ class ResourceSummary:
             how_to_get_in=entry.get("application_process"),
             verified=provenance_words(entry, now.date()),
             sample=bool(entry.get("sample")),
+            speaks_spanish="es" in (entry.get("languages") or ()),
         )
 
     def facts(self) -> list[tuple[str, list[Link]]]:
         """Labelled lines, in the order every renderer shows them."""
         facts: list[tuple[str, list[Link]]] = []
         if self.chosen:
-            facts.append(("Chosen", [Link("Your first choice")]))
+            facts.append((_("Chosen"), [Link(_("Your first choice"))]))
         if self.hours:
-            facts.append(("When" if self.is_meeting else "Hours", [Link("; ".join(self.hours))]))
+            facts.append((_("When") if self.is_meeting else _("Hours"), [Link("; ".join(self.hours))]))
         elif self.timing:
-            facts.append(("When", [Link(self.timing)]))
+            facts.append((_("When"), [Link(self.timing)]))
         if self.address:
             where = [Link(self.address)]
             if self.directions_url:
-                where.append(Link("Directions", self.directions_url))
-            facts.append(("Where", where))
+                where.append(Link(_("Directions"), self.directions_url))
+            facts.append((_("Where"), where))
         if self.distance:
-            facts.append(("Distance", [Link(self.distance)]))
+            facts.append((_("Distance"), [Link(self.distance)]))
         for phone in self.phones:
             facts.append(
                 (
-                    "Phone",
+                    _("Phone"),
                     [
                         Link(phone.number, phone.href),
                         *([Link(f"({phone.label})")] if phone.label else []),
@@ -156,15 +175,15 @@ class ResourceSummary:
                 )
             )
         if self.website:
-            facts.append(("Website", [Link(self.website, self.website)]))
+            facts.append((_("Website"), [Link(self.website, self.website)]))
         if self.join_url:
-            facts.append(("Join online", [Link(self.join_url, self.join_url)]))
+            facts.append((_("Join online"), [Link(self.join_url, self.join_url)]))
         if self.matched:
-            facts.append(("Matches", [Link(", ".join(self.matched))]))
+            facts.append((_("Matches"), [Link(", ".join(self.matched))]))
         if self.how_to_get_in:
-            facts.append(("How to get in", [Link(self.how_to_get_in)]))
+            facts.append((_("How to get in"), [Link(self.how_to_get_in)]))
         if self.verified:
-            facts.append(("Verified", [Link(self.verified)]))
+            facts.append((_("Verified"), [Link(self.verified)]))
         return facts
 
 

@@ -35,6 +35,7 @@ from navigator.directory.problems import DirectoryError, Problem
 from navigator.directory.schema import TOP_FIELDS, check_entry
 from navigator.directory.yamledit import EditError, append_entry, entry_in, replace_entry, without_nulls
 from navigator.files import LockTimeout, locked, remove_stale_temporaries, write_bytes_atomic
+from navigator.i18n import _
 from navigator.review.edits import Conflict, FieldEdit, apply_edits, conflicts, field_edits
 from navigator.review.storage import SuggestionStore, UnknownSubmission
 from navigator.review.suggestion import APPROVED, PENDING, REJECTED, Submission
@@ -115,7 +116,7 @@ def plain(value, field: str = "") -> str:
         except ScheduleError:
             pass  # shown as data below
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return _("yes") if value else _("no")
     if isinstance(value, list):
         return ", ".join(plain(item) for item in value) if value else "—"
     if isinstance(value, dict):

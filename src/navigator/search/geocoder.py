@@ -23,6 +23,7 @@ from geopy.extra.rate_limiter import RateLimiter
 from geopy.geocoders import Nominatim
 
 from navigator.files import locked, write_text_atomic
+from navigator.i18n import _
 from navigator.search.places import PlaceNotFound
 from navigator.settings import Settings, load_settings
 
@@ -102,7 +103,9 @@ class NominatimGeocoder:
             except (GeopyError, OSError) as error:
                 raise PlaceNotFound(
                     text,
-                    f'"{text}" could not be looked up: the geocoder could not be reached: {error}',
+                    _('"{place}" could not be looked up: the geocoder could not be reached: {error}').format(
+                        place=text, error=error
+                    ),
                 ) from error
             if location is None:
                 self._store(key, {"found": False, "saved": self._clock()})

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from navigator.directory.vocabulary import Vocabulary
+from navigator.i18n import _
 from navigator.search.engine import Hit, haversine_miles
 from navigator.search.places import Place
 from navigator.search.wording import distance_words
@@ -85,8 +86,7 @@ def hit_points(hits: Iterable[Hit], vocabulary: Vocabulary) -> list[dict]:
     for hit in hits:
         if hit.remote or hit.lat is None or hit.lon is None:
             continue
-        category = vocabulary.categories.get(hit.category)
-        label = category.label if category else hit.category
+        label = vocabulary.category_label(hit.category)
         points.append(
             {
                 "lat": hit.lat,
@@ -103,7 +103,7 @@ def search_point(place: Place) -> dict:
     return {
         "lat": place.lat,
         "lon": place.lon,
-        "tooltip": tooltip_text("Searched place", place.label),
+        "tooltip": tooltip_text(_("Searched place"), place.label),
     }
 
 

@@ -18,6 +18,8 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import zipcodes
 
+from navigator.i18n import N_, _
+
 # The main time zone of each state and territory; a ZIP's own zone, when known, wins over it.
 US_STATE_TIMEZONES: dict[str, str] = {
     "AL": "America/Chicago",
@@ -82,7 +84,7 @@ US_STATE_TIMEZONES: dict[str, str] = {
 }
 
 EARTH_RADIUS_MILES = 3958.8
-OFFLINE_HINT = (
+OFFLINE_HINT = N_(
     "Offline, only ZIP codes, cities and coordinates work; street addresses need an "
     "online geocoder set up by the operator."
 )
@@ -120,8 +122,9 @@ class PlaceNotFound(ValueError):
         self.kind = "empty" if not text.strip() else kind
         self.suggestions = tuple(suggestions)
         if reason is None:
-            shown = f'"{text}"' if text.strip() else "An empty place"
-            reason = f'{shown} is not a ZIP code, "City, ST" or "LAT,LON" we know. {OFFLINE_HINT}'
+            shown = f'"{text}"' if text.strip() else _("An empty place")
+            reason = _('{place} is not a ZIP code, "City, ST" or "LAT,LON" we know.').format(place=shown)
+            reason += " " + _(OFFLINE_HINT)
         super().__init__(reason)
 
 
@@ -347,8 +350,10 @@ def resolve_place(text: str, geocoder: Geocoder | None = None) -> Place:
         if not (-90 <= lat <= 90 and -180 <= lon <= 180):
             raise PlaceNotFound(
                 typed,
-                f'"{typed}" is not a position on Earth: latitude goes from -90 '
-                'to 90 and longitude from -180 to 180 (write "LAT,LON").',
+                _(
+                    '"{place}" is not a position on Earth: latitude goes from -90 '
+                    'to 90 and longitude from -180 to 180 (write "LAT,LON").'
+                ).format(place=typed),
                 kind="off_earth",
             )
         return _point(lat, lon, f"{match.group(1)}, {match.group(2)}")
@@ -368,9 +373,11 @@ def resolve_place(text: str, geocoder: Geocoder | None = None) -> Place:
     if found is None:
         raise PlaceNotFound(
             typed,
-            f'"{typed}" is not a ZIP code, "City, ST" or "LAT,LON" we know, and '
-            "the address geocoder found nothing for it. Check the spelling or "
-            "try a ZIP code.",
+            _(
+                '"{place}" is not a ZIP code, "City, ST" or "LAT,LON" we know, and '
+                "the address geocoder found nothing for it. Check the spelling or "
+                "try a ZIP code."
+            ).format(place=typed),
             kind="not_geocoded",
             suggestions=suggest_places(typed),
         )

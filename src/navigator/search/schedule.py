@@ -29,6 +29,8 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from zoneinfo import ZoneInfo
 
+from navigator.i18n import _, clock, day_name
+
 MINUTES_PER_DAY = 1440
 MINUTES_PER_WEEK = 7 * MINUTES_PER_DAY
 ALWAYS_OPEN = "24/7"
@@ -48,7 +50,6 @@ DAY_WORDS: dict[str, tuple[str, ...]] = {
     "weekdays": WEEKDAYS[:5],
     "weekends": WEEKDAYS[5:],
 }
-_DAY_LABELS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 _UTC = dt.UTC
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=_UTC)
@@ -239,14 +240,14 @@ def _parse_time(value, path: tuple, problems: list, may_be_midnight_end: bool) -
 
 
 def describe(schedule: WeeklySchedule) -> list[str]:
-    """Lines for people: "Mon–Fri 8:00 AM–5:00 PM", or "Open 24 hours, 7 days"."""
+    """Lines for people: "Mon–Fri 8:00 AM–5:00 PM", or "Open 24 hours, 7 days" (in the current language)."""
     if schedule.intervals == ((0, MINUTES_PER_WEEK),):
-        return ["Open 24 hours, 7 days"]
+        return [_("Open 24 hours, 7 days")]
     ranges_by_day: dict[int, list[str]] = {}
     for start, length in schedule.sessions:
         day, minute = divmod(start, MINUTES_PER_DAY)
         if minute == 0 and length == MINUTES_PER_DAY:
-            shown = "Open 24 hours"
+            shown = _("Open 24 hours")
         else:
             shown = f"{_clock_time(minute)}–{_clock_time((minute + length) % MINUTES_PER_DAY)}"
         ranges_by_day.setdefault(day, []).append(shown)
@@ -258,12 +259,12 @@ def describe(schedule: WeeklySchedule) -> list[str]:
 
 def _clock_time(minute_of_day: int) -> str:
     hour, minute = divmod(minute_of_day, 60)
-    return f"{(hour + 11) % 12 + 1}:{minute:02d} {'AM' if hour < 12 else 'PM'}"
+    return clock(dt.time(hour, minute))
 
 
 def _day_span(days: list[int]) -> str:
     if len(days) == 7:
-        return "Daily"
+        return _("Daily")
     runs: list[list[int]] = []
     for day in days:
         if runs and day == runs[-1][-1] + 1:
@@ -271,7 +272,7 @@ def _day_span(days: list[int]) -> str:
         else:
             runs.append([day])
     return ", ".join(
-        f"{_DAY_LABELS[run[0]]}–{_DAY_LABELS[run[-1]]}" if len(run) > 2 else ", ".join(_DAY_LABELS[day] for day in run)
+        f"{day_name(run[0])}–{day_name(run[-1])}" if len(run) > 2 else ", ".join(day_name(day) for day in run)
         for run in runs
     )
 

@@ -3,7 +3,11 @@
 Only the search goes into the URL: the place, the distance, the needs and the filters. Nothing
 about a person does (no names, no notes, no intake answers).
 
-    ?near=80222&radius=transit&needs=buprenorphine,medicaid&lang=es&when=open_now&remote=0
+    ?near=80222&radius=transit&needs=buprenorphine,medicaid&language=vi&when=open_now&remote=0
+
+``lang`` is the interface's language (``?lang=es``), which every link keeps; the language a resource
+speaks is ``language``. Older links put that in ``lang``: a ``lang`` that is no interface language is
+still read as the spoken language.
 """
 
 from __future__ import annotations
@@ -16,34 +20,48 @@ from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from navigator.directory.vocabulary import Vocabulary
+from navigator.i18n import LANGUAGES, N_, Words, _
 from navigator.search.engine import Query
 from navigator.search.places import Place
 
 MAX_PLACE_LENGTH = 100
 RADIUS_CHOICES: dict[str, tuple[str, float | None]] = {
-    "walk": ("Walking distance (1 mile)", 1.0),
-    "transit": ("Bus or train (5 miles)", 5.0),
-    "drive": ("Driving (25 miles)", 25.0),
-    "any": ("Any distance", None),
+    "walk": (N_("Walking distance (1 mile)"), 1.0),
+    "transit": (N_("Bus or train (5 miles)"), 5.0),
+    "drive": (N_("Driving (25 miles)"), 25.0),
+    "any": (N_("Any distance"), None),
 }
 DEFAULT_RADIUS = "drive"
-WHEN_CHOICES: dict[str, str] = {
-    "any": "Any time",
-    "open_now": "Open now (meetings: in session now)",
-    "today": "Meetings the rest of today",
-    "tonight": "Meetings tonight (5 PM to midnight)",
-}
+WHEN_CHOICES = Words(
+    {
+        "any": N_("Any time"),
+        "open_now": N_("Open now (meetings: in session now)"),
+        "today": N_("Meetings the rest of today"),
+        "tonight": N_("Meetings tonight (5 PM to midnight)"),
+    }
+)
 EVENING_STARTS = dt.time(17, 0)
 # Codes a resource has only one of (a meeting has one fellowship, one format; a house has one
 # NARR level): the form offers each set as a single choice, since every need must hold.
 EXCLUSIVE_CHOICES: dict[str, tuple[str, tuple[str, ...]]] = {
     "fellowship": (
-        "Fellowship",
+        N_("Fellowship"),
         ("aa", "na", "smart", "recovery_dharma", "celebrate_recovery", "al_anon", "nar_anon"),
     ),
-    "format": ("Meeting format", ("in_person", "online", "hybrid")),
-    "narr": ("NARR level (recovery housing)", ("narr_1", "narr_2", "narr_3", "narr_4")),
+    "format": (N_("Meeting format"), ("in_person", "online", "hybrid")),
+    "narr": (N_("NARR level (recovery housing)"), ("narr_1", "narr_2", "narr_3", "narr_4")),
 }
+LANGUAGE_PARAMETER = "language"  # the language a resource speaks; ``lang`` is the interface's
+
+
+def radius_label(radius: str) -> str:
+    """A distance choice in words, in the current language."""
+    return _(RADIUS_CHOICES[radius][0])
+
+
+def choice_label(choice: str) -> str:
+    """The name of an EXCLUSIVE_CHOICES set, in the current language."""
+    return _(EXCLUSIVE_CHOICES[choice][0])
 
 
 @dataclass(frozen=True)
@@ -72,7 +90,7 @@ def to_params(settings: SearchSettings) -> dict[str, str]:
     if settings.needs:
         params["needs"] = ",".join(settings.needs)
     if settings.language:
-        params["lang"] = settings.language
+        params[LANGUAGE_PARAMETER] = settings.language
     if settings.when != "any":
         params["when"] = settings.when
     if not settings.remote:
@@ -123,14 +141,17 @@ def from_params(
     notices: list[str] = []
     near = " ".join(_single(params.get("near", "")).split())
     if len(near) > MAX_PLACE_LENGTH:
-        notices.append(f"The place in the link was longer than {MAX_PLACE_LENGTH} characters and was cut.")
+        notices.append(
+            _("The place in the link was longer than {limit} characters and was cut.").format(limit=MAX_PLACE_LENGTH)
+        )
         near = near[:MAX_PLACE_LENGTH]
 
     radius = _single(params.get("radius", DEFAULT_RADIUS)).strip().lower() or DEFAULT_RADIUS
     if radius not in RADIUS_CHOICES:
         notices.append(
-            f'The distance "{radius}" is not one of '
-            f"{', '.join(RADIUS_CHOICES)}; showing {RADIUS_CHOICES[DEFAULT_RADIUS][0].lower()}."
+            _('The distance "{radius}" is not one of {choices}; showing {default}.').format(
+                radius=radius, choices=", ".join(RADIUS_CHOICES), default=radius_label(DEFAULT_RADIUS).lower()
+            )
         )
         radius = DEFAULT_RADIUS
 
@@ -143,20 +164,38 @@ def from_params(
             needs.append(code)
         else:
             suggestion = vocabulary.suggest(code)
-            hint = f' (did you mean "{vocabulary.label(suggestion)}"?)' if suggestion else ""
-            notices.append(f'The need "{code}" is not one this directory knows, so it was left out{hint}.')
+            if suggestion:
+                notice = _(
+                    'The need "{code}" is not one this directory knows, so it was left out (did you mean "{label}"?).'
+                )
+                notices.append(notice.format(code=code, label=vocabulary.label(suggestion)))
+            else:
+                notices.append(
+                    _('The need "{code}" is not one this directory knows, so it was left out.').format(code=code)
+                )
     needs = _one_per_exclusive_choice(needs, vocabulary, notices)
 
-    language = _single(params.get("lang", "")).strip().lower() or None
+    language = _single(params.get(LANGUAGE_PARAMETER, "")).strip().lower() or None
+    old_style = _single(params.get("lang", "")).strip().lower()
+    if language is None and old_style and old_style not in LANGUAGES:  # a link from before ?lang= meant the screen
+        language = old_style
     if language is not None and not (
         len(language) == 2 and language.isalpha() and (languages is None or language in languages)
     ):
-        notices.append(f'No resource in this directory lists the language "{language}", so it was left out.')
+        notices.append(
+            _('No resource in this directory lists the language "{language}", so it was left out.').format(
+                language=language
+            )
+        )
         language = None
 
     when = _single(params.get("when", "any")).strip().lower() or "any"
     if when not in WHEN_CHOICES:
-        notices.append(f'The time "{when}" is not one of {", ".join(WHEN_CHOICES)}, so it was left out.')
+        notices.append(
+            _('The time "{when}" is not one of {choices}, so it was left out.').format(
+                when=when, choices=", ".join(WHEN_CHOICES)
+            )
+        )
         when = "any"
 
     remote = _single(params.get("remote", "1")).strip().lower() not in ("0", "false", "no", "off")
@@ -170,9 +209,13 @@ def _one_per_exclusive_choice(needs: list[str], vocabulary: Vocabulary, notices:
         choice = exclusive_choice_of(code)
         if choice is not None and choice in chosen:
             notices.append(
-                f'"{vocabulary.label(code)}" was left out: a resource has one '
-                f"{EXCLUSIVE_CHOICES[choice][0].lower()}, and the link already asks for "
-                f'"{vocabulary.label(chosen[choice])}".'
+                _(
+                    '"{label}" was left out: a resource has one {choice}, and the link already asks for "{chosen}".'
+                ).format(
+                    label=vocabulary.label(code),
+                    choice=choice_label(choice).lower(),
+                    chosen=vocabulary.label(chosen[choice]),
+                )
             )
             continue
         if choice is not None:
@@ -183,7 +226,7 @@ def _one_per_exclusive_choice(needs: list[str], vocabulary: Vocabulary, notices:
 
 def exclusive_choice_of(code: str) -> str | None:
     """The key of the EXCLUSIVE_CHOICES set ``code`` belongs to, or None."""
-    for choice, (_, codes) in EXCLUSIVE_CHOICES.items():
+    for choice, (_label, codes) in EXCLUSIVE_CHOICES.items():
         if code in codes:
             return choice
     return None

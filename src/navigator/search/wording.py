@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from navigator.directory.index import Directory, schedule_of
 from navigator.directory.provenance import last_changed, vouched_on
+from navigator.i18n import _, clock, day_name, month_day, number, short_date
 from navigator.search.engine import STALE_AFTER_DAYS, Hit
 from navigator.search.schedule import (
     MINUTES_PER_DAY,
@@ -25,8 +26,8 @@ _SOON_MINUTES = 60
 
 
 def clock_time(moment: dt.datetime) -> str:
-    """ "7:00 PM"."""
-    return f"{moment.hour % 12 or 12}:{moment.minute:02d} {'AM' if moment.hour < 12 else 'PM'}"
+    """ "7:00 PM" ("19:00" in Spanish)."""
+    return clock(moment)
 
 
 def zone_name(moment: dt.datetime) -> str:
@@ -49,12 +50,14 @@ def day_and_time(moment: dt.datetime, now: dt.datetime, viewer: ZoneInfo | None 
         moment = moment.astimezone(viewer)
     today = now.astimezone(moment.tzinfo).date()
     if moment.date() == today:
-        day = "today"
+        day = _("today")
     elif moment.date() == today + dt.timedelta(days=1):
-        day = "tomorrow"
+        day = _("tomorrow")
+    elif moment.date() > today + dt.timedelta(days=6):
+        day = f"{day_name(moment.weekday())} {month_day(moment.date())}"
     else:
-        day = f"{moment:%a %b} {moment.day}" if moment.date() > today + dt.timedelta(days=6) else f"{moment:%a}"
-    text = f"{day} {clock_time(moment)}"
+        day = day_name(moment.weekday())
+    text = _("{day} {time}").format(day=day, time=clock_time(moment))
     if viewer is None:
         return text
     text += f" {zone_name(moment)}"
@@ -81,14 +84,17 @@ def timing_words(
         return None
     if open_now:
         if next_time is not None and next_time - now > dt.timedelta(minutes=1):
-            return f"{'In session' if is_meeting else 'Open'} {day_and_time(next_time, now, viewer)}"
-        return "In session now" if is_meeting else "Open now"
+            when = day_and_time(next_time, now, viewer)
+            return (_("In session {when}") if is_meeting else _("Open {when}")).format(when=when)
+        return _("In session now") if is_meeting else _("Open now")
     if next_time is None:
         return None
     minutes = (next_time - now).total_seconds() / 60
     if 0 <= minutes < _SOON_MINUTES:
-        return f"{'Starts' if is_meeting else 'Opens'} in {max(1, round(minutes))} min"
-    return f"{'Next meeting' if is_meeting else 'Opens'} {day_and_time(next_time, now, viewer)}"
+        soon = max(1, round(minutes))
+        return (_("Starts in {minutes} min") if is_meeting else _("Opens in {minutes} min")).format(minutes=soon)
+    when = day_and_time(next_time, now, viewer)
+    return (_("Next meeting {when}") if is_meeting else _("Opens {when}")).format(when=when)
 
 
 def hit_timing(hit: Hit, now: dt.datetime, viewer: ZoneInfo | None = None) -> str | None:
@@ -145,9 +151,9 @@ def weekly_hours(entry: dict, own: ZoneInfo | None, viewer: ZoneInfo | None, now
 
 def distance_words(hit: Hit) -> str:
     if hit.remote:
-        return "By phone or online"
-    miles = f"{hit.distance_miles:.1f} mi"
-    return f"about {miles} (location approximate)" if hit.approximate else miles
+        return _("By phone or online")
+    miles = _("{miles} mi").format(miles=number(hit.distance_miles, 1))
+    return _("about {miles} (location approximate)").format(miles=miles) if hit.approximate else miles
 
 
 def is_stale(last_verified: dt.date | None, today: dt.date) -> bool:
@@ -155,20 +161,13 @@ def is_stale(last_verified: dt.date | None, today: dt.date) -> bool:
     return last_verified is None or (today - last_verified).days > STALE_AFTER_DAYS
 
 
-def _date_words(day: dt.date) -> str:
-    return f"{day:%b} {day.day}, {day.year}"
-
-
-_CALL = "call to confirm before going"
-
-
 def verified_words(last_verified: dt.date | None, stale: bool) -> str:
     if last_verified is None:
-        return f"No date from the source: {_CALL}"
-    when = _date_words(last_verified)
+        return _("No date from the source: call to confirm before going")
+    when = short_date(last_verified)
     if stale:
-        return f"Last verified {when}, over a year ago: {_CALL}"
-    return f"Last verified {when}"
+        return _("Last verified {date}, over a year ago: call to confirm before going").format(date=when)
+    return _("Last verified {date}").format(date=when)
 
 
 def entry_is_stale(entry: dict, today: dt.date) -> bool:
@@ -186,17 +185,23 @@ def provenance_words(entry: dict, today: dt.date) -> str:
     vouched = vouched_on(entry)
     stale = is_stale(vouched, today)
     changed = last_changed(entry)
-    changed_words = f" (its record last changed {_date_words(changed)})" if changed else ""
     if entry.get("verified_how") != "import" or not entry.get("listed_from"):
         return verified_words(vouched, stale)
     if vouched is None:
-        return f"The source gives no date for this listing{changed_words}: {_CALL}"
-    when = _date_words(vouched)
+        if changed:
+            return _(
+                "The source gives no date for this listing (its record last changed {date}): "
+                "call to confirm before going"
+            ).format(date=short_date(changed))
+        return _("The source gives no date for this listing: call to confirm before going")
+    when = short_date(vouched)
     if entry["listed_from"] == "feed":
-        said = f"Listed by its source as of {when}{changed_words}"
+        said = _("Listed by its source as of {date}").format(date=when)
     else:
-        said = f"From the source's export of {when}{changed_words}"
-    return f"{said}, over a year ago: {_CALL}" if stale else said
+        said = _("From the source's export of {date}").format(date=when)
+    if changed:
+        said += " " + _("(its record last changed {date})").format(date=short_date(changed))
+    return _("{said}, over a year ago: call to confirm before going").format(said=said) if stale else said
 
 
 def code_labels(directory: Directory, row: int) -> list[tuple[str, list[str]]]:
