@@ -4,17 +4,18 @@ from dataclasses import replace
 import pytest
 import yaml
 from tests.intake_directory import DENVER, TUESDAY_3PM, load_intake_directory, moud, place
-from ui.intake_copy import PlanCopy
+from ui.intake_copy import TRAVEL_LABELS, PlanCopy
 
 import navigator.plan.ranking as ranking_module
 from navigator.directory.loader import load_directory
 from navigator.formats.printable import render_html, render_pdf
-from navigator.plan.answers import LANGUAGE_REQUIRED, NEEDS, TREATMENT_LEVELS, FreeTime, IntakeAnswers
+from navigator.plan.answers import LANGUAGE_REQUIRED, NEEDS, TRAVEL_RADII, TREATMENT_LEVELS, FreeTime, IntakeAnswers
 from navigator.plan.build import build_plan
 from navigator.plan.ranking import Picks, can_swap, free_windows, shown_options, widen
 from navigator.plan.safety import safety_first
 from navigator.plan.takehome_plan import TEXT_MESSAGE_LIMIT, printout, text_message
 from navigator.search.places import PlaceNotFound
+from navigator.search.share import RADIUS_CHOICES, radius_label
 
 TUESDAY_EVENINGS = (FreeTime(("tue",), dt.time(17), dt.time(22)),)
 
@@ -99,7 +100,7 @@ def test_widening_a_gap_plans_that_need_again_further_out(directory, copy):
     assert wider.section("housing").radius == 50
     assert ids(wider.section("housing")) == ["house-methadone-far"]
     assert "Allows methadone" in copy.matched(wider.section("housing").options[0])
-    assert wider.section("medication").radius == 10  # only the gap's need went wider
+    assert wider.section("medication").radius == TRAVEL_RADII["transit"]  # only the gap's need went wider
 
 
 def test_a_gap_nothing_can_fill_says_there_is_none_within_the_widest_radius(directory, copy):
@@ -155,7 +156,7 @@ def test_detox_is_looked_for_as_far_as_a_stay_and_outpatient_care_as_far_as_a_da
     plan = plan_for(directory, needs=("treatment",), treatment_levels=("detox", "intensive_outpatient"))
     assert plan.section("treatment-detox").radius == 25
     assert ids(plan.section("treatment-detox")) == ["detox-center"]  # 20 miles away
-    assert plan.section("treatment-intensive_outpatient").radius == 10
+    assert plan.section("treatment-intensive_outpatient").radius == TRAVEL_RADII["transit"]
     assert ids(plan.section("treatment-intensive_outpatient")) == ["iop-near"]
 
 
@@ -461,3 +462,10 @@ def test_take_homes_give_absolute_days_and_times_mark_the_chosen_option_and_spea
     meeting = next(resource for section in sections for resource in section.resources if resource.is_meeting)
     assert meeting.hours and all(line.endswith(" MT") for line in meeting.hours)
     assert sections[0].note.startswith("Keep these close")
+
+
+def test_the_intake_offers_the_same_travel_distances_in_the_same_words_as_the_find_form():
+    for travel, radius in TRAVEL_RADII.items():
+        assert radius == RADIUS_CHOICES[travel][1]
+        assert IntakeAnswers(travel=travel).radius == radius
+        assert TRAVEL_LABELS[travel] == radius_label(travel)

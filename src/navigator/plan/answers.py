@@ -14,10 +14,13 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from navigator.search.share import RADIUS_CHOICES
+
 # The needs a plan can cover, in the order its sections come.
 NEEDS = ("medication", "treatment", "meetings", "housing", "work", "harm_reduction")
-# How they get around -> how far a daily trip may go, in miles.
-TRAVEL_RADII = {"walk": 2.0, "transit": 10.0, "drive": 25.0}
+# How they get around -> how far a daily trip may go, in miles: the Find form's distances, so a
+# coach gets the same reach whichever page they plan on.
+TRAVEL_RADII = {travel: RADIUS_CHOICES[travel][1] for travel in ("walk", "transit", "drive")}
 MEDICATIONS = ("buprenorphine", "methadone", "naltrexone")
 MEDICATION_STATUSES = ("start", "transfer")  # start (or restart) / already on it, needs a new place
 TREATMENT_LEVELS = ("outpatient", "intensive_outpatient", "residential", "detox")
