@@ -95,6 +95,12 @@ def test_the_form_runs_the_search_and_puts_it_in_the_url(directory, monkeypatch,
     assert app.query_params == {"near": "80222", "needs": "buprenorphine", "lang": "en"}
 
 
+def test_same_day_start_is_offered_under_medications_not_treatment(directory, monkeypatch, tmp_path):
+    app = app_on(directory, monkeypatch, tmp_path).run()
+    assert "Same-day start" in app.multiselect(key="find-needs-medications").options
+    assert "Same-day start" not in app.multiselect(key="find-needs-treatment").options
+
+
 def test_an_unknown_zip_names_what_was_typed_and_shows_no_results(directory, monkeypatch, tmp_path):
     app = app_on(directory, monkeypatch, tmp_path, near="00000").run()
     assert not app.exception

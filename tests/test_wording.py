@@ -70,8 +70,8 @@ def test_hours_are_described_for_people(small_directory):
 def test_code_labels_group_every_code_an_entry_satisfies(small_directory):
     directory = load_directory(small_directory, today=NOW.date())
     groups = dict(code_labels(directory, directory.row_of("test-clinic")))
-    assert groups["Medications (MOUD)"] == ["Buprenorphine (Suboxone, Sublocade)"]
-    assert groups["Treatment"] == ["Outpatient treatment", "Same-day start"]
+    assert groups["Medications (MOUD)"] == ["Buprenorphine (Suboxone, Sublocade)", "Same-day start"]
+    assert groups["Treatment"] == ["Outpatient treatment"]
     assert groups["Payment"] == ["Medicaid"]
 
 
