@@ -136,6 +136,26 @@ def test_back_and_next_keep_every_answer(folders):
     assert shown(app, "Start methadone") and shown(app, "Transfers Welcome OTP")
 
 
+def test_the_house_must_allow_the_medication_chosen_above_it_and_follows_a_change(folders):
+    app = open_intake(folders)
+    press(app, "intake_next")
+    fill_place(app)
+    press(app, "intake_next")
+    app.pills(key="intake_needs").set_value(["medication", "housing"]).run()
+    assert app.selectbox(key="intake_housing_medication").value == "not_sure"
+    app.segmented_control(key="intake_medication").set_value("methadone").run()
+    assert app.selectbox(key="intake_housing_medication").value == "methadone"
+    app.segmented_control(key="intake_medication").set_value("buprenorphine").run()
+    assert app.selectbox(key="intake_housing_medication").value == "buprenorphine"
+    app.selectbox(key="intake_housing_medication").set_value("not_sure").run()  # the coach may still say otherwise
+    assert app.selectbox(key="intake_housing_medication").value == "not_sure"
+    app.pills(key="intake_needs").set_value(["medication"]).run()
+    app.segmented_control(key="intake_medication").set_value("naltrexone").run()
+    app.pills(key="intake_needs").set_value(["medication", "housing"]).run()  # housing asked after the medication
+    assert app.selectbox(key="intake_housing_medication").value == "naltrexone"
+    assert not app.warning and not app.exception
+
+
 def test_a_place_that_cannot_be_found_keeps_the_coach_on_that_step(folders):
     app = open_intake(folders)
     press(app, "intake_next")

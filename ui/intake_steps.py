@@ -200,6 +200,13 @@ def step_place() -> None:
     st.toggle(_("They can join online or by phone"), key=key("remote_ok"), value=True, persist_state=KEEP)
 
 
+def _house_follows_medication() -> None:
+    """The house must allow the medication just chosen: a housing box already on screen keeps its
+    first value otherwise, and would offer houses that refuse it. The coach can still change it."""
+    state = st.session_state
+    state[key("housing_medication")] = state.get(key("medication")) or NOT_SURE
+
+
 def step_needs(directory: Directory) -> None:
     label = directory.vocabulary.label
     state = st.session_state
@@ -229,6 +236,7 @@ def step_needs(directory: Directory) -> None:
                 default=NOT_SURE,
                 required=True,
                 format_func=medication_label,
+                on_change=_house_follows_medication,
             )
             st.radio(
                 _("Starting, or already on it?"),
@@ -288,13 +296,13 @@ def step_needs(directory: Directory) -> None:
                 required=True,
                 format_func=HOUSING_TIMING_LABELS.get,
             )
-            taken = state.get(key("medication"))
+            # Set through the state, never ``index``: the callback above may already have set it.
+            state.setdefault(key("housing_medication"), state.get(key("medication")) or NOT_SURE)
             st.selectbox(
                 _("The house must allow their medication"),
                 medication_choices,
                 key=key("housing_medication"),
                 persist_state=KEEP,
-                index=medication_choices.index(taken) if taken in MEDICATIONS else 3,
                 format_func=lambda code: _("No medication / not sure") if code == NOT_SURE else label(code),
             )
             st.segmented_control(
