@@ -11,7 +11,7 @@ from ui.shortlist import printout
 
 from navigator.directory.loader import load_directory
 from navigator.formats.printable import render_html
-from navigator.plan.takehome import CRISIS_SHORT
+from navigator.plan.takehome import CRISIS_SHORT, ResourceSummary
 from navigator.search import engine
 
 ATTACK_NAME = "<img src=x onerror=alert(1)>"
@@ -99,6 +99,31 @@ def test_same_day_start_is_offered_under_medications_not_treatment(directory, mo
     app = app_on(directory, monkeypatch, tmp_path).run()
     assert "Same-day start" in app.multiselect(key="find-needs-medications").options
     assert "Same-day start" not in app.multiselect(key="find-needs-treatment").options
+
+
+MEN_HOUSE = """\
+- id: men-house
+  name: Mens House
+  organization: Mens House Inc
+  category: recovery_housing
+  housing:
+    gender: men
+  location:
+    city: Denver
+    state: CO
+    zip: "80222"
+  last_verified: "2026-10-01"
+"""
+
+
+def test_a_men_only_house_says_men_only_on_its_card_and_in_take_homes(tmp_path, monkeypatch):
+    folder = write_directory(tmp_path / "directory", {"house.yaml": MEN_HOUSE})
+    app = app_on(folder, monkeypatch, tmp_path, near="80222").run()
+    assert not app.exception
+    page = "\n".join(shown(block.value) for block in app.markdown)
+    assert "Recovery housing · Men only" in page
+    summary = ResourceSummary.from_entry(load_directory(folder), "men-house")
+    assert summary.category == "Recovery housing · Men only"
 
 
 def test_an_unknown_zip_names_what_was_typed_and_shows_no_results(directory, monkeypatch, tmp_path):

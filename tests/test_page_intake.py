@@ -156,6 +156,12 @@ def test_the_house_must_allow_the_medication_chosen_above_it_and_follows_a_chang
     assert not app.warning and not app.exception
 
 
+def test_a_women_only_house_in_the_plan_says_women_only(folders):
+    app = open_intake(folders)
+    intake_to_plan(app, ["housing"])
+    assert shown(app, "Womens House") and shown(app, "Women only")
+
+
 def test_a_place_that_cannot_be_found_keeps_the_coach_on_that_step(folders):
     app = open_intake(folders)
     press(app, "intake_next")

@@ -21,7 +21,7 @@ from navigator.plan.ranking import Picks, Section, can_swap, chosen_options, sho
 from navigator.plan.takehome_plan import FIRST_NAME_LIMIT, printout, text_message
 from navigator.search.links import tel_href
 from navigator.search.places import PlaceNotFound
-from navigator.search.wording import verified_words, weekly_hours
+from navigator.search.wording import residents_words, verified_words, weekly_hours
 from navigator.text import markdown_badge, markdown_link, markdown_text
 from ui.frame import LIVE_KEY_PREFIX
 from ui.intake_copy import PlanCopy
@@ -94,6 +94,9 @@ def _option_card(
         name = f"**{markdown_text(option.name)}**"
         st.markdown(f":material/push_pin: {name} · " + _("Chosen") if pinned else name)
         facts = [markdown_text(copy.distance(option))]
+        residents = residents_words(directory.entries[directory.row_of(option.id)])
+        if residents:
+            facts.append(markdown_text(residents))
         if option.hit.sample:
             facts.append(markdown_badge(_("Sample (fictional)"), "orange"))
         hours = absolute_hours(directory, option, plan)

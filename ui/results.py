@@ -17,7 +17,7 @@ from navigator.search.explain import Relaxation, relaxations
 from navigator.search.links import directions_url, tel_href
 from navigator.search.places import Place, PlaceNotFound, resolve_place
 from navigator.search.share import WHEN_CHOICES, SearchSettings, radius_label, to_params, to_query
-from navigator.search.wording import distance_words, hit_timing, provenance_words
+from navigator.search.wording import distance_words, hit_timing, kind_words, provenance_words
 from navigator.text import markdown_badge, markdown_link, markdown_text, safe_url
 from ui.data import address_geocoder
 from ui.detail import SPANISH, SPANISH_SPOKEN
@@ -327,7 +327,7 @@ def _card(directory: Directory, hit: Hit, params: dict[str, str], now: dt.dateti
     with st.container(border=True, key=f"card-{hit.id}"):
         st.subheader(markdown_text(hit.name), anchor=False)
         meeting = entry.get("meeting") or {}
-        kind = vocabulary.category_label(hit.category)
+        kind = kind_words(vocabulary, entry)
         if meeting:  # the fellowship says more than "Support group meeting"
             kind = meeting_kind(vocabulary, meeting)
         facts = [markdown_text(kind), markdown_text(distance_words(hit))]

@@ -16,7 +16,7 @@ from navigator.directory.index import Directory
 from navigator.i18n import N_, Words, _
 from navigator.search.engine import Hit
 from navigator.search.links import address_text, directions_url, sms_href, tel_href
-from navigator.search.wording import distance_words, provenance_words, weekly_hours
+from navigator.search.wording import distance_words, kind_words, provenance_words, weekly_hours
 from navigator.text import safe_url
 
 # Message ids (English); ``crisis_lines()`` and ``crisis_short()`` give them in the current language.
@@ -125,7 +125,7 @@ class ResourceSummary:
             id=entry_id,
             name=entry["name"],
             organization=entry["organization"],
-            category=vocabulary.category_label(entry["category"]),
+            category=kind_words(vocabulary, entry),
             address=address_text(location),
             directions_url=directions_url(location),
             phones=tuple(

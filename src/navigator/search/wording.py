@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from navigator.directory.index import Directory, schedule_of
 from navigator.directory.provenance import last_changed, vouched_on
-from navigator.i18n import _, clock, day_name, month_day, number, short_date
+from navigator.i18n import N_, Words, _, clock, day_name, month_day, number, short_date
 from navigator.search.engine import STALE_AFTER_DAYS, Hit
 from navigator.search.schedule import (
     MINUTES_PER_DAY,
@@ -147,6 +147,24 @@ def weekly_hours(entry: dict, own: ZoneInfo | None, viewer: ZoneInfo | None, now
     if len(viewer_lines) == len(lines):
         return [f"{seen} {viewer_name} ({line} {own_name})" for seen, line in zip(viewer_lines, lines, strict=True)]
     return [f"{seen} {viewer_name}" for seen in viewer_lines] + [f"({line} {own_name})" for line in lines]
+
+
+# A house for one gender says so wherever it is offered: a women-only house must never read as
+# one for anyone (housing.gender "any" or unknown says nothing).
+RESIDENTS_ONLY = Words({"women": N_("Women only"), "men": N_("Men only")})
+
+
+def residents_words(entry: dict) -> str | None:
+    """ "Men only" / "Women only" for a single-gender house, else None."""
+    gender = (entry.get("housing") or {}).get("gender")
+    return RESIDENTS_ONLY.get(gender)
+
+
+def kind_words(vocabulary, entry: dict) -> str:
+    """The entry's category in words, with who a single-gender house takes: "Recovery housing · Men only"."""
+    kind = vocabulary.category_label(entry["category"])
+    residents = residents_words(entry)
+    return f"{kind} · {residents}" if residents else kind
 
 
 def distance_words(hit: Hit) -> str:
