@@ -1,6 +1,7 @@
 """The Find page under AppTest: search, errors, deep links, details and the shortlist."""
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
 import yaml
@@ -436,3 +437,22 @@ def test_the_page_address_keeps_the_screen_language_apart_from_the_spoken_langua
     assert app.title[0].value == "Buscar recursos"
     assert app.selectbox(key="find-language").value == "es"
     assert app.query_params == {"near": "80222", "language": "es", "lang": "es"}
+
+
+def test_the_meetings_filter_offers_any_day_of_the_week(tmp_path, monkeypatch):
+    # The meeting is held the day after tomorrow on Denver's clock, so "that day" is never today.
+    weekdays = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+    held = weekdays[(dt.datetime.now(ZoneInfo("America/Denver")).weekday() + 2) % 7]
+    other = weekdays[(weekdays.index(held) + 1) % 7]
+    meeting = MEETING.replace("days: [tue]", f"days: [{held[:3]}]")
+    folder = write_directory(tmp_path / "directory", {"meetings.yaml": meeting, "clinics.yaml": CLINIC})
+    app = app_on(folder, monkeypatch, tmp_path).run()
+    app.text_input(key="find-near").input("80222")
+    app.selectbox(key="find-when").select(held)
+    app.button(key="find-submit").click().run()
+    assert not app.exception
+    assert names(app) == ["Tuesday Night Speaker Meeting"]  # the clinic is no meeting
+    assert app.query_params == {"near": "80222", "when": held, "lang": "en"}
+    app.selectbox(key="find-when").select(other)
+    app.button(key="find-submit").click().run()
+    assert names(app) == []

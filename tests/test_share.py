@@ -147,6 +147,24 @@ def test_tonight_asked_in_the_evening_searches_from_now():
     assert at == now and query.starting_within_hours == pytest.approx(4)
 
 
+def test_a_day_of_the_week_searches_the_whole_of_its_next_occurrence():
+    now = dt.datetime(2026, 11, 24, 15, 30, tzinfo=DENVER)  # a Tuesday
+    query, at = to_query(SearchSettings("80222", when="saturday"), DENVER_PLACE, now, limit=20)
+    assert at == dt.datetime(2026, 11, 28, 0, 0, tzinfo=DENVER) and query.open_at is None
+    assert query.starting_within_hours == pytest.approx(24)
+
+
+def test_the_day_of_the_week_it_is_searches_from_now_until_midnight():
+    now = dt.datetime(2026, 11, 24, 15, 30, tzinfo=DENVER)  # a Tuesday
+    query, at = to_query(SearchSettings("80222", when="tuesday"), DENVER_PLACE, now, limit=20)
+    assert at == now and query.starting_within_hours == pytest.approx(8.5)
+
+
+def test_a_day_of_the_week_survives_a_shared_link(vocabulary):
+    settings, notices = from_params({"near": "80222", "when": "sunday"}, vocabulary)
+    assert settings.when == "sunday" and not notices
+
+
 def test_today_on_the_day_clocks_fall_back_counts_the_extra_hour():
     now = dt.datetime(2026, 11, 1, 0, 30, tzinfo=DENVER)  # clocks go back at 2:00 that night
     query, _ = to_query(SearchSettings("80222", when="today"), DENVER_PLACE, now, limit=20)

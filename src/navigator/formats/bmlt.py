@@ -42,15 +42,17 @@ from navigator.formats.cleaning import (
     clean_phone,
     clean_url,
     clean_zip,
+    description_from,
     entry_id,
     parse_time,
     slug,
+    without_empty,
 )
 from navigator.formats.fetch import FetchError, fetch, is_url
 from navigator.formats.geography import nearest_zip
 from navigator.formats.hsds.locations import STATE_NAMES
 from navigator.formats.samhsa_locator import stamped
-from navigator.formats.tables import JsonTooDeep, load_json, read_source
+from navigator.formats.tables import read_json, read_source
 from navigator.search.places import US_STATE_TIMEZONES, timezone_for, zip_centroid
 
 SOURCE = "bmlt"
@@ -96,14 +98,7 @@ def read_bmlt(path: Path | str, today: dt.date | None = None, formats: str | Non
 
 
 def _load(text: str, label: str):
-    try:
-        return load_json(text)
-    except json.JSONDecodeError as error:
-        raise UnreadableSource(
-            f"{label}: not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}"
-        ) from None
-    except JsonTooDeep as error:
-        raise UnreadableSource(f"{label}: {error}") from None
+    return read_json(text, label)
 
 
 def _format_table(lists) -> dict[str, dict]:
@@ -229,7 +224,7 @@ def _convert(batch: ImportBatch, record: str, server: str, meeting: dict, table:
         "types": list(dict.fromkeys(types)),
     }
     entry.update(source=SOURCE, source_id=identifier)
-    batch.add(record, _without_empty(entry))
+    batch.add(record, without_empty(entry))
 
 
 @lru_cache(maxsize=1)
@@ -345,12 +340,4 @@ def _description(meeting: dict, keys: list[str], table: dict) -> str | None:
         text = meeting.get(key)
         if isinstance(text, str) and text.strip():
             paragraphs.append(prefix + text.strip())
-    text = "\n\n".join(paragraphs).replace("\r\n", "\n")
-    return (text[: MAX_TEXT - 1].rstrip() + "…" if len(text) > MAX_TEXT else text) or None
-
-
-def _without_empty(value):
-    if isinstance(value, dict):
-        cleaned = {key: _without_empty(item) for key, item in value.items()}
-        return {key: item for key, item in cleaned.items() if item not in (None, "", [], {})}
-    return value
+    return description_from(paragraphs, MAX_TEXT)

@@ -308,3 +308,20 @@ def title_case_shouting(text: str) -> str:
         else:
             cased.append(word)
     return " ".join(cased)
+
+
+def without_empty(value):
+    """``value`` with empty strings, lists, mappings and None left out of every mapping, at any depth:
+    an entry says only what its source said."""
+    if isinstance(value, dict):
+        cleaned = {key: without_empty(item) for key, item in value.items()}
+        return {key: item for key, item in cleaned.items() if item not in (None, "", [], {})}
+    return value
+
+
+def description_from(paragraphs: list[str], limit: int) -> str | None:
+    """Paragraphs joined into one description of at most ``limit`` characters (cut with an ellipsis)."""
+    text = "\n\n".join(paragraph for paragraph in paragraphs if paragraph).replace("\r\n", "\n")
+    if len(text) > limit:
+        text = text[: limit - 1].rstrip() + "…"
+    return text or None

@@ -59,6 +59,7 @@ from navigator.formats.tables import (
     decode,
     load_json,
     normalize_column,
+    read_json,
     read_table,
 )
 
@@ -243,14 +244,7 @@ def parse_api(
     """Entries from API JSON (one page, a list of pages, or a bare list of rows); with
     ``source_url``, a first page is followed by the pages after it, fetched with ``page=N``."""
     label = label or file_name
-    try:
-        document = load_json(text)
-    except json.JSONDecodeError as error:
-        raise UnreadableSource(
-            f"{label}: not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}"
-        ) from None
-    except JsonTooDeep as error:
-        raise UnreadableSource(f"{label}: {error}") from None
+    document = read_json(text, label)
     pages = _pages(document, label)
     if source_url and len(pages) == 1:
         pages += _further_pages(pages[0], source_url)

@@ -29,14 +29,16 @@ from navigator.formats.cleaning import (
     clean_phone,
     clean_url,
     clean_zip,
+    description_from,
     entry_id,
     parse_date,
     parse_time,
     slug,
     unique_ids,
+    without_empty,
 )
 from navigator.formats.geography import city_zip, nearest_zip, state_of_city, zip_city
-from navigator.formats.tables import JsonTooDeep, load_json, read_source
+from navigator.formats.tables import read_json, read_source
 from navigator.search.places import US_STATE_TIMEZONES, timezone_for, zip_centroid
 
 SOURCE = "meeting_guide"
@@ -114,14 +116,7 @@ def read_meeting_guide(path: Path | str, fellowship: str | None = None, today: d
 
 def load_feed(text: str, label: str) -> list:
     """The feed's list of meetings; raises UnreadableSource for anything else."""
-    try:
-        feed = load_json(text)
-    except json.JSONDecodeError as error:
-        raise UnreadableSource(
-            f"{label}: not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}"
-        ) from None
-    except JsonTooDeep as error:
-        raise UnreadableSource(f"{label}: {error}") from None
+    feed = read_json(text, label)
     if isinstance(feed, dict) and isinstance(feed.get("meetings"), list):
         organization = feed.get("organization") if isinstance(feed.get("organization"), dict) else {}
         feed = [_with_organization(meeting, organization) for meeting in feed["meetings"]]
@@ -314,14 +309,7 @@ def _convert(batch: ImportBatch, label: str, identifier: str, meeting: dict, fel
         last_changed=_last_changed(meeting.get("updated"), today),
         verified_how="import",
     )
-    batch.add(label, _without_empty(entry))
-
-
-def _without_empty(value):
-    if isinstance(value, dict):
-        cleaned = {key: _without_empty(item) for key, item in value.items()}
-        return {key: item for key, item in cleaned.items() if item not in (None, "", [], {})}
-    return value
+    batch.add(label, without_empty(entry))
 
 
 def _days(batch: ImportBatch, label: str, value) -> list[str] | None:
@@ -608,7 +596,4 @@ def _description(meeting: dict, attendance: str, closed: bool, dial_string: str 
             paragraphs.append(prefix + text.strip())
     if dial_string and not meeting.get("conference_phone_notes"):
         paragraphs.append(f"By phone: {dial_string}")
-    text = "\n\n".join(paragraphs).replace("\r\n", "\n")
-    if len(text) > MAX_TEXT:
-        text = text[: MAX_TEXT - 1].rstrip() + "…"
-    return text or None
+    return description_from(paragraphs, MAX_TEXT)

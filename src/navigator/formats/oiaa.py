@@ -25,9 +25,19 @@ from navigator.directory.languages import LANGUAGE_NAMES
 from navigator.directory.schema import FELLOWSHIPS, MAX_TEXT, NATIONAL
 from navigator.formats import progress
 from navigator.formats.batch import FEED, ImportBatch, Provenance, UnreadableSource
-from navigator.formats.cleaning import clean_field, clean_phone, clean_url, entry_id, parse_time, slug, unique_ids
+from navigator.formats.cleaning import (
+    clean_field,
+    clean_phone,
+    clean_url,
+    description_from,
+    entry_id,
+    parse_time,
+    slug,
+    unique_ids,
+    without_empty,
+)
 from navigator.formats.samhsa_locator import stamped
-from navigator.formats.tables import JsonTooDeep, load_json, read_source
+from navigator.formats.tables import read_json, read_source
 
 SOURCE = "oiaa"
 FIELDS = frozenset({
@@ -68,14 +78,7 @@ def parse_oiaa(
     label = label or file_name
     if fellowship not in FELLOWSHIPS:
         raise UnreadableSource(f"fellowship '{fellowship}' is not one of {', '.join(FELLOWSHIPS)}")
-    try:
-        document = load_json(text)
-    except json.JSONDecodeError as error:
-        raise UnreadableSource(
-            f"{label}: not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}"
-        ) from None
-    except JsonTooDeep as error:
-        raise UnreadableSource(f"{label}: {error}") from None
+    document = read_json(text, label)
     if isinstance(document, dict) and isinstance(document.get("meetings"), list):
         document = document["meetings"]
     if not isinstance(document, list):
@@ -171,7 +174,7 @@ def _convert(batch: ImportBatch, record: str, identifier: str, key: str, meeting
         "source": SOURCE,
         "source_id": key,
     }
-    batch.add(record, _without_empty(entry))
+    batch.add(record, without_empty(entry))
 
 
 def _period(batch: ImportBatch, record: str, meeting: dict, zone: str) -> dict | None:
@@ -229,12 +232,4 @@ def _description(meeting: dict) -> str | None:
         text = meeting.get(key)
         if isinstance(text, str) and text.strip():
             paragraphs.append(prefix + text.strip())
-    text = "\n\n".join(paragraphs).replace("\r\n", "\n")
-    return (text[: MAX_TEXT - 1].rstrip() + "…" if len(text) > MAX_TEXT else text) or None
-
-
-def _without_empty(value):
-    if isinstance(value, dict):
-        cleaned = {key: _without_empty(item) for key, item in value.items()}
-        return {key: item for key, item in cleaned.items() if item not in (None, "", [], {})}
-    return value
+    return description_from(paragraphs, MAX_TEXT)

@@ -85,6 +85,19 @@ def load_json(text: str, max_depth: int = MAX_JSON_DEPTH):
     return value
 
 
+def read_json(text: str, label: str):
+    """The JSON document of a source named ``label``; UnreadableSource (one line, where and what) for
+    text that is not JSON or is nested deeper than any feed needs."""
+    try:
+        return load_json(text)
+    except json.JSONDecodeError as error:
+        raise UnreadableSource(
+            f"{label}: not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}"
+        ) from None
+    except JsonTooDeep as error:
+        raise UnreadableSource(f"{label}: {error}") from None
+
+
 @dataclass
 class Table:
     label: str

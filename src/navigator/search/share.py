@@ -38,8 +38,17 @@ WHEN_CHOICES = Words(
         "open_now": N_("Open now (meetings: in session now)"),
         "today": N_("Meetings the rest of today"),
         "tonight": N_("Meetings tonight (5 PM to midnight)"),
+        # Any day of the week, as Meeting Guide offers: a coach plans Saturday's meeting on a Tuesday.
+        "monday": N_("Meetings on Monday"),
+        "tuesday": N_("Meetings on Tuesday"),
+        "wednesday": N_("Meetings on Wednesday"),
+        "thursday": N_("Meetings on Thursday"),
+        "friday": N_("Meetings on Friday"),
+        "saturday": N_("Meetings on Saturday"),
+        "sunday": N_("Meetings on Sunday"),
     }
 )
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")  # date.weekday() order
 EVENING_STARTS = dt.time(17, 0)
 # Codes a resource has only one of (a meeting has one fellowship, one format; a house has one
 # NARR level): the form offers each set as a single choice, since every need must hold.
@@ -238,7 +247,9 @@ def to_query(
     """The engine's query for ``settings`` at ``place``, and the instant to search at.
 
     "Today" and "tonight" are judged on the clock of the searched place. Tonight, asked before
-    5 PM, searches from 5 PM: meetings in session then, or starting before midnight.
+    5 PM, searches from 5 PM: meetings in session then, or starting before midnight. A day of the
+    week is its next occurrence there (today, from now, when it is that day): meetings in session
+    at its start, or starting before its midnight.
     """
     query = Query(
         near=settings.near,
@@ -251,12 +262,18 @@ def to_query(
     )
     if settings.when == "open_now":
         return replace(query, open_at=now), now
-    if settings.when in ("today", "tonight"):
+    if settings.when in ("today", "tonight", *WEEKDAYS):
         local_now = now.astimezone(ZoneInfo(place.timezone or "UTC"))
         start = local_now
         if settings.when == "tonight":
             start = max(local_now, dt.datetime.combine(local_now.date(), EVENING_STARTS, local_now.tzinfo))
-        midnight = dt.datetime.combine(local_now.date() + dt.timedelta(days=1), dt.time(0), local_now.tzinfo)
+        if settings.when in WEEKDAYS:
+            days_ahead = (WEEKDAYS.index(settings.when) - local_now.weekday()) % 7
+            if days_ahead:
+                start = dt.datetime.combine(
+                    local_now.date() + dt.timedelta(days=days_ahead), dt.time(0), local_now.tzinfo
+                )
+        midnight = dt.datetime.combine(start.date() + dt.timedelta(days=1), dt.time(0), local_now.tzinfo)
         # Through UTC: a plain difference of two local times would miss a daylight-saving change.
         hours = (midnight.astimezone(dt.UTC) - start.astimezone(dt.UTC)).total_seconds() / 3600
         return replace(query, starting_within_hours=hours), start
