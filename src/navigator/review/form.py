@@ -136,6 +136,10 @@ FIELDS = (
     ),
 )
 FIELD_BY_NAME = {spec.name: spec for spec in FIELDS}
+# Fields every listing must have (the directory's own rules); the form marks them. Others are
+# required only with another (a place needs its city, state and ZIP; a meeting its times), and
+# their problems say so.
+REQUIRED_FIELDS = frozenset({"name", "organization", "meeting_fellowship", "meeting_attendance"})
 
 # Weekly schedules are typed one day per field: "08:00-17:00", several ranges with commas.
 HOURS_ALWAYS = "hours_always"
