@@ -99,3 +99,57 @@ def test_map_tooltips_speak_the_screens_language_and_keep_the_listings_name(resu
     assert category == "Medicamentos para el trastorno por consumo de opioides"
     assert distance.endswith(" mi") and "," in distance  # "0,1 mi": a decimal comma
     assert here["tooltip"].splitlines()[0] == "Lugar buscado"
+
+
+def test_a_wide_view_around_denver_draws_the_state_lines_to_wyoming_and_nebraska(result):
+    from navigator.search.maplayers import base_map
+
+    _, found = result
+    base = base_map(found.place, 100, [])
+    # The Colorado-Wyoming line runs along 41°N; one of the state lines drawn lies on it.
+    assert any(all(abs(lat - 41.0) < 0.01 for _, lat in line["path"]) for line in base.state_lines)
+    assert base.county_lines
+
+
+def test_county_lines_are_clipped_to_the_view():
+    from navigator.search.basemap import Bounds, boundary_lines
+
+    view = Bounds(39.5, -105.2, 39.9, -104.7)
+    lines = boundary_lines(view)["county"]
+    assert lines
+    for line in lines:
+        lons = [lon for lon, _ in line["path"]]
+        lats = [lat for _, lat in line["path"]]
+        assert min(lons) <= view.east and max(lons) >= view.west
+        assert min(lats) <= view.north and max(lats) >= view.south
+    everything = boundary_lines(Bounds(18, -180, 72, -60))["county"]
+    assert len(lines) < len(everything) / 50
+
+
+def test_the_base_map_of_a_whole_country_view_is_bounded():
+    from navigator.search.basemap import MAX_CITIES, MAX_LINES, Bounds, boundary_lines, city_labels
+
+    lines = boundary_lines(Bounds(-90, -180, 90, 180))
+    assert len(lines["state"]) + len(lines["county"]) <= MAX_LINES
+    assert len(city_labels(Bounds(-90, -180, 90, 180))) == MAX_CITIES
+
+
+def test_city_labels_near_denver_are_readable_names_biggest_first(result):
+    from navigator.search.maplayers import base_map
+
+    _, found = result
+    cities = base_map(found.place, 10, []).cities
+    assert cities[0]["label"] == "Denver, CO"
+    assert "Aurora, CO" in [city["label"] for city in cities]
+    assert all(city["label"] == city["label"].strip() and len(city["label"]) < 40 for city in cities)
+
+
+def test_a_search_far_from_colorado_gets_its_own_base_map(result):
+    import dataclasses
+
+    from navigator.search.maplayers import base_map
+
+    _, found = result
+    anchorage = dataclasses.replace(found.place, lat=61.2176, lon=-149.8631)
+    cities = [city["label"] for city in base_map(anchorage, 25, []).cities]
+    assert cities[0] == "Anchorage, AK"

@@ -18,6 +18,7 @@ from navigator.search.engine import Hit
 from navigator.search.maplayers import (
     RGB,
     SEARCH_POINT_RGB,
+    base_map,
     category_color,
     hit_points,
     ring_meters,
@@ -45,10 +46,49 @@ OFFLINE_STYLE = "data:application/json," + quote(
 TOOLTIP_STYLE = {"maxWidth": "15rem", "whiteSpace": "normal", "overflowWrap": "anywhere", "fontSize": "0.85rem"}
 
 
+def _base_layers(place: Place, radius_miles: float | None, points: list[dict]) -> list:
+    """County lines, state lines and city names under the results, from data shipped with the app."""
+    base = base_map(place, radius_miles, points)
+    return [
+        pdk.Layer(
+            "PathLayer",
+            id="county-lines",
+            data=base.county_lines,
+            get_path="path",
+            get_color=[150, 150, 140, 140],
+            width_min_pixels=1,
+            width_max_pixels=1,
+        ),
+        pdk.Layer(
+            "PathLayer",
+            id="state-lines",
+            data=base.state_lines,
+            get_path="path",
+            get_color=[90, 90, 85, 220],
+            width_min_pixels=2,
+            width_max_pixels=2,
+        ),
+        # Grey and smaller than the results' names, so they read as places, not as results.
+        pdk.Layer(
+            "TextLayer",
+            id="city-labels",
+            data=base.cities,
+            get_position="[lon, lat]",
+            get_text="label",
+            get_size=12,
+            size_scale=3,
+            get_color=[95, 95, 90],
+            get_text_anchor="'middle'",
+            get_alignment_baseline="'center'",
+            font_family="Arial, sans-serif",
+        ),
+    ]
+
+
 def results_map(place: Place, radius_miles: float | None, hits: Sequence[Hit], vocabulary: Vocabulary) -> None:
     points = hit_points(hits, vocabulary)
     here = search_point(place)
-    layers = []
+    layers = _base_layers(place, radius_miles, points)
     if radius_miles is not None:
         layers.append(
             pdk.Layer(

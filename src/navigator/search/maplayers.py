@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from navigator.directory.vocabulary import Vocabulary
 from navigator.i18n import _
+from navigator.search.basemap import Bounds, boundary_lines, city_labels
 from navigator.search.engine import Hit, haversine_miles
 from navigator.search.places import Place
 from navigator.search.wording import distance_words
@@ -111,16 +112,43 @@ def ring_meters(radius_miles: float) -> float:
     return radius_miles * METERS_PER_MILE
 
 
-def view_for(place: Place, radius_miles: float | None, points: list[dict]) -> MapView:
-    """Centred on the searched place, zoomed to show the radius (with no radius: the points)."""
+def _reach_miles(place: Place, radius_miles: float | None, points: list[dict]) -> float:
     reach = radius_miles
     if reach is None:
         reach = max(
             (float(haversine_miles(place.lat, place.lon, point["lat"], point["lon"])) for point in points),
             default=25.0,
         )
-    reach = max(reach, 0.5)
+    return max(reach, 0.5)
+
+
+def view_for(place: Place, radius_miles: float | None, points: list[dict]) -> MapView:
+    """Centred on the searched place, zoomed to show the radius (with no radius: the points)."""
+    reach = _reach_miles(place, radius_miles, points)
     meters_across = 2.2 * reach * METERS_PER_MILE
     scale = _METERS_PER_PIXEL_AT_ZOOM_0 * math.cos(math.radians(place.lat)) * _MAP_PIXELS
     zoom = math.log2(scale / meters_across)
     return MapView(place.lat, place.lon, round(min(max(zoom, 1.0), 15.0), 2))
+
+
+def view_bounds(place: Place, radius_miles: float | None, points: list[dict]) -> Bounds:
+    """The box the base map is drawn for: twice the reach shown each way, so a little panning or
+    zooming out still finds lines, while a Denver search never carries the whole country."""
+    reach = 2 * _reach_miles(place, radius_miles, points)
+    dlat = reach / 69.0  # miles per degree of latitude
+    dlon = reach / (69.0 * max(math.cos(math.radians(place.lat)), 0.05))
+    return Bounds(place.lat - dlat, place.lon - dlon, place.lat + dlat, place.lon + dlon)
+
+
+@dataclass(frozen=True)
+class BaseMap:
+    state_lines: list[dict]
+    county_lines: list[dict]
+    cities: list[dict]
+
+
+def base_map(place: Place, radius_miles: float | None, points: list[dict]) -> BaseMap:
+    """State and county lines and city names around the search, drawn without any outside request."""
+    bounds = view_bounds(place, radius_miles, points)
+    lines = boundary_lines(bounds)
+    return BaseMap(lines["state"], lines["county"], city_labels(bounds))

@@ -1,0 +1,146 @@
+"""The offline base map under the results: state and county lines and city names, as plain data.
+
+Lines come from the U.S. Census Bureau's boundaries as packaged by us-atlas (TopoJSON, shipped
+in navigator/search/basemap/, see its README); city names from the ``zipcodes`` data (a city's
+position is the middle of its ZIP centroids, its size the number of its ZIPs). Both are parsed
+once per process into immutable tuples; each map then takes only what lies in its view, so the
+page never carries the whole country.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib.resources import files
+
+import numpy as np
+import zipcodes
+
+_ATLAS = "basemap/counties-10m.json"
+# Bounded page size whatever the view: a wide view keeps the longest lines and the biggest cities.
+MAX_LINES = 4000
+MAX_CITIES = 14
+
+
+@dataclass(frozen=True)
+class Bounds:
+    south: float
+    west: float
+    north: float
+    east: float
+
+    def widened(self, fraction: float) -> Bounds:
+        dlat = (self.north - self.south) * fraction
+        dlon = (self.east - self.west) * fraction
+        return Bounds(self.south - dlat, self.west - dlon, self.north + dlat, self.east + dlon)
+
+
+@dataclass(frozen=True)
+class _Lines:
+    paths: tuple[tuple[tuple[float, float], ...], ...]
+    boxes: np.ndarray  # one row per path: west, south, east, north (read-only)
+    state: np.ndarray  # True where the path is a state line (or the coast), else a county line
+
+
+def _arc_indexes(geometry: dict) -> set[int]:
+    found: set[int] = set()
+
+    def walk(node) -> None:
+        if isinstance(node, int):
+            found.add(node if node >= 0 else ~node)  # a negative index is the arc reversed
+        else:
+            for child in node:
+                walk(child)
+
+    walk(geometry.get("arcs", []))
+    return found
+
+
+@lru_cache(maxsize=1)
+def _lines() -> _Lines:
+    topology = json.loads(files("navigator.search").joinpath(_ATLAS).read_text(encoding="utf-8"))
+    (scale_x, scale_y), (shift_x, shift_y) = topology["transform"]["scale"], topology["transform"]["translate"]
+    state_arcs: set[int] = set()
+    for geometry in topology["objects"]["states"]["geometries"]:
+        state_arcs |= _arc_indexes(geometry)
+    paths, boxes = [], []
+    for arc in topology["arcs"]:
+        # Quantized TopoJSON: each position is the sum of the deltas before it.
+        steps = np.cumsum(np.asarray(arc, dtype=np.float64), axis=0)
+        lon = np.round(steps[:, 0] * scale_x + shift_x, 4)
+        lat = np.round(steps[:, 1] * scale_y + shift_y, 4)
+        paths.append(tuple(zip(lon.tolist(), lat.tolist(), strict=True)))
+        boxes.append((lon.min(), lat.min(), lon.max(), lat.max()))
+    box_array = np.asarray(boxes, dtype=np.float64)
+    box_array.setflags(write=False)
+    state = np.asarray([index in state_arcs for index in range(len(paths))])
+    state.setflags(write=False)
+    return _Lines(tuple(paths), box_array, state)
+
+
+def _in_view(boxes: np.ndarray, bounds: Bounds) -> np.ndarray:
+    return (
+        (boxes[:, 0] <= bounds.east)
+        & (boxes[:, 2] >= bounds.west)
+        & (boxes[:, 1] <= bounds.north)
+        & (boxes[:, 3] >= bounds.south)
+    )
+
+
+def boundary_lines(bounds: Bounds) -> dict[str, list[dict]]:
+    """{"state": [...], "county": [...]}: each a {"path": [[lon, lat], ...]} crossing the view."""
+    lines = _lines()
+    chosen = np.flatnonzero(_in_view(lines.boxes, bounds))
+    if len(chosen) > MAX_LINES:
+        extent = (lines.boxes[chosen, 2] - lines.boxes[chosen, 0]) + (lines.boxes[chosen, 3] - lines.boxes[chosen, 1])
+        chosen = np.sort(chosen[np.argsort(-extent, kind="stable")[:MAX_LINES]])
+    drawn: dict[str, list[dict]] = {"state": [], "county": []}
+    for index in chosen.tolist():
+        kind = "state" if lines.state[index] else "county"
+        drawn[kind].append({"path": [list(point) for point in lines.paths[index]]})
+    return drawn
+
+
+@dataclass(frozen=True)
+class City:
+    name: str
+    state: str
+    lat: float
+    lon: float
+    zips: int
+
+
+@lru_cache(maxsize=1)
+def _cities() -> tuple[City, ...]:
+    totals: dict[tuple[str, str], list[float]] = {}
+    # A first digit at a time, as in places.py: the full list would stay alive for the process.
+    for digit in "0123456789":
+        for record in zipcodes.similar_to(digit):
+            if record.get("zip_code_type") != "STANDARD" or not record.get("lat") or not record.get("long"):
+                continue
+            lat, lon = float(record["lat"]), float(record["long"])
+            if not (lat or lon):
+                continue
+            entry = totals.setdefault((record["city"], record["state"]), [0.0, 0.0, 0])
+            entry[0] += lat
+            entry[1] += lon
+            entry[2] += 1
+    cities = [
+        City(name, state, round(lat / count, 4), round(lon / count, 4), int(count))
+        for (name, state), (lat, lon, count) in totals.items()
+        if count >= 2  # a one-ZIP place is a town the county lines already frame
+    ]
+    cities.sort(key=lambda city: (-city.zips, city.name))
+    return tuple(cities)
+
+
+def city_labels(bounds: Bounds, limit: int = MAX_CITIES) -> list[dict]:
+    """The biggest cities inside the view, biggest first: {"lat", "lon", "label"} ("Denver, CO")."""
+    shown = []
+    for city in _cities():
+        if bounds.south <= city.lat <= bounds.north and bounds.west <= city.lon <= bounds.east:
+            shown.append({"lat": city.lat, "lon": city.lon, "label": f"{city.name.title()}, {city.state}"})
+            if len(shown) == limit:
+                break
+    return shown
