@@ -203,6 +203,21 @@ def test_choosing_the_kind_and_listing_on_the_page_keeps_the_link_up_to_date(sma
     assert app.selectbox(key="sg_report_test-meeting_problem")
 
 
+def test_a_change_can_add_a_second_phone(small_directory, monkeypatch, tmp_path):
+    app = open_suggest(small_directory, monkeypatch, tmp_path, entry="test-clinic", kind="change")
+    prefix = "sg_change_test-clinic_"
+    labels = [element.label for element in app.text_input if element.key.startswith(f"{prefix}phone")]
+    assert labels == ["Phone number", "Second phone number"]
+    app.selectbox(key=f"{prefix}phone_2_type").select("hotline")
+
+    send(fill(app, prefix, phone_2_number="303-555-0177"))
+
+    [pending] = queue(tmp_path).pending()[0]
+    assert pending.changes == {
+        "phones": [{"number": "303-555-0100", "type": "intake"}, {"number": "303-555-0177", "type": "hotline"}]
+    }
+
+
 def test_each_problem_shows_right_below_its_field_and_nothing_is_stored(small_directory, monkeypatch, tmp_path):
     app = open_suggest(small_directory, monkeypatch, tmp_path, entry="test-clinic", kind="change")
     prefix = "sg_change_test-clinic_"

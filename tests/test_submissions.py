@@ -216,6 +216,35 @@ def test_a_report_needs_no_name_or_organization_but_a_way_to_reach_the_reporter(
     assert reached.errors == {} and reached.submission.kind == "report"
 
 
+def two_phones() -> dict:
+    entry = clinic()
+    entry["phones"].append({"number": "303-555-0177", "type": "hotline", "description": "After hours"})
+    return entry
+
+
+def test_every_phone_of_a_listing_is_on_the_form_and_editable():
+    values = form_values(two_phones())
+    assert (values["phone_2_number"], values["phone_2_type"]) == ("303-555-0177", "hotline")
+    changed = check("change", two_phones(), phone_2_number="303-555-0188").submission.changes
+    assert changed["phones"] == [
+        {"number": "303-555-0100", "type": "intake"},
+        {"number": "303-555-0188", "type": "hotline", "description": "After hours"},
+    ]
+
+
+def test_clearing_the_first_phone_keeps_the_second_and_a_new_phone_gets_a_type():
+    assert check("change", two_phones(), phone_number="").submission.changes["phones"] == [
+        {"number": "303-555-0177", "type": "hotline", "description": "After hours"}
+    ]
+    added = check("change", clinic(), phone_2_number="303-555-0199").submission.changes["phones"]
+    assert added[1] == {"number": "303-555-0199", "type": "voice"}
+
+
+def test_a_bad_second_phone_is_reported_beside_it():
+    errors = check("change", two_phones(), phone_2_number="call us").errors
+    assert errors == {"phone_2_number": [FieldProblem("not_format", {"value": "call us", "format": "phone"})]}
+
+
 def test_a_hundred_kilobyte_text_is_refused_by_length_without_being_echoed():
     checked = check("change", clinic(), description="x" * 100_000)
     assert checked.errors == {"description": [FieldProblem("too_long", {"length": 100_000, "limit": 5000})]}

@@ -37,6 +37,12 @@ FIELD_LABELS = Words(
         "email": N_("E-mail"),
         "phone_number": N_("Phone number"),
         "phone_type": N_("Phone type"),
+        "phone_2_number": N_("Second phone number"),
+        "phone_2_type": N_("Second phone type"),
+        "phone_3_number": N_("Third phone number"),
+        "phone_3_type": N_("Third phone type"),
+        "phone_4_number": N_("Fourth phone number"),
+        "phone_4_type": N_("Fourth phone type"),
         "address": N_("Street address"),
         "address_2": N_("Suite, floor"),
         "city": N_("City"),
@@ -204,7 +210,7 @@ def _choice_label(spec: FormField, code, vocabulary: Vocabulary) -> str:
         return vocabulary.label(code)
     if spec.name == "languages":
         return language_label(code, LANGUAGE_NAMES)
-    if spec.name == "phone_type":
+    if spec.name.startswith("phone") and spec.name.endswith("_type"):
         return PHONE_TYPE_LABELS[code] if code in PHONE_TYPE_LABELS else code.capitalize()
     if spec.name == "state":
         return code

@@ -7,7 +7,15 @@ import streamlit as st
 
 from navigator.directory.vocabulary import Vocabulary
 from navigator.i18n import _
-from navigator.review.form import FIELDS, HOURS_ALWAYS, NUMBER_RANGE, REQUIRED_FIELDS, FieldProblem, sections_for
+from navigator.review.form import (
+    FIELDS,
+    HOURS_ALWAYS,
+    NUMBER_RANGE,
+    REQUIRED_FIELDS,
+    FieldProblem,
+    hidden_phone_field,
+    sections_for,
+)
 from navigator.review.suggestion import CONTACT_LIMITS, DETAILS_LIMIT, PROBLEM_CODES, REQUIRED_CONTACT
 from navigator.review.words import PROBLEM_LABELS
 from navigator.search.schedule import WEEKDAYS
@@ -98,7 +106,7 @@ def entry_fields(
             shown.extend(_schedule(section, prefill, key_prefix, errors))
             continue
         for spec in FIELDS:
-            if spec.section == section:
+            if spec.section == section and not hidden_phone_field(spec.name, entry):
                 _widget(spec, prefill.get(spec.name), f"{key_prefix}{spec.name}", vocabulary)
                 show_errors(errors, spec.name)
                 shown.append(spec.name)
