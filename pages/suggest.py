@@ -9,7 +9,14 @@ import streamlit as st
 from ui import suggest_flow as flow
 from ui.frame import page_directory
 from ui.suggest_copy import category_choices
-from ui.suggestion_form import contact_fields, entry_fields, other_errors, report_fields, show_errors
+from ui.suggestion_form import (
+    contact_fields,
+    entry_fields,
+    error_summary,
+    other_errors,
+    report_fields,
+    show_errors,
+)
 
 from navigator.i18n import _
 from navigator.review.form import form_values
@@ -138,8 +145,9 @@ with st.form(f"suggest_{kind}_{entry_id or 'new'}", enter_to_submit=False):
         st.text_area(_("A note for the reviewer (optional)"), max_chars=NOTE_LIMIT, key=f"{prefix}note", height=100)
         show_errors(errors, "note")
         shown.append("note")
-    shown += contact_fields(prefix, errors)
+    shown += contact_fields(kind, prefix, errors)
     other_errors(errors, set(shown))
+    error_summary(errors)
     st.form_submit_button(
         _("Send suggestion"),
         type="primary",

@@ -133,6 +133,66 @@ def test_a_problem_report_from_a_listing_is_sent_with_what_it_proposes(small_dir
     assert pending.details == "The church hall closed in October."
 
 
+def test_a_problem_report_needs_only_a_way_to_reach_the_reporter(small_directory, monkeypatch, tmp_path):
+    app = open_suggest(small_directory, monkeypatch, tmp_path, entry="test-meeting", kind="report")
+    prefix = "sg_report_test-meeting_"
+    labels = [element.label for element in app.text_input if element.key.startswith(f"{prefix}contact_")]
+    assert labels == ["Your name", "Your organization", "Your e-mail", "Your phone"]
+    assert app.selectbox(key=f"{prefix}problem").label == "What is wrong? (required)"
+    app.selectbox(key=f"{prefix}problem").select("closed")
+
+    send(fill(app, prefix, contact={"email": "neighbour@example.org"}))
+
+    assert errors(app) == []
+    [pending] = queue(tmp_path).pending()[0]
+    assert pending.kind == "report" and pending.contact.organization == ""
+
+
+def test_a_change_marks_the_fields_it_requires_in_words(small_directory, monkeypatch, tmp_path):
+    app = open_suggest(small_directory, monkeypatch, tmp_path, entry="test-clinic", kind="change")
+    prefix = "sg_change_test-clinic_"
+    labels = {element.key: element.label for element in app.text_input}
+    assert labels[f"{prefix}name"] == "Service name (required)"
+    assert labels[f"{prefix}contact_name"] == "Your name (required)"
+    assert labels[f"{prefix}contact_organization"] == "Your organization (required)"
+    assert labels[f"{prefix}contact_email"] == "Your e-mail"
+
+
+def test_problems_are_said_in_plain_words_and_summed_up_right_above_send(small_directory, monkeypatch, tmp_path):
+    app = open_suggest(small_directory, monkeypatch, tmp_path, kind="new")
+    app.selectbox(key="sg_category_new").select("support_meeting").run()
+    prefix = "sg_new_new_"
+    app.selectbox(key=f"{prefix}meeting_fellowship").select("aa")
+    app.selectbox(key=f"{prefix}meeting_attendance").select("in_person")
+
+    send(fill(app, prefix, name="Noon Group", organization="AA", city="Denver", zip="80203", times_mon="12:00"))
+
+    said = errors(app)
+    assert "is required: choose one" in said  # the state, not "one of AL, AK, …"
+    assert not [text for text in said if "AL, AK" in text or "in_person" in text or "in-person" in text]
+    elements = flat(app.main)
+    send_at = next(
+        index for index, element in enumerate(elements) if getattr(element, "label", "") == "Send suggestion"
+    )
+    assert shown(elements[send_at - 1].value) == "Not sent yet. Please fix: State."
+    assert queue(tmp_path).pending() == ([], [])
+
+
+def test_a_meeting_in_person_with_no_place_is_told_where_to_say_it(small_directory, monkeypatch, tmp_path):
+    app = open_suggest(small_directory, monkeypatch, tmp_path, kind="new")
+    app.selectbox(key="sg_category_new").select("support_meeting").run()
+    prefix = "sg_new_new_"
+    app.selectbox(key=f"{prefix}meeting_fellowship").select("aa")
+    app.selectbox(key=f"{prefix}meeting_attendance").select("in_person")
+
+    send(fill(app, prefix, name="Noon Group", organization="AA", times_mon="12:00"))
+
+    said = " ".join(errors(app))
+    assert said.startswith("say where it is (city, state and ZIP code)")
+    assert said.endswith("Not sent yet. Please fix: City.")
+    assert "in_person" not in said and "in-person" not in said and "service_area" not in said
+
+
 def test_choosing_the_kind_and_listing_on_the_page_keeps_the_link_up_to_date(small_directory, monkeypatch, tmp_path):
     app = open_suggest(small_directory, monkeypatch, tmp_path)
     app.radio(key="suggest_kind").set_value("report").run()
@@ -141,6 +201,21 @@ def test_choosing_the_kind_and_listing_on_the_page_keeps_the_link_up_to_date(sma
 
     assert app.query_params == {"kind": "report", "entry": "test-meeting", "lang": "en"}
     assert app.selectbox(key="sg_report_test-meeting_problem")
+
+
+def test_a_change_can_add_a_second_phone(small_directory, monkeypatch, tmp_path):
+    app = open_suggest(small_directory, monkeypatch, tmp_path, entry="test-clinic", kind="change")
+    prefix = "sg_change_test-clinic_"
+    labels = [element.label for element in app.text_input if element.key.startswith(f"{prefix}phone")]
+    assert labels == ["Phone number", "Second phone number"]
+    app.selectbox(key=f"{prefix}phone_2_type").select("hotline")
+
+    send(fill(app, prefix, phone_2_number="303-555-0177"))
+
+    [pending] = queue(tmp_path).pending()[0]
+    assert pending.changes == {
+        "phones": [{"number": "303-555-0100", "type": "intake"}, {"number": "303-555-0177", "type": "hotline"}]
+    }
 
 
 def test_each_problem_shows_right_below_its_field_and_nothing_is_stored(small_directory, monkeypatch, tmp_path):
@@ -160,7 +235,7 @@ def test_each_problem_shows_right_below_its_field_and_nothing_is_stored(small_di
     elements = flat(app.main)
     for key, message in (
         (f"{prefix}zip", "'123' is not a 5-digit ZIP code"),
-        (f"{prefix}website", "'javascript:alert(1)' is not a web address (https\u200b://…)"),
+        (f"{prefix}website", "'javascript:alert(1)' is not a web address starting with https\u200b://"),
         (f"{prefix}contact_email", "is not an e-mail address"),
     ):
         position = next(index for index, element in enumerate(elements) if getattr(element, "key", None) == key)

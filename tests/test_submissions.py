@@ -18,7 +18,15 @@ from navigator.review.file_store import FileSuggestionStore
 from navigator.review.form import GENERAL, FieldProblem, apply_form, form_values
 from navigator.review.limits import Limit, RateLimiter
 from navigator.review.storage import UnknownSubmission
-from navigator.review.suggestion import APPROVED, REJECTED, Checked, Submission, check_suggestion, is_reference
+from navigator.review.suggestion import (
+    APPROVED,
+    REJECTED,
+    Checked,
+    Submission,
+    check_suggestion,
+    is_reference,
+    rule_problem,
+)
 from navigator.text import clean_text
 
 TODAY = dt.date(2026, 11, 23)
@@ -160,15 +168,81 @@ def test_each_problem_is_reported_beside_its_field():
 
     assert checked.submission is None
     assert checked.errors == {
-        "zip": [FieldProblem("directory_rule", {"message": "'123' is not a 5-digit ZIP code"})],
-        "website": [FieldProblem("directory_rule", {"message": "'ftp://x' is not a web address (https://…)"})],
+        "zip": [FieldProblem("not_format", {"value": "123", "format": "zip"})],
+        "website": [FieldProblem("not_format", {"value": "ftp://x", "format": "web"})],
         "hours_mon": [FieldProblem("not_time_range", {"text": "9 to 5", "end_required": True})],
         "hours_tue": [FieldProblem("closing_time_required", {"text": "09:00", "start": "09:00"})],
-        "name": [FieldProblem("directory_rule", {"message": "is required"})],
+        "name": [FieldProblem("required")],
         "contact_name": [FieldProblem("contact_required")],
         "contact_organization": [FieldProblem("contact_required")],
         "contact_email": [FieldProblem("not_email")],
     }
+
+
+@pytest.mark.parametrize(
+    ("message", "code", "params"),
+    [
+        ("is required: one of AL, AK, AZ", "choose_one", {}),
+        ("must not be empty", "required", {}),
+        ("'xx' is not one of in_person, online, hybrid", "not_a_choice", {"value": "xx"}),
+        ("a in-person meeting needs a location", "meeting_needs_place", {}),
+        ("is required: when the meeting meets", "times_required", {}),
+        ("'5' is not a phone number", "not_format", {"value": "5", "format": "phone"}),
+        (
+            "ZIP 00001 is unknown, so the entry cannot be placed: add latitude and longitude",
+            "unknown_zip",
+            {"zip": "00001"},
+        ),
+        (
+            "latitude and longitude go together: give both or neither",
+            "directory_rule",
+            {"message": "latitude and longitude go together: give both or neither"},
+        ),
+    ],
+)
+def test_the_directory_rules_reach_the_form_as_codes_it_has_words_for(message, code, params):
+    assert rule_problem(message) == (code, params)
+
+
+def test_a_report_needs_no_name_or_organization_but_a_way_to_reach_the_reporter():
+    def report(contact):
+        return check_suggestion(
+            "report", contact=contact, vocabulary=VOCABULARY, today=TODAY, entry=clinic(), problem="closed"
+        )
+
+    nobody = {"name": "", "organization": "", "email": "", "phone": ""}
+    assert report(nobody).errors == {"contact_email": [FieldProblem("contact_missing")]}
+    reached = report({**nobody, "phone": "303-555-0100"})
+    assert reached.errors == {} and reached.submission.kind == "report"
+
+
+def two_phones() -> dict:
+    entry = clinic()
+    entry["phones"].append({"number": "303-555-0177", "type": "hotline", "description": "After hours"})
+    return entry
+
+
+def test_every_phone_of_a_listing_is_on_the_form_and_editable():
+    values = form_values(two_phones())
+    assert (values["phone_2_number"], values["phone_2_type"]) == ("303-555-0177", "hotline")
+    changed = check("change", two_phones(), phone_2_number="303-555-0188").submission.changes
+    assert changed["phones"] == [
+        {"number": "303-555-0100", "type": "intake"},
+        {"number": "303-555-0188", "type": "hotline", "description": "After hours"},
+    ]
+
+
+def test_clearing_the_first_phone_keeps_the_second_and_a_new_phone_gets_a_type():
+    assert check("change", two_phones(), phone_number="").submission.changes["phones"] == [
+        {"number": "303-555-0177", "type": "hotline", "description": "After hours"}
+    ]
+    added = check("change", clinic(), phone_2_number="303-555-0199").submission.changes["phones"]
+    assert added[1] == {"number": "303-555-0199", "type": "voice"}
+
+
+def test_a_bad_second_phone_is_reported_beside_it():
+    errors = check("change", two_phones(), phone_2_number="call us").errors
+    assert errors == {"phone_2_number": [FieldProblem("not_format", {"value": "call us", "format": "phone"})]}
 
 
 def test_a_hundred_kilobyte_text_is_refused_by_length_without_being_echoed():
@@ -204,9 +278,7 @@ def test_a_new_listing_is_the_whole_entry_checked_with_the_directory_rules():
         "location": {"city": "Denver", "state": "CO", "zip": "80203"},
         "hours": [{"days": ["mon"], "opens": "08:00", "closes": "17:00"}],
     }
-    assert check("new", None, name="Nowhere", organization="Hope").errors == {
-        "city": [FieldProblem("directory_rule", {"message": "give a location, or a service_area for a remote service"})]
-    }
+    assert check("new", None, name="Nowhere", organization="Hope").errors == {"city": [FieldProblem("place_or_area")]}
 
 
 def test_the_reviewer_can_be_reached_by_email_or_phone_but_not_by_neither():

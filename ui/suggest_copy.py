@@ -37,6 +37,12 @@ FIELD_LABELS = Words(
         "email": N_("E-mail"),
         "phone_number": N_("Phone number"),
         "phone_type": N_("Phone type"),
+        "phone_2_number": N_("Second phone number"),
+        "phone_2_type": N_("Second phone type"),
+        "phone_3_number": N_("Third phone number"),
+        "phone_3_type": N_("Third phone type"),
+        "phone_4_number": N_("Fourth phone number"),
+        "phone_4_type": N_("Fourth phone type"),
         "address": N_("Street address"),
         "address_2": N_("Suite, floor"),
         "city": N_("City"),
@@ -204,7 +210,7 @@ def _choice_label(spec: FormField, code, vocabulary: Vocabulary) -> str:
         return vocabulary.label(code)
     if spec.name == "languages":
         return language_label(code, LANGUAGE_NAMES)
-    if spec.name == "phone_type":
+    if spec.name.startswith("phone") and spec.name.endswith("_type"):
         return PHONE_TYPE_LABELS[code] if code in PHONE_TYPE_LABELS else code.capitalize()
     if spec.name == "state":
         return code
@@ -240,6 +246,18 @@ PROBLEM_WORDS = Words(
         "closing_time_required": N_("'{text}' needs a closing time, like \"{start}-17:00\""),
         "directory_rule": N_("{message}"),
         "contact_required": N_("is required, so the reviewer can follow up"),
+        "required": N_("is required"),
+        "choose_one": N_("is required: choose one"),
+        "not_a_choice": N_("'{value}' is not one of the choices"),
+        "not_format": N_("'{value}' is not {format}"),
+        "times_required": N_("say on which days and at what time the meeting meets"),
+        "meeting_needs_place": N_(
+            'a meeting people attend in person needs where it is: the city, state and ZIP code under "Where it is"'
+        ),
+        "place_or_area": N_(
+            "say where it is (city, state and ZIP code), or, for a service by phone or online, the states it serves"
+        ),
+        "unknown_zip": N_("ZIP code {zip} is not one we know, so the listing cannot be shown on the map"),
         "not_email": N_("is not an e-mail address"),
         "not_phone": N_("is not a phone number"),
         "contact_missing": N_("give an e-mail address or a phone number, so the reviewer can follow up"),
@@ -267,6 +285,16 @@ PROBLEM_WORDS = Words(
         ),
     }
 )
+# What a typed value should have been (the "{format}" of not_format).
+FORMAT_WORDS = Words(
+    {
+        "phone": N_("a phone number, like 303-555-0100"),
+        "zip": N_("a 5-digit ZIP code"),
+        "web": N_("a web address starting with https://"),
+        "email": N_("an e-mail address, like name@example.org"),
+        "date": N_("a date"),
+    }
+)
 # A time range like the ones a day takes: opening hours need an end, meetings may give only a start.
 TIME_RANGE_EXAMPLES = Words({True: N_('"08:00-17:00"'), False: N_('"19:00" or "19:00-20:00"')})
 
@@ -276,4 +304,39 @@ def problem_text(problem: FieldProblem) -> str:
     params = dict(problem.params)
     if problem.code == "not_time_range":
         params["example"] = TIME_RANGE_EXAMPLES[params["end_required"]]
+    if problem.code == "not_format":
+        params["format"] = FORMAT_WORDS[params["format"]]
     return PROBLEM_WORDS[problem.code].format(**params)
+
+
+def required(label: str) -> str:
+    """A field's label marked as one that must be filled (the mark is words, read aloud too)."""
+    return _("{label} (required)").format(label=label)
+
+
+# Fields the form keeps beside the entry's own, by the name their problems are filed under.
+_OTHER_FIELDS = Words(
+    {
+        "problem": N_("What is wrong?"),
+        "details": N_("Details"),
+        "note": N_("Note"),
+        "hours_always": N_("Opening hours"),
+        "hours": N_("Opening hours"),
+        "times": N_("Meeting times"),
+    }
+)
+
+
+def error_field_label(name: str) -> str | None:
+    """The label of the field a problem is filed under, for the summary by Send; None for the
+    problems of no single field (shown there in full)."""
+    if name in FIELD_LABELS:
+        return FIELD_LABELS[name]
+    if name.startswith("contact_") and name[len("contact_") :] in CONTACT_LABELS:
+        return CONTACT_LABELS[name[len("contact_") :]]
+    if name in _OTHER_FIELDS:
+        return _OTHER_FIELDS[name]
+    section, _sep, day = name.partition("_")
+    if section in ("hours", "times") and day in DAY_NAMES:
+        return _("{section}, {day}").format(section=SECTION_TITLES[section], day=DAY_NAMES[day])
+    return None

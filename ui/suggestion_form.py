@@ -7,8 +7,16 @@ import streamlit as st
 
 from navigator.directory.vocabulary import Vocabulary
 from navigator.i18n import _
-from navigator.review.form import FIELDS, HOURS_ALWAYS, NUMBER_RANGE, FieldProblem, sections_for
-from navigator.review.suggestion import CONTACT_LIMITS, DETAILS_LIMIT, PROBLEM_CODES
+from navigator.review.form import (
+    FIELDS,
+    HOURS_ALWAYS,
+    NUMBER_RANGE,
+    REQUIRED_FIELDS,
+    FieldProblem,
+    hidden_phone_field,
+    sections_for,
+)
+from navigator.review.suggestion import CONTACT_LIMITS, DETAILS_LIMIT, PROBLEM_CODES, REQUIRED_CONTACT
 from navigator.review.words import PROBLEM_LABELS
 from navigator.search.schedule import WEEKDAYS
 from navigator.text import markdown_text
@@ -21,7 +29,9 @@ from ui.suggest_copy import (
     SCHEDULE_HELP,
     SECTION_TITLES,
     choices,
+    error_field_label,
     problem_text,
+    required,
 )
 
 HONEYPOT = "suggest_fax_number"  # hidden from people; a bot filling every field fills it
@@ -36,6 +46,8 @@ def show_errors(errors: Errors, name: str) -> None:
 
 def _widget(spec, value, key: str, vocabulary: Vocabulary, extra_codes=()) -> None:
     label, help_text = FIELD_LABELS[spec.name], FIELD_HELP.get(spec.name)
+    if spec.name in REQUIRED_FIELDS:
+        label = required(label)
     if spec.kind == "text":
         st.text_input(label, value=value or "", max_chars=spec.limit, key=key, help=help_text)
     elif spec.kind in ("long_text", "lines"):
@@ -94,7 +106,7 @@ def entry_fields(
             shown.extend(_schedule(section, prefill, key_prefix, errors))
             continue
         for spec in FIELDS:
-            if spec.section == section:
+            if spec.section == section and not hidden_phone_field(spec.name, entry):
                 _widget(spec, prefill.get(spec.name), f"{key_prefix}{spec.name}", vocabulary)
                 show_errors(errors, spec.name)
                 shown.append(spec.name)
@@ -132,7 +144,7 @@ def _schedule(section: str, prefill: dict, key_prefix: str, errors: Errors) -> l
 def report_fields(entry: dict, prefix: str, errors: Errors, vocabulary: Vocabulary) -> list[str]:
     """What is wrong with a listing: the problem, services it dropped, and the details."""
     st.selectbox(
-        _("What is wrong?"),
+        required(_("What is wrong?")),
         [None, *PROBLEM_CODES],
         key=f"{prefix}problem",
         format_func=lambda option: _("Choose one") if option is None else PROBLEM_LABELS[option],
@@ -156,17 +168,18 @@ def report_fields(entry: dict, prefix: str, errors: Errors, vocabulary: Vocabula
     return ["problem", "details", "removed_codes"]
 
 
-def contact_fields(prefix: str, errors: Errors) -> list[str]:
+def contact_fields(kind: str, prefix: str, errors: Errors) -> list[str]:
     """Who sends the suggestion, for the reviewer's questions; and the honeypot."""
     st.subheader(_("About you"), anchor=False)
     st.caption(
         _(
             "Only for the reviewer's questions about this suggestion; never shown in the directory. "
-            "Give an e-mail address or a phone number."
+            "Give an e-mail address or a phone number (one is required)."
         )
     )
     for key, label in CONTACT_LABELS.items():
-        st.text_input(label, key=f"{prefix}contact_{key}", max_chars=CONTACT_LIMITS[key])
+        shown_label = required(label) if key in REQUIRED_CONTACT[kind] else label
+        st.text_input(shown_label, key=f"{prefix}contact_{key}", max_chars=CONTACT_LIMITS[key])
         show_errors(errors, f"contact_{key}")
     # The honeypot: off-screen for people (and labelled so for screen readers), filled only by bots.
     st.html(f"<style>.st-key-{HONEYPOT} {{position: absolute; left: -10000px;}}</style>")
@@ -190,3 +203,13 @@ def other_errors(errors: Errors, shown) -> None:
             message = problem_text(problem)
             shown = _("{field}: {problem}").format(field=label, problem=message) if label else message
             st.error(markdown_text(shown), icon=":material/error:")
+
+
+def error_summary(errors: Errors) -> None:
+    """By the Send button: that nothing was sent, and every field still to fix, by its label."""
+    labels = list(dict.fromkeys(label for name in errors if (label := error_field_label(name))))
+    if labels:
+        st.error(
+            markdown_text(_("Not sent yet. Please fix: {fields}.").format(fields=", ".join(labels))),
+            icon=":material/error:",
+        )

@@ -34,6 +34,8 @@ GENERAL = "general"  # the key of problems that belong to no single field
 MAX_LINES = 20
 SCHEDULE_DAY_LIMIT = 120
 NUMBER_RANGE = (0, 10_000)
+# Phones the form edits, each a number and a type; an entry's phones past these are kept as they are.
+MAX_FORM_PHONES = 4
 
 
 @dataclass(frozen=True)
@@ -96,6 +98,14 @@ FIELDS = (
     FormField("email", "text", ("email",), 254, section="contact"),
     FormField("phone_number", "text", ("phones", 0, "number"), 40, section="contact"),
     FormField("phone_type", "choice", ("phones", 0, "type"), section="contact"),
+    *(
+        field
+        for slot in range(2, MAX_FORM_PHONES + 1)
+        for field in (
+            FormField(f"phone_{slot}_number", "text", ("phones", slot - 1, "number"), 40, section="contact"),
+            FormField(f"phone_{slot}_type", "choice", ("phones", slot - 1, "type"), section="contact"),
+        )
+    ),
     FormField("address", "text", ("location", "address"), 300, section="place"),
     FormField("address_2", "text", ("location", "address_2"), 300, section="place"),
     FormField("city", "text", ("location", "city"), 100, section="place"),
@@ -136,6 +146,10 @@ FIELDS = (
     ),
 )
 FIELD_BY_NAME = {spec.name: spec for spec in FIELDS}
+# Fields every listing must have (the directory's own rules); the form marks them. Others are
+# required only with another (a place needs its city, state and ZIP; a meeting its times), and
+# their problems say so.
+REQUIRED_FIELDS = frozenset({"name", "organization", "meeting_fellowship", "meeting_attendance"})
 
 # Weekly schedules are typed one day per field: "08:00-17:00", several ranges with commas.
 HOURS_ALWAYS = "hours_always"
@@ -164,7 +178,7 @@ def choice_codes(spec: FormField, vocabulary: Vocabulary) -> tuple:
     fixed = {
         "status": STATUS_CHOICES,
         "languages": tuple(LANGUAGE_NAMES),
-        "phone_type": PHONE_TYPES,
+        **{name: PHONE_TYPES for name, _index, part in _PHONE_FIELDS if part == "type"},
         "state": states,
         "service_area": (NATIONAL, *states),
         "moud_medications": MEDICATIONS,
@@ -183,6 +197,30 @@ def choice_codes(spec: FormField, vocabulary: Vocabulary) -> tuple:
     if spec.name.startswith("housing_") and spec.path[1] == "medication_policy":
         return MEDICATION_POLICIES
     raise KeyError(f"{spec.name} offers no choices")
+
+
+def phone_field(index: int, part: str) -> str:
+    """The form field of the ``index``-th phone's ``part`` (number or type): phone_number, phone_2_type, …"""
+    return f"phone_{part}" if index == 0 else f"phone_{index + 1}_{part}"
+
+
+_PHONE_FIELDS = [
+    (phone_field(index, part), index, part) for index in range(MAX_FORM_PHONES) for part in ("number", "type")
+]
+
+
+def phone_fields_shown(entry: dict | None) -> set[str]:
+    """The phone fields the form shows for ``entry``: one for each phone it has, and one empty to
+    add another (up to MAX_FORM_PHONES)."""
+    phones = (entry or {}).get("phones")
+    # A new listing starts with two (an intake line and a hotline are common).
+    count = min(MAX_FORM_PHONES, len(phones) + 1 if isinstance(phones, list) else 2 if not entry else 1)
+    return {name for name, index, _part in _PHONE_FIELDS if index < count}
+
+
+def hidden_phone_field(name: str, entry: dict | None) -> bool:
+    """Whether ``name`` is a phone field the form leaves out for ``entry`` (a slot not needed yet)."""
+    return any(name == phone for phone, _index, _part in _PHONE_FIELDS) and name not in phone_fields_shown(entry)
 
 
 def sections_for(category: str | None, entry: dict | None = None) -> tuple[str, ...]:
@@ -393,11 +431,19 @@ def apply_form(base: dict, values: dict, today: dt.date) -> tuple[dict, dict[str
             today.isoformat() if entry["housing"].get("beds_available") is not None else None
         )
     phones = entry.get("phones")
-    if isinstance(phones, list) and phones and isinstance(phones[0], dict):
-        if not phones[0].get("number"):
-            del phones[0]  # the form's phone was cleared: the whole phone goes
-        elif not phones[0].get("type"):
-            phones[0]["type"] = values.get("phone_type") or "voice"  # a new phone, its type left as offered
+    if isinstance(phones, list):
+        kept = []
+        for index, phone in enumerate(phones):
+            if index < MAX_FORM_PHONES and isinstance(phone, dict):
+                if not phone.get("number"):
+                    continue  # a phone whose number was cleared (or never typed) goes whole
+                if not phone.get("type"):  # a new phone, its type left as offered
+                    phone["type"] = values.get(phone_field(index, "type")) or "voice"
+            kept.append(phone)
+        if kept:
+            entry["phones"] = kept
+        else:
+            entry.pop("phones", None)
 
     for schedule, (path, start_key, end_key) in SCHEDULES.items():
         day_fields = [f"{schedule}_{day}" for day in WEEKDAYS]

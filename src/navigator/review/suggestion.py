@@ -32,6 +32,11 @@ NEW_ENTRY_PLACEHOLDER_ID = "new-listing"
 
 # Limits on what one submitter writes; the directory's own limits apply on top.
 CONTACT_LIMITS = {"name": 120, "organization": 300, "email": 254, "phone": 40}
+# Who must say who they are, by kind. A listing's new or changed details are vouched for by a
+# named person of an organization; anyone who sees a problem (a coach, a participant, a neighbour)
+# may report it with only a way to reach them, so a report asks for no name and no organization.
+# Every kind needs an e-mail address or a phone number, for the reviewer's questions.
+REQUIRED_CONTACT = {"new": ("name", "organization"), "change": ("name", "organization"), "report": ()}
 NOTE_LIMIT = 2000
 DETAILS_LIMIT = 2000
 
@@ -133,7 +138,9 @@ class Checked:
     discard: bool = False
 
 
-def _check_contact(name: str, organization: str, email: str, phone: str, problems: FormProblems) -> Contact:
+def _check_contact(
+    name: str, organization: str, email: str, phone: str, problems: FormProblems, required: tuple[str, ...]
+) -> Contact:
     values = {}
     for key, raw in (("name", name), ("organization", organization), ("email", email), ("phone", phone)):
         text = clean_text(raw)
@@ -141,7 +148,7 @@ def _check_contact(name: str, organization: str, email: str, phone: str, problem
             problems.add(f"contact_{key}", "too_long", length=len(text), limit=CONTACT_LIMITS[key])
             text = ""
         values[key] = text
-    for key in ("name", "organization"):
+    for key in required:
         if not values[key] and f"contact_{key}" not in problems.by_field:
             problems.add(f"contact_{key}", "contact_required")
     if values["email"] and not EMAIL_PATTERN.match(values["email"]):
@@ -198,6 +205,7 @@ def check_suggestion(
         contact.get("email", ""),
         contact.get("phone", ""),
         problems,
+        REQUIRED_CONTACT[kind],
     )
     note = _limited(note, NOTE_LIMIT, "note", problems)
     if kind != "new" and not entry:
@@ -270,7 +278,8 @@ def check_entry_form(
     for path, message in check_entry(checked, vocabulary, today)[0]:
         name = field_of_path(path)
         if name not in problems.by_field:  # a field already refused is not refused twice
-            problems.add(name, "directory_rule", message=message)
+            code, params = rule_problem(message)
+            problems.add(name, code, **params)
     if new:
         changes = {key: value for key, value in candidate.items() if key != "id"}
     else:
@@ -289,3 +298,39 @@ def _report_changes(entry: dict, problem: str | None, removed_codes) -> dict:
         if needs != list(entry.get("needs") or ()):
             return {"needs": needs or None}
     return {}
+
+
+# The directory's checks speak to people editing files ("is required: one of AL, AK, …",
+# "a in-person meeting needs a location"); the form says the same in its own words, which the UI
+# translates. A message with no code here is shown as the directory says it.
+_RULE_FORMATS = {
+    "a phone number": "phone",
+    "a 5-digit ZIP code": "zip",
+    "a web address (https://…)": "web",
+    "a web address": "web",
+    "an e-mail address": "email",
+    "a date (YYYY-MM-DD)": "date",
+}
+_RULES = (
+    (re.compile(r"(is required|must not be empty)\Z"), "required"),
+    (re.compile(r"is required: one of "), "choose_one"),
+    (re.compile(r"'(?P<value>.*)' is not one of "), "not_a_choice"),
+    (re.compile(r"is required: when the meeting meets\Z"), "times_required"),
+    (re.compile(r"a (in-person|hybrid) meeting needs a location\Z"), "meeting_needs_place"),
+    (re.compile(r"give a location, or a service_area for a remote service\Z"), "place_or_area"),
+    (re.compile(r"ZIP (?P<zip>\S+) is unknown, so the entry cannot be placed"), "unknown_zip"),
+)
+_NOT_FORMAT = re.compile(r"'(?P<value>.*)' is not (?P<what>.+)\Z")
+
+
+def rule_problem(message: str) -> tuple[str, dict]:
+    """A directory check's message as a form problem's code and parameters (``directory_rule``
+    with the message itself when the form has no words of its own for it)."""
+    for pattern, code in _RULES:
+        match = pattern.match(message)
+        if match:
+            return code, match.groupdict()
+    match = _NOT_FORMAT.match(message)
+    if match and match["what"] in _RULE_FORMATS:
+        return "not_format", {"value": match["value"], "format": _RULE_FORMATS[match["what"]]}
+    return "directory_rule", {"message": message}
