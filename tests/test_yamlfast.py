@@ -14,7 +14,10 @@ from navigator.directory.vocabulary import load_vocabulary
 from navigator.directory.yamlread import NodeConverter, compose
 
 TODAY = dt.date(2026, 11, 23)
-pytestmark = pytest.mark.skipif(not yamlfast.AVAILABLE, reason="rapidyaml is not installed")
+
+
+def test_rapidyaml_is_installed_so_the_fast_reader_is_what_these_tests_check():
+    assert yamlfast.AVAILABLE, "rapidyaml is in requirements.txt; without it every load falls back to PyYAML"
 
 
 def strict_entries(data: bytes):

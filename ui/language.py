@@ -9,6 +9,8 @@ which only ever holds the interface language and the search, never anything abou
 
 from __future__ import annotations
 
+import json
+
 import streamlit as st
 
 from navigator.i18n import LANGUAGES, choose_language, set_language
@@ -62,13 +64,17 @@ def language_switch(language: str) -> None:
     )
 
 
+def language_script(language: str) -> str:
+    """The script that sets the document's language: only a language the app speaks, as JSON."""
+    if language not in LANGUAGES:
+        raise ValueError(f"not a language of the interface: {language!r}")
+    return f"<script>document.documentElement.lang = {json.dumps(language)};</script>"
+
+
 def document_language(language: str) -> None:
     """Tell the browser (and screen readers, and axe) the page's language: Streamlit's page says
     ``<html lang="en">`` whatever it shows, and offers no setting for it. A one-line script of
     our own, with no outside source and nothing from a user in it."""
     st.html("<style>.st-key-ui_document_language {display: none;}</style>")  # no gap where it sits
     with st.container(key="ui_document_language"):
-        st.html(
-            f"<script>document.documentElement.lang = {language!r};</script>",
-            unsafe_allow_javascript=True,
-        )
+        st.html(language_script(language), unsafe_allow_javascript=True)

@@ -1,0 +1,27 @@
+"""The page's own scripts (ui/page_script.py, ui/language.py) carry no markup or script from their
+values: a hostile string stays text, in HTML and inside the script."""
+
+import pytest
+from ui.language import language_script
+from ui.page_script import _TEMPLATES
+
+HOSTILE = "</script><img src=x onerror=alert(1)>\"'`${1}"
+
+
+def test_the_copy_link_button_shows_hostile_words_as_text_and_passes_them_to_the_script_as_json():
+    body = _TEMPLATES.get_template("copy_link.html.j2").render(label=HOSTILE, copied=HOSTILE, copy_by_hand=HOSTILE)
+    assert "<img" not in body
+    assert body.count("</script>") == 1  # only the template's own
+    assert "&lt;/script&gt;&lt;img" in body  # the button's label, escaped
+
+
+def test_scrolling_into_view_names_its_element_without_markup_from_the_key():
+    body = _TEMPLATES.get_template("scroll_into_view.html.j2").render(key=HOSTILE, key_class=HOSTILE, run=1)
+    assert "<img" not in body
+    assert body.count("</script>") == body.count("<script")
+
+
+def test_the_document_language_script_takes_only_a_language_of_the_interface():
+    assert language_script("es") == '<script>document.documentElement.lang = "es";</script>'
+    with pytest.raises(ValueError):
+        language_script(HOSTILE)
