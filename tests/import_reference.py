@@ -65,3 +65,30 @@ def found(
     directory = load_directory(folder, cache_dir=cache_dir, use_cache=False)
     result = search(directory, Query(near=near, radius=radius, needs=needs, limit=None, include_remote=False, **query))
     return Counter(key(directory, hit) for hit in result.hits)
+
+
+def json_documents(keys):
+    """Any JSON document (hypothesis), with mappings keyed by a source's own field names so that
+    the importer gets past its first checks."""
+    from hypothesis import strategies as st
+
+    return st.recursive(
+        st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+        lambda children: st.lists(children, max_size=4) | st.dictionaries(st.sampled_from(keys), children, max_size=6),
+        max_leaves=25,
+    )
+
+
+def assert_entries_or_one_clear_error(parse, document) -> None:
+    """``parse`` of ``document`` as JSON text gives a batch that accounts for every record, or one
+    UnreadableSource of a single line: never a traceback."""
+    import json
+
+    from navigator.formats.batch import UnreadableSource
+
+    try:
+        batch = parse(json.dumps(document))
+    except UnreadableSource as error:
+        assert "\n" not in str(error)
+    else:
+        assert batch.read == len(batch.records) + len(batch.skipped)

@@ -9,10 +9,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 from tests.conftest import shared_data
 from tests.feed_server import FeedServer
-from tests.import_reference import miles
+from tests.import_reference import assert_entries_or_one_clear_error, json_documents, miles
 
 from navigator.cli.main import main
 from navigator.directory.loader import check_directory, load_directory
@@ -307,11 +306,7 @@ FUZZ_KEYS = (
     "world_id",
     "venue_type",
 )
-_JSON = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
-    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.sampled_from(FUZZ_KEYS), children, max_size=6),
-    max_leaves=25,
-)
+_JSON = json_documents(FUZZ_KEYS)
 
 
 def _parse_any(text: str):
@@ -321,9 +316,4 @@ def _parse_any(text: str):
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_JSON)
 def test_any_json_gives_entries_or_one_clear_error_never_a_traceback(document):
-    try:
-        batch = _parse_any(json.dumps(document))
-    except UnreadableSource as error:
-        assert "\n" not in str(error)
-    else:
-        assert batch.read == len(batch.records) + len(batch.skipped)
+    assert_entries_or_one_clear_error(_parse_any, document)
