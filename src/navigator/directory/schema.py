@@ -7,6 +7,7 @@ the key/index path inside the entry, so the caller can name the field and find i
 from __future__ import annotations
 
 import datetime as dt
+import marshal
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -107,6 +108,11 @@ class Implied:
     # The week the index answers open-now from: the meeting times (none for an inactive
     # meeting), else the hours; parsed once, while checking them.
     schedule: WeeklySchedule | None = None
+
+
+# Weeks parsed without a problem, by (parser, path, marshalled value): see ``_Checker.schedule``.
+_PARSED_WEEKS: dict[tuple, WeeklySchedule] = {}
+_PARSED_WEEKS_KEPT = 20_000
 
 
 @lru_cache(maxsize=1)
@@ -236,11 +242,28 @@ class _Checker:
         return found
 
     def schedule(self, parse, value, path) -> None:
-        """Hours and meeting times are checked by the parser the index uses, so they never disagree."""
+        """Hours and meeting times are checked by the parser the index uses, so they never disagree.
+
+        A directory repeats a few weeks many times over: a week already parsed without a problem
+        is looked up by its marshalled value (exact: True and 1 marshal differently)."""
         try:
-            self.schedules[path[0]] = parse(value, path)
+            key = (parse, path, marshal.dumps(value))
+        except ValueError:  # a value marshal cannot write (not from a YAML file): parsed as it is
+            key = None
+        known = _PARSED_WEEKS.get(key) if key else None
+        if known is not None:
+            self.schedules[path[0]] = known
+            return
+        try:
+            parsed = parse(value, path)
         except ScheduleError as error:
             self.problems.extend(error.problems)
+            return
+        self.schedules[path[0]] = parsed
+        if key:
+            if len(_PARSED_WEEKS) >= _PARSED_WEEKS_KEPT:
+                _PARSED_WEEKS.clear()
+            _PARSED_WEEKS[key] = parsed
 
     def phones(self, value) -> None:
         for index, phone in enumerate(self.listing(value, ("phones",))):

@@ -95,9 +95,11 @@ class Segment:
 class IndexedFile:
     """One checked file, compact enough for a national directory.
 
-    ``packed`` holds each valid entry packed (see ``index.PackedEntries``), back to back,
-    ``ends[i]`` where entry i ends; ``segment`` its rows of the index (None once they are in an
-    index, which keeps them only there). ``ids`` and ``lines`` name the entries in the report.
+    ``packed`` holds the valid entries packed in blocks of ``ENTRIES_PER_BLOCK`` (see
+    ``index.PackedEntries``), back to back: ``ends[i, 0]`` is where entry i's block ends in it,
+    ``ends[i, 1]`` where entry i starts in its block unpacked; ``segment`` its rows of the index
+    (None once they are in an index, which keeps them only there). ``ids`` and ``lines`` name the
+    entries in the report.
     """
 
     label: str
@@ -112,8 +114,13 @@ class IndexedFile:
         return replace(self, segment=None)
 
 
-# Raw deflate: no header or checksum on each entry of a few hundred bytes.
+# Raw deflate: no header or checksum on each block of a few kilobytes.
 DEFLATE_WINDOW_BITS = -15
+# Entries deflated together. One at a time, starting each from the primed compressor cost a
+# cold load more than checking them (35 µs an entry: the copy of the compressor's state and the
+# flush); eight together cost a fifth of that each and pack into 270 bytes instead of 420 (on the
+# synthetic entries), and reading one entry unpacks seven more (some 20 µs).
+ENTRIES_PER_BLOCK = 8
 
 
 def entry_dictionary(vocabulary: Vocabulary) -> bytes:
@@ -156,22 +163,27 @@ def entry_dictionary(vocabulary: Vocabulary) -> bytes:
 def index_file(result: FileResult, label: str, vocabulary: Vocabulary, dictionary: bytes) -> IndexedFile:
     """``result``'s entries packed, and their rows of every index column."""
     primed = zlib.compressobj(zlib.Z_BEST_SPEED, zlib.DEFLATED, DEFLATE_WINDOW_BITS, zdict=dictionary)
-    packed, ends = [], []
+    entries = result.entries
+    packed, ends = [], np.zeros((len(entries), 2), dtype=np.int64)
     offset = 0
-    for checked in result.entries:
+    for first in range(0, len(entries), ENTRIES_PER_BLOCK):
+        block = [marshal.dumps(checked.entry) for checked in entries[first : first + ENTRIES_PER_BLOCK]]
         compressor = primed.copy()
-        data = compressor.compress(marshal.dumps(checked.entry)) + compressor.flush()
+        data = compressor.compress(b"".join(block)) + compressor.flush()
         offset += len(data)
         packed.append(data)
-        ends.append(offset)
+        start = 0
+        for row, marshalled in enumerate(block, start=first):
+            ends[row] = offset, start
+            start += len(marshalled)
     return IndexedFile(
         label,
         result.problems,
-        tuple(checked.entry["id"] for checked in result.entries),
-        tuple(checked.line for checked in result.entries),
+        tuple(checked.entry["id"] for checked in entries),
+        tuple(checked.line for checked in entries),
         b"".join(packed),
-        readonly(np.array(ends, dtype=np.int64)),
-        segment_of(result.entries, label, vocabulary),
+        readonly(ends),
+        segment_of(entries, label, vocabulary),
     )
 
 
