@@ -188,18 +188,18 @@ def index_file(result: FileResult, label: str, vocabulary: Vocabulary, dictionar
 
 
 def segment_of(entries: tuple[CheckedEntry, ...], label: str, vocabulary: Vocabulary) -> Segment:
+    """The rows of every index column for ``entries``: gathered as one tuple per entry, then
+    turned into columns in C (``zip``, numpy, Arrow), not cell by cell."""
     size = len(entries)
     code_column = {code: column for column, code in enumerate(vocabulary.codes)}
     category_number = {category: number for number, category in enumerate(vocabulary.categories)}
-    arrow = text_in_arrow()
-    texts = {name: TextColumn(arrow) for name in TEXT_COLUMNS}
-    numbers = {name: np.zeros(size, dtype=dtype) for name, dtype in NUMBER_COLUMNS.items()}
-    matrix = np.zeros((size, len(vocabulary.codes)), dtype=bool)
-    active = np.zeros(size, dtype=bool)
-    category_numbers = np.zeros(size, dtype=np.int16)
+    text_rows, number_rows, categories = [], [], []
+    code_rows: list[int] = []
+    code_columns: list[int] = []
     language_rows: dict[str, array] = {}
     area_rows: dict[str, array] = {}
     schedules = []
+    nan = np.nan
     for row, checked in enumerate(entries):
         entry, implied = checked.entry, checked.implied
         location = entry.get("location") or {}
@@ -207,38 +207,40 @@ def segment_of(entries: tuple[CheckedEntry, ...], label: str, vocabulary: Vocabu
         inactive_meeting = (entry.get("meeting") or {}).get("attendance") == "inactive"
         status = "inactive" if inactive_meeting else entry.get("status") or "active"
         text = " ".join((entry["name"], entry["organization"], entry.get("description") or ""))
-        for name, value in (
-            ("id", entry["id"]),
-            ("name", entry["name"]),
-            ("organization", entry["organization"]),
-            ("category", entry["category"]),
-            ("status", status),
-            ("state", location.get("state")),
-            ("city", location.get("city")),
-            ("zip", location.get("zip")),
-            ("address", location.get("address")),
-            ("timezone", implied.timezone),
-            ("last_verified", vouched_or_oldest(entry).isoformat()),
-            ("source", entry.get("source") or "manual"),
-            ("phone", phones[0]["number"] if phones else None),
-            ("website", entry.get("website")),
-            ("text", text.casefold()),
-            ("file", label),
-        ):
-            texts[name].append(value)
-        for name, value in (
-            ("sample", bool(entry.get("sample"))),
-            ("lat", np.nan if implied.latitude is None else implied.latitude),
-            ("lon", np.nan if implied.longitude is None else implied.longitude),
-            ("approximate", implied.approximate),
-            ("remote", implied.remote),
-            ("line", checked.line),
-        ):
-            numbers[name][row] = value
-        active[row] = status == "active"
-        category_numbers[row] = category_number[entry["category"]]
-        if implied.codes:
-            matrix[row, [code_column[code] for code in implied.codes]] = True
+        text_rows.append(  # in the order of TEXT_COLUMNS
+            (
+                entry["id"],
+                entry["name"],
+                entry["organization"],
+                entry["category"],
+                status,
+                location.get("state"),
+                location.get("city"),
+                location.get("zip"),
+                location.get("address"),
+                implied.timezone,
+                vouched_or_oldest(entry).isoformat(),
+                entry.get("source") or "manual",
+                phones[0]["number"] if phones else None,
+                entry.get("website"),
+                text.casefold(),
+                label,
+            )
+        )
+        number_rows.append(  # in the order of NUMBER_COLUMNS
+            (
+                bool(entry.get("sample")),
+                nan if implied.latitude is None else implied.latitude,
+                nan if implied.longitude is None else implied.longitude,
+                implied.approximate,
+                implied.remote,
+                checked.line,
+            )
+        )
+        categories.append(category_number[entry["category"]])
+        for code in implied.codes:
+            code_rows.append(row)
+            code_columns.append(code_column[code])
         for language in entry.get("languages") or ("en",):
             language_rows.setdefault(language, array("q")).append(row)
         for area in entry.get("service_area") or ():
@@ -246,11 +248,20 @@ def segment_of(entries: tuple[CheckedEntry, ...], label: str, vocabulary: Vocabu
         if implied.schedule is not None:
             # Only "24/7" can lack a zone (the schema asks for one otherwise); any zone fits it.
             schedules.append((row, implied.timezone or "UTC", implied.schedule.sessions))
+    text_columns = list(zip(*text_rows, strict=True)) if size else [()] * len(TEXT_COLUMNS)
+    number_columns = list(zip(*number_rows, strict=True)) if size else [()] * len(NUMBER_COLUMNS)
+    arrow = text_in_arrow()
+    matrix = np.zeros((size, len(vocabulary.codes)), dtype=bool)
+    matrix[code_rows, code_columns] = True
+    statuses = text_columns[TEXT_COLUMNS.index("status")]
     return Segment(
-        texts={name: column.values() for name, column in texts.items()},
-        numbers=numbers,
-        active=active,
-        category_numbers=category_numbers,
+        texts={name: text_values(list(column), arrow) for name, column in zip(TEXT_COLUMNS, text_columns, strict=True)},
+        numbers={
+            name: np.array(column, dtype=dtype)
+            for (name, dtype), column in zip(NUMBER_COLUMNS.items(), number_columns, strict=True)
+        },
+        active=np.array([status == "active" for status in statuses], dtype=bool),
+        category_numbers=np.array(categories, dtype=np.int16),
         code_matrix=matrix,
         language_rows={key: np.array(rows, dtype=np.int64) for key, rows in language_rows.items()},
         area_rows={key: np.array(rows, dtype=np.int64) for key, rows in area_rows.items()},
@@ -272,22 +283,15 @@ def text_in_arrow() -> bool:
     return getattr(text_dtype(), "storage", None) == "pyarrow"
 
 
-class TextColumn:
-    """A text column of one file: a list while it is filled, then an Arrow array (made in C from the
-    list) when pandas keeps text in Arrow, so a national directory's cells are never millions of
-    Python strings at once; otherwise the list."""
+def text_values(values: list, arrow: bool):
+    """One file's text column: an Arrow array (made in C from the list) when pandas keeps text in
+    Arrow, so a national directory's cells are never millions of Python strings at once;
+    otherwise the list."""
+    if not arrow:
+        return values
+    import pyarrow  # present whenever pandas keeps text in Arrow
 
-    def __init__(self, arrow: bool):
-        self._arrow = arrow
-        self._values: list = []
-        self.append = self._values.append
-
-    def values(self):
-        if not self._arrow:
-            return self._values
-        import pyarrow  # present whenever pandas keeps text in Arrow
-
-        return pyarrow.array(self._values, type=pyarrow.large_string())
+    return pyarrow.array(values, type=pyarrow.large_string())
 
 
 def text_series(parts: list) -> pd.Series:
