@@ -382,7 +382,7 @@ def time_of_day(loaded, now, when="any", time="evening", near="80222"):
 def daily_meetings(tmp_path):
     return directory_of(
         tmp_path,
-        *(meeting(f"daily-{start.replace(':', '')}", ["daily"], start) for start in ("02:00", "07:00", "16:30", "22:00")),
+        *(meeting(f"daily-{start[:2]}{start[3:]}", ["daily"], start) for start in ("02:00", "07:00", "16:30", "22:00")),
         entry("clinic", hours=[{"days": "daily", "opens": "00:00", "closes": "23:59"}]),
     )
 

@@ -199,10 +199,10 @@ def test_a_street_address_never_goes_into_a_link_only_its_zip_or_rough_position(
 
 
 def windows_of(query) -> list[tuple[dt.datetime, dt.datetime, dt.datetime | None]]:
-    return [
-        (window.begin.astimezone(DENVER), window.end.astimezone(DENVER), window.since and window.since.astimezone(DENVER))
-        for window in query.starting_in
-    ]
+    def local(moment):
+        return moment and moment.astimezone(DENVER)
+
+    return [(local(window.begin), local(window.end), local(window.since)) for window in query.starting_in]
 
 
 def test_a_time_of_day_survives_a_shared_link_beside_the_day_and_any_time_is_left_out(vocabulary):
@@ -215,7 +215,9 @@ def test_a_time_of_day_survives_a_shared_link_beside_the_day_and_any_time_is_lef
 def test_an_unknown_time_of_day_in_a_link_is_left_out_with_a_notice(vocabulary):
     settings, notices = from_params({"near": "80222", "when": "today", "time": "brunch"}, vocabulary)
     assert settings == SearchSettings("80222", when="today")
-    assert notices == ['The time of day "brunch" is not one of any, morning, midday, evening, night, so it was left out.']
+    assert notices == [
+        'The time of day "brunch" is not one of any, morning, midday, evening, night, so it was left out.'
+    ]
 
 
 def test_saturday_evening_is_four_to_nine_on_saturday_on_the_searched_places_clock():
