@@ -279,7 +279,8 @@ def to_query(
     5 PM, searches from 5 PM: meetings in session then, or starting before midnight. A day of the
     week is its next occurrence there (today, from now, when it is that day): meetings in session
     at its start, or starting before its midnight. A time of day narrows any of these to meetings
-    that start in that window (see ``_time_of_day``).
+    that start in that window (see ``_time_of_day``); like the day filters it is about meetings,
+    so other services are left out, with "open now" too.
     """
     query = Query(
         near=settings.near,
