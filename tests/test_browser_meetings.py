@@ -87,7 +87,9 @@ def minutes_of_day(hour: str, minute: str, half: str) -> int:
     return (int(hour) % 12 + (12 if half == "PM" else 0)) * 60 + int(minute)
 
 
-def test_picking_evening_on_a_phone_lists_only_meetings_starting_in_the_evening_on_denvers_clock(meetings_app, phone):
+def test_picking_evening_on_a_phone_lists_only_meetings_starting_in_the_evening_on_denvers_clock(
+    meetings_app, phone, browser_output_dir
+):
     phone.goto(meetings_app.url)
     phone.get_by_role("textbox", name="ZIP code, city or coordinates").fill("80222")
     time_box = phone.get_by_role("combobox", name=re.compile(r"^Time of day \(meetings\)"))
@@ -95,6 +97,7 @@ def test_picking_evening_on_a_phone_lists_only_meetings_starting_in_the_evening_
     expect(time_box).to_be_visible()
     time_box.click()
     phone.get_by_role("option", name="Evening (4 PM to 9 PM)").click()
+    phone.screenshot(path=str(browser_output_dir / "find-time-of-day-375.png"))
     phone.get_by_role("button", name="Search", exact=True).click()
     expect(phone).to_have_url(re.compile(r"[?&]time=evening(&|$)"))
     expect(phone.get_by_text(re.compile(r"Filters: Evening \(4 PM to 9 PM\)"))).to_be_visible()
