@@ -148,6 +148,7 @@ class Directory:
     # the day its entries were checked on.
     file_stamps: dict = field(default_factory=dict, repr=False)
     checked_on: object = None
+    vocabulary_stamp: tuple = ()  # its path and stamp: a reload reads it again only when it changed
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -372,7 +373,7 @@ class _Columns:
             active=readonly(self.active),
             category_numbers=readonly(self.category_numbers),
             signature=signature,
-            files=tuple(indexed.without_segment() for indexed in files),
+            files=tuple(indexed if indexed.segment is None else indexed.without_segment() for indexed in files),
         )
 
 
