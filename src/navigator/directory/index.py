@@ -189,20 +189,23 @@ class Directory:
 
 def build_directory(path: Path, vocabulary: Vocabulary, files: list[IndexedFile], signature: str) -> Directory:
     """The index of checked, duplicate-free files (``load_directory`` makes sure of both), each
-    with its segment: their rows concatenated."""
+    with its segment: their rows concatenated. It takes the segments' frame columns (their
+    ``texts`` and ``numbers`` are left empty): each file's piece of a column is let go as soon
+    as the whole column is made, so a national load never holds every piece and every whole
+    column at once (at 1,000,000 entries that was some 600 MB more at the peak)."""
     segments = [indexed.segment for indexed in files]
     sizes = [len(indexed.ids) for indexed in files]
     firsts = np.concatenate([[0], np.cumsum(sizes, dtype=np.int64)]).tolist()
     size = firsts[-1]
     if size:
-        frame = pd.DataFrame(
-            {
-                name: text_series([segment.texts[name] for segment in segments])
-                if name in TEXT_COLUMNS
-                else np.concatenate([segment.numbers[name] for segment in segments])
-                for name in FRAME_COLUMNS
-            }
-        )
+        columns: dict = {}
+        for name in FRAME_COLUMNS:
+            if name in TEXT_COLUMNS:
+                columns[name] = text_series([segment.texts.pop(name) for segment in segments])
+            else:
+                columns[name] = np.concatenate([segment.numbers.pop(name) for segment in segments])
+        frame = pd.DataFrame(columns)
+        del columns
     else:  # as pandas makes an empty frame of empty lists
         frame = pd.DataFrame({name: [] for name in FRAME_COLUMNS})
     frame["last_verified"] = pd.to_datetime(frame["last_verified"])

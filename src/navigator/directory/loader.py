@@ -48,7 +48,7 @@ from navigator.directory.yamlread import NodeConverter, YamlSyntaxError, compose
 from navigator.files import write_atomic_with
 from navigator.settings import DEFAULT_DIRECTORY, load_settings
 
-CACHE_FORMAT = 9  # bump when the cached structures change shape or module
+CACHE_FORMAT = 10  # bump when the cached structures change shape or module
 # Below this many files to read, starting worker processes (about a second) costs more than it saves.
 POOL_MIN_FILES = 40
 

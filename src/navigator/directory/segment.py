@@ -88,7 +88,51 @@ class Segment:
     code_matrix: np.ndarray  # (entries, codes) bool
     language_rows: dict  # ISO 639-1 code -> rows in this file
     area_rows: dict
-    schedules: tuple  # (row in this file, IANA zone, sessions) for each entry with a week
+    schedules: Schedules  # iterates as (row in this file, IANA zone, sessions) for each entry with a week
+
+
+class Schedules:
+    """One file's weekly schedules, compact: iterates as (row in the file, IANA zone, sessions)
+    for each entry with a week. As a tuple of such tuples a million entries' weeks took some
+    600 MB of small Python objects while a cold load assembled the index; here they are three
+    arrays of numbers and each distinct zone and week once."""
+
+    def __init__(
+        self, rows: np.ndarray, zone_numbers: np.ndarray, zones: tuple, week_numbers: np.ndarray, weeks: tuple
+    ):
+        self.rows, self.zone_numbers, self.zones = rows, zone_numbers, zones
+        self.week_numbers, self.weeks = week_numbers, weeks
+
+    @classmethod
+    def of(cls, triples: list[tuple[int, str, tuple]]) -> Schedules:
+        zones: dict[str, int] = {}
+        weeks: dict[tuple, int] = {}
+        zone_numbers = [zones.setdefault(zone, len(zones)) for _, zone, _ in triples]
+        week_numbers = [weeks.setdefault(sessions, len(weeks)) for _, _, sessions in triples]
+        return cls(
+            np.array([row for row, _, _ in triples], dtype=np.int32),
+            np.array(zone_numbers, dtype=np.int32),
+            tuple(zones),
+            np.array(week_numbers, dtype=np.int32),
+            tuple(weeks),
+        )
+
+    def __iter__(self):
+        zones, weeks = self.zones, self.weeks
+        numbers = zip(self.rows.tolist(), self.zone_numbers.tolist(), self.week_numbers.tolist(), strict=True)
+        for row, zone, week in numbers:
+            yield row, zones[zone], weeks[week]
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Schedules) and tuple(self) == tuple(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Schedules({len(self)} weeks, {len(self.weeks)} distinct)"
 
 
 @dataclass(frozen=True)
@@ -265,7 +309,7 @@ def segment_of(entries: tuple[CheckedEntry, ...], label: str, vocabulary: Vocabu
         code_matrix=matrix,
         language_rows={key: np.array(rows, dtype=np.int64) for key, rows in language_rows.items()},
         area_rows={key: np.array(rows, dtype=np.int64) for key, rows in area_rows.items()},
-        schedules=tuple(schedules),
+        schedules=Schedules.of(schedules),
     )
 
 
