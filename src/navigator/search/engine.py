@@ -226,9 +226,7 @@ def search(
 
     remote_rows = np.empty(0, dtype=np.int64)
     if query.include_remote:
-        areas = [directory.area_rows.get(area, []) for area in (NATIONAL, place.state) if area]
-        serving = np.unique(np.concatenate([np.asarray(rows, dtype=np.int64) for rows in areas]))
-        remote_rows = kept(serving[frame["remote"].to_numpy()[serving]])
+        remote_rows = kept(layout.serving_remotely(directory, place.state))
 
     rows = np.concatenate([physical_rows, remote_rows])
     row_distances = np.concatenate([distances, np.full(len(remote_rows), np.nan)])
@@ -350,7 +348,8 @@ def _among(rows: np.ndarray, sorted_rows: np.ndarray) -> np.ndarray:
 class _Layout:
     """What a directory's searches narrow their rows with, worked out once per directory on its
     first search (kept while the directory is): the rows with a place, in row order and in
-    latitude order, and each asked language's rows in order."""
+    latitude order, and (as they are asked for) each language's rows and the remote services
+    serving each state, in order."""
 
     def __init__(self, directory: Directory):
         frame = directory.frame
@@ -361,6 +360,7 @@ class _Layout:
         self.by_latitude = self.physical[placed][order]
         self.latitudes = latitudes[placed][order]
         self._languages: dict[str, np.ndarray] = {}
+        self._serving: dict[str | None, np.ndarray] = {}
 
     def in_latitude_band(self, latitude: float, half_band: float) -> np.ndarray:
         """Ascending rows with a latitude within about ``half_band`` of ``latitude`` (a little
@@ -368,6 +368,16 @@ class _Layout:
         slack = 1e-6
         low, high = np.searchsorted(self.latitudes, [latitude - half_band - slack, latitude + half_band + slack])
         return np.sort(self.by_latitude[low:high])
+
+    def serving_remotely(self, directory: Directory, state: str | None) -> np.ndarray:
+        """Ascending rows of remote services serving the whole country or ``state``."""
+        rows = self._serving.get(state)
+        if rows is None:
+            areas = [directory.area_rows.get(area, []) for area in (NATIONAL, state) if area]
+            rows = np.unique(np.concatenate([np.asarray(area, dtype=np.int64) for area in areas]))
+            rows = rows[directory.frame["remote"].to_numpy(dtype=bool)[rows]]
+            self._serving[state] = rows
+        return rows
 
     def language_rows(self, directory: Directory, language: str) -> np.ndarray:
         rows = self._languages.get(language)
