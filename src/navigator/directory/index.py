@@ -191,8 +191,8 @@ def build_directory(path: Path, vocabulary: Vocabulary, files: list[IndexedFile]
     """The index of checked, duplicate-free files (``load_directory`` makes sure of both), each
     with its segment: their rows concatenated. It takes the segments' frame columns (their
     ``texts`` and ``numbers`` are left empty): each file's piece of a column is let go as soon
-    as the whole column is made, so a national load never holds every piece and every whole
-    column at once (at 1,000,000 entries that was some 600 MB more at the peak)."""
+    as the whole column is made, so a national load does not hold every piece and every whole
+    column at once for longer than it must."""
     segments = [indexed.segment for indexed in files]
     sizes = [len(indexed.ids) for indexed in files]
     firsts = np.concatenate([[0], np.cumsum(sizes, dtype=np.int64)]).tolist()

@@ -491,6 +491,9 @@ def load_directory(
     loaded = _with_reload_state(
         build_directory(directory, vocabulary, indexed, signature), records, today, vocabulary_stamp
     )
+    # The files' remaining pieces (code matrix, row lists) go before the index is pickled: the
+    # index holds its own copies, and a national load's peak is here.
+    del records, indexed
     if cache:
         cache.store_index(signature, loaded)
     return loaded
