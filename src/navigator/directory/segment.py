@@ -11,6 +11,7 @@ from __future__ import annotations
 import marshal
 import zlib
 from array import array
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -86,22 +87,20 @@ class Segment:
     active: np.ndarray
     category_numbers: np.ndarray
     code_matrix: np.ndarray  # (entries, codes) bool
-    language_rows: dict  # ISO 639-1 code -> rows in this file
-    area_rows: dict
+    language_rows: RowLists  # ISO 639-1 code -> rows in this file
+    area_rows: RowLists
     schedules: Schedules  # iterates as (row in this file, IANA zone, sessions) for each entry with a week
 
 
 class Schedules:
     """One file's weekly schedules, compact: iterates as (row in the file, IANA zone, sessions)
-    for each entry with a week. As a tuple of such tuples a million entries' weeks took some
-    600 MB of small Python objects while a cold load assembled the index; here they are three
-    arrays of numbers and each distinct zone and week once."""
+    for each entry with a week. As tuples of tuples a million entries' weeks took some 600 MB of
+    small Python objects while a cold load assembled the index; here they are arrays of numbers
+    (each distinct week's sessions once) and each distinct zone's name once."""
 
-    def __init__(
-        self, rows: np.ndarray, zone_numbers: np.ndarray, zones: tuple, week_numbers: np.ndarray, weeks: tuple
-    ):
+    def __init__(self, rows, zone_numbers, zones: tuple, week_numbers, week_sessions, week_ends):
         self.rows, self.zone_numbers, self.zones = rows, zone_numbers, zones
-        self.week_numbers, self.weeks = week_numbers, weeks
+        self.week_numbers, self.week_sessions, self.week_ends = week_numbers, week_sessions, week_ends
 
     @classmethod
     def of(cls, triples: list[tuple[int, str, tuple]]) -> Schedules:
@@ -109,16 +108,21 @@ class Schedules:
         weeks: dict[tuple, int] = {}
         zone_numbers = [zones.setdefault(zone, len(zones)) for _, zone, _ in triples]
         week_numbers = [weeks.setdefault(sessions, len(weeks)) for _, _, sessions in triples]
+        flat = [value for sessions in weeks for session in sessions for value in session]
         return cls(
             np.array([row for row, _, _ in triples], dtype=np.int32),
             np.array(zone_numbers, dtype=np.int32),
             tuple(zones),
             np.array(week_numbers, dtype=np.int32),
-            tuple(weeks),
+            np.array(flat, dtype=np.int32).reshape(-1, 2),
+            np.cumsum([len(sessions) for sessions in weeks], dtype=np.int64),
         )
 
     def __iter__(self):
-        zones, weeks = self.zones, self.weeks
+        sessions = self.week_sessions.tolist()
+        starts = [0, *self.week_ends.tolist()]
+        weeks = [tuple(map(tuple, sessions[start:end])) for start, end in zip(starts, starts[1:], strict=False)]
+        zones = self.zones
         numbers = zip(self.rows.tolist(), self.zone_numbers.tolist(), self.week_numbers.tolist(), strict=True)
         for row, zone, week in numbers:
             yield row, zones[zone], weeks[week]
@@ -132,7 +136,42 @@ class Schedules:
     __hash__ = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
-        return f"Schedules({len(self)} weeks, {len(self.weeks)} distinct)"
+        return f"Schedules({len(self)} weeks, {len(self.week_ends)} distinct)"
+
+
+class RowLists(Mapping):
+    """One file's rows per key (a language, a service area), all in one array: reads as a dict of
+    key -> rows. A small numpy array per key took ten times its numbers in a national load."""
+
+    def __init__(self, keys: tuple, rows: np.ndarray, ends: np.ndarray):
+        self.keys_, self.rows, self.ends = keys, rows, ends
+
+    @classmethod
+    def of(cls, lists: dict[str, array]) -> RowLists:
+        keys = tuple(lists)
+        rows = np.array([row for key in keys for row in lists[key]], dtype=np.int64)
+        return cls(keys, rows, np.cumsum([len(lists[key]) for key in keys], dtype=np.int64))
+
+    def __getitem__(self, key: str) -> np.ndarray:
+        try:
+            position = self.keys_.index(key)
+        except ValueError:
+            raise KeyError(key) from None
+        start = int(self.ends[position - 1]) if position else 0
+        return self.rows[start : int(self.ends[position])]
+
+    def __iter__(self):
+        return iter(self.keys_)
+
+    def __len__(self) -> int:
+        return len(self.keys_)
+
+    def __eq__(self, other) -> bool:
+        if not isinstance(other, Mapping) or set(self) != set(other):
+            return False
+        return all(np.array_equal(self[key], other[key]) for key in self)
+
+    __hash__ = None  # type: ignore[assignment]
 
 
 @dataclass(frozen=True)
@@ -307,8 +346,8 @@ def segment_of(entries: tuple[CheckedEntry, ...], label: str, vocabulary: Vocabu
         active=np.array([status == "active" for status in statuses], dtype=bool),
         category_numbers=np.array(categories, dtype=np.int16),
         code_matrix=matrix,
-        language_rows={key: np.array(rows, dtype=np.int64) for key, rows in language_rows.items()},
-        area_rows={key: np.array(rows, dtype=np.int64) for key, rows in area_rows.items()},
+        language_rows=RowLists.of(language_rows),
+        area_rows=RowLists.of(area_rows),
         schedules=Schedules.of(schedules),
     )
 
