@@ -387,6 +387,15 @@ def test_the_text_message_gives_the_pinned_choice_of_each_need(directory, copy):
     assert len(message) <= TEXT_MESSAGE_LIMIT and "More on your printed plan." not in message
 
 
+def test_the_text_message_says_a_single_gender_house_is_for_men_or_women_only(directory, copy):
+    plan = plan_for(directory, needs=("housing",), housing_for="women", housing_single_gender=True)
+    assert ids(plan.section("housing"))[0] == "house-women"
+    assert "Recovery housing: Womens House (Women only)" in text_message(directory, plan, copy)
+    anyone = plan_for(directory, needs=("housing",), housing_for="men")
+    line = next(line for line in text_message(directory, anyone, copy).splitlines() if "housing" in line)
+    assert "only" not in line  # a house for anyone says nothing about who it takes
+
+
 def test_the_printout_names_the_participant_only_in_its_subtitle_and_keeps_the_coachs_picks(directory, copy):
     plan = plan_for(
         directory,
