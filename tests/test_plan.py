@@ -117,6 +117,16 @@ def test_a_gap_nothing_can_fill_says_there_is_none_within_the_widest_radius(dire
     assert copy.gap_suggestion(gap) == "None in the directory within 250 miles either."
 
 
+def test_a_gap_within_walking_distance_says_one_mile_not_one_miles(directory, copy):
+    plan = plan_for(directory, travel="walk", needs=("medication",), medication="methadone")
+    gap = plan.gap("medication")
+    assert copy.gap_sentence(gap) == "No methadone provider within 1 mile."
+    assert copy.gap_suggestion(gap) == "The nearest is 2 miles away: widen to 5 miles?"
+    assert copy.gap_suggestion(replace(gap, nearest_miles=1.2)) == "The nearest is 1 mile away: widen to 5 miles?"
+    housing = plan_for(directory, travel="walk", needs=("housing",), housing_medication="methadone")
+    assert copy.gap_sentence(housing.gap("housing")) == "No recovery housing within 25 miles allows methadone."
+
+
 def test_a_house_for_the_other_gender_is_left_out(directory):
     plan = plan_for(directory, needs=("housing",), housing_for="men")
     assert "house-women" not in ids(plan.section("housing"))
