@@ -217,3 +217,16 @@ def test_reloads_after_random_changes_give_the_index_a_fresh_load_gives(first_en
                 write(name)
             loaded = reload_directory(loaded, today=TODAY)
         assert_same_index(loaded, load_directory(folder, use_cache=False, today=TODAY))
+
+
+def test_entries_added_to_a_file_move_later_files_rows_without_touching_their_ids(folder):
+    loaded = load_directory(folder, use_cache=False, today=TODAY)
+    grown = sorted(folder.glob("entries-*.yaml"))[1]
+    grown.write_text(grown.read_text() + CLINIC.replace("- id: test-clinic", "\n- id: test-clinic"))
+    reloaded = reload_directory(loaded, today=TODAY)
+    later = [entry_id for indexed in loaded.files[2:] for entry_id in indexed.ids]
+    assert all(reloaded.row_of(entry_id) == loaded.row_of(entry_id) + 1 for entry_id in later)
+    # Each later id's place is the very object it was: nothing was written per entry to move them.
+    assert all(reloaded.id_rows._places[entry_id] is loaded.id_rows._places[entry_id] for entry_id in later)
+    assert reloaded.row_of("test-clinic") == loaded.row_of(loaded.files[2].ids[0])
+    assert_same_index(reloaded, load_directory(folder, use_cache=False, today=TODAY))

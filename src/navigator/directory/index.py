@@ -16,7 +16,7 @@ import bisect
 import marshal
 import operator
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -46,6 +46,7 @@ __all__ = [
     "FileResult",
     "IndexedFile",
     "PackedEntries",
+    "RowsById",
     "build_directory",
     "entry_dictionary",
     "index_file",
@@ -117,6 +118,71 @@ class PackedEntries(Sequence):
         return marshal.loads(unpacker.decompress(packed))
 
 
+class RowsById(Mapping):
+    """Each entry id's row in the index (a read-only mapping), kept so that replacing some files'
+    rows costs their ids alone: an id maps to its file's number and its place in that file, and
+    each file's first row is kept per file. When a file gains or loses entries, the rows of every
+    later file move by changing one number per file, never one per entry (a reload that added an
+    entry at 100,000 entries spent over 100 ms moving them one by one)."""
+
+    _LOCAL_BITS = 32
+
+    def __init__(self, places: dict, numbers: dict, firsts: dict, next_number: int):
+        self._places = places  # id -> file number << _LOCAL_BITS | its place in the file
+        self._numbers = numbers  # file label -> file number
+        self._firsts = firsts  # file number -> the file's first row
+        self._next_number = next_number
+
+    @classmethod
+    def of_files(cls, files: Sequence[IndexedFile]) -> RowsById:
+        rows = cls({}, {}, {}, 0)
+        rows.add(files)
+        rows.place(files)
+        return rows
+
+    def __getitem__(self, entry_id: str) -> int:
+        place = self._places[entry_id]
+        return self._firsts[place >> self._LOCAL_BITS] + (place & ((1 << self._LOCAL_BITS) - 1))
+
+    def get(self, entry_id, default=None):
+        return self[entry_id] if entry_id in self._places else default
+
+    def __contains__(self, entry_id) -> bool:
+        return entry_id in self._places
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._places)
+
+    def __len__(self) -> int:
+        return len(self._places)
+
+    # What ``replace_files`` does, on a copy of its own (the old index's mapping never changes):
+
+    def copy(self) -> RowsById:
+        return RowsById(dict(self._places), dict(self._numbers), {}, self._next_number)
+
+    def drop(self, files: Sequence[IndexedFile]) -> None:
+        for indexed in files:
+            self._numbers.pop(indexed.label, None)
+            for entry_id in indexed.ids:
+                self._places.pop(entry_id, None)
+
+    def add(self, files: Sequence[IndexedFile]) -> None:
+        for indexed in files:
+            base = self._next_number << self._LOCAL_BITS
+            self._numbers[indexed.label] = self._next_number
+            self._next_number += 1
+            self._places.update(zip(indexed.ids, range(base, base + len(indexed.ids)), strict=True))
+
+    def place(self, files: Sequence[IndexedFile]) -> None:
+        """Each file's first row, the files (all of them, in order) following each other."""
+        self._firsts = {}
+        row = 0
+        for indexed in files:
+            self._firsts[self._numbers[indexed.label]] = row
+            row += len(indexed.ids)
+
+
 @dataclass(frozen=True)
 class Directory:
     """The loaded directory. Shared between users through caches: treat it as read-only."""
@@ -130,7 +196,7 @@ class Directory:
     schedules: ScheduleTable
     language_rows: dict = field(repr=False)  # ISO 639-1 code -> rows (no languages listed: English)
     area_rows: dict = field(repr=False)  # state code or "national" -> rows of remote services
-    id_rows: dict = field(repr=False)
+    id_rows: RowsById = field(repr=False)  # entry id -> row (a Mapping)
     # Per row, for searches that must not touch Python objects row by row:
     active: np.ndarray = field(repr=False)  # status "active" (an inactive meeting is not)
     category_numbers: np.ndarray = field(repr=False)  # positions in tuple(vocabulary.categories)
@@ -219,9 +285,7 @@ def build_directory(path: Path, vocabulary: Vocabulary, files: list[IndexedFile]
         schedules=schedules,
         language_rows=_merged_rows([segment.language_rows for segment in segments], firsts),
         area_rows=_merged_rows([segment.area_rows for segment in segments], firsts),
-        id_rows={
-            entry_id: row for row, entry_id in enumerate(entry_id for indexed in files for entry_id in indexed.ids)
-        },
+        id_rows=RowsById.of_files(files),
         active=readonly(_stacked([segment.active for segment in segments], (0,), bool)),
         category_numbers=readonly(_stacked([segment.category_numbers for segment in segments], (0,), np.int16)),
         signature=signature,
@@ -282,7 +346,8 @@ class _Columns:
         columns.language_rows = dict(directory.language_rows)
         columns.area_rows = dict(directory.area_rows)
         columns.schedules = directory.schedules
-        columns.id_rows = dict(directory.id_rows)
+        rows = directory.id_rows
+        columns.id_rows = rows.copy() if isinstance(rows, RowsById) else RowsById.of_files(directory.files).copy()
         return columns
 
     def splice(self, start: int, end: int, new_files: list[IndexedFile], old_files) -> None:
@@ -334,17 +399,11 @@ class _Columns:
             ),
             count,
         )
-        for indexed in old_files:
-            for entry_id in indexed.ids:
-                self.id_rows.pop(entry_id, None)
-        if delta:  # the rows after the change move along
-            for entry_id, row in self.id_rows.items():
-                if row >= end:
-                    self.id_rows[entry_id] = row + delta
-        for row, entry_id in enumerate(entry_id for indexed in new_files for entry_id in indexed.ids):
-            self.id_rows[entry_id] = start + row
+        self.id_rows.drop(old_files)
+        self.id_rows.add(new_files)
 
     def directory(self, old: Directory, files: list[IndexedFile], signature: str) -> Directory:
+        self.id_rows.place(files)
         frame = pd.DataFrame(
             {
                 name: (pd.Series(values) if isinstance(values, list) else pd.Series(values, dtype=self.dtypes[name]))
