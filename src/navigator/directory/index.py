@@ -330,11 +330,9 @@ class _Columns:
 
     @classmethod
     def of(cls, directory: Directory) -> _Columns:
-        import pyarrow  # present whenever pandas keeps a column in Arrow
-
         columns = cls()
         columns.frame = {
-            name: pyarrow.array(column)
+            name: column.array.__arrow_array__()  # a ChunkedArray, as pandas holds it: no copy
             if _in_arrow(column)
             else (list(column) if name in _SPLICED_AS_TEXT else column.to_numpy())
             for name, column in directory.frame.items()
@@ -430,14 +428,26 @@ class _Columns:
         )
 
 
+# A text column spliced is a chunked array of the old column's slices and the new rows (no copy
+# of the other rows' text: 50 MB at 100,000 entries); past this many chunks it is copied into one.
+_MAX_TEXT_CHUNKS = 64
+
+
 def _spliced_text(values, start: int, end: int, added: list):
     if isinstance(values, list):  # pandas keeps this column as Python objects
         new = [value for part in added for value in (part if isinstance(part, list) else part.to_pylist())]
         return [*values[:start], *new, *values[end:]]
     import pyarrow
 
-    parts = [values.slice(0, start), *(part.cast(values.type) for part in added), values.slice(end)]
-    return pyarrow.concat_arrays([part for part in parts if len(part)] or [values.slice(0, 0)])
+    chunks = [
+        chunk
+        for part in (values.slice(0, start), *(part.cast(values.type) for part in added), values.slice(end))
+        for chunk in (part.chunks if isinstance(part, pyarrow.ChunkedArray) else (part,))
+        if len(chunk)
+    ]
+    if len(chunks) > _MAX_TEXT_CHUNKS:
+        chunks = [pyarrow.concat_arrays(chunks)]
+    return pyarrow.chunked_array(chunks, type=values.type)
 
 
 def _packed_entries(files: list[IndexedFile], dictionary: bytes) -> PackedEntries:
@@ -464,6 +474,6 @@ def _in_arrow(column: pd.Series) -> bool:
 
 
 def _arrow_of(column: pd.Series):
-    import pyarrow  # present whenever pandas keeps a column in Arrow
-
-    return pyarrow.array(column)
+    """The column's Arrow values as one array (a spliced column is in chunks)."""
+    values = column.array.__arrow_array__()
+    return values.chunk(0) if values.num_chunks == 1 else values.combine_chunks()
