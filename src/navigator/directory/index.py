@@ -362,7 +362,8 @@ class _Columns:
                 self.frame[name] = np.concatenate([values[:start], added.to_numpy().astype(values.dtype), values[end:]])
             else:
                 added = [segment.numbers[name] for segment in segments]
-                self.frame[name] = np.concatenate([values[:start], *added, values[end:]]).astype(values.dtype)
+                spliced = np.concatenate([values[:start], *added, values[end:]])
+                self.frame[name] = spliced.astype(values.dtype, copy=False)  # a second copy only if the type differs
         self.code_matrix = np.concatenate(
             [self.code_matrix[:start], *(segment.code_matrix for segment in segments), self.code_matrix[end:]]
         )
