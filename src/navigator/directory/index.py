@@ -6,8 +6,9 @@ its entries packed and its rows of every index column. ``build_directory`` conca
 rows into a ``Directory`` (the packed entries, a pandas frame of their columns with text in
 Arrow, a need-code matrix, the schedule table and the row look-ups search reads without touching
 entries one by one); ``replace_files`` gives a new ``Directory`` with some files' rows replaced,
-added or removed, copying the other rows' columns as they are (the old index keeps serving
-whoever holds it meanwhile).
+added or removed, at the cost of those rows and memory copies of the number columns: text
+columns become chunked slices of the old ones, and ``RowsById`` moves later files' rows without
+touching their ids (the old index keeps serving whoever holds it meanwhile).
 """
 
 from __future__ import annotations
