@@ -12,13 +12,13 @@ def test_a_find_page_run_walks_the_directory_files_once(small_directory, monkeyp
     app.run()  # the first run loads the directory
     assert not app.exception
     walks = []
-    real_walk = loader_module.directory_files
+    real_walk = loader_module._entry_files  # what stat_signature and directory_files list files with
 
     def counting_walk(directory):
         walks.append(directory)
         return real_walk(directory)
 
-    monkeypatch.setattr(loader_module, "directory_files", counting_walk)
+    monkeypatch.setattr(loader_module, "_entry_files", counting_walk)
     app.run()
     assert not app.exception
     assert app.header and app.header[0].value == "Results"
