@@ -245,3 +245,14 @@ def test_a_date_in_the_future_today_passes_on_a_later_day(tmp_path):
     loaded = load_directory(folder, cache_dir=tmp_path / "c", today=TODAY + dt.timedelta(days=3))
 
     assert list(loaded.frame["id"]) == ["test-clinic"]
+
+
+def test_directory_files_are_every_entry_file_in_path_order_at_any_depth(tmp_path):
+    names = ["b.yaml", "a-b/x.yml", "a/b.yaml", "a/a/z.yaml", "a.yaml", "sub/vocabulary.yaml", "Z.yaml"]
+    skipped = ["vocabulary.yaml", ".hidden.yaml", ".git/c.yaml", "notes.txt", "a/readme.md"]
+    for name in names + skipped:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("")
+    found = directory_module.directory_files(tmp_path)
+    assert found == sorted(tmp_path / name for name in names)  # paths sort folder by folder, not as text
+    assert [path.relative_to(tmp_path).as_posix() for path in found][:3] == ["Z.yaml", "a/a/z.yaml", "a/b.yaml"]

@@ -48,3 +48,11 @@ def test_a_payment_need_is_met_by_a_free_service_and_reads_free(tmp_path):
     result = search(loaded, Query(near="80222", needs=("private_insurance",)))
     assert {hit.id for hit in result.hits} == {"insured", "free-clinic", "meeting"}
     assert {hit.id: hit.matched for hit in result.hits}["meeting"] == ("free",)
+
+
+def test_a_time_of_day_that_empties_the_list_is_named_and_dropping_exactly_it_finds_the_meeting(tmp_path):
+    loaded = directory_of(tmp_path, na_meeting("na-saturday-morning", ["sat"], "09:00"))
+    settings = SearchSettings(near="80222", needs=("na",), when="saturday", time="evening")
+    found = relaxations(loaded, settings, resolve_place("80222"), MONDAY_NOON)
+    assert [(item.kind, item.value, item.total) for item in found] == [("time", "evening", 1)]
+    assert found[0].settings == SearchSettings(near="80222", needs=("na",), when="saturday")

@@ -456,3 +456,45 @@ def test_the_meetings_filter_offers_any_day_of_the_week(tmp_path, monkeypatch):
     app.selectbox(key="find-when").select(other)
     app.button(key="find-submit").click().run()
     assert names(app) == []
+
+
+def test_a_time_of_day_beside_the_day_finds_meetings_starting_then_and_zero_results_offer_to_drop_it(
+    tmp_path, monkeypatch
+):
+    folder = write_directory(tmp_path / "directory", {"meetings.yaml": MEETING, "clinics.yaml": CLINIC})
+    app = app_on(folder, monkeypatch, tmp_path).run()
+    assert app.selectbox(key="find-time").options == [
+        "Any time of day",
+        "Morning (4 AM to noon)",
+        "Midday (11 AM to 5 PM)",
+        "Evening (4 PM to 9 PM)",
+        "Night (8 PM to 5 AM)",
+    ]
+    app.text_input(key="find-near").input("80222")
+    app.selectbox(key="find-time").select("evening")
+    app.button(key="find-submit").click().run()
+    assert not app.exception
+    assert names(app) == ["Tuesday Night Speaker Meeting"]  # 7 PM on Tuesdays; the clinic is no meeting
+    assert app.query_params == {"near": "80222", "time": "evening", "lang": "en"}
+    assert [expander.label for expander in app.expander] == ["What do you need? (1 chosen)"]
+    summary = next(shown(text.value) for text in app.markdown if "Found" in text.value)
+    assert summary.endswith("Filters: Evening (4 PM to 9 PM).")
+
+    app.selectbox(key="find-time").select("morning")
+    app.button(key="find-submit").click().run()
+    assert names(app) == []
+    assert 'The filter that emptied the list: "Morning (4 AM to noon)".' in shown(app.warning[0].value)
+    links = {shown(link.proto.label): link.proto.query_string for link in app.get("page_link")}
+    assert links['Drop "Morning (4 AM to noon)" (2 results)'] == "near=80222"
+
+
+def test_a_link_with_a_day_and_a_time_of_day_fills_both_boxes_and_an_unknown_time_is_named(
+    directory, monkeypatch, tmp_path
+):
+    app = app_on(directory, monkeypatch, tmp_path, near="80222", when="tuesday", time="evening").run()
+    assert not app.exception
+    assert (app.selectbox(key="find-when").value, app.selectbox(key="find-time").value) == ("tuesday", "evening")
+    assert names(app) == ["Tuesday Night Speaker Meeting"]
+    app = app_on(directory, monkeypatch, tmp_path, near="80222", time="teatime").run()
+    assert 'The time of day "teatime" is not one of' in shown(app.info[0].value)
+    assert app.selectbox(key="find-time").value == "any"

@@ -2,16 +2,24 @@
 is the index a fresh load would build; the previous index stays as it was."""
 
 import datetime as dt
+import itertools
+import os
+import pickle
 import re
 import shutil
+import tempfile
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from tests.conftest import CLINIC, PROJECT_ROOT
 
+import navigator.directory.index as index_module
 import navigator.directory.loader as directory_module
-from navigator.bench.synthetic import write_synthetic_directory
+from navigator.bench.synthetic import entries_yaml, synthetic_entries, write_synthetic_directory
 from navigator.directory.index import entry_dictionary
 from navigator.directory.loader import load_directory, reload_directory
 from navigator.directory.problems import DirectoryError
@@ -64,8 +72,22 @@ def test_changed_added_removed_and_shrunk_files_give_the_index_a_fresh_load_give
     files[3].write_text(text[: text.index("\n- id:", 2000) + 1])  # fewer entries: later rows move up
     (folder / "added.yaml").write_text(CLINIC)
     reloaded = reload_directory(loaded, today=TODAY)
-    assert_same_index(reloaded, load_directory(folder, use_cache=False, today=TODAY))
+    fresh = load_directory(folder, use_cache=False, today=TODAY)
+    assert_same_index(reloaded, fresh)
+    assert_same_index(pickle.loads(pickle.dumps(reloaded)), fresh)  # as the index cache stores it
     assert reloaded.entry("test-clinic")["name"] == "Test Clinic Buprenorphine"
+
+
+def test_a_reload_copies_no_text_of_the_rows_it_keeps(folder):
+    loaded = load_directory(folder, use_cache=False, today=TODAY)
+    changed = sorted(folder.glob("entries-*.yaml"))[2]
+    changed.write_text(changed.read_text().replace("  name: ", "  name: Edited ", 1))
+    reloaded = reload_directory(loaded, today=TODAY)
+    for name in ("text", "name", "city"):
+        before, after = (index.frame[name].array.__arrow_array__() for index in (loaded, reloaded))
+        # The rows before the changed file are the old column's own bytes, not a copy of them.
+        assert after.chunk(0).buffers()[2].address == before.chunk(0).buffers()[2].address
+        assert after.to_pylist()[: loaded.row_of(loaded.files[2].ids[0])] == before.to_pylist()[: len(after.chunk(0))]
 
 
 def test_reload_reads_only_the_changed_file_and_leaves_the_previous_index_whole(folder, monkeypatch):
@@ -120,3 +142,116 @@ def test_a_reload_of_an_index_read_from_the_cache_unpacks_every_entry(folder, tm
 def test_the_packing_dictionary_is_the_same_bytes_every_time(folder):
     vocabulary = load_directory(folder, use_cache=False, today=TODAY).vocabulary
     assert len({entry_dictionary(vocabulary) for _ in range(5)}) == 1
+
+
+def test_a_reload_stats_each_file_once_and_reads_the_vocabulary_only_when_it_changed(folder, monkeypatch):
+    loaded = load_directory(folder, use_cache=False, today=TODAY)
+    changed = sorted(folder.glob("entries-*.yaml"))[1]
+    changed.write_text(changed.read_text().replace("  name: ", "  name: Renamed ", 1))
+    stamps, vocabularies = [], []
+    stamp, load_vocabulary = directory_module._stamp, directory_module.load_vocabulary
+    monkeypatch.setattr(directory_module, "_stamp", lambda stat: stamps.append(stat) or stamp(stat))
+    monkeypatch.setattr(
+        directory_module, "load_vocabulary", lambda path: vocabularies.append(path) or load_vocabulary(path)
+    )
+    reloaded = reload_directory(loaded, today=TODAY)
+    assert len(stamps) == len(loaded.files) + 2  # each file once, the vocabulary for the signature and for itself
+    assert vocabularies == []
+    assert reloaded.entry(loaded.files[1].ids[0])["name"].startswith("Renamed ")
+    vocabulary = (PROJECT_ROOT / "src/navigator/directory/vocabulary.yaml").read_text()
+    (folder / "vocabulary.yaml").write_text(vocabulary)  # the same words, in a file of the directory's own
+    changed.write_text(changed.read_text().replace("  name: Renamed ", "  name: Renamed again ", 1))
+    again = reload_directory(reloaded, today=TODAY)
+    assert vocabularies == [folder] and again.files[0] is reloaded.files[0]  # the same vocabulary: rows kept
+
+
+# Random sequences of changes: after each round the index is reloaded, and at the end it is the
+# index a fresh load builds. Each write gets a later modification time of its own, so that no two
+# versions of a file share a stamp however fast the test writes them.
+PER_FILE = 12
+change = st.one_of(
+    st.tuples(st.just("edit"), st.integers(0, 99), st.integers(0, 99)),
+    st.tuples(st.just("remove"), st.integers(0, 99), st.just(0)),
+    st.tuples(st.just("shrink"), st.integers(0, 99), st.integers(0, PER_FILE)),
+    st.tuples(st.just("grow"), st.integers(0, 99), st.integers(1, 5)),
+    st.tuples(
+        st.just("add"),
+        st.sampled_from(["aa.yaml", "entries-00002b.yaml", "zz.yaml", "sub/new.yaml"]),
+        st.integers(0, 6),
+    ),
+)
+
+
+@pytest.fixture(scope="module")
+def first_entries():
+    return list(synthetic_entries(5 * PER_FILE, seed=5, today=TODAY))
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    rounds=st.lists(st.lists(change, min_size=1, max_size=3), min_size=1, max_size=4),
+    text_chunks=st.sampled_from([1, 3, 64]),  # small: text columns are copied into one chunk now and then
+)
+def test_reloads_after_random_changes_give_the_index_a_fresh_load_gives(first_entries, rounds, text_chunks):
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(index_module, "_MAX_TEXT_CHUNKS", text_chunks)
+        reload_randomly(first_entries, rounds)
+
+
+def reload_randomly(first_entries, rounds):
+    new_entries = (
+        {**entry, "id": f"new-{number}-{entry['id']}"}
+        for number, entry in enumerate(itertools.cycle(synthetic_entries(40, seed=6, today=TODAY)))
+    )
+    written = itertools.count(1)
+    files = {
+        f"entries-{number:05d}.yaml": first_entries[number * PER_FILE : (number + 1) * PER_FILE] for number in range(5)
+    }
+    with tempfile.TemporaryDirectory() as temporary:
+        folder = Path(temporary)
+
+        def write(name):
+            path = folder / name
+            path.parent.mkdir(exist_ok=True)
+            path.write_text(entries_yaml(files[name]))
+            os.utime(path, ns=(0, 10**18 + next(written) * 1000))
+
+        for name in files:
+            write(name)
+        loaded = load_directory(folder, use_cache=False, today=TODAY)
+        for changes in rounds:
+            for kind, which, count in changes:
+                if kind == "add":
+                    files[which] = files.get(which, []) + [next(new_entries) for _ in range(count)]
+                    write(which)
+                    continue
+                if not files:
+                    continue
+                name = sorted(files)[which % len(files)]
+                if kind == "remove":
+                    del files[name]
+                    (folder / name).unlink()
+                    continue
+                if kind == "edit" and files[name]:
+                    position = count % len(files[name])
+                    files[name][position] = {**files[name][position], "name": f"Edited {next(written)}"}
+                elif kind == "shrink":
+                    files[name] = files[name][:count]
+                elif kind == "grow":
+                    files[name] = files[name] + [next(new_entries) for _ in range(count)]
+                write(name)
+            loaded = reload_directory(loaded, today=TODAY)
+        assert_same_index(loaded, load_directory(folder, use_cache=False, today=TODAY))
+
+
+def test_entries_added_to_a_file_move_later_files_rows_without_touching_their_ids(folder):
+    loaded = load_directory(folder, use_cache=False, today=TODAY)
+    grown = sorted(folder.glob("entries-*.yaml"))[1]
+    grown.write_text(grown.read_text() + CLINIC.replace("- id: test-clinic", "\n- id: test-clinic"))
+    reloaded = reload_directory(loaded, today=TODAY)
+    later = [entry_id for indexed in loaded.files[2:] for entry_id in indexed.ids]
+    assert all(reloaded.row_of(entry_id) == loaded.row_of(entry_id) + 1 for entry_id in later)
+    # Each later id's place is the very object it was: nothing was written per entry to move them.
+    assert all(reloaded.id_rows._places[entry_id] is loaded.id_rows._places[entry_id] for entry_id in later)
+    assert reloaded.row_of("test-clinic") == loaded.row_of(loaded.files[2].ids[0])
+    assert_same_index(reloaded, load_directory(folder, use_cache=False, today=TODAY))

@@ -364,3 +364,143 @@ def test_cli_search_table_shows_phone_address_and_plain_words(tmp_path, capsys):
     assert "303-555-0100 · Denver, CO 80222" in table
     assert "matches: Buprenorphine (Suboxone, Sublocade)" in table
     assert "moud_provider" not in table and "today 08:00" not in table
+
+
+# ---------------------------------------------------------------------------------------------
+# Time of day (the Find page's "Time of day", from navigator.search.share)
+
+
+def time_of_day(loaded, now, when="any", time="evening", near="80222"):
+    from navigator.search.places import resolve_place
+    from navigator.search.share import SearchSettings, to_query
+
+    place = resolve_place(near)
+    query, at = to_query(SearchSettings(near, when=when, time=time), place, now, limit=None)
+    return search(loaded, query, now=at, place=place)
+
+
+def daily_meetings(tmp_path):
+    return directory_of(
+        tmp_path,
+        *(meeting(f"daily-{start[:2]}{start[3:]}", ["daily"], start) for start in ("02:00", "07:00", "16:30", "22:00")),
+        entry("clinic", hours=[{"days": "daily", "opens": "00:00", "closes": "23:59"}]),
+    )
+
+
+@pytest.mark.parametrize(
+    ("time", "expected"),
+    [
+        ("morning", {"daily-0700"}),
+        ("midday", {"daily-1630"}),
+        ("evening", {"daily-1630"}),  # Meeting Guide's windows overlap: 4:30 PM is midday and evening
+        ("night", {"daily-2200", "daily-0200"}),  # the night runs past midnight
+    ],
+)
+def test_a_time_of_day_on_any_day_keeps_the_meetings_that_start_in_its_window_and_no_other_service(
+    tmp_path, time, expected
+):
+    result = time_of_day(daily_meetings(tmp_path), dt.datetime(2026, 11, 24, 12, 0, tzinfo=DENVER), time=time)
+    assert set(ids(result)) == expected
+
+
+def test_saturday_night_is_saturday_evening_on_to_five_on_sunday_morning(tmp_path):
+    loaded = directory_of(
+        tmp_path,
+        meeting("saturday-late", ["sat"], "23:00"),
+        meeting("sunday-after-midnight", ["sun"], "00:30"),
+        meeting("saturday-small-hours", ["sat"], "02:00"),
+        meeting("sunday-dawn", ["sun"], "05:30"),
+    )
+    result = time_of_day(loaded, dt.datetime(2026, 11, 24, 12, 0, tzinfo=DENVER), when="saturday", time="night")
+    assert ids(result) == ["saturday-late", "sunday-after-midnight"]  # in order of their start
+    assert [hit.next_open for hit in result.hits] == [
+        dt.datetime(2026, 11, 28, 23, 0, tzinfo=DENVER),
+        dt.datetime(2026, 11, 29, 0, 30, tzinfo=DENVER),
+    ]
+
+
+def test_a_meetings_card_time_is_its_first_start_inside_the_window(tmp_path):
+    loaded = directory_of(
+        tmp_path,
+        entry(
+            "twice",
+            category="support_meeting",
+            meeting={
+                "fellowship": "aa",
+                "attendance": "in_person",
+                "times": [{"days": ["tue"], "start": "07:00"}, {"days": ["wed"], "start": "18:00"}],
+            },
+        ),
+    )
+    (hit,) = time_of_day(loaded, dt.datetime(2026, 11, 23, 12, 0, tzinfo=DENVER), time="evening").hits
+    assert hit.next_open == dt.datetime(2026, 11, 25, 18, 0, tzinfo=DENVER) and hit.open_now is False
+
+
+def test_an_online_meeting_in_another_zone_is_judged_on_the_searched_places_clock(tmp_path):
+    loaded = directory_of(
+        tmp_path,
+        meeting(
+            "new-york-nine-thirty",
+            ["daily"],
+            "21:30",
+            attendance="online",
+            remote=True,
+            service_area=["national"],
+            timezone="America/New_York",
+        ),
+    )
+    noon = dt.datetime(2026, 11, 24, 12, 0, tzinfo=DENVER)
+    # 9:30 PM in New York is night there, and 7:30 PM, evening, in Denver.
+    assert ids(time_of_day(loaded, noon, time="evening")) == ["new-york-nine-thirty"]
+    assert ids(time_of_day(loaded, noon, time="night")) == []
+    assert ids(time_of_day(loaded, noon, time="night", near="10001")) == ["new-york-nine-thirty"]
+
+
+def test_a_meeting_in_a_zone_without_daylight_saving_moves_window_when_the_searched_place_changes_clocks(tmp_path):
+    loaded = directory_of(
+        tmp_path,
+        meeting(
+            "phoenix-three-thirty",
+            ["daily"],
+            "15:30",
+            attendance="online",
+            remote=True,
+            service_area=["national"],
+            timezone="America/Phoenix",
+        ),
+    )
+    # 3:30 PM in Phoenix is 4:30 PM in Denver in summer (evening), 3:30 PM in winter (midday only).
+    assert ids(time_of_day(loaded, dt.datetime(2026, 7, 14, 9, 0, tzinfo=DENVER))) == ["phoenix-three-thirty"]
+    assert ids(time_of_day(loaded, dt.datetime(2026, 12, 15, 9, 0, tzinfo=DENVER))) == []
+
+
+def test_a_meeting_in_session_counts_when_it_started_in_the_window_under_way(tmp_path):
+    loaded = directory_of(
+        tmp_path,
+        meeting("started-at-six", ["tue"], "18:00", "19:30"),
+        meeting("started-at-three", ["tue"], "15:00", "19:30"),
+        meeting("at-eight", ["tue"], "20:00"),
+    )
+    result = time_of_day(loaded, dt.datetime(2026, 11, 24, 18, 30, tzinfo=DENVER), when="today")
+    assert ids(result) == ["started-at-six", "at-eight"]
+    assert result.hits[0].open_now is True and result.hits[1].open_now is False
+    in_session = time_of_day(loaded, dt.datetime(2026, 11, 24, 18, 30, tzinfo=DENVER), when="open_now")
+    assert ids(in_session) == ["started-at-six"]
+
+
+def test_a_week_of_windows_costs_one_schedule_pass_per_window_whatever_the_directory_size(tmp_path, monkeypatch):
+    from navigator.search.schedule_table import ScheduleTable
+
+    passes = []
+    real = ScheduleTable.minutes_until_start
+    monkeypatch.setattr(ScheduleTable, "minutes_until_start", lambda *arguments: passes.append(1) or real(*arguments))
+    noon = dt.datetime(2026, 11, 24, 12, 0, tzinfo=DENVER)
+    counts = []
+    for size in (1, 300):
+        passes.clear()
+        loaded = directory_of(
+            tmp_path / str(size), *(meeting(f"m-{number}", ["daily"], "18:00") for number in range(size))
+        )
+        assert len(time_of_day(loaded, noon, time="evening").hits) == size
+        counts.append(len(passes))
+    assert counts[0] == counts[1] <= 8  # seven windows of the week, and the search's own "next start"

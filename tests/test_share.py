@@ -192,3 +192,98 @@ def test_a_street_address_never_goes_into_a_link_only_its_zip_or_rough_position(
     geocoded = Place(39.6887, -104.9805, "1550 S Pearl St", state="CO")
     assert public_near("1550 S Pearl St, Denver", geocoded) == "39.69,-104.98"
     assert public_near("1550 S Pearl St, Denver 80210", replace(geocoded, zip="80210")) == "80210"
+
+
+# ---------------------------------------------------------------------------------------------
+# Time of day: Meeting Guide's windows, on the searched place's clock
+
+
+def windows_of(query) -> list[tuple[dt.datetime, dt.datetime, dt.datetime | None]]:
+    def local(moment):
+        return moment and moment.astimezone(DENVER)
+
+    return [(local(window.begin), local(window.end), local(window.since)) for window in query.starting_in]
+
+
+def test_a_time_of_day_survives_a_shared_link_beside_the_day_and_any_time_is_left_out(vocabulary):
+    settings = SearchSettings("80222", when="saturday", time="evening")
+    assert to_params(settings) == {"near": "80222", "when": "saturday", "time": "evening"}
+    assert from_params(to_params(settings), vocabulary) == (settings, [])
+    assert "time" not in to_params(SearchSettings("80222", when="saturday"))
+
+
+def test_an_unknown_time_of_day_in_a_link_is_left_out_with_a_notice(vocabulary):
+    settings, notices = from_params({"near": "80222", "when": "today", "time": "brunch"}, vocabulary)
+    assert settings == SearchSettings("80222", when="today")
+    assert notices == [
+        'The time of day "brunch" is not one of any, morning, midday, evening, night, so it was left out.'
+    ]
+
+
+def test_saturday_evening_is_four_to_nine_on_saturday_on_the_searched_places_clock():
+    now = dt.datetime(2026, 11, 24, 15, 30, tzinfo=DENVER)  # a Tuesday
+    query, at = to_query(SearchSettings("80222", when="saturday", time="evening"), DENVER_PLACE, now, limit=20)
+    saturday_four = dt.datetime(2026, 11, 28, 16, 0, tzinfo=DENVER)
+    assert windows_of(query) == [(saturday_four, dt.datetime(2026, 11, 28, 21, 0, tzinfo=DENVER), None)]
+    assert at == saturday_four and query.starting_within_hours is None and query.open_at is None
+
+
+def test_saturday_night_runs_past_midnight_to_five_on_sunday_morning():
+    now = dt.datetime(2026, 11, 24, 15, 30, tzinfo=DENVER)
+    query, _ = to_query(SearchSettings("80222", when="saturday", time="night"), DENVER_PLACE, now, limit=20)
+    assert windows_of(query) == [
+        (dt.datetime(2026, 11, 28, 20, 0, tzinfo=DENVER), dt.datetime(2026, 11, 29, 5, 0, tzinfo=DENVER), None)
+    ]
+
+
+def test_any_day_with_a_time_of_day_is_every_such_window_of_the_coming_week():
+    now = dt.datetime(2026, 11, 24, 15, 30, tzinfo=DENVER)  # a Tuesday, after the morning
+    query, at = to_query(SearchSettings("80222", time="morning"), DENVER_PLACE, now, limit=20)
+    assert at == now
+    assert windows_of(query) == [
+        (dt.datetime(2026, 11, day, 4, 0, tzinfo=DENVER), dt.datetime(2026, 11, day, 12, 0, tzinfo=DENVER), None)
+        for day in range(25, 31)
+    ] + [(dt.datetime(2026, 12, 1, 4, 0, tzinfo=DENVER), dt.datetime(2026, 12, 1, 12, 0, tzinfo=DENVER), None)]
+
+
+def test_a_window_under_way_starts_now_and_keeps_meetings_that_started_in_it():
+    now = dt.datetime(2026, 11, 24, 18, 30, tzinfo=DENVER)
+    query, at = to_query(SearchSettings("80222", when="today", time="evening"), DENVER_PLACE, now, limit=20)
+    assert at == now
+    assert windows_of(query) == [(now, dt.datetime(2026, 11, 24, 21, 0, tzinfo=DENVER), now.replace(hour=16, minute=0))]
+
+
+def test_today_at_two_in_the_morning_still_has_the_rest_of_last_night_and_tonight():
+    now = dt.datetime(2026, 11, 24, 2, 0, tzinfo=DENVER)
+    query, _ = to_query(SearchSettings("80222", when="today", time="night"), DENVER_PLACE, now, limit=20)
+    assert windows_of(query) == [
+        (now, dt.datetime(2026, 11, 24, 5, 0, tzinfo=DENVER), dt.datetime(2026, 11, 23, 20, 0, tzinfo=DENVER)),
+        (dt.datetime(2026, 11, 24, 20, 0, tzinfo=DENVER), dt.datetime(2026, 11, 25, 5, 0, tzinfo=DENVER), None),
+    ]
+
+
+def test_a_window_already_over_today_finds_nothing_today_and_next_weeks_on_that_weekday():
+    now = dt.datetime(2026, 11, 24, 15, 30, tzinfo=DENVER)  # a Tuesday afternoon
+    today, _ = to_query(SearchSettings("80222", when="today", time="morning"), DENVER_PLACE, now, limit=20)
+    assert today.starting_in == ()
+    tonight, _ = to_query(SearchSettings("80222", when="tonight", time="midday"), DENVER_PLACE, now, limit=20)
+    assert tonight.starting_in == ()
+    tuesday, at = to_query(SearchSettings("80222", when="tuesday", time="morning"), DENVER_PLACE, now, limit=20)
+    assert at == dt.datetime(2026, 12, 1, 4, 0, tzinfo=DENVER) and len(tuesday.starting_in) == 1
+
+
+def test_tonight_with_a_time_of_day_begins_at_five_and_open_now_only_keeps_what_started_in_the_window():
+    now = dt.datetime(2026, 11, 24, 15, 30, tzinfo=DENVER)
+    tonight, at = to_query(SearchSettings("80222", when="tonight", time="evening"), DENVER_PLACE, now, limit=20)
+    five, four = dt.datetime(2026, 11, 24, 17, 0, tzinfo=DENVER), dt.datetime(2026, 11, 24, 16, 0, tzinfo=DENVER)
+    assert at == five and windows_of(tonight) == [(five, dt.datetime(2026, 11, 24, 21, 0, tzinfo=DENVER), four)]
+    in_session, at = to_query(SearchSettings("80222", when="open_now", time="midday"), DENVER_PLACE, now, limit=20)
+    assert at == now and windows_of(in_session) == [(now, now, dt.datetime(2026, 11, 24, 11, 0, tzinfo=DENVER))]
+
+
+def test_the_night_the_clocks_fall_back_lasts_ten_hours():
+    now = dt.datetime(2026, 10, 27, 12, 0, tzinfo=DENVER)  # clocks go back at 2:00 on Sunday, November 1
+    query, _ = to_query(SearchSettings("80222", when="saturday", time="night"), DENVER_PLACE, now, limit=20)
+    (window,) = query.starting_in
+    assert window.end - window.begin == dt.timedelta(hours=10)
+    assert window.end == dt.datetime(2026, 11, 1, 5, 0, tzinfo=DENVER)

@@ -16,7 +16,7 @@ from navigator.search.engine import Hit, Query, SearchResult, search
 from navigator.search.explain import Relaxation, relaxations
 from navigator.search.links import directions_url, tel_href
 from navigator.search.places import Place, PlaceNotFound, resolve_place
-from navigator.search.share import WHEN_CHOICES, SearchSettings, radius_label, to_params, to_query
+from navigator.search.share import TIME_CHOICES, WHEN_CHOICES, SearchSettings, radius_label, to_params, to_query
 from navigator.search.wording import distance_words, hit_timing, kind_words, provenance_words
 from navigator.text import markdown_badge, markdown_link, markdown_text, safe_url
 from ui.data import address_geocoder
@@ -219,6 +219,8 @@ def active_filters(directory: Directory, settings: SearchSettings) -> list[str]:
         words.append(_("{language} spoken").format(language=language_name(settings.language)))
     if settings.when != "any":
         words.append(WHEN_CHOICES[settings.when])
+    if settings.time != "any":
+        words.append(TIME_CHOICES[settings.time])
     if not settings.remote:
         words.append(_("in person only"))
     return words
@@ -233,6 +235,8 @@ def _filter_words(directory: Directory, relaxation: Relaxation) -> str:
         return _("{language} spoken").format(language=language_name(value))
     if kind == "when":
         return WHEN_CHOICES[value]
+    if kind == "time":
+        return TIME_CHOICES[value]
     if kind == "radius":
         return radius_label(value)
     return _("In person only (no phone or online services)")
@@ -287,7 +291,7 @@ def _nothing_found(
             icon=":material/zoom_out_map:",
             query_params={**params, "radius": "any"},
         )
-    if settings.needs or settings.language or settings.when != "any":
+    if settings.needs or settings.language or settings.when != "any" or settings.time != "any":
         st.page_link(
             FIND_PAGE,
             label=_("Search with no filters"),

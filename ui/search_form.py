@@ -17,6 +17,7 @@ from navigator.search.places import PlaceNotFound, resolve_place
 from navigator.search.share import (
     EXCLUSIVE_CHOICES,
     RADIUS_CHOICES,
+    TIME_CHOICES,
     WHEN_CHOICES,
     SearchSettings,
     choice_label,
@@ -36,6 +37,7 @@ RADIUS_KEY = "find-radius"
 REMOTE_KEY = "find-remote"
 LANGUAGE_KEY = "find-language"
 WHEN_KEY = "find-when"
+TIME_KEY = "find-time"
 SUBMIT_KEY = "find-submit"
 WHAT_KEY = "find-what"  # the "What do you need?" expander's open state
 SYNCED_KEY = "find-synced-params"  # the URL parameters the form last showed
@@ -106,6 +108,7 @@ def _widget_keys(directory: Directory) -> list[str]:
         REMOTE_KEY,
         LANGUAGE_KEY,
         WHEN_KEY,
+        TIME_KEY,
         *(group_key(box_id) if kind == "group" else choice_key(box_id) for kind, box_id, _codes in _layout(directory)),
     ]
 
@@ -117,6 +120,7 @@ def _show_in_widgets(settings: SearchSettings, directory: Directory) -> None:
     state[REMOTE_KEY] = settings.remote
     state[LANGUAGE_KEY] = settings.language or ANY
     state[WHEN_KEY] = settings.when
+    state[TIME_KEY] = settings.time
     for kind, box_id, codes in _layout(directory):
         chosen = [code for code in settings.needs if code in codes]
         if kind == "group":
@@ -140,6 +144,7 @@ def _settings_from_widgets(directory: Directory) -> SearchSettings:
         language=state[LANGUAGE_KEY] or None,
         when=state[WHEN_KEY],
         remote=state[REMOTE_KEY],
+        time=state[TIME_KEY],
     )
 
 
@@ -159,7 +164,7 @@ def search_form(directory: Directory, settings: SearchSettings) -> SearchSetting
     # Counted from the boxes, not ``settings``: on the run that answers Search they already hold
     # the new choices, and the closed expander must say how many.
     shown = _settings_from_widgets(directory)
-    chosen = len(shown.needs) + bool(shown.language) + (shown.when != "any")
+    chosen = len(shown.needs) + bool(shown.language) + (shown.when != "any") + (shown.time != "any")
     with st.form(FORM_KEY, border=True):
         where, distance = st.columns([3, 2])
         where.text_input(
@@ -205,7 +210,7 @@ def search_form(directory: Directory, settings: SearchSettings) -> SearchSetting
                         key=choice_key(box_id),
                         format_func=lambda code: vocabulary.label(code) if code else _("Any"),
                     )
-            language, when = st.columns(2)
+            language, when, time = st.columns(3)
             language.selectbox(
                 _("Language spoken"),
                 [ANY, *_languages(directory)],
@@ -213,6 +218,14 @@ def search_form(directory: Directory, settings: SearchSettings) -> SearchSetting
                 format_func=lambda code: language_name(code) if code else _("Any language"),
             )
             when.selectbox(_("When"), list(WHEN_CHOICES), key=WHEN_KEY, format_func=WHEN_CHOICES.__getitem__)
+            # Beside the day, as Meeting Guide offers it: "Saturday" + "Evening" is Saturday evening.
+            time.selectbox(
+                _("Time of day (meetings)"),
+                list(TIME_CHOICES),
+                key=TIME_KEY,
+                format_func=TIME_CHOICES.__getitem__,
+                help=_("When the meeting starts, on the clock of the place searched. Combines with When."),
+            )
         submitted = st.form_submit_button(_("Search"), type="primary", key=SUBMIT_KEY, icon=":material/search:")
     if not submitted:
         return settings

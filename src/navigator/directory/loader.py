@@ -141,13 +141,24 @@ def collector_paused():
 
 def directory_files(directory: Path) -> list[Path]:
     """Every entry file under ``directory``: ``*.yaml`` at any depth, except the vocabulary."""
+    return [Path(full) for _, full in _entry_files(directory)]
+
+
+def _entry_files(directory: Path) -> list[tuple[str, str]]:
+    """``directory_files`` as (path relative to ``directory``, full path) strings, in the same order.
+
+    Strings, not ``Path`` objects: every page run and every reload lists the directory, and at
+    national scale (a thousand files) making and comparing paths cost more than the listing."""
+    root = str(directory)
     found = []
-    for folder, subfolders, names in os.walk(directory):
+    for folder, subfolders, names in os.walk(root):
         subfolders[:] = sorted(name for name in subfolders if not name.startswith("."))
-        found.extend(
-            Path(folder, name) for name in names if name.endswith((".yaml", ".yml")) and not name.startswith(".")
-        )
-    return sorted(path for path in found if path.relative_to(directory).as_posix() != VOCABULARY_FILE)
+        prefix = "" if folder == root else os.path.relpath(folder, root).replace(os.sep, "/") + "/"
+        for name in names:
+            if name.endswith((".yaml", ".yml")) and not name.startswith(".") and prefix + name != VOCABULARY_FILE:
+                found.append((prefix + name, os.path.join(folder, name)))
+    found.sort(key=lambda names: names[0].split("/"))  # as paths sort: folder by folder
+    return found
 
 
 class _Cache:
@@ -199,18 +210,27 @@ class _Cache:
 def stat_signature(directory: Path | str, today: dt.date | None = None) -> str:
     """Changes whenever a directory file (or the vocabulary) is added, removed or modified."""
     directory = Path(directory)
-    return _stat_signature(directory, directory_files(directory), today or dt.date.today())
+    return _signature_of(directory, [(full, _stamp(os.stat(full))) for _, full in _entry_files(directory)])
 
 
 def _stat_signature(directory: Path, files: list[Path], today: dt.date) -> str:
+    return _signature_of(directory, [(str(path), _stamp(path.stat())) for path in files])
+
+
+def _signature_of(directory: Path, stamped: list[tuple[str, tuple]]) -> str:
+    """The signature of the directory whose files (full paths) have these stamps."""
     # No date in it: a checked file stays valid as days pass (see _index_files), so midnight
     # does not re-read the directory (88 s at 100,000 entries when the date was part of the key).
     digest = hashlib.sha256(f"{CACHE_FORMAT}|{sys.version_info[:2]}".encode())
-    vocabulary_file = vocabulary_path(directory)
-    for path in [vocabulary_file, *files]:
-        stat = path.stat()
-        digest.update(f"|{path}|{_stamp(stat)}".encode())
+    vocabulary_file, vocabulary_stamp = _vocabulary_stamp(directory)
+    digest.update(f"|{vocabulary_file}|{vocabulary_stamp}".encode())
+    digest.update("".join(f"|{full}|{stamp}" for full, stamp in stamped).encode())
     return digest.hexdigest()
+
+
+def _vocabulary_stamp(directory: Path) -> tuple[str, tuple[int, int, int]]:
+    path = vocabulary_path(directory)
+    return str(path), _stamp(path.stat())
 
 
 def _stamp(stat: os.stat_result) -> tuple[int, int, int]:
@@ -455,6 +475,7 @@ def load_directory(
     files = _with_override_paths(directory, on_disk, overrides)
     cache = _Cache(Path(cache_dir) if cache_dir else load_settings().cache_folder, directory) if use_cache else None
     signature = _stat_signature(directory, on_disk, today) + _overlay_key(overrides)
+    vocabulary_stamp = _vocabulary_stamp(directory)  # before it is read: a change meanwhile shows next time
     if cache:
         cached = cache.index(signature)
         if cached is not None:
@@ -467,16 +488,21 @@ def load_directory(
     report = _report_of(indexed)
     if not report.ok:
         raise DirectoryError(report)
-    loaded = _with_reload_state(build_directory(directory, vocabulary, indexed, signature), records, today)
+    loaded = _with_reload_state(
+        build_directory(directory, vocabulary, indexed, signature), records, today, vocabulary_stamp
+    )
     if cache:
         cache.store_index(signature, loaded)
     return loaded
 
 
-def _with_reload_state(loaded: Directory, records: dict[str, _FileRecord], today: dt.date) -> Directory:
-    """What ``reload_directory`` compares with: each file's stamp and digest, and the day checked."""
+def _with_reload_state(
+    loaded: Directory, records: dict[str, _FileRecord], today: dt.date, vocabulary_stamp: tuple
+) -> Directory:
+    """What ``reload_directory`` compares with: each file's stamp and digest, the vocabulary's
+    stamp, and the day checked."""
     stamps = {relative: (record.stamp, record.digest) for relative, record in records.items()}
-    return dataclasses.replace(loaded, file_stamps=stamps, checked_on=today)
+    return dataclasses.replace(loaded, file_stamps=stamps, checked_on=today, vocabulary_stamp=vocabulary_stamp)
 
 
 @collector_paused()
@@ -488,47 +514,55 @@ def reload_directory(
     the index are replaced (``index.replace_files``); a new or removed file the same way.
     Raises DirectoryError listing every problem, as ``load_directory`` does.
 
+    Each file is stat-ed once, and nothing is done per unchanged file but comparing its stamp.
     The caches on disk are left as they are: a later cold start reads the changed files again.
     A changed vocabulary loads afresh. ``overrides`` as for ``load_directory``: a file whose
     override changed (or appeared, or went) is one of the changed files."""
     overrides = dict(overrides or {})
     directory = previous.path
     today = today or dt.date.today()
-    on_disk = directory_files(directory) if directory.is_dir() else []
-    files = _with_override_paths(directory, on_disk, overrides) if directory.is_dir() else []
-    signature = _stat_signature(directory, on_disk, today) + _overlay_key(overrides) if directory.is_dir() else ""
+    if not directory.is_dir():
+        return load_directory(directory, today=today, overrides=overrides)  # which says so
+    listing = _entry_files(directory)
+    stamps = {relative: _stamp(os.stat(full)) for relative, full in listing}
+    stamped = [(full, stamps[relative]) for relative, full in listing]
+    signature = _signature_of(directory, stamped) + _overlay_key(overrides)
     if signature == previous.signature:
         return previous
-    if (
-        not previous.file_stamps
-        or not directory.is_dir()
-        or load_vocabulary(directory).fingerprint != previous.vocabulary.fingerprint
+    vocabulary_stamp = _vocabulary_stamp(directory)
+    if not previous.file_stamps or (
+        vocabulary_stamp != previous.vocabulary_stamp
+        and load_vocabulary(directory).fingerprint != previous.vocabulary.fingerprint
     ):
         return load_directory(directory, today=today, overrides=overrides)
+    on_disk = {full for _, full in listing}
+    listing += [
+        (path.relative_to(directory).as_posix(), str(path))
+        for path in sorted(directory / name for name in overrides if str(directory / name) not in on_disk)
+    ]  # a new listing's file not on disk yet, as ``_with_override_paths`` adds it
     vocabulary = previous.vocabulary
     dictionary = previous.entries.dictionary  # what its entries were packed with
-    by_label = {indexed.label: indexed for indexed in previous.files}
+    by_label = {indexed.label: indexed for indexed in previous.files}  # labels are relative paths
     records: dict[str, _FileRecord] = {}
-    for path in files:
-        relative = path.relative_to(directory).as_posix()
-        label = _label(directory, path, "")
+    for relative, full in listing:
         known = previous.file_stamps.get(relative)
-        record = _FileRecord(known[0], known[1], by_label[label]) if known and label in by_label else None
+        record = _FileRecord(known[0], known[1], by_label[relative]) if known and relative in by_label else None
         if relative in overrides:
             data = overrides[relative]
-            records[relative] = _override_record(directory, path, data, record, vocabulary, today, dictionary)
-            continue
-        stamp = _stamp(path.stat())
-        if record is not None and record.stamp == stamp:
+            records[relative] = _override_record(directory, Path(full), data, record, vocabulary, today, dictionary)
+        elif record is not None and record.stamp == stamps[relative]:
             records[relative] = record
         else:
-            records[relative] = _read_record(directory, path, stamp, record, vocabulary, today, "", dictionary)
+            path = Path(full)
+            records[relative] = _read_record(
+                directory, path, stamps[relative], record, vocabulary, today, "", dictionary
+            )
     indexed = [record.result for record in records.values()]
     if not _only_new_files_are_fine(previous, indexed):
         report = _report_of(indexed)  # the whole report, as a fresh load gives it
         if not report.ok:
             raise DirectoryError(report)
-    return _with_reload_state(replace_files(previous, indexed, signature), records, today)
+    return _with_reload_state(replace_files(previous, indexed, signature), records, today, vocabulary_stamp)
 
 
 def _only_new_files_are_fine(previous: Directory, indexed: list[IndexedFile]) -> bool:

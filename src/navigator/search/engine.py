@@ -31,6 +31,20 @@ SAFETY_CODES = ("crisis", "naloxone")
 FREE = "free"
 
 
+@dataclass(frozen=True)
+class StartWindow:
+    """A span of instants a meeting may start in (a time of day on a day: "Saturday evening").
+
+    A meeting is in the window when a session starts at or after ``begin`` and before ``end``,
+    or, with ``since``, when it is in session at ``begin`` in a session that started at or after
+    ``since`` (a window already under way: its meetings that started in it and still run).
+    """
+
+    begin: dt.datetime
+    end: dt.datetime
+    since: dt.datetime | None = None
+
+
 class UnknownCode(ValueError):
     """A need code that is not in the vocabulary; names the closest known code."""
 
@@ -51,6 +65,8 @@ class Query:
     text: str | None = None
     open_at: dt.datetime | None = None  # keep entries open (meetings: in session) then
     starting_within_hours: float | None = None  # meetings that start within this many hours
+    # Meetings that start in one of these windows (None: no time of day asked; empty: none can).
+    starting_in: tuple[StartWindow, ...] | None = None
     sort: str = "rank"
     limit: int | None = 50
     offset: int = 0  # hits start after this many matches (a later page): only the slice shown is built
@@ -224,6 +240,14 @@ def search(
         soon = is_meeting & ((minutes_open == 0) | (minutes_start <= query.starting_within_hours * 60))
         rows, row_distances, is_meeting = rows[soon], row_distances[soon], is_meeting[soon]
         minutes_open, minutes_start = minutes_open[soon], minutes_start[soon]
+    if query.starting_in is not None:
+        # A meeting's timing becomes its first start in a window: its card says when that is,
+        # and it ranks by it. One that started in a window under way counts as in session.
+        first_start, in_session = _starts_in_windows(schedules, rows, at, query.starting_in)
+        inside = is_meeting & (np.isfinite(first_start) | in_session)
+        rows, row_distances, is_meeting = rows[inside], row_distances[inside], is_meeting[inside]
+        minutes_start = first_start[inside]
+        minutes_open = np.where(in_session[inside], 0.0, minutes_start)
 
     verified = frame["last_verified"].to_numpy()[rows].astype("datetime64[D]")
     today = np.datetime64(at.date(), "D")
@@ -306,6 +330,31 @@ def _as_held(directory: Directory, row: int, needs: tuple[str, ...]) -> tuple[st
     held = set(np.asarray(codes)[directory.code_matrix[row]]) if needs else set()
     matched = [code if code in held else FREE for code in needs]
     return tuple(dict.fromkeys(matched))
+
+
+def _starts_in_windows(schedules, rows, at: dt.datetime, windows) -> tuple[np.ndarray, np.ndarray]:
+    """For ``rows``: minutes from ``at`` to their first session start inside one of ``windows``
+    (inf: none), and whether one is in session at a window's ``begin`` since its ``since``.
+
+    Each window costs one vectorised pass of the schedule table (two more with ``since``), all
+    rows at once: a week of windows is eight passes, never a loop over entries.
+    """
+    first = np.full(len(rows), np.inf)
+    in_session = np.zeros(len(rows), dtype=bool)
+    at_utc = at.astimezone(dt.UTC)
+    for window in windows:
+        begin, end = window.begin.astimezone(dt.UTC), window.end.astimezone(dt.UTC)
+        # Minutes through UTC: a window's wall-clock length changes across a daylight-saving change.
+        length = (end - begin).total_seconds() / 60
+        lead = (begin - at_utc).total_seconds() / 60
+        if length > 0:
+            wait = schedules.minutes_until_start(begin)[rows]
+            np.minimum(first, np.where(wait < length, lead + wait, np.inf), out=first)
+        if window.since is not None and window.since <= window.begin:
+            started = (begin - window.since.astimezone(dt.UTC)).total_seconds() / 60
+            open_then = schedules.open_mask(begin)[rows]
+            in_session |= open_then & (schedules.minutes_until_start(window.since)[rows] <= started)
+    return first, in_session
 
 
 def _sample_safety_rows(directory: Directory, rows, category_number: dict, code_column: dict):

@@ -21,8 +21,8 @@ from navigator.search.share import DEFAULT_RADIUS, SearchSettings, to_query
 class Relaxation:
     """One filter of a search, and what the search finds without it."""
 
-    kind: str  # "need" (``value`` is the code), "language", "when", "radius", "remote"
-    value: str  # the need code, language code, when key or radius key dropped
+    kind: str  # "need" (``value`` is the code), "language", "when", "time", "radius", "remote"
+    value: str  # the need code, language code, when key, time key or radius key dropped
     settings: SearchSettings  # the same search without that one filter
     total: int  # how many it finds
 
@@ -36,6 +36,8 @@ def _without_each(settings: SearchSettings) -> list[tuple[str, str, SearchSettin
         dropped.append(("language", settings.language, replace(settings, language=None)))
     if settings.when != "any":
         dropped.append(("when", settings.when, replace(settings, when="any")))
+    if settings.time != "any":
+        dropped.append(("time", settings.time, replace(settings, time="any")))
     if settings.radius not in ("any",):
         wider = "any" if settings.radius == DEFAULT_RADIUS else DEFAULT_RADIUS
         dropped.append(("radius", settings.radius, replace(settings, radius=wider)))

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from itertools import chain
+from itertools import chain, islice
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -176,6 +176,37 @@ def _columns_of(
 
 
 @dataclass(frozen=True)
+class _Layout:
+    """Where one side's numbered kinds (distinct (zone code, slots)) sit among its column groups.
+
+    Kinds 0 to ``base_kinds`` - 1 fill the first ``base_groups`` groups, built at once; each
+    splice lays the kinds it numbers in a few groups of their own after them, so a splice costs
+    its new kinds, never the others. ``position``: each kind's row in the groups' concatenation.
+    """
+
+    base_kinds: int
+    base_groups: int
+    position: np.ndarray
+
+    def __post_init__(self):
+        self.position.flags.writeable = False
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        self.__post_init__()
+
+
+# A splice lays out only its new kinds, in groups of their own; past this many such groups (each
+# one a few more numpy passes per search) the added kinds are laid out again together.
+_MAX_ADDED_GROUPS = 24
+# The whole table is laid out afresh (dropping kinds no entry has any more) when the kinds added
+# since, or no longer used, exceed this share of the kinds laid out at once (and a few hundred):
+# rarely enough that its cost, about that of a build, spreads thin over the splices before it.
+_RELAYOUT_SHARE = 4
+_RELAYOUT_MIN = 512
+
+
+@dataclass(frozen=True)
 class ScheduleTable:
     """Every entry's weekly schedule, answered for all entries at once with numpy.
 
@@ -198,12 +229,16 @@ class ScheduleTable:
     start_kinds: dict = field(default_factory=dict, repr=False)
     open_kind_of: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32), repr=False)
     start_kind_of: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32), repr=False)
+    open_layout: _Layout | None = field(default=None, repr=False)
+    start_layout: _Layout | None = field(default=None, repr=False)
 
     def __post_init__(self):
         for values in (self.entry_open_row, self.entry_start_row, self.open_kind_of, self.start_kind_of):
             values.flags.writeable = False
 
     def __setstate__(self, state):
+        state.setdefault("open_layout", None)
+        state.setdefault("start_layout", None)
         self.__dict__.update(state)
         self.__post_init__()
 
@@ -221,37 +256,52 @@ class ScheduleTable:
     def spliced(self, start: int, end: int, rows: Iterable[tuple[int, str, WeeklySchedule]], count: int):
         """This table with entries ``start`` to ``end`` replaced by ``count`` entries with ``rows``
         (entry indexes counted from ``start``); the entries after them move along. Only the new
-        entries are looked at; the rest is numpy over the per-entry kind numbers."""
+        entries and the kinds of schedule first seen among them are looked at; the rest is
+        numpy over the per-entry kind numbers (and, now and then, a layout afresh)."""
         zone_codes = {zone: code for code, zone in enumerate(self.zones)}
-        open_kinds, start_kinds = dict(self.open_kinds), dict(self.start_kinds)
+        rows = list(rows)
+        open_kinds, start_kinds = self.open_kinds, self.start_kinds
+        if _brings_new_kinds(rows, zone_codes, open_kinds, start_kinds):  # numbered on copies: this table stays
+            open_kinds, start_kinds = dict(open_kinds), dict(start_kinds)
         new_open = np.full(count, -1, dtype=np.int32)
         new_start = np.full(count, -1, dtype=np.int32)
         _number_kinds(rows, count, 0, zone_codes, open_kinds, start_kinds, new_open, new_start)
         open_kind_of = np.concatenate([self.open_kind_of[:start], new_open, self.open_kind_of[end:]])
         start_kind_of = np.concatenate([self.start_kind_of[:start], new_start, self.start_kind_of[end:]])
-        return self._of_kinds(tuple(zone_codes), open_kinds, start_kinds, open_kind_of, start_kind_of)
+        if self.open_layout is None or self.start_layout is None:  # a table pickled before layouts
+            return self._of_kinds(tuple(zone_codes), open_kinds, start_kinds, open_kind_of, start_kind_of)
+        zones = tuple(zone_codes)
+        open_side = _laid_out(open_kinds, open_kind_of, len(zones), _open_slots, self.open_columns, self.open_layout)
+        start_side = _laid_out(
+            start_kinds, start_kind_of, len(zones), _start_slots, self.start_columns, self.start_layout
+        )
+        return self._of_sides(zones, open_side, start_side)
 
     @classmethod
     def _of_kinds(cls, zones, open_kinds, start_kinds, open_kind_of, start_kind_of) -> ScheduleTable:
-        open_columns, open_position = _columns_of(
-            [(code, tuple((start, end - start) for start, end in intervals)) for code, intervals in open_kinds],
-            len(zones),
+        return cls._of_sides(
+            zones,
+            _laid_out(open_kinds, open_kind_of, len(zones), _open_slots),
+            _laid_out(start_kinds, start_kind_of, len(zones), _start_slots),
         )
-        start_columns, start_position = _columns_of(
-            [(code, tuple((start, 0) for start in starts)) for code, starts in start_kinds],
-            len(zones),
-        )
+
+    @classmethod
+    def _of_sides(cls, zones, open_side, start_side) -> ScheduleTable:
+        open_kinds, open_kind_of, open_columns, open_layout = open_side
+        start_kinds, start_kind_of, start_columns, start_layout = start_side
         return cls(
             len(open_kind_of),
             zones,
             open_columns,
             start_columns,
-            _rows_of_entries(open_kind_of, open_position),
-            _rows_of_entries(start_kind_of, start_position),
+            _rows_of_entries(open_kind_of, open_layout.position),
+            _rows_of_entries(start_kind_of, start_layout.position),
             open_kinds,
             start_kinds,
             open_kind_of,
             start_kind_of,
+            open_layout,
+            start_layout,
         )
 
     def open_mask(self, at: dt.datetime) -> np.ndarray:
@@ -304,6 +354,76 @@ class ScheduleTable:
         if fraction:
             minutes += 1 - fraction
         return minutes[self.entry_start_row]
+
+
+def _open_slots(kind: tuple) -> tuple[int, tuple[tuple[int, int], ...]]:
+    code, intervals = kind
+    return code, tuple((start, end - start) for start, end in intervals)
+
+
+def _start_slots(kind: tuple) -> tuple[int, tuple[tuple[int, int], ...]]:
+    code, starts = kind
+    return code, tuple((start, 0) for start in starts)
+
+
+def _laid_out(kinds: dict, kind_of: np.ndarray, zone_count: int, slots_of, columns=(), layout: _Layout | None = None):
+    """One side's (kinds, kind_of, column groups, layout) with every kind in ``kinds`` laid out:
+    after a splice (``columns`` and ``layout`` as they were), only the kinds numbered since, in
+    groups of their own; now and then (see ``_RELAYOUT_SHARE``), or without a layout, all of them
+    afresh, without the kinds no entry has any more."""
+    if layout is not None:
+        laid = len(layout.position)
+        added = len(kinds) - layout.base_kinds
+        limit = max(_RELAYOUT_MIN, layout.base_kinds // _RELAYOUT_SHARE)
+        unused = len(kinds) - _kinds_in_use(kind_of, len(kinds))
+        if added <= limit and unused <= limit:
+            groups = tuple(_with_zones(group, zone_count) for group in columns)
+            if len(groups) - layout.base_groups >= _MAX_ADDED_GROUPS:  # the added kinds laid out again together
+                groups, laid = groups[: layout.base_groups], layout.base_kinds
+            if laid == len(kinds):
+                return kinds, kind_of, groups, layout
+            more, position = _columns_of([slots_of(kind) for kind in islice(kinds, laid, None)], zone_count)
+            position = np.concatenate([layout.position[:laid], position + laid]).astype(np.int32)
+            return kinds, kind_of, groups + more, _Layout(layout.base_kinds, layout.base_groups, position)
+        kinds, kind_of = _compacted(kinds, kind_of)
+    groups, position = _columns_of([slots_of(kind) for kind in kinds], zone_count)
+    return kinds, kind_of, groups, _Layout(len(kinds), len(groups), position)
+
+
+def _kinds_in_use(kind_of: np.ndarray, kind_count: int) -> int:
+    return int(np.count_nonzero(np.bincount(kind_of[kind_of >= 0], minlength=kind_count)))
+
+
+def _compacted(kinds: dict, kind_of: np.ndarray) -> tuple[dict, np.ndarray]:
+    """``kinds`` without those no entry has, numbered again in the same order, and ``kind_of`` so renumbered."""
+    if not kinds:
+        return kinds, kind_of
+    used = np.bincount(kind_of[kind_of >= 0], minlength=len(kinds)) > 0
+    number = np.cumsum(used, dtype=np.int32) - 1
+    kept = {kind: int(number[old]) for kind, old in kinds.items() if used[old]}
+    return kept, np.where(kind_of >= 0, number[kind_of], -1).astype(np.int32)
+
+
+def _with_zones(group: _Columns, zone_count: int) -> _Columns:
+    """``group`` counting rows for ``zone_count`` zones (a splice may bring new zones, which it has none of)."""
+    missing = zone_count - len(group.zone_counts)
+    if not missing:
+        return group
+    counts = np.concatenate([group.zone_counts, np.zeros(missing, dtype=group.zone_counts.dtype)])
+    return _Columns(group.starts, group.lengths, counts)
+
+
+def _brings_new_kinds(rows: list, zone_codes: dict, open_kinds: dict, start_kinds: dict) -> bool:
+    """Whether some row has a zone, or a (zone, intervals or starts), that the dicts have not numbered."""
+    for _, tz, schedule in rows:
+        code = zone_codes.get(tz)
+        if code is None:
+            return True
+        if schedule.intervals and (code, schedule.intervals) not in open_kinds:
+            return True
+        if schedule.starts and (code, schedule.starts) not in start_kinds:
+            return True
+    return False
 
 
 def _number_kinds(rows, size, first, zone_codes, open_kinds, start_kinds, open_kind_of, start_kind_of) -> None:

@@ -3,7 +3,7 @@
 Only the search goes into the URL: the place, the distance, the needs and the filters. Nothing
 about a person does (no names, no notes, no intake answers).
 
-    ?near=80222&radius=transit&needs=buprenorphine,medicaid&language=vi&when=open_now&remote=0
+    ?near=80222&radius=transit&needs=buprenorphine,medicaid&language=vi&when=saturday&time=evening&remote=0
 
 ``lang`` is the interface's language (``?lang=es``), which every link keeps; the language a resource
 speaks is ``language``. Older links put that in ``lang``: a ``lang`` that is no interface language is
@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 from navigator.directory.vocabulary import Vocabulary
 from navigator.i18n import LANGUAGES, N_, Words, _
-from navigator.search.engine import Query
+from navigator.search.engine import Query, StartWindow
 from navigator.search.places import Place
 
 MAX_PLACE_LENGTH = 100
@@ -50,6 +50,22 @@ WHEN_CHOICES = Words(
 )
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")  # date.weekday() order
 EVENING_STARTS = dt.time(17, 0)
+# The time of day a meeting starts, with Meeting Guide's windows: TSML UI (code4recovery/tsml-ui,
+# load-meeting-data.ts) files a meeting under morning 4:00-11:59, midday 11:00-16:59, evening
+# 16:00-20:59 and night 20:00-4:59 by its start, overlapping as there. Minutes from the day's
+# midnight; the night runs on to 5 AM of the next day: "Saturday night" is the one that begins on
+# Saturday evening.
+TIME_CHOICES = Words(
+    {
+        "any": N_("Any time of day"),
+        "morning": N_("Morning (4 AM to noon)"),
+        "midday": N_("Midday (11 AM to 5 PM)"),
+        "evening": N_("Evening (4 PM to 9 PM)"),
+        "night": N_("Night (8 PM to 5 AM)"),
+    }
+)
+TIME_WINDOWS = {"morning": (4 * 60, 12 * 60), "midday": (11 * 60, 17 * 60), "evening": (16 * 60, 21 * 60)}
+TIME_WINDOWS["night"] = (20 * 60, 29 * 60)
 # Codes a resource has only one of (a meeting has one fellowship, one format; a house has one
 # NARR level): the form offers each set as a single choice, since every need must hold.
 EXCLUSIVE_CHOICES: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -83,6 +99,7 @@ class SearchSettings:
     language: str | None = None  # ISO 639-1
     when: str = "any"  # a key of WHEN_CHOICES
     remote: bool = True  # include phone, online and telehealth services
+    time: str = "any"  # a key of TIME_CHOICES: when in the day a meeting starts
 
     @property
     def radius_miles(self) -> float | None:
@@ -102,6 +119,8 @@ def to_params(settings: SearchSettings) -> dict[str, str]:
         params[LANGUAGE_PARAMETER] = settings.language
     if settings.when != "any":
         params["when"] = settings.when
+    if settings.time != "any":
+        params["time"] = settings.time
     if not settings.remote:
         params["remote"] = "0"
     return params
@@ -207,8 +226,18 @@ def from_params(
         )
         when = "any"
 
+    time = _single(params.get("time", "any")).strip().lower() or "any"
+    if time not in TIME_CHOICES:
+        notices.append(
+            _('The time of day "{time}" is not one of {choices}, so it was left out.').format(
+                time=time, choices=", ".join(TIME_CHOICES)
+            )
+        )
+        time = "any"
+
     remote = _single(params.get("remote", "1")).strip().lower() not in ("0", "false", "no", "off")
-    return SearchSettings(near, radius, tuple(needs), language, when, remote), notices
+    settings = SearchSettings(near, radius, tuple(needs), language, when, remote, time)
+    return settings, notices
 
 
 def _one_per_exclusive_choice(needs: list[str], vocabulary: Vocabulary, notices: list[str]) -> list[str]:
@@ -249,7 +278,9 @@ def to_query(
     "Today" and "tonight" are judged on the clock of the searched place. Tonight, asked before
     5 PM, searches from 5 PM: meetings in session then, or starting before midnight. A day of the
     week is its next occurrence there (today, from now, when it is that day): meetings in session
-    at its start, or starting before its midnight.
+    at its start, or starting before its midnight. A time of day narrows any of these to meetings
+    that start in that window (see ``_time_of_day``); like the day filters it is about meetings,
+    so other services are left out, with "open now" too.
     """
     query = Query(
         near=settings.near,
@@ -260,6 +291,8 @@ def to_query(
         limit=limit,
         offset=offset,
     )
+    if settings.time in TIME_WINDOWS:
+        return _time_of_day(query, settings, place, now)
     if settings.when == "open_now":
         return replace(query, open_at=now), now
     if settings.when in ("today", "tonight", *WEEKDAYS):
@@ -278,3 +311,66 @@ def to_query(
         hours = (midnight.astimezone(dt.UTC) - start.astimezone(dt.UTC)).total_seconds() / 3600
         return replace(query, starting_within_hours=hours), start
     return query, now
+
+
+def _window_on(day: dt.date, time: str, zone: ZoneInfo) -> tuple[dt.datetime, dt.datetime]:
+    """The ``time`` window that begins on ``day``, as wall-clock instants of ``zone`` (the night's
+    end falls on the next day)."""
+
+    def clock(minutes: int) -> dt.datetime:
+        hour, minute = divmod(minutes % (24 * 60), 60)
+        return dt.datetime.combine(day + dt.timedelta(days=minutes // (24 * 60)), dt.time(hour, minute), zone)
+
+    first, last = TIME_WINDOWS[time]
+    return clock(first), clock(last)
+
+
+def _time_of_day(query: Query, settings: SearchSettings, place: Place, now: dt.datetime) -> tuple[Query, dt.datetime]:
+    """Meetings that start in the time of day's window, on the days ``when`` asks for, judged on
+    the searched place's clock (the engine converts each meeting's own zone, daylight saving
+    included, since windows are instants).
+
+    Each day's window is whole, the night running past midnight to 5 AM; the day filter only
+    moves where it begins: today and a day of the week that is today from now, tonight from
+    5 PM, and open now at this instant (meetings in session that started in the window). Where a
+    window is already under way, meetings in session that started in it still count, as "today"
+    counts meetings in session now. Any day is the coming week: every window from now to a week
+    from now, which holds each day's window once. A day of the week is its next window not yet
+    over ("Tuesday morning" asked on a Tuesday afternoon is next week's).
+    """
+    zone = ZoneInfo(place.timezone or "UTC")
+    local_now = now.astimezone(zone)
+    today = local_now.date()
+    yesterday = today - dt.timedelta(days=1)
+    when, time = settings.when, settings.time
+    begin, until = local_now, None  # where windows are cut: from ``begin``, before ``until``
+    if when == "open_now":
+        days, until = (yesterday, today), local_now
+    elif when == "today":
+        days = (yesterday, today)
+    elif when == "tonight":
+        days = (today,)
+        begin = max(local_now, dt.datetime.combine(today, EVENING_STARTS, zone))
+    elif when in WEEKDAYS:
+        day = today + dt.timedelta(days=(WEEKDAYS.index(when) - local_now.weekday()) % 7)
+        if _window_on(day, time, zone)[1].astimezone(dt.UTC) <= now.astimezone(dt.UTC):
+            day += dt.timedelta(days=7)
+        days = (day,)
+    else:  # any day: the week from now (the same wall-clock time a week on, across a clock change too)
+        days = tuple(yesterday + dt.timedelta(days=ahead) for ahead in range(9))
+        until = local_now + dt.timedelta(days=7)
+    # In UTC from here: aware times of one zone compare by the wall clock, not the instant.
+    begin = begin.astimezone(dt.UTC)
+    until = None if until is None else until.astimezone(dt.UTC)
+    windows = []
+    for day in days:
+        start, end = (moment.astimezone(dt.UTC) for moment in _window_on(day, time, zone))
+        cut_start, cut_end = max(start, begin), end if until is None else min(end, until)
+        if when == "open_now":
+            if start <= begin < end:  # in session now, in a session that began in this window
+                windows.append(StartWindow(begin, begin, start))
+        elif cut_start < cut_end:
+            windows.append(StartWindow(cut_start, cut_end, start if start < cut_start else None))
+    if when in WEEKDAYS and windows:
+        return replace(query, starting_in=tuple(windows)), windows[0].begin.astimezone(zone)
+    return replace(query, starting_in=tuple(windows)), begin.astimezone(zone)

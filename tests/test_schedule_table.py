@@ -1,0 +1,87 @@
+"""Splicing the schedule table (what a reload does to it): the spliced table answers as one built
+afresh from the same rows, and a splice lays out only the kinds of schedule it brings."""
+
+import datetime as dt
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import navigator.search.schedule_table as schedule_table
+from navigator.search.schedule import WeeklySchedule
+from navigator.search.schedule_table import ScheduleTable
+
+ZONES = ["America/Denver", "America/New_York", "Pacific/Honolulu", "Australia/Lord_Howe", "Europe/London"]
+INSTANTS = [
+    dt.datetime(2026, 6, 3, 18, 20, 30, tzinfo=dt.UTC),
+    dt.datetime(2026, 11, 1, 7, 30, tzinfo=dt.UTC),  # the night clocks go back in the United States
+    dt.datetime(2026, 12, 6, 23, 59, tzinfo=dt.UTC),
+]
+
+# Few distinct sessions, so that kinds of schedule repeat between entries as in a directory.
+session = st.tuples(st.sampled_from([0, 1, 4, 6]), st.sampled_from([0, 540, 1140, 1410]), st.sampled_from([60, 480]))
+schedule = st.lists(session, min_size=1, max_size=4).map(
+    lambda sessions: WeeklySchedule(tuple((day * 1440 + minute, span) for day, minute, span in sessions))
+)
+entry = st.one_of(st.none(), st.tuples(st.sampled_from(ZONES), schedule))
+entries = st.lists(entry, max_size=12)
+
+
+def rows_of(listed: list) -> list:
+    return [
+        (row, zone_and_schedule[0], zone_and_schedule[1])
+        for row, zone_and_schedule in enumerate(listed)
+        if zone_and_schedule
+    ]
+
+
+def assert_same_answers(mine: ScheduleTable, theirs: ScheduleTable) -> None:
+    assert mine.size == theirs.size
+    for at in INSTANTS:
+        assert np.array_equal(mine.open_mask(at), theirs.open_mask(at))
+        assert np.array_equal(mine.minutes_until_open(at), theirs.minutes_until_open(at))
+        assert np.array_equal(mine.minutes_until_start(at), theirs.minutes_until_start(at))
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    first=entries,
+    splices=st.lists(st.tuples(st.integers(0, 12), st.integers(0, 12), entries), max_size=8),
+    relayout_min=st.sampled_from([0, 2, 512]),
+    added_groups=st.sampled_from([1, 3, 24]),
+)
+def test_a_table_spliced_again_and_again_answers_as_one_built_afresh(first, splices, relayout_min, added_groups):
+    with pytest.MonkeyPatch.context() as patch:  # small limits: the layouts afresh happen too
+        patch.setattr(schedule_table, "_RELAYOUT_MIN", relayout_min)
+        patch.setattr(schedule_table, "_MAX_ADDED_GROUPS", added_groups)
+        listed = list(first)
+        table = ScheduleTable.build(rows_of(listed), len(listed))
+        for low, high, new in splices:
+            start, end = sorted((min(low, len(listed)), min(high, len(listed))))
+            kinds_before = (dict(table.open_kinds), dict(table.start_kinds))
+            spliced = table.spliced(start, end, rows_of(new), len(new))
+            assert (table.open_kinds, table.start_kinds) == kinds_before  # the table spliced stays as it was
+            table = spliced
+            listed[start:end] = new
+        assert_same_answers(table, ScheduleTable.build(rows_of(listed), len(listed)))
+
+
+def test_a_splice_lays_out_only_the_kinds_of_schedule_it_brings(monkeypatch):
+    listed = [
+        ("America/Denver", WeeklySchedule(((day * 1440 + minute, 60),)))
+        for day in range(7)
+        for minute in range(0, 1440, 10)
+    ]
+    table = ScheduleTable.build(rows_of(listed), len(listed))  # 1,008 kinds
+    laid_out = []
+    original = schedule_table._columns_of
+    monkeypatch.setattr(
+        schedule_table, "_columns_of", lambda kinds, zones: laid_out.append(len(kinds)) or original(kinds, zones)
+    )
+    same = table.spliced(5, 6, rows_of([listed[900]]), 1)  # a kind the table has
+    new = ("Europe/London", WeeklySchedule(((30, 90), (1500, 90))))
+    changed = same.spliced(5, 6, rows_of([new]), 1)
+    assert laid_out == [1, 1]  # nothing for the kind it had; for the new one, it alone (hours and starts)
+    listed[5] = new
+    assert_same_answers(changed, ScheduleTable.build(rows_of(listed), len(listed)))
