@@ -1,8 +1,10 @@
 """What a coach feels in a real browser: the app under ``streamlit run serve.py``, driven by Chromium
 through Playwright, for ``python -m navigator bench``.
 
-- **First page**: from the server answering its health check to the Find page drawn (the
-  server warms up before it answers, see ``ui.warmup``); and how long the server took to start.
+- **First page**: once the server answers its health check (it warms up before it answers, see
+  ``ui.warmup``), a new browser context opens the app: from the navigation's start to the Find
+  page drawn, in the page's clock (and, beside it, with the making of the context); and how long
+  the server took to start.
 - **Search click to results**: 20 searches, each a new ZIP typed into the form and Search
   clicked, until the results are drawn: the address bar holds the search, no script runs,
   nothing is a placeholder, and the page's last heading is there.
@@ -180,14 +182,12 @@ async def _search(page, zip_code: str) -> float:
 
 
 async def _open(browser, url: str):
-    """A new browser context's first page at ``url``, drawn; and the wall-clock seconds (time.time)
-    at which it was drawn."""
+    """A new browser context's first page at ``url``, drawn; and the page's clock when it was
+    drawn (milliseconds from the navigation's start, performance.timeOrigin)."""
     context = await browser.new_context(viewport={"width": 1280, "height": 900})
     page = await context.new_page()
     await page.goto(url, timeout=STEP_TIMEOUT_S * 1000)
-    drawn_at = await _drawn(page)
-    origin = await page.evaluate("() => performance.timeOrigin")
-    return page, (origin + drawn_at) / 1000
+    return page, await _drawn(page)
 
 
 def summary_of(seconds: list[float]) -> dict:
@@ -203,9 +203,13 @@ async def _measure(url: str, searches: int) -> dict:
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
         try:
-            started = time.time()  # the same clock as the page's performance.timeOrigin
-            page, drawn = await _open(browser, url)
-            figures["first_page_ms"] = round((drawn - started) * 1000, 1)
+            # From the navigation's start to the page drawn, in the page's clock. Making a new
+            # browser context (0.2-0.7 s under load) is Playwright's, not a visitor's: it is
+            # reported beside it.
+            started = time.perf_counter()
+            page, drawn_ms = await _open(browser, url)
+            figures["first_page_ms"] = round(drawn_ms, 1)
+            figures["first_page_with_new_context_ms"] = round((time.perf_counter() - started) * 1000, 1)
             await _search(page, BROWSER_ZIPS[-1])  # the page's own first search: its code loaded
             seconds = [await _search(page, BROWSER_ZIPS[n % len(BROWSER_ZIPS)]) for n in range(searches)]
             figures["search_click"] = summary_of(seconds)
