@@ -4,9 +4,10 @@ It serves app.py through Streamlit's ASGI wrapper (``st.App``), which
 
 - adds the security headers of ``ui.headers`` (frame-ancestors, no referrer, nosniff) to every
   response: Streamlit's own settings cannot set response headers;
-- warms up first (``ui.warmup``: imports, the directory, one search) in its lifespan hook, so the
-  server answers its health check only once the first page can be drawn at once, instead of the
-  first visitor waiting for a national directory to load.
+- warms up first (``ui.warmup``: imports, the directory, one search, the base map's data) in its
+  lifespan hook, so the server answers its health check only once the first page can be drawn at
+  once, instead of the first visitor waiting for a national directory to load; then freezes what
+  the warm-up built, so the garbage collector stops walking it on every page run.
 
 `streamlit run app.py` still works, without the headers, and loads on the first visit.
 """
@@ -20,9 +21,10 @@ from ui.headers import security_middleware
 
 @asynccontextmanager
 async def warmed(_app):
-    from ui.warmup import warm_up
+    from ui.warmup import keep_for_good, warm_up
 
     await asyncio.to_thread(warm_up)  # the event loop stays free while the directory loads
+    keep_for_good()
     yield
 
 

@@ -262,3 +262,28 @@ def test_browser_figures_from_a_served_app_on_a_small_directory(synthetic_index,
     assert figures["server_start_ms"] > 0 and figures["first_page_ms"] > 0
     assert figures["search_click"]["runs"] == 2 and figures["search_click"]["p95_ms"] > 0
     assert figures["concurrent_search"]["runs"] == 2 and figures["concurrent_search"]["sessions"] == 2
+
+
+def test_the_benchmark_reads_the_directory_only_for_the_loads_it_times(tmp_path, monkeypatch):
+    # The cache the warm loads read is filled by the fresh process that measures a cold start's
+    # memory: one more untimed cold load here cost a minute and a half at 100,000 entries.
+    from navigator.bench.plan import plan_for
+    from navigator.bench.runner import measure_size
+
+    reads = []
+    real_read = directory_module._read_file
+    monkeypatch.setattr(directory_module, "_read_file", lambda path: reads.append(path) or real_read(path))
+    figures = measure_size(40, tmp_path, TODAY, lambda _: None)
+    plan = plan_for(40)
+    reloads = plan.reload_runs + 1  # and one untimed reload that pays a process's one-time costs
+    searched = 1  # the searches' load reads the file the reloads edited (the caches predate the edits)
+    assert len(reads) == plan.load_runs * figures["files"] + reloads + searched
+    assert figures["warm_load"]["runs"] == plan.warm_runs
+
+
+def test_at_national_scale_the_cold_load_is_the_fresh_process_s_and_one_geodesic_kind():
+    from navigator.bench.plan import plan_for
+
+    plan = plan_for(100_000)
+    assert not plan.in_process_cold_load and plan.load_runs == 0 and plan.paused_floor_runs == 1
+    assert plan.geodesic_places * plan.geodesic_kinds == 1

@@ -136,6 +136,24 @@ def test_a_search_from_the_home_page_shows_results(running_app, page, browser_ou
     assert page.dialogs == []
 
 
+@pytest.mark.parametrize("width", [375, 1280])
+def test_a_crisis_search_lists_988_and_the_real_colorado_line_and_no_fictional_one(running_app, page, width):
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(f"{running_app.url}/?near=80222&needs=crisis")
+    wait_until_done(page)
+    cards = page.locator("[class*='st-key-card-']")
+    expect(cards.first).to_be_visible()
+    names = cards.locator("h3").all_inner_texts()
+    assert "988 Suicide & Crisis Lifeline" in names and "Colorado Crisis Services" in names, names
+    texts = cards.all_inner_texts()
+    assert not [text for text in texts if "555" in text or "Sample (fictional)" in text], "a fictional crisis line"
+    colorado = cards.filter(has=page.get_by_role("heading", name="Colorado Crisis Services", exact=True))
+    expect(colorado.get_by_role("link", name="1-844-493-8255")).to_have_attribute("href", "tel:+18444938255")
+    colorado.get_by_role("link", name="Details").click()
+    expect(page.get_by_role("heading", name="Colorado Crisis Services", level=1)).to_be_visible()
+    expect(page.get_by_text("text TALK to 38255").first).to_be_visible()
+
+
 def test_a_deep_link_opens_the_same_search(running_app, page, browser_output_dir):
     page.goto(f"{running_app.url}/?near=80222&radius=transit&needs=buprenorphine")
     wait_until_done(page)

@@ -91,6 +91,35 @@ def test_after_search_the_first_result_is_in_view(running_app, chromium_browser,
         context.close()
 
 
+@pytest.mark.parametrize("viewport", [PHONE, LAPTOP], ids=["375", "1280"])
+def test_a_search_sent_from_the_end_of_the_reopened_needs_list_brings_the_first_result_into_view(
+    running_app, chromium_browser, viewport
+):
+    """Over a page of results the coach opens the needs list again, reads down it until Search is
+    at the top of the screen, and sends the search from there. The list folds away; on a phone the
+    page, long with results, used to stay scrolled where it was, past the first results. (At 1280
+    px Chromium's scroll anchoring kept the results on screen even then.)"""
+    context = chromium_browser.new_context(viewport=viewport)
+    page = context.new_page()
+    page.set_default_timeout(WAIT_MS)
+    try:
+        page.goto(f"{running_app.url}/?near=80222")
+        wait_until_done(page)
+        page.get_by_text("What do you need?").click()
+        expect(page.get_by_text("Every choice narrows the list")).to_be_visible()
+        wait_until_drawn(page)
+        search = page.get_by_role("button", name="Search", exact=True)
+        search.evaluate("button => button.scrollIntoView({block: 'start'})")
+        expect(search).to_be_in_viewport()
+        search.click()
+        expect(page.get_by_text("Every choice narrows the list")).to_be_hidden()
+        wait_until_done(page)
+        top = first_card_top(page)
+    finally:
+        context.close()
+    assert 0 <= top < viewport["height"] - 100, f"the first result starts at {top}px on a {viewport['height']}px screen"
+
+
 def test_after_a_search_with_no_results_the_message_is_in_view(running_app, phone):
     phone.goto(f"{running_app.url}/?remote=0")
     wait_until_drawn(phone)

@@ -153,3 +153,47 @@ def test_a_search_far_from_colorado_gets_its_own_base_map(result):
     anchorage = dataclasses.replace(found.place, lat=61.2176, lon=-149.8631)
     cities = [city["label"] for city in base_map(anchorage, 25, []).cities]
     assert cities[0] == "Anchorage, AK"
+
+
+def _west_by_pixels(lon: float, pixels: float, zoom: float) -> float:
+    return lon - pixels * 360 / (512 * 2**zoom)
+
+
+DENVER_CITY = {"lat": 39.74, "lon": -104.9781, "label": "Denver, CO"}
+
+
+def test_a_city_name_drawn_on_a_results_dot_is_left_out_and_the_next_biggest_city_takes_its_place(result):
+    from navigator.search.basemap import MAX_CITIES
+    from navigator.search.maplayers import base_map
+
+    _, found = result
+    before = [city["label"] for city in base_map(found.place, 100, []).cities]
+    on_denver = [{**DENVER_CITY, "label": "Downtown Methadone"}]
+    after = [city["label"] for city in base_map(found.place, 100, on_denver).cities]
+    assert "Denver, CO" in before and "Denver, CO" not in after
+    assert len(after) == len(before) == MAX_CITIES
+    # On this wide view the result's name also covers Denver's neighbours; the rest keep their order.
+    kept = [label for label in before if label in after]
+    assert after[: len(kept)] == kept and len(kept) < MAX_CITIES
+
+
+def test_a_city_name_drawn_on_a_results_name_is_left_out_and_one_clear_of_it_stays():
+    from navigator.search.maplayers import cities_clear_of
+
+    zoom = 10.0
+    # The name starts 10 px right of its dot and runs about 75 px; "Denver, CO" is about 36 px wide.
+    under_the_name = {"lat": DENVER_CITY["lat"], "lon": _west_by_pixels(DENVER_CITY["lon"], 50, zoom)}
+    point = {**under_the_name, "label": "Downtown Methadone"}
+    assert cities_clear_of([DENVER_CITY], [point], zoom) == []
+    above_it = {**point, "lat": DENVER_CITY["lat"] - 0.02}  # about 40 px below the city at zoom 10
+    assert cities_clear_of([DENVER_CITY], [above_it], zoom) == [DENVER_CITY]
+    right_of_the_city = {**DENVER_CITY, "lon": _west_by_pixels(DENVER_CITY["lon"], -40, zoom), "label": "X"}
+    assert cities_clear_of([DENVER_CITY], [right_of_the_city], zoom) == [DENVER_CITY]
+
+
+def test_closer_in_the_same_city_name_and_result_are_far_enough_apart_to_keep_both():
+    from navigator.search.maplayers import cities_clear_of
+
+    point = {"lat": DENVER_CITY["lat"], "lon": _west_by_pixels(DENVER_CITY["lon"], 50, 10.0), "label": "Downtown"}
+    assert cities_clear_of([DENVER_CITY], [point], 10.0) == []
+    assert cities_clear_of([DENVER_CITY], [point], 12.0) == [DENVER_CITY]

@@ -141,7 +141,7 @@ def test_zero_results_name_the_filter_that_emptied_the_list_and_offer_to_drop_ex
     app = app_on(directory, monkeypatch, tmp_path, near="80222", radius="walk", needs="buprenorphine,na").run()
     assert not app.exception
     warning = shown(app.warning[0].value)
-    assert warning.startswith("Nothing matches this search within 1 miles of 80222 Denver, CO.")
+    assert warning.startswith("Nothing matches this search within 1 mile of 80222 Denver, CO.")
     assert 'The filter that emptied the list: "Narcotics Anonymous (NA)".' in warning
     links = {shown(link.proto.label): link.proto.query_string for link in app.get("page_link")}
     assert links['Drop "Narcotics Anonymous (NA)" (1 result)'] == "near=80222&radius=walk&needs=buprenorphine"

@@ -117,6 +117,16 @@ def test_a_gap_nothing_can_fill_says_there_is_none_within_the_widest_radius(dire
     assert copy.gap_suggestion(gap) == "None in the directory within 250 miles either."
 
 
+def test_a_gap_within_walking_distance_says_one_mile_not_one_miles(directory, copy):
+    plan = plan_for(directory, travel="walk", needs=("medication",), medication="methadone")
+    gap = plan.gap("medication")
+    assert copy.gap_sentence(gap) == "No methadone provider within 1 mile."
+    assert copy.gap_suggestion(gap) == "The nearest is 2 miles away: widen to 5 miles?"
+    assert copy.gap_suggestion(replace(gap, nearest_miles=1.2)) == "The nearest is 1 mile away: widen to 5 miles?"
+    housing = plan_for(directory, travel="walk", needs=("housing",), housing_medication="methadone")
+    assert copy.gap_sentence(housing.gap("housing")) == "No recovery housing within 25 miles allows methadone."
+
+
 def test_a_house_for_the_other_gender_is_left_out(directory):
     plan = plan_for(directory, needs=("housing",), housing_for="men")
     assert "house-women" not in ids(plan.section("housing"))
@@ -385,6 +395,15 @@ def test_the_text_message_gives_the_pinned_choice_of_each_need(directory, copy):
     assert "Start buprenorphine: Booked Bup Office" in message
     assert "Work and training: " in message
     assert len(message) <= TEXT_MESSAGE_LIMIT and "More on your printed plan." not in message
+
+
+def test_the_text_message_says_a_single_gender_house_is_for_men_or_women_only(directory, copy):
+    plan = plan_for(directory, needs=("housing",), housing_for="women", housing_single_gender=True)
+    assert ids(plan.section("housing"))[0] == "house-women"
+    assert "Recovery housing: Womens House (Women only)" in text_message(directory, plan, copy)
+    anyone = plan_for(directory, needs=("housing",), housing_for="men")
+    line = next(line for line in text_message(directory, anyone, copy).splitlines() if "housing" in line)
+    assert "only" not in line  # a house for anyone says nothing about who it takes
 
 
 def test_the_printout_names_the_participant_only_in_its_subtitle_and_keeps_the_coachs_picks(directory, copy):

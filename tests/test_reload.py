@@ -4,6 +4,7 @@ is the index a fresh load would build; the previous index stays as it was."""
 import datetime as dt
 import itertools
 import os
+import pickle
 import re
 import shutil
 import tempfile
@@ -16,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tests.conftest import CLINIC, PROJECT_ROOT
 
+import navigator.directory.index as index_module
 import navigator.directory.loader as directory_module
 from navigator.bench.synthetic import entries_yaml, synthetic_entries, write_synthetic_directory
 from navigator.directory.index import entry_dictionary
@@ -70,8 +72,22 @@ def test_changed_added_removed_and_shrunk_files_give_the_index_a_fresh_load_give
     files[3].write_text(text[: text.index("\n- id:", 2000) + 1])  # fewer entries: later rows move up
     (folder / "added.yaml").write_text(CLINIC)
     reloaded = reload_directory(loaded, today=TODAY)
-    assert_same_index(reloaded, load_directory(folder, use_cache=False, today=TODAY))
+    fresh = load_directory(folder, use_cache=False, today=TODAY)
+    assert_same_index(reloaded, fresh)
+    assert_same_index(pickle.loads(pickle.dumps(reloaded)), fresh)  # as the index cache stores it
     assert reloaded.entry("test-clinic")["name"] == "Test Clinic Buprenorphine"
+
+
+def test_a_reload_copies_no_text_of_the_rows_it_keeps(folder):
+    loaded = load_directory(folder, use_cache=False, today=TODAY)
+    changed = sorted(folder.glob("entries-*.yaml"))[2]
+    changed.write_text(changed.read_text().replace("  name: ", "  name: Edited ", 1))
+    reloaded = reload_directory(loaded, today=TODAY)
+    for name in ("text", "name", "city"):
+        before, after = (index.frame[name].array.__arrow_array__() for index in (loaded, reloaded))
+        # The rows before the changed file are the old column's own bytes, not a copy of them.
+        assert after.chunk(0).buffers()[2].address == before.chunk(0).buffers()[2].address
+        assert after.to_pylist()[: loaded.row_of(loaded.files[2].ids[0])] == before.to_pylist()[: len(after.chunk(0))]
 
 
 def test_reload_reads_only_the_changed_file_and_leaves_the_previous_index_whole(folder, monkeypatch):
@@ -172,8 +188,17 @@ def first_entries():
 
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(rounds=st.lists(st.lists(change, min_size=1, max_size=3), min_size=1, max_size=4))
-def test_reloads_after_random_changes_give_the_index_a_fresh_load_gives(first_entries, rounds):
+@given(
+    rounds=st.lists(st.lists(change, min_size=1, max_size=3), min_size=1, max_size=4),
+    text_chunks=st.sampled_from([1, 3, 64]),  # small: text columns are copied into one chunk now and then
+)
+def test_reloads_after_random_changes_give_the_index_a_fresh_load_gives(first_entries, rounds, text_chunks):
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(index_module, "_MAX_TEXT_CHUNKS", text_chunks)
+        reload_randomly(first_entries, rounds)
+
+
+def reload_randomly(first_entries, rounds):
     new_entries = (
         {**entry, "id": f"new-{number}-{entry['id']}"}
         for number, entry in enumerate(itertools.cycle(synthetic_entries(40, seed=6, today=TODAY)))
@@ -217,3 +242,16 @@ def test_reloads_after_random_changes_give_the_index_a_fresh_load_gives(first_en
                 write(name)
             loaded = reload_directory(loaded, today=TODAY)
         assert_same_index(loaded, load_directory(folder, use_cache=False, today=TODAY))
+
+
+def test_entries_added_to_a_file_move_later_files_rows_without_touching_their_ids(folder):
+    loaded = load_directory(folder, use_cache=False, today=TODAY)
+    grown = sorted(folder.glob("entries-*.yaml"))[1]
+    grown.write_text(grown.read_text() + CLINIC.replace("- id: test-clinic", "\n- id: test-clinic"))
+    reloaded = reload_directory(loaded, today=TODAY)
+    later = [entry_id for indexed in loaded.files[2:] for entry_id in indexed.ids]
+    assert all(reloaded.row_of(entry_id) == loaded.row_of(entry_id) + 1 for entry_id in later)
+    # Each later id's place is the very object it was: nothing was written per entry to move them.
+    assert all(reloaded.id_rows._places[entry_id] is loaded.id_rows._places[entry_id] for entry_id in later)
+    assert reloaded.row_of("test-clinic") == loaded.row_of(loaded.files[2].ids[0])
+    assert_same_index(reloaded, load_directory(folder, use_cache=False, today=TODAY))

@@ -59,7 +59,10 @@ def test_a_table_spliced_again_and_again_answers_as_one_built_afresh(first, spli
         table = ScheduleTable.build(rows_of(listed), len(listed))
         for low, high, new in splices:
             start, end = sorted((min(low, len(listed)), min(high, len(listed))))
-            table = table.spliced(start, end, rows_of(new), len(new))
+            kinds_before = (dict(table.open_kinds), dict(table.start_kinds))
+            spliced = table.spliced(start, end, rows_of(new), len(new))
+            assert (table.open_kinds, table.start_kinds) == kinds_before  # the table spliced stays as it was
+            table = spliced
             listed[start:end] = new
         assert_same_answers(table, ScheduleTable.build(rows_of(listed), len(listed)))
 

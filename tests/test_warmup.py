@@ -1,7 +1,11 @@
 """The server's warm-up (serve.py's lifespan hook): the directory is loaded before anyone asks."""
 
+import gc
+
 import pytest
 from ui import data, warmup
+
+from navigator.search import basemap
 
 
 @pytest.fixture
@@ -13,7 +17,28 @@ def fresh_live(monkeypatch, small_directory):
 def test_warm_up_loads_the_directory_the_pages_then_read(fresh_live):
     assert data.live_directory().loaded() is None
     took = warmup.warm_up()
-    assert set(took) == {"imports", "directory", "search"}
+    assert set(took) == {"imports", "directory", "search", "map"}
     loaded = data.live_directory().loaded()
     assert loaded is not None and loaded.entry("test-clinic") is not None
     assert data.live_directory().current() is loaded  # the first page run reads it, loads nothing
+
+
+def test_warm_up_reads_the_base_map_before_the_first_search(fresh_live):
+    # The first search after a start waited 2-3 s for the county lines to be parsed.
+    basemap._lines.cache_clear()
+    basemap._cities.cache_clear()
+    warmup.warm_up()
+    assert basemap._lines.cache_info().currsize == 1
+    assert basemap._cities.cache_info().currsize == 1
+
+
+def test_what_the_warm_up_built_is_kept_out_of_every_later_collection(fresh_live):
+    warmup.warm_up()
+    try:
+        frozen = warmup.keep_for_good()
+        index = data.live_directory().loaded()
+        assert frozen == gc.get_freeze_count() > 0
+        # A full collection (Streamlit's after each page run, or Python's own) no longer walks it.
+        assert not any(obj is index for obj in gc.get_objects())
+    finally:
+        gc.unfreeze()

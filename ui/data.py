@@ -75,9 +75,9 @@ def current_directory() -> Directory:
     try:
         if kept is None:
             with st.spinner(_("Loading the directory…")):
-                loaded = live.current()
+                loaded = live.current(signature[0])
         else:
-            loaded = live.current()
+            loaded = live.current(signature[0])  # the files walked once per run, not twice
     except DirectoryError as error:
         with _KEPT_LOCK:
             _FAILED[key] = (signature, error)

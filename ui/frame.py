@@ -22,6 +22,10 @@ from ui.language import document_language, language_switch, page_language
 PAGE_TITLE = "Recovery Navigator"
 PAGE_ICON = str(Path(__file__).parent / "static" / "icon.png")
 _FRAMED_BY_APP = "_frame_drawn_by_app"  # set in the session only while app.py runs a page
+# The directory app.py's frame read in this run, for the page it then runs: checking a national
+# directory's files for changes (1,000 files at 100,000 entries) costs tens of milliseconds, once
+# per run is enough. Dropped when the page's run ends, so no session keeps an old index alive.
+_RUN_DIRECTORY = "_frame_directory"
 
 
 def crisis_lines() -> str:
@@ -85,6 +89,10 @@ def sample_data_notice(directory: Directory) -> None:
 
 def app_frame() -> None:
     """The frame app.py draws around every page; stops the run on a broken directory."""
+    st.session_state[_RUN_DIRECTORY] = _frame()
+
+
+def _frame() -> Directory:
     language = page_language()
     # A file shipped with the app: a ":material/…" page icon is fetched from an outside font host.
     st.set_page_config(page_title=PAGE_TITLE, page_icon=PAGE_ICON, layout="wide")
@@ -98,7 +106,7 @@ def app_frame() -> None:
             icon=":material/block:",
         )
         st.stop()
-    _directory_or_stop()
+    return _directory_or_stop()
 
 
 @contextlib.contextmanager
@@ -109,18 +117,23 @@ def framed_by_app():
         yield
     finally:
         st.session_state.pop(_FRAMED_BY_APP, None)
+        st.session_state.pop(_RUN_DIRECTORY, None)
 
 
 def page_frame() -> None:
     """Draw the frame unless app.py already did, for a page served on its own."""
     if not st.session_state.get(_FRAMED_BY_APP):
-        app_frame()
+        _frame()
 
 
 def page_directory() -> Directory:
-    """The directory for a page, with the frame drawn if it is not there yet."""
-    page_frame()
-    return _directory_or_stop()
+    """The directory for a page, with the frame drawn if it is not there yet: the one the frame
+    read in this same run."""
+    state = st.session_state
+    if not state.get(_FRAMED_BY_APP):
+        return _frame()
+    directory = state.get(_RUN_DIRECTORY)
+    return directory if directory is not None else _directory_or_stop()
 
 
 def directory_or_stop() -> Directory:

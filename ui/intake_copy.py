@@ -366,22 +366,27 @@ class PlanCopy:
     # --- gaps ---------------------------------------------------------------------------------
 
     def gap_sentence(self, gap: Gap) -> str:
-        """ "No recovery housing within 25 miles allows methadone." """
+        """ "No recovery housing within 25 miles allows methadone." ("within 1 mile" when walking)"""
         clauses = [self.clause(requirement) for requirement in gap.requirements]
-        subject, radius = self.subject_words(gap.subject), number(gap.radius)
+        subject, radius, count = self.subject_words(gap.subject), number(gap.radius), round(gap.radius)
         if not clauses:
-            return _("No {subject} within {radius} miles.").format(subject=subject, radius=radius)
-        return _("No {subject} within {radius} miles {clauses}.").format(
-            subject=subject, radius=radius, clauses=_(" and ").join(clauses)
-        )
+            return ngettext("No {subject} within {radius} mile.", "No {subject} within {radius} miles.", count).format(
+                subject=subject, radius=radius
+            )
+        return ngettext(
+            "No {subject} within {radius} mile {clauses}.", "No {subject} within {radius} miles {clauses}.", count
+        ).format(subject=subject, radius=radius, clauses=_(" and ").join(clauses))
 
     @staticmethod
     def gap_suggestion(gap: Gap) -> str:
         if gap.wider_radius is None:
             return _("None in the directory within {radius} miles either.").format(radius=number(gap.searched_to))
-        return _("The nearest is {nearest} miles away: widen to {radius} miles?").format(
-            nearest=number(gap.nearest_miles, 0), radius=number(gap.wider_radius)
-        )
+        # A wider radius is always several miles; the nearest place may be 1 mile away.
+        return ngettext(
+            "The nearest is {nearest} mile away: widen to {radius} miles?",
+            "The nearest is {nearest} miles away: widen to {radius} miles?",
+            round(gap.nearest_miles),
+        ).format(nearest=number(gap.nearest_miles, 0), radius=number(gap.wider_radius))
 
     # --- options ------------------------------------------------------------------------------
 

@@ -16,8 +16,13 @@ from navigator.directory.vocabulary import Vocabulary
 from navigator.i18n import _, ngettext
 from navigator.search.engine import Hit
 from navigator.search.maplayers import (
+    CITY_SIZE,
+    DOT_MAX_PIXELS,
+    NAME_OFFSET_PIXELS,
+    NAME_SIZE,
     RGB,
     SEARCH_POINT_RGB,
+    TEXT_SIZE_SCALE,
     base_map,
     category_color,
     hit_points,
@@ -75,8 +80,8 @@ def _base_layers(place: Place, radius_miles: float | None, points: list[dict]) -
             data=base.cities,
             get_position="[lon, lat]",
             get_text="label",
-            get_size=12,
-            size_scale=3,
+            get_size=CITY_SIZE,
+            size_scale=TEXT_SIZE_SCALE,
             get_color=[95, 95, 90],
             get_text_anchor="'middle'",
             get_alignment_baseline="'center'",
@@ -112,7 +117,7 @@ def results_map(place: Place, radius_miles: float | None, hits: Sequence[Hit], v
             get_fill_color="color",
             get_radius=60,
             radius_min_pixels=6,
-            radius_max_pixels=12,
+            radius_max_pixels=DOT_MAX_PIXELS,
             stroked=True,
             get_line_color=[255, 255, 255],
             line_width_min_pixels=1,
@@ -143,12 +148,12 @@ def results_map(place: Place, radius_miles: float | None, hits: Sequence[Hit], v
             data=points,
             get_position="[lon, lat]",
             get_text="label",
-            get_size=14,
-            size_scale=3,  # with the chart's defaults a size alone draws text a third as tall
+            get_size=NAME_SIZE,
+            size_scale=TEXT_SIZE_SCALE,  # with the chart's defaults a size alone draws text a third as tall
             get_color=[17, 17, 17],
             get_text_anchor="'start'",
             get_alignment_baseline="'center'",
-            get_pixel_offset=[10, 0],
+            get_pixel_offset=[NAME_OFFSET_PIXELS, 0],
             font_family="Arial, sans-serif",
         )
     )

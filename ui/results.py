@@ -248,9 +248,11 @@ def _nothing_found(
     radius = settings.radius_miles
     place = markdown_text(result.place.label)
     if radius is not None:
-        nothing = _("Nothing matches this search within {radius} miles of {place}.").format(
-            radius=number(radius), place=place
-        )
+        nothing = ngettext(
+            "Nothing matches this search within {radius} mile of {place}.",
+            "Nothing matches this search within {radius} miles of {place}.",
+            int(radius),
+        ).format(radius=number(radius), place=place)
     else:
         nothing = _("Nothing matches this search near {place}.").format(place=place)
     looser = relaxations(directory, settings, result.place, now)
@@ -275,9 +277,12 @@ def _nothing_found(
             )
         return
     if radius is not None:
-        stuck = _(
+        stuck = ngettext(
+            "Nothing matches this search within {radius} mile of {place}, and dropping any one filter does not "
+            "help either.",
             "Nothing matches this search within {radius} miles of {place}, and dropping any one filter does not "
-            "help either."
+            "help either.",
+            int(radius),
         ).format(radius=number(radius), place=place)
     else:
         stuck = _("Nothing matches this search near {place}, and dropping any one filter does not help either.")

@@ -1,6 +1,7 @@
 """What the server does once at start, before it answers anyone (``serve.py``'s lifespan hook):
-imports every page's modules, loads the directory and runs a search, so the first visitor's
-page does not pay for them.
+imports every page's modules, loads the directory, runs a search and draws a base map's data, so
+the first visitor's page (and first search) does not pay for them; then moves what it built out
+of the garbage collector's sight (``keep_for_good``).
 
 Streamlit runs app.py for each session, and with a plain ``streamlit run app.py`` nothing runs
 before the first session connects: the first visitor would wait for the imports, a national
@@ -10,10 +11,13 @@ directory's load and the ZIP index.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import importlib
 import time
 
 from navigator.search.engine import Query, search
+from navigator.search.maplayers import base_map
+from navigator.search.places import resolve_place
 
 # Every module a page reads (and what they import: pandas, pydeck, the schedule and ZIP code).
 PAGE_MODULES = (
@@ -49,4 +53,24 @@ def warm_up() -> dict:
     started = time.perf_counter()
     search(directory, WARM_SEARCH, now=dt.datetime.now(dt.UTC))
     took["search"] = time.perf_counter() - started
+    # The base map's county and state lines and city names are parsed on first use (about a
+    # second and a half): without this the first search after a start waited 2-3 s, later ones 0.3 s.
+    started = time.perf_counter()
+    base_map(resolve_place(WARM_SEARCH.near), WARM_SEARCH.radius, [])
+    took["map"] = time.perf_counter() - started
     return took
+
+
+def keep_for_good() -> int:
+    """Moves every object alive now (the imports, the directory's index, the ZIP and map data:
+    about 200,000 objects at 100,000 entries) out of the garbage collector's sight; how many.
+
+    They live as long as the server, yet every full collection walked them all again: Streamlit
+    ran one after each page run (130-240 ms of a search's rerun at 100,000 entries, under load;
+    ``runner.postScriptGC`` is now off in .streamlit/config.toml) and Python runs one now and
+    then. An index replaced by a reload is still freed: it holds no reference cycles, so its
+    reference counts free it (the frozen objects are only skipped by the cycle collector).
+    """
+    gc.collect()
+    gc.freeze()
+    return gc.get_freeze_count()

@@ -1,8 +1,10 @@
 """What a coach feels in a real browser: the app under ``streamlit run serve.py``, driven by Chromium
 through Playwright, for ``python -m navigator bench``.
 
-- **First page**: from the server answering its health check to the Find page drawn (the
-  server warms up before it answers, see ``ui.warmup``); and how long the server took to start.
+- **First page**: once the server answers its health check (it warms up before it answers, see
+  ``ui.warmup``), a new browser context opens the app: from the navigation's start to the Find
+  page drawn, in the page's clock (and, beside it, with the making of the context); and how long
+  the server took to start.
 - **Search click to results**: 20 searches, each a new ZIP typed into the form and Search
   clicked, until the results are drawn: the address bar holds the search, no script runs,
   nothing is a placeholder, and the page's last heading is there.
@@ -126,38 +128,66 @@ class Server:
         self.stop()
 
 
-async def _drawn(page, zip_code: str | None = None) -> None:
-    """The run that answers the last action has finished drawing the Find page."""
-    from playwright.async_api import expect
+# The Find page is drawn for the search in the address bar (for any page when no ZIP is given):
+# no script running (the running indicator gone, or fading out after the run), no placeholder and
+# nothing left over from the run before (Streamlit marks such elements stale), the shortlist
+# heading (the page's last) there and, for a search, its Results heading, with every result's
+# Details link for this search (the address bar and the running indicator change before the
+# browser has drawn the results: checked on its own, a search was "drawn" with the last one's
+# results still on screen). The page checks this itself on every animation frame and answers the
+# frame's time (performance.now()), so the figure is when it was drawn: Playwright's expect()
+# re-checks after 100, 250, 500, then every 1,000 ms, which added up to a second to a figure.
+_DRAWN = """(zip) => {
+  const searched = (address) => new URL(address, location.href).searchParams.getAll("near").includes(zip);
+  if (zip && !searched(location.href)) return false;
+  if (document.querySelector('[data-testid="stStatusWidget"]:not(.StatusWidget-exit)')) return false;
+  if (document.querySelector('[data-stale="true"], [data-testid="stSkeleton"], [data-testid="stSkeletonElement"]')) {
+    return false;
+  }
+  const shown = [...document.querySelectorAll("h2")].filter((heading) => heading.getClientRects().length > 0);
+  const names = shown.map((heading) => heading.textContent.trim());
+  if (!names.includes("Your shortlist") || (zip && !names.includes("Results"))) return false;
+  const details = [...document.querySelectorAll('a[href*="entry="]')].map((link) => link.getAttribute("href"));
+  if (zip && !details.every(searched)) return false;
+  return performance.now();
+}"""
+# Remembers (in the page's clock) when the next click happened: the search's start, as a person's
+# click, without the time Playwright spends checking that the button can be clicked.
+_NOTE_CLICK = """() => {
+  window.navigatorClickAt = null;
+  const note = () => { window.navigatorClickAt = performance.now(); };
+  document.addEventListener("click", note, {capture: true, once: true});
+}"""
 
-    if zip_code:
-        await page.wait_for_url(f"**near={zip_code}*", timeout=STEP_TIMEOUT_S * 1000)
-    await expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=STEP_TIMEOUT_S * 1000)
-    await expect(page.locator("[data-testid='stSkeleton'], [data-testid='stSkeletonElement']")).to_have_count(
-        0, timeout=STEP_TIMEOUT_S * 1000
-    )
-    await expect(page.get_by_role("heading", name="Your shortlist")).to_be_visible(timeout=STEP_TIMEOUT_S * 1000)
-    if zip_code:
-        await expect(page.get_by_role("heading", name="Results", level=2)).to_be_visible(timeout=STEP_TIMEOUT_S * 1000)
+
+async def _drawn(page, zip_code: str | None = None) -> float:
+    """Waits until the run that answers the last action has drawn the Find page; the page's
+    clock (milliseconds, performance.now()) at the frame it was drawn in."""
+    drawn = await page.wait_for_function(_DRAWN, arg=zip_code, polling="raf", timeout=STEP_TIMEOUT_S * 1000)
+    return float(await drawn.json_value())
 
 
 async def _search(page, zip_code: str) -> float:
-    """Seconds from clicking Search for ``zip_code`` to its results drawn."""
+    """Seconds from the click on Search for ``zip_code`` to its results drawn, in the page's clock."""
     await page.get_by_role("textbox", name="ZIP code, city or coordinates").fill(
         zip_code, timeout=STEP_TIMEOUT_S * 1000
     )
-    started = time.perf_counter()
+    await page.evaluate(_NOTE_CLICK)
     await page.get_by_role("button", name="Search", exact=True).click(timeout=STEP_TIMEOUT_S * 1000)
-    await _drawn(page, zip_code)
-    return time.perf_counter() - started
+    drawn_at = await _drawn(page, zip_code)
+    clicked_at = await page.evaluate("() => window.navigatorClickAt")
+    if clicked_at is None:
+        raise RuntimeError(f"the click on Search for {zip_code} never reached the page")
+    return (drawn_at - clicked_at) / 1000
 
 
 async def _open(browser, url: str):
+    """A new browser context's first page at ``url``, drawn; and the page's clock when it was
+    drawn (milliseconds from the navigation's start, performance.timeOrigin)."""
     context = await browser.new_context(viewport={"width": 1280, "height": 900})
     page = await context.new_page()
     await page.goto(url, timeout=STEP_TIMEOUT_S * 1000)
-    await _drawn(page)
-    return page
+    return page, await _drawn(page)
 
 
 def summary_of(seconds: list[float]) -> dict:
@@ -173,9 +203,13 @@ async def _measure(url: str, searches: int) -> dict:
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
         try:
+            # From the navigation's start to the page drawn, in the page's clock. Making a new
+            # browser context (0.2-0.7 s under load) is Playwright's, not a visitor's: it is
+            # reported beside it.
             started = time.perf_counter()
-            page = await _open(browser, url)
-            figures["first_page_ms"] = round((time.perf_counter() - started) * 1000, 1)
+            page, drawn_ms = await _open(browser, url)
+            figures["first_page_ms"] = round(drawn_ms, 1)
+            figures["first_page_with_new_context_ms"] = round((time.perf_counter() - started) * 1000, 1)
             await _search(page, BROWSER_ZIPS[-1])  # the page's own first search: its code loaded
             seconds = [await _search(page, BROWSER_ZIPS[n % len(BROWSER_ZIPS)]) for n in range(searches)]
             figures["search_click"] = summary_of(seconds)

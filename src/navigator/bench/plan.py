@@ -23,7 +23,7 @@ FIND_PAGE_RERUNS = 15
 @dataclass(frozen=True)
 class Plan:
     """How often each figure is measured at one size: enough runs for a median and a p95 where
-    a run is quick, few enough that the whole benchmark stays within five minutes on a two-core
+    a run is quick, few enough that the whole benchmark stays within ten minutes on a two-core
     machine (at 100,000 entries one cold load takes half a minute, one naive search with geopy's
     distance eight seconds)."""
 
@@ -35,6 +35,9 @@ class Plan:
     great_circle_places: int  # each naive search runs once per query kind for this many places
     geodesic_places: int
     in_process_cold_load: bool = True  # False: the fresh process's cold load is the cold load
+    # The geodesic loop's time hardly depends on the kind of query (it is the per-entry distance):
+    # at national scale one kind is enough for the ratio, the others cost a minute and a half.
+    geodesic_kinds: int = len(QUERY_KINDS)
 
 
 def plan_for(size: int) -> Plan:
@@ -50,9 +53,11 @@ def plan_for(size: int) -> Plan:
             geodesic_places=every_place,
         )
     if size <= 20_000:
+        # Three cold loads give a steady median (within 8 % of the p95 in the runs so far); the C
+        # loader as it usually runs takes 9-20 s a run and is only reported, so it runs once.
         return Plan(
-            load_runs=5,
-            floor_runs=2,
+            load_runs=3,
+            floor_runs=1,
             paused_floor_runs=3,
             warm_runs=15,
             reload_runs=5,
@@ -74,12 +79,16 @@ def plan_for(size: int) -> Plan:
         )
     # PyYAML's loader as it usually runs would take over a minute here: the collector walks the
     # growing heap again and again. With the collector paused it is the stricter floor anyway.
+    # The cold load is the fresh process's (which also measures its memory and fills the cache
+    # the later figures read): a second cold load in this process measured the same thing again.
     return Plan(
-        load_runs=1,
+        load_runs=0,
         floor_runs=0,
         paused_floor_runs=1,
         warm_runs=7,
         reload_runs=5,
         great_circle_places=2,
         geodesic_places=1,
+        in_process_cold_load=False,
+        geodesic_kinds=1,
     )

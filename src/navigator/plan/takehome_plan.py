@@ -20,7 +20,7 @@ from navigator.plan.ranking import Gap, Picks, Section, chosen_options
 from navigator.plan.safety import SafetyFirst
 from navigator.plan.takehome import ResourceSummary
 from navigator.plan.takehome import Section as PrintSection
-from navigator.search.wording import weekly_hours
+from navigator.search.wording import residents_words, weekly_hours
 from navigator.text import plain_text
 
 TEXT_MESSAGE_LIMIT = 640  # four SMS segments: most phones join them into one message
@@ -75,11 +75,16 @@ def _viewer(plan: Plan) -> ZoneInfo | None:
 
 
 def _message_line(directory: Directory, label: str, option: Option, words: PlanWords, plan: Plan) -> str:
-    """ "Naloxone: Elati Street Pharmacy, 303-555-0155" (meetings add when and where)."""
+    """ "Naloxone: Elati Street Pharmacy, 303-555-0155" (meetings add when and where).
+
+    A single-gender house says so after its name, as on its card and the printout: "Womens House (Women only)".
+    """
     how = option.phone or (option.hit.website or "")
     when = _when(directory, option, plan) if option.is_meeting else None
     when = when or (words.call_for_timing(option) if option.is_meeting else "")
-    parts = [option.name, how, when]
+    residents = residents_words(directory.entries[option.hit.row])
+    name = f"{option.name} ({residents})" if residents else option.name
+    parts = [name, how, when]
     if option.is_meeting and option.address:
         parts.append(option.address.split(",")[0])
     return f"{label}: " + ", ".join(part for part in parts if part)

@@ -1,7 +1,9 @@
 """What the results map draws: the search point, the radius ring and the hits shown, as plain data.
 
 The page hands this to pydeck. Tooltips are plain text shown through the map's text tooltip
-(set as the tooltip's text, never parsed as HTML), so a name holding markup stays text.
+(set as the tooltip's text, never parsed as HTML), so a name holding markup stays text. City
+names of the base map are left out where they would be drawn on a result's dot or name at the
+view's zoom: the results are what the coach is looking for.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from dataclasses import dataclass
 
 from navigator.directory.vocabulary import Vocabulary
 from navigator.i18n import _
-from navigator.search.basemap import Bounds, boundary_lines, city_labels
+from navigator.search.basemap import MAX_CITIES, Bounds, boundary_lines, city_labels
 from navigator.search.engine import Hit, haversine_miles
 from navigator.search.places import Place
 from navigator.search.wording import distance_words
@@ -66,6 +68,20 @@ def tooltip_text(*parts: str) -> str:
 
 
 LABEL_LIMIT = 22
+
+# How the map draws (ui/map.py draws with these): results' dots at most DOT_MAX_PIXELS across the
+# radius, their names NAME_OFFSET_PIXELS right of the dot; city names centred on the city.
+DOT_MAX_PIXELS = 12
+NAME_OFFSET_PIXELS = 10
+NAME_SIZE = 14
+CITY_SIZE = 12
+TEXT_SIZE_SCALE = 3
+# How big deck.gl, as bundled with Streamlit, draws text, per unit of size × size scale: measured
+# in Chromium, a character is about 0.086 wide and a line of capitals 0.15 tall ("Downtown
+# Methadone" at 14 × 3: 65 by 6 pixels). Rounded up, so a name's box holds all of it.
+CHAR_WIDTH_PER_SIZE = 0.1
+LINE_HEIGHT_PER_SIZE = 0.2
+CLEARANCE_PIXELS = 3
 
 
 def map_label(name: str) -> str:
@@ -148,7 +164,62 @@ class BaseMap:
 
 
 def base_map(place: Place, radius_miles: float | None, points: list[dict]) -> BaseMap:
-    """State and county lines and city names around the search, drawn without any outside request."""
+    """State and county lines and city names around the search, drawn without any outside request.
+    No city name sits on a result's dot or name at the view's zoom: the next biggest cities take
+    the places of those left out."""
     bounds = view_bounds(place, radius_miles, points)
     lines = boundary_lines(bounds)
-    return BaseMap(lines["state"], lines["county"], city_labels(bounds))
+    zoom = view_for(place, radius_miles, points).zoom
+    # More than are drawn, so those left out are replaced (on a wide view one result covers several).
+    candidates = city_labels(bounds, limit=4 * MAX_CITIES)
+    return BaseMap(lines["state"], lines["county"], cities_clear_of(candidates, points, zoom)[:MAX_CITIES])
+
+
+Box = tuple[float, float, float, float]  # left, top, right, bottom, in pixels at one zoom
+
+
+def _pixels(lat: float, lon: float, zoom: float) -> tuple[float, float]:
+    """Web Mercator with deck.gl's 512-pixel tiles: where a position is drawn at ``zoom``."""
+    scale = 512 * 2**zoom
+    y = math.log(math.tan(math.pi / 4 + math.radians(max(min(lat, 85.0), -85.0)) / 2))
+    return scale * (lon + 180) / 360, scale * (1 - y / math.pi) / 2
+
+
+def _text_box(text: str, size: float, left: float, middle: float) -> Box:
+    width = len(text) * size * TEXT_SIZE_SCALE * CHAR_WIDTH_PER_SIZE
+    half = size * TEXT_SIZE_SCALE * LINE_HEIGHT_PER_SIZE / 2
+    return left, middle - half, left + width, middle + half
+
+
+def result_boxes(points: list[dict], zoom: float) -> list[Box]:
+    """Each result's dot and its name as drawn at ``zoom``."""
+    boxes = []
+    radius = DOT_MAX_PIXELS
+    for point in points:
+        x, y = _pixels(point["lat"], point["lon"], zoom)
+        boxes.append((x - radius, y - radius, x + radius, y + radius))
+        boxes.append(_text_box(point.get("label", ""), NAME_SIZE, x + NAME_OFFSET_PIXELS, y))
+    return boxes
+
+
+def city_box(city: dict, zoom: float) -> Box:
+    x, y = _pixels(city["lat"], city["lon"], zoom)
+    left, top, right, bottom = _text_box(city["label"], CITY_SIZE, x, y)
+    shift = (right - left) / 2  # centred on the city
+    return left - shift, top, right - shift, bottom
+
+
+def _overlap(one: Box, other: Box, clearance: float) -> bool:
+    return (
+        one[0] - clearance < other[2]
+        and other[0] - clearance < one[2]
+        and one[1] - clearance < other[3]
+        and other[1] - clearance < one[3]
+    )
+
+
+def cities_clear_of(cities: list[dict], points: list[dict], zoom: float) -> list[dict]:
+    """The city names that sit on no result's dot or name at ``zoom``, in their order. Names are
+    drawn at a fixed size on screen, so closer in than ``zoom`` they only move further apart."""
+    taken = result_boxes(points, zoom)
+    return [city for city in cities if not any(_overlap(city_box(city, zoom), box, CLEARANCE_PIXELS) for box in taken)]

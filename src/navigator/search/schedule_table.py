@@ -259,7 +259,10 @@ class ScheduleTable:
         entries and the kinds of schedule first seen among them are looked at; the rest is
         numpy over the per-entry kind numbers (and, now and then, a layout afresh)."""
         zone_codes = {zone: code for code, zone in enumerate(self.zones)}
-        open_kinds, start_kinds = dict(self.open_kinds), dict(self.start_kinds)
+        rows = list(rows)
+        open_kinds, start_kinds = self.open_kinds, self.start_kinds
+        if _brings_new_kinds(rows, zone_codes, open_kinds, start_kinds):  # numbered on copies: this table stays
+            open_kinds, start_kinds = dict(open_kinds), dict(start_kinds)
         new_open = np.full(count, -1, dtype=np.int32)
         new_start = np.full(count, -1, dtype=np.int32)
         _number_kinds(rows, count, 0, zone_codes, open_kinds, start_kinds, new_open, new_start)
@@ -410,6 +413,19 @@ def _with_zones(group: _Columns, zone_count: int) -> _Columns:
         return group
     counts = np.concatenate([group.zone_counts, np.zeros(missing, dtype=group.zone_counts.dtype)])
     return _Columns(group.starts, group.lengths, counts)
+
+
+def _brings_new_kinds(rows: list, zone_codes: dict, open_kinds: dict, start_kinds: dict) -> bool:
+    """Whether some row has a zone, or a (zone, intervals or starts), that the dicts have not numbered."""
+    for _, tz, schedule in rows:
+        code = zone_codes.get(tz)
+        if code is None:
+            return True
+        if schedule.intervals and (code, schedule.intervals) not in open_kinds:
+            return True
+        if schedule.starts and (code, schedule.starts) not in start_kinds:
+            return True
+    return False
 
 
 def _number_kinds(rows, size, first, zone_codes, open_kinds, start_kinds, open_kind_of, start_kind_of) -> None:
