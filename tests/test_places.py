@@ -443,3 +443,19 @@ def test_coordinates_take_the_state_and_time_zone_of_the_nearest_zip():
 def test_coordinates_far_from_any_zip_have_no_state():
     place = resolve_place("30.0,-40.0")  # mid-Atlantic
     assert place.state is None and place.timezone is None
+
+
+def test_a_process_given_a_pickled_zip_index_places_zips_without_reading_the_package(monkeypatch):
+    from navigator.search import places
+
+    places.zip_centroid("10001")  # this process's index is loaded
+    pickled = places.pickled_zip_index()
+    assert pickled is not None
+    monkeypatch.setattr(places.zipcodes, "similar_to", lambda *_: pytest.fail("the zipcodes package was read"))
+    try:
+        places.adopt_zip_index(pickled)
+        centroid = places.zip_centroid("80222")
+        assert centroid.state == "CO" and centroid.timezone == "America/Denver"
+    finally:
+        places._ADOPTED_ZIP_INDEX.clear()
+        places._zip_index.cache_clear()

@@ -164,3 +164,40 @@ def test_national_hours_need_a_time_zone_unless_always_open(vocabulary):
     weekday = [{"days": "weekdays", "opens": "09:00", "closes": "17:00"}]
     assert "give a timezone" in problems(vocabulary, hours=weekday, **national)["hours"]
     assert problems(vocabulary, hours=weekday, timezone="America/Chicago", **national) == {}
+
+
+def test_a_week_repeated_in_many_entries_is_parsed_once(vocabulary, monkeypatch):
+    from navigator.directory import schema
+
+    calls = []
+
+    def counting_parse_hours(value, path=("hours",)):
+        calls.append(value)
+        return schema.parse_hours.__wrapped__(value, path)
+
+    counting_parse_hours.__wrapped__ = schema.parse_hours
+    monkeypatch.setattr(schema, "_PARSED_WEEKS", {})
+    monkeypatch.setattr(schema, "parse_hours", counting_parse_hours)
+    week = [{"days": "weekdays", "opens": "09:00", "closes": "17:00"}]
+    results = [check_entry(entry(id=f"x-{n}", hours=week), vocabulary, TODAY) for n in range(50)]
+    assert len(calls) == 1
+    assert all(found == [] and implied.schedule == results[0][1].schedule for found, implied in results)
+    # The same week written otherwise (a day as a one-word list) is a different value: parsed too.
+    check_entry(entry(hours=[{"days": ["weekdays"], "opens": "09:00", "closes": "17:00"}]), vocabulary, TODAY)
+    assert len(calls) == 2
+
+
+def test_a_week_with_a_problem_is_reported_for_every_entry_that_has_it(vocabulary):
+    week = [{"days": "mon", "opens": "25:00", "closes": "17:00"}]
+    for _ in range(3):
+        assert set(problems(vocabulary, hours=week)) == {"hours.0.opens"}
+
+
+def test_a_list_or_a_mapping_where_a_choice_belongs_is_reported_not_raised(vocabulary):
+    assert "is not one of" in problems(vocabulary, category=["moud_provider"])["category"]
+    location = {"city": "Denver", "state": {"name": "CO"}, "zip": "80222", "latitude": 39.67, "longitude": -104.93}
+    assert "is not one of" in problems(vocabulary, location=location)["location.state"]
+    assert (
+        "unknown field"
+        in problems(vocabulary, location={**location, "state": "CO", "county": "Denver"})["location.county"]
+    )

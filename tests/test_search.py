@@ -366,6 +366,27 @@ def test_cli_search_table_shows_phone_address_and_plain_words(tmp_path, capsys):
     assert "moud_provider" not in table and "today 08:00" not in table
 
 
+def test_a_search_within_a_radius_filters_only_the_rows_of_its_latitude_band(tmp_path, monkeypatch):
+    near_denver = [entry(f"denver-{n}", lat=39.671 + n / 1000, needs=["buprenorphine"]) for n in range(5)]
+    in_florida = [
+        entry(f"miami-{n}", lat=25.76 + n / 1000, lon=-80.19, state="FL", zip="33130", needs=["buprenorphine"])
+        for n in range(20)
+    ]
+    remote = entry("colorado-line", remote=True, service_area=["CO"], needs=["buprenorphine"])
+    loaded = directory_of(tmp_path, *in_florida[:10], *near_denver, remote, *in_florida[10:])
+    rows_checked = []
+    holds_every_need = engine._holds_every_need
+
+    def counting(directory, needs, code_column, rows):
+        rows_checked.append(len(rows))
+        return holds_every_need(directory, needs, code_column, rows)
+
+    monkeypatch.setattr(engine, "_holds_every_need", counting)
+    result = search(loaded, Query(near="80222", radius=25, needs=("buprenorphine",)))
+    assert sorted(ids(result)) == sorted([*(f"denver-{n}" for n in range(5)), "colorado-line"])
+    assert rows_checked == [5, 1]  # the band's five rows, then the one serving Colorado remotely
+
+
 # ---------------------------------------------------------------------------------------------
 # Time of day (the Find page's "Time of day", from navigator.search.share)
 

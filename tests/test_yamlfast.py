@@ -67,6 +67,12 @@ def test_plainly_valid_files_read_the_same_as_the_strict_reader_with_entry_lines
         "[{id: flow}]\n",
         "- first\n---\n- second\n",
         "- " + "[" * 3000 + "]" * 3000 + "\n",
+        "- x: 9:30",  # a base-60 look-alike at the very end of the file
+        "12: x\n- y: z\n",  # a number as a key on the first line
+        "- x: [1, 0123]\n",
+        "- x: {a: 1_000}\n",
+        "- x: 1:2:3\n",
+        '- x: "a"\n  y: 010\n',
     ],
 )
 def test_anything_the_strict_rules_judge_is_declined(text):

@@ -7,6 +7,7 @@ the key/index path inside the entry, so the caller can name the field and find i
 from __future__ import annotations
 
 import datetime as dt
+import marshal
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -94,6 +95,35 @@ HOUSING_FIELDS = ("narr_level", "medication_policy", "gender", "children", "cost
 EMPLOYMENT_FIELDS = ("services", "recovery_friendly_employer", "second_chance_employer")
 
 
+class _Choices(tuple):
+    """Choices in their order (for messages and suggestions) that answer ``in`` from a set: a
+    national directory asks each entry's fields dozens of times."""
+
+    known: frozenset
+
+    def __new__(cls, values):
+        choices = super().__new__(cls, values)
+        choices.known = frozenset(values)
+        return choices
+
+    def __contains__(self, value) -> bool:
+        try:
+            return value in self.known
+        except TypeError:  # unhashable (a list, a mapping): never one of them
+            return False
+
+
+_TOP = _Choices(TOP_FIELDS)
+_LOCATION = _Choices(LOCATION_FIELDS)
+_PHONE = _Choices(PHONE_FIELDS)
+_MOUD = _Choices(MOUD_FIELDS)
+_MEETING = _Choices(MEETING_FIELDS)
+_HOUSING = _Choices(HOUSING_FIELDS)
+_EMPLOYMENT = _Choices(EMPLOYMENT_FIELDS)
+_MEDICATIONS = _Choices(MEDICATIONS)
+_STATES = _Choices(US_STATE_TIMEZONES)
+
+
 @dataclass(frozen=True)
 class Implied:
     """What an entry implies beyond its literal fields: search codes, where it is and its clock."""
@@ -109,14 +139,38 @@ class Implied:
     schedule: WeeklySchedule | None = None
 
 
+# Weeks parsed without a problem, by (parser, path, marshalled value): see ``_Checker.schedule``.
+_PARSED_WEEKS: dict[tuple, WeeklySchedule] = {}
+_PARSED_WEEKS_KEPT = 20_000
+
+
 @lru_cache(maxsize=1)
 def _time_zones() -> frozenset[str]:
     return frozenset(available_timezones())
 
 
+# Per vocabulary (by identity, holding it so the id is not reused): its categories as choices
+# and the field each code belongs under (``Vocabulary.field_of``, read from a dict).
+_VOCABULARY_RULES: dict[int, tuple[Vocabulary, _Choices, dict]] = {}
+
+
+def _rules_of(vocabulary: Vocabulary) -> tuple[_Choices, dict]:
+    known = _VOCABULARY_RULES.get(id(vocabulary))
+    if known is None or known[0] is not vocabulary:
+        if len(_VOCABULARY_RULES) >= 16:
+            _VOCABULARY_RULES.clear()
+        field_of: dict[str, str] = {}
+        for group in vocabulary.groups:
+            for code in group.codes:
+                field_of.setdefault(code, group.field)  # the first group holding it, as group_of
+        known = _VOCABULARY_RULES[id(vocabulary)] = (vocabulary, _Choices(vocabulary.categories), field_of)
+    return known[1], known[2]
+
+
 class _Checker:
     def __init__(self, vocabulary: Vocabulary, today: dt.date):
         self.vocabulary = vocabulary
+        self.categories, self.field_of = _rules_of(vocabulary)
         self.today = today
         self.problems: list[tuple[tuple, str]] = []
         self.schedules: dict[str, WeeklySchedule] = {}  # "hours" or "meeting": the week parsed
@@ -221,7 +275,7 @@ class _Checker:
             if not isinstance(code, str):
                 self.problem(path, f"'{code}' is not a code")
                 continue
-            home = self.vocabulary.field_of(code)
+            home = self.field_of.get(code)
             if home == field:
                 found.append(code)
             elif home is not None:
@@ -236,16 +290,33 @@ class _Checker:
         return found
 
     def schedule(self, parse, value, path) -> None:
-        """Hours and meeting times are checked by the parser the index uses, so they never disagree."""
+        """Hours and meeting times are checked by the parser the index uses, so they never disagree.
+
+        A directory repeats a few weeks many times over: a week already parsed without a problem
+        is looked up by its marshalled value (exact: True and 1 marshal differently)."""
         try:
-            self.schedules[path[0]] = parse(value, path)
+            key = (parse, path, marshal.dumps(value))
+        except ValueError:  # a value marshal cannot write (not from a YAML file): parsed as it is
+            key = None
+        known = _PARSED_WEEKS.get(key) if key else None
+        if known is not None:
+            self.schedules[path[0]] = known
+            return
+        try:
+            parsed = parse(value, path)
         except ScheduleError as error:
             self.problems.extend(error.problems)
+            return
+        self.schedules[path[0]] = parsed
+        if key:
+            if len(_PARSED_WEEKS) >= _PARSED_WEEKS_KEPT:
+                _PARSED_WEEKS.clear()
+            _PARSED_WEEKS[key] = parsed
 
     def phones(self, value) -> None:
         for index, phone in enumerate(self.listing(value, ("phones",))):
             path = ("phones", index)
-            phone = self.mapping(phone, path, PHONE_FIELDS)
+            phone = self.mapping(phone, path, _PHONE)
             if not phone:
                 continue
             self.pattern(phone.get("number"), (*path, "number"), PHONE_PATTERN, "a phone number", required=True)
@@ -253,13 +324,13 @@ class _Checker:
             self.text(phone.get("description"), (*path, "description"))
 
     def location(self, value) -> dict:
-        location = self.mapping(value, ("location",), LOCATION_FIELDS)
+        location = self.mapping(value, ("location",), _LOCATION)
         if not location:
             return {}
         for key in ("address", "address_2"):
             self.text(location.get(key), ("location", key))
         self.text(location.get("city"), ("location", "city"), required=True)
-        self.choice(location.get("state"), ("location", "state"), tuple(US_STATE_TIMEZONES), required=True)
+        self.choice(location.get("state"), ("location", "state"), _STATES, required=True)
         self.pattern(location.get("zip"), ("location", "zip"), ZIP_PATTERN, "a 5-digit ZIP code", required=True)
         latitude, longitude = location.get("latitude"), location.get("longitude")
         if (latitude is None) != (longitude is None):
@@ -278,7 +349,7 @@ class _Checker:
                 self.problem(("service_area", index), f"'{area}' is not a state code or 'national'")
 
     def moud(self, value) -> None:
-        moud = self.mapping(value, ("moud",), MOUD_FIELDS)
+        moud = self.mapping(value, ("moud",), _MOUD)
         for index, medication in enumerate(self.listing(moud.get("medications"), ("moud", "medications"))):
             self.choice(medication, ("moud", "medications", index), MEDICATIONS)
         if moud.get("setting") is not None:
@@ -287,7 +358,7 @@ class _Checker:
             self.boolean(moud.get(key), ("moud", key))
 
     def meeting(self, value) -> dict:
-        meeting = self.mapping(value, ("meeting",), MEETING_FIELDS)
+        meeting = self.mapping(value, ("meeting",), _MEETING)
         if not meeting:
             self.problem(("meeting",), "a support meeting needs a meeting block with fellowship, attendance and times")
             return {}
@@ -304,10 +375,10 @@ class _Checker:
         return meeting
 
     def housing(self, value) -> dict:
-        housing = self.mapping(value, ("housing",), HOUSING_FIELDS)
+        housing = self.mapping(value, ("housing",), _HOUSING)
         if housing.get("narr_level") is not None:
             self.number(housing["narr_level"], ("housing", "narr_level"), 1, 4, integer=True)
-        policy = self.mapping(housing.get("medication_policy"), ("housing", "medication_policy"), MEDICATIONS)
+        policy = self.mapping(housing.get("medication_policy"), ("housing", "medication_policy"), _MEDICATIONS)
         for medication, rule in policy.items():
             if medication in MEDICATIONS:
                 self.choice(rule, ("housing", "medication_policy", medication), MEDICATION_POLICIES)
@@ -321,7 +392,7 @@ class _Checker:
         return housing
 
     def employment(self, value) -> dict:
-        employment = self.mapping(value, ("employment",), EMPLOYMENT_FIELDS)
+        employment = self.mapping(value, ("employment",), _EMPLOYMENT)
         for index, service in enumerate(self.listing(employment.get("services"), ("employment", "services"))):
             self.choice(service, ("employment", "services", index), EMPLOYMENT_SERVICES)
         for key in ("recovery_friendly_employer", "second_chance_employer"):
@@ -336,7 +407,7 @@ def check_entry(entry, vocabulary: Vocabulary, today: dt.date) -> tuple[list[tup
         checker.problem((), "an entry must be a mapping of fields starting with `- id:`")
         return checker.problems, None
     for key in entry:
-        if key not in TOP_FIELDS:
+        if key not in _TOP:
             hint = vocabulary.suggest(key, TOP_FIELDS)
             checker.problem((key,), f"unknown field '{key}'" + (f"; did you mean '{hint}'?" if hint else ""))
 
@@ -345,7 +416,7 @@ def check_entry(entry, vocabulary: Vocabulary, today: dt.date) -> tuple[list[tup
     checker.text(entry.get("name"), ("name",), required=True, limit=300)
     checker.text(entry.get("organization"), ("organization",), required=True, limit=300)
     category = entry.get("category")
-    checker.choice(category, ("category",), tuple(vocabulary.categories), required=True)
+    checker.choice(category, ("category",), checker.categories, required=True)
     for key in ("description", "eligibility", "application_process", "fees", "source_id"):
         checker.text(entry.get(key), (key,))
     if entry.get("status") is not None:

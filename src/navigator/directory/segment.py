@@ -11,6 +11,7 @@ from __future__ import annotations
 import marshal
 import zlib
 from array import array
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -86,18 +87,102 @@ class Segment:
     active: np.ndarray
     category_numbers: np.ndarray
     code_matrix: np.ndarray  # (entries, codes) bool
-    language_rows: dict  # ISO 639-1 code -> rows in this file
-    area_rows: dict
-    schedules: tuple  # (row in this file, IANA zone, sessions) for each entry with a week
+    language_rows: RowLists  # ISO 639-1 code -> rows in this file
+    area_rows: RowLists
+    schedules: Schedules  # iterates as (row in this file, IANA zone, sessions) for each entry with a week
+
+
+class Schedules:
+    """One file's weekly schedules, compact: iterates as (row in the file, IANA zone, sessions)
+    for each entry with a week. As tuples of tuples a million entries' weeks took some 600 MB of
+    small Python objects while a cold load assembled the index; here they are arrays of numbers
+    (each distinct week's sessions once) and each distinct zone's name once."""
+
+    def __init__(self, rows, zone_numbers, zones: tuple, week_numbers, week_sessions, week_ends):
+        self.rows, self.zone_numbers, self.zones = rows, zone_numbers, zones
+        self.week_numbers, self.week_sessions, self.week_ends = week_numbers, week_sessions, week_ends
+
+    @classmethod
+    def of(cls, triples: list[tuple[int, str, tuple]]) -> Schedules:
+        zones: dict[str, int] = {}
+        weeks: dict[tuple, int] = {}
+        zone_numbers = [zones.setdefault(zone, len(zones)) for _, zone, _ in triples]
+        week_numbers = [weeks.setdefault(sessions, len(weeks)) for _, _, sessions in triples]
+        flat = [value for sessions in weeks for session in sessions for value in session]
+        return cls(
+            np.array([row for row, _, _ in triples], dtype=np.int32),
+            np.array(zone_numbers, dtype=np.int32),
+            tuple(zones),
+            np.array(week_numbers, dtype=np.int32),
+            np.array(flat, dtype=np.int32).reshape(-1, 2),
+            np.cumsum([len(sessions) for sessions in weeks], dtype=np.int64),
+        )
+
+    def __iter__(self):
+        sessions = self.week_sessions.tolist()
+        starts = [0, *self.week_ends.tolist()]
+        weeks = [tuple(map(tuple, sessions[start:end])) for start, end in zip(starts, starts[1:], strict=False)]
+        zones = self.zones
+        numbers = zip(self.rows.tolist(), self.zone_numbers.tolist(), self.week_numbers.tolist(), strict=True)
+        for row, zone, week in numbers:
+            yield row, zones[zone], weeks[week]
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Schedules) and tuple(self) == tuple(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Schedules({len(self)} weeks, {len(self.week_ends)} distinct)"
+
+
+class RowLists(Mapping):
+    """One file's rows per key (a language, a service area), all in one array: reads as a dict of
+    key -> rows. A small numpy array per key took ten times its numbers in a national load."""
+
+    def __init__(self, keys: tuple, rows: np.ndarray, ends: np.ndarray):
+        self.keys_, self.rows, self.ends = keys, rows, ends
+
+    @classmethod
+    def of(cls, lists: dict[str, array]) -> RowLists:
+        keys = tuple(lists)
+        rows = np.array([row for key in keys for row in lists[key]], dtype=np.int64)
+        return cls(keys, rows, np.cumsum([len(lists[key]) for key in keys], dtype=np.int64))
+
+    def __getitem__(self, key: str) -> np.ndarray:
+        try:
+            position = self.keys_.index(key)
+        except ValueError:
+            raise KeyError(key) from None
+        start = int(self.ends[position - 1]) if position else 0
+        return self.rows[start : int(self.ends[position])]
+
+    def __iter__(self):
+        return iter(self.keys_)
+
+    def __len__(self) -> int:
+        return len(self.keys_)
+
+    def __eq__(self, other) -> bool:
+        if not isinstance(other, Mapping) or set(self) != set(other):
+            return False
+        return all(np.array_equal(self[key], other[key]) for key in self)
+
+    __hash__ = None  # type: ignore[assignment]
 
 
 @dataclass(frozen=True)
 class IndexedFile:
     """One checked file, compact enough for a national directory.
 
-    ``packed`` holds each valid entry packed (see ``index.PackedEntries``), back to back,
-    ``ends[i]`` where entry i ends; ``segment`` its rows of the index (None once they are in an
-    index, which keeps them only there). ``ids`` and ``lines`` name the entries in the report.
+    ``packed`` holds the valid entries packed in blocks of ``ENTRIES_PER_BLOCK`` (see
+    ``index.PackedEntries``), back to back: ``ends[i, 0]`` is where entry i's block ends in it,
+    ``ends[i, 1]`` where entry i starts in its block unpacked; ``segment`` its rows of the index
+    (None once they are in an index, which keeps them only there). ``ids`` and ``lines`` name the
+    entries in the report.
     """
 
     label: str
@@ -112,8 +197,13 @@ class IndexedFile:
         return replace(self, segment=None)
 
 
-# Raw deflate: no header or checksum on each entry of a few hundred bytes.
+# Raw deflate: no header or checksum on each block of a few kilobytes.
 DEFLATE_WINDOW_BITS = -15
+# Entries deflated together. One at a time, starting each from the primed compressor cost a
+# cold load more than checking them (35 µs an entry: the copy of the compressor's state and the
+# flush); eight together cost a fifth of that each and pack into 270 bytes instead of 420 (on the
+# synthetic entries), and reading one entry unpacks seven more (some 20 µs).
+ENTRIES_PER_BLOCK = 8
 
 
 def entry_dictionary(vocabulary: Vocabulary) -> bytes:
@@ -156,38 +246,43 @@ def entry_dictionary(vocabulary: Vocabulary) -> bytes:
 def index_file(result: FileResult, label: str, vocabulary: Vocabulary, dictionary: bytes) -> IndexedFile:
     """``result``'s entries packed, and their rows of every index column."""
     primed = zlib.compressobj(zlib.Z_BEST_SPEED, zlib.DEFLATED, DEFLATE_WINDOW_BITS, zdict=dictionary)
-    packed, ends = [], []
+    entries = result.entries
+    packed, ends = [], np.zeros((len(entries), 2), dtype=np.int64)
     offset = 0
-    for checked in result.entries:
+    for first in range(0, len(entries), ENTRIES_PER_BLOCK):
+        block = [marshal.dumps(checked.entry) for checked in entries[first : first + ENTRIES_PER_BLOCK]]
         compressor = primed.copy()
-        data = compressor.compress(marshal.dumps(checked.entry)) + compressor.flush()
+        data = compressor.compress(b"".join(block)) + compressor.flush()
         offset += len(data)
         packed.append(data)
-        ends.append(offset)
+        start = 0
+        for row, marshalled in enumerate(block, start=first):
+            ends[row] = offset, start
+            start += len(marshalled)
     return IndexedFile(
         label,
         result.problems,
-        tuple(checked.entry["id"] for checked in result.entries),
-        tuple(checked.line for checked in result.entries),
+        tuple(checked.entry["id"] for checked in entries),
+        tuple(checked.line for checked in entries),
         b"".join(packed),
-        readonly(np.array(ends, dtype=np.int64)),
-        segment_of(result.entries, label, vocabulary),
+        readonly(ends),
+        segment_of(entries, label, vocabulary),
     )
 
 
 def segment_of(entries: tuple[CheckedEntry, ...], label: str, vocabulary: Vocabulary) -> Segment:
+    """The rows of every index column for ``entries``: gathered as one tuple per entry, then
+    turned into columns in C (``zip``, numpy, Arrow), not cell by cell."""
     size = len(entries)
     code_column = {code: column for column, code in enumerate(vocabulary.codes)}
     category_number = {category: number for number, category in enumerate(vocabulary.categories)}
-    arrow = text_in_arrow()
-    texts = {name: TextColumn(arrow) for name in TEXT_COLUMNS}
-    numbers = {name: np.zeros(size, dtype=dtype) for name, dtype in NUMBER_COLUMNS.items()}
-    matrix = np.zeros((size, len(vocabulary.codes)), dtype=bool)
-    active = np.zeros(size, dtype=bool)
-    category_numbers = np.zeros(size, dtype=np.int16)
+    text_rows, number_rows, categories = [], [], []
+    code_rows: list[int] = []
+    code_columns: list[int] = []
     language_rows: dict[str, array] = {}
     area_rows: dict[str, array] = {}
     schedules = []
+    nan = np.nan
     for row, checked in enumerate(entries):
         entry, implied = checked.entry, checked.implied
         location = entry.get("location") or {}
@@ -195,38 +290,40 @@ def segment_of(entries: tuple[CheckedEntry, ...], label: str, vocabulary: Vocabu
         inactive_meeting = (entry.get("meeting") or {}).get("attendance") == "inactive"
         status = "inactive" if inactive_meeting else entry.get("status") or "active"
         text = " ".join((entry["name"], entry["organization"], entry.get("description") or ""))
-        for name, value in (
-            ("id", entry["id"]),
-            ("name", entry["name"]),
-            ("organization", entry["organization"]),
-            ("category", entry["category"]),
-            ("status", status),
-            ("state", location.get("state")),
-            ("city", location.get("city")),
-            ("zip", location.get("zip")),
-            ("address", location.get("address")),
-            ("timezone", implied.timezone),
-            ("last_verified", vouched_or_oldest(entry).isoformat()),
-            ("source", entry.get("source") or "manual"),
-            ("phone", phones[0]["number"] if phones else None),
-            ("website", entry.get("website")),
-            ("text", text.casefold()),
-            ("file", label),
-        ):
-            texts[name].append(value)
-        for name, value in (
-            ("sample", bool(entry.get("sample"))),
-            ("lat", np.nan if implied.latitude is None else implied.latitude),
-            ("lon", np.nan if implied.longitude is None else implied.longitude),
-            ("approximate", implied.approximate),
-            ("remote", implied.remote),
-            ("line", checked.line),
-        ):
-            numbers[name][row] = value
-        active[row] = status == "active"
-        category_numbers[row] = category_number[entry["category"]]
-        if implied.codes:
-            matrix[row, [code_column[code] for code in implied.codes]] = True
+        text_rows.append(  # in the order of TEXT_COLUMNS
+            (
+                entry["id"],
+                entry["name"],
+                entry["organization"],
+                entry["category"],
+                status,
+                location.get("state"),
+                location.get("city"),
+                location.get("zip"),
+                location.get("address"),
+                implied.timezone,
+                vouched_or_oldest(entry).isoformat(),
+                entry.get("source") or "manual",
+                phones[0]["number"] if phones else None,
+                entry.get("website"),
+                text.casefold(),
+                label,
+            )
+        )
+        number_rows.append(  # in the order of NUMBER_COLUMNS
+            (
+                bool(entry.get("sample")),
+                nan if implied.latitude is None else implied.latitude,
+                nan if implied.longitude is None else implied.longitude,
+                implied.approximate,
+                implied.remote,
+                checked.line,
+            )
+        )
+        categories.append(category_number[entry["category"]])
+        for code in implied.codes:
+            code_rows.append(row)
+            code_columns.append(code_column[code])
         for language in entry.get("languages") or ("en",):
             language_rows.setdefault(language, array("q")).append(row)
         for area in entry.get("service_area") or ():
@@ -234,15 +331,24 @@ def segment_of(entries: tuple[CheckedEntry, ...], label: str, vocabulary: Vocabu
         if implied.schedule is not None:
             # Only "24/7" can lack a zone (the schema asks for one otherwise); any zone fits it.
             schedules.append((row, implied.timezone or "UTC", implied.schedule.sessions))
+    text_columns = list(zip(*text_rows, strict=True)) if size else [()] * len(TEXT_COLUMNS)
+    number_columns = list(zip(*number_rows, strict=True)) if size else [()] * len(NUMBER_COLUMNS)
+    arrow = text_in_arrow()
+    matrix = np.zeros((size, len(vocabulary.codes)), dtype=bool)
+    matrix[code_rows, code_columns] = True
+    statuses = text_columns[TEXT_COLUMNS.index("status")]
     return Segment(
-        texts={name: column.values() for name, column in texts.items()},
-        numbers=numbers,
-        active=active,
-        category_numbers=category_numbers,
+        texts={name: text_values(list(column), arrow) for name, column in zip(TEXT_COLUMNS, text_columns, strict=True)},
+        numbers={
+            name: np.array(column, dtype=dtype)
+            for (name, dtype), column in zip(NUMBER_COLUMNS.items(), number_columns, strict=True)
+        },
+        active=np.array([status == "active" for status in statuses], dtype=bool),
+        category_numbers=np.array(categories, dtype=np.int16),
         code_matrix=matrix,
-        language_rows={key: np.array(rows, dtype=np.int64) for key, rows in language_rows.items()},
-        area_rows={key: np.array(rows, dtype=np.int64) for key, rows in area_rows.items()},
-        schedules=tuple(schedules),
+        language_rows=RowLists.of(language_rows),
+        area_rows=RowLists.of(area_rows),
+        schedules=Schedules.of(schedules),
     )
 
 
@@ -260,22 +366,15 @@ def text_in_arrow() -> bool:
     return getattr(text_dtype(), "storage", None) == "pyarrow"
 
 
-class TextColumn:
-    """A text column of one file: a list while it is filled, then an Arrow array (made in C from the
-    list) when pandas keeps text in Arrow, so a national directory's cells are never millions of
-    Python strings at once; otherwise the list."""
+def text_values(values: list, arrow: bool):
+    """One file's text column: an Arrow array (made in C from the list) when pandas keeps text in
+    Arrow, so a national directory's cells are never millions of Python strings at once;
+    otherwise the list."""
+    if not arrow:
+        return values
+    import pyarrow  # present whenever pandas keeps text in Arrow
 
-    def __init__(self, arrow: bool):
-        self._arrow = arrow
-        self._values: list = []
-        self.append = self._values.append
-
-    def values(self):
-        if not self._arrow:
-            return self._values
-        import pyarrow  # present whenever pandas keeps text in Arrow
-
-        return pyarrow.array(self._values, type=pyarrow.large_string())
+    return pyarrow.array(values, type=pyarrow.large_string())
 
 
 def text_series(parts: list) -> pd.Series:

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 
 from navigator.directory.yamlread import _FLOAT, _INT, _LEADING_ZERO, _OTHER_NUMBER, _SEXAGESIMAL
 
@@ -36,17 +35,22 @@ except ImportError:  # pragma: no cover - exercised where rapidyaml is not insta
 
 AVAILABLE = ryml is not None
 
-_INDICATOR = re.compile(rb"[&*!]")
-# In the emitted JSON, a whole string that, had it been a plain scalar, the strict rules would
-# read otherwise than rapidyaml (``~``, ``True``, ``NULL``…) or report (YAML 1.1 yes/no words,
-# octal-looking, base-60 and other numbers). Quoted in the YAML, it is fine; plain, it is not.
-_SUSPECT = re.compile(
-    r'"(~|Null|NULL|True|TRUE|False|FALSE|true|false|null|(?i:yes|no|on|off|y|n)'
-    r"|[-+]?(?:0b[01_]+|0x[0-9a-fA-F_]+|[0-9][0-9_]*(?::[0-5]?[0-9])*(?:\.[0-9_]*)?(?:[eE][-+]?[0-9]+)?"
-    r'|\.(?:inf|Inf|INF|nan|NaN|NAN)))"'
+# Where the strict rules could judge a plain scalar that rapidyaml emitted as a JSON string:
+# the words YAML 1.1 reads otherwise (``~``, ``True``, ``NULL``, yes/no/on/off/y/n…), looked
+# for in any case (a quoted "tRUE" is declined too: rare, and one look is cheaper than two)…
+_WORDS = tuple(f'"{word}"' for word in ("~", "null", "true", "false", "yes", "no", "on", "off", "y", "n"))
+# …and the texts it reads as numbers or reports (octal-looking, base-60 and other forms). One
+# pass finds every JSON string that starts as a number can; the rest is a look at those few.
+_NUMBER_LIKE_STRING = re.compile(r'"([-+.0-9][^"\\]*)"')
+_NUMBER_FORM = re.compile(
+    r"[-+]?(?:0b[01_]+|0x[0-9a-fA-F_]+|[0-9][0-9_]*(?::[0-5]?[0-9])*(?:\.[0-9_]*)?(?:[eE][-+]?[0-9]+)?"
+    r"|\.(?:inf|Inf|INF|nan|NaN|NAN))\Z"
 )
-_ENTRY_START = re.compile(rb"^-(?:[ \t]|$)", re.MULTILINE)
-_DOCUMENT_MARKER = re.compile(rb"^(?:---|\.\.\.)", re.MULTILINE)
+# Every run of text in the YAML that a plain scalar could start with (after a space, a line
+# break, "[", "," or "{"), up to what ends a plain scalar, and the character after it.
+_PLAIN_RUN = re.compile(rb"[ \t\n\[,{]([-+.0-9][^ \t\r\n,\[\]{}#]*)(?=([\s\S]?))")
+_FIRST_RUN = re.compile(rb"([-+.0-9][^ \t\r\n,\[\]{}#]*)(?=([\s\S]?))")
+_ENDS_PLAIN = frozenset(b" \t\r\n,]}#:")
 
 
 class _Declined(Exception):
@@ -55,31 +59,63 @@ class _Declined(Exception):
 
 def _plain_somewhere(data: bytes, emitted: str) -> bool:
     """Whether a value the strict rules would judge may be written unquoted in ``data``."""
-    for text in set(_SUSPECT.findall(emitted)):
-        if not text[0].isdigit() and text[0] not in "+-.":
-            return True  # a word: rarely quoted, so not worth looking for
+    lowered = emitted.lower()
+    if any(word in lowered for word in _WORDS):
+        return True  # a word: rarely quoted, so not worth looking for
+    suspects: dict[bytes, bool] = {}
+    for text in set(_NUMBER_LIKE_STRING.findall(emitted)):
+        if not _NUMBER_FORM.match(text):
+            continue
         # A number: as a plain value rapidyaml would have emitted it as one, so it was quoted,
         # unless it is a key (JSON keys are text), which the strict rules refuse.
         number = bool(_INT.match(text) or _FLOAT.match(text))
-        if not number and not (_LEADING_ZERO.match(text) or _SEXAGESIMAL.match(text) or _OTHER_NUMBER.match(text)):
-            continue
-        ends = b":" if number else b" \t\r\n,]}#:"
-        written = text.encode()
-        at = data.find(written)
-        while at >= 0:
-            # Plain, it stands alone: after a space, "[" or ",", before a space, "," "]" "}" "#" or ":".
-            after = at + len(written)
-            if data[at - 1 : at] in b" \t\n[,{" and (after == len(data) or data[after : after + 1] in ends):
+        if number or _LEADING_ZERO.match(text) or _SEXAGESIMAL.match(text) or _OTHER_NUMBER.match(text):
+            suspects[text.encode()] = number
+    if not suspects:
+        return False
+    # Plain, a suspect stands alone: it starts a run (see _PLAIN_RUN) and is followed by ":"
+    # (a key, or a value in a base-60 look-alike) or, when it is no number, by what ends a
+    # plain scalar; or it ends the file. Inside a run only ":" can follow it.
+    runs = set(_PLAIN_RUN.findall(data))
+    first = _FIRST_RUN.match(data)
+    if first:
+        runs.add(first.groups())
+    for run, following in runs:
+        colon = run.find(b":")
+        while colon >= 0:
+            if run[:colon] in suspects:
                 return True
-            at = data.find(written, after)
+            colon = run.find(b":", colon + 1)
+        number = suspects.get(run)
+        if number is not None and (not following or not number and following[0] in _ENDS_PLAIN):
+            return True
     return False
+
+
+def _entry_lines(data: bytes) -> list[int]:
+    """The 1-based line of each "- " that starts a line (a top-level item of a block list)."""
+    lines = [1] if data[:1] == b"-" and data[1:2] in _ITEM_FOLLOWERS else []
+    line, counted_to = 1, 0
+    at = data.find(b"\n-")
+    while at >= 0:
+        if data[at + 2 : at + 3] in _ITEM_FOLLOWERS:
+            line += data.count(b"\n", counted_to, at + 1)
+            counted_to = at + 1
+            lines.append(line)
+        at = data.find(b"\n-", at + 1)
+    return lines
+
+
+_ITEM_FOLLOWERS = (b" ", b"\t", b"\n", b"")
 
 
 def read_entries(data: bytes) -> list[tuple[object, int]] | None:
     """Each top-level item of a plainly valid directory file with its 1-based line, or None when
     the strict reader must judge the file (see the module's notes)."""
-    if ryml is None or _INDICATOR.search(data) or _DOCUMENT_MARKER.search(data):
+    if ryml is None or b"&" in data or b"*" in data or b"!" in data:
         return None
+    if data.startswith((b"---", b"...")) or b"\n---" in data or b"\n..." in data:
+        return None  # a document marker
     try:
         tree = ryml.parse_in_arena(data)
         root = tree.root_id()
@@ -95,8 +131,8 @@ def read_entries(data: bytes) -> list[tuple[object, int]] | None:
             return kind(text)
 
         def mapping(pairs):
-            # Interned keys: a large directory repeats the same few dozen keys millions of times.
-            result = {sys.intern(key): value for key, value in pairs}
+            # Keys need no interning: the loader keeps entries packed, never as these dicts.
+            result = dict(pairs)
             if len(result) != len(pairs):
                 raise _Declined  # a duplicate key: the strict reader names it and its line
             return result
@@ -110,11 +146,7 @@ def read_entries(data: bytes) -> list[tuple[object, int]] | None:
         )
     except (_Declined, RecursionError, ValueError, ryml.ExceptionParse, ryml.ExceptionBasic):
         return None
-    lines, line, counted_to = [], 1, 0
-    for match in _ENTRY_START.finditer(data):
-        line += data.count(b"\n", counted_to, match.start())
-        counted_to = match.start()
-        lines.append(line)
+    lines = _entry_lines(data)
     if not isinstance(values, list) or len(lines) != len(values):
         return None
     return list(zip(values, lines, strict=True))

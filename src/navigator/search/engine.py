@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import threading
+import weakref
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
@@ -178,33 +180,44 @@ def search(
     prefer = tuple(code for code in check_codes(directory, query.prefer) if code not in needs)
     place = place or resolve_place(query.near, geocoder)
     at = _instant(query.open_at or now, place)
-    frame = directory.frame
-    size = len(frame)
 
     # Per-row facts come from numpy arrays of the index: a pandas text column would turn each of
-    # 100,000 cells into a Python object on every search.
-    keep = directory.active.copy()
+    # 100,000 cells into a Python object on every search. The rows a search may return are
+    # narrowed first (a latitude band from the index's latitude order, the rows serving the
+    # place remotely), and every filter runs on those rows only: at 1,000,000 entries a mask
+    # over every row for each filter cost more than the rest of the search.
     category_number = {category: number for number, category in enumerate(directory.vocabulary.categories)}
-    if query.categories:
-        keep &= np.isin(
-            directory.category_numbers,
-            [category_number[category] for category in query.categories if category in category_number],
-        )
     code_column = {code: column for column, code in enumerate(directory.codes)}
-    if needs:
-        keep &= _holds_every_need(directory, needs, code_column)
-    if query.language:
-        language_mask = np.zeros(size, dtype=bool)
-        language_mask[directory.language_rows.get(query.language, [])] = True
-        keep &= language_mask
+    wanted_categories = (
+        [category_number[category] for category in query.categories if category in category_number]
+        if query.categories
+        else None
+    )
+    layout = _layout(directory)
 
-    remote = frame["remote"].to_numpy()
-    physical_rows = np.flatnonzero(keep & ~remote)
+    def kept(candidates: np.ndarray) -> np.ndarray:
+        """``candidates`` (ascending rows) that are active and meet the categories, needs and language."""
+        keep = directory.active[candidates]
+        if wanted_categories is not None:
+            keep &= np.isin(directory.category_numbers[candidates], wanted_categories)
+        if needs:
+            keep &= _holds_every_need(directory, needs, code_column, candidates)
+        if query.language:
+            keep &= _among(candidates, layout.language_rows(directory, query.language))
+        return candidates[keep]
+
+    frame = directory.frame
+    if query.radius is not None:
+        # A cheap latitude band first, so the trigonometry runs on a few rows, not all of them.
+        half_band = query.radius / MILES_PER_DEGREE_LATITUDE + 1e-9
+        physical_rows = layout.in_latitude_band(place.lat, half_band)
+    else:
+        physical_rows = layout.physical
+    physical_rows = kept(physical_rows)
     latitudes = frame["lat"].to_numpy()[physical_rows]
     longitudes = frame["lon"].to_numpy()[physical_rows]
     if query.radius is not None:
-        # A cheap latitude band first, so the trigonometry runs on a few rows, not all of them.
-        band = np.abs(latitudes - place.lat) <= query.radius / MILES_PER_DEGREE_LATITUDE + 1e-9
+        band = np.abs(latitudes - place.lat) <= half_band  # the exact test, as before the index
         physical_rows, latitudes, longitudes = physical_rows[band], latitudes[band], longitudes[band]
     distances = haversine_miles(place.lat, place.lon, latitudes, longitudes)
     if query.radius is not None:
@@ -213,11 +226,7 @@ def search(
 
     remote_rows = np.empty(0, dtype=np.int64)
     if query.include_remote:
-        serves_here = np.zeros(size, dtype=bool)
-        for area in (NATIONAL, place.state):
-            if area:
-                serves_here[directory.area_rows.get(area, [])] = True
-        remote_rows = np.flatnonzero(keep & remote & serves_here)
+        remote_rows = kept(layout.serving_remotely(directory, place.state))
 
     rows = np.concatenate([physical_rows, remote_rows])
     row_distances = np.concatenate([distances, np.full(len(remote_rows), np.nan)])
@@ -230,8 +239,8 @@ def search(
 
     is_meeting = directory.category_numbers[rows] == category_number.get("support_meeting", -1)
     schedules = directory.schedules
-    minutes_open = schedules.minutes_until_open(at)[rows]
-    minutes_start = schedules.minutes_until_start(at)[rows]
+    minutes_open = schedules.minutes_until_open(at, rows)
+    minutes_start = schedules.minutes_until_start(at, rows)
     if query.open_at is not None:
         open_then = minutes_open == 0
         rows, row_distances, is_meeting = rows[open_then], row_distances[open_then], is_meeting[open_then]
@@ -310,18 +319,89 @@ def search(
     return SearchResult(query, place, at, hits, total, int((~remote_flags).sum()), int(remote_flags.sum()))
 
 
-def _holds_every_need(directory: Directory, needs: tuple[str, ...], code_column: dict) -> np.ndarray:
-    """Rows holding every need. A payment need (Medicaid, private insurance …) is also met by a
-    free service: a filter for how to pay must never hide what costs nothing, like a meeting."""
+def _holds_every_need(directory: Directory, needs: tuple[str, ...], code_column: dict, rows: np.ndarray) -> np.ndarray:
+    """Which of ``rows`` hold every need. A payment need (Medicaid, private insurance …) is also
+    met by a free service: a filter for how to pay must never hide what costs nothing, like a meeting."""
     payment = directory.vocabulary.group_of(FREE)
-    free = directory.code_matrix[:, code_column[FREE]] if FREE in code_column else None
-    keep = np.ones(len(directory.code_matrix), dtype=bool)
-    for code in needs:
-        held = directory.code_matrix[:, code_column[code]]
+    columns = [code_column[code] for code in needs]
+    if FREE in code_column:
+        columns.append(code_column[FREE])
+    held = directory.code_matrix[np.ix_(rows, columns)]
+    free = held[:, -1] if FREE in code_column else None
+    keep = np.ones(len(rows), dtype=bool)
+    for number, code in enumerate(needs):
+        holds = held[:, number]
         if free is not None and payment is not None and code in payment.codes and code != FREE:
-            held = held | free
-        keep &= held
+            holds = holds | free
+        keep &= holds
     return keep
+
+
+def _among(rows: np.ndarray, sorted_rows: np.ndarray) -> np.ndarray:
+    """Which of ``rows`` are in ``sorted_rows`` (ascending), by binary search."""
+    if not len(sorted_rows):
+        return np.zeros(len(rows), dtype=bool)
+    at = np.minimum(np.searchsorted(sorted_rows, rows), len(sorted_rows) - 1)
+    return sorted_rows[at] == rows
+
+
+class _Layout:
+    """What a directory's searches narrow their rows with, worked out once per directory on its
+    first search (kept while the directory is): the rows with a place, in row order and in
+    latitude order, and (as they are asked for) each language's rows and the remote services
+    serving each state, in order."""
+
+    def __init__(self, directory: Directory):
+        frame = directory.frame
+        self.physical = np.flatnonzero(~frame["remote"].to_numpy(dtype=bool))
+        latitudes = frame["lat"].to_numpy(dtype=float)[self.physical]
+        placed = ~np.isnan(latitudes)
+        order = np.argsort(latitudes[placed], kind="stable")
+        self.by_latitude = self.physical[placed][order]
+        self.latitudes = latitudes[placed][order]
+        self._languages: dict[str, np.ndarray] = {}
+        self._serving: dict[str | None, np.ndarray] = {}
+
+    def in_latitude_band(self, latitude: float, half_band: float) -> np.ndarray:
+        """Ascending rows with a latitude within about ``half_band`` of ``latitude`` (a little
+        more: the caller applies the exact test)."""
+        slack = 1e-6
+        low, high = np.searchsorted(self.latitudes, [latitude - half_band - slack, latitude + half_band + slack])
+        return np.sort(self.by_latitude[low:high])
+
+    def serving_remotely(self, directory: Directory, state: str | None) -> np.ndarray:
+        """Ascending rows of remote services serving the whole country or ``state``."""
+        rows = self._serving.get(state)
+        if rows is None:
+            areas = [directory.area_rows.get(area, []) for area in (NATIONAL, state) if area]
+            rows = np.unique(np.concatenate([np.asarray(area, dtype=np.int64) for area in areas]))
+            rows = rows[directory.frame["remote"].to_numpy(dtype=bool)[rows]]
+            self._serving[state] = rows
+        return rows
+
+    def language_rows(self, directory: Directory, language: str) -> np.ndarray:
+        rows = self._languages.get(language)
+        if rows is None:
+            rows = np.unique(np.asarray(directory.language_rows.get(language, []), dtype=np.int64))
+            self._languages[language] = rows
+        return rows
+
+
+_LAYOUTS: dict[int, tuple[weakref.ref, _Layout]] = {}
+_LAYOUTS_LOCK = threading.Lock()
+
+
+def _layout(directory: Directory) -> _Layout:
+    with _LAYOUTS_LOCK:
+        known = _LAYOUTS.get(id(directory))
+        if known is not None and known[0]() is directory:
+            return known[1]
+        for key, (reference, _) in list(_LAYOUTS.items()):
+            if reference() is None:  # that directory is gone (a reload replaced it)
+                del _LAYOUTS[key]
+        layout = _Layout(directory)
+        _LAYOUTS[id(directory)] = (weakref.ref(directory), layout)
+        return layout
 
 
 def _as_held(directory: Directory, row: int, needs: tuple[str, ...]) -> tuple[str, ...]:
@@ -348,12 +428,12 @@ def _starts_in_windows(schedules, rows, at: dt.datetime, windows) -> tuple[np.nd
         length = (end - begin).total_seconds() / 60
         lead = (begin - at_utc).total_seconds() / 60
         if length > 0:
-            wait = schedules.minutes_until_start(begin)[rows]
+            wait = schedules.minutes_until_start(begin, rows)
             np.minimum(first, np.where(wait < length, lead + wait, np.inf), out=first)
         if window.since is not None and window.since <= window.begin:
             started = (begin - window.since.astimezone(dt.UTC)).total_seconds() / 60
             open_then = schedules.open_mask(begin)[rows]
-            in_session |= open_then & (schedules.minutes_until_start(window.since)[rows] <= started)
+            in_session |= open_then & (schedules.minutes_until_start(window.since, rows) <= started)
     return first, in_session
 
 

@@ -8,6 +8,7 @@ setting ``NAVIGATOR_GEOCODER_USER_AGENT``; nothing goes over the network otherwi
 from __future__ import annotations
 
 import difflib
+import pickle
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
@@ -196,8 +197,35 @@ def _positioned_zip_records():
                 yield record, lat, lon
 
 
+# A ZIP index handed over by another process (``adopt_zip_index``): a directory loader's worker
+# processes take their parent's rather than reading the zipcodes package again.
+_ADOPTED_ZIP_INDEX: list[dict] = []
+
+
+def pickled_zip_index() -> bytes | None:
+    """This process's ZIP index, pickled, when it is loaded already (else None: reading it just
+    to hand it over would cost what it saves)."""
+    if not _zip_index.cache_info().currsize:
+        return None
+    return _pickled_zip_index()
+
+
+@lru_cache(maxsize=1)
+def _pickled_zip_index() -> bytes:
+    return pickle.dumps(_zip_index(), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def adopt_zip_index(pickled: bytes) -> None:
+    """Use the ZIP index ``pickled_zip_index`` gave (in another process of the same code) from
+    now on: a fifth of a second instead of most of one."""
+    _ADOPTED_ZIP_INDEX[:] = [pickle.loads(pickled)]
+    _zip_index.cache_clear()
+
+
 @lru_cache(maxsize=1)
 def _zip_index() -> dict[str, _ZipRow]:
+    if _ADOPTED_ZIP_INDEX:
+        return _ADOPTED_ZIP_INDEX[0]
     return {
         record["zip_code"]: _ZipRow(
             record["zip_code"],

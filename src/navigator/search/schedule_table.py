@@ -314,8 +314,9 @@ class ScheduleTable:
         covered = [columns.covering(wall) for columns in self.open_columns]
         return np.concatenate([*covered, [False]])[self.entry_open_row]
 
-    def minutes_until_open(self, at: dt.datetime) -> np.ndarray:
-        """Minutes from ``at`` until each entry is open: 0 when open, inf without a schedule."""
+    def minutes_until_open(self, at: dt.datetime, entries: np.ndarray | None = None) -> np.ndarray:
+        """Minutes from ``at`` until each entry (of ``entries``, when given) is open: 0 when open,
+        inf without a schedule."""
         minute, fraction = epoch_minutes(at)
         windows = _by_stretch([_open_windows(zone_info(name), minute) for name in self.zones], padding=(0, -1, 0))
         per_row = []
@@ -333,10 +334,11 @@ class ScheduleTable:
         # Counted from the start of the current minute; an opening still to come is ``fraction``
         # of a minute nearer than that.
         np.subtract(minutes, fraction, out=minutes, where=minutes > 0)
-        return minutes[self.entry_open_row]
+        return minutes[self.entry_open_row if entries is None else self.entry_open_row[entries]]
 
-    def minutes_until_start(self, at: dt.datetime) -> np.ndarray:
-        """Minutes from ``at`` until each entry's next session begins; inf when none does."""
+    def minutes_until_start(self, at: dt.datetime, entries: np.ndarray | None = None) -> np.ndarray:
+        """Minutes from ``at`` until each entry's (of ``entries``, when given) next session
+        begins; inf when none does."""
         minute, fraction = epoch_minutes(at)
         if fraction:
             minute += 1  # sessions begin on whole minutes: the first one that can still come
@@ -353,7 +355,7 @@ class ScheduleTable:
         minutes = _minutes_or_never(per_row)
         if fraction:
             minutes += 1 - fraction
-        return minutes[self.entry_start_row]
+        return minutes[self.entry_start_row if entries is None else self.entry_start_row[entries]]
 
 
 def _open_slots(kind: tuple) -> tuple[int, tuple[tuple[int, int], ...]]:
