@@ -375,37 +375,75 @@ def settled_map(page: Page, url: str, dot: tuple[float, float]) -> Image.Image:
     pytest.fail(f"the map of {url} never settled with a result's dot at {dot}")
 
 
+def map_position(page: Page, lat: float, lon: float) -> tuple[float, float]:
+    """Where the map around MAP_CENTER (5 miles) draws ``lat``, ``lon``, in pixels of its picture."""
+    view = view_for(resolve_place(f"{MAP_CENTER[0]},{MAP_CENTER[1]}"), 5.0, [])
+    scale = 512 * 2**view.zoom  # Web Mercator with deck.gl's 512-pixel tiles
+
+    def pixels(lat: float, lon: float) -> tuple[float, float]:
+        y = math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+        return scale * (lon + 180) / 360, scale * (1 - y / math.pi) / 2
+
+    (x, y), (center_x, center_y) = pixels(lat, lon), pixels(view.lat, view.lon)
+    box = page.get_by_test_id("stDeckGlJsonChart").bounding_box()
+    return box["width"] / 2 + x - center_x, box["height"] / 2 + y - center_y
+
+
+def map_page(chromium_browser) -> Page:
+    context = chromium_browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(WAIT_MS)
+    return page
+
+
+def map_url(cards_app) -> str:
+    return f"{cards_app.url}/?near={MAP_CENTER[0]},{MAP_CENTER[1]}&radius=transit&remote=0"
+
+
 def test_a_city_name_of_the_base_map_is_not_drawn_on_a_result_or_its_name(
     cards_app, chromium_browser, browser_output_dir
 ):
     """Two maps of the same view: with the result right where "Denver, CO" is written, and with
     another result elsewhere. Denver's name is drawn on the second only."""
-    context = chromium_browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(WAIT_MS)
-    center = f"{MAP_CENTER[0]},{MAP_CENTER[1]}"
-    view = view_for(resolve_place(center), 5.0, [])
-    scale = 512 * 2**view.zoom  # Web Mercator with deck.gl's 512-pixel tiles
-
-    def on_map(lat: float, lon: float) -> tuple[float, float]:
-        def pixels(lat: float, lon: float) -> tuple[float, float]:
-            y = math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
-            return scale * (lon + 180) / 360, scale * (1 - y / math.pi) / 2
-
-        (x, y), (center_x, center_y) = pixels(lat, lon), pixels(view.lat, view.lon)
-        box = page.get_by_test_id("stDeckGlJsonChart").bounding_box()
-        return box["width"] / 2 + x - center_x, box["height"] / 2 + y - center_y
-
+    page = map_page(chromium_browser)
     try:
-        base = f"{cards_app.url}/?near={center}&radius=transit&remote=0"
+        base = map_url(cards_app)
         page.goto(base)
         expect(page.get_by_test_id("stDeckGlJsonChart")).to_be_visible()
-        denver = on_map(*DENVER_LABEL)
-        elsewhere = settled_map(page, base + "&needs=buprenorphine", on_map(39.671, -104.928))
+        denver = map_position(page, *DENVER_LABEL)
+        elsewhere = settled_map(page, base + "&needs=buprenorphine", map_position(page, 39.671, -104.928))
         on_denver = settled_map(page, base + "&needs=methadone", denver)
         elsewhere.save(browser_output_dir / "find-map-city-name-drawn.png")
         on_denver.save(browser_output_dir / "find-map-city-name-left-out.png")
         assert inked(elsewhere, *denver) >= 5, "the Denver name is drawn where no result is"
         assert inked(on_denver, *denver) < inked(elsewhere, *denver) - 4, "the Denver name is drawn on the result"
     finally:
-        context.close()
+        page.context.close()
+
+
+def test_a_results_name_on_the_map_is_drawn_as_big_as_the_lists_small_print(
+    cards_app, chromium_browser, browser_output_dir
+):
+    """The name beside a dot is read without hovering: its letters at least 9 pixels tall (they
+    were 6, whatever size the map asked for, while pydeck turned the font's name into code)."""
+    page = map_page(chromium_browser)
+    try:
+        page.goto(map_url(cards_app))
+        expect(page.get_by_test_id("stDeckGlJsonChart")).to_be_visible()
+        x, y = map_position(page, 39.671, -104.928)
+        picture = settled_map(page, map_url(cards_app) + "&needs=buprenorphine", (x, y))
+        picture.save(browser_output_dir / "find-map-result-name.png")
+        # Within the picture: what a crop takes from beyond its edge comes out black.
+        beside_the_dot = picture.crop((round(x + 8), round(y - 20), picture.width, round(y + 20)))
+        width = beside_the_dot.width
+        # The name is drawn in near-black; county and state lines are lighter greys.
+        ink = [
+            (n % width, n // width) for n, pixel in enumerate(beside_the_dot.get_flattened_data()) if max(pixel) < 70
+        ]
+        assert ink, "no name beside the dot"
+        rows = [row for _column, row in ink]
+        columns = [column for column, _row in ink]
+        assert max(rows) - min(rows) + 1 >= 9, f"the name is {max(rows) - min(rows) + 1} pixels tall"
+        assert max(columns) - min(columns) + 1 >= 60, f"the name is {max(columns) - min(columns) + 1} pixels wide"
+    finally:
+        page.context.close()

@@ -181,13 +181,13 @@ def test_a_city_name_drawn_on_a_results_name_is_left_out_and_one_clear_of_it_sta
     from navigator.search.maplayers import cities_clear_of
 
     zoom = 10.0
-    # The name starts 10 px right of its dot and runs about 75 px; "Denver, CO" is about 36 px wide.
+    # The name starts 10 px right of its dot and runs about 150 px; "Denver, CO" is about 72 px wide.
     under_the_name = {"lat": DENVER_CITY["lat"], "lon": _west_by_pixels(DENVER_CITY["lon"], 50, zoom)}
     point = {**under_the_name, "label": "Downtown Methadone"}
     assert cities_clear_of([DENVER_CITY], [point], zoom) == []
     above_it = {**point, "lat": DENVER_CITY["lat"] - 0.02}  # about 40 px below the city at zoom 10
     assert cities_clear_of([DENVER_CITY], [above_it], zoom) == [DENVER_CITY]
-    right_of_the_city = {**DENVER_CITY, "lon": _west_by_pixels(DENVER_CITY["lon"], -40, zoom), "label": "X"}
+    right_of_the_city = {**DENVER_CITY, "lon": _west_by_pixels(DENVER_CITY["lon"], -60, zoom), "label": "X"}
     assert cities_clear_of([DENVER_CITY], [right_of_the_city], zoom) == [DENVER_CITY]
 
 

@@ -1,6 +1,7 @@
 """The Find page under AppTest: search, errors, deep links, details and the shortlist."""
 
 import datetime as dt
+import json
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -498,3 +499,22 @@ def test_a_link_with_a_day_and_a_time_of_day_fills_both_boxes_and_an_unknown_tim
     app = app_on(directory, monkeypatch, tmp_path, near="80222", time="teatime").run()
     assert 'The time of day "teatime" is not one of' in shown(app.info[0].value)
     assert app.selectbox(key="find-time").value == "any"
+
+
+def deck_spec(app) -> dict:
+    (chart,) = app.get("deck_gl_json_chart")
+    return json.loads(chart.proto.json)
+
+
+def test_the_map_names_are_drawn_in_a_font_at_a_size_a_reader_can_read(directory, monkeypatch, tmp_path):
+    """pydeck reads a plain string as a JavaScript expression: "Arial, sans-serif" became the
+    expression ``Arial, sans-serif``, the browser got no font it knew, and every name on the map
+    came out about 6 pixels tall however big its size."""
+    app = app_on(directory, monkeypatch, tmp_path, near="80222").run()
+    assert not app.exception
+    text_layers = [layer for layer in deck_spec(app)["layers"] if layer["@@type"] == "TextLayer"]
+    assert {layer["id"] for layer in text_layers} == {"city-labels", "result-labels"}
+    for layer in text_layers:
+        assert layer["fontFamily"] == "Arial, Helvetica, sans-serif", layer["id"]
+        drawn_pixels = layer["getSize"] * layer.get("sizeScale", 1)
+        assert 11 <= drawn_pixels <= 16, layer["id"]

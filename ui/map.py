@@ -18,11 +18,11 @@ from navigator.search.engine import Hit
 from navigator.search.maplayers import (
     CITY_SIZE,
     DOT_MAX_PIXELS,
+    MAP_FONT,
     NAME_OFFSET_PIXELS,
     NAME_SIZE,
     RGB,
     SEARCH_POINT_RGB,
-    TEXT_SIZE_SCALE,
     base_map,
     category_color,
     hit_points,
@@ -47,6 +47,23 @@ OFFLINE_STYLE = "data:application/json," + quote(
         }
     )
 )
+MAP_BACKGROUND_RGB = [238, 240, 236]  # OFFLINE_STYLE's background
+# Names sit on a patch of the map's own background, so county and state lines never run through
+# their letters; a little see-through, so a dot beneath a name still shows.
+LABEL_BACKGROUND = {
+    "background": True,
+    "get_background_color": [*MAP_BACKGROUND_RGB, 200],
+    "background_padding": [2, 1],
+}
+
+
+def js_string(text: str) -> str:
+    """``text`` as pydeck passes it on unchanged. pydeck reads any other string as a JavaScript
+    expression: a font list "Arial, sans-serif" became the expression ``Arial, sans-serif``, the
+    browser got no font it knew, and every name on the map came out 6 pixels tall."""
+    return f"'{text}'"
+
+
 # Tooltips wrap inside the map instead of running off its right edge.
 TOOLTIP_STYLE = {"maxWidth": "15rem", "whiteSpace": "normal", "overflowWrap": "anywhere", "fontSize": "0.85rem"}
 
@@ -81,11 +98,11 @@ def _base_layers(place: Place, radius_miles: float | None, points: list[dict]) -
             get_position="[lon, lat]",
             get_text="label",
             get_size=CITY_SIZE,
-            size_scale=TEXT_SIZE_SCALE,
             get_color=[95, 95, 90],
             get_text_anchor="'middle'",
             get_alignment_baseline="'center'",
-            font_family="Arial, sans-serif",
+            font_family=js_string(MAP_FONT),
+            **LABEL_BACKGROUND,
         ),
     ]
 
@@ -149,12 +166,12 @@ def results_map(place: Place, radius_miles: float | None, hits: Sequence[Hit], v
             get_position="[lon, lat]",
             get_text="label",
             get_size=NAME_SIZE,
-            size_scale=TEXT_SIZE_SCALE,  # with the chart's defaults a size alone draws text a third as tall
             get_color=[17, 17, 17],
             get_text_anchor="'start'",
             get_alignment_baseline="'center'",
             get_pixel_offset=[NAME_OFFSET_PIXELS, 0],
-            font_family="Arial, sans-serif",
+            font_family=js_string(MAP_FONT),
+            **LABEL_BACKGROUND,
         )
     )
     view = view_for(place, radius_miles, points)

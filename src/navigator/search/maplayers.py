@@ -73,14 +73,15 @@ LABEL_LIMIT = 22
 # radius, their names NAME_OFFSET_PIXELS right of the dot; city names centred on the city.
 DOT_MAX_PIXELS = 12
 NAME_OFFSET_PIXELS = 10
+# Text sizes in screen pixels, as the list's small print: a name beside its dot, a city smaller.
 NAME_SIZE = 14
 CITY_SIZE = 12
-TEXT_SIZE_SCALE = 3
-# How big deck.gl, as bundled with Streamlit, draws text, per unit of size × size scale: measured
-# in Chromium, a character is about 0.086 wide and a line of capitals 0.15 tall ("Downtown
-# Methadone" at 14 × 3: 65 by 6 pixels). Rounded up, so a name's box holds all of it.
-CHAR_WIDTH_PER_SIZE = 0.1
-LINE_HEIGHT_PER_SIZE = 0.2
+MAP_FONT = "Arial, Helvetica, sans-serif"
+# How big Chromium draws map text in MAP_FONT, per pixel of size: "Downtown Methadone" at 13 is
+# 127 by 9 pixels of ink (0.54 wide a character); rounded up, with room for descenders, so a
+# name's box holds all of it.
+CHAR_WIDTH_PER_SIZE = 0.6
+LINE_HEIGHT_PER_SIZE = 1.0
 CLEARANCE_PIXELS = 3
 
 
@@ -186,8 +187,8 @@ def _pixels(lat: float, lon: float, zoom: float) -> tuple[float, float]:
 
 
 def _text_box(text: str, size: float, left: float, middle: float) -> Box:
-    width = len(text) * size * TEXT_SIZE_SCALE * CHAR_WIDTH_PER_SIZE
-    half = size * TEXT_SIZE_SCALE * LINE_HEIGHT_PER_SIZE / 2
+    width = len(text) * size * CHAR_WIDTH_PER_SIZE
+    half = size * LINE_HEIGHT_PER_SIZE / 2
     return left, middle - half, left + width, middle + half
 
 

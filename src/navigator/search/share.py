@@ -34,7 +34,7 @@ RADIUS_CHOICES: dict[str, tuple[str, float | None]] = {
 DEFAULT_RADIUS = "drive"
 WHEN_CHOICES = Words(
     {
-        "any": N_("Any time"),
+        "any": N_("Any day"),
         "open_now": N_("Open now (meetings: in session now)"),
         "today": N_("Meetings the rest of today"),
         "tonight": N_("Meetings tonight (5 PM to midnight)"),
