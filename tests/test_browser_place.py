@@ -84,6 +84,17 @@ def test_an_unknown_zip_is_named_in_plain_words_with_what_to_type_instead(find_a
     expect(page.get_by_role("heading", name="Results")).to_have_count(0)
 
 
+def test_a_zip_not_in_use_offers_its_neighbours_and_one_opens_its_results(find_app, page):
+    search_for(page, find_app.url, "80200")
+    message = the_error(page)
+    assert message.startswith('"80200" is not a US ZIP code in use.')
+    expect(page.get_by_text("Did you mean:")).to_be_visible()
+    page.get_by_role("link", name=re.compile("^80202 Denver, CO")).click()
+    expect(page.get_by_role("heading", name="Results")).to_be_visible()
+    wait_until_drawn(page)
+    expect(page.get_by_role("heading", name="Test Clinic Buprenorphine")).to_be_visible()
+
+
 def test_a_misspelt_city_is_named_and_the_nearest_match_opens_its_results(find_app, page):
     search_for(page, find_app.url, "Denvr")
     message = the_error(page)

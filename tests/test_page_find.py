@@ -134,6 +134,16 @@ def test_an_unknown_zip_names_what_was_typed_and_shows_no_results(directory, mon
     message = shown(app.error[1].value)
     assert message == '"00000" is not a US ZIP code in use. Check the five digits, or type the city and state.'
     assert not [header for header in app.header if header.value == "Results"]
+    assert "Did you mean:" not in [shown(text.value) for text in app.markdown]
+
+
+def test_a_zip_not_in_use_offers_the_nearest_zip_codes_of_its_area_as_links(directory, monkeypatch, tmp_path):
+    app = app_on(directory, monkeypatch, tmp_path, near="80200").run()
+    assert not app.exception
+    assert shown(app.error[1].value).startswith('"80200" is not a US ZIP code in use.')
+    links = {shown(link.proto.label): link.proto.query_string for link in app.get("page_link")}
+    assert links["80201 Denver, CO"] == "near=80201"
+    assert links["80202 Denver, CO"] == "near=80202"
 
 
 def test_zero_results_name_the_filter_that_emptied_the_list_and_offer_to_drop_exactly_it(

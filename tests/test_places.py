@@ -20,6 +20,7 @@ from navigator.search.places import (
     Place,
     PlaceNotFound,
     resolve_place,
+    suggestion_label,
     timezone_for,
     zip_centroid,
 )
@@ -140,6 +141,23 @@ def test_places_not_understood_carry_the_nearest_known_places():
     with pytest.raises(PlaceNotFound) as caught:
         resolve_place("00000")
     assert caught.value.kind == "unknown_zip"
+
+
+def test_a_zip_not_in_use_offers_the_nearest_in_use_of_its_area_and_a_made_up_area_none():
+    with pytest.raises(PlaceNotFound) as caught:
+        resolve_place("80200")  # Denver's area; 80200 itself is not in use
+    assert caught.value.kind == "unknown_zip"
+    assert caught.value.suggestions[:2] == ("80201", "80202")
+    assert len(caught.value.suggestions) == 4
+    assert all(code.startswith("802") for code in caught.value.suggestions)
+    with pytest.raises(PlaceNotFound) as caught:
+        resolve_place("00000")
+    assert caught.value.suggestions == ()
+
+
+def test_a_suggested_zip_reads_with_its_city_and_a_suggested_city_as_itself():
+    assert suggestion_label("80202") == "80202 Denver, CO"
+    assert suggestion_label("Denver, CO") == "Denver, CO"
 
 
 def test_zip_centroid_is_approximate_and_unknown_zip_is_none():

@@ -15,7 +15,7 @@ from navigator.i18n import N_, Words, _, ngettext, number
 from navigator.search.engine import Hit, Query, SearchResult, search
 from navigator.search.explain import Relaxation, relaxations
 from navigator.search.links import directions_url, tel_href
-from navigator.search.places import Place, PlaceNotFound, resolve_place
+from navigator.search.places import Place, PlaceNotFound, resolve_place, suggestion_label
 from navigator.search.share import TIME_CHOICES, WHEN_CHOICES, SearchSettings, radius_label, to_params, to_query
 from navigator.search.wording import distance_words, hit_timing, kind_words, provenance_words
 from navigator.text import markdown_badge, markdown_link, markdown_text, safe_url
@@ -76,7 +76,7 @@ def _place_not_understood(error: PlaceNotFound, settings: SearchSettings) -> Non
         for place in error.suggestions:
             row.page_link(
                 FIND_PAGE,
-                label=markdown_text(place),
+                label=markdown_text(suggestion_label(place)),
                 icon=":material/location_on:",
                 query_params=to_params(replace(settings, near=place)),
             )

@@ -371,7 +371,7 @@ def resolve_place(text: str, geocoder: Geocoder | None = None) -> Place:
     if match := _ZIP.fullmatch(typed):
         place = zip_centroid(match.group(1))
         if place is None:
-            raise PlaceNotFound(typed, kind="unknown_zip")
+            raise PlaceNotFound(typed, kind="unknown_zip", suggestions=nearest_zips(match.group(1)))
         return place
     if match := _COORDINATES.fullmatch(typed):
         lat, lon = float(match.group(1)), float(match.group(2))
@@ -414,6 +414,29 @@ def resolve_place(text: str, geocoder: Geocoder | None = None) -> Place:
 
 
 SUGGESTIONS = 8
+ZIP_SUGGESTIONS = 4
+
+
+def nearest_zips(zip5: str, limit: int = ZIP_SUGGESTIONS) -> tuple[str, ...]:
+    """ZIP codes in use nearest in number to ``zip5`` in its area (the same first three digits,
+    one mail sorting centre), so a wrong last digit finds its neighbours; none for an area no
+    ZIP code is in, such as 00000's."""
+    area = _zips_by_area().get(zip5[:3], ())
+    return tuple(sorted(area, key=lambda code: (abs(int(code) - int(zip5)), code))[:limit])
+
+
+@lru_cache(maxsize=1)
+def _zips_by_area() -> dict[str, tuple[str, ...]]:
+    areas: dict[str, list[str]] = {}
+    for code in _zip_index():
+        areas.setdefault(code[:3], []).append(code)
+    return {area: tuple(codes) for area, codes in areas.items()}
+
+
+def suggestion_label(suggestion: str) -> str:
+    """How a suggested place reads: a ZIP code with its city ("80203 Denver, CO"), else itself."""
+    place = zip_centroid(suggestion) if _ZIP.fullmatch(suggestion) else None
+    return place.label if place is not None else suggestion
 
 
 def suggest_places(typed: str, limit: int = SUGGESTIONS) -> tuple[str, ...]:
