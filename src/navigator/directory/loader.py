@@ -31,6 +31,7 @@ from pathlib import Path
 from yaml.nodes import SequenceNode
 
 from navigator.directory import yamlfast
+from navigator.directory.heap import freed_memory_returned
 from navigator.directory.index import (
     CheckedEntry,
     Directory,
@@ -490,21 +491,22 @@ def load_directory(
         if cached is not None:
             return cached
     vocabulary = load_vocabulary(directory)
-    # Problems name files relative to the directory: the app shows them, and a server's own
-    # paths are nobody's business.
-    records = _index_files(directory, files, vocabulary, today, "", cache, overrides)
-    indexed = [record.result for record in records.values()]
-    report = _report_of(indexed)
-    if not report.ok:
-        raise DirectoryError(report)
-    loaded = _with_reload_state(
-        build_directory(directory, vocabulary, indexed, signature), records, today, vocabulary_stamp
-    )
-    # The files' remaining pieces (code matrix, row lists) go before the index is pickled: the
-    # index holds its own copies, and a national load's peak is here.
-    del records, indexed
-    if cache:
-        cache.store_index(signature, loaded)
+    with freed_memory_returned():  # the files' pieces, once freed, leave the process
+        # Problems name files relative to the directory: the app shows them, and a server's own
+        # paths are nobody's business.
+        records = _index_files(directory, files, vocabulary, today, "", cache, overrides)
+        indexed = [record.result for record in records.values()]
+        report = _report_of(indexed)
+        if not report.ok:
+            raise DirectoryError(report)
+        loaded = _with_reload_state(
+            build_directory(directory, vocabulary, indexed, signature), records, today, vocabulary_stamp
+        )
+        # The files' remaining pieces (code matrix, row lists) go before the index is pickled: the
+        # index holds its own copies, and a national load's peak is here.
+        del records, indexed
+        if cache:
+            cache.store_index(signature, loaded)
     return loaded
 
 

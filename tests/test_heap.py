@@ -1,0 +1,79 @@
+"""A cold load maps its large transient blocks apart and trims the C heap once at its end
+(``directory.heap``); a load from the cache leaves the allocator alone. Counted calls, not memory."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from tests.conftest import CLINIC, write_directory
+
+from navigator.directory import heap
+from navigator.directory.loader import load_directory
+from navigator.directory.problems import DirectoryError
+
+TODAY = dt.date(2026, 11, 1)
+
+
+class RecordingLibc:
+    """Stands in for glibc: records each allocator call in order."""
+
+    def __init__(self):
+        self.calls = []
+
+    def mallopt(self, parameter, value):
+        self.calls.append(("mallopt", parameter, value))
+        return 1
+
+    def malloc_trim(self, pad):
+        self.calls.append(("malloc_trim", pad))
+        return 1
+
+
+AROUND_A_LOAD = [
+    ("mallopt", heap.M_MMAP_THRESHOLD, heap.LOAD_MMAP_THRESHOLD),
+    ("mallopt", heap.M_MMAP_THRESHOLD, heap.DEFAULT_MMAP_THRESHOLD),
+    ("malloc_trim", 0),
+]
+
+
+@pytest.fixture
+def libc(monkeypatch):
+    recording = RecordingLibc()
+    monkeypatch.setattr(heap, "_LIBC", recording)
+    return recording
+
+
+def test_a_cold_load_maps_large_blocks_apart_then_sets_the_threshold_back_and_trims_once(
+    small_directory, tmp_path, libc
+):
+    load_directory(small_directory, cache_dir=tmp_path / "c", today=TODAY)
+    assert libc.calls == AROUND_A_LOAD
+
+
+def test_a_load_from_the_cache_leaves_the_allocator_alone(small_directory, tmp_path, libc):
+    load_directory(small_directory, cache_dir=tmp_path / "c", today=TODAY)
+    libc.calls.clear()
+    load_directory(small_directory, cache_dir=tmp_path / "c", today=TODAY)
+    assert libc.calls == []
+
+
+def test_a_load_that_finds_problems_still_sets_the_threshold_back_and_trims(tmp_path, libc):
+    folder = write_directory(tmp_path / "directory", {"a.yaml": CLINIC, "b.yaml": CLINIC})  # the same id twice
+    with pytest.raises(DirectoryError):
+        load_directory(folder, cache_dir=tmp_path / "c", today=TODAY)
+    assert libc.calls == AROUND_A_LOAD
+
+
+def test_without_glibc_the_load_runs_as_before(small_directory, tmp_path, monkeypatch):
+    monkeypatch.setattr(heap, "_LIBC", None)
+    assert len(load_directory(small_directory, cache_dir=tmp_path / "c", today=TODAY)) == 2
+
+
+@pytest.mark.skipif(heap._glibc() is None, reason="glibc only")
+def test_with_glibc_the_real_calls_succeed():
+    libc = heap._glibc()
+    with heap.freed_memory_returned():
+        block = bytearray(heap.LOAD_MMAP_THRESHOLD * 4)  # mapped on its own while the threshold is low
+    del block
+    assert libc.mallopt(heap.M_MMAP_THRESHOLD, heap.DEFAULT_MMAP_THRESHOLD) == 1
