@@ -1,4 +1,4 @@
-"""A cold load maps its large transient blocks apart and trims the C heap once at its end
+"""A cold load maps its large transient blocks apart and trims the C heap between its stages
 (``directory.heap``); a load from the cache leaves the allocator alone. Counted calls, not memory."""
 
 from __future__ import annotations
@@ -30,11 +30,9 @@ class RecordingLibc:
         return 1
 
 
-AROUND_A_LOAD = [
-    ("mallopt", heap.M_MMAP_THRESHOLD, heap.LOAD_MMAP_THRESHOLD),
-    ("mallopt", heap.M_MMAP_THRESHOLD, heap.DEFAULT_MMAP_THRESHOLD),
-    ("malloc_trim", 0),
-]
+LOW = ("mallopt", heap.M_MMAP_THRESHOLD, heap.LOAD_MMAP_THRESHOLD)
+BACK = ("mallopt", heap.M_MMAP_THRESHOLD, heap.DEFAULT_MMAP_THRESHOLD)
+TRIM = ("malloc_trim", 0)
 
 
 @pytest.fixture
@@ -44,11 +42,12 @@ def libc(monkeypatch):
     return recording
 
 
-def test_a_cold_load_maps_large_blocks_apart_then_sets_the_threshold_back_and_trims_once(
+def test_a_cold_load_maps_large_blocks_apart_and_trims_after_each_stage_then_sets_the_threshold_back(
     small_directory, tmp_path, libc
 ):
     load_directory(small_directory, cache_dir=tmp_path / "c", today=TODAY)
-    assert libc.calls == AROUND_A_LOAD
+    # after the files are read and their cache written, after the index is built, at the end
+    assert libc.calls == [LOW, TRIM, TRIM, BACK, TRIM]
 
 
 def test_a_load_from_the_cache_leaves_the_allocator_alone(small_directory, tmp_path, libc):
@@ -62,7 +61,7 @@ def test_a_load_that_finds_problems_still_sets_the_threshold_back_and_trims(tmp_
     folder = write_directory(tmp_path / "directory", {"a.yaml": CLINIC, "b.yaml": CLINIC})  # the same id twice
     with pytest.raises(DirectoryError):
         load_directory(folder, cache_dir=tmp_path / "c", today=TODAY)
-    assert libc.calls == AROUND_A_LOAD
+    assert libc.calls == [LOW, TRIM, BACK, TRIM]
 
 
 def test_without_glibc_the_load_runs_as_before(small_directory, tmp_path, monkeypatch):

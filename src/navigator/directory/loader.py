@@ -31,7 +31,7 @@ from pathlib import Path
 from yaml.nodes import SequenceNode
 
 from navigator.directory import yamlfast
-from navigator.directory.heap import freed_memory_returned
+from navigator.directory.heap import freed_memory_returned, return_freed
 from navigator.directory.index import (
     CheckedEntry,
     Directory,
@@ -495,6 +495,7 @@ def load_directory(
         # Problems name files relative to the directory: the app shows them, and a server's own
         # paths are nobody's business.
         records = _index_files(directory, files, vocabulary, today, "", cache, overrides)
+        return_freed()  # what pickling the per-file cache held, before the columns are built
         indexed = [record.result for record in records.values()]
         report = _report_of(indexed)
         if not report.ok:
@@ -505,6 +506,7 @@ def load_directory(
         # The files' remaining pieces (code matrix, row lists) go before the index is pickled: the
         # index holds its own copies, and a national load's peak is here.
         del records, indexed
+        return_freed()
         if cache:
             cache.store_index(signature, loaded)
     return loaded
