@@ -11,6 +11,7 @@ from tests.conftest import CLINIC, write_directory
 from navigator.directory import heap
 from navigator.directory.loader import load_directory
 from navigator.directory.problems import DirectoryError
+from navigator.directory.segment import TEXT_COLUMNS
 
 TODAY = dt.date(2026, 11, 1)
 
@@ -46,8 +47,9 @@ def test_a_cold_load_maps_large_blocks_apart_and_trims_after_each_stage_then_set
     small_directory, tmp_path, libc
 ):
     load_directory(small_directory, cache_dir=tmp_path / "c", today=TODAY)
-    # after the files are read and their cache written, after the index is built, at the end
-    assert libc.calls == [LOW, TRIM, TRIM, BACK, TRIM]
+    # after the files are read and their cache written, after each text column is made (its
+    # files' pieces let go), after the index is built, and at the end
+    assert libc.calls == [LOW, TRIM, *[TRIM] * len(TEXT_COLUMNS), TRIM, BACK, TRIM]
 
 
 def test_a_load_from_the_cache_leaves_the_allocator_alone(small_directory, tmp_path, libc):

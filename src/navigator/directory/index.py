@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from navigator.directory import heap
 from navigator.directory.segment import (
     DEFLATE_WINDOW_BITS,
     ENTRIES_PER_BLOCK,
@@ -269,6 +270,7 @@ def build_directory(path: Path, vocabulary: Vocabulary, files: list[IndexedFile]
         for name in FRAME_COLUMNS:
             if name in TEXT_COLUMNS:
                 columns[name] = text_series([segment.texts.pop(name) for segment in segments])
+                heap.return_freed()  # the column's pieces, before the next column is made
             else:
                 columns[name] = np.concatenate([segment.numbers.pop(name) for segment in segments])
         frame = pd.DataFrame(columns)
