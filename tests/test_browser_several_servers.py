@@ -215,17 +215,23 @@ def test_a_server_killed_in_the_middle_of_an_approval_leaves_everything_as_befor
     reference = sent_reference(page)
     sign_in(page, b.url)
     expect(page.get_by_text(f"Reference: {reference}")).to_be_visible()
-    with Database(url, max_size=1).connect() as holder:
-        # Hold the entry's lock: B's approval stops inside its transaction, after deciding.
-        holder.execute("SELECT pg_advisory_lock(hashtextextended(%s, 0))", (f"entry:{ENTRY}",))
-        page.get_by_role("button", name="Approve", exact=True).click()
-        while not holder.execute(
-            "SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND wait_event = 'advisory'"
-        ).fetchone()["n"]:
-            holder.execute("SELECT pg_sleep(0.05)")  # the database's own wait, until B's approval waits
-        b.process.kill()  # SIGKILL, in the middle of the approval
-        b.process.wait(timeout=60)
-        holder.execute("SELECT pg_advisory_unlock(hashtextextended(%s, 0))", (f"entry:{ENTRY}",))
+    # Closed here: a pool left to the garbage collector is collected in its own worker thread,
+    # which psycopg_pool reports as "cannot join current thread".
+    holder_database = Database(url, max_size=1)
+    try:
+        with holder_database.connect() as holder:
+            # Hold the entry's lock: B's approval stops inside its transaction, after deciding.
+            holder.execute("SELECT pg_advisory_lock(hashtextextended(%s, 0))", (f"entry:{ENTRY}",))
+            page.get_by_role("button", name="Approve", exact=True).click()
+            while not holder.execute(
+                "SELECT count(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND wait_event = 'advisory'"
+            ).fetchone()["n"]:
+                holder.execute("SELECT pg_sleep(0.05)")  # the database's own wait, until B's approval waits
+            b.process.kill()  # SIGKILL, in the middle of the approval
+            b.process.wait(timeout=60)
+            holder.execute("SELECT pg_advisory_unlock(hashtextextended(%s, 0))", (f"entry:{ENTRY}",))
+    finally:
+        holder_database.close()
 
     store = PostgresSuggestionStore(url)
     assert store.get(reference).status == "pending"
