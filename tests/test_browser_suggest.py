@@ -71,21 +71,23 @@ def open_suggest(page: Page, url: str, query: str) -> None:
 
 
 def choose(page: Page, box: str | re.Pattern, option: str | re.Pattern, typed: str = "") -> None:
-    """Open the box (typing ``typed`` to narrow a long list) and pick ``option``; a run that redraws
-    the form can close an open list, so it is opened again until the option shows (a condition, not a
-    wait for time)."""
+    """Open the box (typing ``typed`` to narrow a long list) and pick ``option``. A run that redraws
+    the form (the choice before this one) can close an open list or cover it while the click lands,
+    so the list is closed, the page let settle and the pick tried again (conditions, not waits for time)."""
     combobox = page.get_by_role("combobox", name=box)
     wanted = page.get_by_role("option", name=option)
     for _attempt in range(5):
+        wait_until_drawn(page)
         combobox.click()
         if typed:
             combobox.fill(typed)
         try:
-            wanted.wait_for(timeout=5_000)
+            wanted.click(timeout=5_000)
             break
         except PlaywrightTimeout:
-            wait_until_drawn(page)
-    wanted.click()
+            page.keyboard.press("Escape")
+    else:
+        pytest.fail(f"could not pick {option!r} in {box!r}")
     wait_until_drawn(page)
 
 
