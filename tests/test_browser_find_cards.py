@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from PIL import Image
 from playwright.sync_api import Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from tests.browser import start_app, wait_until_drawn
 from tests.conftest import write_directory
 
@@ -319,9 +320,17 @@ def close_the_list(page: Page) -> None:
 
 def options_of(page: Page, box_label: str) -> list[str]:
     """Every option a box offers, its list opened from the keyboard (see ``choose``)."""
-    page.get_by_label(box_label, exact=True).press("ArrowDown")
+    box = page.get_by_label(box_label, exact=True)
     options = page.get_by_role("option")
-    expect(options.first).to_be_visible()
+    for _attempt in range(5):  # a key pressed while the page redraws may not open the list (seen in CI)
+        box.press("ArrowDown")
+        try:
+            options.first.wait_for(timeout=5_000)
+            break
+        except PlaywrightTimeout:
+            page.keyboard.press("Escape")
+    else:
+        pytest.fail(f"the list of {box_label!r} never opened")
     names = [name.strip() for name in options.all_inner_texts()]
     close_the_list(page)
     return names
