@@ -3,7 +3,7 @@ values: a hostile string stays text, in HTML and inside the script."""
 
 import pytest
 from ui.language import language_script
-from ui.page_script import _TEMPLATES
+from ui.page_script import _TEMPLATES, render
 
 HOSTILE = "</script><img src=x onerror=alert(1)>\"'`${1}"
 
@@ -25,3 +25,23 @@ def test_the_document_language_script_takes_only_a_language_of_the_interface():
     assert language_script("es") == '<script>document.documentElement.lang = "es";</script>'
     with pytest.raises(ValueError):
         language_script(HOSTILE)
+
+
+@pytest.mark.parametrize(
+    ("template", "values"),
+    [
+        ("offscreen_element.html.j2", {"key": HOSTILE}),
+        ("hidden_element.html.j2", {"key": HOSTILE}),
+        ("crisis_dock_style.html.j2", {"dock_key": HOSTILE, "live_prefix": HOSTILE}),
+    ],
+)
+def test_the_page_styles_carry_no_markup_from_their_values(template, values):
+    body = render(template, **values)
+    assert "<img" not in body and "<script" not in body
+    assert body.count("<style>") == body.count("</style>") == 1
+
+
+def test_the_document_language_template_keeps_even_a_hostile_value_inside_its_script():
+    body = render("document_language.html.j2", language=HOSTILE)
+    assert "<img" not in body
+    assert body.count("</script>") == body.count("<script") == 1

@@ -18,6 +18,7 @@ from navigator.directory.problems import DirectoryError
 from navigator.i18n import _
 from ui.data import current_directory, schema_refusal
 from ui.language import document_language, language_switch, page_language
+from ui.page_script import page_html
 
 PAGE_TITLE = "Recovery Navigator"
 PAGE_ICON = str(Path(__file__).parent / "static" / "icon.png")
@@ -42,18 +43,7 @@ CRISIS_DOCK_KEY = "crisis-dock"
 LIVE_KEY_PREFIX = "live-"
 # The banner scrolls away; this compact control stays in a corner of the screen on every page, so
 # 988 is one tap away on a phone wherever the reader is. The page ends with room for it, so it
-# never covers the last line. Static CSS, no user text.
-_CRISIS_DOCK_STYLE = f"""<style>
-.st-key-{CRISIS_DOCK_KEY} {{
-  position: fixed; bottom: 0.75rem; right: 0.75rem; z-index: 999990; width: auto;
-  background: #7d1212; border-radius: 2rem; padding: 0.45rem 1rem !important; gap: 1rem;
-  box-shadow: 0 2px 8px rgba(0, 0, 0, 0.35);
-}}
-.st-key-{CRISIS_DOCK_KEY} p {{ margin: 0; font-weight: 600; }}
-.st-key-{CRISIS_DOCK_KEY} a, .st-key-{CRISIS_DOCK_KEY} a:visited {{ color: #ffffff; text-decoration: none; }}
-[data-testid="stMain"] {{ padding-bottom: 4rem; }}
-@media print {{ .st-key-{CRISIS_DOCK_KEY}, [class*="st-key-{LIVE_KEY_PREFIX}"] {{ display: none; }} }}
-</style>"""
+# never covers the last line (ui/templates/crisis_dock_style.html.j2).
 
 
 def crisis_banner() -> None:
@@ -64,7 +54,7 @@ def crisis_banner() -> None:
 
 def crisis_dock() -> None:
     """Call or text 988, fixed in the corner of the screen."""
-    st.html(_CRISIS_DOCK_STYLE)
+    page_html("crisis_dock_style.html.j2", dock_key=CRISIS_DOCK_KEY, live_prefix=LIVE_KEY_PREFIX)
     with st.container(key=CRISIS_DOCK_KEY, horizontal=True, gap=None):
         st.markdown("[:material/call: {call}](tel:988)".format(call=_("Call 988")), width="content")
         st.markdown("[:material/sms: {text}](sms:988)".format(text=_("Text 988")), width="content")

@@ -9,11 +9,13 @@ which only ever holds the interface language and the search, never anything abou
 
 from __future__ import annotations
 
-import json
-
 import streamlit as st
 
 from navigator.i18n import LANGUAGES, choose_language, set_language
+from ui.page_script import page_html, render
+
+DOCUMENT_LANGUAGE_KEY = "ui_document_language"
+DOCUMENT_LANGUAGE_SCRIPT = "document_language.html.j2"
 
 PARAMETER = "lang"
 CHOSEN_KEY = "ui_language"  # the session's interface language
@@ -64,17 +66,22 @@ def language_switch(language: str) -> None:
     )
 
 
-def language_script(language: str) -> str:
-    """The script that sets the document's language: only a language the app speaks, as JSON."""
+def language_of_interface(language: str) -> str:
+    """``language`` when the app speaks it; anything else is refused, never put in the page."""
     if language not in LANGUAGES:
         raise ValueError(f"not a language of the interface: {language!r}")
-    return f"<script>document.documentElement.lang = {json.dumps(language)};</script>"
+    return language
+
+
+def language_script(language: str) -> str:
+    """The script that sets the document's language: only a language the app speaks, as JSON."""
+    return render(DOCUMENT_LANGUAGE_SCRIPT, language=language_of_interface(language))
 
 
 def document_language(language: str) -> None:
     """Tell the browser (and screen readers, and axe) the page's language: Streamlit's page says
     ``<html lang="en">`` whatever it shows, and offers no setting for it. A one-line script of
     our own, with no outside source and nothing from a user in it."""
-    st.html("<style>.st-key-ui_document_language {display: none;}</style>")  # no gap where it sits
-    with st.container(key="ui_document_language"):
-        st.html(language_script(language), unsafe_allow_javascript=True)
+    page_html("hidden_element.html.j2", key=DOCUMENT_LANGUAGE_KEY)  # no gap where it sits
+    with st.container(key=DOCUMENT_LANGUAGE_KEY):
+        page_html(DOCUMENT_LANGUAGE_SCRIPT, language=language_of_interface(language))

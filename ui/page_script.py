@@ -1,8 +1,8 @@
-"""Small pieces of the page that need the browser: scrolling results into view, copying a link.
+"""The page's own HTML: styles and small scripts (scrolling results into view, copying a link, the
+document's language), every piece an autoescaping jinja2 template in ``ui/templates``.
 
 Streamlit keeps a page's scroll position across reruns, so after Search on a phone the results
-(drawn below a tall form) would start off screen. The HTML and scripts are autoescaping jinja2
-templates in ``ui/templates`` holding no user text; values reach the scripts as JSON.
+(drawn below a tall form) would start off screen. Values reach the scripts as JSON.
 """
 
 from __future__ import annotations
@@ -21,15 +21,23 @@ _TEMPLATES = jinja2.Environment(
 _RUNS = itertools.count()
 
 
+def render(template: str, **values) -> str:
+    """The template ``template`` of ``ui/templates`` with ``values``, escaped."""
+    return _TEMPLATES.get_template(template).render(**values)
+
+
+def page_html(template: str, **values) -> None:
+    """A style or script of the page's own: the template with ``values``, escaped (so a script
+    tag in the result can only be the template's own, and only then may scripts run)."""
+    body = render(template, **values)
+    st.html(body, unsafe_allow_javascript="<script" in body)
+
+
 def scroll_into_view(key: str) -> None:
     """Bring the element drawn with Streamlit key ``key`` to the top of the screen."""
-    body = _TEMPLATES.get_template("scroll_into_view.html.j2").render(
-        key=key, key_class=f"st-key-{key}", run=next(_RUNS)
-    )
-    st.html(body, unsafe_allow_javascript=True)
+    page_html("scroll_into_view.html.j2", key=key, key_class=f"st-key-{key}", run=next(_RUNS))
 
 
 def copy_link_button(label: str, copied: str, copy_by_hand: str) -> None:
     """A button copying this page's address, saying ``copied`` when it did."""
-    body = _TEMPLATES.get_template("copy_link.html.j2").render(label=label, copied=copied, copy_by_hand=copy_by_hand)
-    st.html(body, unsafe_allow_javascript=True)
+    page_html("copy_link.html.j2", label=label, copied=copied, copy_by_hand=copy_by_hand)

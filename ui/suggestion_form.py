@@ -20,6 +20,7 @@ from navigator.review.suggestion import CONTACT_LIMITS, DETAILS_LIMIT, PROBLEM_C
 from navigator.review.words import PROBLEM_LABELS
 from navigator.search.schedule import WEEKDAYS
 from navigator.text import markdown_text
+from ui.page_script import page_html
 from ui.suggest_copy import (
     CONTACT_LABELS,
     DAY_NAMES,
@@ -182,7 +183,7 @@ def contact_fields(kind: str, prefix: str, errors: Errors) -> list[str]:
         st.text_input(shown_label, key=f"{prefix}contact_{key}", max_chars=CONTACT_LIMITS[key])
         show_errors(errors, f"contact_{key}")
     # The honeypot: off-screen for people (and labelled so for screen readers), filled only by bots.
-    st.html(f"<style>.st-key-{HONEYPOT} {{position: absolute; left: -10000px;}}</style>")
+    page_html("offscreen_element.html.j2", key=HONEYPOT)
     st.text_input(_("Fax number (leave this empty)"), key=HONEYPOT)
     return [f"contact_{key}" for key in CONTACT_LABELS]
 
