@@ -2,26 +2,38 @@
 
 ``python -m tests.store_worker serve``: reads one JSON command a line from stdin, answers one JSON
 line (approve, reject, a limit attempt, a failed sign-in, the wait, pending). ``submit N``: adds N
-suggestions and prints their references. ``review approve|mixed STOPFILE``: decides what it finds
-pending until STOPFILE exists and nothing is pending, then prints what it decided. Each works on
+suggestions, telling waiting reviewers of each (PostgreSQL's NOTIFY), and prints their references.
+``review approve|mixed STOPFILE``: decides what it finds pending until STOPFILE exists and nothing
+is pending (waking on each submission and on ``wake_reviewers``), then prints what it decided. Each works on
 the store and directory its environment names (NAVIGATOR_DATABASE_URL, NAVIGATOR_DIRECTORY), as a
 server process does.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
 import sys
-import time
 from pathlib import Path
 
+from navigator.database.pool import database
 from navigator.review.limits import Limit
 from navigator.review.storage import UnknownSubmission, open_store
 from navigator.settings import load_settings
 
 CONTACT = {"name": "Dana Front", "organization": "Front Range Recovery", "email": "dana@example.org"}
+SUBMITTED_CHANNEL = "test_submissions"
+# A reviewer with nothing pending waits for a notification; one sent between its look at the queue
+# and its wait is caught when the wait ends at this bound.
+WAKE_BOUND_SECONDS = 1.0
+
+
+def wake_reviewers(url: str) -> None:
+    """Tells every waiting reviewer to look at the queue (and at its stop file) again."""
+    with database(url).connection() as connection:
+        connection.execute(f"NOTIFY {SUBMITTED_CHANNEL}")
 
 
 def _desk():
@@ -85,7 +97,8 @@ def submit(count: int) -> None:
     from navigator.review.edits import FieldEdit
     from navigator.review.suggestion import Contact, Submission
 
-    store = open_store(load_settings())
+    settings = load_settings()
+    store = open_store(settings)
     references = []
     for number in range(count):
         fee = f"Fee {os.getpid()}-{number}"
@@ -98,34 +111,43 @@ def submit(count: int) -> None:
             edits=(FieldEdit(("fees",), None, fee),),
         )
         references.append(store.add(submission).reference)
+        if settings.database_url:  # reviewers wait on PostgreSQL; on files nobody is waiting
+            wake_reviewers(settings.database_url)
     print(json.dumps(references), flush=True)
 
 
 def review(mode: str, stop_file: str) -> None:
-    from navigator.review.decisions import ReviewError
-
     desk = _desk()
     decided: dict[str, str] = {}
-    while True:
-        pending = desk.store.pending()[0]
-        if not pending:
-            if Path(stop_file).exists() and not desk.store.pending()[0]:
-                break
-            time.sleep(0.05)  # the worker's own pace while the queue is empty; the test never waits on time
-            continue
-        for number, submission in enumerate(pending):
-            try:
-                if mode == "mixed" and number % 2:
-                    desk.reject(submission.reference, f"reviewer-{os.getpid()}", "Could not confirm")
-                    decided[submission.reference] = "rejected"
-                else:
-                    # Every one changes the same fee: the reviewer applies each over the last (override).
-                    desk.approve(submission.reference, f"reviewer-{os.getpid()}", override=True)
-                    decided[submission.reference] = "approved"
-            except (ReviewError, UnknownSubmission) as error:
-                if error.code != "already_decided":
-                    raise
+    with contextlib.closing(database(load_settings().database_url).connect()) as listener:
+        listener.execute(f"LISTEN {SUBMITTED_CHANNEL}")
+        while True:
+            pending = desk.store.pending()[0]
+            if not pending:
+                if Path(stop_file).exists() and not desk.store.pending()[0]:
+                    break
+                for _ in listener.notifies(timeout=WAKE_BOUND_SECONDS, stop_after=1):
+                    pass  # a submission came, or the test is done
+                continue
+            _decide(desk, mode, pending, decided)
     print(json.dumps(decided), flush=True)
+
+
+def _decide(desk, mode: str, pending, decided: dict[str, str]) -> None:
+    from navigator.review.decisions import ReviewError
+
+    for number, submission in enumerate(pending):
+        try:
+            if mode == "mixed" and number % 2:
+                desk.reject(submission.reference, f"reviewer-{os.getpid()}", "Could not confirm")
+                decided[submission.reference] = "rejected"
+            else:
+                # Every one changes the same fee: the reviewer applies each over the last (override).
+                desk.approve(submission.reference, f"reviewer-{os.getpid()}", override=True)
+                decided[submission.reference] = "approved"
+        except (ReviewError, UnknownSubmission) as error:
+            if error.code != "already_decided":
+                raise
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 from tests.conftest import CLINIC, MEETING, PROJECT_ROOT, write_directory
-from tests.store_worker import suggestion
+from tests.store_worker import suggestion, wake_reviewers
 
 from navigator.database.pool import database
 from navigator.review.decisions import open_desk
@@ -137,6 +137,7 @@ def test_twenty_submitters_on_two_servers_while_two_reviewers_decide_lose_nothin
         assert process.returncode == 0
         submitted += json.loads(out)
     stop.touch()
+    wake_reviewers(database_url)
     decided = {}
     for process in reviewers:
         out, _ = process.communicate(timeout=CHILD_TIMEOUT)
