@@ -68,42 +68,46 @@ def js_string(text: str) -> str:
 TOOLTIP_STYLE = {"maxWidth": "15rem", "whiteSpace": "normal", "overflowWrap": "anywhere", "fontSize": "0.85rem"}
 
 
+def _lines(layer_id: str, data: list, color: list[int], width: int) -> pdk.Layer:
+    """Lines of ``width`` pixels at every zoom."""
+    return pdk.Layer(
+        "PathLayer",
+        id=layer_id,
+        data=data,
+        get_path="path",
+        get_color=color,
+        width_min_pixels=width,
+        width_max_pixels=width,
+    )
+
+
+def _names(layer_id: str, data: list, size: int, color: list[int], anchor: str, **extra) -> pdk.Layer:
+    """Each point's ``label`` written on the map, in the system's font (deck.gl draws its own glyph
+    atlas, nothing is fetched), on a patch of the map's background."""
+    return pdk.Layer(
+        "TextLayer",
+        id=layer_id,
+        data=data,
+        get_position="[lon, lat]",
+        get_text="label",
+        get_size=size,
+        get_color=color,
+        get_text_anchor=js_string(anchor),
+        get_alignment_baseline="'center'",
+        font_family=js_string(MAP_FONT),
+        **LABEL_BACKGROUND,
+        **extra,
+    )
+
+
 def _base_layers(place: Place, radius_miles: float | None, points: list[dict]) -> list:
     """County lines, state lines and city names under the results, from data shipped with the app."""
     base = base_map(place, radius_miles, points)
     return [
-        pdk.Layer(
-            "PathLayer",
-            id="county-lines",
-            data=base.county_lines,
-            get_path="path",
-            get_color=[150, 150, 140, 140],
-            width_min_pixels=1,
-            width_max_pixels=1,
-        ),
-        pdk.Layer(
-            "PathLayer",
-            id="state-lines",
-            data=base.state_lines,
-            get_path="path",
-            get_color=[90, 90, 85, 220],
-            width_min_pixels=2,
-            width_max_pixels=2,
-        ),
+        _lines("county-lines", base.county_lines, [150, 150, 140, 140], 1),
+        _lines("state-lines", base.state_lines, [90, 90, 85, 220], 2),
         # Grey and smaller than the results' names, so they read as places, not as results.
-        pdk.Layer(
-            "TextLayer",
-            id="city-labels",
-            data=base.cities,
-            get_position="[lon, lat]",
-            get_text="label",
-            get_size=CITY_SIZE,
-            get_color=[95, 95, 90],
-            get_text_anchor="'middle'",
-            get_alignment_baseline="'center'",
-            font_family=js_string(MAP_FONT),
-            **LABEL_BACKGROUND,
-        ),
+        _names("city-labels", base.cities, CITY_SIZE, [95, 95, 90], "middle"),
     ]
 
 
@@ -156,23 +160,9 @@ def results_map(place: Place, radius_miles: float | None, hits: Sequence[Hit], v
             pickable=True,
         )
     )
-    # Each result's number and short name on the map itself, readable without hovering; the
-    # font is the system's (deck.gl draws its own glyph atlas, nothing is fetched).
+    # Each result's number and short name on the map itself, readable without hovering.
     layers.append(
-        pdk.Layer(
-            "TextLayer",
-            id="result-labels",
-            data=points,
-            get_position="[lon, lat]",
-            get_text="label",
-            get_size=NAME_SIZE,
-            get_color=[17, 17, 17],
-            get_text_anchor="'start'",
-            get_alignment_baseline="'center'",
-            get_pixel_offset=[NAME_OFFSET_PIXELS, 0],
-            font_family=js_string(MAP_FONT),
-            **LABEL_BACKGROUND,
-        )
+        _names("result-labels", points, NAME_SIZE, [17, 17, 17], "start", get_pixel_offset=[NAME_OFFSET_PIXELS, 0])
     )
     view = view_for(place, radius_miles, points)
     deck = pdk.Deck(
