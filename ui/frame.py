@@ -126,11 +126,6 @@ def page_directory() -> Directory:
     return directory if directory is not None else _directory_or_stop()
 
 
-def directory_or_stop() -> Directory:
-    """The directory, for a page that drew its frame already; stops the run on a broken directory."""
-    return _directory_or_stop()
-
-
 def _directory_or_stop() -> Directory:
     try:
         return current_directory()
