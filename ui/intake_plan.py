@@ -94,7 +94,7 @@ def _option_card(
         name = f"**{markdown_text(option.name)}**"
         st.markdown(f":material/push_pin: {name} · " + _("Chosen") if pinned else name)
         facts = [markdown_text(copy.distance(option))]
-        residents = residents_words(directory.entries[directory.row_of(option.id)])
+        residents = residents_words(directory.entries[option.hit.row])
         if residents:
             facts.append(markdown_text(residents))
         if option.hit.sample:
