@@ -12,7 +12,7 @@ from __future__ import annotations
 import streamlit as st
 
 from navigator.i18n import LANGUAGES, choose_language, set_language
-from ui.page_script import page_html, render
+from ui.page_script import page_html, render, show_rendered
 
 DOCUMENT_LANGUAGE_KEY = "ui_document_language"
 DOCUMENT_LANGUAGE_SCRIPT = "document_language.html.j2"
@@ -66,16 +66,12 @@ def language_switch(language: str) -> None:
     )
 
 
-def language_of_interface(language: str) -> str:
-    """``language`` when the app speaks it; anything else is refused, never put in the page."""
+def language_script(language: str) -> str:
+    """The script that sets the document's language: only a language the app speaks (anything else
+    is refused, never put in the page), as JSON."""
     if language not in LANGUAGES:
         raise ValueError(f"not a language of the interface: {language!r}")
-    return language
-
-
-def language_script(language: str) -> str:
-    """The script that sets the document's language: only a language the app speaks, as JSON."""
-    return render(DOCUMENT_LANGUAGE_SCRIPT, language=language_of_interface(language))
+    return render(DOCUMENT_LANGUAGE_SCRIPT, language=language)
 
 
 def document_language(language: str) -> None:
@@ -84,4 +80,4 @@ def document_language(language: str) -> None:
     our own, with no outside source and nothing from a user in it."""
     page_html("hidden_element.html.j2", key=DOCUMENT_LANGUAGE_KEY)  # no gap where it sits
     with st.container(key=DOCUMENT_LANGUAGE_KEY):
-        page_html(DOCUMENT_LANGUAGE_SCRIPT, language=language_of_interface(language))
+        show_rendered(language_script(language))

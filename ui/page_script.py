@@ -29,7 +29,11 @@ def render(template: str, **values) -> str:
 def page_html(template: str, **values) -> None:
     """A style or script of the page's own: the template with ``values``, escaped (so a script
     tag in the result can only be the template's own, and only then may scripts run)."""
-    body = render(template, **values)
+    show_rendered(render(template, **values))
+
+
+def show_rendered(body: str) -> None:
+    """``body``, made by ``render``, on the page; its scripts run only if it has any."""
     st.html(body, unsafe_allow_javascript="<script" in body)
 
 
