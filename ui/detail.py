@@ -74,7 +74,12 @@ def _bullets(lines: list[str]) -> None:
 
 
 def _fact(label: str, value) -> str:
-    return f"**{markdown_text(label)}:** {markdown_text(value)}"
+    return _labelled(markdown_text(label), markdown_text(value))
+
+
+def _labelled(label: str, shown: str) -> str:
+    """A bold label before ``shown``, which is markdown already (a link, an escaped address)."""
+    return f"**{label}:** {shown}"
 
 
 def _yes_no(value) -> str:
@@ -154,7 +159,7 @@ def _contact(entry: dict) -> None:
         directions = directions_url(location)
         if directions:
             where += " · :material/directions: " + markdown_link(_("Directions"), directions)
-        lines.append("**{label}:** {where}".format(label=_("Address"), where=where))
+        lines.append(_labelled(_("Address"), where))
     if entry.get("service_area"):
         areas = [_("the whole country") if area == "national" else area for area in entry["service_area"]]
         lines.append(_fact(_("Serves by phone or online"), ", ".join(areas)))
@@ -162,21 +167,18 @@ def _contact(entry: dict) -> None:
         kind = phone.get("type", "voice")
         href = sms_href(phone["number"]) if kind == "text" else tel_href(phone["number"])
         words = ", ".join(part for part in (PHONE_TYPE_WORDS.get(kind, kind), phone.get("description")) if part)
-        link = markdown_link(phone["number"], href)
-        lines.append("**{label}:** {link} ({words})".format(label=_("Phone"), link=link, words=markdown_text(words)))
+        lines.append(_labelled(_("Phone"), f"{markdown_link(phone['number'], href)} ({markdown_text(words)})"))
     if entry.get("email"):
-        lines.append(
-            "**{label}:** ".format(label=_("Email")) + markdown_link(entry["email"], "mailto:" + entry["email"])
-        )
+        lines.append(_labelled(_("Email"), markdown_link(entry["email"], "mailto:" + entry["email"])))
     if safe_url(entry.get("website"), ("http", "https")):
-        lines.append("**{label}:** ".format(label=_("Website")) + markdown_link(entry["website"], entry["website"]))
+        lines.append(_labelled(_("Website"), markdown_link(entry["website"], entry["website"])))
     meeting = entry.get("meeting") or {}
     join_url = safe_url(meeting.get("conference_url"), ("http", "https"))
     if join_url:
-        lines.append("**{label}:** ".format(label=_("Join online")) + markdown_link(join_url, join_url))
+        lines.append(_labelled(_("Join online"), markdown_link(join_url, join_url)))
     if meeting.get("conference_phone"):
         phone = meeting["conference_phone"]
-        lines.append("**{label}:** ".format(label=_("Join by phone")) + markdown_link(phone, tel_href(phone)))
+        lines.append(_labelled(_("Join by phone"), markdown_link(phone, tel_href(phone))))
     if lines:
         _bullets(lines)
     else:
