@@ -36,7 +36,7 @@ from ui.intake_state import (
     widen_section,
 )
 from ui.intake_steps import KEEP, safety_panel
-from ui.language import apply_language
+from ui.language import apply_language, later_in
 from ui.takehome_files import forget_take_homes, made_on_demand, remembered
 
 PLAN = "intake_plan"  # (answers, plan): the plan is rebuilt only when the answers change
@@ -262,10 +262,6 @@ def _take_home(directory: Directory, plan: Plan, copy: PlanCopy) -> None:
         page = render_html(title, sections, subtitle, footer)
         message = text_message(directory, plan, copy, picks)
 
-    def pdf() -> bytes:  # built when asked for, in a callback that runs outside this run's language
-        with use_language(language):
-            return render_pdf(title, sections, subtitle, footer)
-
     buttons = st.container(horizontal=True)
     buttons.download_button(
         _("Printable page"),
@@ -279,7 +275,11 @@ def _take_home(directory: Directory, plan: Plan, copy: PlanCopy) -> None:
     # A PDF takes a moment to build, so it is made only when asked for.
     buttons.download_button(
         _("PDF"),
-        made_on_demand(pdf, "application/pdf", "recovery-plan.pdf"),
+        made_on_demand(
+            later_in(language, lambda: render_pdf(title, sections, subtitle, footer)),
+            "application/pdf",
+            "recovery-plan.pdf",
+        ),
         file_name="recovery-plan.pdf",
         mime="application/pdf",
         key="intake_download_pdf",

@@ -9,9 +9,11 @@ which only ever holds the interface language and the search, never anything abou
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import streamlit as st
 
-from navigator.i18n import LANGUAGES, choose_language, set_language
+from navigator.i18n import LANGUAGES, choose_language, set_language, use_language
 from ui.page_script import page_html, render, show_rendered
 
 DOCUMENT_LANGUAGE_KEY = "ui_document_language"
@@ -38,6 +40,17 @@ def page_language() -> str:
 def apply_language() -> str:
     """Make the session's language current again, in a widget callback (which runs before the page)."""
     return set_language(st.session_state.get(CHOSEN_KEY))
+
+
+def later_in(language: str, make: Callable[[], bytes]) -> Callable[[], bytes]:
+    """``make``, to be run in ``language`` by a callback after this run (a download button's file
+    made only when clicked), which runs outside the language this run set."""
+
+    def run() -> bytes:
+        with use_language(language):
+            return make()
+
+    return run
 
 
 def address_params(params: dict[str, str]) -> dict[str, str]:

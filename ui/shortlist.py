@@ -14,10 +14,11 @@ import streamlit as st
 
 from navigator.directory.index import Directory
 from navigator.formats.printable import render_html, render_pdf, render_text
-from navigator.i18n import N_, _, current_language, short_date, use_language
+from navigator.i18n import N_, _, current_language, short_date
 from navigator.plan.takehome import ResourceSummary, Section
 from navigator.text import markdown_text
 from ui.frame import sample_badge
+from ui.language import later_in
 
 SHORTLIST_KEY = "shortlist"  # entry id -> the need codes it was picked for, in order of picking
 TITLE = N_("Recovery resources")
@@ -69,17 +70,6 @@ def printout(
     return _(TITLE), [Section(_("Shortlist"), resources=resources)], subtitle
 
 
-def _pdf_maker(title: str, sections: list[Section], subtitle: str, footer: str):
-    """The PDF, built only when asked for (a callback, which runs outside this run's language)."""
-    language = current_language()
-
-    def make() -> bytes:
-        with use_language(language):
-            return render_pdf(title, sections, subtitle, footer)
-
-    return make
-
-
 def shortlist_section(directory: Directory, now: dt.datetime, viewer: ZoneInfo | None = None) -> None:
     st.header(_("Your shortlist"), anchor=False)
     st.caption(_("Kept only in this browser tab while it is open: nothing is saved on the server."))
@@ -114,7 +104,7 @@ def shortlist_section(directory: Directory, now: dt.datetime, viewer: ZoneInfo |
     # A PDF takes a moment to build, so it is made only when asked for.
     buttons.download_button(
         _("Download PDF"),
-        _pdf_maker(title, sections, subtitle, footer),
+        later_in(current_language(), lambda: render_pdf(title, sections, subtitle, footer)),
         file_name="recovery-resources.pdf",
         mime="application/pdf",
         key="shortlist-download-pdf",
