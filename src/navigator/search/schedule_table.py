@@ -229,6 +229,7 @@ class ScheduleTable:
     start_kinds: dict = field(default_factory=dict, repr=False)
     open_kind_of: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32), repr=False)
     start_kind_of: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32), repr=False)
+    # Where each side's kinds sit among its column groups (``_of_sides`` always sets them).
     open_layout: _Layout | None = field(default=None, repr=False)
     start_layout: _Layout | None = field(default=None, repr=False)
 
@@ -237,8 +238,6 @@ class ScheduleTable:
             values.flags.writeable = False
 
     def __setstate__(self, state):
-        state.setdefault("open_layout", None)
-        state.setdefault("start_layout", None)
         self.__dict__.update(state)
         self.__post_init__()
 
@@ -268,8 +267,6 @@ class ScheduleTable:
         _number_kinds(rows, count, 0, zone_codes, open_kinds, start_kinds, new_open, new_start)
         open_kind_of = np.concatenate([self.open_kind_of[:start], new_open, self.open_kind_of[end:]])
         start_kind_of = np.concatenate([self.start_kind_of[:start], new_start, self.start_kind_of[end:]])
-        if self.open_layout is None or self.start_layout is None:  # a table pickled before layouts
-            return self._of_kinds(tuple(zone_codes), open_kinds, start_kinds, open_kind_of, start_kind_of)
         zones = tuple(zone_codes)
         open_side = _laid_out(open_kinds, open_kind_of, len(zones), _open_slots, self.open_columns, self.open_layout)
         start_side = _laid_out(
