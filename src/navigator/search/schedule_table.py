@@ -301,15 +301,17 @@ class ScheduleTable:
             start_layout,
         )
 
-    def open_mask(self, at: dt.datetime) -> np.ndarray:
-        """Which entries are open (meetings: in session) at ``at``."""
+    def open_mask(self, at: dt.datetime, entries: np.ndarray | None = None) -> np.ndarray:
+        """Which entries (of ``entries``, when given) are open (meetings: in session) at ``at``."""
         minute, _ = epoch_minutes(at)
         wall = np.array(
             [_minute_of_week(minute + utc_offset_minutes(zone_info(name), minute)) for name in self.zones],
             dtype=np.int16,
         )
         covered = [columns.covering(wall) for columns in self.open_columns]
-        return np.concatenate([*covered, [False]])[self.entry_open_row]
+        return np.concatenate([*covered, [False]])[
+            self.entry_open_row if entries is None else self.entry_open_row[entries]
+        ]
 
     def minutes_until_open(self, at: dt.datetime, entries: np.ndarray | None = None) -> np.ndarray:
         """Minutes from ``at`` until each entry (of ``entries``, when given) is open: 0 when open,
