@@ -14,10 +14,12 @@ import subprocess
 import sys
 import threading
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -101,6 +103,32 @@ def start_app(env: dict[str, str], cwd: Path = PROJECT_ROOT, script: str = "app.
     with urllib.request.urlopen(f"{app.url}/_stcore/health", timeout=30) as response:
         assert response.read().decode().strip() == "ok"
     return app
+
+
+def start_app_on(directory: Path, work: Path, **env: str) -> RunningApp:
+    """The app on the directory folder ``directory``, with its data and cache folders under ``work``
+    (``env`` added), so a test module's server sees no other's listings, submissions or cache."""
+    return start_app(
+        {
+            "NAVIGATOR_DIRECTORY": str(directory),
+            "NAVIGATOR_DATA_DIR": str(work / "data"),
+            "NAVIGATOR_CACHE_DIR": str(work / "cache"),
+            **env,
+        }
+    )
+
+
+@contextmanager
+def open_page(browser: Browser, timeout_ms: int, **context_options) -> Iterator[Page]:
+    """A page in a fresh browser context (``context_options``: viewport, locale, downloads…) whose
+    waits give up after ``timeout_ms``; the context is closed on leaving."""
+    context = browser.new_context(**context_options)
+    try:
+        page = context.new_page()
+        page.set_default_timeout(timeout_ms)
+        yield page
+    finally:
+        context.close()
 
 
 def wait_until_drawn(page: Page) -> None:
