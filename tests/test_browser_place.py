@@ -67,6 +67,16 @@ def the_error(page: Page) -> str:
     return message.get_by_test_id("stMarkdownContainer").inner_text()  # without the icon's name
 
 
+def follow_the_suggestion(page: Page, link: str) -> None:
+    """The page offers "Did you mean:" links; the one whose name matches ``link`` opens the results,
+    with the directory's clinic among them."""
+    expect(page.get_by_text("Did you mean:")).to_be_visible()
+    page.get_by_role("link", name=re.compile(link)).click()
+    expect(page.get_by_role("heading", name="Results")).to_be_visible()
+    wait_until_drawn(page)
+    expect(page.get_by_role("heading", name="Test Clinic Buprenorphine")).to_be_visible()
+
+
 def test_an_unknown_zip_is_named_in_plain_words_with_what_to_type_instead(find_app, page):
     search_for(page, find_app.url, "00000")
     message = the_error(page)
@@ -79,11 +89,7 @@ def test_a_zip_not_in_use_offers_its_neighbours_and_one_opens_its_results(find_a
     search_for(page, find_app.url, "80200")
     message = the_error(page)
     assert message.startswith('"80200" is not a US ZIP code in use.')
-    expect(page.get_by_text("Did you mean:")).to_be_visible()
-    page.get_by_role("link", name=re.compile("^80202 Denver, CO")).click()
-    expect(page.get_by_role("heading", name="Results")).to_be_visible()
-    wait_until_drawn(page)
-    expect(page.get_by_role("heading", name="Test Clinic Buprenorphine")).to_be_visible()
+    follow_the_suggestion(page, "^80202 Denver, CO")
 
 
 def test_a_misspelt_city_is_named_and_the_nearest_match_opens_its_results(find_app, page):
@@ -91,11 +97,7 @@ def test_a_misspelt_city_is_named_and_the_nearest_match_opens_its_results(find_a
     message = the_error(page)
     assert message.startswith('"Denvr" was not understood as a place.')
     assert not [word for word in JARGON if word in message]
-    expect(page.get_by_text("Did you mean:")).to_be_visible()
-    page.get_by_role("link", name=re.compile("^Denver, CO")).click()
-    expect(page.get_by_role("heading", name="Results")).to_be_visible()
-    wait_until_drawn(page)
-    expect(page.get_by_role("heading", name="Test Clinic Buprenorphine")).to_be_visible()
+    follow_the_suggestion(page, "^Denver, CO")
 
 
 def test_a_city_name_in_many_states_offers_the_matches_in_several_states(find_app, page):
