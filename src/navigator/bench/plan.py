@@ -34,10 +34,14 @@ class Plan:
     reload_runs: int
     great_circle_places: int  # each naive search runs once per query kind for this many places
     geodesic_places: int
-    in_process_cold_load: bool = True  # False: the fresh process's cold load is the cold load
     # The geodesic loop's time hardly depends on the kind of query (it is the per-entry distance):
     # at national scale one kind is enough for the ratio, the others cost a minute and a half.
     geodesic_kinds: int = len(QUERY_KINDS)
+
+    @property
+    def in_process_cold_load(self) -> bool:
+        """False: no cold load is timed in this process, and the fresh process's is the cold load."""
+        return self.load_runs > 0
 
 
 def plan_for(size: int) -> Plan:
@@ -75,7 +79,6 @@ def plan_for(size: int) -> Plan:
             reload_runs=3,
             great_circle_places=1,
             geodesic_places=0,
-            in_process_cold_load=False,
         )
     # PyYAML's loader as it usually runs would take over a minute here: the collector walks the
     # growing heap again and again. With the collector paused it is the stricter floor anyway.
@@ -89,6 +92,5 @@ def plan_for(size: int) -> Plan:
         reload_runs=5,
         great_circle_places=2,
         geodesic_places=1,
-        in_process_cold_load=False,
         geodesic_kinds=1,
     )

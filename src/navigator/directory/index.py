@@ -356,8 +356,7 @@ class _Columns:
         columns.language_rows = dict(directory.language_rows)
         columns.area_rows = dict(directory.area_rows)
         columns.schedules = directory.schedules
-        rows = directory.id_rows
-        columns.id_rows = rows.copy() if isinstance(rows, RowsById) else RowsById.of_files(directory.files).copy()
+        columns.id_rows = directory.id_rows.copy()
         return columns
 
     def splice(self, start: int, end: int, new_files: list[IndexedFile], old_files) -> None:

@@ -209,24 +209,26 @@ class _Cache:
         self._store(self.files_path, context, records)
 
 
-def stat_signature(directory: Path | str, today: dt.date | None = None) -> str:
+def stat_signature(directory: Path | str) -> str:
     """Changes whenever a directory file (or the vocabulary) is added, removed or modified."""
     directory = Path(directory)
-    return _signature_of(directory, [(full, _stamp(os.stat(full))) for _, full in _entry_files(directory)])
+    listing = _entry_files(directory)
+    return _signature_of(directory, listing, _stamps_of(listing))
 
 
-def _stat_signature(directory: Path, files: list[Path], today: dt.date) -> str:
-    return _signature_of(directory, [(str(path), _stamp(path.stat())) for path in files])
+def _stamps_of(listing: list[tuple[str, str]]) -> dict[str, tuple[int, int, int]]:
+    """Each listed file's stamp, by its path relative to the directory (one stat a file)."""
+    return {relative: _stamp(os.stat(full)) for relative, full in listing}
 
 
-def _signature_of(directory: Path, stamped: list[tuple[str, tuple]]) -> str:
-    """The signature of the directory whose files (full paths) have these stamps."""
+def _signature_of(directory: Path, listing: list[tuple[str, str]], stamps: dict[str, tuple]) -> str:
+    """The signature of the directory whose files (``_entry_files``) have these stamps."""
     # No date in it: a checked file stays valid as days pass (see _index_files), so midnight
     # does not re-read the directory (88 s at 100,000 entries when the date was part of the key).
     digest = hashlib.sha256(f"{CACHE_FORMAT}|{sys.version_info[:2]}".encode())
     vocabulary_file, vocabulary_stamp = _vocabulary_stamp(directory)
     digest.update(f"|{vocabulary_file}|{vocabulary_stamp}".encode())
-    digest.update("".join(f"|{full}|{stamp}" for full, stamp in stamped).encode())
+    digest.update("".join(f"|{full}|{stamps[relative]}" for relative, full in listing).encode())
     return digest.hexdigest()
 
 
@@ -256,9 +258,14 @@ def _override_stamp(data: bytes) -> tuple:
     return ("overlay", hashlib.sha256(data).hexdigest())
 
 
-def _with_override_paths(directory: Path, files: list[Path], overrides: Mapping[str, bytes]) -> list[Path]:
-    """The directory's files, and the overridden ones not on disk yet (a new listing's new file)."""
-    return files + sorted(directory / name for name in overrides if directory / name not in files)
+def _with_override_files(
+    directory: Path, listing: list[tuple[str, str]], overrides: Mapping[str, bytes]
+) -> list[tuple[str, str]]:
+    """The directory's files (``_entry_files``), and the overridden ones not on disk yet (a new
+    listing's new file)."""
+    on_disk = {full for _, full in listing}
+    added = sorted(directory / name for name in overrides if str(directory / name) not in on_disk)
+    return listing + [(path.relative_to(directory).as_posix(), str(path)) for path in added]
 
 
 def _label(directory: Path, path: Path, label_root: str) -> str:
@@ -481,10 +488,10 @@ def load_directory(
         report = Report()
         report.add(str(directory), 0, "", "", "is not a folder")
         raise DirectoryError(report)
-    on_disk = directory_files(directory)
-    files = _with_override_paths(directory, on_disk, overrides)
+    listing = _entry_files(directory)
+    files = [Path(full) for _, full in _with_override_files(directory, listing, overrides)]
     cache = _Cache(Path(cache_dir) if cache_dir else load_settings().cache_folder, directory) if use_cache else None
-    signature = _stat_signature(directory, on_disk, today) + _overlay_key(overrides)
+    signature = _signature_of(directory, listing, _stamps_of(listing)) + _overlay_key(overrides)
     vocabulary_stamp = _vocabulary_stamp(directory)  # before it is read: a change meanwhile shows next time
     if cache:
         cached = cache.index(signature)
@@ -540,9 +547,8 @@ def reload_directory(
     if not directory.is_dir():
         return load_directory(directory, today=today, overrides=overrides)  # which says so
     listing = _entry_files(directory)
-    stamps = {relative: _stamp(os.stat(full)) for relative, full in listing}
-    stamped = [(full, stamps[relative]) for relative, full in listing]
-    signature = _signature_of(directory, stamped) + _overlay_key(overrides)
+    stamps = _stamps_of(listing)
+    signature = _signature_of(directory, listing, stamps) + _overlay_key(overrides)
     if signature == previous.signature:
         return previous
     vocabulary_stamp = _vocabulary_stamp(directory)
@@ -551,11 +557,7 @@ def reload_directory(
         and load_vocabulary(directory).fingerprint != previous.vocabulary.fingerprint
     ):
         return load_directory(directory, today=today, overrides=overrides)
-    on_disk = {full for _, full in listing}
-    listing += [
-        (path.relative_to(directory).as_posix(), str(path))
-        for path in sorted(directory / name for name in overrides if str(directory / name) not in on_disk)
-    ]  # a new listing's file not on disk yet, as ``_with_override_paths`` adds it
+    listing = _with_override_files(directory, listing, overrides)
     vocabulary = previous.vocabulary
     dictionary = previous.entries.dictionary  # what its entries were packed with
     by_label = {indexed.label: indexed for indexed in previous.files}  # labels are relative paths

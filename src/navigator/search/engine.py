@@ -432,7 +432,7 @@ def _starts_in_windows(schedules, rows, at: dt.datetime, windows) -> tuple[np.nd
             np.minimum(first, np.where(wait < length, lead + wait, np.inf), out=first)
         if window.since is not None and window.since <= window.begin:
             started = (begin - window.since.astimezone(dt.UTC)).total_seconds() / 60
-            open_then = schedules.open_mask(begin)[rows]
+            open_then = schedules.open_mask(begin, rows)
             in_session |= open_then & (schedules.minutes_until_start(window.since, rows) <= started)
     return first, in_session
 

@@ -229,6 +229,7 @@ class ScheduleTable:
     start_kinds: dict = field(default_factory=dict, repr=False)
     open_kind_of: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32), repr=False)
     start_kind_of: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32), repr=False)
+    # Where each side's kinds sit among its column groups (``_of_sides`` always sets them).
     open_layout: _Layout | None = field(default=None, repr=False)
     start_layout: _Layout | None = field(default=None, repr=False)
 
@@ -237,8 +238,6 @@ class ScheduleTable:
             values.flags.writeable = False
 
     def __setstate__(self, state):
-        state.setdefault("open_layout", None)
-        state.setdefault("start_layout", None)
         self.__dict__.update(state)
         self.__post_init__()
 
@@ -268,8 +267,6 @@ class ScheduleTable:
         _number_kinds(rows, count, 0, zone_codes, open_kinds, start_kinds, new_open, new_start)
         open_kind_of = np.concatenate([self.open_kind_of[:start], new_open, self.open_kind_of[end:]])
         start_kind_of = np.concatenate([self.start_kind_of[:start], new_start, self.start_kind_of[end:]])
-        if self.open_layout is None or self.start_layout is None:  # a table pickled before layouts
-            return self._of_kinds(tuple(zone_codes), open_kinds, start_kinds, open_kind_of, start_kind_of)
         zones = tuple(zone_codes)
         open_side = _laid_out(open_kinds, open_kind_of, len(zones), _open_slots, self.open_columns, self.open_layout)
         start_side = _laid_out(
@@ -304,15 +301,17 @@ class ScheduleTable:
             start_layout,
         )
 
-    def open_mask(self, at: dt.datetime) -> np.ndarray:
-        """Which entries are open (meetings: in session) at ``at``."""
+    def open_mask(self, at: dt.datetime, entries: np.ndarray | None = None) -> np.ndarray:
+        """Which entries (of ``entries``, when given) are open (meetings: in session) at ``at``."""
         minute, _ = epoch_minutes(at)
         wall = np.array(
             [_minute_of_week(minute + utc_offset_minutes(zone_info(name), minute)) for name in self.zones],
             dtype=np.int16,
         )
         covered = [columns.covering(wall) for columns in self.open_columns]
-        return np.concatenate([*covered, [False]])[self.entry_open_row]
+        return np.concatenate([*covered, [False]])[
+            self.entry_open_row if entries is None else self.entry_open_row[entries]
+        ]
 
     def minutes_until_open(self, at: dt.datetime, entries: np.ndarray | None = None) -> np.ndarray:
         """Minutes from ``at`` until each entry (of ``entries``, when given) is open: 0 when open,

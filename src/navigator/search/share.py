@@ -217,27 +217,29 @@ def from_params(
         )
         language = None
 
-    when = _single(params.get("when", "any")).strip().lower() or "any"
-    if when not in WHEN_CHOICES:
-        notices.append(
-            _('The time "{when}" is not one of {choices}, so it was left out.').format(
-                when=when, choices=", ".join(WHEN_CHOICES)
-            )
-        )
-        when = "any"
-
-    time = _single(params.get("time", "any")).strip().lower() or "any"
-    if time not in TIME_CHOICES:
-        notices.append(
-            _('The time of day "{time}" is not one of {choices}, so it was left out.').format(
-                time=time, choices=", ".join(TIME_CHOICES)
-            )
-        )
-        time = "any"
-
+    when = _choice_or_any(
+        params, "when", WHEN_CHOICES, notices, N_('The time "{when}" is not one of {choices}, so it was left out.')
+    )
+    time = _choice_or_any(
+        params,
+        "time",
+        TIME_CHOICES,
+        notices,
+        N_('The time of day "{time}" is not one of {choices}, so it was left out.'),
+    )
     remote = _single(params.get("remote", "1")).strip().lower() not in ("0", "false", "no", "off")
     settings = SearchSettings(near, radius, tuple(needs), language, when, remote, time)
     return settings, notices
+
+
+def _choice_or_any(params: Mapping, name: str, choices: Words, notices: list[str], unknown: str) -> str:
+    """The link's ``name`` when it is one of ``choices``, else "any" and a notice (``unknown``, a
+    message id translated only then, whose placeholders are the parameter's own name and ``choices``)."""
+    value = _single(params.get(name, "any")).strip().lower() or "any"
+    if value in choices:
+        return value
+    notices.append(_(unknown).format(**{name: value}, choices=", ".join(choices)))
+    return "any"
 
 
 def _one_per_exclusive_choice(needs: list[str], vocabulary: Vocabulary, notices: list[str]) -> list[str]:

@@ -10,7 +10,6 @@ source maintains: listed as of its fetch (a file: when it was saved).
 from __future__ import annotations
 
 import datetime as dt
-import json
 import tempfile
 from collections import defaultdict
 from pathlib import Path
@@ -18,7 +17,7 @@ from urllib.parse import parse_qsl, urlencode, urlparse, urlunparse
 
 from navigator.formats.batch import FEED, Provenance, UnreadableSource
 from navigator.formats.fetch import FetchError, fetch
-from navigator.formats.tables import JsonTooDeep, load_json, read_source
+from navigator.formats.tables import read_json, read_source
 
 MAX_PAGES = 1000
 
@@ -44,13 +43,7 @@ class RowPackage:
 
 def _load(path: Path) -> object:
     """The JSON of ``path``, read within the sources' size and depth limits (``formats.tables``)."""
-    text = read_source(path)
-    try:
-        return load_json(text)
-    except json.JSONDecodeError as error:
-        raise UnreadableSource(f"{path}: not valid JSON: {error.msg} at line {error.lineno}") from None
-    except JsonTooDeep as error:
-        raise UnreadableSource(f"{path}: {error}") from None
+    return read_json(read_source(path), str(path))
 
 
 def looks_like_json(path: Path) -> bool:
