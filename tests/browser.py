@@ -14,10 +14,15 @@ import subprocess
 import sys
 import threading
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from playwright.sync_api import Page, expect
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, Page, expect
+
+from navigator.review.accounts import hash_password
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -103,7 +108,54 @@ def start_app(env: dict[str, str], cwd: Path = PROJECT_ROOT, script: str = "app.
     return app
 
 
+def start_app_on(directory: Path, work: Path, **env: str) -> RunningApp:
+    """The app on the directory folder ``directory``, with its data and cache folders under ``work``
+    (``env`` added), so a test module's server sees no other's listings, submissions or cache."""
+    return start_app(
+        {
+            "NAVIGATOR_DIRECTORY": str(directory),
+            "NAVIGATOR_DATA_DIR": str(work / "data"),
+            "NAVIGATOR_CACHE_DIR": str(work / "cache"),
+            **env,
+        }
+    )
+
+
+def start_app_with_reviewer(work: Path, password: str) -> RunningApp:
+    """The app on a copy of the bundled directory (``work``/directory, which the test may change),
+    with a reviewer account "ana" signing in with ``password`` (Streamlit's ``secrets.files``)."""
+    directory = work / "directory"
+    shutil.copytree(PROJECT_ROOT / "directory", directory)
+    secrets = work / "secrets.toml"
+    secrets.write_text(f'[reviewers.passwords]\nana = "{hash_password(password)}"\n')
+    return start_app_on(directory, work, STREAMLIT_SECRETS_FILES=str(secrets))
+
+
+@contextmanager
+def open_page(browser: Browser, timeout_ms: int, **context_options) -> Iterator[Page]:
+    """A page in a fresh browser context (``context_options``: viewport, locale, downloads…) whose
+    waits give up after ``timeout_ms``; the context is closed on leaving."""
+    context = browser.new_context(**context_options)
+    try:
+        page = context.new_page()
+        page.set_default_timeout(timeout_ms)
+        yield page
+    finally:
+        context.close()
+
+
 def wait_until_drawn(page: Page) -> None:
     """No script is running and every element has its code loaded (placeholders are gone)."""
     expect(page.get_by_test_id("stStatusWidget")).to_have_count(0)
     expect(page.locator("[data-testid='stSkeleton'], [data-testid='stSkeletonElement']")).to_have_count(0)
+
+
+def serious_violations(page: Page) -> list[str]:
+    """The page's critical and serious accessibility violations by axe, each with where it is."""
+    results = Axe().run(page)
+    return [
+        f"{violation['id']} ({violation['impact']}): {violation['help']} — "
+        f"{[node['target'] for node in violation['nodes']][:5]}"
+        for violation in results.response["violations"]
+        if violation["impact"] in ("critical", "serious")
+    ]

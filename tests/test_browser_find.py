@@ -9,9 +9,8 @@ import math
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
-from tests.browser import start_app, wait_until_drawn
+from tests.browser import open_page, serious_violations, start_app_on, wait_until_drawn
 from tests.conftest import write_directory
 
 from navigator.search.maplayers import view_for
@@ -77,14 +76,11 @@ def hover_the_map_point(page: Page, url: str) -> None:
 
 @pytest.fixture
 def page(chromium_browser):
-    context = chromium_browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(WAIT_MS)
-    dialogs: list[str] = []
-    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-    page.dialogs = dialogs
-    yield page
-    context.close()
+    with open_page(chromium_browser, WAIT_MS, viewport={"width": 1280, "height": 900}) as page:
+        dialogs: list[str] = []
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        page.dialogs = dialogs
+        yield page
 
 
 def wait_until_done(page: Page) -> None:
@@ -199,13 +195,7 @@ def test_the_shortlist_downloads_a_printable_page_pdf_and_text(running_app, page
 
 def test_markup_in_a_name_shows_as_text_and_runs_no_script(chromium_browser, tmp_path, browser_output_dir, page):
     directory = write_directory(tmp_path / "directory", {"attack.yaml": ATTACK_DIRECTORY})
-    app = start_app(
-        {
-            "NAVIGATOR_DIRECTORY": str(directory),
-            "NAVIGATOR_DATA_DIR": str(tmp_path / "data"),
-            "NAVIGATOR_CACHE_DIR": str(tmp_path / "cache"),
-        }
-    )
+    app = start_app_on(directory, tmp_path)
     try:
         page.goto(f"{app.url}/?near=80222")
         wait_until_done(page)
@@ -231,16 +221,6 @@ def test_markup_in_a_name_shows_as_text_and_runs_no_script(chromium_browser, tmp
         assert page.dialogs == []
     finally:
         app.stop()
-
-
-def serious_violations(page: Page) -> list[str]:
-    results = Axe().run(page)
-    return [
-        f"{violation['id']} ({violation['impact']}): {violation['help']} — "
-        f"{[node['target'] for node in violation['nodes']][:5]}"
-        for violation in results.response["violations"]
-        if violation["impact"] in ("critical", "serious")
-    ]
 
 
 def test_find_and_detail_have_no_serious_accessibility_violations(running_app, page):

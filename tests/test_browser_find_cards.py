@@ -20,7 +20,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
-from tests.browser import start_app, wait_until_drawn
+from tests.browser import open_page, start_app_on, wait_until_drawn
 from tests.conftest import write_directory
 
 from navigator.search.maplayers import view_for
@@ -201,32 +201,19 @@ def cards_app(tmp_path_factory, chromium_browser):
     the place data and the base map, which on a busy machine takes longer than a page may."""
     work = tmp_path_factory.mktemp("cards")
     directory = write_directory(work / "directory", {"entries.yaml": ENTRIES, "map.yaml": MAP_CLINIC})
-    app = start_app(
-        {
-            "NAVIGATOR_DIRECTORY": str(directory),
-            "NAVIGATOR_DATA_DIR": str(work / "data"),
-            "NAVIGATOR_CACHE_DIR": str(work / "cache"),
-        }
-    )
-    context = chromium_browser.new_context()
-    try:
-        page = context.new_page()
+    app = start_app_on(directory, work)
+    with open_page(chromium_browser, WAIT_MS) as page:
         page.goto(f"{app.url}/?near=80222")
         expect(page.get_by_role("heading", name="Your shortlist")).to_be_attached(timeout=WARM_UP_MS)
         expect(page.get_by_test_id("stDeckGlJsonChart")).to_be_visible(timeout=WARM_UP_MS)
-    finally:
-        context.close()
     yield app
     app.stop()
 
 
 @pytest.fixture(params=WIDTHS, ids=[f"{width}px" for width in WIDTHS])
 def page(chromium_browser, request):
-    context = chromium_browser.new_context(viewport={"width": request.param, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(WAIT_MS)
-    yield page
-    context.close()
+    with open_page(chromium_browser, WAIT_MS, viewport={"width": request.param, "height": 900}) as page:
+        yield page
 
 
 def open_find(page: Page, url: str) -> None:
@@ -398,61 +385,48 @@ def map_position(page: Page, lat: float, lon: float) -> tuple[float, float]:
     return box["width"] / 2 + x - center_x, box["height"] / 2 + y - center_y
 
 
-def map_page(chromium_browser) -> Page:
-    context = chromium_browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(WAIT_MS)
-    return page
+@pytest.fixture
+def map_page(chromium_browser):
+    with open_page(chromium_browser, WAIT_MS, viewport={"width": 1280, "height": 900}) as page:
+        yield page
 
 
 def map_url(cards_app) -> str:
     return f"{cards_app.url}/?near={MAP_CENTER[0]},{MAP_CENTER[1]}&radius=transit&remote=0"
 
 
-def test_a_city_name_of_the_base_map_is_not_drawn_on_a_result_or_its_name(
-    cards_app, chromium_browser, browser_output_dir
-):
+def test_a_city_name_of_the_base_map_is_not_drawn_on_a_result_or_its_name(cards_app, map_page, browser_output_dir):
     """Two maps of the same view: with the result right where "Denver, CO" is written, and with
     another result elsewhere. Denver's name is drawn on the second only."""
-    page = map_page(chromium_browser)
-    try:
-        base = map_url(cards_app)
-        page.goto(base)
-        expect(page.get_by_test_id("stDeckGlJsonChart")).to_be_visible()
-        denver = map_position(page, *DENVER_LABEL)
-        elsewhere = settled_map(page, base + "&needs=buprenorphine", map_position(page, 39.671, -104.928))
-        on_denver = settled_map(page, base + "&needs=methadone", denver)
-        elsewhere.save(browser_output_dir / "find-map-city-name-drawn.png")
-        on_denver.save(browser_output_dir / "find-map-city-name-left-out.png")
-        assert inked(elsewhere, *denver) >= 5, "the Denver name is drawn where no result is"
-        assert inked(on_denver, *denver) < inked(elsewhere, *denver) - 4, "the Denver name is drawn on the result"
-    finally:
-        page.context.close()
+    page = map_page
+    base = map_url(cards_app)
+    page.goto(base)
+    expect(page.get_by_test_id("stDeckGlJsonChart")).to_be_visible()
+    denver = map_position(page, *DENVER_LABEL)
+    elsewhere = settled_map(page, base + "&needs=buprenorphine", map_position(page, 39.671, -104.928))
+    on_denver = settled_map(page, base + "&needs=methadone", denver)
+    elsewhere.save(browser_output_dir / "find-map-city-name-drawn.png")
+    on_denver.save(browser_output_dir / "find-map-city-name-left-out.png")
+    assert inked(elsewhere, *denver) >= 5, "the Denver name is drawn where no result is"
+    assert inked(on_denver, *denver) < inked(elsewhere, *denver) - 4, "the Denver name is drawn on the result"
 
 
-def test_a_results_name_on_the_map_is_drawn_as_big_as_the_lists_small_print(
-    cards_app, chromium_browser, browser_output_dir
-):
+def test_a_results_name_on_the_map_is_drawn_as_big_as_the_lists_small_print(cards_app, map_page, browser_output_dir):
     """The name beside a dot is read without hovering: its letters at least 9 pixels tall (they
     were 6, whatever size the map asked for, while pydeck turned the font's name into code)."""
-    page = map_page(chromium_browser)
-    try:
-        page.goto(map_url(cards_app))
-        expect(page.get_by_test_id("stDeckGlJsonChart")).to_be_visible()
-        x, y = map_position(page, 39.671, -104.928)
-        picture = settled_map(page, map_url(cards_app) + "&needs=buprenorphine", (x, y))
-        picture.save(browser_output_dir / "find-map-result-name.png")
-        # Within the picture: what a crop takes from beyond its edge comes out black.
-        beside_the_dot = picture.crop((round(x + 8), round(y - 20), picture.width, round(y + 20)))
-        width = beside_the_dot.width
-        # The name is drawn in near-black; county and state lines are lighter greys.
-        ink = [
-            (n % width, n // width) for n, pixel in enumerate(beside_the_dot.get_flattened_data()) if max(pixel) < 70
-        ]
-        assert ink, "no name beside the dot"
-        rows = [row for _column, row in ink]
-        columns = [column for column, _row in ink]
-        assert max(rows) - min(rows) + 1 >= 9, f"the name is {max(rows) - min(rows) + 1} pixels tall"
-        assert max(columns) - min(columns) + 1 >= 60, f"the name is {max(columns) - min(columns) + 1} pixels wide"
-    finally:
-        page.context.close()
+    page = map_page
+    page.goto(map_url(cards_app))
+    expect(page.get_by_test_id("stDeckGlJsonChart")).to_be_visible()
+    x, y = map_position(page, 39.671, -104.928)
+    picture = settled_map(page, map_url(cards_app) + "&needs=buprenorphine", (x, y))
+    picture.save(browser_output_dir / "find-map-result-name.png")
+    # Within the picture: what a crop takes from beyond its edge comes out black.
+    beside_the_dot = picture.crop((round(x + 8), round(y - 20), picture.width, round(y + 20)))
+    width = beside_the_dot.width
+    # The name is drawn in near-black; county and state lines are lighter greys.
+    ink = [(n % width, n // width) for n, pixel in enumerate(beside_the_dot.get_flattened_data()) if max(pixel) < 70]
+    assert ink, "no name beside the dot"
+    rows = [row for _column, row in ink]
+    columns = [column for column, _row in ink]
+    assert max(rows) - min(rows) + 1 >= 9, f"the name is {max(rows) - min(rows) + 1} pixels tall"
+    assert max(columns) - min(columns) + 1 >= 60, f"the name is {max(columns) - min(columns) + 1} pixels wide"

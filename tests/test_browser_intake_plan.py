@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
-from tests.browser import start_app, wait_until_drawn
+from tests.browser import open_page, start_app_on, wait_until_drawn
 from tests.intake_directory import national, place, write_intake_directory
 
 pytestmark = pytest.mark.browser
@@ -58,36 +58,21 @@ ABSOLUTE_TIME = re.compile(r"\b(Mon|Tue|Wed|Thu|Fri|Sat|Sun|Daily)\S* [^;\n]*\d:
 def intake_app(tmp_path_factory):
     work = tmp_path_factory.mktemp("intake")
     folder = write_intake_directory(work / "directory", extra=SAMPLES)
-    app = start_app(
-        {
-            "NAVIGATOR_DIRECTORY": str(folder),
-            "NAVIGATOR_DATA_DIR": str(work / "data"),
-            "NAVIGATOR_CACHE_DIR": str(work / "cache"),
-        }
-    )
+    app = start_app_on(folder, work)
     yield app
     app.stop()
 
 
-def new_page(chromium_browser, viewport) -> Page:
-    context = chromium_browser.new_context(viewport=viewport, accept_downloads=True)
-    page = context.new_page()
-    page.set_default_timeout(WAIT_MS)
-    return page
-
-
 @pytest.fixture
 def phone(chromium_browser):
-    page = new_page(chromium_browser, PHONE)
-    yield page
-    page.context.close()
+    with open_page(chromium_browser, WAIT_MS, viewport=PHONE, accept_downloads=True) as page:
+        yield page
 
 
 @pytest.fixture
 def laptop(chromium_browser):
-    page = new_page(chromium_browser, LAPTOP)
-    yield page
-    page.context.close()
+    with open_page(chromium_browser, WAIT_MS, viewport=LAPTOP, accept_downloads=True) as page:
+        yield page
 
 
 def settled(page: Page, step: str) -> None:

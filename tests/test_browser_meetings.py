@@ -11,7 +11,7 @@ import re
 import pytest
 import yaml
 from playwright.sync_api import expect
-from tests.browser import start_app, wait_until_drawn
+from tests.browser import open_page, start_app_on, wait_until_drawn
 from tests.conftest import write_directory
 
 pytestmark = pytest.mark.browser
@@ -63,24 +63,15 @@ EVENING_IN_DENVER = {"after-work", "supper", "ny-evening", "ny-late"}
 @pytest.fixture
 def meetings_app(tmp_path):
     folder = write_directory(tmp_path / "directory", {"meetings.yaml": yaml.safe_dump(MEETINGS, sort_keys=False)})
-    app = start_app(
-        {
-            "NAVIGATOR_DIRECTORY": str(folder),
-            "NAVIGATOR_DATA_DIR": str(tmp_path / "data"),
-            "NAVIGATOR_CACHE_DIR": str(tmp_path / "cache"),
-        }
-    )
+    app = start_app_on(folder, tmp_path)
     yield app
     app.stop()
 
 
 @pytest.fixture
 def phone(chromium_browser):
-    context = chromium_browser.new_context(viewport=PHONE)
-    page = context.new_page()
-    page.set_default_timeout(WAIT_MS)
-    yield page
-    context.close()
+    with open_page(chromium_browser, WAIT_MS, viewport=PHONE) as page:
+        yield page
 
 
 def minutes_of_day(hour: str, minute: str, half: str) -> int:

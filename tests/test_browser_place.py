@@ -12,7 +12,7 @@ import re
 
 import pytest
 from playwright.sync_api import Page, expect
-from tests.browser import start_app, wait_until_drawn
+from tests.browser import open_page, start_app_on, wait_until_drawn
 from tests.conftest import CLINIC, MEETING, write_directory
 
 pytestmark = pytest.mark.browser
@@ -40,24 +40,15 @@ def find_app(tmp_path_factory):
     folder = write_directory(
         work / "directory", {"clinics.yaml": CLINIC, "meetings.yaml": MEETING, "national.yaml": NATIONAL_LINE}
     )
-    app = start_app(
-        {
-            "NAVIGATOR_DIRECTORY": str(folder),
-            "NAVIGATOR_DATA_DIR": str(work / "data"),
-            "NAVIGATOR_CACHE_DIR": str(work / "cache"),
-        }
-    )
+    app = start_app_on(folder, work)
     yield app
     app.stop()
 
 
 @pytest.fixture(params=[375, 1280], ids=["phone", "laptop"])
 def page(chromium_browser, request):
-    context = chromium_browser.new_context(viewport={"width": request.param, "height": 800})
-    page = context.new_page()
-    page.set_default_timeout(WAIT_MS)
-    yield page
-    context.close()
+    with open_page(chromium_browser, WAIT_MS, viewport={"width": request.param, "height": 800}) as page:
+        yield page
 
 
 def search_for(page: Page, url: str, typed: str) -> None:
@@ -76,6 +67,16 @@ def the_error(page: Page) -> str:
     return message.get_by_test_id("stMarkdownContainer").inner_text()  # without the icon's name
 
 
+def follow_the_suggestion(page: Page, link: str) -> None:
+    """The page offers "Did you mean:" links; the one whose name matches ``link`` opens the results,
+    with the directory's clinic among them."""
+    expect(page.get_by_text("Did you mean:")).to_be_visible()
+    page.get_by_role("link", name=re.compile(link)).click()
+    expect(page.get_by_role("heading", name="Results")).to_be_visible()
+    wait_until_drawn(page)
+    expect(page.get_by_role("heading", name="Test Clinic Buprenorphine")).to_be_visible()
+
+
 def test_an_unknown_zip_is_named_in_plain_words_with_what_to_type_instead(find_app, page):
     search_for(page, find_app.url, "00000")
     message = the_error(page)
@@ -88,11 +89,7 @@ def test_a_zip_not_in_use_offers_its_neighbours_and_one_opens_its_results(find_a
     search_for(page, find_app.url, "80200")
     message = the_error(page)
     assert message.startswith('"80200" is not a US ZIP code in use.')
-    expect(page.get_by_text("Did you mean:")).to_be_visible()
-    page.get_by_role("link", name=re.compile("^80202 Denver, CO")).click()
-    expect(page.get_by_role("heading", name="Results")).to_be_visible()
-    wait_until_drawn(page)
-    expect(page.get_by_role("heading", name="Test Clinic Buprenorphine")).to_be_visible()
+    follow_the_suggestion(page, "^80202 Denver, CO")
 
 
 def test_a_misspelt_city_is_named_and_the_nearest_match_opens_its_results(find_app, page):
@@ -100,11 +97,7 @@ def test_a_misspelt_city_is_named_and_the_nearest_match_opens_its_results(find_a
     message = the_error(page)
     assert message.startswith('"Denvr" was not understood as a place.')
     assert not [word for word in JARGON if word in message]
-    expect(page.get_by_text("Did you mean:")).to_be_visible()
-    page.get_by_role("link", name=re.compile("^Denver, CO")).click()
-    expect(page.get_by_role("heading", name="Results")).to_be_visible()
-    wait_until_drawn(page)
-    expect(page.get_by_role("heading", name="Test Clinic Buprenorphine")).to_be_visible()
+    follow_the_suggestion(page, "^Denver, CO")
 
 
 def test_a_city_name_in_many_states_offers_the_matches_in_several_states(find_app, page):

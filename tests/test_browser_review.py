@@ -8,14 +8,11 @@ Every wait is on a condition in the page (Playwright's expect and locators), nev
 from __future__ import annotations
 
 import re
-import shutil
 
 import pytest
 from playwright.sync_api import Page, expect
-from tests.browser import start_app, wait_until_drawn
-from tests.conftest import PROJECT_ROOT
+from tests.browser import open_page, start_app_with_reviewer, wait_until_drawn
 
-from navigator.review.accounts import hash_password
 from navigator.review.file_store import FileSuggestionStore
 from navigator.review.suggestion import Contact, Submission
 
@@ -30,18 +27,7 @@ PASSWORD = "correct horse battery"
 
 @pytest.fixture
 def review_app(tmp_path):
-    directory = tmp_path / "directory"
-    shutil.copytree(PROJECT_ROOT / "directory", directory)
-    secrets = tmp_path / "secrets.toml"
-    secrets.write_text(f'[reviewers.passwords]\nana = "{hash_password(PASSWORD)}"\n')
-    app = start_app(
-        {
-            "NAVIGATOR_DIRECTORY": str(directory),
-            "NAVIGATOR_DATA_DIR": str(tmp_path / "data"),
-            "NAVIGATOR_CACHE_DIR": str(tmp_path / "cache"),
-            "STREAMLIT_SECRETS_FILES": str(secrets),
-        }
-    )
+    app = start_app_with_reviewer(tmp_path, PASSWORD)
     app.data_dir = tmp_path / "data"
     yield app
     app.stop()
@@ -49,11 +35,8 @@ def review_app(tmp_path):
 
 @pytest.fixture
 def page(chromium_browser):
-    context = chromium_browser.new_context(viewport={"width": 1280, "height": 1000})
-    page = context.new_page()
-    page.set_default_timeout(WAIT_MS)
-    yield page
-    context.close()
+    with open_page(chromium_browser, WAIT_MS, viewport={"width": 1280, "height": 1000}) as page:
+        yield page
 
 
 def screenshot(page: Page, folder, name: str) -> None:

@@ -11,17 +11,12 @@ from __future__ import annotations
 
 import io
 import re
-import shutil
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
-from tests.browser import start_app, wait_until_drawn
-from tests.conftest import PROJECT_ROOT
+from tests.browser import open_page, serious_violations, start_app_with_reviewer, wait_until_drawn
 from tests.i18n_support import english_in
-
-from navigator.review.accounts import hash_password
 
 pytestmark = pytest.mark.browser
 
@@ -45,40 +40,16 @@ PAGES = {
 def spanish_app(tmp_path_factory):
     """The app on a copy of the bundled directory, with a reviewer account for the Review page."""
     work = tmp_path_factory.mktemp("spanish")
-    directory = work / "directory"
-    shutil.copytree(PROJECT_ROOT / "directory", directory)
-    secrets = work / "secrets.toml"
-    secrets.write_text(f'[reviewers.passwords]\nana = "{hash_password(PASSWORD)}"\n')
-    app = start_app(
-        {
-            "NAVIGATOR_DIRECTORY": str(directory),
-            "NAVIGATOR_DATA_DIR": str(work / "data"),
-            "NAVIGATOR_CACHE_DIR": str(work / "cache"),
-            "STREAMLIT_SECRETS_FILES": str(secrets),
-        }
-    )
-    app.directory = directory
+    app = start_app_with_reviewer(work, PASSWORD)
+    app.directory = work / "directory"
     yield app
     app.stop()
 
 
 @pytest.fixture
 def phone(chromium_browser):
-    context = chromium_browser.new_context(viewport=PHONE, accept_downloads=True)
-    page = context.new_page()
-    page.set_default_timeout(WAIT_MS)
-    yield page
-    context.close()
-
-
-def serious_violations(page: Page) -> list[str]:
-    results = Axe().run(page)
-    return [
-        f"{violation['id']} ({violation['impact']}): {violation['help']} — "
-        f"{[node['target'] for node in violation['nodes']][:5]}"
-        for violation in results.response["violations"]
-        if violation["impact"] in ("critical", "serious")
-    ]
+    with open_page(chromium_browser, WAIT_MS, viewport=PHONE, accept_downloads=True) as page:
+        yield page
 
 
 def check_spanish_page(page: Page, directory, screenshots, name: str) -> None:
@@ -157,11 +128,7 @@ def test_the_switch_changes_the_language_and_the_address_keeps_it_across_pages(s
 
 
 def test_a_browser_that_prefers_spanish_opens_in_spanish(spanish_app, chromium_browser):
-    context = chromium_browser.new_context(viewport=PHONE, locale="es-MX")
-    try:
-        page = context.new_page()
+    with open_page(chromium_browser, WAIT_MS, viewport=PHONE, locale="es-MX") as page:
         page.goto(spanish_app.url)
         expect(page.get_by_role("heading", name="Buscar recursos", level=1)).to_be_visible()
         page.wait_for_url(re.compile(r"[?&]lang=es"))
-    finally:
-        context.close()

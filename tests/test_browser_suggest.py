@@ -12,7 +12,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
-from tests.browser import start_app, wait_until_drawn
+from tests.browser import open_page, start_app_on, wait_until_drawn
 from tests.conftest import CLINIC, MEETING, write_directory
 
 pytestmark = pytest.mark.browser
@@ -44,24 +44,15 @@ CODES = ("AL, AK", "in_person", "in-person", "one of", "service_area", "required
 def suggest_app(tmp_path_factory):
     work = tmp_path_factory.mktemp("suggest")
     folder = write_directory(work / "directory", {"clinics.yaml": CLINIC + TWO_PHONES, "meetings.yaml": MEETING})
-    app = start_app(
-        {
-            "NAVIGATOR_DIRECTORY": str(folder),
-            "NAVIGATOR_DATA_DIR": str(work / "data"),
-            "NAVIGATOR_CACHE_DIR": str(work / "cache"),
-        }
-    )
+    app = start_app_on(folder, work)
     yield app
     app.stop()
 
 
 @pytest.fixture(params=[375, 1280], ids=["phone", "laptop"])
 def page(chromium_browser, request):
-    context = chromium_browser.new_context(viewport={"width": request.param, "height": 800})
-    page = context.new_page()
-    page.set_default_timeout(WAIT_MS)
-    yield page
-    context.close()
+    with open_page(chromium_browser, WAIT_MS, viewport={"width": request.param, "height": 800}) as page:
+        yield page
 
 
 def open_suggest(page: Page, url: str, query: str) -> None:

@@ -40,6 +40,11 @@ def catalogue(language: str):
         return read_po(po, locale=language)
 
 
+def forms(value) -> tuple:
+    """A catalogue message's id or string as a tuple: plural messages hold one per form."""
+    return value if isinstance(value, tuple) else (value,)
+
+
 def marked_messages() -> set:
     """Every string the code marks for translation, as Babel's extractor finds it (babel.cfg)."""
     method_map, options_map = [], {}
@@ -49,12 +54,8 @@ def marked_messages() -> set:
             section = line.strip("[]").split(":", 1)
             method_map.append((section[1].strip(), section[0].strip()))
     keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
-    found = set()
-    for _filename, _line, message, _comments, _context in extract_from_dir(
-        str(PROJECT_ROOT), method_map, options_map, keywords=keywords
-    ):
-        found.add(message)
-    return found
+    extracted = extract_from_dir(str(PROJECT_ROOT), method_map, options_map, keywords=keywords)
+    return {message for _filename, _line, message, _comments, _context in extracted}
 
 
 @pytest.mark.parametrize("language", TRANSLATED)
@@ -63,7 +64,7 @@ def test_every_message_has_a_translation_none_empty_or_fuzzy(language):
     for message in catalogue(language):
         if not message.id:
             continue
-        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        strings = forms(message.string)
         if message.fuzzy:
             problems.append(f"fuzzy: {message.id!r}")
         if not all(strings):
@@ -86,8 +87,7 @@ def test_translations_keep_every_placeholder_of_their_message(language):
     for message in catalogue(language):
         if not message.id:
             continue
-        ids = message.id if isinstance(message.id, tuple) else (message.id,)
-        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        ids, strings = forms(message.id), forms(message.string)
         wanted = set(PLACEHOLDER.findall(ids[-1]))
         for string in strings:
             if set(PLACEHOLDER.findall(string)) != wanted:

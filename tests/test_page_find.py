@@ -64,6 +64,11 @@ def names(app) -> list[str]:
     return [shown(heading.value) for heading in app.subheader if heading.value != "Map"]
 
 
+def page_links(app) -> dict[str, str]:
+    """The page's links as the coach reads them: shown label -> the address's query string."""
+    return {shown(link.proto.label): link.proto.query_string for link in app.get("page_link")}
+
+
 def test_the_find_page_opens_with_the_crisis_lines_and_an_invitation_to_search(directory, monkeypatch, tmp_path):
     app = app_on(directory, monkeypatch, tmp_path).run()
     assert not app.exception
@@ -141,7 +146,7 @@ def test_a_zip_not_in_use_offers_the_nearest_zip_codes_of_its_area_as_links(dire
     app = app_on(directory, monkeypatch, tmp_path, near="80200").run()
     assert not app.exception
     assert shown(app.error[1].value).startswith('"80200" is not a US ZIP code in use.')
-    links = {shown(link.proto.label): link.proto.query_string for link in app.get("page_link")}
+    links = page_links(app)
     assert links["80201 Denver, CO"] == "near=80201"
     assert links["80202 Denver, CO"] == "near=80202"
 
@@ -154,7 +159,7 @@ def test_zero_results_name_the_filter_that_emptied_the_list_and_offer_to_drop_ex
     warning = shown(app.warning[0].value)
     assert warning.startswith("Nothing matches this search within 1 mile of 80222 Denver, CO.")
     assert 'The filter that emptied the list: "Narcotics Anonymous (NA)".' in warning
-    links = {shown(link.proto.label): link.proto.query_string for link in app.get("page_link")}
+    links = page_links(app)
     assert links['Drop "Narcotics Anonymous (NA)" (1 result)'] == "near=80222&radius=walk&needs=buprenorphine"
     assert not any(label.startswith('Drop "Buprenorphine') for label in links)
 
@@ -405,7 +410,7 @@ def test_a_place_not_understood_says_so_plainly_and_offers_the_nearest_matches(
     message = shown(app.error[1].value)
     assert message == f'"{typed}" was not understood as a place.'
     assert "LAT,LON" not in message and "operator" not in message
-    links = {shown(link.proto.label): link.proto.query_string for link in app.get("page_link")}
+    links = page_links(app)
     assert links[offered] == f"near={offered.replace(' ', '+').replace(',', '%2C')}"
 
 
@@ -495,7 +500,7 @@ def test_a_time_of_day_beside_the_day_finds_meetings_starting_then_and_zero_resu
     app.button(key="find-submit").click().run()
     assert names(app) == []
     assert 'The filter that emptied the list: "Morning (4 AM to noon)".' in shown(app.warning[0].value)
-    links = {shown(link.proto.label): link.proto.query_string for link in app.get("page_link")}
+    links = page_links(app)
     assert links['Drop "Morning (4 AM to noon)" (2 results)'] == "near=80222"
 
 

@@ -69,6 +69,18 @@ def pdf_text(data: bytes) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
 
 
+def to_the_plan(app: AppTest, needs: list[str], take_home_language: str) -> None:
+    """From the safety screen to the plan: near 80222, ``needs`` chosen, the take-homes in
+    ``take_home_language``."""
+    press(app, "intake_next")
+    app.text_input(key="intake_near").input("80222").run()
+    press(app, "intake_next")
+    app.pills(key="intake_needs").set_value(needs).run()
+    press(app, "intake_next")
+    app.segmented_control(key="intake_takehome_language").set_value(take_home_language).run()
+    press(app, "intake_next")
+
+
 def test_the_intake_in_spanish_from_the_safety_screen_to_the_plan(folders, downloads, screen_in):
     directory = Path(folders["directory"])
     screen_in("es")
@@ -114,13 +126,7 @@ def test_the_intake_in_spanish_from_the_safety_screen_to_the_plan(folders, downl
 
 def test_the_take_homes_follow_the_participants_language_not_the_coachs_screen(folders, downloads):
     app = open_intake_in("en")
-    press(app, "intake_next")
-    app.text_input(key="intake_near").input("80222").run()
-    press(app, "intake_next")
-    app.pills(key="intake_needs").set_value(["meetings"]).run()
-    press(app, "intake_next")
-    app.segmented_control(key="intake_takehome_language").set_value("es").run()
-    press(app, "intake_next")
+    to_the_plan(app, ["meetings"], "es")
     assert step_text(app) == "Step 5 of 5: The plan"  # the coach's screen stays English
     assert {"Calendar", "Printable page", "PDF"} <= {button.proto.label for button in app.get("download_button")}
     [message] = [code.value for code in app.code]
@@ -134,13 +140,7 @@ def test_the_take_homes_follow_the_participants_language_not_the_coachs_screen(f
 def test_a_spanish_screen_can_hand_an_english_take_home(folders, downloads, screen_in):
     screen_in("es")
     app = open_intake_in("es")
-    press(app, "intake_next")
-    app.text_input(key="intake_near").input("80222").run()
-    press(app, "intake_next")
-    app.pills(key="intake_needs").set_value(["medication"]).run()
-    press(app, "intake_next")
-    app.segmented_control(key="intake_takehome_language").set_value("en").run()
-    press(app, "intake_next")
+    to_the_plan(app, ["medication"], "en")
     assert step_text(app) == "Paso 5 de 5: El plan"
     [message] = [code.value for code in app.code]
     assert message.startswith("Your recovery plan")

@@ -76,6 +76,16 @@ def flat(node) -> list:
     return [element for child in children.values() for element in flat(child)]
 
 
+def new_in_person_meeting(directory, monkeypatch, tmp_path) -> tuple[AppTest, str]:
+    """The form for a new listing, as an in-person AA meeting: the app and its fields' key prefix."""
+    app = open_suggest(directory, monkeypatch, tmp_path, kind="new")
+    app.selectbox(key="sg_category_new").select("support_meeting").run()
+    prefix = "sg_new_new_"
+    app.selectbox(key=f"{prefix}meeting_fellowship").select("aa")
+    app.selectbox(key=f"{prefix}meeting_attendance").select("in_person")
+    return app, prefix
+
+
 def test_a_new_listing_is_sent_and_confirmed_with_a_reference_number(small_directory, monkeypatch, tmp_path):
     app = open_suggest(small_directory, monkeypatch, tmp_path, kind="new")
     app.selectbox(key="sg_category_new").select("treatment_program").run()
@@ -159,11 +169,7 @@ def test_a_change_marks_the_fields_it_requires_in_words(small_directory, monkeyp
 
 
 def test_problems_are_said_in_plain_words_and_summed_up_right_above_send(small_directory, monkeypatch, tmp_path):
-    app = open_suggest(small_directory, monkeypatch, tmp_path, kind="new")
-    app.selectbox(key="sg_category_new").select("support_meeting").run()
-    prefix = "sg_new_new_"
-    app.selectbox(key=f"{prefix}meeting_fellowship").select("aa")
-    app.selectbox(key=f"{prefix}meeting_attendance").select("in_person")
+    app, prefix = new_in_person_meeting(small_directory, monkeypatch, tmp_path)
 
     send(fill(app, prefix, name="Noon Group", organization="AA", city="Denver", zip="80203", times_mon="12:00"))
 
@@ -179,11 +185,7 @@ def test_problems_are_said_in_plain_words_and_summed_up_right_above_send(small_d
 
 
 def test_a_meeting_in_person_with_no_place_is_told_where_to_say_it(small_directory, monkeypatch, tmp_path):
-    app = open_suggest(small_directory, monkeypatch, tmp_path, kind="new")
-    app.selectbox(key="sg_category_new").select("support_meeting").run()
-    prefix = "sg_new_new_"
-    app.selectbox(key=f"{prefix}meeting_fellowship").select("aa")
-    app.selectbox(key=f"{prefix}meeting_attendance").select("in_person")
+    app, prefix = new_in_person_meeting(small_directory, monkeypatch, tmp_path)
 
     send(fill(app, prefix, name="Noon Group", organization="AA", times_mon="12:00"))
 

@@ -457,19 +457,15 @@ def test_a_meetings_card_time_is_its_first_start_inside_the_window(tmp_path):
     assert hit.next_open == dt.datetime(2026, 11, 25, 18, 0, tzinfo=DENVER) and hit.open_now is False
 
 
-def test_an_online_meeting_in_another_zone_is_judged_on_the_searched_places_clock(tmp_path):
-    loaded = directory_of(
-        tmp_path,
-        meeting(
-            "new-york-nine-thirty",
-            ["daily"],
-            "21:30",
-            attendance="online",
-            remote=True,
-            service_area=["national"],
-            timezone="America/New_York",
-        ),
+def daily_online_meeting(entry_id, start, zone):
+    """A daily online meeting for the whole country, starting at ``start`` on ``zone``'s clock."""
+    return meeting(
+        entry_id, ["daily"], start, attendance="online", remote=True, service_area=["national"], timezone=zone
     )
+
+
+def test_an_online_meeting_in_another_zone_is_judged_on_the_searched_places_clock(tmp_path):
+    loaded = directory_of(tmp_path, daily_online_meeting("new-york-nine-thirty", "21:30", "America/New_York"))
     noon = dt.datetime(2026, 11, 24, 12, 0, tzinfo=DENVER)
     # 9:30 PM in New York is night there, and 7:30 PM, evening, in Denver.
     assert ids(time_of_day(loaded, noon, time="evening")) == ["new-york-nine-thirty"]
@@ -478,18 +474,7 @@ def test_an_online_meeting_in_another_zone_is_judged_on_the_searched_places_cloc
 
 
 def test_a_meeting_in_a_zone_without_daylight_saving_moves_window_when_the_searched_place_changes_clocks(tmp_path):
-    loaded = directory_of(
-        tmp_path,
-        meeting(
-            "phoenix-three-thirty",
-            ["daily"],
-            "15:30",
-            attendance="online",
-            remote=True,
-            service_area=["national"],
-            timezone="America/Phoenix",
-        ),
-    )
+    loaded = directory_of(tmp_path, daily_online_meeting("phoenix-three-thirty", "15:30", "America/Phoenix"))
     # 3:30 PM in Phoenix is 4:30 PM in Denver in summer (evening), 3:30 PM in winter (midday only).
     assert ids(time_of_day(loaded, dt.datetime(2026, 7, 14, 9, 0, tzinfo=DENVER))) == ["phoenix-three-thirty"]
     assert ids(time_of_day(loaded, dt.datetime(2026, 12, 15, 9, 0, tzinfo=DENVER))) == []

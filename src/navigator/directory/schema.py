@@ -149,28 +149,24 @@ def _time_zones() -> frozenset[str]:
     return frozenset(available_timezones())
 
 
-# Per vocabulary (by identity, holding it so the id is not reused): its categories as choices
-# and the field each code belongs under (``Vocabulary.field_of``, read from a dict).
-_VOCABULARY_RULES: dict[int, tuple[Vocabulary, _Choices, dict]] = {}
+# Per vocabulary (by identity, holding it so the id is not reused): its categories as choices.
+_VOCABULARY_CATEGORIES: dict[int, tuple[Vocabulary, _Choices]] = {}
 
 
-def _rules_of(vocabulary: Vocabulary) -> tuple[_Choices, dict]:
-    known = _VOCABULARY_RULES.get(id(vocabulary))
+def _categories_of(vocabulary: Vocabulary) -> _Choices:
+    known = _VOCABULARY_CATEGORIES.get(id(vocabulary))
     if known is None or known[0] is not vocabulary:
-        if len(_VOCABULARY_RULES) >= 16:
-            _VOCABULARY_RULES.clear()
-        field_of: dict[str, str] = {}
-        for group in vocabulary.groups:
-            for code in group.codes:
-                field_of.setdefault(code, group.field)  # the first group holding it, as group_of
-        known = _VOCABULARY_RULES[id(vocabulary)] = (vocabulary, _Choices(vocabulary.categories), field_of)
-    return known[1], known[2]
+        if len(_VOCABULARY_CATEGORIES) >= 16:
+            _VOCABULARY_CATEGORIES.clear()
+        known = _VOCABULARY_CATEGORIES[id(vocabulary)] = (vocabulary, _Choices(vocabulary.categories))
+    return known[1]
 
 
 class _Checker:
     def __init__(self, vocabulary: Vocabulary, today: dt.date):
         self.vocabulary = vocabulary
-        self.categories, self.field_of = _rules_of(vocabulary)
+        self.categories = _categories_of(vocabulary)
+        self.field_of = vocabulary.field_by_code  # read for every code of every entry: a dict, not a call
         self.today = today
         self.problems: list[tuple[tuple, str]] = []
         self.schedules: dict[str, WeeklySchedule] = {}  # "hours" or "meeting": the week parsed

@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 from dataclasses import dataclass, field
+from functools import cached_property
 from importlib import resources
 from pathlib import Path
 
@@ -65,15 +66,26 @@ class Vocabulary:
     def codes(self) -> tuple[str, ...]:
         return tuple(self.labels)
 
-    def group_of(self, code: str) -> CodeGroup | None:
+    @cached_property
+    def group_by_code(self) -> dict[str, CodeGroup]:
+        """Each code's group (the first that lists it), worked out once per vocabulary: checking a
+        national directory asks for the group of every code of every entry."""
+        found: dict[str, CodeGroup] = {}
         for group in self.groups:
-            if code in group.codes:
-                return group
-        return None
+            for code in group.codes:
+                found.setdefault(code, group)
+        return found
+
+    @cached_property
+    def field_by_code(self) -> dict[str, str]:
+        """Each code's field (``needs``, ``payment`` or ``serves``), as ``field_of`` answers."""
+        return {code: group.field for code, group in self.group_by_code.items()}
+
+    def group_of(self, code: str) -> CodeGroup | None:
+        return self.group_by_code.get(code)
 
     def field_of(self, code: str) -> str | None:
-        group = self.group_of(code)
-        return group.field if group else None
+        return self.field_by_code.get(code)
 
     def label(self, code: str) -> str:
         """The code's label in the current language (English where that language has none)."""

@@ -65,6 +65,11 @@ class FormProblems:
             self.by_field.setdefault(name, []).extend(problems)
 
 
+def phone_field(index: int, part: str) -> str:
+    """The form field of the ``index``-th phone's ``part`` (number or type): phone_number, phone_2_type, …"""
+    return f"phone_{part}" if index == 0 else f"phone_{index + 1}_{part}"
+
+
 @dataclass(frozen=True)
 class FormField:
     """One typed field of the suggestion form and the place in an entry it fills.
@@ -96,14 +101,12 @@ FIELDS = (
     FormField("accessibility", "lines", ("accessibility",), 2000, section="services"),
     FormField("website", "text", ("website",), 500, section="contact"),
     FormField("email", "text", ("email",), 254, section="contact"),
-    FormField("phone_number", "text", ("phones", 0, "number"), 40, section="contact"),
-    FormField("phone_type", "choice", ("phones", 0, "type"), section="contact"),
     *(
         field
-        for slot in range(2, MAX_FORM_PHONES + 1)
+        for index in range(MAX_FORM_PHONES)
         for field in (
-            FormField(f"phone_{slot}_number", "text", ("phones", slot - 1, "number"), 40, section="contact"),
-            FormField(f"phone_{slot}_type", "choice", ("phones", slot - 1, "type"), section="contact"),
+            FormField(phone_field(index, "number"), "text", ("phones", index, "number"), 40, section="contact"),
+            FormField(phone_field(index, "type"), "choice", ("phones", index, "type"), section="contact"),
         )
     ),
     FormField("address", "text", ("location", "address"), 300, section="place"),
@@ -197,11 +200,6 @@ def choice_codes(spec: FormField, vocabulary: Vocabulary) -> tuple:
     if spec.name.startswith("housing_") and spec.path[1] == "medication_policy":
         return MEDICATION_POLICIES
     raise KeyError(f"{spec.name} offers no choices")
-
-
-def phone_field(index: int, part: str) -> str:
-    """The form field of the ``index``-th phone's ``part`` (number or type): phone_number, phone_2_type, …"""
-    return f"phone_{part}" if index == 0 else f"phone_{index + 1}_{part}"
 
 
 _PHONE_FIELDS = [

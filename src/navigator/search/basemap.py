@@ -15,7 +15,8 @@ from functools import lru_cache
 from importlib.resources import files
 
 import numpy as np
-import zipcodes
+
+from navigator.search.places import positioned_zips
 
 _ATLAS = "basemap/counties-10m.json"
 # Bounded page size whatever the view: a wide view keeps the longest lines and the biggest cities.
@@ -114,18 +115,14 @@ class City:
 @lru_cache(maxsize=1)
 def _cities() -> tuple[City, ...]:
     totals: dict[tuple[str, str], list[float]] = {}
-    # A first digit at a time, as in places.py: the full list would stay alive for the process.
-    for digit in "0123456789":
-        for record in zipcodes.similar_to(digit):
-            if record.get("zip_code_type") != "STANDARD" or not record.get("lat") or not record.get("long"):
-                continue
-            lat, lon = float(record["lat"]), float(record["long"])
-            if not (lat or lon):
-                continue
-            entry = totals.setdefault((record["city"], record["state"]), [0.0, 0.0, 0])
-            entry[0] += lat
-            entry[1] += lon
-            entry[2] += 1
+    # From the ZIP index places.py keeps for the process: the zipcodes data is read once.
+    for row in positioned_zips():
+        if not row.standard:
+            continue
+        entry = totals.setdefault((row.city, row.state), [0.0, 0.0, 0])
+        entry[0] += row.lat
+        entry[1] += row.lon
+        entry[2] += 1
     cities = [
         City(name, state, round(lat / count, 4), round(lon / count, 4), int(count))
         for (name, state), (lat, lon, count) in totals.items()

@@ -11,6 +11,7 @@ import difflib
 import pickle
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Protocol
@@ -143,6 +144,7 @@ class _ZipRow:
     lon: float
     timezone: str | None
     street_delivery: bool  # active and STANDARD: can stand in for an address (not a PO box)
+    standard: bool  # STANDARD, active or not (the base map sizes cities by these)
 
 
 @dataclass
@@ -235,9 +237,15 @@ def _zip_index() -> dict[str, _ZipRow]:
             lon,
             _known_timezone(record["timezone"]) if record["timezone"] else None,
             bool(record["active"]) and record["zip_code_type"] == "STANDARD",
+            record["zip_code_type"] == "STANDARD",
         )
         for record, lat, lon in _positioned_zip_records()
     }
+
+
+def positioned_zips() -> Iterable[_ZipRow]:
+    """Every ZIP code with a position, in the zipcodes data's order (read once per process)."""
+    return _zip_index().values()
 
 
 @lru_cache(maxsize=1)

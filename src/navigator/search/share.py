@@ -218,14 +218,14 @@ def from_params(
         language = None
 
     when = _choice_or_any(
-        params, "when", WHEN_CHOICES, notices, _('The time "{when}" is not one of {choices}, so it was left out.')
+        params, "when", WHEN_CHOICES, notices, N_('The time "{when}" is not one of {choices}, so it was left out.')
     )
     time = _choice_or_any(
         params,
         "time",
         TIME_CHOICES,
         notices,
-        _('The time of day "{time}" is not one of {choices}, so it was left out.'),
+        N_('The time of day "{time}" is not one of {choices}, so it was left out.'),
     )
     remote = _single(params.get("remote", "1")).strip().lower() not in ("0", "false", "no", "off")
     settings = SearchSettings(near, radius, tuple(needs), language, when, remote, time)
@@ -233,12 +233,12 @@ def from_params(
 
 
 def _choice_or_any(params: Mapping, name: str, choices: Words, notices: list[str], unknown: str) -> str:
-    """The link's ``name`` when it is one of ``choices``, else "any" and a notice (``unknown``, whose
-    placeholders are the parameter's own name and ``choices``)."""
+    """The link's ``name`` when it is one of ``choices``, else "any" and a notice (``unknown``, a
+    message id translated only then, whose placeholders are the parameter's own name and ``choices``)."""
     value = _single(params.get(name, "any")).strip().lower() or "any"
     if value in choices:
         return value
-    notices.append(unknown.format(**{name: value}, choices=", ".join(choices)))
+    notices.append(_(unknown).format(**{name: value}, choices=", ".join(choices)))
     return "any"
 
 

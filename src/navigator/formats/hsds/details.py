@@ -10,7 +10,7 @@ import re
 from navigator.directory.languages import LANGUAGE_NAMES
 from navigator.directory.schema import MAX_TEXT
 from navigator.formats.batch import ImportBatch
-from navigator.formats.cleaning import clean_field, find_phones, title_case_shouting
+from navigator.formats.cleaning import clean_field, description_from, find_phones, title_case_shouting
 from navigator.formats.hsds.package import Tables
 
 # fmt: off
@@ -77,10 +77,7 @@ def service_description(
         value = clean_field(service.get(key))
         if value:
             paragraphs.append(prefix + value)
-    text = "\n\n".join(paragraph for paragraph in paragraphs if paragraph)
-    if len(text) > MAX_TEXT:
-        text = text[: MAX_TEXT - 1].rstrip() + "…"
-    return text or None
+    return description_from(paragraphs, MAX_TEXT)
 
 
 def entry_status(batch: ImportBatch, record: str, value) -> str | None:
