@@ -145,9 +145,12 @@ def open_page(browser: Browser, timeout_ms: int, **context_options) -> Iterator[
 
 
 def wait_until_drawn(page: Page) -> None:
-    """No script is running and every element has its code loaded (placeholders are gone)."""
+    """No script is running, nothing left from the run before (Streamlit marks such elements stale
+    until the run draws them again) and every element has its code loaded (placeholders are gone)."""
     expect(page.get_by_test_id("stStatusWidget")).to_have_count(0)
-    expect(page.locator("[data-testid='stSkeleton'], [data-testid='stSkeletonElement']")).to_have_count(0)
+    expect(
+        page.locator("[data-stale='true'], [data-testid='stSkeleton'], [data-testid='stSkeletonElement']")
+    ).to_have_count(0)
 
 
 def serious_violations(page: Page) -> list[str]:

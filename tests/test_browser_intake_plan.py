@@ -206,6 +206,10 @@ def test_take_homes_say_days_and_times_mark_the_choice_speak_to_the_participant_
 
     booked = plan_card(phone, "medication", "bup-booked")
     click(phone, booked.get_by_role("button", name="Pin"), "The plan")
+    # The step's text was on screen before the click too: the pin's own mark says its run has
+    # come, and the take-homes below are then taken from it once nothing is left stale.
+    expect(booked.get_by_text("Chosen")).to_be_visible()
+    wait_until_drawn(phone)
 
     message = phone.get_by_test_id("stCode").inner_text()
     with phone.expect_download() as html_download:
