@@ -197,3 +197,15 @@ def test_closer_in_the_same_city_name_and_result_are_far_enough_apart_to_keep_bo
     point = {"lat": DENVER_CITY["lat"], "lon": _west_by_pixels(DENVER_CITY["lon"], 50, 10.0), "label": "Downtown"}
     assert cities_clear_of([DENVER_CITY], [point], 10.0) == []
     assert cities_clear_of([DENVER_CITY], [point], 12.0) == [DENVER_CITY]
+
+
+def test_each_city_is_placed_on_screen_once_however_many_results_it_is_checked_against(monkeypatch):
+    from navigator.search import maplayers
+
+    placed = []
+    real_box = maplayers.city_box
+    monkeypatch.setattr(maplayers, "city_box", lambda city, zoom: placed.append(city) or real_box(city, zoom))
+    far = [{"lat": 10.0 + n, "lon": -150.0, "label": f"Place {n}"} for n in range(20)]
+    cities = [{**DENVER_CITY, "label": f"City {n}"} for n in range(5)]
+    assert maplayers.cities_clear_of(cities, far, 10.0) == cities
+    assert len(placed) == len(cities)
