@@ -79,6 +79,29 @@ def test_the_find_page_opens_with_the_crisis_lines_and_an_invitation_to_search(d
     assert_headings_in_order(app)
 
 
+def _blocks_and_elements(node) -> list:
+    """Everything under ``node``, depth first."""
+    found = []
+    for child in getattr(node, "children", {}).values():
+        found.append(child)
+        if type(child).__name__ in ("Block", "Column"):
+            found.extend(_blocks_and_elements(child))
+    return found
+
+
+def test_a_result_card_is_its_name_one_text_its_date_and_its_two_actions(directory, monkeypatch, tmp_path):
+    """Every element is a message Streamlit builds, hashes and sends on each page run: a card was
+    nine (each line of text its own), and 20 cards were most of a search's messages."""
+    app = app_on(directory, monkeypatch, tmp_path, near="80222", needs="buprenorphine,medicaid").run()
+    cards = [
+        node
+        for node in _blocks_and_elements(app.main)
+        if type(node).__name__ == "Block" and type(next(iter(node.children.values()), None)).__name__ == "Subheader"
+    ]
+    kinds = [[type(element).__name__ for element in _blocks_and_elements(card)] for card in cards]
+    assert kinds == [["Subheader", "Markdown", "Caption", "Block", "PageLink", "Button"]]
+
+
 def test_a_zip_search_with_needs_lists_only_what_offers_every_need(directory, monkeypatch, tmp_path):
     app = app_on(directory, monkeypatch, tmp_path, near="80222", needs="buprenorphine,medicaid").run()
     assert not app.exception
