@@ -34,11 +34,15 @@ def test_warm_up_reads_the_base_map_before_the_first_search(fresh_live):
 
 def test_what_the_warm_up_built_is_kept_out_of_every_later_collection(fresh_live):
     warmup.warm_up()
+    thresholds = gc.get_threshold()
     try:
         frozen = warmup.keep_for_good()
         index = data.live_directory().loaded()
         assert frozen == gc.get_freeze_count() > 0
         # A full collection (Streamlit's after each page run, or Python's own) no longer walks it.
         assert not any(obj is index for obj in gc.get_objects())
+        # And collections come after 20,000 allocations, not 700 (four a Find page run).
+        assert gc.get_threshold() == warmup.COLLECTOR_THRESHOLDS == (20_000, 20, 20)
     finally:
         gc.unfreeze()
+        gc.set_threshold(*thresholds)
