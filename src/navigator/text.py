@@ -17,6 +17,8 @@ import unicodedata
 from urllib.parse import quote, urlsplit
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# A unicode \s is exactly what str.isspace() calls white space (CPython's one table of it).
+_SPACE = re.compile(r"\s")
 _WHITESPACE = re.compile(r"\s+")
 # CommonMark lets a backslash escape any ASCII punctuation, which turns off every construct
 # (emphasis, links, HTML, headings, lists, tables, Streamlit's :color[...] directives, $math$).
@@ -76,7 +78,7 @@ def safe_url(url, schemes: tuple[str, ...] = LINK_SCHEMES) -> str | None:
     if not isinstance(url, str):
         return None
     url = url.strip()
-    if not url or _CONTROL.search(url) or any(char.isspace() for char in url):
+    if not url or _CONTROL.search(url) or _SPACE.search(url):
         return None
     try:
         parts = urlsplit(url)
