@@ -102,6 +102,18 @@ def test_a_result_card_is_its_name_one_text_its_date_and_its_two_actions(directo
     assert kinds == [["Subheader", "Markdown", "Caption", "Block", "PageLink", "Button"]]
 
 
+def test_a_search_unpacks_each_shown_entry_from_the_index_once(directory, monkeypatch, tmp_path):
+    """The card reads the entry its hit was made from: unpacking it again cost a deflate a card."""
+    from navigator.directory.index import PackedEntries
+
+    unpacked = []
+    real = PackedEntries.__getitem__
+    monkeypatch.setattr(PackedEntries, "__getitem__", lambda entries, row: unpacked.append(row) or real(entries, row))
+    app = app_on(directory, monkeypatch, tmp_path, near="80222").run()
+    assert not app.exception
+    assert len(names(app)) == len(unpacked) == len(set(unpacked))
+
+
 def test_a_zip_search_with_needs_lists_only_what_offers_every_need(directory, monkeypatch, tmp_path):
     app = app_on(directory, monkeypatch, tmp_path, near="80222", needs="buprenorphine,medicaid").run()
     assert not app.exception

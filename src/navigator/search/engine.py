@@ -99,6 +99,9 @@ class Hit:
     sample: bool
     phone: str | None
     website: str | None
+    # The entry the hit was made from (its own copy): the page's card reads it instead of
+    # unpacking it from the index a second time. Not part of what a hit is equal to.
+    entry: dict = field(default_factory=dict, compare=False, repr=False)
 
     def as_json(self) -> dict:
         return {
@@ -515,4 +518,5 @@ def _hit(
         sample=bool(entry.get("sample")),
         phone=phones[0]["number"] if phones else None,
         website=entry.get("website"),
+        entry=entry,
     )
