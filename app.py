@@ -2,7 +2,7 @@
 
 import streamlit as st
 from ui.auth import current_reviewer
-from ui.frame import app_frame, framed_by_app
+from ui.frame import FIND_PAGE_SCRIPT, app_frame, framed_by_app
 
 from navigator.i18n import _
 
@@ -19,12 +19,13 @@ reviewer_pages = [
 if reviewer:
     reviewer_pages.insert(0, st.Page("pages/review.py", title=_("Review suggestions"), icon=":material/fact_check:"))
 # One flat list: Streamlit draws a sectioned page list with markup that fails accessibility checks.
+find = st.Page(FIND_PAGE_SCRIPT, title=_("Find resources"), icon=":material/search:", default=True)
 pages = [
-    st.Page("pages/find.py", title=_("Find resources"), icon=":material/search:", default=True),
+    find,
     st.Page("pages/intake.py", title=_("Coach intake"), icon=":material/assignment:"),
     st.Page("pages/suggest.py", title=_("Suggest an update"), icon=":material/edit_note:"),
     st.Page("pages/about.py", title=_("About & data"), icon=":material/info:"),
     *reviewer_pages,
 ]
-with framed_by_app():
+with framed_by_app(find):
     st.navigation(pages).run()

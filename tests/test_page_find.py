@@ -114,6 +114,19 @@ def test_a_search_unpacks_each_shown_entry_from_the_index_once(directory, monkey
     assert len(names(app)) == len(unpacked) == len(set(unpacked))
 
 
+def test_the_cards_details_links_name_the_registered_page_without_looking_up_its_file(directory, monkeypatch, tmp_path):
+    """A link given a file name is resolved on disk (getcwd, realpath) and against every page, each time."""
+    from streamlit.elements.widgets import button
+
+    looked_up = []
+    real = button.get_main_script_directory
+    monkeypatch.setattr(button, "get_main_script_directory", lambda script: looked_up.append(script) or real(script))
+    app = app_on(directory, monkeypatch, tmp_path, near="80222").run()
+    details = [link.proto for link in app.get("page_link") if link.proto.label == "Details"]
+    assert len(details) == len(names(app)) > 0 and looked_up == []
+    assert {link.page for link in details} == {""}  # the Find page, the app's default
+
+
 def test_a_zip_search_with_needs_lists_only_what_offers_every_need(directory, monkeypatch, tmp_path):
     app = app_on(directory, monkeypatch, tmp_path, near="80222", needs="buprenorphine,medicaid").run()
     assert not app.exception

@@ -27,6 +27,11 @@ _FRAMED_BY_APP = "_frame_drawn_by_app"  # set in the session only while app.py r
 # directory's files for changes (1,000 files at 100,000 entries) costs tens of milliseconds, once
 # per run is enough. Dropped when the page's run ends, so no session keeps an old index alive.
 _RUN_DIRECTORY = "_frame_directory"
+# The Find page as app.py registered it, for this run's links to it: a link given the page itself
+# is not looked up by its file (a realpath, a getcwd and a scan of the pages: 20 cards' Details
+# links did that on every search).
+_RUN_FIND_PAGE = "_frame_find_page"
+FIND_PAGE_SCRIPT = "pages/find.py"
 
 
 def crisis_lines() -> str:
@@ -100,14 +105,21 @@ def _frame() -> Directory:
 
 
 @contextlib.contextmanager
-def framed_by_app():
-    """Marks the page run inside it as framed by app.py."""
+def framed_by_app(find_page=None):
+    """Marks the page run inside it as framed by app.py, which registered ``find_page`` (an st.Page)."""
     st.session_state[_FRAMED_BY_APP] = True
+    st.session_state[_RUN_FIND_PAGE] = find_page
     try:
         yield
     finally:
         st.session_state.pop(_FRAMED_BY_APP, None)
         st.session_state.pop(_RUN_DIRECTORY, None)
+        st.session_state.pop(_RUN_FIND_PAGE, None)
+
+
+def find_page():
+    """What a link to the Find page names: the page app.py registered in this run, else its file."""
+    return st.session_state.get(_RUN_FIND_PAGE) or FIND_PAGE_SCRIPT
 
 
 def page_frame() -> None:

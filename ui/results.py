@@ -21,6 +21,7 @@ from navigator.search.wording import distance_words, hit_timing, kind_words, pro
 from navigator.text import markdown_badge, markdown_link, markdown_text, safe_url
 from ui.data import address_geocoder
 from ui.detail import SPANISH, SPANISH_SPOKEN
+from ui.frame import find_page
 from ui.map import results_map
 from ui.page_script import copy_link_button, scroll_into_view
 from ui.search_form import SEARCHED_KEY, for_url
@@ -342,7 +343,7 @@ def _card(directory: Directory, hit: Hit, params: dict[str, str], now: dt.dateti
         actions = st.container(horizontal=True, vertical_alignment="center")
         with actions:
             st.page_link(
-                FIND_PAGE,
+                find_page(),
                 label=_("Details"),
                 icon=":material/info:",
                 query_params={**params, "entry": hit.id},
