@@ -45,3 +45,22 @@ def test_the_document_language_template_keeps_even_a_hostile_value_inside_its_sc
     body = render("document_language.html.j2", language=HOSTILE)
     assert "<img" not in body
     assert body.count("</script>") == body.count("<script") == 1
+
+
+def test_the_frames_styles_are_rendered_once_and_templates_not_checked_on_disk_each_time(monkeypatch):
+    """The crisis dock's style and the copy-link button are the same on every page run."""
+    from ui import page_script
+
+    rendered, shown = [], []
+    real = page_script.render
+    monkeypatch.setattr(
+        page_script, "render", lambda template, **values: rendered.append(template) or real(template, **values)
+    )
+    monkeypatch.setattr(page_script, "show_rendered", shown.append)
+    page_script._rendered.cache_clear()
+    for _ in range(3):
+        page_script.page_html("hidden_element.html.j2", key="twice")
+        page_script.scroll_into_view("results")
+    assert rendered == ["hidden_element.html.j2"] + ["scroll_into_view.html.j2"] * 3
+    assert len(set(shown[1::2])) == 3  # each scroll is new, so the browser runs it again
+    assert not _TEMPLATES.auto_reload

@@ -8,6 +8,7 @@ Streamlit keeps a page's scroll position across reruns, so after Search on a pho
 from __future__ import annotations
 
 import itertools
+from functools import lru_cache
 from pathlib import Path
 
 import jinja2
@@ -17,6 +18,8 @@ _TEMPLATES = jinja2.Environment(
     loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
     autoescape=True,
     undefined=jinja2.StrictUndefined,
+    # The templates ship with the app: not checked on disk (a stat) every time one is used.
+    auto_reload=False,
 )
 _RUNS = itertools.count()
 
@@ -28,8 +31,15 @@ def render(template: str, **values) -> str:
 
 def page_html(template: str, **values) -> None:
     """A style or script of the page's own: the template with ``values``, escaped (so a script
-    tag in the result can only be the template's own, and only then may scripts run)."""
-    show_rendered(render(template, **values))
+    tag in the result can only be the template's own, and only then may scripts run). The same
+    template and values give the same text, kept (the frame's styles are drawn on every run)."""
+    show_rendered(_rendered(template, tuple(sorted(values.items()))))
+
+
+@lru_cache(maxsize=64)
+def _rendered(template: str, values: tuple[tuple[str, str], ...]) -> str:
+    # Only the app's own words and keys come here (page_html's callers), never what someone typed.
+    return render(template, **dict(values))
 
 
 def show_rendered(body: str) -> None:
@@ -39,7 +49,8 @@ def show_rendered(body: str) -> None:
 
 def scroll_into_view(key: str) -> None:
     """Bring the element drawn with Streamlit key ``key`` to the top of the screen."""
-    page_html("scroll_into_view.html.j2", key=key, key_class=f"st-key-{key}", run=next(_RUNS))
+    # Not kept: each is new (its run number makes the browser run it again).
+    show_rendered(render("scroll_into_view.html.j2", key=key, key_class=f"st-key-{key}", run=next(_RUNS)))
 
 
 def copy_link_button(label: str, copied: str, copy_by_hand: str) -> None:
