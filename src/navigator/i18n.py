@@ -146,10 +146,16 @@ def locale() -> Locale:
 
 def clock(moment: dt.time | dt.datetime) -> str:
     """ "7:00 PM" in English, "19:00" in Spanish."""
-    time = moment.time() if isinstance(moment, dt.datetime) else moment
-    if _language.get() == DEFAULT_LANGUAGE:
+    return _clock(_language.get(), moment.hour, moment.minute)
+
+
+@lru_cache(maxsize=2 * 24 * 60)  # every minute of the day, in each language
+def _clock(language: str, hour: int, minute: int) -> str:
+    # Babel takes some 23 us a time; a page of results writes dozens (each card's next opening).
+    time = dt.time(hour, minute)
+    if language == DEFAULT_LANGUAGE:
         return format_time(time, "h:mm a", locale="en_US")
-    return format_time(time, "H:mm", locale=locale())
+    return format_time(time, "H:mm", locale=_locale(language))
 
 
 def short_date(day: dt.date) -> str:
