@@ -26,11 +26,6 @@ from navigator.search.schedule import (
 _SOON_MINUTES = 60
 
 
-def clock_time(moment: dt.datetime) -> str:
-    """ "7:00 PM" ("19:00" in Spanish)."""
-    return clock(moment)
-
-
 def zone_name(moment: dt.datetime) -> str:
     """The time zone as people in the US say it: "MT", "ET", "AKT" (from MST/MDT, EST/EDT, …);
     elsewhere the zone's own abbreviation."""
@@ -58,12 +53,12 @@ def day_and_time(moment: dt.datetime, now: dt.datetime, viewer: ZoneInfo | None 
         day = f"{day_name(moment.weekday())} {month_day(moment.date())}"
     else:
         day = day_name(moment.weekday())
-    text = _("{day} {time}").format(day=day, time=clock_time(moment))
+    text = _("{day} {time}").format(day=day, time=clock(moment))
     if viewer is None:
         return text
     text += f" {zone_name(moment)}"
     if own.utcoffset() != moment.utcoffset():
-        text += f" ({clock_time(own)} {zone_name(own)})"
+        text += f" ({clock(own)} {zone_name(own)})"
     return text
 
 
