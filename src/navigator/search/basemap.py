@@ -143,12 +143,23 @@ def _cities() -> tuple[City, ...]:
     return tuple(cities)
 
 
+@lru_cache(maxsize=1)
+def _city_positions() -> tuple[np.ndarray, np.ndarray]:
+    """The cities' latitudes and longitudes, in ``_cities()``'s order (read-only)."""
+    lat = np.asarray([city.lat for city in _cities()], dtype=np.float64)
+    lon = np.asarray([city.lon for city in _cities()], dtype=np.float64)
+    lat.setflags(write=False)
+    lon.setflags(write=False)
+    return lat, lon
+
+
 def city_labels(bounds: Bounds, limit: int = MAX_CITIES) -> list[dict]:
     """The biggest cities inside the view, biggest first: {"lat", "lon", "label"} ("Denver, CO")."""
-    shown = []
-    for city in _cities():
-        if bounds.south <= city.lat <= bounds.north and bounds.west <= city.lon <= bounds.east:
-            shown.append({"lat": city.lat, "lon": city.lon, "label": f"{city.name.title()}, {city.state}"})
-            if len(shown) == limit:
-                break
-    return shown
+    lat, lon = _city_positions()
+    # One pass over the 1,311 cities in numpy, not a Python loop on every map.
+    inside = (bounds.south <= lat) & (lat <= bounds.north) & (bounds.west <= lon) & (lon <= bounds.east)
+    cities = _cities()
+    return [
+        {"lat": city.lat, "lon": city.lon, "label": f"{city.name.title()}, {city.state}"}
+        for city in (cities[index] for index in np.flatnonzero(inside)[:limit].tolist())
+    ]
