@@ -3,12 +3,13 @@ file's rows in it are replaced.
 
 ``loader`` checks each YAML file and ``segment.index_file`` turns it into an ``IndexedFile``:
 its entries packed and its rows of every index column. An ``Assembly`` (``build_directory``
-for files at hand) concatenates files' rows, as they arrive, into a ``Directory`` (the packed entries, a pandas frame of their columns with text in
-Arrow, a need-code matrix, the schedule table and the row look-ups search reads without touching
-entries one by one); ``replace_files`` gives a new ``Directory`` with some files' rows replaced,
-added or removed, at the cost of those rows and memory copies of the number columns: text
-columns become chunked slices of the old ones, and ``RowsById`` moves later files' rows without
-touching their ids (the old index keeps serving whoever holds it meanwhile).
+for files at hand) concatenates files' rows, as they arrive, into a ``Directory`` (the packed
+entries, a pandas frame of their columns with text in Arrow, a need-code matrix, the schedule
+table and the row look-ups search reads without touching entries one by one);
+``replace_files`` gives a new ``Directory`` with some files' rows replaced, added or removed,
+at the cost of those rows and memory copies of the number columns: text columns become chunked
+slices of the old ones, and ``RowsById`` moves later files' rows without touching their ids
+(the old index keeps serving whoever holds it meanwhile).
 """
 
 from __future__ import annotations
@@ -332,7 +333,7 @@ class Assembly:
             columns: dict = {}
             for name in FRAME_COLUMNS:
                 if name in TEXT_COLUMNS:
-                    columns[name] = text_series(self._texts.pop(name))
+                    columns[name] = text_series([_joined_text(self._texts.pop(name))])
                     heap.return_freed()  # the column's pieces, before the next column is made
                 else:
                     columns[name] = np.concatenate(self._numbers.pop(name))
@@ -555,7 +556,11 @@ def _joined_text(parts: list):
         return [value for part in parts for value in part]
     import pyarrow
 
-    return pyarrow.concat_arrays(parts) if len(parts) != 1 else parts[0]
+    # From the C library's heap, not Arrow's own allocator: during a load every block from 16 KB
+    # up gets a mapping of its own (``heap``), so the pieces of a column leave the process the
+    # moment they are joined, where Arrow's allocator kept them until asked.
+    pool = pyarrow.system_memory_pool()
+    return pyarrow.concat_arrays(parts, memory_pool=pool) if len(parts) != 1 else parts[0]
 
 
 def _joined_rows(parts: list[dict]) -> dict:
