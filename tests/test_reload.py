@@ -20,6 +20,7 @@ from tests.conftest import CLINIC, PROJECT_ROOT
 import navigator.directory.index as index_module
 import navigator.directory.loader as directory_module
 from navigator.bench.synthetic import entries_yaml, synthetic_entries, write_synthetic_directory
+from navigator.directory.cache import DirectoryCache
 from navigator.directory.index import entry_dictionary
 from navigator.directory.loader import load_directory, reload_directory
 from navigator.directory.problems import DirectoryError
@@ -198,7 +199,17 @@ def test_reloads_after_random_changes_give_the_index_a_fresh_load_gives(first_en
         reload_randomly(first_entries, rounds)
 
 
-def reload_randomly(first_entries, rounds):
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    rounds=st.lists(st.tuples(st.lists(change, min_size=1, max_size=3), st.booleans()), min_size=1, max_size=3),
+)
+def test_reloads_of_indexes_read_from_the_cache_give_the_index_a_fresh_load_gives(first_entries, rounds):
+    # The first index is a warm load (its arrays and packed entries read in place from the mapped
+    # cache file); a round's True stores the reloaded index in the cache and reads it back.
+    reload_randomly(first_entries, [changes for changes, _ in rounds], [stored for _, stored in rounds])
+
+
+def reload_randomly(first_entries, rounds, through_cache=None):
     new_entries = (
         {**entry, "id": f"new-{number}-{entry['id']}"}
         for number, entry in enumerate(itertools.cycle(synthetic_entries(40, seed=6, today=TODAY)))
@@ -218,8 +229,13 @@ def reload_randomly(first_entries, rounds):
 
         for name in files:
             write(name)
-        loaded = load_directory(folder, use_cache=False, today=TODAY)
-        for changes in rounds:
+        if through_cache is None:
+            loaded = load_directory(folder, use_cache=False, today=TODAY)
+        else:
+            cache = DirectoryCache(folder / ".cache", folder)
+            load_directory(folder, cache_dir=folder / ".cache", today=TODAY)
+            loaded = load_directory(folder, cache_dir=folder / ".cache", today=TODAY)
+        for round_number, changes in enumerate(rounds):
             for kind, which, count in changes:
                 if kind == "add":
                     files[which] = files.get(which, []) + [next(new_entries) for _ in range(count)]
@@ -241,6 +257,9 @@ def reload_randomly(first_entries, rounds):
                     files[name] = files[name] + [next(new_entries) for _ in range(count)]
                 write(name)
             loaded = reload_directory(loaded, today=TODAY)
+            if through_cache and through_cache[round_number]:
+                cache.store_index(loaded.signature, loaded)
+                loaded = cache.index(loaded.signature)
         assert_same_index(loaded, load_directory(folder, use_cache=False, today=TODAY))
 
 

@@ -14,8 +14,10 @@ touching their ids (the old index keeps serving whoever holds it meanwhile).
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import marshal
 import operator
+import pickle
 import zlib
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -135,8 +137,9 @@ class RowsById(Mapping):
 
     _LOCAL_BITS = 32
 
-    def __init__(self, places: dict, numbers: dict, firsts: dict, next_number: int):
-        self._places = places  # id -> file number << _LOCAL_BITS | its place in the file
+    def __init__(self, places: dict | None, numbers: dict, firsts: dict, next_number: int, ids_of=()):
+        self._built = places  # id -> file number << _LOCAL_BITS | its place in the file; None: not yet
+        self._ids_of = ids_of  # until then: (file number, its ids) per file, to make it from
         self._numbers = numbers  # file label -> file number
         self._firsts = firsts  # file number -> the file's first row
         self._next_number = next_number
@@ -147,6 +150,24 @@ class RowsById(Mapping):
         rows.add(files)
         rows.place(files)
         return rows
+
+    def of_ids(self, files: Sequence[IndexedFile]) -> RowsById:
+        """This mapping (of ``files``) as one that makes its id look-up when first asked: what the
+        index cache stores (unpickling 100,000 ids' places took a warm load some 20 ms, and most
+        warm loads, as the app's, never look an entry up by id before the next reload)."""
+        ids_of = tuple((self._numbers[indexed.label], indexed.ids) for indexed in files)
+        return RowsById(None, self._numbers, self._firsts, self._next_number, ids_of)
+
+    @property
+    def _places(self) -> dict:
+        places = self._built
+        if places is None:  # two threads may both make it: the same dict either way
+            places = {}
+            for number, ids in self._ids_of:
+                base = number << self._LOCAL_BITS
+                places.update(zip(ids, range(base, base + len(ids)), strict=True))
+            self._built = places
+        return places
 
     def __getitem__(self, entry_id: str) -> int:
         place = self._places[entry_id]
@@ -221,16 +242,26 @@ class Directory:
     def __len__(self) -> int:
         return len(self.entries)
 
-    def __getstate__(self):
+    def __reduce_ex__(self, protocol):
         # pandas pickles an Arrow text column by copying it whole, and pickle holds every such
         # copy until it is done: storing a national index took twice its memory. Arrow arrays
-        # themselves pickle their buffers as they are.
+        # themselves pickle their buffers as they are. From protocol 5 on, the files' packed
+        # entries go as out-of-band buffers too (as numpy and Arrow buffers do), so the index
+        # cache maps them instead of copying (``cache.DirectoryCache``); the entries are made again
+        # from the files, and the id look-up from the files' ids when it is first asked.
         state = self.__dict__.copy()
         state["frame"] = {
-            name: (column.dtype, _arrow_of(column)) if _in_arrow(column) else column
+            name: (column.dtype, _arrow_of(column)) if _in_arrow(column) else column.to_numpy()
             for name, column in self.frame.items()
         }
-        return state
+        del state["entries"]
+        state["entry_dictionary"] = self.entries.dictionary
+        if protocol >= 5:
+            state["files"] = tuple(
+                dataclasses.replace(indexed, packed=pickle.PickleBuffer(indexed.packed)) for indexed in self.files
+            )
+        state["id_rows"] = self.id_rows.of_ids(self.files)
+        return (_unpickled_directory, (), state)
 
     def __setstate__(self, state):
         state["frame"] = pd.DataFrame(
@@ -239,6 +270,7 @@ class Directory:
                 for name, value in state["frame"].items()
             }
         )
+        state["entries"] = _packed_entries(state["files"], state.pop("entry_dictionary"))
         self.__dict__.update(state)
 
     def row_of(self, entry_id: str) -> int | None:
@@ -253,6 +285,10 @@ class Directory:
         """A private copy of one entry, safe to change."""
         row = self.row_of(entry_id)
         return self.entries[row] if row is not None else None
+
+
+def _unpickled_directory() -> Directory:
+    return object.__new__(Directory)
 
 
 def build_directory(path: Path, vocabulary: Vocabulary, files: list[IndexedFile], signature: str) -> Directory:

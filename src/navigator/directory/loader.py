@@ -20,7 +20,6 @@ import gc
 import hashlib
 import multiprocessing
 import os
-import pickle
 import sys
 from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
@@ -31,6 +30,7 @@ from pathlib import Path
 from yaml.nodes import SequenceNode
 
 from navigator.directory import yamlfast
+from navigator.directory.cache import DirectoryCache as _Cache
 from navigator.directory.heap import freed_memory_returned, return_freed
 from navigator.directory.index import (
     CheckedEntry,
@@ -46,11 +46,10 @@ from navigator.directory.problems import DirectoryError, Problem, Report
 from navigator.directory.schema import check_entry
 from navigator.directory.vocabulary import VOCABULARY_FILE, Vocabulary, load_vocabulary, vocabulary_path
 from navigator.directory.yamlread import NodeConverter, YamlSyntaxError, compose, line_of, path_of
-from navigator.files import write_atomic_with
 from navigator.search import places
 from navigator.settings import DEFAULT_DIRECTORY, load_settings
 
-CACHE_FORMAT = 10  # bump when the cached structures change shape or module
+CACHE_FORMAT = 11  # bump when the cached structures change shape or module
 # Below this many files to read, starting worker processes (about a second) costs more than it saves.
 POOL_MIN_FILES = 40
 
@@ -161,52 +160,6 @@ def _entry_files(directory: Path) -> list[tuple[str, str]]:
                 found.append((prefix + name, os.path.join(folder, name)))
     found.sort(key=lambda names: names[0].split("/"))  # as paths sort: folder by folder
     return found
-
-
-class _Cache:
-    """The on-disk cache of one directory: per-file results and the assembled index."""
-
-    def __init__(self, cache_dir: Path, directory: Path):
-        key = hashlib.sha256(str(directory.resolve()).encode()).hexdigest()[:16]
-        self.folder = cache_dir / f"directory-{key}"
-        self.files_path = self.folder / "files.pickle"
-        self.index_path = self.folder / "index.pickle"
-
-    def _load(self, path: Path, key: str):
-        """What ``_store`` stored under ``key``, or None; a different key is read and no more."""
-        try:
-            with open(path, "rb") as handle:
-                if pickle.load(handle) != key:
-                    return None
-                return pickle.load(handle)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
-            return None  # a missing or stale cache is simply rebuilt
-
-    def _store(self, path: Path, key: str, value) -> None:
-        """Pickles ``key``, then ``value``, straight into the atomically replaced file, without
-        holding a national index in memory a second time as one bytes object."""
-
-        def dump(handle) -> None:
-            pickle.dump(key, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
-
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            write_atomic_with(path, dump)
-        except OSError:
-            pass  # a read-only cache folder costs speed, never correctness
-
-    def index(self, signature: str) -> Directory | None:
-        return self._load(self.index_path, signature)
-
-    def store_index(self, signature: str, directory: Directory) -> None:
-        self._store(self.index_path, signature, directory)
-
-    def files(self, context: str) -> dict[str, _FileRecord]:
-        return self._load(self.files_path, context) or {}
-
-    def store_files(self, context: str, records: dict[str, _FileRecord]) -> None:
-        self._store(self.files_path, context, records)
 
 
 def stat_signature(directory: Path | str) -> str:
@@ -489,7 +442,6 @@ def load_directory(
         report.add(str(directory), 0, "", "", "is not a folder")
         raise DirectoryError(report)
     listing = _entry_files(directory)
-    files = [Path(full) for _, full in _with_override_files(directory, listing, overrides)]
     cache = _Cache(Path(cache_dir) if cache_dir else load_settings().cache_folder, directory) if use_cache else None
     signature = _signature_of(directory, listing, _stamps_of(listing)) + _overlay_key(overrides)
     vocabulary_stamp = _vocabulary_stamp(directory)  # before it is read: a change meanwhile shows next time
@@ -497,6 +449,8 @@ def load_directory(
         cached = cache.index(signature)
         if cached is not None:
             return cached
+    # Only now: a warm load has no use for a Path per file.
+    files = [Path(full) for _, full in _with_override_files(directory, listing, overrides)]
     vocabulary = load_vocabulary(directory)
     with freed_memory_returned():  # the files' pieces, once freed, leave the process
         # Problems name files relative to the directory: the app shows them, and a server's own
