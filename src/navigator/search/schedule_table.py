@@ -274,6 +274,13 @@ class ScheduleTable:
         new_open = np.full(count, -1, dtype=np.int32)
         new_start = np.full(count, -1, dtype=np.int32)
         _number_kinds(rows, count, 0, zone_codes, open_kinds, start_kinds, new_open, new_start)
+        if (
+            open_kinds is _dict_of(self.open_kinds)  # no new kind numbered
+            and count == end - start
+            and np.array_equal(new_open, self.open_kind_of[start:end])
+            and np.array_equal(new_start, self.start_kind_of[start:end])
+        ):
+            return self  # the same schedules (an edit to other fields): this very table
         open_kind_of = np.concatenate([self.open_kind_of[:start], new_open, self.open_kind_of[end:]])
         start_kind_of = np.concatenate([self.start_kind_of[:start], new_start, self.start_kind_of[end:]])
         zones = tuple(zone_codes)
@@ -499,7 +506,5 @@ def _minutes_or_never(per_row: list[np.ndarray]) -> np.ndarray:
 
 
 def _rows_of_entries(kind_of_entry: np.ndarray, position: np.ndarray) -> np.ndarray:
-    rows = np.full(len(kind_of_entry), len(position), dtype=np.int32)
-    scheduled = kind_of_entry >= 0
-    rows[scheduled] = position[kind_of_entry[scheduled]]
-    return rows
+    # Kind -1 (no schedule) takes the last element: one past the last row. One pass over the entries.
+    return np.append(position, len(position)).astype(np.int32)[kind_of_entry]
