@@ -1,12 +1,15 @@
 """What a cold load's worker processes run: code that brings none of the index's heavy imports."""
 
+import atexit
 import datetime as dt
+import multiprocessing
 import subprocess
 import sys
 
 from tests.conftest import CLINIC, write_directory
 
 import navigator.directory.loader as loader_module
+from navigator.directory.filecheck import worker_started
 from navigator.directory.loader import load_directory
 
 TODAY = dt.date(2026, 11, 23)
@@ -51,3 +54,25 @@ def test_the_loading_workers_run_code_that_never_imports_pandas(tmp_path, monkey
     code = f"import sys, {', '.join(modules)}; print({heavy})"
     imported = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert imported.strip() == "[]"
+
+
+def _write_marker(path: str) -> None:
+    with open(path, "w") as handle:
+        handle.write("finalized")
+
+
+def _work_then_end(marker_path: str) -> None:
+    # Registered first, so run last: after whatever the worker's own end registers.
+    atexit.register(_write_marker, marker_path)
+    worker_started(b"", True)
+
+
+def test_a_loading_worker_leaves_without_the_interpreters_finalization(tmp_path):
+    # Before: each worker spent 0.4-1 s after its last file collecting and tearing down its
+    # modules (the collector paused all load long) while the loader waited for it to exit.
+    marker = tmp_path / "finalized"
+    worker = multiprocessing.get_context("spawn").Process(target=_work_then_end, args=(str(marker),))
+    worker.start()
+    worker.join(60)
+    assert worker.exitcode == 0
+    assert not marker.exists()
