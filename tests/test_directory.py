@@ -208,7 +208,7 @@ def test_an_always_open_national_line_is_described_without_a_time_zone(tmp_path)
 
     loaded = load_directory(write_directory(tmp_path / "d", {"lines.yaml": NATIONAL_LINE}), today=TODAY)
     now = dt.datetime(2026, 11, 23, 12, tzinfo=dt.UTC)
-    assert entry_timing(loaded, loaded.row_of("national-line"), now) == "Open now"
+    assert entry_timing(loaded, loaded.row_of("national-line"), now) == ("Open now", True)
 
 
 def test_same_size_rewrite_within_one_clock_tick_is_still_seen(small_directory, tmp_path):
