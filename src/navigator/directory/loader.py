@@ -27,10 +27,8 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
-from yaml.nodes import SequenceNode
-
-from navigator.directory import yamlfast
 from navigator.directory.cache import DirectoryCache as _Cache
+from navigator.directory.filecheck import check_file, read_and_index, worker_started
 from navigator.directory.heap import freed_memory_returned, return_freed
 from navigator.directory.index import (
     CheckedEntry,
@@ -42,10 +40,9 @@ from navigator.directory.index import (
     index_file,
     replace_files,
 )
-from navigator.directory.problems import DirectoryError, Problem, Report
-from navigator.directory.schema import check_entry
+from navigator.directory.problems import DirectoryError, Report
+from navigator.directory.segment import text_in_arrow
 from navigator.directory.vocabulary import VOCABULARY_FILE, Vocabulary, load_vocabulary, vocabulary_path
-from navigator.directory.yamlread import NodeConverter, YamlSyntaxError, compose, line_of, path_of
 from navigator.search import places
 from navigator.settings import DEFAULT_DIRECTORY, load_settings
 
@@ -64,63 +61,6 @@ class _FileRecord:
     stamp: tuple[int, int, int]  # size, modification time, inode: a rename or an edit changes one
     digest: str
     result: IndexedFile
-
-
-def field_name(path: tuple) -> str:
-    name = ""
-    for step in path:
-        name += f"[{step}]" if isinstance(step, int) else (f".{step}" if name else step)
-    return name
-
-
-def check_file(data: bytes, label: str, vocabulary: Vocabulary, today: dt.date, fast: bool = False) -> FileResult:
-    """Every entry of one directory file, checked; ``label`` names the file in problems.
-
-    ``fast``: try ``yamlfast`` first (only where rapidyaml's messages on standard error go
-    nowhere); a file it declines, or with any problem, is read again by the strict reader, so
-    the result is the same either way.
-    """
-    if fast:
-        read = yamlfast.read_entries(data)
-        if read is not None:
-            entries = []
-            for entry, line in read:
-                entry_problems, implied = check_entry(entry, vocabulary, today)
-                if entry_problems or implied is None:
-                    break  # the strict reader finds each problem's line
-                entries.append(CheckedEntry(entry, implied, label, line))
-            else:
-                return FileResult(tuple(entries), ())
-    try:
-        root = compose(data)
-    except YamlSyntaxError as error:
-        return FileResult((), (Problem(label, error.line, "", "", error.message),))
-    if root is None:
-        return FileResult((), ())
-    if not isinstance(root, SequenceNode):
-        message = "a directory file must be a YAML list of entries (each starting with `- id:`)"
-        return FileResult((), (Problem(label, root.start_mark.line + 1, "", "", message),))
-    # An alias needs an anchor, and an anchor needs a "&" in the text.
-    converter = NodeConverter(may_have_aliases=(b"&" if isinstance(data, bytes) else "&") in data)
-    entries, problems = [], []
-    for node in root.value:
-        issues_before = len(converter.issues)
-        entry = converter.convert(node)
-        entry_id = entry.get("id") if isinstance(entry, dict) and isinstance(entry.get("id"), str) else ""
-        line = node.start_mark.line + 1
-        yaml_issues = converter.issues[issues_before:]
-        troubled = set()
-        for issue in yaml_issues:
-            path = path_of(node, issue.node)
-            troubled.add(path[:1])
-            problems.append(Problem(label, issue.line, entry_id, field_name(path), issue.message))
-        entry_problems, implied = check_entry(entry, vocabulary, today)
-        for path, message in entry_problems:
-            if path[:1] not in troubled:  # a coerced scalar was already reported once
-                problems.append(Problem(label, line_of(node, path), entry_id, field_name(path), message))
-        if implied is not None and not yaml_issues:
-            entries.append(CheckedEntry(entry, implied, label, line))
-    return FileResult(tuple(entries), tuple(problems))
 
 
 @contextlib.contextmanager
@@ -328,11 +268,11 @@ def _read_in_workers(
         pool = ProcessPoolExecutor(
             workers,
             mp_context=context,
-            initializer=_worker_started,
-            initargs=(dictionary, places.pickled_zip_index()),
+            initializer=worker_started,
+            initargs=(dictionary, text_in_arrow(), places.pickled_zip_index()),
         )
         with pool:
-            return list(pool.map(_read_and_index, jobs, chunksize=max(1, min(16, len(jobs) // (workers * 8)))))
+            return list(pool.map(read_and_index, jobs, chunksize=max(1, min(16, len(jobs) // (workers * 8)))))
     except (BrokenProcessPool, OSError, RuntimeError):
         return None
 
@@ -343,35 +283,6 @@ def workers_for(files_to_read: int) -> int:
         return 1
     configured = load_settings().load_workers
     return configured if configured is not None else (os.cpu_count() or 1)
-
-
-def _worker_started(dictionary: bytes, zip_index: bytes | None = None) -> None:
-    """A loading worker: its standard error goes nowhere (rapidyaml prints every parse error it
-    meets there, and such a file is read again by the strict reader, which reports it), its
-    collector is paused as the loader's own is, and it takes its parent's ZIP index when the
-    parent has one (reading the zipcodes package took each worker 0.8 s of CPU)."""
-    if zip_index is not None:
-        places.adopt_zip_index(zip_index)
-    with contextlib.suppress(OSError):
-        quiet = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(quiet, 2)
-        os.close(quiet)
-    gc.disable()
-    _WORKER_DICTIONARY.append(dictionary)
-
-
-_WORKER_VOCABULARIES: dict[str, Vocabulary] = {}
-_WORKER_DICTIONARY: list[bytes] = []
-
-
-def _read_and_index(job) -> tuple[str, IndexedFile]:
-    directory, path, label, today = job
-    if directory not in _WORKER_VOCABULARIES:
-        _WORKER_VOCABULARIES[directory] = load_vocabulary(Path(directory))
-    vocabulary, dictionary = _WORKER_VOCABULARIES[directory], _WORKER_DICTIONARY[-1]
-    data = Path(path).read_bytes()
-    result = check_file(data, label, vocabulary, today, fast=True)
-    return hashlib.sha256(data).hexdigest(), index_file(result, label, vocabulary, dictionary)
 
 
 @collector_paused()
