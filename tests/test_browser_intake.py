@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
+from tests.browser import open_page
 
 pytestmark = pytest.mark.browser
 
@@ -23,11 +24,8 @@ FIRST_NAME = "Zyxwvut"
 
 @pytest.fixture
 def page(chromium_browser):
-    context = chromium_browser.new_context(viewport=PHONE, accept_downloads=True)
-    page = context.new_page()
-    page.set_default_timeout(WAIT_MS)
-    yield page
-    context.close()
+    with open_page(chromium_browser, WAIT_MS, viewport=PHONE, accept_downloads=True) as page:
+        yield page
 
 
 def settled(page: Page, step: str) -> None:

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import expect
-from tests.browser import wait_until_drawn
+from tests.browser import open_page, wait_until_drawn
 
 pytestmark = pytest.mark.browser
 
@@ -20,8 +20,6 @@ expect.set_options(timeout=WAIT_MS)
 
 @pytest.mark.parametrize("width", [375, 1280])
 def test_the_find_page_with_its_map_asks_no_outside_host_for_anything(running_app, chromium_browser, width):
-    context = chromium_browser.new_context(viewport={"width": width, "height": 900})
-    page = context.new_page()
     outside: list[str] = []
 
     def record(request) -> None:
@@ -31,8 +29,8 @@ def test_the_find_page_with_its_map_asks_no_outside_host_for_anything(running_ap
         if host not in ("127.0.0.1", "localhost"):
             outside.append(request.url)
 
-    page.on("request", record)
-    try:
+    with open_page(chromium_browser, WAIT_MS, viewport={"width": width, "height": 900}) as page:
+        page.on("request", record)
         page.goto(f"{running_app.url}/?near=80222")
         expect(page.get_by_test_id("stDeckGlJsonChart")).to_be_visible()
         expect(page.get_by_role("heading", name="Your shortlist")).to_be_attached()
@@ -43,6 +41,4 @@ def test_the_find_page_with_its_map_asks_no_outside_host_for_anything(running_ap
         wait_until_drawn(page)
         page.goto(f"{running_app.url}/intake")
         wait_until_drawn(page)
-    finally:
-        context.close()
     assert outside == [], "\n".join(outside)

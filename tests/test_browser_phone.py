@@ -10,7 +10,7 @@ import re
 
 import pytest
 from playwright.sync_api import Page, expect
-from tests.browser import wait_until_drawn
+from tests.browser import open_page, wait_until_drawn
 
 pytestmark = pytest.mark.browser
 
@@ -18,24 +18,19 @@ WAIT_MS = 30_000
 expect.set_options(timeout=WAIT_MS)
 PHONE = {"width": 375, "height": 740}
 LAPTOP = {"width": 1280, "height": 800}
+CLIPBOARD = ["clipboard-read", "clipboard-write"]
 
 
 @pytest.fixture
 def phone(chromium_browser):
-    context = chromium_browser.new_context(viewport=PHONE, permissions=["clipboard-read", "clipboard-write"])
-    page = context.new_page()
-    page.set_default_timeout(WAIT_MS)
-    yield page
-    context.close()
+    with open_page(chromium_browser, WAIT_MS, viewport=PHONE, permissions=CLIPBOARD) as page:
+        yield page
 
 
 @pytest.fixture
 def laptop(chromium_browser):
-    context = chromium_browser.new_context(viewport=LAPTOP, permissions=["clipboard-read", "clipboard-write"])
-    page = context.new_page()
-    page.set_default_timeout(WAIT_MS)
-    yield page
-    context.close()
+    with open_page(chromium_browser, WAIT_MS, viewport=LAPTOP, permissions=CLIPBOARD) as page:
+        yield page
 
 
 def wait_until_done(page: Page) -> None:
@@ -68,9 +63,7 @@ def first_card_top(page: Page) -> float:
 
 @pytest.mark.parametrize("viewport", [PHONE, LAPTOP], ids=["375", "1280"])
 def test_after_search_the_first_result_is_in_view(running_app, chromium_browser, viewport):
-    context = chromium_browser.new_context(viewport=viewport)
-    page = context.new_page()
-    try:
+    with open_page(chromium_browser, WAIT_MS, viewport=viewport) as page:
         page.goto(running_app.url)
         wait_until_drawn(page)
         page.get_by_role("textbox", name="ZIP code, city or coordinates").fill("80222")
@@ -87,8 +80,6 @@ def test_after_search_the_first_result_is_in_view(running_app, chromium_browser,
         wait_until_done(page)
         top = first_card_top(page)
         assert 0 <= top < viewport["height"] - 100, f"the first result starts at {top}px"
-    finally:
-        context.close()
 
 
 @pytest.mark.parametrize("viewport", [PHONE, LAPTOP], ids=["375", "1280"])
@@ -99,10 +90,7 @@ def test_a_search_sent_from_the_end_of_the_reopened_needs_list_brings_the_first_
     at the top of the screen, and sends the search from there. The list folds away; on a phone the
     page, long with results, used to stay scrolled where it was, past the first results. (At 1280
     px Chromium's scroll anchoring kept the results on screen even then.)"""
-    context = chromium_browser.new_context(viewport=viewport)
-    page = context.new_page()
-    page.set_default_timeout(WAIT_MS)
-    try:
+    with open_page(chromium_browser, WAIT_MS, viewport=viewport) as page:
         page.goto(f"{running_app.url}/?near=80222")
         wait_until_done(page)
         page.get_by_text("What do you need?").click()
@@ -115,8 +103,6 @@ def test_a_search_sent_from_the_end_of_the_reopened_needs_list_brings_the_first_
         expect(page.get_by_text("Every choice narrows the list")).to_be_hidden()
         wait_until_done(page)
         top = first_card_top(page)
-    finally:
-        context.close()
     assert 0 <= top < viewport["height"] - 100, f"the first result starts at {top}px on a {viewport['height']}px screen"
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
-from tests.browser import start_app, wait_until_drawn
+from tests.browser import open_page, start_app, wait_until_drawn
 from tests.conftest import PROJECT_ROOT
 from tests.postgres import start_cluster
 from tests.test_several_servers import server_env
@@ -62,11 +62,8 @@ def two_servers(database_url, tmp_path):
 
 @pytest.fixture
 def page(chromium_browser):
-    context = chromium_browser.new_context(viewport={"width": 1280, "height": 1000})
-    page = context.new_page()
-    page.set_default_timeout(WAIT_MS)
-    yield page
-    context.close()
+    with open_page(chromium_browser, WAIT_MS, viewport={"width": 1280, "height": 1000}) as page:
+        yield page
 
 
 def review_list(env: dict[str, str]) -> list[str]:

@@ -259,6 +259,14 @@ def test_the_detail_view_shows_everything_and_links_to_the_suggestion_flow(direc
     assert_headings_in_order(app)
 
 
+@pytest.mark.parametrize(("lang", "words"), [("en", "Open now"), ("es", "Abierto ahora")])
+def test_the_detail_view_colours_an_open_entry_green_in_either_language(directory, monkeypatch, tmp_path, lang, words):
+    app = app_on(directory, monkeypatch, tmp_path, entry="state-line", lang=lang).run()
+    assert not app.exception
+    page = "\n".join(shown(block.value) for block in app.markdown)
+    assert f":green-badge[{words}]" in page
+
+
 def test_a_detail_link_to_a_removed_entry_says_so(directory, monkeypatch, tmp_path):
     app = app_on(directory, monkeypatch, tmp_path, entry="gone-entry").run()
     assert not app.exception

@@ -54,9 +54,9 @@ def test_entries_outside_a_search_get_the_same_words(small_directory):
     directory = load_directory(small_directory, today=NOW.date())
     clinic = directory.row_of("test-clinic")
     meeting = directory.row_of("test-meeting")
-    assert entry_timing(directory, clinic, NOW) == "Opens tomorrow 8:00 AM"
-    assert entry_timing(directory, meeting, NOW.replace(hour=19, minute=30)) == "In session now"
-    assert entry_timing(directory, meeting, NOW.replace(hour=18, minute=40)) == "Starts in 20 min"
+    assert entry_timing(directory, clinic, NOW) == ("Opens tomorrow 8:00 AM", False)
+    assert entry_timing(directory, meeting, NOW.replace(hour=19, minute=30)) == ("In session now", True)
+    assert entry_timing(directory, meeting, NOW.replace(hour=18, minute=40)) == ("Starts in 20 min", False)
 
 
 def test_hours_are_described_for_people(small_directory):

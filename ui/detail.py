@@ -121,7 +121,7 @@ def show_detail(
     viewer = viewer or own
     timing = entry_timing(directory, row, now, viewer)
     if timing:
-        badges.append(markdown_badge(timing, "green" if timing in (_("Open now"), _("In session now")) else "gray"))
+        badges.append(markdown_badge(timing.words, "green" if timing.open_now else "gray"))
     st.markdown(" ".join(badges))
     st.markdown(_fact(_("Organization"), entry["organization"]))
     if entry.get("description"):

@@ -16,13 +16,12 @@ from zoneinfo import ZoneInfo
 from navigator.directory.languages import LANGUAGE_NAMES
 from navigator.directory.vocabulary import Vocabulary
 from navigator.i18n import N_, Words, _, day_name, language_label, month_day, ngettext, number, short_date
-from navigator.plan.answers import MEDICATIONS, TRAVEL_RADII
+from navigator.plan.answers import MEDICATIONS
 from navigator.plan.needs import Requirement, Subject
 from navigator.plan.options import Note, Option
 from navigator.plan.ranking import Gap, Section
 from navigator.plan.safety import OVERDOSE_RISK, SafetyFirst
 from navigator.search.schedule import WEEKDAYS
-from navigator.search.share import RADIUS_CHOICES
 from navigator.search.wording import distance_words, hit_timing
 
 # ---------------------------------------------------------------------------------------------
@@ -57,7 +56,6 @@ NEED_LABELS = Words(
     }
 )
 # The Find form's words for the same distances (one set of distances, one set of words).
-TRAVEL_LABELS = Words({travel: RADIUS_CHOICES[travel][0] for travel in TRAVEL_RADII})
 MEDICATION_STATUS_LABELS = Words(
     {
         "start": N_("Start (or restart) medication"),

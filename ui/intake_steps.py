@@ -30,6 +30,7 @@ from navigator.plan.safety import SafetyFirst, safety_first
 from navigator.search.links import tel_href
 from navigator.search.places import PlaceNotFound, resolve_place
 from navigator.search.schedule import WEEKDAYS
+from navigator.search.share import radius_label
 from navigator.text import markdown_link, markdown_text
 from ui.intake_copy import (
     DAY_PART_LABELS,
@@ -42,7 +43,6 @@ from ui.intake_copy import (
     NEED_LABELS,
     STEP_LABELS,
     SUPPLY_WORDS,
-    TRAVEL_LABELS,
     WORK_KIND_WORDS,
     PlanCopy,
     day_label,
@@ -195,7 +195,7 @@ def step_place() -> None:
         persist_state=KEEP,
         default="transit",
         required=True,
-        format_func=TRAVEL_LABELS.get,
+        format_func=radius_label,
     )
     st.toggle(_("They can join online or by phone"), key=key("remote_ok"), value=True, persist_state=KEEP)
 

@@ -14,16 +14,17 @@ import datetime as dt
 import email.utils
 import http.client
 import os
+import tempfile
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from urllib.parse import unquote, urlparse
+from urllib.parse import parse_qsl, unquote, urlencode, urlparse, urlunparse
 
 from navigator import __version__
-from navigator.formats.batch import FEED, ImportBatch, Provenance
+from navigator.formats.batch import FEED, ImportBatch, Provenance, UnreadableSource
 
 DEFAULT_TIMEOUT_SECONDS = 30.0
 DEFAULT_RETRIES = 3  # attempts after the first
@@ -102,6 +103,27 @@ def fetch(
                 raise FetchError(f"{url}: {error} (gave up after {attempt} attempts)") from None
             wait = min(policy.backoff * 2 ** (attempt - 1), MAX_BACKOFF_SECONDS)
             (sleep or time.sleep)(max(wait, min(error.retry_after or 0.0, MAX_BACKOFF_SECONDS)))
+
+
+def page_url(url: str, page: int) -> str:
+    """``url`` asking for page ``page`` (its ``page`` query parameter replaced)."""
+    parts = urlparse(url)
+    query = [(key, value) for key, value in parse_qsl(parts.query) if key != "page"] + [("page", str(page))]
+    return urlunparse(parts._replace(query=urlencode(query)))
+
+
+def further_pages(url: str, total: int, limit: int) -> Iterator[tuple[int, Path]]:
+    """Pages 2 to ``total`` (at most ``limit``) of a paged API, each fetched in turn to a scratch
+    file that lives until the next page is fetched; a page that cannot be fetched fails the import,
+    naming the page (UnreadableSource)."""
+    with tempfile.TemporaryDirectory(prefix="navigator-pages-") as scratch:
+        for page in range(2, min(total, limit) + 1):
+            target = Path(scratch) / f"page-{page}.json"
+            try:
+                fetch(page_url(url, page), target)
+            except FetchError as error:
+                raise UnreadableSource(f"page {page} of {total}: {error}") from None
+            yield page, target
 
 
 class _Retryable(Exception):

@@ -25,15 +25,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import tempfile
 import zipfile
 from pathlib import Path
-from urllib.parse import parse_qsl, urlencode, urlparse, urlunparse
 
 from navigator.formats import progress
 from navigator.formats.batch import EXPORT, FEED, ImportBatch, Provenance, UnreadableSource
 from navigator.formats.cleaning import clean_field, clean_url, slug, title_case_shouting
-from navigator.formats.fetch import FetchError, fetch
+from navigator.formats.fetch import further_pages
 from navigator.formats.findtreatment_codes import (
     CURRENT,
     Vintage,
@@ -279,31 +277,19 @@ def parse_api(
     return stamped(batch)
 
 
-def _page_url(url: str, page: int) -> str:
-    parts = urlparse(url)
-    query = [(key, value) for key, value in parse_qsl(parts.query) if key != "page"] + [("page", str(page))]
-    return urlunparse(parts._replace(query=urlencode(query)))
-
-
 def _further_pages(first: dict, url: str) -> list[dict]:
     """Pages 2 to totalPages of an API search, fetched one by one (a failure fails the import)."""
     total = first.get("totalPages")
     if not isinstance(total, int) or total <= 1 or first.get("page") not in (1, None):
         return []
     pages = []
-    with tempfile.TemporaryDirectory(prefix="navigator-findtreatment-") as scratch:
-        for page in range(2, min(total, MAX_PAGES) + 1):
-            target = Path(scratch) / f"page-{page}.json"
-            try:
-                fetch(_page_url(url, page), target)
-            except FetchError as error:
-                raise UnreadableSource(f"page {page} of {total}: {error}") from None
-            text = decode(target.read_bytes(), f"{url} page {page}")
-            try:
-                document = load_json(text)
-            except (json.JSONDecodeError, JsonTooDeep):
-                raise UnreadableSource(f"{url}: page {page} of {total} is not valid JSON") from None
-            pages += _pages(document, f"{url} page {page}")
+    for page, target in further_pages(url, total, MAX_PAGES):
+        text = decode(target.read_bytes(), f"{url} page {page}")
+        try:
+            document = load_json(text)
+        except (json.JSONDecodeError, JsonTooDeep):
+            raise UnreadableSource(f"{url}: page {page} of {total} is not valid JSON") from None
+        pages += _pages(document, f"{url} page {page}")
     return pages
 
 

@@ -26,6 +26,7 @@ import contextlib
 import datetime as dt
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -247,8 +248,13 @@ class ReviewDesk:
     # --- reading ----------------------------------------------------------------------------
 
     def load(self) -> Directory:
+        return self._read()
+
+    def _read(self, overrides: Mapping[str, bytes] | None = None) -> Directory:
+        """The directory (with ``overrides``: those files' texts in place of theirs); a directory that
+        breaks its rules is a ReviewError listing every problem."""
         try:
-            return load_directory(self.directory)
+            return load_directory(self.directory, overrides=overrides)
         except DirectoryError as error:
             raise ReviewError("directory_broken", tuple(error.report.sorted())) from None
 

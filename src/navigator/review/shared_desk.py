@@ -15,9 +15,9 @@ import datetime as dt
 from pathlib import Path
 
 from navigator.directory.index import Directory
-from navigator.directory.loader import check_file, load_directory
+from navigator.directory.loader import check_file
 from navigator.directory.overlay import overlay
-from navigator.directory.problems import DirectoryError, Problem
+from navigator.directory.problems import Problem
 from navigator.directory.schema import check_entry
 from navigator.directory.yamledit import EditError, append_entry, entry_in, replace_entry
 from navigator.review.decisions import (
@@ -46,20 +46,13 @@ class SharedReviewDesk(ReviewDesk):
 
     def load(self) -> Directory:
         """The directory as every server serves it: the files with the approved changes applied."""
-        changes = overlay(self.directory, self.store.entry_changes())
-        try:
-            return load_directory(self.directory, overrides=changes.encoded())
-        except DirectoryError as error:
-            raise ReviewError("directory_broken", tuple(error.report.sorted())) from None
+        return self._read(overrides=overlay(self.directory, self.store.entry_changes()).encoded())
 
     def _files(self) -> Directory:
         """The directory as its files hold it (from the loader's cache, warm): enough to find an
         entry's file, the vocabulary and the ids taken, since the entry itself is read, with its
         approved changes, inside the decision's transaction."""
-        try:
-            return load_directory(self.directory)
-        except DirectoryError as error:
-            raise ReviewError("directory_broken", tuple(error.report.sorted())) from None
+        return self._read()
 
     # --- acting -----------------------------------------------------------------------------
 

@@ -6,6 +6,7 @@ Everything returns plain text; callers escape it for markdown or HTML.
 from __future__ import annotations
 
 import datetime as dt
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from navigator.directory.index import Directory, schedule_of
@@ -23,11 +24,6 @@ from navigator.search.schedule import (
 )
 
 _SOON_MINUTES = 60
-
-
-def clock_time(moment: dt.datetime) -> str:
-    """ "7:00 PM" ("19:00" in Spanish)."""
-    return clock(moment)
 
 
 def zone_name(moment: dt.datetime) -> str:
@@ -57,12 +53,12 @@ def day_and_time(moment: dt.datetime, now: dt.datetime, viewer: ZoneInfo | None 
         day = f"{day_name(moment.weekday())} {month_day(moment.date())}"
     else:
         day = day_name(moment.weekday())
-    text = _("{day} {time}").format(day=day, time=clock_time(moment))
+    text = _("{day} {time}").format(day=day, time=clock(moment))
     if viewer is None:
         return text
     text += f" {zone_name(moment)}"
     if own.utcoffset() != moment.utcoffset():
-        text += f" ({clock_time(own)} {zone_name(own)})"
+        text += f" ({clock(own)} {zone_name(own)})"
     return text
 
 
@@ -101,8 +97,17 @@ def hit_timing(hit: Hit, now: dt.datetime, viewer: ZoneInfo | None = None) -> st
     return timing_words(hit.open_now, hit.next_open, hit.is_meeting, now, viewer)
 
 
-def entry_timing(directory: Directory, row: int, now: dt.datetime, viewer: ZoneInfo | None = None) -> str | None:
-    """The same words as ``hit_timing``, for an entry outside a search."""
+class EntryTiming(NamedTuple):
+    """What an entry's schedule says now, and whether that is open (a page colours it by that)."""
+
+    words: str
+    open_now: bool
+
+
+def entry_timing(
+    directory: Directory, row: int, now: dt.datetime, viewer: ZoneInfo | None = None
+) -> EntryTiming | None:
+    """The same words as ``hit_timing``, for an entry outside a search; None when its schedule is unknown."""
     entry = directory.entries[row]
     schedule = schedule_of(entry)
     if schedule is None:
@@ -110,9 +115,10 @@ def entry_timing(directory: Directory, row: int, now: dt.datetime, viewer: ZoneI
     zone = ZoneInfo(directory.timezone_of(row) or "UTC")
     is_meeting = entry["category"] == "support_meeting"
     if is_open(schedule, zone, now):
-        return timing_words(True, None, is_meeting, now, viewer)
+        return EntryTiming(timing_words(True, None, is_meeting, now, viewer), True)
     upcoming = next_start(schedule, zone, now) if is_meeting else next_open(schedule, zone, now)
-    return timing_words(False, upcoming, is_meeting, now, viewer)
+    words = timing_words(False, upcoming, is_meeting, now, viewer)
+    return EntryTiming(words, False) if words else None
 
 
 def hours_lines(entry: dict) -> list[str]:

@@ -10,13 +10,11 @@ source maintains: listed as of its fetch (a file: when it was saved).
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
 from collections import defaultdict
 from pathlib import Path
-from urllib.parse import parse_qsl, urlencode, urlparse, urlunparse
 
 from navigator.formats.batch import FEED, Provenance, UnreadableSource
-from navigator.formats.fetch import FetchError, fetch
+from navigator.formats.fetch import further_pages
 from navigator.formats.tables import read_json, read_source
 
 MAX_PAGES = 1000
@@ -92,25 +90,13 @@ def _items(data, label: str) -> list:
     raise UnreadableSource(f"{label}: not HSDS API JSON: expected a service, an organization or a page of them")
 
 
-def _page_url(url: str, page: int) -> str:
-    parts = urlparse(url)
-    query = [(key, value) for key, value in parse_qsl(parts.query) if key != "page"] + [("page", str(page))]
-    return urlunparse(parts._replace(query=urlencode(query)))
-
-
 def _further_pages(first: dict, url: str) -> list:
     total = first.get("total_pages")
     if not isinstance(total, int) or total <= 1:
         return []
     items = []
-    with tempfile.TemporaryDirectory(prefix="navigator-hsds-pages-") as scratch:
-        for page in range(2, min(total, MAX_PAGES) + 1):
-            target = Path(scratch) / f"page-{page}.json"
-            try:
-                fetch(_page_url(url, page), target)
-            except FetchError as error:
-                raise UnreadableSource(f"page {page} of {total}: {error}") from None
-            items += _items(_load(target), f"{url} page {page}")
+    for page, target in further_pages(url, total, MAX_PAGES):
+        items += _items(_load(target), f"{url} page {page}")
     return items
 
 
