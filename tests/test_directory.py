@@ -256,3 +256,25 @@ def test_directory_files_are_every_entry_file_in_path_order_at_any_depth(tmp_pat
     found = directory_module.directory_files(tmp_path)
     assert found == sorted(tmp_path / name for name in names)  # paths sort folder by folder, not as text
     assert [path.relative_to(tmp_path).as_posix() for path in found][:3] == ["Z.yaml", "a/a/z.yaml", "a/b.yaml"]
+
+
+def test_an_index_cache_cut_short_is_rebuilt_not_trusted(small_directory, tmp_path):
+    load_directory(small_directory, cache_dir=tmp_path / "c", today=TODAY)
+    (index,) = (tmp_path / "c").rglob("index.pickle")
+    index.write_bytes(index.read_bytes()[: index.stat().st_size - 64])  # the last buffer loses its end
+    reloaded = load_directory(small_directory, cache_dir=tmp_path / "c", today=TODAY)
+    assert list(reloaded.frame["id"]) == ["test-clinic", "test-meeting"]
+    assert reloaded.entry("test-meeting")["id"] == "test-meeting"
+
+
+def test_an_index_from_the_cache_is_read_only_and_whole(small_directory, tmp_path):
+    first = load_directory(small_directory, cache_dir=tmp_path / "c", today=TODAY)
+    warm = load_directory(small_directory, cache_dir=tmp_path / "c", today=TODAY)
+    for array in (warm.code_matrix, warm.active, warm.category_numbers, *warm.language_rows.values()):
+        with pytest.raises(ValueError):
+            array[0] = array[0]
+    assert warm.entry("test-meeting") == first.entry("test-meeting")
+    assert dict(warm.id_rows) == dict(first.id_rows) == {"test-clinic": 0, "test-meeting": 1}
+    assert list(warm.entries) == list(first.entries)
+    warm.entry("test-clinic")["name"] = "changed"
+    assert warm.entry("test-clinic")["name"] == "Test Clinic Buprenorphine"

@@ -477,3 +477,34 @@ def test_a_process_given_a_pickled_zip_index_places_zips_without_reading_the_pac
     finally:
         places._ADOPTED_ZIP_INDEX.clear()
         places._zip_index.cache_clear()
+
+
+def test_a_later_process_reads_the_zip_index_from_the_cache_folder_not_the_package(monkeypatch):
+    # Before: every process read the zipcodes package (most of a second of CPU and some 65 MB),
+    # each worker of every cold load included.
+    from navigator.search import places
+
+    places._zip_index.cache_clear()
+    try:
+        built = list(places._zip_index().items())
+        places._zip_index.cache_clear()  # as a new process starts
+        monkeypatch.setattr(places.zipcodes, "similar_to", lambda *_: pytest.fail("the zipcodes package was read"))
+        assert list(places._zip_index().items()) == built  # the same rows in the same order
+    finally:
+        places._zip_index.cache_clear()
+
+
+def test_a_damaged_stored_zip_index_is_built_again(monkeypatch):
+    from navigator.search import places
+
+    places._zip_index.cache_clear()
+    try:
+        expected = list(places._zip_index().items())
+        places._zip_index_file().write_bytes(b"not a pickle")
+        places._zip_index.cache_clear()
+        reads = []
+        original = places.zipcodes.similar_to
+        monkeypatch.setattr(places.zipcodes, "similar_to", lambda *a: reads.append(a) or original(*a))
+        assert list(places._zip_index().items()) == expected and reads
+    finally:
+        places._zip_index.cache_clear()

@@ -20,6 +20,7 @@ from tests.conftest import CLINIC, PROJECT_ROOT
 import navigator.directory.index as index_module
 import navigator.directory.loader as directory_module
 from navigator.bench.synthetic import entries_yaml, synthetic_entries, write_synthetic_directory
+from navigator.directory.cache import DirectoryCache
 from navigator.directory.index import entry_dictionary
 from navigator.directory.loader import load_directory, reload_directory
 from navigator.directory.problems import DirectoryError
@@ -120,6 +121,23 @@ def test_a_reload_that_finds_problems_raises_them_and_the_previous_index_stays(f
     assert len(loaded) == 500 and loaded.entry(loaded.files[2].ids[0]) is not None
 
 
+def test_an_entry_moved_to_another_file_or_a_removed_file_is_no_duplicate_and_a_copied_one_is(folder):
+    loaded = load_directory(folder, use_cache=False, today=TODAY)
+    first, second, third = sorted(folder.glob("entries-*.yaml"))[:3]
+    entries = first.read_text().split("\n- id: ")
+    first.write_text("\n- id: ".join(entries[:-1]) + "\n")  # its last entry moves to the second file
+    second.write_text(second.read_text() + "- id: " + entries[-1])
+    third_text = third.read_text()
+    third.unlink()  # its entries come back in a new file
+    (folder / "zz.yaml").write_text(third_text)
+    moved = reload_directory(loaded, today=TODAY)
+    assert_same_index(moved, load_directory(folder, use_cache=False, today=TODAY))
+    (folder / "copy.yaml").write_text("- id: " + entries[-1])  # and now also a third time
+    with pytest.raises(DirectoryError) as caught:
+        reload_directory(moved, today=TODAY)
+    assert [problem.message.startswith("duplicate id") for problem in caught.value.report.problems] == [True]
+
+
 def test_a_new_day_reads_nothing_and_a_changed_vocabulary_loads_afresh(folder):
     loaded = load_directory(folder, use_cache=False, today=TODAY)
     assert reload_directory(loaded, today=TODAY + dt.timedelta(days=1)) is loaded  # a file that passed stays passed
@@ -198,7 +216,40 @@ def test_reloads_after_random_changes_give_the_index_a_fresh_load_gives(first_en
         reload_randomly(first_entries, rounds)
 
 
-def reload_randomly(first_entries, rounds):
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    rounds=st.lists(st.tuples(st.lists(change, min_size=1, max_size=3), st.booleans()), min_size=1, max_size=3),
+)
+def test_reloads_of_indexes_read_from_the_cache_give_the_index_a_fresh_load_gives(first_entries, rounds):
+    # The first index is a warm load (its arrays and packed entries read in place from the mapped
+    # cache file); a round's True stores the reloaded index in the cache and reads it back.
+    reload_randomly(first_entries, [changes for changes, _ in rounds], [stored for _, stored in rounds])
+
+
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    rounds=st.lists(st.lists(change, min_size=1, max_size=3), min_size=1, max_size=4),
+    changes_kept=st.sampled_from([0, 30]),
+)
+def test_reloads_that_make_the_id_look_up_afresh_give_the_index_a_fresh_load_gives(first_entries, rounds, changes_kept):
+    # A reload keeps the ids changed since the look-up's base beside it, and makes a new base once
+    # they are many: here after every reload (0) or now and then.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(index_module, "_MIN_CHANGES_KEPT", changes_kept)
+        patch.setattr(index_module, "_CHANGES_SHARE", 10**9)
+        reload_randomly(first_entries, rounds)
+
+
+def test_an_id_look_up_with_changes_pickles_whole(folder):
+    loaded = load_directory(folder, use_cache=False, today=TODAY)
+    changed = sorted(folder.glob("entries-*.yaml"))[1]
+    changed.write_text(changed.read_text().replace("- id: ", "- id: renamed-", 1))
+    rows = reload_directory(loaded, today=TODAY).id_rows
+    assert "renamed-" + loaded.files[1].ids[0] in rows and loaded.files[1].ids[0] not in rows
+    assert pickle.loads(pickle.dumps(rows)) == rows and len(pickle.loads(pickle.dumps(rows))) == len(rows)
+
+
+def reload_randomly(first_entries, rounds, through_cache=None):
     new_entries = (
         {**entry, "id": f"new-{number}-{entry['id']}"}
         for number, entry in enumerate(itertools.cycle(synthetic_entries(40, seed=6, today=TODAY)))
@@ -218,8 +269,13 @@ def reload_randomly(first_entries, rounds):
 
         for name in files:
             write(name)
-        loaded = load_directory(folder, use_cache=False, today=TODAY)
-        for changes in rounds:
+        if through_cache is None:
+            loaded = load_directory(folder, use_cache=False, today=TODAY)
+        else:
+            cache = DirectoryCache(folder / ".cache", folder)
+            load_directory(folder, cache_dir=folder / ".cache", today=TODAY)
+            loaded = load_directory(folder, cache_dir=folder / ".cache", today=TODAY)
+        for round_number, changes in enumerate(rounds):
             for kind, which, count in changes:
                 if kind == "add":
                     files[which] = files.get(which, []) + [next(new_entries) for _ in range(count)]
@@ -241,6 +297,9 @@ def reload_randomly(first_entries, rounds):
                     files[name] = files[name] + [next(new_entries) for _ in range(count)]
                 write(name)
             loaded = reload_directory(loaded, today=TODAY)
+            if through_cache and through_cache[round_number]:
+                cache.store_index(loaded.signature, loaded)
+                loaded = cache.index(loaded.signature)
         assert_same_index(loaded, load_directory(folder, use_cache=False, today=TODAY))
 
 

@@ -2,6 +2,7 @@
 afresh from the same rows, and a splice lays out only the kinds of schedule it brings."""
 
 import datetime as dt
+import pickle
 
 import numpy as np
 import pytest
@@ -65,6 +66,23 @@ def test_a_table_spliced_again_and_again_answers_as_one_built_afresh(first, spli
             table = spliced
             listed[start:end] = new
         assert_same_answers(table, ScheduleTable.build(rows_of(listed), len(listed)))
+
+
+@settings(max_examples=60, deadline=None)
+@given(first=entries, splices=st.lists(st.tuples(st.integers(0, 12), st.integers(0, 12), entries, st.booleans())))
+def test_a_table_read_back_from_a_pickle_between_splices_answers_as_one_built_afresh(first, splices):
+    listed = list(first)
+    table = ScheduleTable.build(rows_of(listed), len(listed))
+    for low, high, new, stored in splices:
+        if stored:  # as the index cache keeps it: the kinds marshalled, read when a splice needs them
+            kinds = (dict(table.open_kinds), dict(table.start_kinds))
+            table = pickle.loads(pickle.dumps(table, protocol=5))
+            assert not table.entry_open_row.flags.writeable
+            assert (dict(table.open_kinds), dict(table.start_kinds)) == kinds
+        start, end = sorted((min(low, len(listed)), min(high, len(listed))))
+        table = table.spliced(start, end, rows_of(new), len(new))
+        listed[start:end] = new
+    assert_same_answers(table, ScheduleTable.build(rows_of(listed), len(listed)))
 
 
 def test_a_splice_lays_out_only_the_kinds_of_schedule_it_brings(monkeypatch):

@@ -9,7 +9,7 @@ are started from (the project folder, or wherever an operator keeps the director
 |---|---|---|
 | ``NAVIGATOR_DIRECTORY`` | the YAML directory the app serves | ``directory`` |
 | ``NAVIGATOR_DATA_DIR`` | the suggestion queue, audit log and throttles (file backend) | ``data`` |
-| ``NAVIGATOR_CACHE_DIR`` | the parsed-directory cache and the geocoder's cache | ``~/.cache/recovery-navigator`` |
+| ``NAVIGATOR_CACHE_DIR`` | parsed directories, geocoder answers, the ZIP index | ``~/.cache/recovery-navigator`` |
 | ``NAVIGATOR_GEOCODER_USER_AGENT`` | switches on the street-address geocoder (Nominatim asks for one) | off |
 | ``NAVIGATOR_DATABASE_URL`` | ``postgresql://…``: shared state in PostgreSQL instead of files | unset (files) |
 | ``NAVIGATOR_TRUSTED_CLIENT_HEADER`` | behind a reverse proxy, the header that carries the client's address | unset |

@@ -2,20 +2,23 @@
 file's rows in it are replaced.
 
 ``loader`` checks each YAML file and ``segment.index_file`` turns it into an ``IndexedFile``:
-its entries packed and its rows of every index column. ``build_directory`` concatenates files'
-rows into a ``Directory`` (the packed entries, a pandas frame of their columns with text in
-Arrow, a need-code matrix, the schedule table and the row look-ups search reads without touching
-entries one by one); ``replace_files`` gives a new ``Directory`` with some files' rows replaced,
-added or removed, at the cost of those rows and memory copies of the number columns: text
-columns become chunked slices of the old ones, and ``RowsById`` moves later files' rows without
-touching their ids (the old index keeps serving whoever holds it meanwhile).
+its entries packed and its rows of every index column. An ``Assembly`` (``build_directory``
+for files at hand) concatenates files' rows, as they arrive, into a ``Directory`` (the packed
+entries, a pandas frame of their columns with text in Arrow, a need-code matrix, the schedule
+table and the row look-ups search reads without touching entries one by one);
+``replace_files`` gives a new ``Directory`` with some files' rows replaced, added or removed,
+at the cost of those rows and memory copies of the number columns: text columns become chunked
+slices of the old ones, and ``RowsById`` moves later files' rows without touching their ids
+(the old index keeps serving whoever holds it meanwhile).
 """
 
 from __future__ import annotations
 
-import bisect
+import dataclasses
+import itertools
 import marshal
 import operator
+import pickle
 import zlib
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -33,6 +36,8 @@ from navigator.directory.segment import (
     CheckedEntry,
     FileResult,
     IndexedFile,
+    Schedules,
+    Segment,
     entry_dictionary,
     index_file,
     readonly,
@@ -44,6 +49,7 @@ from navigator.search.schedule_table import ScheduleTable
 
 __all__ = [
     "FRAME_COLUMNS",
+    "Assembly",
     "CheckedEntry",
     "Directory",
     "FileResult",
@@ -80,17 +86,32 @@ class PackedEntries(Sequence):
     directory that every session shares.
     """
 
-    def __init__(self, chunks: tuple[bytes, ...], chunk_ends: tuple[np.ndarray, ...], dictionary: bytes):
+    def __init__(
+        self, chunks: tuple[bytes, ...], chunk_ends: tuple[np.ndarray, ...], dictionary: bytes, first_rows=None
+    ):
         self._chunks = chunks
         self._chunk_ends = chunk_ends  # per file: (entries, 2), see ``IndexedFile``
         self._dictionary = dictionary
-        first_rows = [0]
-        for ends in chunk_ends:
-            first_rows.append(first_rows[-1] + len(ends))
-        self._first_rows = tuple(first_rows)  # the row each chunk starts at; the last is the length
+        if first_rows is None:
+            first_rows = np.fromiter(itertools.accumulate(map(len, chunk_ends), initial=0), np.int64, len(chunks) + 1)
+        self._first_rows = readonly(first_rows)  # the row each chunk starts at; the last is the length
+
+    def spliced(self, first: int, end: int, files: Sequence[IndexedFile]) -> PackedEntries:
+        """These entries with chunks ``first`` to ``end`` replaced by ``files``' entries: the
+        other chunks are not looked at one by one (a national directory has ten thousand)."""
+        sizes = np.fromiter((len(indexed.ends) for indexed in files), np.int64, len(files))
+        rows = self._first_rows
+        delta = int(sizes.sum()) - int(rows[end] - rows[first])
+        first_rows = np.concatenate([rows[: first + 1], rows[first] + np.cumsum(sizes), rows[end + 1 :] + delta])
+        return PackedEntries(
+            self._chunks[:first] + tuple(indexed.packed for indexed in files) + self._chunks[end:],
+            self._chunk_ends[:first] + tuple(indexed.ends for indexed in files) + self._chunk_ends[end:],
+            self._dictionary,
+            first_rows,
+        )
 
     def __len__(self) -> int:
-        return self._first_rows[-1]
+        return int(self._first_rows[-1])
 
     @property
     def dictionary(self) -> bytes:
@@ -105,8 +126,8 @@ class PackedEntries(Sequence):
             row += len(self)
         if not 0 <= row < len(self):
             raise IndexError(f"entry row {index} is outside the directory of {len(self)} entries")
-        chunk = bisect.bisect_right(self._first_rows, row) - 1
-        local = row - self._first_rows[chunk]
+        chunk = int(np.searchsorted(self._first_rows, row, side="right")) - 1
+        local = row - int(self._first_rows[chunk])
         block = self._block(chunk, local - local % ENTRIES_PER_BLOCK)
         return marshal.loads(block[int(self._chunk_ends[chunk][local, 1]) :])  # stops at the entry's end
 
@@ -131,12 +152,29 @@ class RowsById(Mapping):
     rows costs their ids alone: an id maps to its file's number and its place in that file, and
     each file's first row is kept per file. When a file gains or loses entries, the rows of every
     later file move by changing one number per file, never one per entry (a reload that added an
-    entry at 100,000 entries spent over 100 ms moving them one by one)."""
+    entry at 100,000 entries spent over 100 ms moving them one by one).
+
+    The places are a base dict shared by every index reloaded from the same one, and the changes
+    since it: a reload copies those changes, not a million ids' places (a copy of the whole dict
+    took a reload at 1,000,000 entries some 60 ms), and makes a new base only once the changes
+    have grown to a share of it."""
 
     _LOCAL_BITS = 32
 
-    def __init__(self, places: dict, numbers: dict, firsts: dict, next_number: int):
-        self._places = places  # id -> file number << _LOCAL_BITS | its place in the file
+    def __init__(
+        self,
+        places: dict | None,
+        numbers: dict,
+        firsts: dict,
+        next_number: int,
+        ids_of=(),
+        changed: dict | None = None,
+        length: int | None = None,
+    ):
+        self._built = places  # the base: id -> file number << _LOCAL_BITS | its place in the file
+        self._ids_of = ids_of  # while the base is None: (file number, its ids) per file, to make it from
+        self._changed = changed if changed is not None else {}  # since the base: id -> place, or _GONE
+        self._length = length  # None: the base's
         self._numbers = numbers  # file label -> file number
         self._firsts = firsts  # file number -> the file's first row
         self._next_number = next_number
@@ -148,47 +186,143 @@ class RowsById(Mapping):
         rows.place(files)
         return rows
 
+    def of_ids(self, files: Sequence[IndexedFile]) -> RowsById:
+        """This mapping (of ``files``) as one that makes its id look-up when first asked: what the
+        index cache stores (unpickling 100,000 ids' places took a warm load some 20 ms, and most
+        warm loads, as the app's, never look an entry up by id before the next reload)."""
+        ids_of = tuple((self._numbers[indexed.label], indexed.ids) for indexed in files)
+        return RowsById(None, self._numbers, self._firsts, self._next_number, ids_of)
+
+    def _base(self) -> dict:
+        places = self._built
+        if places is None:  # two threads may both make it: the same dict either way
+            places = {}
+            for number, ids in self._ids_of:
+                base = number << self._LOCAL_BITS
+                places.update(zip(ids, range(base, base + len(ids)), strict=True))
+            self._built = places
+        return places
+
+    def _place(self, entry_id: str) -> int:
+        place = self._changed.get(entry_id, _UNCHANGED)
+        if place is _UNCHANGED:
+            return self._base()[entry_id]
+        if place is _GONE:
+            raise KeyError(entry_id)
+        return place
+
+    def __getstate__(self):
+        if self._built is None:  # as ``of_ids`` makes it for the index cache: the files' ids
+            return self.__dict__.copy()
+        # The sentinels in the changes would not come back as themselves: pickled, the base is whole.
+        places = {entry_id: self._place(entry_id) for entry_id in self}
+        return {**self.__dict__, "_built": places, "_ids_of": (), "_changed": {}, "_length": None}
+
+    @property
+    def _places(self) -> Mapping:
+        """Each id's place (file number and place in the file)."""
+        return _Places(self)
+
     def __getitem__(self, entry_id: str) -> int:
-        place = self._places[entry_id]
+        place = self._place(entry_id)
         return self._firsts[place >> self._LOCAL_BITS] + (place & ((1 << self._LOCAL_BITS) - 1))
 
     def get(self, entry_id, default=None):
-        return self[entry_id] if entry_id in self._places else default
+        try:
+            return self[entry_id]
+        except KeyError:
+            return default
 
     def __contains__(self, entry_id) -> bool:
-        return entry_id in self._places
+        place = self._changed.get(entry_id, _UNCHANGED)
+        return entry_id in self._base() if place is _UNCHANGED else place is not _GONE
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._places)
+        changed = self._changed
+        if not changed:
+            return iter(self._base())
+        kept = (entry_id for entry_id in self._base() if entry_id not in changed)
+        return itertools.chain(kept, (entry_id for entry_id, place in changed.items() if place is not _GONE))
 
     def __len__(self) -> int:
-        return len(self._places)
+        return len(self._base()) if self._length is None else self._length
 
     # What ``replace_files`` does, on a copy of its own (the old index's mapping never changes):
 
     def copy(self) -> RowsById:
-        return RowsById(dict(self._places), dict(self._numbers), {}, self._next_number)
+        base, changed = self._base(), self._changed
+        if len(changed) > max(_MIN_CHANGES_KEPT, len(base) // _CHANGES_SHARE):
+            base, changed = {entry_id: self._place(entry_id) for entry_id in self}, {}
+        return RowsById(base, dict(self._numbers), {}, self._next_number, (), dict(changed), len(self))
 
     def drop(self, files: Sequence[IndexedFile]) -> None:
+        base, changed, length = self._base(), self._changed, len(self)
         for indexed in files:
             self._numbers.pop(indexed.label, None)
             for entry_id in indexed.ids:
-                self._places.pop(entry_id, None)
+                if entry_id in self:
+                    length -= 1
+                    if entry_id in base:
+                        changed[entry_id] = _GONE
+                    else:
+                        del changed[entry_id]
+        self._length = length
 
     def add(self, files: Sequence[IndexedFile]) -> None:
+        changed, length = self._changed, len(self)
         for indexed in files:
             base = self._next_number << self._LOCAL_BITS
             self._numbers[indexed.label] = self._next_number
             self._next_number += 1
-            self._places.update(zip(indexed.ids, range(base, base + len(indexed.ids)), strict=True))
+            for local, entry_id in enumerate(indexed.ids):
+                if entry_id not in self:
+                    length += 1
+                changed[entry_id] = base + local
+        self._length = length
+
+    def place_as(
+        self, old: RowsById, dropped: Sequence[IndexedFile], placed: list[tuple[int, Sequence[IndexedFile]]]
+    ) -> None:
+        """``place`` where this mapping's files are ``old``'s with ``dropped`` replaced by as many
+        rows: each kept file's first row as in ``old``, and ``placed``' files from the row given."""
+        firsts = dict(old._firsts)
+        for indexed in dropped:
+            del firsts[old._numbers[indexed.label]]
+        for row, files in placed:
+            for indexed in files:
+                firsts[self._numbers[indexed.label]] = row
+                row += len(indexed.ids)
+        self._firsts = firsts
 
     def place(self, files: Sequence[IndexedFile]) -> None:
         """Each file's first row, the files (all of them, in order) following each other."""
-        self._firsts = {}
-        row = 0
-        for indexed in files:
-            self._firsts[self._numbers[indexed.label]] = row
-            row += len(indexed.ids)
+        numbers = self._numbers
+        firsts = itertools.accumulate((len(indexed.ids) for indexed in files), initial=0)
+        self._firsts = dict(zip((numbers[indexed.label] for indexed in files), firsts, strict=False))
+
+
+# The changes a RowsById keeps beside its base before a copy makes a new base: past this share of
+# the base (and this many), the cost of making it is spread thin over the reloads before.
+_CHANGES_SHARE = 8
+_MIN_CHANGES_KEPT = 4096
+_UNCHANGED = object()
+_GONE = object()
+
+
+class _Places(Mapping):
+    """A ``RowsById``'s places (file number << its bits | place in the file), by id."""
+
+    def __init__(self, rows: RowsById):
+        self._rows = rows
+
+    def __getitem__(self, entry_id: str) -> int:
+        return self._rows._place(entry_id)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._rows)
+
+    def __len__(self) -> int:
+        return len(self._rows)
 
 
 @dataclass(frozen=True)
@@ -221,24 +355,36 @@ class Directory:
     def __len__(self) -> int:
         return len(self.entries)
 
-    def __getstate__(self):
+    def __reduce_ex__(self, protocol):
         # pandas pickles an Arrow text column by copying it whole, and pickle holds every such
         # copy until it is done: storing a national index took twice its memory. Arrow arrays
-        # themselves pickle their buffers as they are.
+        # themselves pickle their buffers as they are. From protocol 5 on, the files' packed
+        # entries go as out-of-band buffers too (as numpy and Arrow buffers do), so the index
+        # cache maps them instead of copying (``cache.DirectoryCache``); the entries are made again
+        # from the files, and the id look-up from the files' ids when it is first asked.
         state = self.__dict__.copy()
         state["frame"] = {
-            name: (column.dtype, _arrow_of(column)) if _in_arrow(column) else column
+            name: (column.dtype, _arrow_of(column)) if _in_arrow(column) else column.to_numpy()
             for name, column in self.frame.items()
         }
-        return state
+        del state["entries"]
+        state["entry_dictionary"] = self.entries.dictionary
+        if protocol >= 5:
+            state["files"] = tuple(
+                dataclasses.replace(indexed, packed=pickle.PickleBuffer(indexed.packed)) for indexed in self.files
+            )
+        state["id_rows"] = self.id_rows.of_ids(self.files)
+        return (_unpickled_directory, (), state)
 
     def __setstate__(self, state):
         state["frame"] = pd.DataFrame(
             {
                 name: pd.Series(value[1], dtype=value[0]) if isinstance(value, tuple) else value
                 for name, value in state["frame"].items()
-            }
+            },
+            copy=False,  # the number columns stay where they were read (read-only), one block each
         )
+        state["entries"] = _packed_entries(state["files"], state.pop("entry_dictionary"))
         self.__dict__.update(state)
 
     def row_of(self, entry_id: str) -> int | None:
@@ -255,54 +401,122 @@ class Directory:
         return self.entries[row] if row is not None else None
 
 
+def _unpickled_directory() -> Directory:
+    return object.__new__(Directory)
+
+
 def build_directory(path: Path, vocabulary: Vocabulary, files: list[IndexedFile], signature: str) -> Directory:
     """The index of checked, duplicate-free files (``load_directory`` makes sure of both), each
-    with its segment: their rows concatenated. It takes the segments' frame columns (their
-    ``texts`` and ``numbers`` are left empty): each file's piece of a column is let go as soon
-    as the whole column is made, so a national load does not hold every piece and every whole
-    column at once for longer than it must."""
-    segments = [indexed.segment for indexed in files]
-    sizes = [len(indexed.ids) for indexed in files]
-    firsts = np.concatenate([[0], np.cumsum(sizes, dtype=np.int64)]).tolist()
-    size = firsts[-1]
-    if size:
-        columns: dict = {}
-        for name in FRAME_COLUMNS:
-            if name in TEXT_COLUMNS:
-                columns[name] = text_series([segment.texts.pop(name) for segment in segments])
-                heap.return_freed()  # the column's pieces, before the next column is made
-            else:
-                columns[name] = np.concatenate([segment.numbers.pop(name) for segment in segments])
-        frame = pd.DataFrame(columns)
-        del columns
-    else:  # as pandas makes an empty frame of empty lists
-        frame = pd.DataFrame({name: [] for name in FRAME_COLUMNS})
-    frame["last_verified"] = pd.to_datetime(frame["last_verified"])
-    weekly: dict[tuple, WeeklySchedule] = {}
-    schedules = ScheduleTable.build(
-        (
-            (first + row, zone, weekly.get(sessions) or weekly.setdefault(sessions, WeeklySchedule(sessions)))
-            for first, segment in zip(firsts, segments, strict=False)
-            for row, zone, sessions in segment.schedules
-        ),
-        size,
-    )
-    return Directory(
-        path=path,
-        vocabulary=vocabulary,
-        entries=_packed_entries(files, entry_dictionary(vocabulary)),
-        frame=frame,
-        codes=vocabulary.codes,
-        code_matrix=readonly(_stacked([segment.code_matrix for segment in segments], (0, len(vocabulary.codes)))),
-        schedules=schedules,
-        language_rows=_merged_rows([segment.language_rows for segment in segments], firsts),
-        area_rows=_merged_rows([segment.area_rows for segment in segments], firsts),
-        id_rows=RowsById.of_files(files),
-        active=readonly(_stacked([segment.active for segment in segments], (0,), bool)),
-        category_numbers=readonly(_stacked([segment.category_numbers for segment in segments], (0,), np.int16)),
-        signature=signature,
-        files=tuple(indexed.without_segment() for indexed in files),
-    )
+    with its segment: their rows concatenated (``Assembly``, which a load feeds file by file)."""
+    assembly = Assembly(vocabulary)
+    for indexed in files:
+        assembly.add(indexed)
+    return assembly.directory(path, signature)
+
+
+class Assembly:
+    """A ``Directory`` put together from its files as they arrive: ``add`` each file (with its
+    segment) in order, then ``directory``.
+
+    Every ``FOLD_ROWS`` rows the files' pieces of each column are joined into one piece and let
+    go, so a cold load holds the columns so far and the latest files' pieces, never every file's
+    pieces beside the columns made of them (a million entries' pieces took 1.44 GB, and the
+    columns were made only once every piece had arrived). What stays of each file is what the
+    index keeps anyway: its packed entries, ids and lines (``files``).
+    """
+
+    def __init__(self, vocabulary: Vocabulary):
+        self.vocabulary = vocabulary
+        self.files: list[IndexedFile] = []  # without their segments
+        self.size = 0
+        self._pending: list[tuple[int, Segment]] = []  # (first row, segment) not yet folded
+        self._pending_rows = 0
+        self._texts: dict[str, list] = {name: [] for name in TEXT_COLUMNS}  # folded pieces, in order
+        self._numbers: dict[str, list] = {name: [] for name in FRAME_COLUMNS if name not in TEXT_COLUMNS}
+        self._code_matrix: list[np.ndarray] = []
+        self._active: list[np.ndarray] = []
+        self._category_numbers: list[np.ndarray] = []
+        self._language_rows: list[dict] = []  # per fold: key -> rows of the directory
+        self._area_rows: list[dict] = []
+        self._schedules: list[tuple[int, Schedules]] = []  # compact already: kept per file
+
+    def add(self, indexed: IndexedFile) -> IndexedFile:
+        """Takes ``indexed``'s rows (after those of the files added before); returns the file
+        without its segment, as the index keeps it."""
+        kept = indexed.without_segment()
+        self.files.append(kept)
+        segment, first = indexed.segment, self.size
+        self.size += len(indexed.ids)
+        self._pending.append((first, segment))
+        self._schedules.append((first, segment.schedules))
+        self._pending_rows += len(indexed.ids)
+        if self._pending_rows >= FOLD_ROWS:
+            self._fold()
+        return kept
+
+    def _fold(self) -> None:
+        """The pending files' pieces of each column joined into one piece, and the pieces let go."""
+        if not self._pending:
+            return
+        firsts = [first for first, _ in self._pending]
+        segments = [segment for _, segment in self._pending]
+        self._pending, self._pending_rows = [], 0
+        for name, folded in self._texts.items():
+            folded.append(_joined_text([segment.texts[name] for segment in segments]))
+        for name, folded in self._numbers.items():
+            folded.append(np.concatenate([segment.numbers[name] for segment in segments]))
+        self._code_matrix.append(np.concatenate([segment.code_matrix for segment in segments]))
+        self._active.append(np.concatenate([segment.active for segment in segments]))
+        self._category_numbers.append(np.concatenate([segment.category_numbers for segment in segments]))
+        self._language_rows.append(_merged_rows([segment.language_rows for segment in segments], firsts))
+        self._area_rows.append(_merged_rows([segment.area_rows for segment in segments], firsts))
+
+    def directory(self, path: Path, signature: str) -> Directory:
+        """The index of the files added: made once, after the last file."""
+        self._fold()
+        vocabulary, size = self.vocabulary, self.size
+        if size:
+            columns: dict = {}
+            for name in FRAME_COLUMNS:
+                if name in TEXT_COLUMNS:
+                    columns[name] = text_series([_joined_text(self._texts.pop(name))])
+                    heap.return_freed()  # the column's pieces, before the next column is made
+                else:
+                    columns[name] = np.concatenate(self._numbers.pop(name))
+            frame = pd.DataFrame(columns)
+            del columns
+        else:  # as pandas makes an empty frame of empty lists
+            frame = pd.DataFrame({name: [] for name in FRAME_COLUMNS})
+        frame["last_verified"] = pd.to_datetime(frame["last_verified"])
+        weekly: dict[tuple, WeeklySchedule] = {}
+        schedules = ScheduleTable.build(
+            (
+                (first + row, zone, weekly.get(sessions) or weekly.setdefault(sessions, WeeklySchedule(sessions)))
+                for first, file_schedules in self._schedules
+                for row, zone, sessions in file_schedules
+            ),
+            size,
+        )
+        return Directory(
+            path=path,
+            vocabulary=vocabulary,
+            entries=_packed_entries(self.files, entry_dictionary(vocabulary)),
+            frame=frame,
+            codes=vocabulary.codes,
+            code_matrix=readonly(_stacked(self._code_matrix, (0, len(vocabulary.codes)))),
+            schedules=schedules,
+            language_rows=_joined_rows(self._language_rows),
+            area_rows=_joined_rows(self._area_rows),
+            id_rows=RowsById.of_files(self.files),
+            active=readonly(_stacked(self._active, (0,), bool)),
+            category_numbers=readonly(_stacked(self._category_numbers, (0,), np.int16)),
+            signature=signature,
+            files=tuple(self.files),
+        )
+
+
+# Rows an ``Assembly`` gathers before folding its pending pieces: some 25 MB of pieces at most.
+FOLD_ROWS = 16_384
 
 
 def replace_files(old: Directory, files: list[IndexedFile], signature: str) -> Directory:
@@ -328,9 +542,24 @@ def replace_files(old: Directory, files: list[IndexedFile], signature: str) -> D
     if next_old < len(old.files) or pending:
         changes.append((next_old, len(old.files), pending))
     state = _Columns.of(old)
-    for first_file, end_file, new_files in reversed(changes):
-        state.splice(firsts[first_file], firsts[end_file], new_files, old.files[first_file:end_file])
-    return state.directory(old, files, signature)
+    for first_file, end_file, new_files in reversed(changes):  # from the last: the earlier places stay
+        state.splice(firsts[first_file], firsts[end_file], new_files)
+        state.entries = state.entries.spliced(first_file, end_file, new_files)
+        kept = tuple(indexed.without_segment() for indexed in new_files)
+        state.files = state.files[:first_file] + kept + state.files[end_file:]
+    # Every old file's ids go before any new file's come: an id may move from a file to one later
+    # in the order (a renamed file), and dropped after it came, it was lost.
+    for first_file, end_file, _ in changes:
+        state.id_rows.drop(old.files[first_file:end_file])
+    for _, _, new_files in changes:
+        state.id_rows.add(new_files)
+    if all(sum(len(indexed.ids) for indexed in new) == firsts[end] - firsts[first] for first, end, new in changes):
+        # No file before another changed its count of rows: only the new files' first rows are new.
+        dropped = [indexed for first, end, _ in changes for indexed in old.files[first:end]]
+        state.id_rows.place_as(old.id_rows, dropped, [(firsts[first], new) for first, _, new in changes])
+    else:
+        state.id_rows.place(files)
+    return state.directory(old, signature)
 
 
 # The frame's text columns but the date of the last verification, which the frame keeps as a date.
@@ -357,10 +586,12 @@ class _Columns:
         columns.area_rows = dict(directory.area_rows)
         columns.schedules = directory.schedules
         columns.id_rows = directory.id_rows.copy()
+        columns.entries = directory.entries
+        columns.files = directory.files
         return columns
 
-    def splice(self, start: int, end: int, new_files: list[IndexedFile], old_files) -> None:
-        """Rows ``start`` to ``end`` (``old_files``' rows) become ``new_files``' rows."""
+    def splice(self, start: int, end: int, new_files: list[IndexedFile]) -> None:
+        """Rows ``start`` to ``end`` become ``new_files``' rows (all but the ids: ``replace_files`` does those)."""
         segments = [indexed.segment for indexed in new_files]
         firsts = np.concatenate([[0], np.cumsum([len(indexed.ids) for indexed in new_files], dtype=np.int64)]).tolist()
         count = firsts[-1]
@@ -370,19 +601,13 @@ class _Columns:
                 self.frame[name] = _spliced_text(values, start, end, added)
             elif name == "last_verified":
                 added = pd.to_datetime(text_series([segment.texts[name] for segment in segments]))
-                self.frame[name] = np.concatenate([values[:start], added.to_numpy().astype(values.dtype), values[end:]])
+                self.frame[name] = _spliced_array(values, start, end, [added.to_numpy()])
             else:
-                added = [segment.numbers[name] for segment in segments]
-                spliced = np.concatenate([values[:start], *added, values[end:]])
-                self.frame[name] = spliced.astype(values.dtype, copy=False)  # a second copy only if the type differs
-        self.code_matrix = np.concatenate(
-            [self.code_matrix[:start], *(segment.code_matrix for segment in segments), self.code_matrix[end:]]
-        )
-        self.active = np.concatenate(
-            [self.active[:start], *(segment.active for segment in segments), self.active[end:]]
-        )
-        self.category_numbers = np.concatenate(
-            [self.category_numbers[:start], *(s.category_numbers for s in segments), self.category_numbers[end:]]
+                self.frame[name] = _spliced_array(values, start, end, [segment.numbers[name] for segment in segments])
+        self.code_matrix = _spliced_array(self.code_matrix, start, end, [segment.code_matrix for segment in segments])
+        self.active = _spliced_array(self.active, start, end, [segment.active for segment in segments])
+        self.category_numbers = _spliced_array(
+            self.category_numbers, start, end, [segment.category_numbers for segment in segments]
         )
         delta = count - (end - start)
         for rows_of, segment_rows in (
@@ -393,7 +618,10 @@ class _Columns:
             for key in set(rows_of) | set(added):
                 rows = rows_of.get(key, np.zeros(0, dtype=np.int64))
                 low, high = np.searchsorted(rows, [start, end])
-                merged = np.concatenate([rows[:low], added.get(key, rows[:0]) + start, rows[high:] + delta])
+                new_rows = added.get(key, rows[:0]) + start
+                if not delta and np.array_equal(rows[low:high], new_rows):
+                    continue  # the same rows: the array stays as it is
+                merged = np.concatenate([rows[:low], new_rows, rows[high:] + delta])
                 if len(merged):
                     rows_of[key] = readonly(merged)
                 else:
@@ -409,23 +637,21 @@ class _Columns:
             ),
             count,
         )
-        self.id_rows.drop(old_files)
-        self.id_rows.add(new_files)
 
-    def directory(self, old: Directory, files: list[IndexedFile], signature: str) -> Directory:
-        self.id_rows.place(files)
+    def directory(self, old: Directory, signature: str) -> Directory:
         frame = pd.DataFrame(
             {
                 name: (pd.Series(values) if isinstance(values, list) else pd.Series(values, dtype=self.dtypes[name]))
                 if name in _SPLICED_AS_TEXT
                 else values
                 for name, values in self.frame.items()
-            }
+            },
+            copy=False,  # each number column a block of its own: consolidating them copied 27 MB a reload at 1M
         )
         return Directory(
             path=old.path,
             vocabulary=old.vocabulary,
-            entries=_packed_entries(files, old.entries.dictionary),
+            entries=self.entries,
             frame=frame,
             codes=old.codes,
             code_matrix=readonly(self.code_matrix),
@@ -436,8 +662,20 @@ class _Columns:
             active=readonly(self.active),
             category_numbers=readonly(self.category_numbers),
             signature=signature,
-            files=tuple(indexed if indexed.segment is None else indexed.without_segment() for indexed in files),
+            files=self.files,
         )
+
+
+def _spliced_array(values: np.ndarray, start: int, end: int, added: list[np.ndarray]) -> np.ndarray:
+    """``values`` with rows ``start`` to ``end`` replaced by ``added`` (a new array, in ``values``'
+    type), or ``values`` itself when those rows are what ``added`` holds: a reload after an edit
+    to some entries' words copies none of the number columns (at 1,000,000 entries the need-code
+    matrix alone is 54 MB), and a column that did change is copied once."""
+    if sum(len(part) for part in added) == end - start:
+        new = np.concatenate(added) if added else values[:0]
+        if new.shape[1:] == values.shape[1:] and np.array_equal(values[start:end], new, equal_nan=True):
+            return values
+    return np.concatenate([values[:start], *added, values[end:]]).astype(values.dtype, copy=False)
 
 
 # A text column spliced is a chunked array of the old column's slices and the new rows (no copy
@@ -479,6 +717,29 @@ def _merged_rows(per_file: list[dict], firsts: list[int]) -> dict:
         for key, rows in rows_of.items():
             merged.setdefault(key, []).append(rows + first)
     return {key: readonly(np.concatenate(parts)) for key, parts in merged.items()}
+
+
+def _joined_text(parts: list):
+    """Files' pieces of one text column as one piece: an Arrow array, or a list where pandas
+    keeps no text in Arrow (see ``segment.text_values``)."""
+    if isinstance(parts[0], list):
+        return [value for part in parts for value in part]
+    import pyarrow
+
+    # From the C library's heap, not Arrow's own allocator: during a load every block from 16 KB
+    # up gets a mapping of its own (``heap``), so the pieces of a column leave the process the
+    # moment they are joined, where Arrow's allocator kept them until asked.
+    pool = pyarrow.system_memory_pool()
+    return pyarrow.concat_arrays(parts, memory_pool=pool) if len(parts) != 1 else parts[0]
+
+
+def _joined_rows(parts: list[dict]) -> dict:
+    """Per key, the rows of every part (each a dict of key -> directory rows, in order), joined."""
+    joined: dict[str, list] = {}
+    for rows_of in parts:
+        for key, rows in rows_of.items():
+            joined.setdefault(key, []).append(rows)
+    return {key: readonly(np.concatenate(rows) if len(rows) != 1 else rows[0]) for key, rows in joined.items()}
 
 
 def _in_arrow(column: pd.Series) -> bool:

@@ -13,9 +13,9 @@ import zlib
 from array import array
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
 
 from navigator.directory import schema
 from navigator.directory.problems import Problem
@@ -23,6 +23,9 @@ from navigator.directory.provenance import vouched_or_oldest
 from navigator.directory.schema import Implied
 from navigator.directory.vocabulary import Vocabulary
 from navigator.search.schedule import DAY_WORDS
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -243,8 +246,10 @@ def entry_dictionary(vocabulary: Vocabulary) -> bytes:
     return marshal.dumps([{name: name for name in fresh.values()}, [word.encode().decode() for word in words]])
 
 
-def index_file(result: FileResult, label: str, vocabulary: Vocabulary, dictionary: bytes) -> IndexedFile:
-    """``result``'s entries packed, and their rows of every index column."""
+def index_file(
+    result: FileResult, label: str, vocabulary: Vocabulary, dictionary: bytes, arrow: bool | None = None
+) -> IndexedFile:
+    """``result``'s entries packed, and their rows of every index column (``arrow``: see ``segment_of``)."""
     primed = zlib.compressobj(zlib.Z_BEST_SPEED, zlib.DEFLATED, DEFLATE_WINDOW_BITS, zdict=dictionary)
     entries = result.entries
     packed, ends = [], np.zeros((len(entries), 2), dtype=np.int64)
@@ -266,13 +271,16 @@ def index_file(result: FileResult, label: str, vocabulary: Vocabulary, dictionar
         tuple(checked.line for checked in entries),
         b"".join(packed),
         readonly(ends),
-        segment_of(entries, label, vocabulary),
+        segment_of(entries, label, vocabulary, arrow),
     )
 
 
-def segment_of(entries: tuple[CheckedEntry, ...], label: str, vocabulary: Vocabulary) -> Segment:
+def segment_of(
+    entries: tuple[CheckedEntry, ...], label: str, vocabulary: Vocabulary, arrow: bool | None = None
+) -> Segment:
     """The rows of every index column for ``entries``: gathered as one tuple per entry, then
-    turned into columns in C (``zip``, numpy, Arrow), not cell by cell."""
+    turned into columns in C (``zip``, numpy, Arrow), not cell by cell. ``arrow``: whether text
+    columns are Arrow arrays (``text_in_arrow``; a loading worker is told, having no pandas to ask)."""
     size = len(entries)
     code_column = {code: column for column, code in enumerate(vocabulary.codes)}
     category_number = {category: number for number, category in enumerate(vocabulary.categories)}
@@ -333,7 +341,7 @@ def segment_of(entries: tuple[CheckedEntry, ...], label: str, vocabulary: Vocabu
             schedules.append((row, implied.timezone or "UTC", implied.schedule.sessions))
     text_columns = list(zip(*text_rows, strict=True)) if size else [()] * len(TEXT_COLUMNS)
     number_columns = list(zip(*number_rows, strict=True)) if size else [()] * len(NUMBER_COLUMNS)
-    arrow = text_in_arrow()
+    arrow = text_in_arrow() if arrow is None else arrow
     matrix = np.zeros((size, len(vocabulary.codes)), dtype=bool)
     matrix[code_rows, code_columns] = True
     statuses = text_columns[TEXT_COLUMNS.index("status")]
@@ -359,6 +367,8 @@ def readonly(values: np.ndarray) -> np.ndarray:
 
 def text_dtype():
     """The type pandas gives a column of text (Arrow-backed unless pandas is set otherwise)."""
+    import pandas as pd  # here, not above: a loading worker never needs pandas (see ``filecheck``)
+
     return pd.Series(["text"]).dtype
 
 
@@ -380,6 +390,8 @@ def text_values(values: list, arrow: bool):
 def text_series(parts: list) -> pd.Series:
     """One frame column of text from files' columns (Arrow arrays or lists), as pandas would make
     it of the same values in a list."""
+    import pandas as pd
+
     if parts and not isinstance(parts[0], list):
         import pyarrow
 

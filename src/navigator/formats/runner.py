@@ -17,7 +17,8 @@ from pathlib import Path
 
 from yaml.nodes import SequenceNode
 
-from navigator.directory.loader import directory_files, field_name
+from navigator.directory.filecheck import field_name
+from navigator.directory.loader import directory_files
 from navigator.directory.schema import check_entry
 from navigator.directory.vocabulary import load_vocabulary
 from navigator.directory.yamlread import NodeConverter, YamlSyntaxError, compose

@@ -1,26 +1,32 @@
 """Where a person is: a ZIP code, "City, ST" or "LAT,LON" resolved offline, a street address online.
 
-The offline source is the ``zipcodes`` package, indexed once per process. Street addresses need
+The offline source is the ``zipcodes`` package, indexed once per process (and kept indexed in the
+cache folder, by the package's version, for the next process). Street addresses need
 an online geocoder (``geocoder``: Nominatim, through geopy), which the operator switches on by
 setting ``NAVIGATOR_GEOCODER_USER_AGENT``; nothing goes over the network otherwise.
 """
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import pickle
 import re
+import sys
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from pathlib import Path
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
 import numpy as np
 import zipcodes
 
+from navigator.files import write_atomic_with
 from navigator.i18n import N_, _
+from navigator.settings import load_settings
 
 # The main time zone of each state and territory; a ZIP's own zone, when known, wins over it.
 US_STATE_TIMEZONES: dict[str, str] = {
@@ -228,7 +234,10 @@ def adopt_zip_index(pickled: bytes) -> None:
 def _zip_index() -> dict[str, _ZipRow]:
     if _ADOPTED_ZIP_INDEX:
         return _ADOPTED_ZIP_INDEX[0]
-    return {
+    stored = _stored_zip_index()
+    if stored is not None:
+        return stored
+    index = {
         record["zip_code"]: _ZipRow(
             record["zip_code"],
             record["city"],
@@ -241,6 +250,36 @@ def _zip_index() -> dict[str, _ZipRow]:
         )
         for record, lat, lon in _positioned_zip_records()
     }
+    with contextlib.suppress(OSError):  # a read-only cache folder costs time, never correctness
+        path = _zip_index_file()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic_with(path, lambda handle: pickle.dump(index, handle, protocol=pickle.HIGHEST_PROTOCOL))
+    return index
+
+
+# Reading the zipcodes package costs a process most of a second of CPU (the package's own start,
+# then 42,000 records as dictionaries) and some 65 MB, and every process that loads or searches a
+# directory needs the index: each worker of a cold load, the app, the command line. Read back
+# from the cache folder it costs a tenth of a second. A new version of the package (or of this
+# index's shape, ZIP_INDEX_FORMAT, or of Python's pickles) is another file.
+ZIP_INDEX_FORMAT = 1
+
+
+def _zip_index_file() -> Path:
+    version = f"{zipcodes.__version__}-py{sys.version_info[0]}.{sys.version_info[1]}-{ZIP_INDEX_FORMAT}"
+    return load_settings().cache_folder / f"zip-index-{version}.pickle"
+
+
+def _stored_zip_index() -> dict[str, _ZipRow] | None:
+    """The index ``_zip_index`` stored in the cache folder, or None (then it is built again)."""
+    try:
+        with open(_zip_index_file(), "rb") as handle:
+            index = pickle.load(handle)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+        return None
+    if not isinstance(index, dict) or not all(isinstance(row, _ZipRow) for row in index.values()):
+        return None
+    return index
 
 
 def positioned_zips() -> Iterable[_ZipRow]:

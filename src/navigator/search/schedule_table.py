@@ -11,7 +11,8 @@ schedules are int16 minutes of the week.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+import marshal
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from itertools import chain, islice
 from zoneinfo import ZoneInfo
@@ -237,6 +238,14 @@ class ScheduleTable:
         for values in (self.entry_open_row, self.entry_start_row, self.open_kind_of, self.start_kind_of):
             values.flags.writeable = False
 
+    def __getstate__(self):
+        # The kinds' dicts (some 25,000 tuples of tuples at 100,000 entries) go marshalled, and
+        # come back only when a splice needs them: unpickled, they took a fifth of a warm load.
+        state = self.__dict__.copy()
+        for name in ("open_kinds", "start_kinds"):
+            state[name] = _MarshalledKinds.of(state[name])
+        return state
+
     def __setstate__(self, state):
         self.__dict__.update(state)
         self.__post_init__()
@@ -259,12 +268,19 @@ class ScheduleTable:
         numpy over the per-entry kind numbers (and, now and then, a layout afresh)."""
         zone_codes = {zone: code for code, zone in enumerate(self.zones)}
         rows = list(rows)
-        open_kinds, start_kinds = self.open_kinds, self.start_kinds
+        open_kinds, start_kinds = _dict_of(self.open_kinds), _dict_of(self.start_kinds)
         if _brings_new_kinds(rows, zone_codes, open_kinds, start_kinds):  # numbered on copies: this table stays
             open_kinds, start_kinds = dict(open_kinds), dict(start_kinds)
         new_open = np.full(count, -1, dtype=np.int32)
         new_start = np.full(count, -1, dtype=np.int32)
         _number_kinds(rows, count, 0, zone_codes, open_kinds, start_kinds, new_open, new_start)
+        if (
+            open_kinds is _dict_of(self.open_kinds)  # no new kind numbered
+            and count == end - start
+            and np.array_equal(new_open, self.open_kind_of[start:end])
+            and np.array_equal(new_start, self.start_kind_of[start:end])
+        ):
+            return self  # the same schedules (an edit to other fields): this very table
         open_kind_of = np.concatenate([self.open_kind_of[:start], new_open, self.open_kind_of[end:]])
         start_kind_of = np.concatenate([self.start_kind_of[:start], new_start, self.start_kind_of[end:]])
         zones = tuple(zone_codes)
@@ -355,6 +371,42 @@ class ScheduleTable:
         if fraction:
             minutes += 1 - fraction
         return minutes[self.entry_start_row if entries is None else self.entry_start_row[entries]]
+
+
+class _MarshalledKinds(Mapping):
+    """A side's kinds (see ``ScheduleTable``) as an unpickled table keeps them: marshalled, and
+    unmarshalled once, when first read."""
+
+    def __init__(self, packed: bytes):
+        self._packed = packed
+        self._kinds: dict | None = None
+
+    @classmethod
+    def of(cls, kinds: Mapping) -> _MarshalledKinds:
+        return kinds if isinstance(kinds, _MarshalledKinds) else cls(marshal.dumps(dict(kinds)))
+
+    def __getstate__(self):
+        return {"_packed": self._packed, "_kinds": None}
+
+    def dict(self) -> dict:
+        kinds = self._kinds
+        if kinds is None:  # two threads may both unmarshal it: equal dicts, never changed
+            kinds = self._kinds = marshal.loads(self._packed)
+        return kinds
+
+    def __getitem__(self, kind):
+        return self.dict()[kind]
+
+    def __iter__(self):
+        return iter(self.dict())
+
+    def __len__(self) -> int:
+        return len(self.dict())
+
+
+def _dict_of(kinds: Mapping) -> dict:
+    """A side's kinds as a dict, to be read and never changed (``spliced`` numbers new ones on copies)."""
+    return kinds.dict() if isinstance(kinds, _MarshalledKinds) else kinds
 
 
 def _open_slots(kind: tuple) -> tuple[int, tuple[tuple[int, int], ...]]:
@@ -454,7 +506,5 @@ def _minutes_or_never(per_row: list[np.ndarray]) -> np.ndarray:
 
 
 def _rows_of_entries(kind_of_entry: np.ndarray, position: np.ndarray) -> np.ndarray:
-    rows = np.full(len(kind_of_entry), len(position), dtype=np.int32)
-    scheduled = kind_of_entry >= 0
-    rows[scheduled] = position[kind_of_entry[scheduled]]
-    return rows
+    # Kind -1 (no schedule) takes the last element: one past the last row. One pass over the entries.
+    return np.append(position, len(position)).astype(np.int32)[kind_of_entry]
