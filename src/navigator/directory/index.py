@@ -110,6 +110,11 @@ class PackedEntries(Sequence):
         return int(self._first_rows[-1])
 
     @property
+    def first_rows(self) -> list[int]:
+        """The row each file's entries start at, and last the number of entries."""
+        return self._first_rows.tolist()
+
+    @property
     def dictionary(self) -> bytes:
         """The deflate dictionary these entries were packed with (and new ones must be)."""
         return self._dictionary
@@ -457,7 +462,7 @@ def replace_files(old: Directory, files: list[IndexedFile], signature: str) -> D
     added and removed files alike cost their own rows and copies of the columns, never a look
     at the other entries."""
     position = {id(indexed): number for number, indexed in enumerate(old.files)}
-    firsts = np.concatenate([[0], np.cumsum([len(indexed.ids) for indexed in old.files], dtype=np.int64)]).tolist()
+    firsts = old.entries.first_rows  # each old file's first row (its entries are its rows)
     # Each change: the old files from..to (by position) give way to the new files between.
     changes: list[tuple[int, int, list[IndexedFile]]] = []
     next_old, pending = 0, []
