@@ -13,7 +13,7 @@ import contextlib
 import os
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -44,6 +44,15 @@ def write_bytes_atomic(path: Path | str, data: bytes, new_file_mode: int = PRIVA
 def write_atomic_with(path: Path | str, write: Callable[[BinaryIO], object], new_file_mode: int = PRIVATE) -> None:
     """Replace ``path`` with what ``write`` writes to a binary file: for content too large to
     hold in memory twice as one bytes object (a pickled national index)."""
+    with atomic_file(path, new_file_mode) as handle:
+        write(handle)
+
+
+@contextlib.contextmanager
+def atomic_file(path: Path | str, new_file_mode: int = PRIVATE) -> Iterator[BinaryIO]:
+    """A binary file that replaces ``path`` when the block ends without an exception (with one,
+    ``path`` stays as it was): for content written piece by piece as it is made, which is never
+    all in memory at once (a cold load's per-file cache)."""
     path = Path(path)
     try:
         mode = path.stat().st_mode & 0o7777
@@ -53,7 +62,7 @@ def write_atomic_with(path: Path | str, write: Callable[[BinaryIO], object], new
     descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(descriptor, "wb") as handle:
-            write(handle)
+            yield handle
             handle.flush()
             os.fchmod(handle.fileno(), mode)
             os.fsync(handle.fileno())

@@ -2,13 +2,14 @@
 file's rows in it are replaced.
 
 ``loader`` checks each YAML file and ``segment.index_file`` turns it into an ``IndexedFile``:
-its entries packed and its rows of every index column. ``build_directory`` concatenates files'
-rows into a ``Directory`` (the packed entries, a pandas frame of their columns with text in
-Arrow, a need-code matrix, the schedule table and the row look-ups search reads without touching
-entries one by one); ``replace_files`` gives a new ``Directory`` with some files' rows replaced,
-added or removed, at the cost of those rows and memory copies of the number columns: text
-columns become chunked slices of the old ones, and ``RowsById`` moves later files' rows without
-touching their ids (the old index keeps serving whoever holds it meanwhile).
+its entries packed and its rows of every index column. An ``Assembly`` (``build_directory``
+for files at hand) concatenates files' rows, as they arrive, into a ``Directory`` (the packed
+entries, a pandas frame of their columns with text in Arrow, a need-code matrix, the schedule
+table and the row look-ups search reads without touching entries one by one);
+``replace_files`` gives a new ``Directory`` with some files' rows replaced, added or removed,
+at the cost of those rows and memory copies of the number columns: text columns become chunked
+slices of the old ones, and ``RowsById`` moves later files' rows without touching their ids
+(the old index keeps serving whoever holds it meanwhile).
 """
 
 from __future__ import annotations
@@ -35,6 +36,8 @@ from navigator.directory.segment import (
     CheckedEntry,
     FileResult,
     IndexedFile,
+    Schedules,
+    Segment,
     entry_dictionary,
     index_file,
     readonly,
@@ -46,6 +49,7 @@ from navigator.search.schedule_table import ScheduleTable
 
 __all__ = [
     "FRAME_COLUMNS",
+    "Assembly",
     "CheckedEntry",
     "Directory",
     "FileResult",
@@ -408,52 +412,116 @@ def _unpickled_directory() -> Directory:
 
 def build_directory(path: Path, vocabulary: Vocabulary, files: list[IndexedFile], signature: str) -> Directory:
     """The index of checked, duplicate-free files (``load_directory`` makes sure of both), each
-    with its segment: their rows concatenated. It takes the segments' frame columns (their
-    ``texts`` and ``numbers`` are left empty): each file's piece of a column is let go as soon
-    as the whole column is made, so a national load does not hold every piece and every whole
-    column at once for longer than it must."""
-    segments = [indexed.segment for indexed in files]
-    sizes = [len(indexed.ids) for indexed in files]
-    firsts = np.concatenate([[0], np.cumsum(sizes, dtype=np.int64)]).tolist()
-    size = firsts[-1]
-    if size:
-        columns: dict = {}
-        for name in FRAME_COLUMNS:
-            if name in TEXT_COLUMNS:
-                columns[name] = text_series([segment.texts.pop(name) for segment in segments])
-                heap.return_freed()  # the column's pieces, before the next column is made
-            else:
-                columns[name] = np.concatenate([segment.numbers.pop(name) for segment in segments])
-        frame = pd.DataFrame(columns)
-        del columns
-    else:  # as pandas makes an empty frame of empty lists
-        frame = pd.DataFrame({name: [] for name in FRAME_COLUMNS})
-    frame["last_verified"] = pd.to_datetime(frame["last_verified"])
-    weekly: dict[tuple, WeeklySchedule] = {}
-    schedules = ScheduleTable.build(
-        (
-            (first + row, zone, weekly.get(sessions) or weekly.setdefault(sessions, WeeklySchedule(sessions)))
-            for first, segment in zip(firsts, segments, strict=False)
-            for row, zone, sessions in segment.schedules
-        ),
-        size,
-    )
-    return Directory(
-        path=path,
-        vocabulary=vocabulary,
-        entries=_packed_entries(files, entry_dictionary(vocabulary)),
-        frame=frame,
-        codes=vocabulary.codes,
-        code_matrix=readonly(_stacked([segment.code_matrix for segment in segments], (0, len(vocabulary.codes)))),
-        schedules=schedules,
-        language_rows=_merged_rows([segment.language_rows for segment in segments], firsts),
-        area_rows=_merged_rows([segment.area_rows for segment in segments], firsts),
-        id_rows=RowsById.of_files(files),
-        active=readonly(_stacked([segment.active for segment in segments], (0,), bool)),
-        category_numbers=readonly(_stacked([segment.category_numbers for segment in segments], (0,), np.int16)),
-        signature=signature,
-        files=tuple(indexed.without_segment() for indexed in files),
-    )
+    with its segment: their rows concatenated (``Assembly``, which a load feeds file by file)."""
+    assembly = Assembly(vocabulary)
+    for indexed in files:
+        assembly.add(indexed)
+    return assembly.directory(path, signature)
+
+
+class Assembly:
+    """A ``Directory`` put together from its files as they arrive: ``add`` each file (with its
+    segment) in order, then ``directory``.
+
+    Every ``FOLD_ROWS`` rows the files' pieces of each column are joined into one piece and let
+    go, so a cold load holds the columns so far and the latest files' pieces, never every file's
+    pieces beside the columns made of them (a million entries' pieces took 1.44 GB, and the
+    columns were made only once every piece had arrived). What stays of each file is what the
+    index keeps anyway: its packed entries, ids and lines (``files``).
+    """
+
+    def __init__(self, vocabulary: Vocabulary):
+        self.vocabulary = vocabulary
+        self.files: list[IndexedFile] = []  # without their segments
+        self.size = 0
+        self._pending: list[tuple[int, Segment]] = []  # (first row, segment) not yet folded
+        self._pending_rows = 0
+        self._texts: dict[str, list] = {name: [] for name in TEXT_COLUMNS}  # folded pieces, in order
+        self._numbers: dict[str, list] = {name: [] for name in FRAME_COLUMNS if name not in TEXT_COLUMNS}
+        self._code_matrix: list[np.ndarray] = []
+        self._active: list[np.ndarray] = []
+        self._category_numbers: list[np.ndarray] = []
+        self._language_rows: list[dict] = []  # per fold: key -> rows of the directory
+        self._area_rows: list[dict] = []
+        self._schedules: list[tuple[int, Schedules]] = []  # compact already: kept per file
+
+    def add(self, indexed: IndexedFile) -> IndexedFile:
+        """Takes ``indexed``'s rows (after those of the files added before); returns the file
+        without its segment, as the index keeps it."""
+        kept = indexed.without_segment()
+        self.files.append(kept)
+        segment, first = indexed.segment, self.size
+        self.size += len(indexed.ids)
+        self._pending.append((first, segment))
+        self._schedules.append((first, segment.schedules))
+        self._pending_rows += len(indexed.ids)
+        if self._pending_rows >= FOLD_ROWS:
+            self._fold()
+        return kept
+
+    def _fold(self) -> None:
+        """The pending files' pieces of each column joined into one piece, and the pieces let go."""
+        if not self._pending:
+            return
+        firsts = [first for first, _ in self._pending]
+        segments = [segment for _, segment in self._pending]
+        self._pending, self._pending_rows = [], 0
+        for name, folded in self._texts.items():
+            folded.append(_joined_text([segment.texts[name] for segment in segments]))
+        for name, folded in self._numbers.items():
+            folded.append(np.concatenate([segment.numbers[name] for segment in segments]))
+        self._code_matrix.append(np.concatenate([segment.code_matrix for segment in segments]))
+        self._active.append(np.concatenate([segment.active for segment in segments]))
+        self._category_numbers.append(np.concatenate([segment.category_numbers for segment in segments]))
+        self._language_rows.append(_merged_rows([segment.language_rows for segment in segments], firsts))
+        self._area_rows.append(_merged_rows([segment.area_rows for segment in segments], firsts))
+
+    def directory(self, path: Path, signature: str) -> Directory:
+        """The index of the files added: made once, after the last file."""
+        self._fold()
+        vocabulary, size = self.vocabulary, self.size
+        if size:
+            columns: dict = {}
+            for name in FRAME_COLUMNS:
+                if name in TEXT_COLUMNS:
+                    columns[name] = text_series([_joined_text(self._texts.pop(name))])
+                    heap.return_freed()  # the column's pieces, before the next column is made
+                else:
+                    columns[name] = np.concatenate(self._numbers.pop(name))
+            frame = pd.DataFrame(columns)
+            del columns
+        else:  # as pandas makes an empty frame of empty lists
+            frame = pd.DataFrame({name: [] for name in FRAME_COLUMNS})
+        frame["last_verified"] = pd.to_datetime(frame["last_verified"])
+        weekly: dict[tuple, WeeklySchedule] = {}
+        schedules = ScheduleTable.build(
+            (
+                (first + row, zone, weekly.get(sessions) or weekly.setdefault(sessions, WeeklySchedule(sessions)))
+                for first, file_schedules in self._schedules
+                for row, zone, sessions in file_schedules
+            ),
+            size,
+        )
+        return Directory(
+            path=path,
+            vocabulary=vocabulary,
+            entries=_packed_entries(self.files, entry_dictionary(vocabulary)),
+            frame=frame,
+            codes=vocabulary.codes,
+            code_matrix=readonly(_stacked(self._code_matrix, (0, len(vocabulary.codes)))),
+            schedules=schedules,
+            language_rows=_joined_rows(self._language_rows),
+            area_rows=_joined_rows(self._area_rows),
+            id_rows=RowsById.of_files(self.files),
+            active=readonly(_stacked(self._active, (0,), bool)),
+            category_numbers=readonly(_stacked(self._category_numbers, (0,), np.int16)),
+            signature=signature,
+            files=tuple(self.files),
+        )
+
+
+# Rows an ``Assembly`` gathers before folding its pending pieces: some 25 MB of pieces at most.
+FOLD_ROWS = 16_384
 
 
 def replace_files(old: Directory, files: list[IndexedFile], signature: str) -> Directory:
@@ -654,6 +722,29 @@ def _merged_rows(per_file: list[dict], firsts: list[int]) -> dict:
         for key, rows in rows_of.items():
             merged.setdefault(key, []).append(rows + first)
     return {key: readonly(np.concatenate(parts)) for key, parts in merged.items()}
+
+
+def _joined_text(parts: list):
+    """Files' pieces of one text column as one piece: an Arrow array, or a list where pandas
+    keeps no text in Arrow (see ``segment.text_values``)."""
+    if isinstance(parts[0], list):
+        return [value for part in parts for value in part]
+    import pyarrow
+
+    # From the C library's heap, not Arrow's own allocator: during a load every block from 16 KB
+    # up gets a mapping of its own (``heap``), so the pieces of a column leave the process the
+    # moment they are joined, where Arrow's allocator kept them until asked.
+    pool = pyarrow.system_memory_pool()
+    return pyarrow.concat_arrays(parts, memory_pool=pool) if len(parts) != 1 else parts[0]
+
+
+def _joined_rows(parts: list[dict]) -> dict:
+    """Per key, the rows of every part (each a dict of key -> directory rows, in order), joined."""
+    joined: dict[str, list] = {}
+    for rows_of in parts:
+        for key, rows in rows_of.items():
+            joined.setdefault(key, []).append(rows)
+    return {key: readonly(np.concatenate(rows) if len(rows) != 1 else rows[0]) for key, rows in joined.items()}
 
 
 def _in_arrow(column: pd.Series) -> bool:
