@@ -490,8 +490,8 @@ class Assembly:
                     columns[name] = np.concatenate(self._numbers.pop(name))
             frame = pd.DataFrame(columns)
             del columns
-        else:  # as pandas makes an empty frame of empty lists
-            frame = pd.DataFrame({name: [] for name in FRAME_COLUMNS})
+        else:
+            frame = _empty_frame()
         frame["last_verified"] = pd.to_datetime(frame["last_verified"])
         weekly: dict[tuple, WeeklySchedule] = {}
         schedules = ScheduleTable.build(
@@ -653,6 +653,9 @@ class _Columns:
             },
             copy=False,  # each number column a block of its own: consolidating them copied 27 MB a reload at 1M
         )
+        if not len(frame):  # no rows left: the frame a load of no rows makes
+            frame = _empty_frame()
+            frame["last_verified"] = pd.to_datetime(frame["last_verified"])
         return Directory(
             path=old.path,
             vocabulary=old.vocabulary,
@@ -669,6 +672,11 @@ class _Columns:
             signature=signature,
             files=self.files,
         )
+
+
+def _empty_frame() -> pd.DataFrame:
+    """The frame of a directory without entries, as pandas makes a frame of empty lists."""
+    return pd.DataFrame({name: [] for name in FRAME_COLUMNS})
 
 
 def _spliced_array(values: np.ndarray, start: int, end: int, added: list[np.ndarray]) -> np.ndarray:
