@@ -138,6 +138,13 @@ def test_an_entry_moved_to_another_file_or_a_removed_file_is_no_duplicate_and_a_
     assert [problem.message.startswith("duplicate id") for problem in caught.value.report.problems] == [True]
 
 
+def test_a_reload_after_every_file_was_removed_gives_the_index_a_fresh_load_gives(folder):
+    loaded = load_directory(folder, use_cache=False, today=TODAY)
+    for path in folder.glob("entries-*.yaml"):
+        path.unlink()
+    assert_same_index(reload_directory(loaded, today=TODAY), load_directory(folder, use_cache=False, today=TODAY))
+
+
 def test_a_new_day_reads_nothing_and_a_changed_vocabulary_loads_afresh(folder):
     loaded = load_directory(folder, use_cache=False, today=TODAY)
     assert reload_directory(loaded, today=TODAY + dt.timedelta(days=1)) is loaded  # a file that passed stays passed

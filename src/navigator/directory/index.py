@@ -114,6 +114,11 @@ class PackedEntries(Sequence):
         return int(self._first_rows[-1])
 
     @property
+    def first_rows(self) -> list[int]:
+        """The row each file's entries start at, and last the number of entries."""
+        return self._first_rows.tolist()
+
+    @property
     def dictionary(self) -> bytes:
         """The deflate dictionary these entries were packed with (and new ones must be)."""
         return self._dictionary
@@ -485,8 +490,8 @@ class Assembly:
                     columns[name] = np.concatenate(self._numbers.pop(name))
             frame = pd.DataFrame(columns)
             del columns
-        else:  # as pandas makes an empty frame of empty lists
-            frame = pd.DataFrame({name: [] for name in FRAME_COLUMNS})
+        else:
+            frame = _empty_frame()
         frame["last_verified"] = pd.to_datetime(frame["last_verified"])
         weekly: dict[tuple, WeeklySchedule] = {}
         schedules = ScheduleTable.build(
@@ -525,7 +530,7 @@ def replace_files(old: Directory, files: list[IndexedFile], signature: str) -> D
     added and removed files alike cost their own rows and copies of the columns, never a look
     at the other entries."""
     position = {id(indexed): number for number, indexed in enumerate(old.files)}
-    firsts = np.concatenate([[0], np.cumsum([len(indexed.ids) for indexed in old.files], dtype=np.int64)]).tolist()
+    firsts = old.entries.first_rows  # each old file's first row (its entries are its rows)
     # Each change: the old files from..to (by position) give way to the new files between.
     changes: list[tuple[int, int, list[IndexedFile]]] = []
     next_old, pending = 0, []
@@ -648,6 +653,9 @@ class _Columns:
             },
             copy=False,  # each number column a block of its own: consolidating them copied 27 MB a reload at 1M
         )
+        if not len(frame):  # no rows left: the frame a load of no rows makes
+            frame = _empty_frame()
+            frame["last_verified"] = pd.to_datetime(frame["last_verified"])
         return Directory(
             path=old.path,
             vocabulary=old.vocabulary,
@@ -664,6 +672,11 @@ class _Columns:
             signature=signature,
             files=self.files,
         )
+
+
+def _empty_frame() -> pd.DataFrame:
+    """The frame of a directory without entries, as pandas makes a frame of empty lists."""
+    return pd.DataFrame({name: [] for name in FRAME_COLUMNS})
 
 
 def _spliced_array(values: np.ndarray, start: int, end: int, added: list[np.ndarray]) -> np.ndarray:

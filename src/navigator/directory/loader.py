@@ -227,18 +227,22 @@ def _index_files(
     read = _read_in_workers(directory, to_read, today, label_root, dictionary)
     records: dict[str, _FileRecord] = {}
     unwritten = contextlib.nullcontext(lambda relative, record: None)  # the cache as it is, or none
-    with cache.writing_files(context) if cache and changed else unwritten as store:
-        for position, (relative, record, job) in enumerate(planned):
-            planned[position] = None  # the file's pieces go once the assembly has folded them
-            if record is None:
-                path, stamp, old = job
-                worker_read = next(read, None) if read is not None else None
-                if worker_read is None:  # no workers, or they stopped: read here
-                    record = _read_record(directory, path, stamp, old, vocabulary, today, label_root, dictionary)
-                else:
-                    record = _FileRecord(stamp, *worker_read)
-            store(relative, record)
-            records[relative] = _FileRecord(record.stamp, record.digest, assembly.add(record.result))
+    try:
+        with cache.writing_files(context) if cache and changed else unwritten as store:
+            for position, (relative, record, job) in enumerate(planned):
+                planned[position] = None  # the file's pieces go once the assembly has folded them
+                if record is None:
+                    path, stamp, old = job
+                    worker_read = next(read, None) if read is not None else None
+                    if worker_read is None:  # no workers, or they stopped: read here
+                        record = _read_record(directory, path, stamp, old, vocabulary, today, label_root, dictionary)
+                    else:
+                        record = _FileRecord(stamp, *worker_read)
+                store(relative, record)
+                records[relative] = _FileRecord(record.stamp, record.digest, assembly.add(record.result))
+    finally:
+        if read is not None:
+            read.close()  # the workers leave now, also when the load stopped part-way
     return records
 
 
@@ -293,12 +297,14 @@ def _worker_results(workers: int, jobs: list[tuple], dictionary: bytes) -> Itera
         )
     except (OSError, RuntimeError):
         return
-    try:
-        yield from pool.map(read_and_index, jobs, chunksize=max(1, min(16, len(jobs) // (workers * 8))))
-    except (BrokenProcessPool, OSError, RuntimeError):
-        return
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+    with pool:
+        try:
+            yield from pool.map(read_and_index, jobs, chunksize=max(1, min(16, len(jobs) // (workers * 8))))
+        except (BrokenProcessPool, OSError, RuntimeError):
+            return
+        except GeneratorExit:  # the load stopped taking results: the files not begun are not read
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
 
 
 def workers_for(files_to_read: int) -> int:
