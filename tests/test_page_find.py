@@ -104,7 +104,7 @@ def test_a_result_card_is_its_name_one_text_its_date_and_its_two_actions(directo
 
 def test_a_search_unpacks_each_shown_entry_from_the_index_once(directory, monkeypatch, tmp_path):
     """The card reads the entry its hit was made from: unpacking it again cost a deflate a card."""
-    from navigator.directory.index import PackedEntries
+    from navigator.directory.lookups import PackedEntries
 
     unpacked = []
     real = PackedEntries.__getitem__

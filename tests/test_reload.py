@@ -19,6 +19,7 @@ from tests.conftest import CLINIC, PROJECT_ROOT
 
 import navigator.directory.index as index_module
 import navigator.directory.loader as directory_module
+import navigator.directory.lookups as lookups_module
 from navigator.bench.synthetic import entries_yaml, synthetic_entries, write_synthetic_directory
 from navigator.directory.cache import DirectoryCache
 from navigator.directory.index import entry_dictionary
@@ -242,8 +243,8 @@ def test_reloads_that_make_the_id_look_up_afresh_give_the_index_a_fresh_load_giv
     # A reload keeps the ids changed since the look-up's base beside it, and makes a new base once
     # they are many: here after every reload (0) or now and then.
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(index_module, "_MIN_CHANGES_KEPT", changes_kept)
-        patch.setattr(index_module, "_CHANGES_SHARE", 10**9)
+        patch.setattr(lookups_module, "_MIN_CHANGES_KEPT", changes_kept)
+        patch.setattr(lookups_module, "_CHANGES_SHARE", 10**9)
         reload_randomly(first_entries, rounds)
 
 

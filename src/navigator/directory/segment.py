@@ -182,7 +182,7 @@ class IndexedFile:
     """One checked file, compact enough for a national directory.
 
     ``packed`` holds the valid entries packed in blocks of ``ENTRIES_PER_BLOCK`` (see
-    ``index.PackedEntries``), back to back: ``ends[i, 0]`` is where entry i's block ends in it,
+    ``lookups.PackedEntries``), back to back: ``ends[i, 0]`` is where entry i's block ends in it,
     ``ends[i, 1]`` where entry i starts in its block unpacked; ``segment`` its rows of the index
     (None once they are in an index, which keeps them only there). ``ids`` and ``lines`` name the
     entries in the report.
