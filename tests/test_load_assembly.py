@@ -157,5 +157,5 @@ def test_a_per_file_cache_of_the_earlier_layout_is_not_read(many_files, tmp_path
     with open(files_cache, "wb") as handle:  # the key, then every record in one dict
         pickle.dump(key, handle)
         pickle.dump({"entries-0001.yaml": None}, handle)
-    cache = loader_module._Cache(tmp_path / "c", many_files)
+    cache = cache_module.DirectoryCache(tmp_path / "c", many_files)
     assert cache.files(key) == {}

@@ -375,9 +375,9 @@ def _card_lines(directory: Directory, entry: dict, hit: Hit, now: dt.datetime, v
     if join:
         links.append(":material/videocam: " + markdown_link(_("Join online"), join))
     dial_in = meeting.get("conference_phone")
-    if dial_in and tel_href(dial_in):
-        dial = _("Dial in {number}").format(number=dial_in)
-        links.append(":material/call: " + markdown_link(dial, tel_href(dial_in)))
+    dial_href = tel_href(dial_in) if dial_in else None
+    if dial_href:
+        links.append(":material/call: " + markdown_link(_("Dial in {number}").format(number=dial_in), dial_href))
     if hit.phone:
         links.append(":material/call: " + markdown_link(hit.phone, tel_href(hit.phone)))
     directions = directions_url(entry.get("location"))

@@ -27,7 +27,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
-from navigator.directory.cache import DirectoryCache as _Cache
+from navigator.directory.cache import DirectoryCache
 from navigator.directory.filecheck import check_file, read_and_index, worker_started
 from navigator.directory.heap import freed_memory_returned, return_freed
 from navigator.directory.index import (
@@ -180,7 +180,7 @@ def _index_files(
     vocabulary: Vocabulary,
     today: dt.date,
     label_root: str,
-    cache: _Cache | None,
+    cache: DirectoryCache | None,
     assembly: Assembly,
     overrides: Mapping[str, bytes] | None = None,
 ) -> dict[str, _FileRecord]:
@@ -391,7 +391,8 @@ def load_directory(
         report.add(str(directory), 0, "", "", "is not a folder")
         raise DirectoryError(report)
     listing = _entry_files(directory)
-    cache = _Cache(Path(cache_dir) if cache_dir else load_settings().cache_folder, directory) if use_cache else None
+    cache_folder = Path(cache_dir) if cache_dir else load_settings().cache_folder
+    cache = DirectoryCache(cache_folder, directory) if use_cache else None
     signature = _signature_of(directory, listing, _stamps_of(listing)) + _overlay_key(overrides)
     vocabulary_stamp = _vocabulary_stamp(directory)  # before it is read: a change meanwhile shows next time
     if cache:
