@@ -105,7 +105,7 @@ def test_files_the_workers_did_not_read_are_read_by_the_loading_process(many_fil
             indexed = loader_module.index_file(
                 loader_module.check_file(data, label, vocabulary, today), label, vocabulary, dictionary
             )
-            yield loader_module.hashlib.sha256(data).hexdigest(), indexed
+            yield loader_module.hashlib.sha256(data).hexdigest(), pickle.dumps(indexed)  # as a worker sends it
         # then the pool broke
 
     reads = []

@@ -20,6 +20,7 @@ import gc
 import hashlib
 import multiprocessing
 import os
+import pickle
 import sys
 from collections.abc import Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
@@ -46,7 +47,7 @@ from navigator.directory.vocabulary import VOCABULARY_FILE, Vocabulary, load_voc
 from navigator.search import places
 from navigator.settings import DEFAULT_DIRECTORY, load_settings
 
-CACHE_FORMAT = 12  # bump when the cached structures change shape or module
+CACHE_FORMAT = 13  # bump when the cached structures change shape or module
 # Below this many files to read, starting worker processes (about a second) costs more than it saves.
 POOL_MIN_FILES = 40
 
@@ -200,7 +201,7 @@ def _index_files(
         f"{CACHE_FORMAT}|{vocabulary.fingerprint}|{hashlib.sha256(dictionary).hexdigest()}|"
         f"{label_root}|{sys.version_info[:2]}"
     )
-    previous = cache.files(context) if cache else {}
+    previous = {relative: _FileRecord(*stored) for relative, stored in cache.files(context).items()} if cache else {}
     # Per file: its record when it is at hand, else what reading it needs.
     planned: list = []
     to_read: list[Path] = []
@@ -226,19 +227,22 @@ def _index_files(
     del previous
     read = _read_in_workers(directory, to_read, today, label_root, dictionary)
     records: dict[str, _FileRecord] = {}
-    unwritten = contextlib.nullcontext(lambda relative, record: None)  # the cache as it is, or none
+    unwritten = contextlib.nullcontext(lambda *record: None)  # the cache as it is, or none
     try:
         with cache.writing_files(context) if cache and changed else unwritten as store:
             for position, (relative, record, job) in enumerate(planned):
                 planned[position] = None  # the file's pieces go once the assembly has folded them
+                pickled = None
                 if record is None:
                     path, stamp, old = job
                     worker_read = next(read, None) if read is not None else None
                     if worker_read is None:  # no workers, or they stopped: read here
                         record = _read_record(directory, path, stamp, old, vocabulary, today, label_root, dictionary)
                     else:
-                        record = _FileRecord(stamp, *worker_read)
-                store(relative, record)
+                        digest, pickled = worker_read
+                        record = _FileRecord(stamp, digest, pickle.loads(pickled))
+                store(relative, record.stamp, record.digest, record.result, pickled)
+                del pickled
                 records[relative] = _FileRecord(record.stamp, record.digest, assembly.add(record.result))
     finally:
         if read is not None:
@@ -272,8 +276,8 @@ def _read_record(directory, path, stamp, record, vocabulary, today, label_root, 
 
 def _read_in_workers(
     directory: Path, paths: list[Path], today: dt.date, label_root: str, dictionary: bytes
-) -> Iterator[tuple[str, IndexedFile]] | None:
-    """Each file's digest and ``IndexedFile``, read by worker processes, in order and each as it
+) -> Iterator[tuple[str, bytes]] | None:
+    """Each file's digest and pickled ``IndexedFile``, read by worker processes, in order and each as it
     arrives; None where that is not worth it (few files, one CPU). Where the workers cannot go
     on, the results end early and the caller reads the rest itself."""
     workers = workers_for(len(paths))
@@ -283,7 +287,7 @@ def _read_in_workers(
     return _worker_results(workers, jobs, dictionary)
 
 
-def _worker_results(workers: int, jobs: list[tuple], dictionary: bytes) -> Iterator[tuple[str, IndexedFile]]:
+def _worker_results(workers: int, jobs: list[tuple], dictionary: bytes) -> Iterator[tuple[str, bytes]]:
     # Spawned, never forked: the app's server has threads. Spawning imports the main module
     # again, so a script that loads at import time needs the usual ``if __name__ == "__main__"``.
     context = multiprocessing.get_context("spawn")
