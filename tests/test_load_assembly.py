@@ -11,6 +11,7 @@ import pickle
 import weakref
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from tests.conftest import CLINIC, write_directory
@@ -19,9 +20,10 @@ import navigator.directory.cache as cache_module
 import navigator.directory.index as index_module
 import navigator.directory.loader as loader_module
 from navigator.bench.synthetic import write_synthetic_directory
-from navigator.directory.index import Assembly, build_directory
+from navigator.directory.index import Assembly, build_directory, schedule_of
 from navigator.directory.loader import load_directory
 from navigator.directory.vocabulary import load_vocabulary
+from navigator.search.schedule_table import ScheduleTable
 
 TODAY = dt.date(2026, 11, 23)
 
@@ -159,3 +161,21 @@ def test_a_per_file_cache_of_the_earlier_layout_is_not_read(many_files, tmp_path
         pickle.dump({"entries-0001.yaml": None}, handle)
     cache = cache_module.DirectoryCache(tmp_path / "c", many_files)
     assert cache.files(key) == {}
+
+
+def test_a_cold_load_through_workers_gives_the_schedule_table_built_from_every_entrys_week(many_files, monkeypatch):
+    monkeypatch.setattr(loader_module, "POOL_MIN_FILES", 2)
+    monkeypatch.setenv("NAVIGATOR_LOAD_WORKERS", "2")  # each file's kinds numbered in a worker
+    loaded = load_directory(many_files, use_cache=False, today=TODAY)
+    zones = loaded.frame["timezone"].tolist()
+    weeks = [(row, zones[row] or "UTC", schedule_of(entry)) for row, entry in enumerate(loaded.entries)]
+    built = ScheduleTable.build([week for week in weeks if week[2] is not None], len(loaded))
+    assert len(built.open_kinds) > 30  # kinds from many files, some shared between them
+    table = loaded.schedules
+    assert (table.zones, list(table.open_kinds.items()), list(table.start_kinds.items())) == (
+        built.zones,
+        list(built.open_kinds.items()),
+        list(built.start_kinds.items()),
+    )
+    assert np.array_equal(table.entry_open_row, built.entry_open_row)
+    assert np.array_equal(table.entry_start_row, built.entry_start_row)

@@ -103,3 +103,47 @@ def test_a_splice_lays_out_only_the_kinds_of_schedule_it_brings(monkeypatch):
     assert laid_out == [1, 1]  # nothing for the kind it had; for the new one, it alone (hours and starts)
     listed[5] = new
     assert_same_answers(changed, ScheduleTable.build(rows_of(listed), len(listed)))
+
+
+def assert_same_table(mine: ScheduleTable, theirs: ScheduleTable) -> None:
+    assert (mine.size, mine.zones) == (theirs.size, theirs.zones)
+    assert list(mine.open_kinds.items()) == list(theirs.open_kinds.items())  # numbered in the same order
+    assert list(mine.start_kinds.items()) == list(theirs.start_kinds.items())
+    for name in ("open_kind_of", "start_kind_of", "entry_open_row", "entry_start_row"):
+        assert np.array_equal(getattr(mine, name), getattr(theirs, name)), name
+    for mine_side, their_side in ((mine.open_columns, theirs.open_columns), (mine.start_columns, theirs.start_columns)):
+        assert len(mine_side) == len(their_side)
+        for one, other in zip(mine_side, their_side, strict=True):
+            for name in ("starts", "lengths", "zone_counts"):
+                assert np.array_equal(getattr(one, name), getattr(other, name)), name
+
+
+def file_parts(listed: list, cuts: list[int]) -> list:
+    """``listed`` cut into files at ``cuts``, each file's schedules numbered as a loading worker does."""
+    bounds = sorted({0, len(listed), *(min(cut, len(listed)) for cut in cuts)})
+    parts = []
+    for first, end in zip(bounds, bounds[1:], strict=False):
+        rows = rows_of(listed[first:end])
+        zones: dict[str, int] = {}
+        zone_numbers = [zones.setdefault(zone, len(zones)) for _, zone, _ in rows]
+        kinds = schedule_table.file_kinds(zone_numbers, [week for _, _, week in rows])
+        parts.append((first, tuple(zones), np.array([row for row, _, _ in rows], dtype=np.int32), kinds))
+    return parts
+
+
+@settings(max_examples=150, deadline=None)
+@given(listed=st.lists(entry, max_size=30), cuts=st.lists(st.integers(0, 30), max_size=6))
+def test_a_table_of_files_numbered_each_on_its_own_is_the_table_built_at_once(listed, cuts):
+    assert_same_table(ScheduleTable.of_files(file_parts(listed, cuts), len(listed)), build_of(listed))
+
+
+def build_of(listed: list) -> ScheduleTable:
+    return ScheduleTable.build(rows_of(listed), len(listed))
+
+
+def test_a_table_of_files_with_an_unknown_zone_fails_as_a_built_one_does():
+    listed = [("America/Denver", WeeklySchedule(((60, 60),))), ("Mars/Olympus_Mons", WeeklySchedule(((60, 60),)))]
+    with pytest.raises(Exception) as built:
+        build_of(listed)
+    with pytest.raises(type(built.value)):
+        ScheduleTable.of_files(file_parts(listed, [1]), len(listed))

@@ -231,14 +231,8 @@ class Assembly:
         else:
             frame = _empty_frame()
         frame["last_verified"] = pd.to_datetime(frame["last_verified"])
-        weekly: dict[tuple, WeeklySchedule] = {}
-        schedules = ScheduleTable.build(
-            (
-                (first + row, zone, weekly.get(sessions) or weekly.setdefault(sessions, WeeklySchedule(sessions)))
-                for first, file_schedules in self._schedules
-                for row, zone, sessions in file_schedules
-            ),
-            size,
+        schedules = ScheduleTable.of_files(
+            ((first, weeks.zones, weeks.rows, weeks.kinds) for first, weeks in self._schedules), size
         )
         return Directory(
             path=path,

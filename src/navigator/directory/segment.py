@@ -22,7 +22,8 @@ from navigator.directory.problems import Problem
 from navigator.directory.provenance import vouched_or_oldest
 from navigator.directory.schema import Implied
 from navigator.directory.vocabulary import Vocabulary
-from navigator.search.schedule import DAY_WORDS
+from navigator.search.schedule import DAY_WORDS, WeeklySchedule
+from navigator.search.schedule_table import file_kinds
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -99,18 +100,21 @@ class Schedules:
     """One file's weekly schedules, compact: iterates as (row in the file, IANA zone, sessions)
     for each entry with a week. As tuples of tuples a million entries' weeks took some 600 MB of
     small Python objects while a cold load assembled the index; here they are arrays of numbers
-    (each distinct week's sessions once) and each distinct zone's name once."""
+    (each distinct week's sessions once) and each distinct zone's name once. ``kinds``: the
+    file's (open, start) kinds of schedule, numbered here (``schedule_table.file_kinds``, in a
+    loading worker) for ``ScheduleTable.of_files``."""
 
-    def __init__(self, rows, zone_numbers, zones: tuple, week_numbers, week_sessions, week_ends):
+    def __init__(self, rows, zone_numbers, zones: tuple, week_numbers, week_sessions, week_ends, kinds: tuple):
         self.rows, self.zone_numbers, self.zones = rows, zone_numbers, zones
         self.week_numbers, self.week_sessions, self.week_ends = week_numbers, week_sessions, week_ends
+        self.kinds = kinds
 
     @classmethod
-    def of(cls, triples: list[tuple[int, str, tuple]]) -> Schedules:
+    def of(cls, triples: list[tuple[int, str, WeeklySchedule]]) -> Schedules:
         zones: dict[str, int] = {}
         weeks: dict[tuple, int] = {}
         zone_numbers = [zones.setdefault(zone, len(zones)) for _, zone, _ in triples]
-        week_numbers = [weeks.setdefault(sessions, len(weeks)) for _, _, sessions in triples]
+        week_numbers = [weeks.setdefault(schedule.sessions, len(weeks)) for _, _, schedule in triples]
         flat = [value for sessions in weeks for session in sessions for value in session]
         return cls(
             np.array([row for row, _, _ in triples], dtype=np.int32),
@@ -119,6 +123,7 @@ class Schedules:
             np.array(week_numbers, dtype=np.int32),
             np.array(flat, dtype=np.int32).reshape(-1, 2),
             np.cumsum([len(sessions) for sessions in weeks], dtype=np.int64),
+            file_kinds(zone_numbers, [schedule for _, _, schedule in triples]),
         )
 
     def __iter__(self):
@@ -338,7 +343,7 @@ def segment_of(
             area_rows.setdefault(area, array("q")).append(row)
         if implied.schedule is not None:
             # Only "24/7" can lack a zone (the schema asks for one otherwise); any zone fits it.
-            schedules.append((row, implied.timezone or "UTC", implied.schedule.sessions))
+            schedules.append((row, implied.timezone or "UTC", implied.schedule))
     text_columns = list(zip(*text_rows, strict=True)) if size else [()] * len(TEXT_COLUMNS)
     number_columns = list(zip(*number_rows, strict=True)) if size else [()] * len(NUMBER_COLUMNS)
     arrow = text_in_arrow() if arrow is None else arrow
