@@ -31,7 +31,6 @@ from navigator.directory.segment import (
     CheckedEntry,
     FileResult,
     IndexedFile,
-    Schedules,
     Segment,
     entry_dictionary,
     index_file,
@@ -40,6 +39,7 @@ from navigator.directory.segment import (
 )
 from navigator.directory.vocabulary import Vocabulary
 from navigator.search.schedule import WeeklySchedule, parse_hours, parse_meeting_times
+from navigator.search.schedule_kinds import FileKindsNumbered
 from navigator.search.schedule_table import ScheduleTable
 
 __all__ = [
@@ -181,7 +181,7 @@ class Assembly:
         self._category_numbers: list[np.ndarray] = []
         self._language_rows: list[dict] = []  # per fold: key -> rows of the directory
         self._area_rows: list[dict] = []
-        self._schedules: list[tuple[int, Schedules]] = []  # compact already: kept per file
+        self._kinds = FileKindsNumbered()  # the files' kinds of schedule, numbered as they come
 
     def add(self, indexed: IndexedFile) -> IndexedFile:
         """Takes ``indexed``'s rows (after those of the files added before); returns the file
@@ -191,7 +191,8 @@ class Assembly:
         segment, first = indexed.segment, self.size
         self.size += len(indexed.ids)
         self._pending.append((first, segment))
-        self._schedules.append((first, segment.schedules))
+        weeks = segment.schedules
+        self._kinds.add(first, weeks.zones, weeks.rows, weeks.kinds)
         self._pending_rows += len(indexed.ids)
         if self._pending_rows >= FOLD_ROWS:
             self._fold()
@@ -231,9 +232,7 @@ class Assembly:
         else:
             frame = _empty_frame()
         frame["last_verified"] = pd.to_datetime(frame["last_verified"])
-        schedules = ScheduleTable.of_files(
-            ((first, weeks.zones, weeks.rows, weeks.kinds) for first, weeks in self._schedules), size
-        )
+        schedules = self._kinds.table(size)
         return Directory(
             path=path,
             vocabulary=vocabulary,

@@ -23,7 +23,7 @@ from navigator.directory.provenance import vouched_or_oldest
 from navigator.directory.schema import Implied
 from navigator.directory.vocabulary import Vocabulary
 from navigator.search.schedule import DAY_WORDS, WeeklySchedule
-from navigator.search.schedule_table import file_kinds
+from navigator.search.schedule_kinds import file_kinds
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -101,8 +101,8 @@ class Schedules:
     for each entry with a week. As tuples of tuples a million entries' weeks took some 600 MB of
     small Python objects while a cold load assembled the index; here they are arrays of numbers
     (each distinct week's sessions once) and each distinct zone's name once. ``kinds``: the
-    file's (open, start) kinds of schedule, numbered here (``schedule_table.file_kinds``, in a
-    loading worker) for ``ScheduleTable.of_files``."""
+    file's (open, start) kinds of schedule, numbered here (``schedule_kinds.file_kinds``, in a
+    loading worker) for ``schedule_kinds.FileKindsNumbered``."""
 
     def __init__(self, rows, zone_numbers, zones: tuple, week_numbers, week_sessions, week_ends, kinds: tuple):
         self.rows, self.zone_numbers, self.zones = rows, zone_numbers, zones

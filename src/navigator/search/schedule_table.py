@@ -259,38 +259,7 @@ class ScheduleTable:
         open_kind_of = np.full(size, -1, dtype=np.int32)
         start_kind_of = np.full(size, -1, dtype=np.int32)
         _number_kinds(rows, size, 0, zone_codes, open_kinds, start_kinds, open_kind_of, start_kind_of)
-        return cls._of_kinds(tuple(zone_codes), open_kinds, start_kinds, open_kind_of, start_kind_of)
-
-    @classmethod
-    def of_files(cls, files: Iterable[tuple[int, tuple[str, ...], np.ndarray, tuple]], size: int) -> ScheduleTable:
-        """The table ``build`` makes, from files whose kinds of schedule were numbered where each
-        file was read (``file_kinds``): per file, (its first entry, its zones, its rows with a
-        week, its (open, start) ``FileKinds``). Here only each file's few kinds are looked up, and
-        its entries' numbers are changed to the directory's by numpy; numbered in the order
-        ``build`` numbers them (files in order, each file's kinds in the file's order), the kinds
-        and so the table are the very ones ``build`` gives. Hashing every entry's week here took
-        a cold load of 100,000 entries 0.7 s, after the last file came in."""
-        zone_codes: dict[str, int] = {}
-        sides = [({}, np.full(size, -1, dtype=np.int32)) for _ in range(2)]  # open, start
-        for first, zones, rows, kinds in files:
-            codes = [_zone_code(zone_codes, zone) for zone in zones]
-            entries = rows + first
-            for (numbered, kind_of), local in zip(sides, kinds, strict=True):
-                if not local.keys:
-                    continue
-                number = np.array(
-                    [
-                        numbered.setdefault((codes[zone], key), len(numbered))
-                        for zone, key in zip(local.zones.tolist(), local.keys, strict=True)
-                    ],
-                    dtype=np.int32,
-                )
-                has = local.kind_of >= 0
-                kind_of[entries[has]] = number[local.kind_of[has]]
-        (open_numbered, open_kind_of), (start_numbered, start_kind_of) = sides
-        open_kinds = {(code, marshal.loads(key)): kind for (code, key), kind in open_numbered.items()}
-        start_kinds = {(code, marshal.loads(key)): kind for (code, key), kind in start_numbered.items()}
-        return cls._of_kinds(tuple(zone_codes), open_kinds, start_kinds, open_kind_of, start_kind_of)
+        return cls.of_kinds(tuple(zone_codes), open_kinds, start_kinds, open_kind_of, start_kind_of)
 
     def spliced(self, start: int, end: int, rows: Iterable[tuple[int, str, WeeklySchedule]], count: int):
         """This table with entries ``start`` to ``end`` replaced by ``count`` entries with ``rows``
@@ -322,7 +291,10 @@ class ScheduleTable:
         return self._of_sides(zones, open_side, start_side)
 
     @classmethod
-    def _of_kinds(cls, zones, open_kinds, start_kinds, open_kind_of, start_kind_of) -> ScheduleTable:
+    def of_kinds(cls, zones, open_kinds, start_kinds, open_kind_of, start_kind_of) -> ScheduleTable:
+        """The table of kinds numbered (as ``build`` numbers them; see also ``schedule_kinds``):
+        the zones by code, each side's kinds (zone code, intervals or starts) -> number, and
+        each entry's number per side (-1: none)."""
         return cls._of_sides(
             zones,
             _laid_out(open_kinds, open_kind_of, len(zones), _open_slots),
@@ -402,53 +374,6 @@ class ScheduleTable:
         if fraction:
             minutes += 1 - fraction
         return minutes[self.entry_start_row if entries is None else self.entry_start_row[entries]]
-
-
-@dataclass(frozen=True)
-class FileKinds:
-    """One file's kinds of schedule on one side (open hours, or session starts), numbered within
-    the file where it is read (a loading worker), for ``ScheduleTable.of_files``.
-
-    ``kind_of``: per row of the file's schedules, its kind (-1: none on this side); ``zones``:
-    per kind, its zone as the file numbers them; ``keys``: per kind, its intervals or starts
-    marshalled (equal weeks give equal bytes, which the loading process hashes once each)."""
-
-    kind_of: np.ndarray
-    zones: np.ndarray
-    keys: tuple[bytes, ...]
-
-
-# Marshal's version 2 writes no references between objects (version 3 does, depending on what
-# else holds an object): equal weeks always give equal bytes.
-_KEY_MARSHAL_VERSION = 2
-
-
-def file_kinds(zone_numbers: Iterable[int], schedules: Iterable[WeeklySchedule]) -> tuple[FileKinds, FileKinds]:
-    """One file's (open, start) ``FileKinds`` from its rows' zones (numbered in the file) and weeks."""
-    open_numbered: dict[tuple, int] = {}
-    start_numbered: dict[tuple, int] = {}
-    open_of, start_of = [], []
-    for zone, schedule in zip(zone_numbers, schedules, strict=True):
-        intervals, starts = schedule.intervals, schedule.starts
-        open_of.append(open_numbered.setdefault((zone, intervals), len(open_numbered)) if intervals else -1)
-        start_of.append(start_numbered.setdefault((zone, starts), len(start_numbered)) if starts else -1)
-    return _file_side(open_of, open_numbered), _file_side(start_of, start_numbered)
-
-
-def _file_side(kind_of: list[int], numbered: dict[tuple, int]) -> FileKinds:
-    return FileKinds(
-        np.array(kind_of, dtype=np.int32),
-        np.array([zone for zone, _ in numbered], dtype=np.int32),
-        tuple(marshal.dumps(slots, _KEY_MARSHAL_VERSION) for _, slots in numbered),
-    )
-
-
-def _zone_code(zone_codes: dict[str, int], zone: str) -> int:
-    code = zone_codes.get(zone)
-    if code is None:
-        zone_info(zone)  # an unknown zone fails here, as it does in ``build``
-        code = zone_codes[zone] = len(zone_codes)
-    return code
 
 
 class _MarshalledKinds(Mapping):
