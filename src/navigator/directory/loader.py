@@ -356,6 +356,11 @@ def _assemble(results: list[FileResult], report: Report) -> tuple[list[CheckedEn
 def _report_of(files: list[IndexedFile]) -> Report:
     """The problems of the indexed files, and every id used twice (as ``_assemble`` reports them)."""
     report = Report()
+    ids = [entry_id for indexed in files for entry_id in indexed.ids]
+    if len(set(ids)) == len(ids):  # no id twice (nearly always): only the files' own problems
+        for indexed in files:
+            report.extend(indexed.problems)
+        return report
     first_seen: dict[str, tuple[str, int]] = {}
     for indexed in files:
         report.extend(indexed.problems)

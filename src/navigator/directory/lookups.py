@@ -127,8 +127,12 @@ class RowsById(Mapping):
 
     @classmethod
     def of_files(cls, files: Sequence[IndexedFile]) -> RowsById:
-        rows = cls({}, {}, {}, 0)
-        rows.add(files)
+        """The mapping of ``files`` (a later file's id wins over an earlier one's), making its
+        id look-up when first asked, as ``of_ids``: a load made it id by id after the last file
+        came in (0.13 s at 100,000 entries), and most loads never look an entry up by id."""
+        numbers = {indexed.label: number for number, indexed in enumerate(files)}
+        ids_of = tuple((number, indexed.ids) for number, indexed in enumerate(files))
+        rows = cls(None, numbers, {}, len(files), ids_of)
         rows.place(files)
         return rows
 
