@@ -7,7 +7,9 @@ It serves app.py through Streamlit's ASGI wrapper (``st.App``), which
 - warms up first (``ui.warmup``: imports, the directory, one search, the base map's data) in its
   lifespan hook, so the server answers its health check only once the first page can be drawn at
   once, instead of the first visitor waiting for a national directory to load; then freezes what
-  the warm-up built, so the garbage collector stops walking it on every page run.
+  the warm-up built, so the garbage collector stops walking it on every page run;
+- has the Find page's HTML ask for its widgets' scripts beside Streamlit's own (``ui.preload``),
+  instead of after the first run's elements arrive.
 
 `streamlit run app.py` still works, without the headers, and loads on the first visit.
 """
@@ -17,6 +19,7 @@ from contextlib import asynccontextmanager
 
 import streamlit as st
 from ui.headers import security_middleware
+from ui.preload import preload_middleware
 
 
 @asynccontextmanager
@@ -28,4 +31,4 @@ async def warmed(_app):
     yield
 
 
-app = st.App("app.py", lifespan=warmed, middleware=security_middleware())
+app = st.App("app.py", lifespan=warmed, middleware=[*security_middleware(), *preload_middleware()])

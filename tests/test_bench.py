@@ -1,6 +1,7 @@
 """The benchmark's correctness (never its timings): it runs, reports every figure, judges every
 target from the figures, and its naive reference finds what the search finds."""
 
+import asyncio
 import contextlib
 import dataclasses
 import datetime as dt
@@ -171,6 +172,16 @@ def test_a_figure_past_its_limit_misses_exactly_that_target(change, missed):
     assert [name for name, holds in found.items() if not holds] == (missed if isinstance(missed, list) else [missed])
 
 
+def test_the_first_page_is_judged_on_the_median_of_fresh_servers_and_shows_each_run():
+    results = {"100000": figures_of(first_page=1900.0)}
+    results["100000"]["browser"]["first_page_runs_ms"] = [3100.0, 1900.0, 1700.0]
+    (first_page,) = [target for target in targets(results) if target.name.startswith("first page")]
+    assert first_page.holds
+    assert first_page.measured == (
+        "median 1.90 s over 3 fresh servers (3.10, 1.90, 1.70 s; the first server took 5.0 s to start)"
+    )
+
+
 def test_the_whole_benchmark_is_judged_without_the_million():
     results = {"1000": figures_of(), "10000": figures_of(), "100000": figures_of()}
     name = "the whole benchmark, without 1,000,000, under 10 minutes"
@@ -257,11 +268,30 @@ def test_browser_figures_from_a_served_app_on_a_small_directory(synthetic_index,
     folder, _ = synthetic_index
     roots = [str(PROJECT_ROOT / "src"), str(PROJECT_ROOT)]
     figures = measure_browser(
-        PROJECT_ROOT / "app.py", folder, tmp_path / "cache", environment_with(roots), searches=2, sessions=2
+        PROJECT_ROOT / "app.py",
+        folder,
+        tmp_path / "cache",
+        environment_with(roots),
+        searches=2,
+        sessions=2,
+        first_pages=2,
     )
     assert figures["server_start_ms"] > 0 and figures["first_page_ms"] > 0
+    assert len(figures["first_page_runs_ms"]) == 2 and min(figures["first_page_runs_ms"]) > 0
     assert figures["search_click"]["runs"] == 2 and figures["search_click"]["p95_ms"] > 0
     assert figures["concurrent_search"]["runs"] == 2 and figures["concurrent_search"]["sessions"] == 2
+
+
+def test_the_browser_steps_run_inside_a_running_event_loop_as_outside():
+    # Playwright's sync API in the same test session runs an event loop in this thread: the
+    # browser figures failed with "asyncio.run() cannot be called from a running event loop".
+    from navigator.bench.browser import _run
+
+    async def inside_a_loop():
+        return _run(asyncio.sleep(0, result="measured"), 5)
+
+    assert asyncio.run(inside_a_loop()) == "measured"
+    assert _run(asyncio.sleep(0, result="measured"), 5) == "measured"
 
 
 def test_the_benchmark_reads_the_directory_only_for_the_loads_it_times(tmp_path, monkeypatch):

@@ -103,3 +103,35 @@ def test_a_splice_lays_out_only_the_kinds_of_schedule_it_brings(monkeypatch):
     assert laid_out == [1, 1]  # nothing for the kind it had; for the new one, it alone (hours and starts)
     listed[5] = new
     assert_same_answers(changed, ScheduleTable.build(rows_of(listed), len(listed)))
+
+
+@settings(max_examples=150, deadline=None)
+@given(listed=entries, asked=st.lists(st.integers(0, 11), max_size=14))
+def test_answers_for_some_entries_are_the_answers_for_all_at_those_entries(listed, asked):
+    # A search asks about the entries in range only; the table then answers only their kinds of
+    # schedule (when they are fewer than its rows), and must answer exactly as for everyone.
+    table = ScheduleTable.build(rows_of(listed), len(listed))
+    picked = np.array([row for row in asked if row < len(listed)], dtype=np.int64)
+    for at in INSTANTS:
+        assert np.array_equal(table.open_mask(at, picked), table.open_mask(at)[picked])
+        assert np.array_equal(table.minutes_until_open(at, picked), table.minutes_until_open(at)[picked])
+        assert np.array_equal(table.minutes_until_start(at, picked), table.minutes_until_start(at)[picked])
+
+
+def test_a_few_entries_are_answered_from_their_own_kinds_of_schedule_only(monkeypatch):
+    listed = [("America/Denver", WeeklySchedule(((day * 1440 + 540, 60 + day),))) for day in range(7)]
+    table = ScheduleTable.build(rows_of(listed), len(listed))
+    answered: list[int] = []
+    real_wait = schedule_table._Columns.wait_to_cover
+
+    def counting(columns, wall, rows=None):
+        answer = real_wait(columns, wall, rows)
+        answered.append(len(answer))
+        return answer
+
+    monkeypatch.setattr(schedule_table._Columns, "wait_to_cover", counting)
+    table.minutes_until_open(INSTANTS[0], np.array([2, 2, 5]))
+    assert sum(answered) == 2  # two kinds of schedule, not the seven the table has
+    answered.clear()
+    table.minutes_until_open(INSTANTS[0])
+    assert sum(answered) == 7

@@ -2,6 +2,7 @@
 count against the block size."""
 
 import datetime as dt
+import marshal
 
 import pytest
 
@@ -36,3 +37,30 @@ def test_each_entry_read_is_a_private_copy(tmp_path):
     first = loaded.entries[0]
     first["name"] = "changed"
     assert loaded.entries[0]["name"] != "changed"
+
+
+def test_reading_one_entry_unpacks_its_block_only_up_to_that_entry_s_end(tmp_path, monkeypatch):
+    import zlib
+
+    import navigator.directory.lookups as lookups
+
+    folder = tmp_path / "synthetic"
+    write_synthetic_directory(folder, ENTRIES_PER_BLOCK, seed=3, today=TODAY, per_file=ENTRIES_PER_BLOCK)
+    loaded = load_directory(folder, use_cache=False, today=TODAY)
+    whole_block = sum(len(marshal.dumps(entry)) for entry in loaded.entries)
+    unpacked: list[int] = []
+    real_unpacker = zlib.decompressobj
+
+    class Counting:
+        def __init__(self, *arguments, **options):
+            self.unpacker = real_unpacker(*arguments, **options)
+
+        def decompress(self, data, max_length=0):
+            out = self.unpacker.decompress(data, max_length)
+            unpacked.append(len(out))
+            return out
+
+    monkeypatch.setattr(lookups.zlib, "decompressobj", Counting)
+    first = loaded.entries[0]
+    assert first == list(loaded.entries)[0]
+    assert unpacked[0] == len(marshal.dumps(first)) < whole_block  # not the 7 entries after it

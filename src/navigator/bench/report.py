@@ -128,7 +128,7 @@ def national_targets(results: dict, seconds: float | None = None) -> list[Target
             Target(
                 "first page after the server is healthy: under 2 s (100,000 entries)",
                 None if skipped else first < 2000,
-                skipped or f"{first / 1000:.2f} s (the server took {browser['server_start_ms'] / 1000:.1f} s to start)",
+                skipped or _first_pages(browser),
             ),
             Target(
                 "search click to results drawn in Chromium at 100,000 entries: p95 under 1 s",
@@ -193,6 +193,15 @@ _ROWS = (
     ("browser: search click", lambda f: (f.get("browser") or {}).get("search_click")),
     ("browser: 20 sessions at once", lambda f: (f.get("browser") or {}).get("concurrent_search")),
 )
+
+
+def _first_pages(browser: dict) -> str:
+    runs = browser.get("first_page_runs_ms") or [browser["first_page_ms"]]
+    each = ", ".join(f"{run / 1000:.2f}" for run in runs)
+    started = f"the first server took {browser['server_start_ms'] / 1000:.1f} s to start"
+    if len(runs) == 1:
+        return f"{browser['first_page_ms'] / 1000:.2f} s ({started})"
+    return f"median {browser['first_page_ms'] / 1000:.2f} s over {len(runs)} fresh servers ({each} s; {started})"
 
 
 def format_table(report: dict) -> str:

@@ -74,8 +74,13 @@ class PackedEntries(Sequence):
             raise IndexError(f"entry row {index} is outside the directory of {len(self)} entries")
         chunk = int(np.searchsorted(self._first_rows, row, side="right")) - 1
         local = row - int(self._first_rows[chunk])
-        block = self._block(chunk, local - local % ENTRIES_PER_BLOCK)
-        return marshal.loads(block[int(self._chunk_ends[chunk][local, 1]) :])  # stops at the entry's end
+        ends = self._chunk_ends[chunk]
+        # Unpacked only up to the entry's end (the next entry's start in the same block): a hit
+        # unpacked half a block on average, not all of it.
+        following = local + 1
+        stop = int(ends[following, 1]) if following < len(ends) and following % ENTRIES_PER_BLOCK else 0
+        block = self._block(chunk, local - local % ENTRIES_PER_BLOCK, stop)
+        return marshal.loads(block[int(ends[local, 1]) :])  # stops at the entry's end
 
     def __iter__(self) -> Iterator[dict]:
         for chunk, ends in enumerate(self._chunk_ends):
@@ -84,13 +89,14 @@ class PackedEntries(Sequence):
                 for local in range(first, min(first + ENTRIES_PER_BLOCK, len(ends))):
                     yield marshal.loads(block[int(ends[local, 1]) :])
 
-    def _block(self, chunk: int, first: int) -> memoryview:
-        """The unpacked block of the chunk's entries from ``first`` (a multiple of the block size)."""
+    def _block(self, chunk: int, first: int, length: int = 0) -> memoryview:
+        """The unpacked block of the chunk's entries from ``first`` (a multiple of the block size):
+        its first ``length`` bytes, or all of it for 0."""
         ends = self._chunk_ends[chunk]
         start = int(ends[first - 1, 0]) if first else 0
         packed = memoryview(self._chunks[chunk])[start : int(ends[first, 0])]
         unpacker = zlib.decompressobj(DEFLATE_WINDOW_BITS, zdict=self._dictionary)
-        return memoryview(unpacker.decompress(packed))
+        return memoryview(unpacker.decompress(packed, length))
 
 
 class RowsById(Mapping):
