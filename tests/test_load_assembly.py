@@ -20,7 +20,7 @@ import navigator.directory.cache as cache_module
 import navigator.directory.index as index_module
 import navigator.directory.loader as loader_module
 from navigator.bench.synthetic import write_synthetic_directory
-from navigator.directory.index import Assembly, build_directory, schedule_of
+from navigator.directory.index import Assembly, IndexedFile, build_directory, schedule_of
 from navigator.directory.loader import load_directory
 from navigator.directory.vocabulary import load_vocabulary
 from navigator.search.schedule_table import ScheduleTable
@@ -179,3 +179,38 @@ def test_a_cold_load_through_workers_gives_the_schedule_table_built_from_every_e
     )
     assert np.array_equal(table.entry_open_row, built.entry_open_row)
     assert np.array_equal(table.entry_start_row, built.entry_start_row)
+
+
+def test_each_workers_pickle_of_its_file_goes_to_the_per_file_cache_as_it_came(many_files, tmp_path, monkeypatch):
+    monkeypatch.setattr(loader_module, "POOL_MIN_FILES", 2)
+    monkeypatch.setenv("NAVIGATOR_LOAD_WORKERS", "2")
+    pickled_here = []
+    real_dump, real_dumps = pickle.dump, pickle.dumps
+
+    def a_file_in(value) -> bool:
+        parts = value if isinstance(value, tuple) else (value,)
+        return any(isinstance(getattr(part, "result", part), IndexedFile) for part in parts)
+
+    def dump(value, handle, protocol=None):
+        if a_file_in(value):
+            pickled_here.append(value)
+        return real_dump(value, handle, protocol=protocol)
+
+    def dumps(value, protocol=None, **options):
+        if a_file_in(value):
+            pickled_here.append(value)
+        return real_dumps(value, protocol=protocol, **options)
+
+    monkeypatch.setattr(cache_module.pickle, "dump", dump)
+    monkeypatch.setattr(cache_module.pickle, "dumps", dumps)
+    loaded = load_directory(many_files, cache_dir=tmp_path / "c", today=TODAY)
+    monkeypatch.undo()
+    assert pickled_here == []  # before: each file's result pickled again here, for the cache
+    (index_cache,) = (tmp_path / "c").rglob("index.pickle")
+    index_cache.unlink()
+    reads = []
+    original = loader_module._read_file
+    monkeypatch.setattr(loader_module, "_read_file", lambda path: reads.append(path) or original(path))
+    again = load_directory(many_files, cache_dir=tmp_path / "c", today=TODAY)
+    assert reads == []  # every file from the per-file cache the workers' bytes were written to
+    assert_same_index(again, loaded)
