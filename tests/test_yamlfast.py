@@ -119,3 +119,13 @@ def test_reading_a_file_again_and_again_does_not_hold_on_to_memory(tmp_path):
         yamlfast.read_entries(data)
     # A leak of the emitted JSON would be 400 times the file's JSON (about 40 MB).
     assert resident_mb() - before < 15
+
+
+def test_the_json_of_a_file_is_whole_whether_or_not_the_first_buffer_was_long_enough(tmp_path):
+    (path,) = write_synthetic_directory(tmp_path / "synthetic", 40, seed=9, today=TODAY, per_file=40)
+    data = path.read_bytes()
+    tree = yamlfast.ryml.parse_in_arena(data)
+    expected = bytes(yamlfast.ryml.emit_json_in_place(tree, bytearray(yamlfast.ryml.compute_json_length(tree))))
+    assert len(expected) > 4096  # too long for the first buffer without the YAML's length
+    assert yamlfast._json_of(tree) == expected  # emitted again, at the length the emitter asked for
+    assert yamlfast._json_of(tree, len(data)) == expected  # long enough at once
