@@ -135,3 +135,50 @@ def test_a_few_entries_are_answered_from_their_own_kinds_of_schedule_only(monkey
     answered.clear()
     table.minutes_until_open(INSTANTS[0])
     assert sum(answered) == 7
+
+
+def columns_as_a_loop_over_tuples(kinds, zone_count):
+    """``_columns_of`` as it was written before it worked on arrays: the reference it must equal."""
+    by_width: dict[int, list] = {}
+    for kind, (zone_code, slots) in enumerate(kinds):
+        by_width.setdefault(1 << (len(slots) - 1).bit_length(), []).append((zone_code, kind, slots))
+    groups, order = [], []
+    for width in sorted(by_width):
+        members = sorted(by_width[width], key=lambda member: member[:2])
+        flat = [value for _, _, slots in members for slot in slots + slots[:1] * (width - len(slots)) for value in slot]
+        padded = np.array(flat, dtype=np.int16).reshape(len(members), width, 2)
+        zone_counts = np.bincount([zone_code for zone_code, _, _ in members], minlength=zone_count)
+        groups.append((padded[:, :, 0].T.copy(), padded[:, :, 1].T.copy(), zone_counts))
+        order += [kind for _, kind, _ in members]
+    position = np.empty(len(kinds), dtype=np.int32)
+    position[order] = np.arange(len(kinds), dtype=np.int32)
+    return groups, position
+
+
+minute = st.integers(0, 10079)
+open_kind = st.tuples(
+    st.integers(0, 4), st.lists(st.tuples(minute, st.integers(1, 600)), min_size=1, max_size=9, unique=True)
+)
+start_kind = st.tuples(st.integers(0, 4), st.lists(minute, min_size=1, max_size=9, unique=True))
+
+
+@settings(max_examples=200, deadline=None)
+@given(open_kinds=st.lists(open_kind, max_size=40), start_kinds=st.lists(start_kind, max_size=40))
+def test_columns_laid_out_with_numpy_are_those_of_a_loop_over_the_kinds(open_kinds, start_kinds):
+    sides = (
+        ([(code, tuple((start, start + length) for start, length in slots)) for code, slots in open_kinds], False),
+        ([(code, tuple(starts)) for code, starts in start_kinds], True),
+    )
+    for kinds, starts_only in sides:
+        slots_of = schedule_table._start_slots if starts_only else schedule_table._open_slots
+        groups, position = schedule_table._columns_of(slots_of(kinds), 6)
+        as_slots = [
+            (code, tuple((value, 0) for value in values) if starts_only else tuple((a, b - a) for a, b in values))
+            for code, values in kinds
+        ]
+        expected_groups, expected_position = columns_as_a_loop_over_tuples(as_slots, 6)
+        assert position.dtype == expected_position.dtype and np.array_equal(position, expected_position)
+        assert len(groups) == len(expected_groups)
+        for group, (starts, lengths, zone_counts) in zip(groups, expected_groups, strict=True):
+            for mine, theirs in ((group.starts, starts), (group.lengths, lengths), (group.zone_counts, zone_counts)):
+                assert mine.dtype == theirs.dtype and mine.flags.c_contiguous and np.array_equal(mine, theirs)
