@@ -37,6 +37,9 @@ class Plan:
     # The geodesic loop's time hardly depends on the kind of query (it is the per-entry distance):
     # at national scale one kind is enough for the ratio, the others cost a minute and a half.
     geodesic_kinds: int = len(QUERY_KINDS)
+    # Fresh processes that load with an empty cache (each also measures its peak memory); where
+    # no cold load is timed in this process, their median is the cold load.
+    fresh_cold_runs: int = 1
 
     @property
     def in_process_cold_load(self) -> bool:
@@ -82,12 +85,15 @@ def plan_for(size: int) -> Plan:
         )
     # PyYAML's loader as it usually runs would take over a minute here: the collector walks the
     # growing heap again and again. With the collector paused it is the stricter floor anyway.
-    # The cold load is the fresh process's (which also measures its memory and fills the cache
-    # the later figures read): a second cold load in this process measured the same thing again.
+    # The cold load is the fresh processes' (which also measure their memory; the last fills the
+    # cache the later figures read): a cold load in this process measured the same thing again.
+    # Three of each, taken in turns, for the ratio between them: one of each gave 3.9 and 3.2
+    # times in two quiet runs four minutes apart (7.6 s against 29.5 s, 10.0 s against 31.7 s).
     return Plan(
         load_runs=0,
         floor_runs=0,
-        paused_floor_runs=1,
+        paused_floor_runs=3,
+        fresh_cold_runs=3,
         warm_runs=7,
         reload_runs=5,
         great_circle_places=2,

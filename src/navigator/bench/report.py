@@ -95,11 +95,11 @@ def national_targets(results: dict, seconds: float | None = None) -> list[Target
         references = [(big[name]["median_ms"], label) for name, label in _C_LOADERS if name in big]
         faster, label = min(references) if references else (None, "")
         found += [
-            Target("cold load at 100,000 entries: at most 10 s", cold <= 10_000, f"{cold / 1000:.1f} s"),
+            Target("cold load at 100,000 entries: at most 10 s", cold <= 10_000, f"{cold / 1000:.1f} s{_of_runs(big)}"),
             Target(
                 "cold load at 100,000 entries: at least 4 times faster than PyYAML's C loader",
                 faster is not None and faster / cold >= 4,
-                f"{faster / cold:.1f} times faster than the C loader {label} ({faster / 1000:.1f} s)"
+                f"{faster / cold:.1f} times faster than the C loader {label} ({faster / 1000:.1f} s), medians"
                 if faster
                 else "the C loader was not measured",
             ),
@@ -193,6 +193,15 @@ _ROWS = (
     ("browser: search click", lambda f: (f.get("browser") or {}).get("search_click")),
     ("browser: 20 sessions at once", lambda f: (f.get("browser") or {}).get("concurrent_search")),
 )
+
+
+def _of_runs(figures: dict) -> str:
+    """ ", the median of 3 fresh processes (7.1, 7.4 and 8.0 s)" when the cold load took several."""
+    runs = figures.get("fresh_process", {}).get("cold", {}).get("load_runs_ms") or []
+    if len(runs) < 2:
+        return ""
+    each = ", ".join(f"{run / 1000:.1f}" for run in runs[:-1]) + f" and {runs[-1] / 1000:.1f}"
+    return f", the median of {len(runs)} fresh processes ({each} s)"
 
 
 def _first_pages(browser: dict) -> str:
