@@ -317,6 +317,7 @@ def test_at_national_scale_the_cold_load_is_the_fresh_process_s_and_one_geodesic
     plan = plan_for(100_000)
     assert not plan.in_process_cold_load and plan.load_runs == 0
     assert plan.paused_floor_runs == plan.fresh_cold_runs == 3  # the ratio of two medians, taken in turns
+    assert plan.reload_runs == plan_for(1_000_000).reload_runs == 20  # a p95 that is not the slowest run
     assert plan.geodesic_places * plan.geodesic_kinds == 1
 
 
