@@ -476,7 +476,8 @@ def test_a_street_address_falls_back_to_its_zip_and_stays_out_of_the_url(directo
     app.button(key="find-submit").click().run()
     assert not app.exception
     assert "showing results near its ZIP code, 80222 Denver, CO" in shown(app.info[0].value)
-    assert names(app)[0] == "Test Clinic Buprenorphine"
+    # Not necessarily first: on Tuesday evenings in Denver the 7 PM meeting ranks above it (open soon).
+    assert "Test Clinic Buprenorphine" in names(app)
     assert app.query_params["near"] == ["80222"] or app.query_params["near"] == "80222"
     links = [link.proto.query_string for link in app.get("page_link")]
     assert links and not any("Main" in link for link in links)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 
 import pytest
 from ui.preload import FIND_PAGE_ELEMENTS, STATIC_SCRIPTS, PreloadFindPageScripts, scripts_for
@@ -75,7 +76,10 @@ def served(path: str, body: bytes, content_type: bytes = b"text/html; charset=ut
 
     middleware = PreloadFindPageScripts(app, links=b'<link rel="modulepreload" href="./static/js/X.js">')
     scope = {"type": "http", "method": method, "path": path, "headers": []}
-    asyncio.run(middleware(scope, receive, send))
+    # In a thread of its own: after a browser test, Playwright's sync API keeps an event loop
+    # running in this one, where asyncio.run refuses to start.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as thread:
+        thread.submit(asyncio.run, middleware(scope, receive, send)).result()
     start = sent[0]
     return dict(start["headers"]), b"".join(message.get("body", b"") for message in sent[1:])
 
