@@ -17,7 +17,6 @@ left out. Nothing else on the page changes, and nothing is fetched from outside 
 from __future__ import annotations
 
 import re
-from functools import cache
 from pathlib import Path
 
 import streamlit
@@ -56,7 +55,6 @@ def scripts_for(elements: tuple[str, ...], scripts: Path = STATIC_SCRIPTS, index
     return found
 
 
-@cache
 def _links() -> bytes:
     return render("preload_links.html.j2", scripts=scripts_for(FIND_PAGE_ELEMENTS)).encode()
 
@@ -68,13 +66,15 @@ class PreloadFindPageScripts:
 
     def __init__(self, app, links: bytes | None = None):
         self.app = app
-        self.links = links
+        # Found when the server builds its middleware (at start, before it answers its health
+        # check), not on the first visitor's request: some 40 of Streamlit's files are read.
+        self.links = links if links is not None else _links()
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http" or scope["method"] != "GET" or scope["path"] != "/":
             await self.app(scope, receive, send)
             return
-        links = self.links if self.links is not None else _links()
+        links = self.links
         held: dict = {}
         body: list[bytes] = []
 

@@ -125,7 +125,7 @@ class DirectoryCache:
             writing = atomic_file(self.files_path)
             handle = writing.__enter__()
         except OSError:
-            yield _store_nothing
+            yield store_nothing
             return
         try:
             pickle.dump(context, handle, protocol=pickle.HIGHEST_PROTOCOL)
@@ -148,8 +148,8 @@ class DirectoryCache:
             writing.__exit__(None, None, None)
 
 
-def _store_nothing(relative: str, stamp: tuple, digest: str, result, pickled: bytes | None = None) -> None:
-    """Where no per-file cache can be written."""
+def store_nothing(relative: str, stamp: tuple, digest: str, result, pickled: bytes | None = None) -> None:
+    """Where no per-file cache is written (none asked for, or none can be)."""
 
 
 # Each out-of-band buffer of the index cache starts at a multiple of this (a cache line, and more

@@ -28,7 +28,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 
-from navigator.directory.cache import DirectoryCache
+from navigator.directory.cache import DirectoryCache, store_nothing
 from navigator.directory.filecheck import check_file, read_and_index, worker_started
 from navigator.directory.heap import freed_memory_returned, return_freed
 from navigator.directory.index import (
@@ -227,7 +227,7 @@ def _index_files(
     del previous
     read = _read_in_workers(directory, to_read, today, label_root, dictionary)
     records: dict[str, _FileRecord] = {}
-    unwritten = contextlib.nullcontext(lambda *record: None)  # the cache as it is, or none
+    unwritten = contextlib.nullcontext(store_nothing)  # the cache as it is, or none
     try:
         with cache.writing_files(context) if cache and changed else unwritten as store:
             for position, (relative, record, job) in enumerate(planned):
