@@ -188,6 +188,7 @@ def test_a_suspect_written_plain_beside_its_quoted_twin_is_declined(text):
         "- x:\tyes\n",
         "- x: a\x7fb\n",  # characters libyaml refuses and rapidyaml passes through
         "- x: a # \x01\n",
+        "# a first comment\n- x: a # a second one \x0b\n",
         "- x: \x80a\n",
         "- x: a\ufffe\n",
         "- x: 19:30\x85",  # NEL, LS and PS end a line for libyaml (YAML 1.1), not for rapidyaml

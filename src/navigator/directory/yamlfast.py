@@ -89,7 +89,7 @@ _TOKEN_STOPS = frozenset(b" \t\r\n,[]{}#\"'")
 _COLON_RUN = re.compile(
     rb""":(?:[0-9](?<!["'][0-9_][0-9_]:.)(?<!["'][0-9_]:.)(?<=[0-9_]:.)|(?<=["'\]}]:)([^ \t\r\n]))"""
 )
-_ZERO_RUN = re.compile(rb"0[0-9_bx](?:(?<![^ \t\r\n\[{,]0.)|(?<=[-+]0.)(?<![^ \t\r\n\[{,][-+]0.))")
+_ZERO_RUN = re.compile(rb"0(?<=[ \t\r\n\[{,+-]0)(?<![^ \t\r\n\[{,][-+]0)[0-9_bx]")
 _UNDERSCORE_RUN = re.compile(rb"_(?<=[0-9]_)")
 _OTHER_RUN = re.compile(rb"[-+.0-9](?<![^ \t\r\n\[{,][-+.0-9])")
 
@@ -241,10 +241,15 @@ def _characters_read_alike(data: bytes) -> bool:
         return False
     if b"\r" in data and data.count(b"\r") != data.count(b"\r\n"):
         return False
-    if b"#" in data and any(
-        len(comment) != len(comment.translate(None, _CONTROLS)) for comment in _COMMENT.findall(data)
-    ):
-        return False  # elsewhere a control character ends up in a scalar, where JSON refuses it
+    # A control character in a comment; elsewhere one ends up in a scalar, where JSON refuses it.
+    # (A comment is rare, so a byte search for each beats a pattern's pass over the whole file.)
+    comment = data.find(b"#")
+    while comment >= 0:
+        end = data.find(b"\n", comment)
+        line = data[comment:] if end < 0 else data[comment:end]
+        if len(line.translate(None, _CONTROLS)) != len(line):
+            return False
+        comment = -1 if end < 0 else data.find(b"#", end)
     if data.isascii():
         return True
     try:
@@ -252,9 +257,6 @@ def _characters_read_alike(data: bytes) -> bool:
     except UnicodeDecodeError:
         return False
     return _ODD_UTF8.search(data) is None
-
-
-_COMMENT = re.compile(rb"#[^\n]*")
 
 
 def _entry_lines(data: bytes) -> list[int]:
