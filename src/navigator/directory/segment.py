@@ -9,7 +9,6 @@ needs only that file's ``Segment``. The per-file cache keeps ``IndexedFile`` val
 from __future__ import annotations
 
 import marshal
-import zlib
 from array import array
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -17,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from navigator.directory import schema
+from navigator.directory import packing, schema
 from navigator.directory.problems import Problem
 from navigator.directory.provenance import vouched_or_oldest
 from navigator.directory.schema import Implied
@@ -205,19 +204,17 @@ class IndexedFile:
         return replace(self, segment=None)
 
 
-# Raw deflate: no header or checksum on each block of a few kilobytes.
-DEFLATE_WINDOW_BITS = -15
-# Entries deflated together. One at a time, starting each from the primed compressor cost a
-# cold load more than checking them (35 µs an entry: the copy of the compressor's state and the
-# flush); eight together cost a fifth of that each and pack into 270 bytes instead of 420 (on the
-# synthetic entries), and reading one entry unpacks seven more (some 20 µs).
+# Entries packed together (``packing``). One at a time, each from the primed compressor, cost a
+# cold load more than checking them (35 µs an entry with deflate); eight together cost a fifth of
+# that each and pack into 270 bytes instead of 420 (on the synthetic entries), and reading one
+# entry unpacks seven more (a few µs).
 ENTRIES_PER_BLOCK = 8
 
 
 def entry_dictionary(vocabulary: Vocabulary) -> bytes:
     """What nearly every packed entry repeats: the schema's field names and fixed words and the
-    vocabulary's codes, marshalled as entries are. Deflate primed with it packs an entry into
-    about half its marshalled size (on the hand-written sample entries and synthetic ones alike)."""
+    vocabulary's codes, marshalled as entries are. Compression primed with it packs an entry into
+    about a third of its marshalled size (on the hand-written sample entries and synthetic ones alike)."""
     fields = (
         *schema.TOP_FIELDS,
         *schema.LOCATION_FIELDS,
@@ -255,14 +252,12 @@ def index_file(
     result: FileResult, label: str, vocabulary: Vocabulary, dictionary: bytes, arrow: bool | None = None
 ) -> IndexedFile:
     """``result``'s entries packed, and their rows of every index column (``arrow``: see ``segment_of``)."""
-    primed = zlib.compressobj(zlib.Z_BEST_SPEED, zlib.DEFLATED, DEFLATE_WINDOW_BITS, zdict=dictionary)
     entries = result.entries
     packed, ends = [], np.zeros((len(entries), 2), dtype=np.int64)
     offset = 0
     for first in range(0, len(entries), ENTRIES_PER_BLOCK):
         block = [marshal.dumps(checked.entry) for checked in entries[first : first + ENTRIES_PER_BLOCK]]
-        compressor = primed.copy()
-        data = compressor.compress(b"".join(block)) + compressor.flush()
+        data = packing.pack(b"".join(block), dictionary)
         offset += len(data)
         packed.append(data)
         start = 0
