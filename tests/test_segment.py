@@ -77,3 +77,19 @@ def test_a_thread_keeps_codecs_for_a_few_dictionaries_only():
         dictionary = marshal.dumps([f"word-{number}"])
         assert packing.unpack(packing.pack(b"word", dictionary), dictionary) == b"word"
         assert len(packing._codecs.by_dictionary) <= packing._DICTIONARIES_KEPT
+
+
+def test_the_index_dates_an_entry_by_its_last_verified_and_an_undated_one_as_the_oldest_day(tmp_path):
+    from navigator.directory.provenance import UNDATED_DAY, vouched_or_oldest
+
+    folder = tmp_path / "directory"
+    write_synthetic_directory(folder, 3, seed=5, today=TODAY, per_file=3)
+    path = directory_files(folder)[0]
+    text = path.read_text()
+    first_date = text.index("last_verified:")
+    line_end = text.index("\n", first_date)
+    path.write_text(text[:first_date] + "listed_as_of: unknown" + text[line_end:])  # the first entry, undated
+    loaded = load_directory(folder, use_cache=False, today=TODAY)  # raises on any problem
+    dates = [day.date() for day in loaded.frame["last_verified"]]
+    assert dates == [vouched_or_oldest(entry) for entry in loaded.entries]
+    assert dates[0] == UNDATED_DAY and UNDATED_DAY not in dates[1:]

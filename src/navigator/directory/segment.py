@@ -18,7 +18,7 @@ import numpy as np
 
 from navigator.directory import packing, schema
 from navigator.directory.problems import Problem
-from navigator.directory.provenance import vouched_or_oldest
+from navigator.directory.provenance import UNDATED_DAY
 from navigator.directory.schema import Implied
 from navigator.directory.vocabulary import Vocabulary
 from navigator.search.schedule import DAY_WORDS, WeeklySchedule
@@ -253,7 +253,7 @@ def index_file(
 ) -> IndexedFile:
     """``result``'s entries packed, and their rows of every index column (``arrow``: see ``segment_of``)."""
     entries = result.entries
-    packed, ends = [], np.zeros((len(entries), 2), dtype=np.int64)
+    packed, ends = [], []  # ends: (block end, start in block) per entry, made an array once
     offset = 0
     for first in range(0, len(entries), ENTRIES_PER_BLOCK):
         block = [marshal.dumps(checked.entry) for checked in entries[first : first + ENTRIES_PER_BLOCK]]
@@ -261,8 +261,8 @@ def index_file(
         offset += len(data)
         packed.append(data)
         start = 0
-        for row, marshalled in enumerate(block, start=first):
-            ends[row] = offset, start
+        for marshalled in block:
+            ends.append((offset, start))
             start += len(marshalled)
     return IndexedFile(
         label,
@@ -270,9 +270,14 @@ def index_file(
         tuple(checked.entry["id"] for checked in entries),
         tuple(checked.line for checked in entries),
         b"".join(packed),
-        readonly(ends),
+        readonly(np.array(ends, dtype=np.int64).reshape(len(entries), 2)),
         segment_of(entries, label, vocabulary, arrow),
     )
+
+
+# ``provenance.vouched_or_oldest`` of a checked entry, as text: its ``last_verified`` (which the
+# schema lets through only as a real date written YYYY-MM-DD), or the day an undated one ages as.
+UNDATED_TEXT = UNDATED_DAY.isoformat()
 
 
 def segment_of(
@@ -310,7 +315,7 @@ def segment_of(
                 location.get("zip"),
                 location.get("address"),
                 implied.timezone,
-                vouched_or_oldest(entry).isoformat(),
+                entry.get("last_verified") or UNDATED_TEXT,  # checked: a YYYY-MM-DD text, if any
                 entry.get("source") or "manual",
                 phones[0]["number"] if phones else None,
                 entry.get("website"),
