@@ -68,6 +68,7 @@ def test_each_thread_packs_and_unpacks_with_codecs_of_its_own():
     thread.join()
     assert packing._codecs_for(dictionary) == mine  # made once per thread
     assert not {id(codec) for codec in mine} & {id(codec) for codec in theirs}
+    assert len([known for known in packing._prepared if known == dictionary]) == 1  # prepared once for all
     data = marshal.dumps({"id": "a", "name": "b", "organization": "c"})
     assert packing.unpack(packing.pack(data, dictionary), dictionary) == data
 
@@ -77,6 +78,7 @@ def test_a_thread_keeps_codecs_for_a_few_dictionaries_only():
         dictionary = marshal.dumps([f"word-{number}"])
         assert packing.unpack(packing.pack(b"word", dictionary), dictionary) == b"word"
         assert len(packing._codecs.by_dictionary) <= packing._DICTIONARIES_KEPT
+        assert len(packing._prepared) <= packing._DICTIONARIES_KEPT
 
 
 def test_the_index_dates_an_entry_by_its_last_verified_and_an_undated_one_as_the_oldest_day(tmp_path):
