@@ -335,7 +335,7 @@ def test_generated_files_are_declined_or_read_as_the_strict_reader_reads_them(te
     assert fast == entries, text
 
 
-def test_the_json_buffer_is_used_again_and_stays_bounded(tmp_path):
+def test_the_json_buffer_and_the_tree_are_used_again_and_stay_bounded(tmp_path):
     big = ("- a: " + "x" * 1000 + "\n") * 6000  # JSON of about 6 MB
     small = "- a: b\n"
     assert yamlfast.read_entries(big.encode()) == [({"a": "x" * 1000}, line) for line in range(1, 6001)]
@@ -343,5 +343,16 @@ def test_the_json_buffer_is_used_again_and_stays_bounded(tmp_path):
     huge = ("- a: " + "x" * 1000 + "\n") * 10000  # more than the buffer that is kept
     assert len(yamlfast.read_entries(huge.encode())) == 10000
     assert len(yamlfast._buffer) <= yamlfast._KEPT_BUFFER
+    assert yamlfast._tree.arena_capacity() <= 2 * yamlfast._KEPT_TREE  # the huge file had a tree of its own
     emitted = bytes(yamlfast._json_of(yamlfast.ryml.parse_in_arena(b"- a: b\n"))).decode()
     assert re.fullmatch(r'\[\s*\{\s*"a": "b"\s*\}\s*\]\s*', emitted)
+
+
+def test_files_read_one_after_another_in_the_kept_tree_read_as_each_alone(tmp_path):
+    written = write_synthetic_directory(tmp_path / "synthetic", 120, seed=3, today=TODAY, per_file=40)
+    texts = [path.read_bytes() for path in written] + [b"- a: b\n", b"- x: [1, 2]\n"]
+    alone = [strict_entries(text)[0] for text in texts]
+    for _ in range(2):  # each file after a longer and after a shorter one
+        for text, expected in zip(texts, alone, strict=True):
+            assert yamlfast.read_entries(text) == expected
+    assert yamlfast._tree.arena_capacity() <= 2 * yamlfast._KEPT_TREE

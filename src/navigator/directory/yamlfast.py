@@ -160,7 +160,7 @@ def read_entries(data: bytes) -> list[tuple[object, int]] | None:
     if not _characters_read_alike(data):
         return None
     try:
-        tree = ryml.parse_in_arena(data)
+        tree = _parsed(data)
         root = tree.root_id()
         if not tree.is_seq(root) or tree.is_flow(root):
             return None
@@ -183,6 +183,21 @@ def read_entries(data: bytes) -> list[tuple[object, int]] | None:
     if not isinstance(values, list) or len(lines) != len(values):
         return None
     return list(zip(values, lines, strict=True))
+
+
+# One tree kept from file to file, cleared before each (a worker reads one file at a time): a new
+# tree's node array and arena were allocated and filled anew for each file. Kept only for files up
+# to _KEPT_TREE bytes, so one huge file does not hold its memory after.
+_KEPT_TREE = 4 << 20
+_tree = ryml.Tree() if ryml is not None else None
+
+
+def _parsed(data: bytes):
+    if len(data) > _KEPT_TREE:
+        return ryml.parse_in_arena(data)
+    _tree.clear()
+    _tree.clear_arena()
+    return ryml.parse_in_arena(data, tree=_tree)
 
 
 def _float_with_point(text: str) -> float:
