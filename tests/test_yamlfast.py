@@ -194,6 +194,13 @@ def test_a_suspect_written_plain_beside_its_quoted_twin_is_declined(text):
         "- x: 19:30\x85",  # NEL, LS and PS end a line for libyaml (YAML 1.1), not for rapidyaml
         "- x: a\u2028  y: 19:30\n",
         "- x: a\r- y: b\r",  # a lone CR ends a line
+        "- name: ]Test\n",  # no token starts so for libyaml; rapidyaml reads a plain scalar
+        "- m: ][x]\n",
+        "- a: b\n  }c: d\n",
+        "- a: @x\n",
+        "- a: `x\n",
+        "- days: [tue:]\n",  # libyaml refuses a ":" before "]" in a flow list
+        "- days: {a: b:}\n",
     ],
 )
 def test_what_rapidyaml_reads_otherwise_than_the_strict_reader_is_declined(text):

@@ -82,12 +82,13 @@ _TOKEN_STOPS = frozenset(b" \t\r\n,[]{}#\"'")
 # Each suspect has a ":" (base-60), starts with a zero (octal-looking, 0b and 0x forms) or has an
 # "_" or an exponent. One pass finds every ":" after a digit that is not in a quoted text of one or
 # two digits before it ("19:30" in quotes: the usual time), or that follows a quoted key or a flow
-# collection directly ({"a":9:30}, where a value needs no space before it); one finds every zero
+# collection directly ({"a":9:30}, where a value needs no space before it) or stands before one of
+# ",?[]{}" (libyaml refuses that in a flow collection); one finds every zero
 # that starts a plain-looking run; one every "_" after a digit. Each pass stops only at its literal
 # first character (sre's fast prefix search), never at each space of the prose as a pass keyed on
 # what may precede a plain scalar would; what it finds is judged exactly, and is rare.
 _COLON_RUN = re.compile(
-    rb""":(?:[0-9](?<!["'][0-9_][0-9_]:.)(?<!["'][0-9_]:.)(?<=[0-9_]:.)|(?<=["'\]}]:)([^ \t\r\n]))"""
+    rb""":(?:[0-9](?<!["'][0-9_][0-9_]:.)(?<!["'][0-9_]:.)(?<=[0-9_]:.)|(?<=["'\]}]:)([^ \t\r\n])|([,?\[\]{}]))"""
 )
 _ZERO_RUN = re.compile(rb"0(?<=[ \t\r\n\[{,+-]0)(?<![^ \t\r\n\[{,][-+]0)[0-9_bx]")
 _UNDERSCORE_RUN = re.compile(rb"_(?<=[0-9]_)")
@@ -108,8 +109,8 @@ def _plain_somewhere(data: bytes, emitted) -> bool:
         if not suspect:
             return True  # a word (rarely quoted, so not worth looking for) or a renamed inf/nan
         suspects.add(suspect)
-    if not suspects:
-        return False
+    # The pass over the ":"s runs for every file: a ":" right before ",?[]{}" makes libyaml refuse
+    # the file (in a flow collection) where rapidyaml reads on ([tue:]).
     passes = {_COLON_RUN}
     for suspect in suspects:
         body = suspect.lstrip(b"-+")
@@ -119,9 +120,9 @@ def _plain_somewhere(data: bytes, emitted) -> bool:
             passes.add(_UNDERSCORE_RUN if b"_" in body else _OTHER_RUN)
     for found in passes:
         for match in found.finditer(data):
-            if found is _COLON_RUN and match.group(1):
-                return True  # a value right after a quoted key's ":", with no space: rare
-            if _plain_suspect_around(data, match.start(), suspects):
+            if found is _COLON_RUN and match.lastindex:
+                return True  # a value right after a quoted key's ":" with no space, or [tue:]: rare
+            if suspects and _plain_suspect_around(data, match.start(), suspects):
                 return True
     return False
 
@@ -157,7 +158,7 @@ def read_entries(data: bytes) -> list[tuple[object, int]] | None:
         return None
     if data.startswith((b"---", b"...")) or b"\n---" in data or b"\n..." in data:
         return None  # a document marker
-    if not _characters_read_alike(data):
+    if not _characters_read_alike(data) or _starts_libyaml_refuses(data):
         return None
     try:
         tree = _parsed(data)
@@ -272,6 +273,23 @@ def _characters_read_alike(data: bytes) -> bool:
     except UnicodeDecodeError:
         return False
     return _ODD_UTF8.search(data) is None
+
+
+# A token cannot start with "]" or "}" outside a flow collection, nor with "@" or "`" (reserved),
+# for libyaml; rapidyaml takes the character as a plain scalar's first (``name: ]Clinic``). Found
+# by a pass that stops only at a "]" (one look behind each), the rest behind a byte search.
+_BRACKET_START = re.compile(rb"\](?<=[ \t\r\n]\])")
+_BRACE_START = re.compile(rb"}(?<=[ \t\r\n]})")
+_AT_START = re.compile(rb"@(?<=[ \t\r\n\[{,:]@)")
+
+
+def _starts_libyaml_refuses(data: bytes) -> bool:
+    return bool(
+        _BRACKET_START.search(data)
+        or (b"}" in data and _BRACE_START.search(data))
+        or (b"@" in data and _AT_START.search(data))
+        or b"`" in data
+    )
 
 
 def _entry_lines(data: bytes) -> list[int]:
