@@ -276,16 +276,17 @@ def _characters_read_alike(data: bytes) -> bool:
 
 
 # A token cannot start with "]" or "}" outside a flow collection, nor with "@" or "`" (reserved),
-# for libyaml; rapidyaml takes the character as a plain scalar's first (``name: ]Clinic``). Found
-# by a pass that stops only at a "]" (one look behind each), the rest behind a byte search.
-_BRACKET_START = re.compile(rb"\](?<=[ \t\r\n]\])")
-_BRACE_START = re.compile(rb"}(?<=[ \t\r\n]})")
-_AT_START = re.compile(rb"@(?<=[ \t\r\n\[{,:]@)")
+# for libyaml; rapidyaml takes the character as a plain scalar's first (``name: ]Clinic``). A "]"
+# or "}" after a space or a line break declines (a tab or a lone CR already did); "}", "@" and "`"
+# are rare enough to be looked for first.
+_BRACE_START = re.compile(rb"}(?<=[ \n]})")
+_AT_START = re.compile(rb"@(?<=[ \n\[{,:]@)")
 
 
 def _starts_libyaml_refuses(data: bytes) -> bool:
     return bool(
-        _BRACKET_START.search(data)
+        b" ]" in data
+        or b"\n]" in data
         or (b"}" in data and _BRACE_START.search(data))
         or (b"@" in data and _AT_START.search(data))
         or b"`" in data
