@@ -201,6 +201,11 @@ def test_a_suspect_written_plain_beside_its_quoted_twin_is_declined(text):
         "- a: `x\n",
         "- days: [tue:]\n",  # libyaml refuses a ":" before "]" in a flow list
         "- days: {a: b:}\n",
+        "- payment: [:medicaid]\n",  # a value indicator to libyaml, text to rapidyaml
+        "- payment: [a, :b]\n",
+        "-\n  id: a\n",  # the entry's content starts on the next line, which is its line to libyaml
+        "- a: b\n- # a comment\n  id: c\n",
+        "- a: b\n-   \n  id: c\n",
     ],
 )
 def test_what_rapidyaml_reads_otherwise_than_the_strict_reader_is_declined(text):
@@ -363,3 +368,18 @@ def test_files_read_one_after_another_in_the_kept_tree_read_as_each_alone(tmp_pa
         for text, expected in zip(texts, alone, strict=True):
             assert yamlfast.read_entries(text) == expected
     assert yamlfast._tree.arena_capacity() <= 2 * yamlfast._KEPT_TREE
+
+
+_PIECES = [" ", ":", '"', "'", "\n", "0", "#", "-", "[", "]", "{", "}", ",", "y", "~", "9:30", "\n  ", ": ", "- ", "\r"]
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.floats(0, 1), st.sampled_from(_PIECES), st.booleans()), min_size=1, max_size=3))
+def test_valid_files_with_a_few_characters_changed_are_declined_or_read_as_the_strict_reader_reads_them(edits):
+    # How ] at a value's start, [:a], "- # comment" and the like were found: libyaml refuses or
+    # reads them otherwise, rapidyaml reads on.
+    text = CLINIC + MEETING
+    for where, piece, delete in edits:
+        at = int(where * len(text))
+        text = text[:at] + (text[at + 1 :] if delete else piece + text[at:])
+    test_generated_files_are_declined_or_read_as_the_strict_reader_reads_them.hypothesis.inner_test(text)

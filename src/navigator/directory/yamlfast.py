@@ -82,13 +82,15 @@ _TOKEN_STOPS = frozenset(b" \t\r\n,[]{}#\"'")
 # Each suspect has a ":" (base-60), starts with a zero (octal-looking, 0b and 0x forms) or has an
 # "_" or an exponent. One pass finds every ":" after a digit that is not in a quoted text of one or
 # two digits before it ("19:30" in quotes: the usual time), or that follows a quoted key or a flow
-# collection directly ({"a":9:30}, where a value needs no space before it) or stands before one of
-# ",?[]{}" (libyaml refuses that in a flow collection); one finds every zero
+# collection directly ({"a":9:30}, where a value needs no space before it), that starts a text in
+# a flow collection ([:a], a value indicator to libyaml) or stands before one of ",?[]{}" (which
+# libyaml refuses there); one finds every zero
 # that starts a plain-looking run; one every "_" after a digit. Each pass stops only at its literal
 # first character (sre's fast prefix search), never at each space of the prose as a pass keyed on
 # what may precede a plain scalar would; what it finds is judged exactly, and is rare.
 _COLON_RUN = re.compile(
-    rb""":(?:[0-9](?<!["'][0-9_][0-9_]:.)(?<!["'][0-9_]:.)(?<=[0-9_]:.)|(?<=["'\]}]:)([^ \t\r\n])|([,?\[\]{}]))"""
+    rb""":(?:[0-9](?<!["'][0-9_][0-9_]:.)(?<!["'][0-9_]:.)(?<=[0-9_]:.)"""
+    rb"""|(?<=[ "'\[\]{},]:)([^ \t\r\n])|([,?\[\]{}]))"""
 )
 _ZERO_RUN = re.compile(rb"0(?<=[ \t\r\n\[{,+-]0)(?<![^ \t\r\n\[{,][-+]0)[0-9_bx]")
 _UNDERSCORE_RUN = re.compile(rb"_(?<=[0-9]_)")
@@ -181,7 +183,7 @@ def read_entries(data: bytes) -> list[tuple[object, int]] | None:
     except (_Declined, RecursionError, ValueError, ryml.ExceptionParse, ryml.ExceptionBasic):
         return None
     lines = _entry_lines(data)
-    if not isinstance(values, list) or len(lines) != len(values):
+    if lines is None or not isinstance(values, list) or len(lines) != len(values):
         return None
     return list(zip(values, lines, strict=True))
 
@@ -293,13 +295,21 @@ def _starts_libyaml_refuses(data: bytes) -> bool:
     )
 
 
-def _entry_lines(data: bytes) -> list[int]:
-    """The 1-based line of each "- " that starts a line (a top-level item of a block list)."""
-    lines = [1] if data[:1] == b"-" and data[1:2] in _ITEM_FOLLOWERS else []
+def _entry_lines(data: bytes) -> list[int] | None:
+    """The 1-based line of each "- " that starts a line (a top-level item of a block list), or None
+    when an item's content does not start on that line (``-`` alone, or followed by a comment):
+    the strict reader gives such an entry the line its content starts on."""
+    lines = []
+    if data[:1] == b"-" and data[1:2] in _ITEM_FOLLOWERS:
+        if not _content_follows(data, 1):
+            return None
+        lines.append(1)
     line, counted_to = 1, 0
     at = data.find(b"\n-")
     while at >= 0:
         if data[at + 2 : at + 3] in _ITEM_FOLLOWERS:
+            if not _content_follows(data, at + 2):
+                return None
             line += data.count(b"\n", counted_to, at + 1)
             counted_to = at + 1
             lines.append(line)
@@ -307,6 +317,13 @@ def _entry_lines(data: bytes) -> list[int]:
     return lines
 
 
+def _content_follows(data: bytes, at: int) -> bool:
+    """Whether something other than a comment follows the item marker before ``at`` on its line."""
+    rest = data[at : at + 64].lstrip(b" ")
+    return bool(rest) and rest[:1] not in _NO_CONTENT
+
+
+_NO_CONTENT = (b"\n", b"\r", b"#")
 _ITEM_FOLLOWERS = (b" ", b"\t", b"\n", b"")
 
 # The buffer rapidyaml emits JSON into, kept from file to file: a worker reads one file at a time,
