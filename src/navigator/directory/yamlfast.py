@@ -88,9 +88,10 @@ _TOKEN_STOPS = frozenset(b" \t\r\n,[]{}#\"'")
 # that starts a plain-looking run; one every "_" after a digit. Each pass stops only at its literal
 # first character (sre's fast prefix search), never at each space of the prose as a pass keyed on
 # what may precede a plain scalar would; what it finds is judged exactly, and is rare.
+# (Each of its branches opens with a character, so a key's ":" before a space fails at once.)
 _COLON_RUN = re.compile(
     rb""":(?:[0-9](?<!["'][0-9_][0-9_]:.)(?<!["'][0-9_]:.)(?<=[0-9_]:.)"""
-    rb"""|(?<=[ "'\[\]{},]:)([^ \t\r\n])|([,?\[\]{}]))"""
+    rb"""|([,?\[\]{}])|([^ \t\r\n])(?<=[ "'\[\]{},]:.))"""
 )
 _ZERO_RUN = re.compile(rb"0(?<=[ \t\r\n\[{,+-]0)(?<![^ \t\r\n\[{,][-+]0)[0-9_bx]")
 _UNDERSCORE_RUN = re.compile(rb"_(?<=[0-9]_)")
