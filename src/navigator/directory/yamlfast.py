@@ -44,18 +44,19 @@ AVAILABLE = ryml is not None
 # What the JSON tells before the YAML is looked at. A plain value the strict rules read as an
 # integer or a float is always written as a JSON number (rapidyaml 0.15's ``json_is_plain_number``:
 # each such text is a number to it, and the integers it quotes, those with a leading zero, are no
-# numbers to the strict rules), so such a value that comes out as a JSON string was quoted. So
-# only these strings matter, found in one pass over the JSON whose pattern opens with a literal
-# and a character class (sre's fast prefix search carries it; a pattern that spelt the words out
-# stopped longer at each of the file's 12,000 quotes than this one does):
+# numbers to the strict rules), so such a value that comes out as a JSON string was quoted. One
+# pass over the JSON finds the strings that can matter: values (not keys) that start as a word or
+# a number can, with no space and no "-" but an exponent's. Its pattern opens with a literal and a
+# character class (sre's fast prefix search carries it; a pattern that spelt the words out stopped
+# longer at each of a file's 12,000 quotes). Each distinct one is judged:
 # - a word YAML 1.1 reads otherwise (``~``, ``True``, ``NULL``, yes/no/on/off/y/n…), quoted or
 #   not (a quoted "tRUE" is declined too: rare, and one look is cheaper than two);
 # - ".inf", "-.inf" and ".nan", which rapidyaml writes for inf, nan, infinity and the like
 #   whatever the text was;
 # - a value the strict rules would report if it were written plain (octal-looking, base-60 and
 #   other numbers): rapidyaml writes those as strings either way, so they are the suspects
-#   looked for in the YAML. The pass leaves out a decimal integer (most ZIP codes) and a text
-#   with a leading zero before a ":" ("07:00"), which no strict rule judges.
+#   looked for in the YAML. A decimal integer (most ZIP codes) or a text such as "07:00", which
+#   no strict rule judges, is left alone.
 # Keys (a JSON string followed by ":") are left to ``_mapping``, which sees every key anyway.
 _JSON_CANDIDATE = re.compile(rb'"[-+.0-9~nNtTfFyYoO][^-"\\\n ]*+(?:(?<=[eE])-[^-"\\\n ]*+)?"(?!:)')
 
