@@ -3,10 +3,12 @@ count against the block size."""
 
 import datetime as dt
 import marshal
+import threading
 
 import pytest
 
 from navigator.bench.synthetic import write_synthetic_directory
+from navigator.directory import packing
 from navigator.directory.loader import check_file, directory_files, load_directory
 from navigator.directory.segment import ENTRIES_PER_BLOCK
 from navigator.directory.vocabulary import load_vocabulary
@@ -39,28 +41,57 @@ def test_each_entry_read_is_a_private_copy(tmp_path):
     assert loaded.entries[0]["name"] != "changed"
 
 
-def test_reading_one_entry_unpacks_its_block_only_up_to_that_entry_s_end(tmp_path, monkeypatch):
-    import zlib
-
+def test_reading_one_entry_unpacks_its_own_block_and_no_other(tmp_path, monkeypatch):
     import navigator.directory.lookups as lookups
 
     folder = tmp_path / "synthetic"
-    write_synthetic_directory(folder, ENTRIES_PER_BLOCK, seed=3, today=TODAY, per_file=ENTRIES_PER_BLOCK)
+    write_synthetic_directory(folder, 2 * ENTRIES_PER_BLOCK, seed=3, today=TODAY, per_file=2 * ENTRIES_PER_BLOCK)
     loaded = load_directory(folder, use_cache=False, today=TODAY)
-    whole_block = sum(len(marshal.dumps(entry)) for entry in loaded.entries)
+    everything = list(loaded.entries)
     unpacked: list[int] = []
-    real_unpacker = zlib.decompressobj
+    real_unpack = packing.unpack
+    monkeypatch.setattr(
+        lookups.packing, "unpack", lambda *arguments: unpacked.append(len(out := real_unpack(*arguments))) or out
+    )
+    second_block = everything[ENTRIES_PER_BLOCK:]
+    assert loaded.entries[ENTRIES_PER_BLOCK + 1] == second_block[1]
+    assert unpacked == [sum(len(marshal.dumps(entry)) for entry in second_block)]
 
-    class Counting:
-        def __init__(self, *arguments, **options):
-            self.unpacker = real_unpacker(*arguments, **options)
 
-        def decompress(self, data, max_length=0):
-            out = self.unpacker.decompress(data, max_length)
-            unpacked.append(len(out))
-            return out
+def test_each_thread_packs_and_unpacks_with_codecs_of_its_own():
+    """A zstd codec used by two threads at once can corrupt what it makes: sessions are threads."""
+    dictionary = marshal.dumps(["id", "name", "organization"])
+    mine = packing._codecs_for(dictionary)
+    theirs = []
+    thread = threading.Thread(target=lambda: theirs.extend(packing._codecs_for(dictionary)))
+    thread.start()
+    thread.join()
+    assert packing._codecs_for(dictionary) == mine  # made once per thread
+    assert not {id(codec) for codec in mine} & {id(codec) for codec in theirs}
+    assert len([known for known in packing._prepared if known == dictionary]) == 1  # prepared once for all
+    data = marshal.dumps({"id": "a", "name": "b", "organization": "c"})
+    assert packing.unpack(packing.pack(data, dictionary), dictionary) == data
 
-    monkeypatch.setattr(lookups.zlib, "decompressobj", Counting)
-    first = loaded.entries[0]
-    assert first == list(loaded.entries)[0]
-    assert unpacked[0] == len(marshal.dumps(first)) < whole_block  # not the 7 entries after it
+
+def test_a_thread_keeps_codecs_for_a_few_dictionaries_only():
+    for number in range(3 * packing._DICTIONARIES_KEPT):
+        dictionary = marshal.dumps([f"word-{number}"])
+        assert packing.unpack(packing.pack(b"word", dictionary), dictionary) == b"word"
+        assert len(packing._codecs.by_dictionary) <= packing._DICTIONARIES_KEPT
+        assert len(packing._prepared) <= packing._DICTIONARIES_KEPT
+
+
+def test_the_index_dates_an_entry_by_its_last_verified_and_an_undated_one_as_the_oldest_day(tmp_path):
+    from navigator.directory.provenance import UNDATED_DAY, vouched_or_oldest
+
+    folder = tmp_path / "directory"
+    write_synthetic_directory(folder, 3, seed=5, today=TODAY, per_file=3)
+    path = directory_files(folder)[0]
+    text = path.read_text()
+    first_date = text.index("last_verified:")
+    line_end = text.index("\n", first_date)
+    path.write_text(text[:first_date] + "listed_as_of: unknown" + text[line_end:])  # the first entry, undated
+    loaded = load_directory(folder, use_cache=False, today=TODAY)  # raises on any problem
+    dates = [day.date() for day in loaded.frame["last_verified"]]
+    assert dates == [vouched_or_oldest(entry) for entry in loaded.entries]
+    assert dates[0] == UNDATED_DAY and UNDATED_DAY not in dates[1:]

@@ -47,7 +47,7 @@ from navigator.directory.vocabulary import VOCABULARY_FILE, Vocabulary, load_voc
 from navigator.search import places
 from navigator.settings import DEFAULT_DIRECTORY, load_settings
 
-CACHE_FORMAT = 13  # bump when the cached structures change shape or module
+CACHE_FORMAT = 14  # bump when the cached structures change shape or module
 # Below this many files to read, starting worker processes (about a second) costs more than it saves.
 POOL_MIN_FILES = 40
 

@@ -8,17 +8,17 @@ from __future__ import annotations
 import itertools
 import marshal
 import operator
-import zlib
 from collections.abc import Iterator, Mapping, Sequence
 
 import numpy as np
 
-from navigator.directory.segment import DEFLATE_WINDOW_BITS, ENTRIES_PER_BLOCK, IndexedFile, readonly
+from navigator.directory import packing
+from navigator.directory.segment import ENTRIES_PER_BLOCK, IndexedFile, readonly
 
 
 class PackedEntries(Sequence):
     """The directory's entries, packed file by file in blocks of ``ENTRIES_PER_BLOCK`` (marshal,
-    then deflate primed with ``entry_dictionary``) and unpacked on access.
+    then ``packing``'s zstd primed with ``entry_dictionary``) and unpacked on access.
 
     As Python dicts, 100,000 entries take about 340 MB and a warm load must unpickle millions of
     objects; packed, an entry takes about a third of its marshalled size (some 270 bytes) and a
@@ -61,7 +61,7 @@ class PackedEntries(Sequence):
 
     @property
     def dictionary(self) -> bytes:
-        """The deflate dictionary these entries were packed with (and new ones must be)."""
+        """The dictionary these entries were packed with (and new ones must be)."""
         return self._dictionary
 
     def __getitem__(self, index):
@@ -74,13 +74,8 @@ class PackedEntries(Sequence):
             raise IndexError(f"entry row {index} is outside the directory of {len(self)} entries")
         chunk = int(np.searchsorted(self._first_rows, row, side="right")) - 1
         local = row - int(self._first_rows[chunk])
-        ends = self._chunk_ends[chunk]
-        # Unpacked only up to the entry's end (the next entry's start in the same block): a hit
-        # unpacked half a block on average, not all of it.
-        following = local + 1
-        stop = int(ends[following, 1]) if following < len(ends) and following % ENTRIES_PER_BLOCK else 0
-        block = self._block(chunk, local - local % ENTRIES_PER_BLOCK, stop)
-        return marshal.loads(block[int(ends[local, 1]) :])  # stops at the entry's end
+        block = self._block(chunk, local - local % ENTRIES_PER_BLOCK)
+        return marshal.loads(block[int(self._chunk_ends[chunk][local, 1]) :])  # stops at the entry's end
 
     def __iter__(self) -> Iterator[dict]:
         for chunk, ends in enumerate(self._chunk_ends):
@@ -89,14 +84,12 @@ class PackedEntries(Sequence):
                 for local in range(first, min(first + ENTRIES_PER_BLOCK, len(ends))):
                     yield marshal.loads(block[int(ends[local, 1]) :])
 
-    def _block(self, chunk: int, first: int, length: int = 0) -> memoryview:
-        """The unpacked block of the chunk's entries from ``first`` (a multiple of the block size):
-        its first ``length`` bytes, or all of it for 0."""
+    def _block(self, chunk: int, first: int) -> memoryview:
+        """The unpacked block of the chunk's entries from ``first`` (a multiple of the block size)."""
         ends = self._chunk_ends[chunk]
         start = int(ends[first - 1, 0]) if first else 0
         packed = memoryview(self._chunks[chunk])[start : int(ends[first, 0])]
-        unpacker = zlib.decompressobj(DEFLATE_WINDOW_BITS, zdict=self._dictionary)
-        return memoryview(unpacker.decompress(packed, length))
+        return memoryview(packing.unpack(packed, self._dictionary))
 
 
 class RowsById(Mapping):

@@ -9,7 +9,6 @@ needs only that file's ``Segment``. The per-file cache keeps ``IndexedFile`` val
 from __future__ import annotations
 
 import marshal
-import zlib
 from array import array
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -17,9 +16,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from navigator.directory import schema
+from navigator.directory import packing, schema
 from navigator.directory.problems import Problem
-from navigator.directory.provenance import vouched_or_oldest
+from navigator.directory.provenance import UNDATED_DAY
 from navigator.directory.schema import Implied
 from navigator.directory.vocabulary import Vocabulary
 from navigator.search.schedule import DAY_WORDS, WeeklySchedule
@@ -205,19 +204,17 @@ class IndexedFile:
         return replace(self, segment=None)
 
 
-# Raw deflate: no header or checksum on each block of a few kilobytes.
-DEFLATE_WINDOW_BITS = -15
-# Entries deflated together. One at a time, starting each from the primed compressor cost a
-# cold load more than checking them (35 µs an entry: the copy of the compressor's state and the
-# flush); eight together cost a fifth of that each and pack into 270 bytes instead of 420 (on the
-# synthetic entries), and reading one entry unpacks seven more (some 20 µs).
+# Entries packed together (``packing``). One at a time, each from the primed compressor, cost a
+# cold load more than checking them (35 µs an entry with deflate); eight together cost a fifth of
+# that each and pack into 270 bytes instead of 420 (on the synthetic entries), and reading one
+# entry unpacks seven more (a few µs).
 ENTRIES_PER_BLOCK = 8
 
 
 def entry_dictionary(vocabulary: Vocabulary) -> bytes:
     """What nearly every packed entry repeats: the schema's field names and fixed words and the
-    vocabulary's codes, marshalled as entries are. Deflate primed with it packs an entry into
-    about half its marshalled size (on the hand-written sample entries and synthetic ones alike)."""
+    vocabulary's codes, marshalled as entries are. Compression primed with it packs an entry into
+    about a third of its marshalled size (on the hand-written sample entries and synthetic ones alike)."""
     fields = (
         *schema.TOP_FIELDS,
         *schema.LOCATION_FIELDS,
@@ -255,19 +252,17 @@ def index_file(
     result: FileResult, label: str, vocabulary: Vocabulary, dictionary: bytes, arrow: bool | None = None
 ) -> IndexedFile:
     """``result``'s entries packed, and their rows of every index column (``arrow``: see ``segment_of``)."""
-    primed = zlib.compressobj(zlib.Z_BEST_SPEED, zlib.DEFLATED, DEFLATE_WINDOW_BITS, zdict=dictionary)
     entries = result.entries
-    packed, ends = [], np.zeros((len(entries), 2), dtype=np.int64)
+    packed, ends = [], []  # ends: (block end, start in block) per entry, made an array once
     offset = 0
     for first in range(0, len(entries), ENTRIES_PER_BLOCK):
         block = [marshal.dumps(checked.entry) for checked in entries[first : first + ENTRIES_PER_BLOCK]]
-        compressor = primed.copy()
-        data = compressor.compress(b"".join(block)) + compressor.flush()
+        data = packing.pack(b"".join(block), dictionary)
         offset += len(data)
         packed.append(data)
         start = 0
-        for row, marshalled in enumerate(block, start=first):
-            ends[row] = offset, start
+        for marshalled in block:
+            ends.append((offset, start))
             start += len(marshalled)
     return IndexedFile(
         label,
@@ -275,9 +270,14 @@ def index_file(
         tuple(checked.entry["id"] for checked in entries),
         tuple(checked.line for checked in entries),
         b"".join(packed),
-        readonly(ends),
+        readonly(np.array(ends, dtype=np.int64).reshape(len(entries), 2)),
         segment_of(entries, label, vocabulary, arrow),
     )
+
+
+# ``provenance.vouched_or_oldest`` of a checked entry, as text: its ``last_verified`` (which the
+# schema lets through only as a real date written YYYY-MM-DD), or the day an undated one ages as.
+UNDATED_TEXT = UNDATED_DAY.isoformat()
 
 
 def segment_of(
@@ -315,7 +315,7 @@ def segment_of(
                 location.get("zip"),
                 location.get("address"),
                 implied.timezone,
-                vouched_or_oldest(entry).isoformat(),
+                entry.get("last_verified") or UNDATED_TEXT,  # checked: a YYYY-MM-DD text, if any
                 entry.get("source") or "manual",
                 phones[0]["number"] if phones else None,
                 entry.get("website"),

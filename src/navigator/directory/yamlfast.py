@@ -8,14 +8,20 @@ could need one of those rules, and declines (returns None) otherwise; the caller
 file with ``yamlread``, which reports every problem with its line as before. What it checks:
 
 - no ``&``, ``*`` or ``!`` that could start an anchor, an alias or a tag anywhere in the text;
+- no character the two parsers take differently (control characters, invalid UTF-8, YAML 1.1's
+  extra line breaks, a tab, a lone CR: libyaml refuses or breaks lines where rapidyaml does not);
 - no value that, as a plain scalar, the strict rules would report (YAML 1.1 booleans,
   octal-looking, base-60 and other numbers) or read otherwise than rapidyaml (``~``, ``True``,
-  ``NULL``…) is written without quotes (where in doubt, the file is declined);
+  ``NULL``, ``inf``…) is written without quotes (where in doubt, the file is declined). The JSON
+  says most of it: a plain number is a JSON number, so a number-like JSON string was quoted,
+  unless it is one of the forms the strict rules report, which rapidyaml writes as strings either
+  way; only those few texts are looked for in the YAML, by passes that stop at a ":", a "0" or
+  an "_", never at each space;
 - each number rapidyaml emits has a text the strict rules read as that number (rapidyaml emits
   every such plain scalar as a JSON number, checked for every form they accept);
-- no mapping has a key twice; the file is one document (no ``---``), a block list whose items
-  each start a line with ``- `` (which gives each entry its line, the only line a valid file's
-  report needs).
+- no mapping has a key twice, and no key is one the strict rules would read as a number, a word
+  or report; the file is one document (no ``---``), a block list whose items each start a line
+  with ``- `` (which gives each entry its line, the only line a valid file's report needs).
 
 rapidyaml prints its own parse errors on standard error, so it is only used where that stream
 goes nowhere (the loader's worker processes).
@@ -35,85 +41,118 @@ except ImportError:  # pragma: no cover - exercised where rapidyaml is not insta
 
 AVAILABLE = ryml is not None
 
-# Where the strict rules could judge a plain scalar that rapidyaml emitted as a JSON string:
-# the words YAML 1.1 reads otherwise (``~``, ``True``, ``NULL``, yes/no/on/off/y/n…), looked
-# for in any case (a quoted "tRUE" is declined too: rare, and one look is cheaper than two),
-# and the texts it reads as numbers or reports (octal-looking, base-60 and other forms). One
-# pass over the JSON finds every string that starts as a word or a number can; the rest is a
-# look at those few. (Ten searches for the words in a lowered copy and a pass for the numbers
-# cost a file 2.7 ms under load, a pattern with the words spelt out 1.8 ms, this one 0.5 ms.)
-_WORDS = frozenset((b"~", b"null", b"true", b"false", b"yes", b"no", b"on", b"off", b"y", b"n"))
-_SUSPECT_STRING = re.compile(rb'"([-+.0-9~nNtTfFyYoO][^"\\]*)"')
-_NUMBER_START = frozenset(b"-+.0123456789")
-_NUMBER_FORM = re.compile(
-    rb"[-+]?(?:0b[01_]+|0x[0-9a-fA-F_]+|[0-9][0-9_]*(?::[0-5]?[0-9])*(?:\.[0-9_]*)?(?:[eE][-+]?[0-9]+)?"
-    rb"|\.(?:inf|Inf|INF|nan|NaN|NAN))\Z"
+# What the JSON tells before the YAML is looked at. A plain value the strict rules read as an
+# integer or a float is always written as a JSON number (rapidyaml 0.15's ``json_is_plain_number``:
+# each such text is a number to it, and the integers it quotes, those with a leading zero, are no
+# numbers to the strict rules), so such a value that comes out as a JSON string was quoted. One
+# pass over the JSON finds the strings that can matter: values (not keys) that start as a word or
+# a number can, with no space and no "-" but an exponent's. Its pattern opens with a literal and a
+# character class (sre's fast prefix search carries it; a pattern that spelt the words out stopped
+# longer at each of a file's 12,000 quotes). Each distinct one is judged:
+# - a word YAML 1.1 reads otherwise (``~``, ``True``, ``NULL``, yes/no/on/off/y/n…), quoted or
+#   not (a quoted "tRUE" is declined too: rare, and one look is cheaper than two);
+# - ".inf", "-.inf" and ".nan", which rapidyaml writes for inf, nan, infinity and the like
+#   whatever the text was;
+# - a value the strict rules would report if it were written plain (octal-looking, base-60 and
+#   other numbers): rapidyaml writes those as strings either way, so they are the suspects
+#   looked for in the YAML. A decimal integer (most ZIP codes) or a text such as "07:00", which
+#   no strict rule judges, is left alone.
+# Keys (a JSON string followed by ":") are left to ``_mapping``, which sees every key anyway.
+_JSON_CANDIDATE = re.compile(rb'"[-+.0-9~nNtTfFyYoO][^-"\\\n ]*+(?:(?<=[eE])-[^-"\\\n ]*+)?"(?!:)')
+
+
+def _form(pattern: re.Pattern) -> bytes:
+    return pattern.pattern.removesuffix(r"\Z").encode()
+
+
+# Each distinct candidate judged in C (a Python loop over a file's few hundred cost more than the
+# pass that found them): group 1 is a suspect value, any other match declines the file.
+_JUDGED = re.compile(
+    rb'"(?:\.inf|-\.inf|\.nan|(?i:~|null|true|false|yes|no|on|off|y|n)|(?![1-9][0-9]*")(?=[-+.0-9])('
+    + rb"(?!(?:"
+    + _form(_INT)
+    + b"|"
+    + _form(_FLOAT)
+    + rb')")(?:'
+    + b"|".join(map(_form, (_LEADING_ZERO, _SEXAGESIMAL, _OTHER_NUMBER)))
+    + rb')))"\Z'
 )
-# Every run of text in the YAML that a plain scalar could start with (after a space, a line
-# break, "[", "," or "{"), up to what ends a plain scalar, and the character after it.
-_PLAIN_RUN = re.compile(rb"[ \t\n\[,{]([-+.0-9][^ \t\r\n,\[\]{}#]*)(?=([\s\S]?))")
-_FIRST_RUN = re.compile(rb"([-+.0-9][^ \t\r\n,\[\]{}#]*)(?=([\s\S]?))")
-_ENDS_PLAIN = frozenset(b" \t\r\n,]}#:")
+# Where a plain scalar can start and end: what may stand before and after a suspect written plain.
+_BEFORE_PLAIN = frozenset(b" \t\r\n[{,")
+_TOKEN_STOPS = frozenset(b" \t\r\n,[]{}#\"'")
+# Each suspect has a ":" (base-60), starts with a zero (octal-looking, 0b and 0x forms) or has an
+# "_" or an exponent. One pass finds every ":" after a digit that is not in a quoted text of one or
+# two digits before it ("19:30" in quotes: the usual time), or that follows a quoted key or a flow
+# collection directly ({"a":9:30}, where a value needs no space before it), that starts a text in
+# a flow collection ([:a], a value indicator to libyaml) or stands before one of ",?[]{}" (which
+# libyaml refuses there); one finds every zero
+# that starts a plain-looking run; one every "_" after a digit. Each pass stops only at its literal
+# first character (sre's fast prefix search), never at each space of the prose as a pass keyed on
+# what may precede a plain scalar would; what it finds is judged exactly, and is rare.
+# (Each of its branches opens with a character, so a key's ":" before a space fails at once.)
+_COLON_RUN = re.compile(
+    rb""":(?:[0-9](?<!["'][0-9_][0-9_]:.)(?<!["'][0-9_]:.)(?<=[0-9_]:.)"""
+    rb"""|([,?\[\]{}])|([^ \t\r\n])(?<=[ "'\[\]{},]:.))"""
+)
+_ZERO_RUN = re.compile(rb"0(?<=[ \t\r\n\[{,+-]0)(?<![^ \t\r\n\[{,][-+]0)[0-9_bx]")
+_UNDERSCORE_RUN = re.compile(rb"_(?<=[0-9]_)")
+_OTHER_RUN = re.compile(rb"[-+.0-9](?<![^ \t\r\n\[{,][-+.0-9])")
 
 
 class _Declined(Exception):
     """The file needs the strict reader."""
 
 
-def _plain_somewhere(data: bytes, emitted: bytes) -> bool:
+def _plain_somewhere(data: bytes, emitted) -> bool:
     """Whether a value the strict rules would judge may be written unquoted in ``data``
     (``emitted``: its JSON, looked at as bytes, where a search is several times faster than in
     text that holds one character beyond ASCII)."""
-    suspects: dict[bytes, bool] = {}
-    for written in set(_SUSPECT_STRING.findall(emitted)):
-        if written[0] not in _NUMBER_START:
-            if written.lower() in _WORDS:
-                return True  # a word: rarely quoted, so not worth looking for
-            continue
-        if not _NUMBER_FORM.match(written):
-            continue
-        text = written.decode("ascii")  # the form admits nothing else
-        # A number: as a plain value rapidyaml would have emitted it as one, so it was quoted,
-        # unless it is a key (JSON keys are text), which the strict rules refuse.
-        number = bool(_INT.match(text) or _FLOAT.match(text))
-        if number or _LEADING_ZERO.match(text) or _SEXAGESIMAL.match(text) or _OTHER_NUMBER.match(text):
-            suspects[written] = number
-    if not suspects:
-        return False
-    # Plain, a suspect stands alone: it starts a run (see _PLAIN_RUN) and is followed by ":"
-    # (a key, or a value in a base-60 look-alike) or, when it is no number, by what ends a
-    # plain scalar; or it ends the file. Inside a run only ":" can follow it.
-    runs = set(_PLAIN_RUN.findall(data))
-    first = _FIRST_RUN.match(data)
-    if first:
-        runs.add(first.groups())
-    for run, following in runs:
-        colon = run.find(b":")
-        while colon >= 0:
-            if run[:colon] in suspects:
+    suspects = set()
+    for judged in filter(None, map(_JUDGED.match, set(_JSON_CANDIDATE.findall(emitted)))):
+        suspect = judged.group(1)
+        if not suspect:
+            return True  # a word (rarely quoted, so not worth looking for) or a renamed inf/nan
+        suspects.add(suspect)
+    # The pass over the ":"s runs for every file: a ":" right before ",?[]{}" makes libyaml refuse
+    # the file (in a flow collection) where rapidyaml reads on ([tue:]).
+    passes = {_COLON_RUN}
+    for suspect in suspects:
+        body = suspect.lstrip(b"-+")
+        if body[:1] == b"0":
+            passes.add(_ZERO_RUN)
+        elif b":" not in body:
+            passes.add(_UNDERSCORE_RUN if b"_" in body else _OTHER_RUN)
+    for found in passes:
+        for match in found.finditer(data):
+            if found is _COLON_RUN and match.lastindex:
+                return True  # a value right after a quoted key's ":" with no space, or [tue:]: rare
+            if suspects and _plain_suspect_around(data, match.start(), suspects):
                 return True
-            colon = run.find(b":", colon + 1)
-        number = suspects.get(run)
-        if number is not None and (not following or not number and following[0] in _ENDS_PLAIN):
-            return True
     return False
 
 
-def _entry_lines(data: bytes) -> list[int]:
-    """The 1-based line of each "- " that starts a line (a top-level item of a block list)."""
-    lines = [1] if data[:1] == b"-" and data[1:2] in _ITEM_FOLLOWERS else []
-    line, counted_to = 1, 0
-    at = data.find(b"\n-")
-    while at >= 0:
-        if data[at + 2 : at + 3] in _ITEM_FOLLOWERS:
-            line += data.count(b"\n", counted_to, at + 1)
-            counted_to = at + 1
-            lines.append(line)
-        at = data.find(b"\n-", at + 1)
-    return lines
-
-
-_ITEM_FOLLOWERS = (b" ", b"\t", b"\n", b"")
+def _plain_suspect_around(data: bytes, at: int, suspects: set) -> bool:
+    """Whether the run of text around ``at`` is a suspect standing as a plain scalar: after what
+    may precede one (or the file's start), before what may end one (or the file's end)."""
+    start = at
+    while start > 0 and data[start - 1] not in _TOKEN_STOPS:
+        start -= 1
+    end = at
+    while end < len(data) and data[end] not in _TOKEN_STOPS:
+        end += 1
+    if start > 0 and data[start - 1] not in _BEFORE_PLAIN:
+        return False  # inside quotes
+    run = data[start:end]
+    # A plain run may go on with ":" (a key, or a base-60 look-alike's next part), so each part
+    # up to a ":" is a candidate too.
+    if run in suspects:
+        return True
+    colon = run.find(b":")
+    while colon >= 0:
+        if run[:colon] in suspects:
+            return True
+        colon = run.find(b":", colon + 1)
+    return False
 
 
 def read_entries(data: bytes) -> list[tuple[object, int]] | None:
@@ -123,58 +162,199 @@ def read_entries(data: bytes) -> list[tuple[object, int]] | None:
         return None
     if data.startswith((b"---", b"...")) or b"\n---" in data or b"\n..." in data:
         return None  # a document marker
+    if not _characters_read_alike(data) or _starts_libyaml_refuses(data):
+        return None
     try:
-        tree = ryml.parse_in_arena(data)
+        tree = _parsed(data)
         root = tree.root_id()
         if not tree.is_seq(root) or tree.is_flow(root):
             return None
         emitted = _json_of(tree, len(data))
         if _plain_somewhere(data, emitted):
             return None
-
-        def number(text: str, kind):
-            if kind is int and not _INT.match(text) or kind is float and not _FLOAT.match(text):
-                raise _Declined  # rapidyaml reads more as numbers than the strict rules do
-            return kind(text)
-
-        def mapping(pairs):
-            # Keys need no interning: the loader keeps entries packed, never as these dicts.
-            result = dict(pairs)
-            if len(result) != len(pairs):
-                raise _Declined  # a duplicate key: the strict reader names it and its line
-            return result
-
+        # A JSON integer is a text the strict rules read as the same integer (JSON's grammar for
+        # one is part of theirs, and rapidyaml writes an integer's text as it was), so it needs no
+        # look; a JSON float came from a text they read as a float exactly when it has a ".":
+        # rapidyaml adds only zeros ("1." is written 1.0, ".5" 0.5), and 1e5 has none.
         values = json.loads(
             emitted,
-            parse_int=lambda text: number(text, int),
-            parse_float=lambda text: number(text, float),
-            parse_constant=lambda text: _decline(),
-            object_pairs_hook=mapping,
+            parse_float=_float_with_point,
+            parse_constant=_decline,
+            object_pairs_hook=_mapping,
         )
     except (_Declined, RecursionError, ValueError, ryml.ExceptionParse, ryml.ExceptionBasic):
         return None
     lines = _entry_lines(data)
-    if not isinstance(values, list) or len(lines) != len(values):
+    if lines is None or not isinstance(values, list) or len(lines) != len(values):
         return None
     return list(zip(values, lines, strict=True))
 
 
+# One tree kept from file to file, cleared before each (a worker reads one file at a time): a new
+# tree's node array and arena were allocated and filled anew for each file. Kept only for files up
+# to _KEPT_TREE bytes, so one huge file does not hold its memory after.
+_KEPT_TREE = 4 << 20
+_tree = ryml.Tree() if ryml is not None else None
+
+
+def _parsed(data: bytes):
+    if len(data) > _KEPT_TREE:
+        return ryml.parse_in_arena(data)
+    _tree.clear()
+    _tree.clear_arena()
+    return ryml.parse_in_arena(data, tree=_tree)
+
+
+def _float_with_point(text: str) -> float:
+    if "." not in text:
+        raise _Declined  # an exponent alone (1e5): a number to rapidyaml, text the strict rules report
+    return float(text)
+
+
+def _mapping(pairs: list) -> dict:
+    # Keys need no interning: the loader keeps entries packed, never as these dicts.
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        raise _Declined  # a duplicate key: the strict reader names it and its line
+    if not _KEYS_READ_ALIKE.issuperset(result):
+        _judge_keys(result)
+    return result
+
+
+# Keys met before that both readers take as the same text: a directory's keys are a few dozen
+# field names, so after its first entries a file's keys are all known, at one set look each.
+_KEYS_READ_ALIKE: set[str] = set()
+_KEPT_KEYS = 10_000
+_KEY_WORDS = frozenset(("~", "null", "true", "false", "yes", "no", "on", "off", "y", "n"))
+_RENAMED_KEYS = frozenset((".inf", "-.inf", ".nan"))
+_NUMBER_KEY = re.compile(
+    "|".join(pattern.pattern for pattern in (_INT, _FLOAT, _LEADING_ZERO, _SEXAGESIMAL, _OTHER_NUMBER))
+)
+
+
+def _judge_keys(mapping: dict) -> None:
+    """Decline a key JSON shows as text that the strict rules would read otherwise (a number,
+    a word, false or null) or report, quoted or not; one rapidyaml renamed ("nan" is written
+    ".nan", even quoted); and an empty one (rapidyaml takes ``- : x`` for a mapping with an empty
+    key, libyaml refuses it). Remember the others."""
+    for key in mapping:
+        if key in _KEYS_READ_ALIKE:
+            continue
+        if not key or key.lower() in _KEY_WORDS or key in _RENAMED_KEYS or _NUMBER_KEY.match(key):
+            raise _Declined
+        if len(_KEYS_READ_ALIKE) < _KEPT_KEYS:
+            _KEYS_READ_ALIKE.add(key)
+
+
+# Characters the two parsers take differently: libyaml (the strict reader) refuses control
+# characters, C1 controls, U+FFFE/U+FFFF and invalid UTF-8 anywhere, comments included, and takes
+# NEL, LS and PS for line breaks (YAML 1.1); a tab after ":" separates a value for it, not for
+# rapidyaml; a lone CR ends a line for it. rapidyaml passes all of these through (a control
+# character inside a scalar makes the JSON invalid, but not in a comment), so such files are
+# declined. An ASCII file (the usual one) needs a few byte searches and a look at its comments.
+_CONTROLS = bytes(range(0, 9)) + b"\x0b\x0c" + bytes(range(14, 32)) + b"\x7f"
+_ODD_UTF8 = re.compile(rb"\xc2[\x80-\x9f]|\xe2\x80[\xa8\xa9]|\xef\xbf[\xbe\xbf]")
+
+
+def _characters_read_alike(data: bytes) -> bool:
+    if b"\t" in data or b"\x7f" in data:
+        return False
+    if b"\r" in data and data.count(b"\r") != data.count(b"\r\n"):
+        return False
+    # A control character in a comment; elsewhere one ends up in a scalar, where JSON refuses it.
+    # (A comment is rare, so a byte search for each beats a pattern's pass over the whole file.)
+    comment = data.find(b"#")
+    while comment >= 0:
+        end = data.find(b"\n", comment)
+        line = data[comment:] if end < 0 else data[comment:end]
+        if len(line.translate(None, _CONTROLS)) != len(line):
+            return False
+        comment = -1 if end < 0 else data.find(b"#", end)
+    if data.isascii():
+        return True
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return _ODD_UTF8.search(data) is None
+
+
+# A token cannot start with "]" or "}" outside a flow collection, nor with "@" or "`" (reserved),
+# for libyaml; rapidyaml takes the character as a plain scalar's first (``name: ]Clinic``). A "]"
+# or "}" after a space or a line break declines (a tab or a lone CR already did); "}", "@" and "`"
+# are rare enough to be looked for first.
+_BRACE_START = re.compile(rb"}(?<=[ \n]})")
+_AT_START = re.compile(rb"@(?<=[ \n\[{,:]@)")
+
+
+def _starts_libyaml_refuses(data: bytes) -> bool:
+    return bool(
+        b" ]" in data
+        or b"\n]" in data
+        or (b"}" in data and _BRACE_START.search(data))
+        or (b"@" in data and _AT_START.search(data))
+        or b"`" in data
+    )
+
+
+def _entry_lines(data: bytes) -> list[int] | None:
+    """The 1-based line of each "- " that starts a line (a top-level item of a block list), or None
+    when an item's content does not start on that line (``-`` alone, or followed by a comment):
+    the strict reader gives such an entry the line its content starts on."""
+    lines = []
+    if data[:1] == b"-" and data[1:2] in _ITEM_FOLLOWERS:
+        if not _content_follows(data, 1):
+            return None
+        lines.append(1)
+    line, counted_to = 1, 0
+    at = data.find(b"\n-")
+    while at >= 0:
+        if data[at + 2 : at + 3] in _ITEM_FOLLOWERS:
+            if not _content_follows(data, at + 2):
+                return None
+            line += data.count(b"\n", counted_to, at + 1)
+            counted_to = at + 1
+            lines.append(line)
+        at = data.find(b"\n-", at + 1)
+    return lines
+
+
+def _content_follows(data: bytes, at: int) -> bool:
+    """Whether something other than a comment follows the item marker before ``at`` on its line."""
+    rest = data[at : at + 64].lstrip(b" ")
+    return bool(rest) and rest[:1] not in _NO_CONTENT
+
+
+_NO_CONTENT = (b"\n", b"\r", b"#")
+_ITEM_FOLLOWERS = (b" ", b"\t", b"\n", b"")
+
+# The buffer rapidyaml emits JSON into, kept from file to file: a worker reads one file at a time,
+# and making (and zeroing) twice a file's length for each file cost 2.9 M instructions of a file's
+# 80 M. Kept only up to _KEPT_BUFFER bytes, so one huge file does not hold its memory after.
+_KEPT_BUFFER = 8 << 20
+_buffer = bytearray(256 << 10)
+
+
 def _json_of(tree, yaml_length: int = 0) -> bytes:
-    """The tree as JSON. Emitted into a buffer of ours: what ``emit_json_malloc`` returns is never
-    freed (about 100 KB a file, 500 MB in each worker of a million-entry load). The buffer is
-    first made twice the YAML's length (a directory file's JSON is some 1.3 times it), and made
-    the size the emitter asks for only when that is short: working the length out first walked
-    the tree once more, 0.3 ms of a file's 12."""
+    """The tree as JSON. Emitted into a buffer of ours: what ``emit_json_malloc`` returns is never freed (about 100 KB
+    a file, 500 MB in each worker of a million-entry load). The buffer is first made twice the
+    YAML's length (a directory file's JSON is some 1.3 times it), and made the size the emitter
+    asks for only when that is short: working the length out first walked the tree once more."""
+    global _buffer
     root = tree.root_id()
-    buffer = bytearray(2 * yaml_length + 4096)
+    buffer = _buffer
+    if len(buffer) < 2 * yaml_length + 4096:
+        buffer = bytearray(2 * yaml_length + 4096)
     failed, length = ryml.emit_json_to_substr(tree, root, buffer)
     if failed:
         buffer = bytearray(length)
         failed, length = ryml.emit_json_to_substr(tree, root, buffer)
         if failed:  # pragma: no cover - the emitter asked for this very length
             raise _Declined
-    return bytes(memoryview(buffer)[:length])
+    if buffer is not _buffer and len(buffer) <= _KEPT_BUFFER:
+        _buffer = buffer
+    return bytes(memoryview(buffer)[:length])  # a copy: the buffer is the next file's too
 
 
-def _decline():
+def _decline(*_):
     raise _Declined
