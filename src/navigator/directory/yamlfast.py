@@ -313,16 +313,20 @@ def _entry_lines(data: bytes) -> list[int] | None:
             return None
         lines.append(1)
     line, counted_to = 1, 0
-    at = data.find(b"\n-")
-    while at >= 0:
-        if data[at + 2 : at + 3] in _ITEM_FOLLOWERS:
-            if not _content_follows(data, at + 2):
-                return None
-            line += data.count(b"\n", counted_to, at + 1)
-            counted_to = at + 1
-            lines.append(line)
-        at = data.find(b"\n-", at + 1)
+    for item in _ITEM.finditer(data):  # a pattern: a byte search for "\n-" took twice as long
+        at = item.start()
+        # The usual "- id:" needs one look; anything else the closer one.
+        if (data[at + 2 : at + 3] != b" " or data[at + 3 : at + 4] in _NOT_AT_ONCE) and not _content_follows(
+            data, at + 2
+        ):
+            return None
+        line += data.count(b"\n", counted_to, at + 1)
+        counted_to = at + 1
+        lines.append(line)
     return lines
+
+
+_ITEM = re.compile(rb"\n-(?=[ \t\n]|\Z)")
 
 
 def _content_follows(data: bytes, at: int) -> bool:
@@ -332,6 +336,7 @@ def _content_follows(data: bytes, at: int) -> bool:
 
 
 _NO_CONTENT = (b"\n", b"\r", b"#")
+_NOT_AT_ONCE = frozenset((b" ", b"\n", b"\r", b"#", b""))
 _ITEM_FOLLOWERS = (b" ", b"\t", b"\n", b"")
 
 # The buffer rapidyaml emits JSON into, kept from file to file: a worker reads one file at a time,
