@@ -160,8 +160,8 @@ def read_entries(data: bytes) -> list[tuple[object, int]] | None:
     the strict reader must judge the file (see the module's notes)."""
     if ryml is None or b"&" in data or b"*" in data or b"!" in data:
         return None
-    if data.startswith((b"---", b"...")) or _DOCUMENT_MARKER.search(data):
-        return None  # a document marker
+    if data.startswith((b"---", b"...")):
+        return None  # a document marker (one on a later line, _entry_lines finds)
     if not _characters_read_alike(data) or _starts_libyaml_refuses(data):
         return None
     try:
@@ -203,11 +203,6 @@ def _parsed(data: bytes):
     _tree.clear()
     _tree.clear_arena()
     return ryml.parse_in_arena(data, tree=_tree)
-
-
-# One pass for both markers: a byte search for a text that starts with a line break stops at each
-# of them, and two such searches cost a file about 100 us, this pattern 35.
-_DOCUMENT_MARKER = re.compile(rb"\n(?:---|\.\.\.)")
 
 
 def _float_with_point(text: str) -> float:
@@ -305,8 +300,9 @@ def _starts_libyaml_refuses(data: bytes) -> bool:
 
 def _entry_lines(data: bytes) -> list[int] | None:
     """The 1-based line of each "- " that starts a line (a top-level item of a block list), or None
-    when an item's content does not start on that line (``-`` alone, or followed by a comment):
-    the strict reader gives such an entry the line its content starts on."""
+    when an item's content does not start on that line (``-`` alone, or followed by a comment:
+    the strict reader gives such an entry the line its content starts on) or a line starts with
+    a document marker."""
     lines = []
     if data[:1] == b"-" and data[1:2] in _ITEM_FOLLOWERS:
         if not _content_follows(data, 1):
@@ -314,6 +310,8 @@ def _entry_lines(data: bytes) -> list[int] | None:
         lines.append(1)
     line, counted_to = 1, 0
     for item in _ITEM.finditer(data):  # a pattern: a byte search for "\n-" took twice as long
+        if item.group(1):
+            return None  # a document marker, "---" or "...", on a later line
         at = item.start()
         # The usual "- id:" needs one look; anything else the closer one.
         if (data[at + 2 : at + 3] != b" " or data[at + 3 : at + 4] in _NOT_AT_ONCE) and not _content_follows(
@@ -326,7 +324,7 @@ def _entry_lines(data: bytes) -> list[int] | None:
     return lines
 
 
-_ITEM = re.compile(rb"\n-(?=[ \t\n]|\Z)")
+_ITEM = re.compile(rb"\n(?:-(?=[ \t\n]|\Z)|(---|\.\.\.))")
 
 
 def _content_follows(data: bytes, at: int) -> bool:
