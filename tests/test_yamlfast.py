@@ -70,6 +70,7 @@ def test_plainly_valid_files_read_the_same_as_the_strict_reader_with_entry_lines
         "name: a mapping, not a list\n",
         "[{id: flow}]\n",
         "- first\n---\n- second\n",
+        "- first\n...\n",  # a document's end on a later line
         "- " + "[" * 3000 + "]" * 3000 + "\n",
         "- x: 9:30",  # a base-60 look-alike at the very end of the file
         "12: x\n- y: z\n",  # a number as a key on the first line
