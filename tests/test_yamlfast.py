@@ -4,6 +4,7 @@ so a directory's problems and their lines never depend on which reader read it."
 import datetime as dt
 import json
 import re
+import threading
 from pathlib import Path
 
 import pytest
@@ -355,8 +356,8 @@ def test_the_json_buffer_and_the_tree_are_used_again_and_stay_bounded(tmp_path):
     assert yamlfast.read_entries(small.encode()) == [({"a": "b"}, 1)]
     huge = ("- a: " + "x" * 1000 + "\n") * 10000  # more than the buffer that is kept
     assert len(yamlfast.read_entries(huge.encode())) == 10000
-    assert len(yamlfast._buffer) <= yamlfast._KEPT_BUFFER
-    assert yamlfast._tree.arena_capacity() <= 2 * yamlfast._KEPT_TREE  # the huge file had a tree of its own
+    assert len(yamlfast._kept.buffer) <= yamlfast._KEPT_BUFFER
+    assert yamlfast._kept.tree.arena_capacity() <= 2 * yamlfast._KEPT_TREE  # the huge file had a tree of its own
     emitted = bytes(yamlfast._json_of(yamlfast.ryml.parse_in_arena(b"- a: b\n"))).decode()
     assert re.fullmatch(r'\[\s*\{\s*"a": "b"\s*\}\s*\]\s*', emitted)
 
@@ -368,7 +369,7 @@ def test_files_read_one_after_another_in_the_kept_tree_read_as_each_alone(tmp_pa
     for _ in range(2):  # each file after a longer and after a shorter one
         for text, expected in zip(texts, alone, strict=True):
             assert yamlfast.read_entries(text) == expected
-    assert yamlfast._tree.arena_capacity() <= 2 * yamlfast._KEPT_TREE
+    assert yamlfast._kept.tree.arena_capacity() <= 2 * yamlfast._KEPT_TREE
 
 
 _PIECES = [" ", ":", '"', "'", "\n", "0", "#", "-", "[", "]", "{", "}", ",", "y", "~", "9:30", "\n  ", ": ", "- ", "\r"]
@@ -384,3 +385,22 @@ def test_valid_files_with_a_few_characters_changed_are_declined_or_read_as_the_s
         at = int(where * len(text))
         text = text[:at] + (text[at + 1 :] if delete else piece + text[at:])
     test_generated_files_are_declined_or_read_as_the_strict_reader_reads_them.hypothesis.inner_test(text)
+
+
+def test_each_thread_reads_into_a_tree_and_a_buffer_of_its_own():
+    """The kept tree and buffer are cleared and written for each file: two threads sharing them
+    would read each other's files."""
+    assert yamlfast.read_entries(b"- a: b\n") == [({"a": "b"}, 1)]
+    mine = (yamlfast._kept.tree, yamlfast._kept.buffer)
+    theirs = []
+
+    def read_elsewhere():
+        theirs.append(yamlfast.read_entries(b"- c: d\n"))
+        theirs.append((yamlfast._kept.tree, yamlfast._kept.buffer))
+
+    thread = threading.Thread(target=read_elsewhere)
+    thread.start()
+    thread.join()
+    assert theirs[0] == [({"c": "d"}, 1)]
+    assert theirs[1][0] is not mine[0] and theirs[1][1] is not mine[1]
+    assert (yamlfast._kept.tree, yamlfast._kept.buffer) == mine

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 
 from navigator.directory.yamlread import _FLOAT, _INT, _LEADING_ZERO, _OTHER_NUMBER, _SEXAGESIMAL
 
@@ -190,19 +191,25 @@ def read_entries(data: bytes) -> list[tuple[object, int]] | None:
     return list(zip(values, lines, strict=True))
 
 
-# One tree kept from file to file, cleared before each (a worker reads one file at a time): a new
-# tree's node array and arena were allocated and filled anew for each file. Kept only for files up
-# to _KEPT_TREE bytes, so one huge file does not hold its memory after.
+# One tree and one JSON buffer kept from file to file, per thread (a loading worker reads one file
+# at a time; a thread of its own never shares them), made on first use, so a process that never
+# reads a file this way (the app's) holds neither: a new tree's node array and arena were
+# allocated and filled anew for each file. A tree is kept only for files up to _KEPT_TREE bytes,
+# so one huge file does not hold its memory after.
 _KEPT_TREE = 4 << 20
-_tree = ryml.Tree() if ryml is not None else None
+_kept = threading.local()
 
 
 def _parsed(data: bytes):
     if len(data) > _KEPT_TREE:
         return ryml.parse_in_arena(data)
-    _tree.clear()
-    _tree.clear_arena()
-    return ryml.parse_in_arena(data, tree=_tree)
+    tree = getattr(_kept, "tree", None)
+    if tree is None:
+        tree = _kept.tree = ryml.Tree()
+    else:
+        tree.clear()
+        tree.clear_arena()
+    return ryml.parse_in_arena(data, tree=tree)
 
 
 def _float_with_point(text: str) -> float:
@@ -337,31 +344,30 @@ _NO_CONTENT = (b"\n", b"\r", b"#")
 _NOT_AT_ONCE = frozenset((b" ", b"\n", b"\r", b"#", b""))
 _ITEM_FOLLOWERS = (b" ", b"\t", b"\n", b"")
 
-# The buffer rapidyaml emits JSON into, kept from file to file: a worker reads one file at a time,
-# and making (and zeroing) twice a file's length for each file cost 2.9 M instructions of a file's
-# 80 M. Kept only up to _KEPT_BUFFER bytes, so one huge file does not hold its memory after.
+# The buffer rapidyaml emits JSON into, kept from file to file (per thread, see _kept): making (and
+# zeroing) twice a file's length for each file cost 2.9 M instructions of a file's 80 M. Kept only
+# up to _KEPT_BUFFER bytes, so one huge file does not hold its memory after.
 _KEPT_BUFFER = 8 << 20
-_buffer = bytearray(256 << 10)
 
 
 def _json_of(tree, yaml_length: int = 0) -> bytes:
-    """The tree as JSON. Emitted into a buffer of ours: what ``emit_json_malloc`` returns is never freed (about 100 KB
-    a file, 500 MB in each worker of a million-entry load). The buffer is first made twice the
-    YAML's length (a directory file's JSON is some 1.3 times it), and made the size the emitter
-    asks for only when that is short: working the length out first walked the tree once more."""
-    global _buffer
+    """The tree as JSON. Emitted into a buffer of ours: what ``emit_json_malloc`` returns is never
+    freed (about 100 KB a file, 500 MB in each worker of a million-entry load). The kept buffer is
+    used when it holds twice the YAML's length (a directory file's JSON is some 1.3 times it), and
+    one the size the emitter asks for is made only when that is short: working the length out
+    first walked the tree once more."""
     root = tree.root_id()
-    buffer = _buffer
-    if len(buffer) < 2 * yaml_length + 4096:
-        buffer = bytearray(2 * yaml_length + 4096)
+    buffer = getattr(_kept, "buffer", None)
+    if buffer is None or len(buffer) < 2 * yaml_length + 4096:
+        buffer = bytearray(max(2 * yaml_length + 4096, 256 << 10))
     failed, length = ryml.emit_json_to_substr(tree, root, buffer)
     if failed:
         buffer = bytearray(length)
         failed, length = ryml.emit_json_to_substr(tree, root, buffer)
         if failed:  # pragma: no cover - the emitter asked for this very length
             raise _Declined
-    if buffer is not _buffer and len(buffer) <= _KEPT_BUFFER:
-        _buffer = buffer
+    if len(buffer) <= _KEPT_BUFFER:
+        _kept.buffer = buffer
     return bytes(memoryview(buffer)[:length])  # a copy: the buffer is the next file's too
 
 
