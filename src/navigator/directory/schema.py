@@ -13,6 +13,7 @@ import datetime as dt
 import marshal
 from dataclasses import dataclass
 
+# The fields' rules, used here and read from here by the rest of the code as before they moved.
 from navigator.directory.fields import (
     ATTENDANCE,
     DATE_PATTERN,
@@ -49,40 +50,6 @@ from navigator.directory.schemafast import valid_parts
 from navigator.directory.vocabulary import Vocabulary
 from navigator.search.places import US_STATE_TIMEZONES, timezone_for, zip_centroid
 from navigator.search.schedule import ALWAYS_OPEN, ScheduleError, WeeklySchedule, parse_hours, parse_meeting_times
-
-__all__ = [  # the rest of the code reads the fields' rules from here, as before they moved to fields.py
-    "ATTENDANCE",
-    "DATE_PATTERN",
-    "EMAIL_PATTERN",
-    "EMPLOYMENT_FIELDS",
-    "EMPLOYMENT_SERVICES",
-    "FELLOWSHIPS",
-    "HOUSING_FIELDS",
-    "HOUSING_GENDERS",
-    "ID_PATTERN",
-    "LISTED_FROM",
-    "LOCATION_FIELDS",
-    "MAX_TEXT",
-    "MEDICATION_POLICIES",
-    "MEDICATIONS",
-    "MEETING_FIELDS",
-    "MOUD_FIELDS",
-    "MOUD_SETTINGS",
-    "NATIONAL",
-    "PHONE_FIELDS",
-    "PHONE_PATTERN",
-    "PHONE_TYPES",
-    "SOURCES",
-    "STATUSES",
-    "TOP_FIELDS",
-    "UNDATED",
-    "URL_PATTERN",
-    "VERIFIED_HOW",
-    "ZIP_PATTERN",
-    "Implied",
-    "check_entry",
-    "implied_codes",
-]
 
 
 class _Choices(tuple):
