@@ -404,3 +404,66 @@ def test_each_thread_reads_into_a_tree_and_a_buffer_of_its_own():
     assert theirs[0] == [({"c": "d"}, 1)]
     assert theirs[1][0] is not mine[0] and theirs[1][1] is not mine[1]
     assert (yamlfast._kept.tree, yamlfast._kept.buffer) == mine
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "- a: 1\n  a: 1\n",  # the same value twice: the dict looks whole
+        "- a: [x, y]\n  b: c\n  a: [x, y]\n",
+        "- a:\n    b: {c: d}\n    b: {c: d}\n",  # deeper, with a mapping as the value
+        "- a: b\n- c:\n    - d: 1\n      d: 2\n",  # in a later entry's list
+        "- a: {x: 1, x: 1}\n",  # in a flow mapping
+        "- a: {}\n  a: {}\n",  # an empty mapping dropped holds no values of its own
+        "- a: []\n  b: 1\n  a: []\n",
+    ],
+)
+def test_a_key_twice_at_any_depth_is_declined(text):
+    # json keeps one of the two values, so the values left are fewer than rapidyaml's nodes.
+    assert strict_entries(text.encode())[1], "the strict reader reports this file"
+    assert yamlfast.read_entries(text.encode()) is None
+
+
+def test_each_node_of_the_tree_is_one_value_of_the_json(tmp_path):
+    # The duplicate-key test counts values against nodes, so a file without one must come out equal.
+    assert yamlfast._REFERENTS_ARE_VALUES, "gc.get_referents of a dict with text keys gives its values only"
+    written = write_synthetic_directory(tmp_path / "synthetic", 200, seed=7, today=TODAY, per_file=50)
+    texts = [path.read_bytes() for path in written] + [b"- a: {}\n  b: []\n  c:\n  d: [[], {}, [1, {e: f}]]\n"]
+    for text in texts:
+        tree = yamlfast.ryml.parse_in_arena(text)
+        values = json.loads(yamlfast._json_of(tree, len(text)))
+        assert yamlfast._values_in(values) == tree.size()
+        assert yamlfast.read_entries(text) is not None
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.recursive(
+        st.sampled_from(["a", "1", "x y"]),
+        lambda inner: (
+            st.lists(inner, max_size=3) | st.lists(st.tuples(st.sampled_from(["k", "m", "n1"]), inner), max_size=3)
+        ),
+        max_leaves=12,
+    )
+)
+def test_the_fast_reader_declines_exactly_the_files_with_a_key_twice(shape):
+    # Files of nested lists and mappings, some with a key written twice at some depth: the count of
+    # values against nodes agrees with the strict reader's duplicate-key problem either way.
+    def block(value, indent):
+        pad = " " * indent
+        if isinstance(value, str):
+            return " " + value + "\n"
+        if not value:
+            return " []\n" if isinstance(value, list) else " {}\n"
+        if isinstance(value[0], tuple):
+            return "\n" + "".join(f"{pad}{key}:{block(inner, indent + 2)}" for key, inner in value)
+        return "\n" + "".join(f"{pad}-{block(inner, indent + 2)}" for inner in value)
+
+    text = "- top:" + block(shape, 4)
+    entries, issues = strict_entries(text.encode())
+    fast = yamlfast.read_entries(text.encode())
+    twice = any("twice" in str(issue) or "duplicate" in str(issue).lower() for issue in issues)
+    if twice:
+        assert fast is None, text
+    elif fast is not None:
+        assert fast == entries, text
