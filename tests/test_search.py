@@ -577,6 +577,7 @@ def test_text_reads_the_same_whether_pandas_keeps_text_in_arrow_or_as_objects(tm
         entry("hope", name="Hope House", website="https://example.org/hope"),
         entry("other", organization="Esperanza Clinic", description="Hope for all, en español"),
         entry("plain", phones=[{"number": "303-555-0100", "type": "intake"}]),
+        entry("signs", description="Open 24/7 (walk-ins) for c++ coders at a.b street; \\d? [x]* {2} ^$ | #~&-"),
     )
     as_objects = loaded.frame.astype({name: object for name in [*engine.HIT_TEXT_COLUMNS, "text"]})
     rows = np.array([2, 0, 1])
@@ -588,6 +589,13 @@ def test_text_reads_the_same_whether_pandas_keeps_text_in_arrow_or_as_objects(tm
     for words in (["hope"], ["hope", "español"], ["nowhere"]):
         assert object_texts.containing(rows, words).tolist() == arrow_texts.containing(rows, words).tolist()
     assert arrow_texts.containing(rows, ["hope", "español"]).tolist() == [False, False, True]
+    # Words are literal text, never patterns.
+    signs = np.array([3, 0])
+    for word in ("24/7", "(walk-ins)", "c++", "a.b", "\\d?", "[x]*", "{2}", "^$", "|", "#~&-"):
+        assert arrow_texts.containing(signs, [word]).tolist() == [True, False], word
+        assert object_texts.containing(signs, [word]).tolist() == [True, False], word
+    for pattern in ("walk.ins", "24.7", "o.en 24", "wal?k", "(walk|run)"):  # each would match as a regex
+        assert arrow_texts.containing(signs, [pattern]).tolist() == [False, False], pattern
 
 
 @settings(max_examples=400, deadline=None)
