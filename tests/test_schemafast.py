@@ -399,3 +399,16 @@ def test_implied_made_without_its_init_is_the_same_value():
     assert made == built and hash(made) == hash(built) and repr(made) == repr(built)
     assert pickle.dumps(made) == pickle.dumps(built)
     assert pickle.loads(pickle.dumps(made)) == built
+
+
+@pytest.mark.parametrize(
+    "zip_code", ["80222", "00501", "８０２２２", "١٢٣٤٥", "²0222", "8022", "802222", "8022a", " 8022"]
+)
+def test_a_zip_passes_the_fast_path_exactly_when_it_matches_the_pattern(zip_code):
+    from navigator.directory.fields import ZIP_PATTERN
+
+    vocabulary = _vocabulary()
+    entry = _mistaken(_BASE, ("location", "zip"), zip_code, delete=False)
+    vouched = valid_parts(entry, vocabulary.categories, vocabulary.field_by_code, TODAY) is not None
+    assert vouched == bool(ZIP_PATTERN.match(zip_code))
+    assert schema.check_entry(entry, vocabulary, TODAY) == schema._check_fully(entry, vocabulary, TODAY)

@@ -37,15 +37,14 @@ def made_implied(codes, latitude, longitude, approximate, timezone, remote, sche
     ``object.__setattr__`` (a twentieth of the fast check's work): the same fields in the same
     order, so it compares, hashes and pickles alike."""
     made = _new_object(Implied)
-    made.__dict__.update(
-        codes=codes,
-        latitude=latitude,
-        longitude=longitude,
-        approximate=approximate,
-        timezone=timezone,
-        remote=remote,
-        schedule=schedule,
-    )
+    fields = made.__dict__  # filled in the dataclass's order, as __init__ would
+    fields["codes"] = codes
+    fields["latitude"] = latitude
+    fields["longitude"] = longitude
+    fields["approximate"] = approximate
+    fields["timezone"] = timezone
+    fields["remote"] = remote
+    fields["schedule"] = schedule
     return made
 
 

@@ -44,7 +44,6 @@ from navigator.directory.fields import (
     UNDATED,
     URL_PATTERN,
     VERIFIED_HOW,
-    ZIP_PATTERN,
     time_zones,
 )
 from navigator.directory.languages import LANGUAGE_NAMES
@@ -86,7 +85,6 @@ _ONE_DAY = dt.timedelta(days=1)
 
 _id = ID_PATTERN.match
 _date = DATE_PATTERN.match
-_zip = ZIP_PATTERN.match
 _url = URL_PATTERN.match
 _email = EMAIL_PATTERN.match
 _phone = PHONE_PATTERN.match
@@ -271,7 +269,8 @@ def valid_parts(entry, categories: dict, field_of: dict, today: dt.date) -> tupl
             if type(value) is not str or value not in _STATES:
                 return None
             value = location.get("zip")
-            if type(value) is not str or not _zip(value):
+            # ZIP_PATTERN, [0-9]{5}, without a match object: five ASCII digits (not ١ or ５).
+            if type(value) is not str or len(value) != 5 or not value.isascii() or not value.isdigit():
                 return None
             latitude, longitude = location.get("latitude"), location.get("longitude")
             if latitude is not None or longitude is not None:  # both, as numbers on the Earth (not NaN)
