@@ -377,8 +377,8 @@ def test_results_come_a_page_at_a_time(tmp_path, monkeypatch):
     assert len(names(app)) == 20
     assert any(shown(block.value).startswith("Showing 1–20 of **45** results") for block in app.markdown)
     built = []
-    real_hit = engine._hit
-    monkeypatch.setattr(engine, "_hit", lambda *arguments: built.append(1) or real_hit(*arguments))
+    real_hits = engine._hits
+    monkeypatch.setattr(engine, "_hits", lambda _, __, rows, *rest: built.extend(rows) or real_hits(_, __, rows, *rest))
     app.get("pagination")[0].set_value(3).run()
     assert not app.exception
     assert names(app) == [f"Clinic {number:02d}" for number in range(40, 45)]

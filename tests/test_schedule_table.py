@@ -137,6 +137,32 @@ def test_a_few_entries_are_answered_from_their_own_kinds_of_schedule_only(monkey
     assert sum(answered) == 7
 
 
+def test_a_few_entries_have_only_their_own_zones_clocks_worked_out(monkeypatch):
+    # A national directory has dozens of zones; a search near one place asks about one or two.
+    listed = [(zone, WeeklySchedule(((day * 1440 + 540, 60),))) for day in range(3) for zone in ZONES]
+    table = ScheduleTable.build(rows_of(listed), len(listed))
+    denver = np.array([row for row, (zone, _) in enumerate(listed) if zone == "America/Denver"])
+    clocks: list[str] = []
+    real_stretches, real_offset = schedule_table.offset_stretches_from, schedule_table.utc_offset_minutes
+    monkeypatch.setattr(
+        schedule_table,
+        "offset_stretches_from",
+        lambda zone, *rest: clocks.append(zone.key) or real_stretches(zone, *rest),
+    )
+    monkeypatch.setattr(
+        schedule_table, "utc_offset_minutes", lambda zone, *rest: clocks.append(zone.key) or real_offset(zone, *rest)
+    )
+
+    for ask in (table.open_mask, table.minutes_until_open, table.minutes_until_start):
+        clocks.clear()
+        answer = ask(INSTANTS[1], denver)
+        assert set(clocks) == {"America/Denver"}
+        assert np.array_equal(answer, ask(INSTANTS[1])[denver])
+    clocks.clear()
+    table.minutes_until_open(INSTANTS[1])
+    assert set(clocks) == set(ZONES)  # every entry asked: every zone's clock
+
+
 def columns_as_a_loop_over_tuples(kinds, zone_count):
     """``_columns_of`` as it was written before it worked on arrays: the reference it must equal."""
     by_width: dict[int, list] = {}

@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from tests.conftest import BUNDLED_DIRECTORY, SHARED_DATA
 
 from navigator.bench.synthetic import synthetic_entries
+from navigator.directory import implied as implied_module
 from navigator.directory import schema
 from navigator.directory.fields import (
     EMPLOYMENT_FIELDS,
@@ -333,4 +334,81 @@ def test_a_mistake_the_patterns_alone_would_let_through_goes_to_the_full_check(m
     for path, value in mistakes.items():
         entry = _mistaken(entry, path, value, delete=value is _GONE)
     assert valid_parts(entry, vocabulary.categories, vocabulary.field_by_code, TODAY) is None
+    assert schema.check_entry(entry, vocabulary, TODAY) == schema._check_fully(entry, vocabulary, TODAY)
+
+
+# --- what the fast path remembers between entries -------------------------------------------------
+
+
+def test_a_date_remembered_as_past_is_refused_on_a_day_it_is_in_the_future():
+    # Dates that passed are remembered for one "today" only: the same text can be in the future
+    # on another day, and the full check says so.
+    vocabulary = _vocabulary()
+    entry = _mistaken(_BASE, ("last_verified",), "2027-01-10", delete=False)
+    assert valid_parts(entry, vocabulary.categories, vocabulary.field_by_code, TODAY) is not None
+    earlier = dt.date(2027, 1, 1)
+    assert valid_parts(entry, vocabulary.categories, vocabulary.field_by_code, earlier) is None
+    found, implied = schema.check_entry(entry, vocabulary, earlier)
+    assert found == [(("last_verified",), "2027-01-10 is in the future")] and implied is None
+    assert valid_parts(entry, vocabulary.categories, vocabulary.field_by_code, TODAY) is not None
+
+
+def test_a_code_list_remembered_for_one_field_is_refused_in_another():
+    vocabulary = _vocabulary()
+    payment = _mistaken(_BASE, ("payment",), ["free", "medicaid"], delete=False)
+    for _ in range(2):  # the second time from what was remembered
+        assert valid_parts(payment, vocabulary.categories, vocabulary.field_by_code, TODAY) is not None
+    needs = _mistaken(_BASE, ("needs",), ["free", "medicaid"], delete=False)
+    assert valid_parts(needs, vocabulary.categories, vocabulary.field_by_code, TODAY) is None
+    assert schema.check_entry(needs, vocabulary, TODAY) == schema._check_fully(needs, vocabulary, TODAY)
+
+
+@pytest.mark.parametrize("codes", [["free", ["medicaid"]], ["free", {"a": 1}], ["free", 1], ["free", None]])
+def test_a_code_list_with_an_item_that_is_not_text_goes_to_the_full_check(codes):
+    vocabulary = _vocabulary()
+    entry = _mistaken(_BASE, ("payment",), codes, delete=False)
+    for _ in range(2):
+        assert valid_parts(entry, vocabulary.categories, vocabulary.field_by_code, TODAY) is None
+        assert schema.check_entry(entry, vocabulary, TODAY) == schema._check_fully(entry, vocabulary, TODAY)
+
+
+def test_every_valid_entry_checked_again_from_what_was_remembered_answers_as_the_full_check(monkeypatch):
+    # The first pass fills what the fast path remembers (code lists, dates, implied codes, weeks);
+    # the second answers from it.
+    from navigator.directory import schemafast
+
+    monkeypatch.setattr(schemafast, "_CODE_LISTS", [None, {}])
+    monkeypatch.setattr(schemafast, "_DAYS_FOR", [None, set()])
+    monkeypatch.setattr(implied_module, "_IMPLIED_FOR", [None, {}])
+    monkeypatch.setattr(schema, "_PARSED_WEEKS", {})
+    vocabulary = _vocabulary()
+    valid = _valid_entries()
+    for _ in range(2):
+        for entry in valid:
+            assert schema._check_fast(entry, vocabulary, TODAY) == schema._check_fully(entry, vocabulary, TODAY)
+    assert len(implied_module._IMPLIED_FOR[1]) < len(valid) / 2  # entries do share what they imply
+
+
+def test_implied_made_without_its_init_is_the_same_value():
+    import pickle
+
+    from navigator.search.schedule import WeeklySchedule
+
+    fields = (frozenset({"free", "aa"}), 39.7, -104.9, True, "America/Denver", False, WeeklySchedule(((60, 30),)))
+    made, built = implied_module.made_implied(*fields), schema.Implied(*fields)
+    assert made == built and hash(made) == hash(built) and repr(made) == repr(built)
+    assert pickle.dumps(made) == pickle.dumps(built)
+    assert pickle.loads(pickle.dumps(made)) == built
+
+
+@pytest.mark.parametrize(
+    "zip_code", ["80222", "00501", "８０２２２", "١٢٣٤٥", "²0222", "8022", "802222", "8022a", " 8022"]
+)
+def test_a_zip_passes_the_fast_path_exactly_when_it_matches_the_pattern(zip_code):
+    from navigator.directory.fields import ZIP_PATTERN
+
+    vocabulary = _vocabulary()
+    entry = _mistaken(_BASE, ("location", "zip"), zip_code, delete=False)
+    vouched = valid_parts(entry, vocabulary.categories, vocabulary.field_by_code, TODAY) is not None
+    assert vouched == bool(ZIP_PATTERN.match(zip_code))
     assert schema.check_entry(entry, vocabulary, TODAY) == schema._check_fully(entry, vocabulary, TODAY)

@@ -3,13 +3,18 @@ import datetime as dt
 import math
 from zoneinfo import ZoneInfo
 
+import numpy as np
 import pytest
 import yaml
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 from tests.conftest import shared_data, write_directory
 
 from navigator.cli.main import main
+from navigator.directory import packing
 from navigator.directory.loader import load_directory
 from navigator.directory.problems import DirectoryError
+from navigator.directory.segment import text_in_arrow
 from navigator.search import engine
 from navigator.search.engine import Query, UnknownCode, search
 from navigator.search.places import PlaceNotFound
@@ -336,13 +341,67 @@ def test_an_offset_builds_only_the_slice_asked_for(tmp_path, monkeypatch):
     )
     everything = search(directory, Query("80222", limit=None, sort="distance"))
     built = []
-    real_hit = engine._hit
-    monkeypatch.setattr(engine, "_hit", lambda *arguments: built.append(1) or real_hit(*arguments))
+    real_hits = engine._hits
+    monkeypatch.setattr(engine, "_hits", lambda _, __, rows, *rest: built.extend(rows) or real_hits(_, __, rows, *rest))
 
     page = search(directory, Query("80222", limit=5, offset=20, sort="distance"))
 
     assert ids(page) == ids(everything)[20:25] and page.total == 30
     assert len(built) == 5
+
+
+def test_a_search_unpacks_no_entry_its_hits_come_from_the_index_columns(tmp_path, monkeypatch):
+    directory = directory_of(
+        tmp_path, *(entry(f"clinic-{number:02d}", lat=39.671 + number / 1000) for number in range(12))
+    )
+    unpacked = []
+    real_unpack = packing.unpack
+    monkeypatch.setattr(packing, "unpack", lambda *arguments: unpacked.append(1) or real_unpack(*arguments))
+
+    result = search(directory, Query("80222", limit=None))
+
+    assert len(result.hits) == 12 and unpacked == []
+
+
+def test_a_hit_carries_its_entrys_own_facts(tmp_path):
+    loaded = directory_of(
+        tmp_path,
+        entry(
+            "clinic",
+            name="Clínica Esperanza",
+            organization="Salud Para Todos",
+            phones=[{"number": "303-555-0100", "type": "intake"}, {"number": "303-555-0199", "type": "voice"}],
+            website="https://example.org/esperanza",
+            sample=True,
+            last_verified="2026-01-15",
+        ),
+        entry(
+            "undated-line",
+            category="crisis_line",
+            remote=True,
+            service_area=["CO"],
+            last_verified=None,
+            listed_as_of="unknown",
+            hours="24/7",
+        ),
+    )
+    at = dt.datetime(2026, 11, 23, 12, 0, tzinfo=DENVER)
+    hits = {hit.id: hit for hit in search(loaded, Query(near="80222"), now=at).hits}
+
+    clinic, line = hits["clinic"], hits["undated-line"]
+    assert (clinic.name, clinic.organization, clinic.category) == (
+        "Clínica Esperanza",
+        "Salud Para Todos",
+        "moud_provider",
+    )
+    assert (clinic.phone, clinic.website, clinic.sample) == ("303-555-0100", "https://example.org/esperanza", True)
+    assert clinic.last_verified == dt.date(2026, 1, 15) and clinic.verified_days_ago == 312
+    assert (clinic.lat, clinic.lon, clinic.remote) == (39.671, -104.928, False)
+    assert line.remote and line.distance_miles is None and line.lat is None
+    assert (line.phone, line.website, line.sample) == (None, None, False)
+    # Undated: it ages as the oldest listing there is (so it is stale) but shows no age.
+    assert line.last_verified is None and line.verified_days_ago is None and line.stale
+    assert line.open_now is True
 
 
 def test_cli_search_table_shows_phone_address_and_plain_words(tmp_path, capsys):
@@ -510,3 +569,69 @@ def test_a_week_of_windows_costs_one_schedule_pass_per_window_whatever_the_direc
         assert len(time_of_day(loaded, noon, time="evening").hits) == size
         counts.append(len(passes))
     assert counts[0] == counts[1] <= 8  # seven windows of the week, and the search's own "next start"
+
+
+def test_text_reads_the_same_whether_pandas_keeps_text_in_arrow_or_as_objects(tmp_path):
+    loaded = directory_of(
+        tmp_path,
+        entry("hope", name="Hope House", website="https://example.org/hope"),
+        entry("other", organization="Esperanza Clinic", description="Hope for all, en español"),
+        entry("plain", phones=[{"number": "303-555-0100", "type": "intake"}]),
+        entry("signs", description="Open 24/7 (walk-ins) for c++ coders at a.b street; \\d? [x]* {2} ^$ | #~&-"),
+    )
+    as_objects = loaded.frame.astype({name: object for name in [*engine.HIT_TEXT_COLUMNS, "text"]})
+    rows = np.array([2, 0, 1])
+    assert text_in_arrow()  # the index's own frame is the Arrow side of the comparison
+    arrow_texts, object_texts = engine._Texts(loaded.frame), engine._Texts(as_objects)
+
+    assert object_texts.at(rows) == arrow_texts.at(rows)
+    assert object_texts.at(rows)["website"] == [None, "https://example.org/hope", None]
+    for words in (["hope"], ["hope", "español"], ["nowhere"]):
+        assert object_texts.containing(rows, words).tolist() == arrow_texts.containing(rows, words).tolist()
+    assert arrow_texts.containing(rows, ["hope", "español"]).tolist() == [False, False, True]
+    # Words are literal text, never patterns.
+    signs = np.array([3, 0])
+    for word in ("24/7", "(walk-ins)", "c++", "a.b", "\\d?", "[x]*", "{2}", "^$", "|", "#~&-"):
+        assert arrow_texts.containing(signs, [word]).tolist() == [True, False], word
+        assert object_texts.containing(signs, [word]).tolist() == [True, False], word
+    for pattern in ("walk.ins", "24.7", "o.en 24", "wal?k", "(walk|run)"):  # each would match as a regex
+        assert arrow_texts.containing(signs, [pattern]).tolist() == [False, False], pattern
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    latitude=st.floats(-89.9, 89.9),
+    longitude=st.floats(-180, 180),
+    radius=st.floats(0.01, 4000),
+    bearing=st.floats(0, 2 * math.pi),
+    share=st.floats(0, 1),
+)
+def test_no_point_within_the_radius_is_farther_in_longitude_than_the_box_reaches(
+    latitude, longitude, radius, bearing, share
+):
+    # The point ``share`` of the radius away on ``bearing`` (the sphere's destination formula).
+    angle, lat1, lon1 = share * radius / 3958.8, math.radians(latitude), math.radians(longitude)
+    lat2 = math.asin(math.sin(lat1) * math.cos(angle) + math.cos(lat1) * math.sin(angle) * math.cos(bearing))
+    lon2 = lon1 + math.atan2(
+        math.sin(bearing) * math.sin(angle) * math.cos(lat1), math.cos(angle) - math.sin(lat1) * math.sin(lat2)
+    )
+    point_latitude, point_longitude = math.degrees(lat2), (math.degrees(lon2) + 180) % 360 - 180
+    assume(engine.haversine_miles(latitude, longitude, point_latitude, point_longitude) <= radius)
+
+    reach = engine.longitude_reach(latitude, radius)
+    difference = abs(point_longitude - longitude)
+    if reach is not None:
+        assert min(difference, 360 - difference) <= reach + 1e-6
+
+
+def test_the_box_finds_what_the_circle_holds_across_the_antimeridian_and_near_a_pole(tmp_path):
+    loaded = directory_of(
+        tmp_path,
+        entry("east", lat=51.8, lon=179.95, state="AK", zip="99546", timezone="America/Adak"),
+        entry("west", lat=51.8, lon=-179.95, state="AK", zip="99546", timezone="America/Adak"),
+        entry("far", lat=51.8, lon=-178.0, state="AK", zip="99546", timezone="America/Adak"),
+        entry("north", lat=89.99, lon=10.0, state="AK", zip="99546", timezone="America/Adak"),
+        entry("north-opposite", lat=89.99, lon=-170.0, state="AK", zip="99546", timezone="America/Adak"),
+    )
+    assert sorted(ids(search(loaded, Query(near="51.8,179.99", radius=10)))) == ["east", "west"]
+    assert sorted(ids(search(loaded, Query(near="89.99,100", radius=5)))) == ["north", "north-opposite"]

@@ -332,7 +332,7 @@ def meeting_kind(vocabulary, meeting: dict) -> str:
 
 
 def _card(directory: Directory, hit: Hit, params: dict[str, str], now: dt.datetime, viewer: ZoneInfo | None) -> None:
-    entry = hit.entry or directory.entries[hit.row]  # the search's own copy, read only
+    entry = directory.entries[hit.row]  # a copy: the card may read it as it likes
     with st.container(border=True, key=f"card-{hit.id}"):
         st.subheader(markdown_text(hit.name), anchor=False)
         # The card's text is one markdown element, a paragraph a line: each element is a message

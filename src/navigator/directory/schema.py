@@ -1,4 +1,4 @@
-"""The rules of a directory entry, and what an entry implies (its codes, place and time zone).
+"""The rules of a directory entry, and what an entry implies (its codes, place and time zone: ``implied``).
 
 ``check_entry`` returns every problem in an entry as ``(path, message)`` pairs, where ``path`` is
 the key/index path inside the entry, so the caller can name the field and find its line. A plainly
@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import marshal
-from dataclasses import dataclass
 
 # The fields' rules, used here and read from here by the rest of the code as before they moved.
 from navigator.directory.fields import (
@@ -45,6 +44,7 @@ from navigator.directory.fields import (
     ZIP_PATTERN,
     time_zones,
 )
+from navigator.directory.implied import Implied, implied_codes, made_implied, remembered_implied_codes
 from navigator.directory.languages import LANGUAGE_NAMES
 from navigator.directory.schemafast import valid_parts
 from navigator.directory.vocabulary import Vocabulary
@@ -81,23 +81,8 @@ _MEDICATIONS = _Choices(MEDICATIONS)
 _STATES = _Choices(US_STATE_TIMEZONES)
 
 
-@dataclass(frozen=True)
-class Implied:
-    """What an entry implies beyond its literal fields: search codes, where it is and its clock."""
-
-    codes: frozenset[str]
-    latitude: float | None
-    longitude: float | None
-    approximate: bool
-    timezone: str | None
-    remote: bool
-    # The week the index answers open-now from: the meeting times (none for an inactive
-    # meeting), else the hours; parsed once, while checking them.
-    schedule: WeeklySchedule | None = None
-
-
-# Weeks parsed without a problem, by (parser, path, marshalled value): see ``_Checker.schedule``.
-_PARSED_WEEKS: dict[tuple, WeeklySchedule] = {}
+# Weeks parsed without a problem, per parser, by marshalled value: see ``_week``.
+_PARSED_WEEKS: dict = {}  # {parse: {marshalled value: WeeklySchedule}}
 _PARSED_WEEKS_KEPT = 20_000
 
 
@@ -105,19 +90,22 @@ def _week(parse, value, path) -> WeeklySchedule:
     """``parse(value, path)``; raises its ``ScheduleError``.
 
     A directory repeats a few weeks many times over: a week already parsed without a problem
-    is looked up by its marshalled value (exact: True and 1 marshal differently)."""
+    is looked up by its marshalled value (exact: True and 1 marshal differently). The path is
+    no part of the key: it only words problems, and a week with one is not kept."""
+    weeks = _PARSED_WEEKS.get(parse)
+    if weeks is None:
+        weeks = _PARSED_WEEKS[parse] = {}
     try:
-        key = (parse, path, marshal.dumps(value))
+        key = marshal.dumps(value)
     except ValueError:  # a value marshal cannot write (not from a YAML file): parsed as it is
-        key = None
-    known = _PARSED_WEEKS.get(key) if key else None
+        return parse(value, path)
+    known = weeks.get(key)
     if known is not None:
         return known
     parsed = parse(value, path)
-    if key:
-        if len(_PARSED_WEEKS) >= _PARSED_WEEKS_KEPT:
-            _PARSED_WEEKS.clear()
-        _PARSED_WEEKS[key] = parsed
+    if len(weeks) >= _PARSED_WEEKS_KEPT:
+        weeks.clear()
+    weeks[key] = parsed
     return parsed
 
 
@@ -360,23 +348,27 @@ def _check_fast(entry, vocabulary: Vocabulary, today: dt.date) -> tuple[list[tup
     """``check_entry`` for an entry ``schemafast.valid_parts`` vouches for, else None.
 
     A national directory's cold load checks 100,000 entries, nearly all valid: recognising those
-    inline costs about half the full check's work (callgrind, a synthetic file of 100 entries:
-    19.5 M instructions, 10.3 M this way). Anything it does not vouch for is checked in full,
-    which finds and words every problem; either way the answer is the same."""
+    inline costs about 40 % of the full check's work (callgrind, a synthetic file of 100 entries:
+    19.5 M instructions, 8.3 M this way, remembering the code lists, dates and implied codes
+    entries share). Anything it does not vouch for is checked in full, which finds and words
+    every problem; either way the answer is the same."""
     parts = valid_parts(entry, vocabulary.categories, vocabulary.field_by_code, today)
     if parts is None:
         return None
     codes, location, meeting, housing, employment = parts
-    schedules = {}
+    hours_week = meeting_week = None
     try:
         # In the full check's order, so that both fill the cache of weeks alike.
         if (hours := entry.get("hours")) is not None:
-            schedules["hours"] = _week(parse_hours, hours, ("hours",))
+            hours_week = _week(parse_hours, hours, ("hours",))
         if meeting:
-            schedules["meeting"] = _week(parse_meeting_times, meeting["times"], ("meeting", "times"))
+            meeting_week = _week(parse_meeting_times, meeting["times"], ("meeting", "times"))
     except ScheduleError:
         return None  # the full check reports its problems
-    return _conclude([], entry, vocabulary, codes, location, meeting, housing, employment, schedules)
+    implied = remembered_implied_codes(entry, vocabulary, meeting, housing, employment)
+    return _conclude(
+        [], entry, vocabulary, codes, location, meeting, housing, employment, hours_week, meeting_week, implied
+    )
 
 
 def _check_fully(entry, vocabulary: Vocabulary, today: dt.date) -> tuple[list[tuple[tuple, str]], Implied | None]:
@@ -446,15 +438,35 @@ def _check_fully(entry, vocabulary: Vocabulary, today: dt.date) -> tuple[list[tu
         checker.choice(entry["verified_how"], ("verified_how",), VERIFIED_HOW)
     checker.boolean(entry.get("sample"), ("sample",))
     return _conclude(
-        checker.problems, entry, vocabulary, codes, location, meeting, housing, employment, checker.schedules
+        checker.problems,
+        entry,
+        vocabulary,
+        codes,
+        location,
+        meeting,
+        housing,
+        employment,
+        checker.schedules.get("hours"),
+        checker.schedules.get("meeting"),
     )
 
 
 def _conclude(
-    problems: list, entry: dict, vocabulary: Vocabulary, codes: set, location, meeting, housing, employment, schedules
+    problems: list,
+    entry: dict,
+    vocabulary: Vocabulary,
+    codes: set,
+    location,
+    meeting,
+    housing,
+    employment,
+    hours_week: WeeklySchedule | None,
+    meeting_week: WeeklySchedule | None,
+    implied: frozenset | None = None,
 ) -> tuple[list[tuple[tuple, str]], Implied | None]:
     """The end of every check: ``problems`` found so far, else where the entry is (its ZIP's centre
-    when it gives no coordinates), its codes, its clock and its week, or why those cannot be had."""
+    when it gives no coordinates), its codes, its clock and its week, or why those cannot be had.
+    ``implied``: ``implied_codes`` of the entry, when the caller has them."""
     latitude = longitude = None
     approximate = False
     if location and not problems:
@@ -473,7 +485,7 @@ def _conclude(
     if problems:
         return problems, None
 
-    codes.update(implied_codes(entry, vocabulary, meeting, housing, employment))
+    codes.update(implied_codes(entry, vocabulary, meeting, housing, employment) if implied is None else implied)
     timezone = (
         entry.get("timezone")
         or timezone_for(location.get("zip"), location.get("state"))
@@ -489,51 +501,12 @@ def _conclude(
         ], None
     if meeting:
         # No times (a group to call for them) is no schedule, as an inactive meeting has none.
-        schedule = (
-            None if meeting.get("attendance") == "inactive" or not meeting.get("times") else schedules.get("meeting")
-        )
+        schedule = None if meeting.get("attendance") == "inactive" or not meeting.get("times") else meeting_week
     else:
-        schedule = schedules.get("hours")
-    return [], Implied(
-        frozenset(codes), latitude, longitude, approximate, timezone, remote=not location, schedule=schedule
-    )
+        schedule = hours_week
+    return [], made_implied(frozenset(codes), latitude, longitude, approximate, timezone, not location, schedule)
 
 
 def _area_timezone(service_area) -> str | None:
     states = [area for area in service_area or () if area != NATIONAL]
     return timezone_for(None, states[0]) if len(states) == 1 else None
-
-
-def implied_codes(entry: dict, vocabulary: Vocabulary, meeting: dict, housing: dict, employment: dict) -> set[str]:
-    codes = set(vocabulary.categories[entry["category"]].adds)
-    moud = entry.get("moud") or {}
-    codes.update(moud.get("medications") or ())
-    if moud.get("setting") == "otp":
-        codes.add("otp")
-    if moud.get("same_day_start"):
-        codes.add("same_day")
-    if moud.get("telehealth"):
-        codes.add("telehealth")
-    if meeting:
-        if meeting.get("fellowship") in vocabulary.labels:
-            codes.add(meeting["fellowship"])
-        attendance = meeting.get("attendance")
-        if attendance == "hybrid":
-            codes.update(("hybrid", "in_person", "online"))
-        elif attendance in ("in_person", "online"):
-            codes.add(attendance)
-    if housing:
-        if housing.get("narr_level"):
-            codes.add(f"narr_{housing['narr_level']}")
-        policy = housing.get("medication_policy") or {}
-        if policy.get("buprenorphine") == "allowed" and policy.get("methadone") == "allowed":
-            codes.add("moud_friendly")
-        if housing.get("gender") in ("women", "men"):
-            codes.add(housing["gender"])
-    if employment:
-        codes.update(service for service in employment.get("services") or () if service in vocabulary.labels)
-        if employment.get("recovery_friendly_employer"):
-            codes.add("recovery_friendly_employer")
-        if employment.get("second_chance_employer"):
-            codes.add("second_chance")
-    return vocabulary.labels.keys() & codes  # the known ones: in C, looking up each of the few codes

@@ -44,7 +44,6 @@ from navigator.directory.fields import (
     UNDATED,
     URL_PATTERN,
     VERIFIED_HOW,
-    ZIP_PATTERN,
     time_zones,
 )
 from navigator.directory.languages import LANGUAGE_NAMES
@@ -76,14 +75,16 @@ _AREAS = _STATES | {NATIONAL}
 _NUMBERS = frozenset((int, float))  # not bool: the full check refuses true/false for a number
 _MOUD_FLAGS = ("same_day_start", "walk_in", "telehealth", "accepts_transfers")
 _EMPLOYMENT_FLAGS = ("recovery_friendly_employer", "second_chance_employer")
-_OPTIONAL_TEXTS = ("description", "eligibility", "application_process", "fees", "source_id")
-_SHORT_LISTS = ("accessibility", "required_documents", "tags")  # of texts up to 500 characters
+# Fields few entries have, checked only when an entry has one of them (one look in C instead of
+# a look-up each): texts up to MAX_TEXT, lists of texts up to 500 characters, and the rest.
+_RARE_TEXTS = ("eligibility", "fees", "source_id")
+_RARE_LISTS = ("required_documents", "tags")
+_RARE = frozenset((*_RARE_TEXTS, *_RARE_LISTS, "status", "email", "listed_as_of", "last_changed", "listed_from"))
 _CODE_FIELDS = ("needs", "payment", "serves")
 _ONE_DAY = dt.timedelta(days=1)
 
 _id = ID_PATTERN.match
 _date = DATE_PATTERN.match
-_zip = ZIP_PATTERN.match
 _url = URL_PATTERN.match
 _email = EMAIL_PATTERN.match
 _phone = PHONE_PATTERN.match
@@ -99,235 +100,302 @@ def _is_day(value, latest: dt.date) -> bool:
         return False
 
 
-def _all_in(values, known: frozenset) -> bool:
-    """``values`` is a list whose every item is one of ``known``."""
-    if type(values) is not list:
-        return False
-    try:
-        return known.issuperset(values)  # in C; an unhashable item raises rather than answers
-    except TypeError:
-        return False
+# Dates that passed ``_is_day`` for one ``latest``: an entry has one to three, and a directory
+# repeats a few hundred (verification days), so a set look-up stands in for the pattern and
+# the parse. Bounded: a hostile file's distinct dates only empty it now and then.
+_DAYS_FOR: list = [None, set()]  # [latest, the texts that passed for it]
+_DAYS_KEPT = 20_000
+
+
+def _days_up_to(latest: dt.date) -> set:
+    """The set of texts known to pass ``_is_day(text, latest)``, kept for ``latest`` only."""
+    _DAYS_FOR[:] = [latest, set()]
+    return _DAYS_FOR[1]
+
+
+def _is_known_day(value, latest: dt.date, known: set) -> bool:
+    """``_is_day``, remembering a text that passes in ``known`` (``_days_up_to(latest)``)."""
+    if _is_day(value, latest):
+        if len(known) < _DAYS_KEPT:
+            known.add(value)
+        return True
+    return False
+
+
+# Code lists (needs, payment, serves) that passed, as tuples, per field, for one vocabulary's
+# codes (by identity, held so its id is not reused): a directory repeats a few hundred lists.
+_CODE_LISTS: list = [None, {}]  # [field_of, {field: set of tuples}]
+_CODE_LISTS_KEPT = 20_000  # per field; lists past these are checked every time
+
+
+def _code_lists(field_of: dict) -> dict:
+    _CODE_LISTS[:] = [field_of, {field: set() for field in _CODE_FIELDS}]
+    return _CODE_LISTS[1]
+
+
+_ZONES: list = [None]  # time_zones(), once asked: read for every entry with a timezone
+
+
+def _time_zones() -> frozenset:
+    _ZONES[0] = time_zones()
+    return _ZONES[0]
 
 
 def valid_parts(entry, categories: dict, field_of: dict, today: dt.date) -> tuple | None:
     """(codes, location, meeting, housing, employment) as the full check would hand them on when
     ``entry`` has no problem (hours and meeting times aside: ``schema`` parses those), or None
     when that is not certain here."""
-    if type(entry) is not dict or not _TOP.issuperset(entry):
-        return None
-    get = entry.get
-    value = get("id")
-    if type(value) is not str or not _id(value):  # the pattern's 120 characters start with no space
-        return None
-    value = get("name")
-    if type(value) is not str or len(value) > 300 or not value.strip():
-        return None
-    value = get("organization")
-    if type(value) is not str or len(value) > 300 or not value.strip():
-        return None
-    category = get("category")
-    if type(category) is not str or category not in categories:
-        return None
-    for key in _OPTIONAL_TEXTS:
-        value = get(key)
+    # A TypeError (an unhashable value asked whether it is one of a set of choices) is a doubt too.
+    try:
+        if type(entry) is not dict or not _TOP.issuperset(entry):
+            return None
+        get = entry.get
+        value = get("id")
+        if type(value) is not str or not _id(value):  # the pattern's 120 characters start with no space
+            return None
+        value = get("name")
+        if type(value) is not str or len(value) > 300 or not value.strip():
+            return None
+        value = get("organization")
+        if type(value) is not str or len(value) > 300 or not value.strip():
+            return None
+        category = get("category")
+        if type(category) is not str or category not in categories:
+            return None
+        value = get("description")
         if value is not None and (type(value) is not str or len(value) > MAX_TEXT):
             return None
-    value = get("status")
-    if value is not None and (type(value) is not str or value not in _STATUSES):
-        return None
-
-    codes = set()
-    for field in _CODE_FIELDS:
-        values = get(field)
-        if values is not None:
-            if type(values) is not list:
-                return None
-            for code in values:
-                if type(code) is not str or field_of.get(code) != field:
+        value = get("application_process")
+        if value is not None and (type(value) is not str or len(value) > MAX_TEXT):
+            return None
+        latest = today + _ONE_DAY
+        days = _DAYS_FOR[1] if _DAYS_FOR[0] == latest else _days_up_to(latest)
+        rare = not _RARE.isdisjoint(entry)
+        if rare:
+            for key in _RARE_TEXTS:
+                value = get(key)
+                if value is not None and (type(value) is not str or len(value) > MAX_TEXT):
                     return None
-            codes.update(values)
-    values = get("languages")
-    if values is not None and not _all_in(values, _LANGUAGES):
-        return None
-    for key in _SHORT_LISTS:
-        values = get(key)
+            for key in _RARE_LISTS:
+                values = get(key)
+                if values is not None:
+                    if type(values) is not list:
+                        return None
+                    for value in values:
+                        if type(value) is not str or len(value) > 500:
+                            return None
+            value = get("status")
+            if value is not None and (type(value) is not str or value not in _STATUSES):
+                return None
+            value = get("email")
+            if value is not None and (type(value) is not str or len(value) > MAX_TEXT or not _email(value)):
+                return None
+            value = get("last_changed")
+            if value is not None and not (type(value) is str and value in days or _is_known_day(value, latest, days)):
+                return None
+            value = get("listed_from")
+            if value is not None and (type(value) is not str or value not in _LISTED_FROM):
+                return None
+            listed = get("listed_as_of")
+        else:
+            listed = None
+
+        codes = set()
+        known_lists = _CODE_LISTS[1] if _CODE_LISTS[0] is field_of else _code_lists(field_of)
+        for field in _CODE_FIELDS:
+            values = get(field)
+            if values is not None:
+                if type(values) is not list:
+                    return None
+                # A list seen before is looked up whole (an unhashable item raises); only lists of
+                # text codes are remembered, so no look-alike (1 for True) can pass for one.
+                listed_codes = tuple(values)
+                known = known_lists[field]
+                if listed_codes not in known:
+                    for code in values:
+                        if type(code) is not str or field_of.get(code) != field:
+                            return None
+                    if len(known) < _CODE_LISTS_KEPT:
+                        known.add(listed_codes)
+                codes.update(values)
+        values = get("languages")
+        if values is not None and (type(values) is not list or not _LANGUAGES.issuperset(values)):
+            return None
+        values = get("accessibility")
         if values is not None:
             if type(values) is not list:
                 return None
             for value in values:
                 if type(value) is not str or len(value) > 500:
                     return None
-    value = get("website")
-    if value is not None and (type(value) is not str or len(value) > MAX_TEXT or not _url(value)):
-        return None
-    value = get("email")
-    if value is not None and (type(value) is not str or len(value) > MAX_TEXT or not _email(value)):
-        return None
-
-    values = get("phones")
-    if values is not None:
-        if type(values) is not list:
-            return None
-        for phone in values:
-            if type(phone) is not dict or not phone or not _PHONE.issuperset(phone):
-                return None
-            value = phone.get("number")  # required: the pattern alone would take three spaces
-            if type(value) is not str or not _phone(value) or not value.strip():
-                return None
-            value = phone.get("type")
-            if type(value) is not str or value not in _PHONE_TYPES:
-                return None
-            value = phone.get("description")
-            if value is not None and (type(value) is not str or len(value) > MAX_TEXT):
-                return None
-
-    location = get("location")
-    if location is None:
-        location = {}
-    elif type(location) is not dict:
-        return None
-    elif location:  # an empty one is no location, as in the full check
-        if not _LOCATION.issuperset(location):
-            return None
-        for key in ("address", "address_2"):
-            value = location.get(key)
-            if value is not None and (type(value) is not str or len(value) > MAX_TEXT):
-                return None
-        value = location.get("city")
-        if type(value) is not str or len(value) > MAX_TEXT or not value.strip():
-            return None
-        value = location.get("state")
-        if type(value) is not str or value not in _STATES:
-            return None
-        value = location.get("zip")
-        if type(value) is not str or not _zip(value):
-            return None
-        latitude, longitude = location.get("latitude"), location.get("longitude")
-        if latitude is not None or longitude is not None:  # both, as numbers on the Earth (not NaN)
-            if type(latitude) not in _NUMBERS or type(longitude) not in _NUMBERS:
-                return None
-            if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
-                return None
-    values = get("service_area")
-    if values is not None and not _all_in(values, _AREAS):
-        return None
-    if not location and not values:
-        return None
-    value = get("timezone")
-    if value is not None and (type(value) is not str or value not in time_zones()):
-        return None
-
-    moud = get("moud")
-    if moud is not None:
-        if type(moud) is not dict or not _MOUD.issuperset(moud):
-            return None
-        values = moud.get("medications")
-        if values is not None and not _all_in(values, _MEDICATIONS):
-            return None
-        value = moud.get("setting")
-        if value is not None and (type(value) is not str or value not in _MOUD_SETTINGS):
-            return None
-        for key in _MOUD_FLAGS:
-            value = moud.get(key)
-            if value is not None and type(value) is not bool:
-                return None
-
-    if category == "support_meeting" or "meeting" in entry:
-        meeting = get("meeting")
-        if type(meeting) is not dict or not meeting or not _MEETING.issuperset(meeting):
-            return None
-        value = meeting.get("fellowship")
-        if type(value) is not str or value not in _FELLOWSHIPS:
-            return None
-        attendance = meeting.get("attendance")
-        if type(attendance) is not str or attendance not in _ATTENDANCE:
-            return None
-        if meeting.get("times") is None:
-            return None
-        value = meeting.get("conference_url")
+        value = get("website")
         if value is not None and (type(value) is not str or len(value) > MAX_TEXT or not _url(value)):
             return None
-        value = meeting.get("conference_phone")
-        if value is not None and (type(value) is not str or not _phone(value)):
-            return None
-        values = meeting.get("types")
+        values = get("phones")
         if values is not None:
             if type(values) is not list:
                 return None
-            for value in values:
-                if type(value) is not str or len(value) > 20:
+            for phone in values:
+                if type(phone) is not dict or not phone or not _PHONE.issuperset(phone):
                     return None
-        if not location and (attendance == "in_person" or attendance == "hybrid"):
-            return None
-    else:
-        meeting = {}
+                value = phone.get("number")  # required: the pattern alone would take three spaces
+                if type(value) is not str or not _phone(value) or not value.strip():
+                    return None
+                value = phone.get("type")
+                if type(value) is not str or value not in _PHONE_TYPES:
+                    return None
+                value = phone.get("description")
+                if value is not None and (type(value) is not str or len(value) > MAX_TEXT):
+                    return None
 
-    latest = today + _ONE_DAY
-    housing = get("housing")
-    if housing is None:
-        housing = {}
-    else:
-        if type(housing) is not dict or not _HOUSING.issuperset(housing):
+        location = get("location")
+        if location is None:
+            location = {}
+        elif type(location) is not dict:
             return None
-        value = housing.get("narr_level")
-        if value is not None and (type(value) is not int or not 1 <= value <= 4):
-            return None
-        policy = housing.get("medication_policy")
-        if policy is not None:
-            if type(policy) is not dict or not _MEDICATIONS.issuperset(policy):
+        elif location:  # an empty one is no location, as in the full check
+            if not _LOCATION.issuperset(location):
                 return None
-            for value in policy.values():
-                if type(value) is not str or value not in _MEDICATION_POLICIES:
+            value = location.get("address")
+            if value is not None and (type(value) is not str or len(value) > MAX_TEXT):
+                return None
+            value = location.get("address_2")
+            if value is not None and (type(value) is not str or len(value) > MAX_TEXT):
+                return None
+            value = location.get("city")
+            if type(value) is not str or len(value) > MAX_TEXT or not value.strip():
+                return None
+            value = location.get("state")
+            if type(value) is not str or value not in _STATES:
+                return None
+            value = location.get("zip")
+            # ZIP_PATTERN, [0-9]{5}, without a match object: five ASCII digits (not ١ or ５).
+            if type(value) is not str or len(value) != 5 or not value.isascii() or not value.isdigit():
+                return None
+            latitude, longitude = location.get("latitude"), location.get("longitude")
+            if latitude is not None or longitude is not None:  # both, as numbers on the Earth (not NaN)
+                if type(latitude) not in _NUMBERS or type(longitude) not in _NUMBERS:
                     return None
-        value = housing.get("gender")
-        if value is not None and (type(value) is not str or value not in _HOUSING_GENDERS):
+                if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+                    return None
+        values = get("service_area")
+        if values is not None and (type(values) is not list or not _AREAS.issuperset(values)):
             return None
-        value = housing.get("children")
-        if value is not None and type(value) is not bool:
+        if not location and not values:
             return None
-        value = housing.get("cost")
-        if value is not None and (type(value) is not str or len(value) > MAX_TEXT):
+        value = get("timezone")
+        zones = _ZONES[0] or _time_zones()
+        if value is not None and (type(value) is not str or value not in zones):
             return None
-        value = housing.get("beds_available")
-        if value is not None:
-            if type(value) is not int or not 0 <= value <= 10000:
+
+        moud = get("moud")
+        if moud is not None:
+            if type(moud) is not dict or not _MOUD.issuperset(moud):
                 return None
-            if not _is_day(housing.get("beds_counted"), latest):  # required with a count
+            values = moud.get("medications")
+            if values is not None and (type(values) is not list or not _MEDICATIONS.issuperset(values)):
                 return None
-    employment = get("employment")
-    if employment is None:
-        employment = {}
-    else:
-        if type(employment) is not dict or not _EMPLOYMENT.issuperset(employment):
-            return None
-        values = employment.get("services")
-        if values is not None and not _all_in(values, _EMPLOYMENT_SERVICES):
-            return None
-        for key in _EMPLOYMENT_FLAGS:
-            value = employment.get(key)
+            value = moud.get("setting")
+            if value is not None and (type(value) is not str or value not in _MOUD_SETTINGS):
+                return None
+            for key in _MOUD_FLAGS:
+                value = moud.get(key)
+                if value is not None and type(value) is not bool:
+                    return None
+
+        if category == "support_meeting" or "meeting" in entry:
+            meeting = get("meeting")
+            if type(meeting) is not dict or not meeting or not _MEETING.issuperset(meeting):
+                return None
+            value = meeting.get("fellowship")
+            if type(value) is not str or value not in _FELLOWSHIPS:
+                return None
+            attendance = meeting.get("attendance")
+            if type(attendance) is not str or attendance not in _ATTENDANCE:
+                return None
+            if meeting.get("times") is None:
+                return None
+            value = meeting.get("conference_url")
+            if value is not None and (type(value) is not str or len(value) > MAX_TEXT or not _url(value)):
+                return None
+            value = meeting.get("conference_phone")
+            if value is not None and (type(value) is not str or not _phone(value)):
+                return None
+            values = meeting.get("types")
+            if values is not None:
+                if type(values) is not list:
+                    return None
+                for value in values:
+                    if type(value) is not str or len(value) > 20:
+                        return None
+            if not location and (attendance == "in_person" or attendance == "hybrid"):
+                return None
+        else:
+            meeting = {}
+
+        housing = get("housing")
+        if housing is None:
+            housing = {}
+        else:
+            if type(housing) is not dict or not _HOUSING.issuperset(housing):
+                return None
+            value = housing.get("narr_level")
+            if value is not None and (type(value) is not int or not 1 <= value <= 4):
+                return None
+            policy = housing.get("medication_policy")
+            if policy is not None:
+                if type(policy) is not dict or not _MEDICATIONS.issuperset(policy):
+                    return None
+                for value in policy.values():
+                    if type(value) is not str or value not in _MEDICATION_POLICIES:
+                        return None
+            value = housing.get("gender")
+            if value is not None and (type(value) is not str or value not in _HOUSING_GENDERS):
+                return None
+            value = housing.get("children")
             if value is not None and type(value) is not bool:
                 return None
+            value = housing.get("cost")
+            if value is not None and (type(value) is not str or len(value) > MAX_TEXT):
+                return None
+            value = housing.get("beds_available")
+            if value is not None:
+                if type(value) is not int or not 0 <= value <= 10000:
+                    return None
+                value = housing.get("beds_counted")  # required with a count
+                if not (type(value) is str and value in days or _is_known_day(value, latest, days)):
+                    return None
+        employment = get("employment")
+        if employment is None:
+            employment = {}
+        else:
+            if type(employment) is not dict or not _EMPLOYMENT.issuperset(employment):
+                return None
+            values = employment.get("services")
+            if values is not None and (type(values) is not list or not _EMPLOYMENT_SERVICES.issuperset(values)):
+                return None
+            for key in _EMPLOYMENT_FLAGS:
+                value = employment.get(key)
+                if value is not None and type(value) is not bool:
+                    return None
 
-    value = get("source")
-    if value is not None and (type(value) is not str or value not in _SOURCES):
-        return None
-    listed = get("listed_as_of")
-    value = get("last_verified")
-    if listed == UNDATED:  # an undated source's entry may have no verification date
-        if value is not None and not _is_day(value, latest):
+        value = get("source")
+        if value is not None and (type(value) is not str or value not in _SOURCES):
             return None
-    elif (listed is not None and not _is_day(listed, latest)) or not _is_day(value, latest):
+        value = get("last_verified")
+        if listed == UNDATED:  # an undated source's entry may have no verification date
+            if value is not None and not (type(value) is str and value in days or _is_known_day(value, latest, days)):
+                return None
+        elif (
+            listed is not None and not (type(listed) is str and listed in days or _is_known_day(listed, latest, days))
+        ) or not (type(value) is str and value in days or _is_known_day(value, latest, days)):
+            return None
+        value = get("verified_how")
+        if value is not None and (type(value) is not str or value not in _VERIFIED_HOW):
+            return None
+        value = get("sample")
+        if value is not None and type(value) is not bool:
+            return None
+        return codes, location, meeting, housing, employment
+    except TypeError:
         return None
-    value = get("last_changed")
-    if value is not None and not _is_day(value, latest):
-        return None
-    value = get("listed_from")
-    if value is not None and (type(value) is not str or value not in _LISTED_FROM):
-        return None
-    value = get("verified_how")
-    if value is not None and (type(value) is not str or value not in _VERIFIED_HOW):
-        return None
-    value = get("sample")
-    if value is not None and type(value) is not bool:
-        return None
-    return codes, location, meeting, housing, employment

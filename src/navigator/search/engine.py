@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 import threading
 import weakref
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 import numpy as np
+import pandas as pd
 
 from navigator.directory.index import Directory
-from navigator.directory.provenance import vouched_on
+from navigator.directory.provenance import UNDATED_DAY
 from navigator.directory.schema import NATIONAL
 from navigator.search.places import EARTH_RADIUS_MILES, Place, resolve_place
 
@@ -99,9 +101,6 @@ class Hit:
     sample: bool
     phone: str | None
     website: str | None
-    # The entry the hit was made from (its own copy): the page's card reads it instead of
-    # unpacking it from the index a second time. Not part of what a hit is equal to.
-    entry: dict = field(default_factory=dict, compare=False, repr=False)
 
     def as_json(self) -> dict:
         return {
@@ -165,6 +164,17 @@ def haversine_miles(lat1, lon1, lat2, lon2):
     return 2 * EARTH_RADIUS_MILES * np.arcsin(np.sqrt(np.minimum(a, 1.0)))
 
 
+def longitude_reach(latitude: float, radius: float) -> float | None:
+    """The most degrees of longitude a point within ``radius`` miles of a place at ``latitude``
+    can be from it (on the sphere ``haversine_miles`` measures), or None when the circle reaches a
+    pole, where every longitude is that near."""
+    angle = radius / EARTH_RADIUS_MILES
+    colatitude = math.pi / 2 - abs(math.radians(latitude))
+    if angle >= colatitude:
+        return None
+    return math.degrees(math.asin(min(1.0, math.sin(angle) / math.sin(colatitude)))) * (1 + 1e-9)
+
+
 def check_codes(directory: Directory, codes) -> tuple[str, ...]:
     known = set(directory.codes)
     for code in codes:
@@ -209,16 +219,16 @@ def search(
             keep &= _among(candidates, layout.language_rows(directory, query.language))
         return candidates[keep]
 
-    frame = directory.frame
     if query.radius is not None:
-        # A cheap latitude band first, so the trigonometry runs on a few rows, not all of them.
+        # A cheap box first (a latitude band, then the longitudes the circle can reach), so the
+        # filters and the trigonometry run on a few rows, not all of them.
         half_band = query.radius / MILES_PER_DEGREE_LATITUDE + 1e-9
-        physical_rows = layout.in_latitude_band(place.lat, half_band)
+        physical_rows = layout.in_box(place.lat, place.lon, half_band, longitude_reach(place.lat, query.radius))
     else:
         physical_rows = layout.physical
     physical_rows = kept(physical_rows)
-    latitudes = frame["lat"].to_numpy()[physical_rows]
-    longitudes = frame["lon"].to_numpy()[physical_rows]
+    latitudes = layout.latitudes_by_row[physical_rows]
+    longitudes = layout.longitudes_by_row[physical_rows]
     if query.radius is not None:
         band = np.abs(latitudes - place.lat) <= half_band  # the exact test, as before the index
         physical_rows, latitudes, longitudes = physical_rows[band], latitudes[band], longitudes[band]
@@ -234,10 +244,7 @@ def search(
     rows = np.concatenate([physical_rows, remote_rows])
     row_distances = np.concatenate([distances, np.full(len(remote_rows), np.nan)])
     if query.text:
-        texts = frame["text"].take(rows)
-        has_text = np.ones(len(rows), dtype=bool)
-        for word in query.text.casefold().split():
-            has_text &= texts.str.contains(word, regex=False).to_numpy(dtype=bool)
+        has_text = layout.texts.containing(rows, query.text.casefold().split())
         rows, row_distances = rows[has_text], row_distances[has_text]
 
     is_meeting = directory.category_numbers[rows] == category_number.get("support_meeting", -1)
@@ -261,7 +268,7 @@ def search(
         minutes_start = first_start[inside]
         minutes_open = np.where(in_session[inside], 0.0, minutes_start)
 
-    verified = frame["last_verified"].to_numpy()[rows].astype("datetime64[D]")
+    verified = layout.verified_days[rows]
     today = np.datetime64(at.date(), "D")
     age_days = (today - verified).astype(np.int64)
     stale = age_days > STALE_AFTER_DAYS
@@ -275,7 +282,7 @@ def search(
     if query.sort == "distance":  # pure distance order, as asked
         order = np.lexsort((np.nan_to_num(row_distances, nan=np.inf), remote_flags))
     else:
-        sample_safety = _sample_safety_rows(directory, rows, category_number, code_column)
+        sample_safety = _sample_safety_rows(directory, layout, rows, category_number, code_column)
         bucket = np.searchsorted(OPEN_BUCKET_LIMITS, minutes_open, side="left") + 2 * stale
         order = np.lexsort(
             (
@@ -292,32 +299,21 @@ def search(
     start = max(query.offset, 0)
     page = order[start : start + query.limit] if query.limit is not None else order[start:]
 
-    page_rows = rows[page]
-    place_cells = zip(
-        frame["remote"].to_numpy()[page_rows],
-        frame["lat"].to_numpy()[page_rows],
-        frame["lon"].to_numpy()[page_rows],
-        frame["approximate"].to_numpy()[page_rows],
-        frame["timezone"].array.take(page_rows),
-        strict=True,
-    )
-    hits = tuple(
-        _hit(
-            directory,
-            int(rows[i]),
-            place_values,
-            row_distances[i],
-            needs,
-            prefer,
-            preferred_matches[i],
-            minutes_open[i],
-            minutes_start[i],
-            bool(is_meeting[i]),
-            bool(stale[i]),
-            int(age_days[i]),
-            at,
-        )
-        for i, place_values in zip(page, place_cells, strict=True)
+    hits = _hits(
+        directory,
+        layout,
+        rows[page],
+        row_distances[page],
+        needs,
+        prefer,
+        preferred_matches[page],
+        minutes_open[page],
+        minutes_start[page],
+        is_meeting[page],
+        stale[page],
+        age_days[page],
+        verified[page],
+        at,
     )
     return SearchResult(query, place, at, hits, total, int((~remote_flags).sum()), int(remote_flags.sum()))
 
@@ -349,15 +345,23 @@ def _among(rows: np.ndarray, sorted_rows: np.ndarray) -> np.ndarray:
 
 
 class _Layout:
-    """What a directory's searches narrow their rows with, worked out once per directory on its
-    first search (kept while the directory is): the rows with a place, in row order and in
-    latitude order, and (as they are asked for) each language's rows and the remote services
-    serving each state, in order."""
+    """What a directory's searches narrow their rows with and read their hits from, worked out
+    once per directory on its first search (kept while the directory is): the rows with a place,
+    in row order and in latitude order; the frame's columns a search reads, as numpy arrays (a
+    pandas column look-up costs some 50 µs, and a search made a dozen); and (as they are asked for)
+    each language's rows and the remote services serving each state, in order."""
 
     def __init__(self, directory: Directory):
         frame = directory.frame
-        self.physical = np.flatnonzero(~frame["remote"].to_numpy(dtype=bool))
-        latitudes = frame["lat"].to_numpy(dtype=float)[self.physical]
+        self.remote = frame["remote"].to_numpy(dtype=bool)
+        self.latitudes_by_row = frame["lat"].to_numpy(dtype=float)
+        self.longitudes_by_row = frame["lon"].to_numpy(dtype=float)
+        self.approximate = frame["approximate"].to_numpy(dtype=bool)
+        self.sample = frame["sample"].to_numpy(dtype=bool)
+        self.verified_days = frame["last_verified"].to_numpy().astype("datetime64[D]")
+        self.texts = _Texts(frame)
+        self.physical = np.flatnonzero(~self.remote)
+        latitudes = self.latitudes_by_row[self.physical]
         placed = ~np.isnan(latitudes)
         order = np.argsort(latitudes[placed], kind="stable")
         self.by_latitude = self.physical[placed][order]
@@ -365,12 +369,19 @@ class _Layout:
         self._languages: dict[str, np.ndarray] = {}
         self._serving: dict[str | None, np.ndarray] = {}
 
-    def in_latitude_band(self, latitude: float, half_band: float) -> np.ndarray:
-        """Ascending rows with a latitude within about ``half_band`` of ``latitude`` (a little
-        more: the caller applies the exact test)."""
+    def in_box(self, latitude: float, longitude: float, half_band: float, reach: float | None) -> np.ndarray:
+        """Ascending rows with a latitude within about ``half_band`` of ``latitude`` and, unless
+        ``reach`` is None, a longitude within about ``reach`` of ``longitude`` (a little more
+        either way: the caller applies the exact test). At 100,000 entries a 25-mile band across
+        the country holds up to 7,500 rows, of which the box keeps a fifth."""
         slack = 1e-6
         low, high = np.searchsorted(self.latitudes, [latitude - half_band - slack, latitude + half_band + slack])
-        return np.sort(self.by_latitude[low:high])
+        rows = self.by_latitude[low:high]
+        if reach is not None:
+            difference = np.abs(self.longitudes_by_row[rows] - longitude)
+            np.minimum(difference, 360 - difference, out=difference)  # the short way, across the antimeridian too
+            rows = rows[difference <= reach + slack]
+        return np.sort(rows)
 
     def serving_remotely(self, directory: Directory, state: str | None) -> np.ndarray:
         """Ascending rows of remote services serving the whole country or ``state``."""
@@ -378,7 +389,7 @@ class _Layout:
         if rows is None:
             areas = [directory.area_rows.get(area, []) for area in (NATIONAL, state) if area]
             rows = np.unique(np.concatenate([np.asarray(area, dtype=np.int64) for area in areas]))
-            rows = rows[directory.frame["remote"].to_numpy(dtype=bool)[rows]]
+            rows = rows[self.remote[rows]]
             self._serving[state] = rows
         return rows
 
@@ -388,6 +399,58 @@ class _Layout:
             rows = np.unique(np.asarray(directory.language_rows.get(language, []), dtype=np.int64))
             self._languages[language] = rows
         return rows
+
+
+# The text a hit takes from the index's frame, not from its packed entry: unpacking an entry
+# (zstd, then marshal) cost some 25 µs, a third of a search at 100,000 entries for 50 hits.
+HIT_TEXT_COLUMNS = ("id", "name", "organization", "category", "phone", "website", "timezone")
+
+
+class _Texts:
+    """The frame's text a search reads: the words it looks for, and the text a hit shows, a page
+    of rows at a time. Read in Arrow when pandas keeps the text there (referring to the columns,
+    copying nothing: pandas' own ``take`` and ``str.contains`` cost three times as much), else
+    from each column's own object array."""
+
+    def __init__(self, frame: pd.DataFrame):
+        columns = [frame[name].array for name in (*HIT_TEXT_COLUMNS, "text")]
+        if all(hasattr(column, "__arrow_array__") for column in columns):
+            import pyarrow  # present whenever pandas keeps text in Arrow
+
+            arrays = [column.__arrow_array__() for column in columns]
+            self._table = pyarrow.table(arrays[:-1], names=HIT_TEXT_COLUMNS)
+            self._words = arrays[-1]
+            self._objects = None
+        else:
+            self._table = self._words = None
+            self._objects = {name: frame[name].to_numpy() for name in HIT_TEXT_COLUMNS}
+            self._text = frame["text"]
+
+    def containing(self, rows: np.ndarray, words: list[str]) -> np.ndarray:
+        """Which of ``rows`` have every one of ``words`` in their (casefolded) text."""
+        has_text = np.ones(len(rows), dtype=bool)
+        if self._words is not None:
+            import pyarrow.compute
+
+            texts = self._words.take(rows)
+            for word in words:
+                # RE2 with the word escaped finds it four times faster than match_substring does.
+                found = pyarrow.compute.match_substring_regex(texts, re.escape(word))
+                has_text &= found.to_numpy(zero_copy_only=False)
+            return has_text
+        texts = self._text.take(rows)
+        for word in words:
+            has_text &= texts.str.contains(word, regex=False).to_numpy(dtype=bool)
+        return has_text
+
+    def at(self, rows: np.ndarray) -> dict[str, list[str | None]]:
+        """Each column's text at ``rows``; None where a row has none (pandas may keep a NaN there)."""
+        if self._table is not None:
+            return self._table.take(rows).to_pydict()
+        return {
+            name: [value if isinstance(value, str) else None for value in values[rows].tolist()]
+            for name, values in self._objects.items()
+        }
 
 
 _LAYOUTS: dict[int, tuple[weakref.ref, _Layout]] = {}
@@ -405,14 +468,6 @@ def _layout(directory: Directory) -> _Layout:
         layout = _Layout(directory)
         _LAYOUTS[id(directory)] = (weakref.ref(directory), layout)
         return layout
-
-
-def _as_held(directory: Directory, row: int, needs: tuple[str, ...]) -> tuple[str, ...]:
-    """``needs`` as the row meets them: a payment need met by being free reads "free"."""
-    codes = directory.codes
-    held = set(np.asarray(codes)[directory.code_matrix[row]]) if needs else set()
-    matched = [code if code in held else FREE for code in needs]
-    return tuple(dict.fromkeys(matched))
 
 
 def _starts_in_windows(schedules, rows, at: dt.datetime, windows) -> tuple[np.ndarray, np.ndarray]:
@@ -440,9 +495,9 @@ def _starts_in_windows(schedules, rows, at: dt.datetime, windows) -> tuple[np.nd
     return first, in_session
 
 
-def _sample_safety_rows(directory: Directory, rows, category_number: dict, code_column: dict):
+def _sample_safety_rows(directory: Directory, layout: _Layout, rows, category_number: dict, code_column: dict):
     """Which of ``rows`` are sample (fictional) entries offering crisis or overdose help."""
-    sample = directory.frame["sample"].to_numpy(dtype=bool)[rows]
+    sample = layout.sample[rows]
     safety = np.isin(
         directory.category_numbers[rows],
         [category_number[category] for category in SAFETY_CATEGORIES if category in category_number],
@@ -462,61 +517,82 @@ def _instant(value: dt.datetime | None, place: Place) -> dt.datetime:
     return value
 
 
-def _hit(
-    directory,
-    row,
-    place_values,
-    distance,
-    needs,
-    prefer,
-    preferred_matches,
-    minutes_open,
-    minutes_start,
-    is_meeting,
-    stale,
-    age_days,
-    at,
-) -> Hit:
-    """``place_values``: the row's remote, lat, lon, approximate and timezone cells of the frame
-    (a missing time zone comes as NaN from a pandas text column)."""
-    remote, lat, lon, approximate, timezone = place_values
-    entry = directory.entries[row]
-    phones = entry.get("phones") or ()
-    remote = bool(remote)
-    scheduled = math.isfinite(minutes_open)
-    # A meeting not in session is next "open" when it next starts.
-    minutes_next = minutes_start if is_meeting and minutes_open != 0 else minutes_open
-    next_open = None
-    if math.isfinite(minutes_next):
-        zone = ZoneInfo(timezone) if isinstance(timezone, str) and timezone else dt.UTC
-        # In UTC: adding minutes to a local time would step by the wall clock across a DST change.
-        later = at.astimezone(dt.UTC) + dt.timedelta(minutes=float(minutes_next))
-        next_open = later.astimezone(zone).replace(second=0, microsecond=0)
-    matched = _as_held(directory, row, needs) + tuple(
-        code for code, hit in zip(prefer, preferred_matches, strict=True) if hit
+def _hits(
+    directory: Directory,
+    layout: _Layout,
+    rows: np.ndarray,
+    distances: np.ndarray,
+    needs: tuple[str, ...],
+    prefer: tuple[str, ...],
+    preferred_matches: np.ndarray,
+    minutes_open: np.ndarray,
+    minutes_start: np.ndarray,
+    is_meeting: np.ndarray,
+    stale: np.ndarray,
+    age_days: np.ndarray,
+    verified: np.ndarray,
+    at: dt.datetime,
+) -> tuple[Hit, ...]:
+    """The hits of ``rows`` (one page, in order). Every fact is gathered for the whole page at
+    once from the index's columns, as plain Python values: no entry is unpacked, and no numpy
+    scalar is made per hit."""
+    texts = layout.texts.at(rows)
+    code_column = {code: column for column, code in enumerate(directory.codes)}
+    # A payment need met by being free reads "free" (``_holds_every_need`` let it through).
+    needs_held = directory.code_matrix[np.ix_(rows, [code_column[code] for code in needs])].tolist()
+    preferred = [
+        tuple(code for code, hit in zip(prefer, held, strict=True) if hit) for held in preferred_matches.tolist()
+    ]
+    remote, approximate, sample = (
+        layout.remote[rows].tolist(),
+        layout.approximate[rows].tolist(),
+        layout.sample[rows].tolist(),
     )
-    return Hit(
-        row=row,
-        id=entry["id"],
-        name=entry["name"],
-        organization=entry["organization"],
-        category=entry["category"],
-        distance_miles=None if remote else float(distance),
-        lat=None if remote else float(lat),
-        lon=None if remote else float(lon),
-        approximate=bool(approximate),
-        remote=remote,
-        matched=matched,
-        open_now=bool(minutes_open == 0) if scheduled else None,
-        next_open=next_open,
-        minutes_until_open=float(minutes_next) if math.isfinite(minutes_next) else None,
-        is_meeting=is_meeting,
-        stale=stale,
-        # An undated listing ranks and ages as the oldest there is, but has no age to show.
-        verified_days_ago=age_days if vouched_on(entry) is not None else None,
-        last_verified=vouched_on(entry),
-        sample=bool(entry.get("sample")),
-        phone=phones[0]["number"] if phones else None,
-        website=entry.get("website"),
-        entry=entry,
-    )
+    latitudes, longitudes = layout.latitudes_by_row[rows].tolist(), layout.longitudes_by_row[rows].tolist()
+    distances, minutes_open, minutes_start = distances.tolist(), minutes_open.tolist(), minutes_start.tolist()
+    is_meeting, stale, age_days, days = is_meeting.tolist(), stale.tolist(), age_days.tolist(), verified.tolist()
+    at_utc = at.astimezone(dt.UTC)
+    hits = []
+    for position, row in enumerate(rows.tolist()):
+        minutes_now, meeting, day = minutes_open[position], is_meeting[position], days[position]
+        # A meeting not in session is next "open" when it next starts.
+        minutes_next = minutes_start[position] if meeting and minutes_now != 0 else minutes_now
+        next_open = None
+        if math.isfinite(minutes_next):
+            timezone = texts["timezone"][position]
+            zone = ZoneInfo(timezone) if timezone else dt.UTC
+            # In UTC: adding minutes to a local time would step by the wall clock across a DST change.
+            later = at_utc + dt.timedelta(minutes=minutes_next)
+            next_open = later.astimezone(zone).replace(second=0, microsecond=0)
+        held = needs_held[position]
+        # An undated listing ranks and ages as the oldest there is (the index keeps it as
+        # ``UNDATED_DAY``, as every page reading the index does), but has no age to show.
+        dated = day != UNDATED_DAY
+        on_site = not remote[position]
+        hits.append(
+            Hit(
+                row=row,
+                id=texts["id"][position],
+                name=texts["name"][position],
+                organization=texts["organization"][position],
+                category=texts["category"][position],
+                distance_miles=distances[position] if on_site else None,
+                lat=latitudes[position] if on_site else None,
+                lon=longitudes[position] if on_site else None,
+                approximate=approximate[position],
+                remote=not on_site,
+                matched=tuple(dict.fromkeys(code if held[n] else FREE for n, code in enumerate(needs)))
+                + preferred[position],
+                open_now=(minutes_now == 0) if math.isfinite(minutes_now) else None,
+                next_open=next_open,
+                minutes_until_open=minutes_next if math.isfinite(minutes_next) else None,
+                is_meeting=meeting,
+                stale=stale[position],
+                verified_days_ago=age_days[position] if dated else None,
+                last_verified=day if dated else None,
+                sample=sample[position],
+                phone=texts["phone"][position],
+                website=texts["website"][position],
+            )
+        )
+    return tuple(hits)

@@ -117,14 +117,14 @@ class _Columns:
     # a search asks about the few hundred kinds of schedule its rows have, of tens of thousands.
 
     @cached_property
-    def _zone_of_row(self) -> np.ndarray:
+    def zone_of_row(self) -> np.ndarray:
         # Made when a search first asks about some rows only; lives with the (shared) table.
         return np.repeat(np.arange(len(self.zone_counts), dtype=np.int32), self.zone_counts)
 
     def spread(self, per_zone: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
         if rows is None:
             return np.repeat(per_zone, self.zone_counts)
-        return per_zone[self._zone_of_row[rows]]
+        return per_zone[self.zone_of_row[rows]]
 
     def _slots(self, rows: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
         return (self.starts, self.lengths) if rows is None else (self.starts[:, rows], self.lengths[:, rows])
@@ -383,20 +383,29 @@ class ScheduleTable:
     def open_mask(self, at: dt.datetime, entries: np.ndarray | None = None) -> np.ndarray:
         """Which entries (of ``entries``, when given) are open (meetings: in session) at ``at``."""
         minute, _ = epoch_minutes(at)
+        asked = _Asked.of(self.open_columns, self.entry_open_row, entries)
         wall = np.array(
-            [_minute_of_week(minute + utc_offset_minutes(zone_info(name), minute)) for name in self.zones],
+            [
+                _minute_of_week(minute + utc_offset_minutes(zone_info(name), minute)) if asked.needs(code) else 0
+                for code, name in enumerate(self.zones)
+            ],
             dtype=np.int16,
         )
-        covered, where = _per_row(
-            self.open_columns, self.entry_open_row, entries, lambda columns, rows: columns.covering(wall, rows)
-        )
-        return np.concatenate([*covered, [False]])[where]
+        covered = asked.answers(lambda columns, rows: columns.covering(wall, rows))
+        return np.concatenate([*covered, [False]])[asked.where]
 
     def minutes_until_open(self, at: dt.datetime, entries: np.ndarray | None = None) -> np.ndarray:
         """Minutes from ``at`` until each entry (of ``entries``, when given) is open: 0 when open,
         inf without a schedule."""
         minute, fraction = epoch_minutes(at)
-        windows = _by_stretch([_open_windows(zone_info(name), minute) for name in self.zones], padding=(0, -1, 0))
+        asked = _Asked.of(self.open_columns, self.entry_open_row, entries)
+        windows = _by_stretch(
+            [
+                _open_windows(zone_info(name), minute) if asked.needs(code) else []
+                for code, name in enumerate(self.zones)
+            ],
+            padding=(0, -1, 0),
+        )
 
         def wait_to_open(columns: _Columns, rows: np.ndarray | None) -> np.ndarray:
             if len(windows) == 1:  # no zone changes its clocks soon: the wall clock's wait is all
@@ -408,12 +417,11 @@ class ScheduleTable:
                 best = found if best is None else np.minimum(best, found, out=best)
             return best
 
-        per_row, where = _per_row(self.open_columns, self.entry_open_row, entries, wait_to_open)
-        minutes = _minutes_or_never(per_row)
+        minutes = _minutes_or_never(asked.answers(wait_to_open))
         # Counted from the start of the current minute; an opening still to come is ``fraction``
         # of a minute nearer than that.
         np.subtract(minutes, fraction, out=minutes, where=minutes > 0)
-        return minutes[where]
+        return minutes[asked.where]
 
     def minutes_until_start(self, at: dt.datetime, entries: np.ndarray | None = None) -> np.ndarray:
         """Minutes from ``at`` until each entry's (of ``entries``, when given) next session
@@ -421,7 +429,14 @@ class ScheduleTable:
         minute, fraction = epoch_minutes(at)
         if fraction:
             minute += 1  # sessions begin on whole minutes: the first one that can still come
-        windows = _by_stretch([_start_windows(zone_info(name), minute) for name in self.zones], padding=(0, 0, 0, 0))
+        asked = _Asked.of(self.start_columns, self.entry_start_row, entries)
+        windows = _by_stretch(
+            [
+                _start_windows(zone_info(name), minute) if asked.needs(code) else []
+                for code, name in enumerate(self.zones)
+            ],
+            padding=(0, 0, 0, 0),
+        )
 
         def wait_to_start(columns: _Columns, rows: np.ndarray | None) -> np.ndarray:
             best = None
@@ -432,32 +447,52 @@ class ScheduleTable:
                 best = found if best is None else np.minimum(best, found, out=best)
             return best
 
-        per_row, where = _per_row(self.start_columns, self.entry_start_row, entries, wait_to_start)
-        minutes = _minutes_or_never(per_row)
+        minutes = _minutes_or_never(asked.answers(wait_to_start))
         if fraction:
             minutes += 1 - fraction
-        return minutes[where]
+        return minutes[asked.where]
 
 
-def _per_row(groups: tuple[_Columns, ...], entry_row: np.ndarray, entries: np.ndarray | None, answer) -> tuple:
-    """``answer(group, rows)`` for the table's rows that ``entries`` (all, when None) have, in the
-    groups' order, and where each entry's answer is in their concatenation followed by one more
-    value (the answer for "no schedule", which the caller appends).
+@dataclass(frozen=True)
+class _Asked:
+    """What one call asks of a side's column groups: each group with the rows of it to answer
+    (None: all of them), where each entry's answer is in the answers' concatenation followed by
+    one more value (the answer for "no schedule", which the caller appends), and the zones those
+    rows are in (None: every zone), so that only their clocks are worked out."""
 
-    When there are fewer entries than rows (a search's few thousand, among some 13,000 kinds of
-    schedule at 100,000 entries), only their distinct rows are answered: about 1 ms of a search
-    at 100,000 entries was answering every kind of schedule to read a few hundred."""
-    total = sum(len(group) for group in groups)
-    if entries is None or len(entries) >= total:
-        return [answer(group, None) for group in groups], entry_row if entries is None else entry_row[entries]
-    rows, where = np.unique(entry_row[entries], return_inverse=True)  # "no schedule" (== total) sorts last
-    answers, first = [], 0
-    for group in groups:
-        low, high = np.searchsorted(rows, (first, first + len(group)))
-        if low < high:
-            answers.append(answer(group, rows[low:high] - first))
-        first += len(group)
-    return answers, where
+    parts: tuple[tuple[_Columns, np.ndarray | None], ...]
+    where: np.ndarray
+    zones: frozenset[int] | None
+
+    @classmethod
+    def of(cls, groups: tuple[_Columns, ...], entry_row: np.ndarray, entries: np.ndarray | None) -> _Asked:
+        """When there are fewer entries than rows (a search's few thousand, among some 13,000
+        kinds of schedule at 100,000 entries), only their distinct rows are answered: about 1 ms
+        of a search at 100,000 entries was answering every kind of schedule to read a few
+        hundred. And only their zones' clocks are worked out: a search near one place asks about
+        a zone or two of the dozens a national directory has (their clocks were a fifth of a
+        search's schedule work)."""
+        total = sum(len(group) for group in groups)
+        if entries is None or len(entries) >= total:
+            where = entry_row if entries is None else entry_row[entries]
+            return cls(tuple((group, None) for group in groups), where, None)
+        rows, where = np.unique(entry_row[entries], return_inverse=True)  # "no schedule" (== total) sorts last
+        parts, zones, first = [], set(), 0
+        for group in groups:
+            low, high = np.searchsorted(rows, (first, first + len(group)))
+            if low < high:
+                group_rows = rows[low:high] - first
+                parts.append((group, group_rows))
+                zones.update(np.unique(group.zone_of_row[group_rows]).tolist())
+            first += len(group)
+        return cls(tuple(parts), where, frozenset(zones))
+
+    def needs(self, zone_code: int) -> bool:
+        return self.zones is None or zone_code in self.zones
+
+    def answers(self, answer) -> list[np.ndarray]:
+        """``answer(group, rows)`` for each part, in the groups' order."""
+        return [answer(group, rows) for group, rows in self.parts]
 
 
 class _MarshalledKinds(Mapping):
