@@ -9,9 +9,9 @@ needs only that file's ``Segment``. The per-file cache keeps ``IndexedFile`` val
 from __future__ import annotations
 
 import marshal
-from array import array
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -154,7 +154,7 @@ class RowLists(Mapping):
         self.keys_, self.rows, self.ends = keys, rows, ends
 
     @classmethod
-    def of(cls, lists: dict[str, array]) -> RowLists:
+    def of(cls, lists: dict[str, list[int]]) -> RowLists:
         keys = tuple(lists)
         rows = np.array([row for key in keys for row in lists[key]], dtype=np.int64)
         return cls(keys, rows, np.cumsum([len(lists[key]) for key in keys], dtype=np.int64))
@@ -287,13 +287,13 @@ def segment_of(
     turned into columns in C (``zip``, numpy, Arrow), not cell by cell. ``arrow``: whether text
     columns are Arrow arrays (``text_in_arrow``; a loading worker is told, having no pandas to ask)."""
     size = len(entries)
-    code_column = {code: column for column, code in enumerate(vocabulary.codes)}
-    category_number = {category: number for number, category in enumerate(vocabulary.categories)}
+    code_column = _numbering(vocabulary.codes)
+    category_number = _numbering(tuple(vocabulary.categories))
     text_rows, number_rows, categories = [], [], []
     code_rows: list[int] = []
     code_columns: list[int] = []
-    language_rows: dict[str, array] = {}
-    area_rows: dict[str, array] = {}
+    language_rows: dict[str, list[int]] = {}
+    area_rows: dict[str, list[int]] = {}
     schedules = []
     nan = np.nan
     for row, checked in enumerate(entries):
@@ -337,10 +337,19 @@ def segment_of(
         for code in implied.codes:
             code_rows.append(row)
             code_columns.append(code_column[code])
+        # Not ``setdefault(key, [])``: that makes a list for every key of every entry.
         for language in entry.get("languages") or ("en",):
-            language_rows.setdefault(language, array("q")).append(row)
+            rows = language_rows.get(language)
+            if rows is None:
+                language_rows[language] = [row]
+            else:
+                rows.append(row)
         for area in entry.get("service_area") or ():
-            area_rows.setdefault(area, array("q")).append(row)
+            rows = area_rows.get(area)
+            if rows is None:
+                area_rows[area] = [row]
+            else:
+                rows.append(row)
         if implied.schedule is not None:
             # Only "24/7" can lack a zone (the schema asks for one otherwise); any zone fits it.
             schedules.append((row, implied.timezone or "UTC", implied.schedule))
@@ -363,6 +372,13 @@ def segment_of(
         area_rows=RowLists.of(area_rows),
         schedules=Schedules.of(schedules),
     )
+
+
+@lru_cache(maxsize=8)
+def _numbering(values: tuple[str, ...]) -> dict[str, int]:
+    """Each value's position in ``values`` (the vocabulary's codes, its categories): made once,
+    not for every file."""
+    return {value: number for number, value in enumerate(values)}
 
 
 def readonly(values: np.ndarray) -> np.ndarray:
