@@ -6,7 +6,7 @@ import multiprocessing
 import subprocess
 import sys
 
-from tests.conftest import CLINIC, write_directory
+from tests.conftest import CLINIC, PROJECT_ROOT, write_directory
 
 import navigator.directory.loader as loader_module
 from navigator.directory.filecheck import worker_started
@@ -76,3 +76,31 @@ def test_a_loading_worker_leaves_without_the_interpreters_finalization(tmp_path)
     worker.join(60)
     assert worker.exitcode == 0
     assert not marker.exists()
+
+
+def test_a_file_packs_to_the_same_bytes_whatever_the_check_remembered_before_it(monkeypatch):
+    # The check remembers dates, code lists and implied codes that entries share; an entry whose
+    # text a cache held packed differently (marshal marks a string something else holds), so a
+    # file read by a loading worker and by the loading process gave different bytes.
+    import navigator.directory.implied as implied
+    import navigator.directory.schemafast as schemafast
+    from navigator.directory.filecheck import check_file
+    from navigator.directory.segment import entry_dictionary, index_file
+    from navigator.directory.vocabulary import load_vocabulary
+
+    folder = PROJECT_ROOT / "directory"
+    vocabulary = load_vocabulary(folder)
+    dictionary = entry_dictionary(vocabulary)
+    path = folder / "denver" / "moud.yaml"
+    today = dt.date(2026, 12, 1)
+
+    def packed():
+        result = check_file(path.read_bytes(), path.name, vocabulary, today, fast=True)
+        assert not result.problems
+        return index_file(result, path.name, vocabulary, dictionary).packed
+
+    # Forgotten, so that the first read remembers afresh (and this process keeps its own).
+    monkeypatch.setattr(schemafast, "_DAYS_FOR", [None, set()])
+    monkeypatch.setattr(schemafast, "_CODE_LISTS", [None, {}])
+    monkeypatch.setattr(implied, "_IMPLIED_FOR", [None, {}])
+    assert packed() == packed()

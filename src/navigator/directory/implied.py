@@ -8,6 +8,7 @@ across a national directory, so it takes them from ``remembered_implied_codes``.
 
 from __future__ import annotations
 
+import marshal
 from dataclasses import dataclass
 
 from navigator.directory.vocabulary import Vocabulary
@@ -117,8 +118,18 @@ def remembered_implied_codes(
     if codes is None:
         codes = frozenset(implied_codes(entry, vocabulary, meeting, housing, employment))
         if len(known) < _IMPLIED_KEPT:
-            known[key] = codes
+            codes = detached(codes)
+            known[detached(key)] = codes
     return codes
+
+
+def detached(value):
+    """An equal copy of ``value`` (text, numbers and containers of them) sharing no object with
+    it, for what a check remembers: an entry's packed bytes must not depend on what was
+    remembered before it. Marshal marks a string that something else also holds, so an entry
+    whose text a cache held packed to other bytes in the loading worker than in the loading
+    process, which had remembered other files."""
+    return marshal.loads(marshal.dumps(value))
 
 
 def _housing_key(housing: dict) -> tuple:

@@ -46,6 +46,7 @@ from navigator.directory.fields import (
     VERIFIED_HOW,
     time_zones,
 )
+from navigator.directory.implied import detached
 from navigator.directory.languages import LANGUAGE_NAMES
 from navigator.search.places import US_STATE_TIMEZONES
 
@@ -117,7 +118,7 @@ def _is_known_day(value, latest: dt.date, known: set) -> bool:
     """``_is_day``, remembering a text that passes in ``known`` (``_days_up_to(latest)``)."""
     if _is_day(value, latest):
         if len(known) < _DAYS_KEPT:
-            known.add(value)
+            known.add(detached(value))
         return True
     return False
 
@@ -216,7 +217,7 @@ def valid_parts(entry, categories: dict, field_of: dict, today: dt.date) -> tupl
                         if type(code) is not str or field_of.get(code) != field:
                             return None
                     if len(known) < _CODE_LISTS_KEPT:
-                        known.add(listed_codes)
+                        known.add(detached(listed_codes))
                 codes.update(values)
         values = get("languages")
         if values is not None and (type(values) is not list or not _LANGUAGES.issuperset(values)):
