@@ -123,6 +123,11 @@ def _is_known_day(value, latest: dt.date, known: set) -> bool:
     return False
 
 
+def _short_texts(values) -> bool:
+    """Whether ``values`` is a list of texts of at most 500 characters (tags, accessibility …)."""
+    return type(values) is list and all(type(value) is str and len(value) <= 500 for value in values)
+
+
 # Code lists (needs, payment, serves) that passed, as tuples, per field, for one vocabulary's
 # codes (by identity, held so its id is not reused): a directory repeats a few hundred lists.
 _CODE_LISTS: list = [None, {}]  # [field_of, {field: set of tuples}]
@@ -179,12 +184,8 @@ def valid_parts(entry, categories: dict, field_of: dict, today: dt.date) -> tupl
                     return None
             for key in _RARE_LISTS:
                 values = get(key)
-                if values is not None:
-                    if type(values) is not list:
-                        return None
-                    for value in values:
-                        if type(value) is not str or len(value) > 500:
-                            return None
+                if values is not None and not _short_texts(values):
+                    return None
             value = get("status")
             if value is not None and (type(value) is not str or value not in _STATUSES):
                 return None
@@ -223,12 +224,8 @@ def valid_parts(entry, categories: dict, field_of: dict, today: dt.date) -> tupl
         if values is not None and (type(values) is not list or not _LANGUAGES.issuperset(values)):
             return None
         values = get("accessibility")
-        if values is not None:
-            if type(values) is not list:
-                return None
-            for value in values:
-                if type(value) is not str or len(value) > 500:
-                    return None
+        if values is not None and not _short_texts(values):
+            return None
         value = get("website")
         if value is not None and (type(value) is not str or len(value) > MAX_TEXT or not _url(value)):
             return None
