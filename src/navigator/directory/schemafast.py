@@ -123,9 +123,9 @@ def _is_known_day(value, latest: dt.date, known: set) -> bool:
     return False
 
 
-def _short_texts(values) -> bool:
-    """Whether ``values`` is a list of texts of at most 500 characters (tags, accessibility …)."""
-    return type(values) is list and all(type(value) is str and len(value) <= 500 for value in values)
+def _short_texts(values, longest: int = 500) -> bool:
+    """Whether ``values`` is a list of texts of at most ``longest`` characters (tags, accessibility …)."""
+    return type(values) is list and all(type(value) is str and len(value) <= longest for value in values)
 
 
 # Code lists (needs, payment, serves) that passed, as tuples, per field, for one vocabulary's
@@ -320,12 +320,8 @@ def valid_parts(entry, categories: dict, field_of: dict, today: dt.date) -> tupl
             if value is not None and (type(value) is not str or not _phone(value)):
                 return None
             values = meeting.get("types")
-            if values is not None:
-                if type(values) is not list:
-                    return None
-                for value in values:
-                    if type(value) is not str or len(value) > 20:
-                        return None
+            if values is not None and not _short_texts(values, 20):
+                return None
             if not location and (attendance == "in_person" or attendance == "hybrid"):
                 return None
         else:
