@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
-from streamlit.testing.v1.element_tree import Header, Subheader, Title
+from streamlit.testing.v1.element_tree import Header, Markdown, Subheader, Title
 from tests.conftest import PROJECT_ROOT
 
 APP = PROJECT_ROOT / "app.py"
@@ -27,8 +27,20 @@ def shown(markdown: str) -> str:
     return re.sub(r"\\(.)", r"\1", markdown)
 
 
+def markdown_headings(markdown: str) -> list[tuple[int, str]]:
+    """The headings a markdown text holds, as (level, text as written): "### Name" is (3, "Name")."""
+    return [(len(marks), text) for marks, text in re.findall(r"^(#{1,6}) (.+)$", markdown, re.MULTILINE)]
+
+
 def heading_levels(app: AppTest) -> list[int]:
-    return [HEADING_LEVELS[type(node)] for node in app.main if type(node) in HEADING_LEVELS]
+    """The level of every heading on the page in order, headings written in markdown included."""
+    levels = []
+    for node in app.main:
+        if type(node) in HEADING_LEVELS:
+            levels.append(HEADING_LEVELS[type(node)])
+        elif isinstance(node, Markdown):
+            levels.extend(level for level, _text in markdown_headings(node.value))
+    return levels
 
 
 def assert_headings_in_order(app: AppTest) -> None:

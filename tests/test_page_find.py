@@ -8,7 +8,7 @@ import pytest
 import yaml
 from streamlit.testing.v1 import AppTest
 from tests.conftest import CLINIC, MEETING, PROJECT_ROOT, write_directory
-from tests.pages_support import app_on, assert_headings_in_order, shown
+from tests.pages_support import app_on, assert_headings_in_order, markdown_headings, shown
 from ui.shortlist import printout
 
 from navigator.directory.loader import load_directory
@@ -61,7 +61,8 @@ def directory(tmp_path):
 
 
 def names(app) -> list[str]:
-    return [shown(heading.value) for heading in app.subheader if heading.value != "Map"]
+    """The result cards' names in order: each card's text opens with its name as a heading."""
+    return [shown(text) for block in app.markdown for _level, text in markdown_headings(block.value)]
 
 
 def page_links(app) -> dict[str, str]:
@@ -89,17 +90,38 @@ def _blocks_and_elements(node) -> list:
     return found
 
 
-def test_a_result_card_is_its_name_one_text_its_date_and_its_two_actions(directory, monkeypatch, tmp_path):
-    """Every element is a message Streamlit builds, hashes and sends on each page run: a card was
-    nine (each line of text its own), and 20 cards were most of a search's messages."""
+def test_a_result_card_is_one_text_opening_with_its_name_and_its_two_actions(directory, monkeypatch, tmp_path):
+    """Every element is a message Streamlit builds, hashes and sends on each page run, and 20
+    sessions' runs take turns on one process: a card was nine (each line of text its own), then
+    seven (its name, text, date and actions row apart), and 20 cards were most of a search's
+    messages."""
     app = app_on(directory, monkeypatch, tmp_path, near="80222", needs="buprenorphine,medicaid").run()
-    cards = [
-        node
-        for node in _blocks_and_elements(app.main)
-        if type(node).__name__ == "Block" and type(next(iter(node.children.values()), None)).__name__ == "Subheader"
-    ]
+    blocks = [node for node in _blocks_and_elements(app.main) if type(node).__name__ == "Block"]
+    cards = [block for block in blocks if markdown_headings(getattr(next(iter(block.children.values())), "value", ""))]
     kinds = [[type(element).__name__ for element in _blocks_and_elements(card)] for card in cards]
-    assert kinds == [["Subheader", "Markdown", "Caption", "Block", "PageLink", "Button"]]
+    assert kinds == [["Markdown", "PageLink", "Button"]]
+    text = cards[0].children[0].value
+    assert text.startswith("### ")
+    assert text.splitlines()[-1].startswith(":gray[:small[Last verified ")
+
+
+def test_the_need_boxes_are_three_columns_read_top_to_bottom_in_the_vocabularys_order(directory, monkeypatch, tmp_path):
+    """A row of three boxes was four blocks (the row and its columns) to build and send on every
+    page run; three columns filled top to bottom are four in all, and a phone still stacks the
+    boxes in the vocabulary's order."""
+    from navigator.directory.loader import load_directory
+
+    app = app_on(directory, monkeypatch, tmp_path).run()
+    (expander,) = app.expander
+    found = _blocks_and_elements(expander)
+    rows = [node for node in found if type(node).__name__ == "Block" and node.type == "flex_container"]
+    assert len(rows) == 2  # the need boxes, then language, day and time of day
+    need_labels = [
+        node.label for node in _blocks_and_elements(rows[0]) if type(node).__name__ in ("Multiselect", "Selectbox")
+    ]
+    vocabulary = load_directory(directory, use_cache=False).vocabulary
+    group_labels = [group.label for group in vocabulary.groups]
+    assert [label for label in need_labels if label in group_labels] == group_labels
 
 
 def test_a_search_unpacks_each_shown_entry_from_the_index_once(directory, monkeypatch, tmp_path):
@@ -264,7 +286,7 @@ def test_a_link_with_an_unknown_need_says_what_it_left_out(directory, monkeypatc
 
 def test_names_from_data_are_escaped_before_they_reach_markdown(directory, monkeypatch, tmp_path):
     app = app_on(directory, monkeypatch, tmp_path, near="80222", needs="naloxone").run()
-    heading = next(heading.value for heading in app.subheader if "img" in heading.value)
+    heading = next(text for block in app.markdown for _level, text in markdown_headings(block.value) if "img" in text)
     assert heading == "\\<img src\\=x onerror\\=alert\\(1\\)\\>"
 
 

@@ -36,10 +36,10 @@ def main(argv: list[str]) -> int:
     if app.exception:
         print(f"the Find page failed: {app.exception[0].message}", file=sys.stderr)
         return 1
-    # The headings on the page (one per result shown, and a few more) show the search found things.
-    print(
-        json.dumps({"seconds": seconds, "query_params": dict(app.query_params), "headings_shown": len(app.subheader)})
-    )
+    # The headings on the page (one per result shown, opening its card's text, and a few more)
+    # show the search found things.
+    headings = len(app.subheader) + sum(block.value.startswith("### ") for block in app.markdown)
+    print(json.dumps({"seconds": seconds, "query_params": dict(app.query_params), "headings_shown": headings}))
     return 0
 
 

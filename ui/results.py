@@ -333,27 +333,26 @@ def meeting_kind(vocabulary, meeting: dict) -> str:
 
 def _card(directory: Directory, hit: Hit, params: dict[str, str], now: dt.datetime, viewer: ZoneInfo | None) -> None:
     entry = directory.entries[hit.row]  # a copy: the card may read it as it likes
-    with st.container(border=True, key=f"card-{hit.id}"):
-        st.subheader(markdown_text(hit.name), anchor=False)
-        # The card's text is one markdown element, a paragraph a line: each element is a message
-        # Streamlit builds, hashes and sends on every page run (20 cards made 160 of a search's 238).
-        st.markdown("\n\n".join(_card_lines(directory, entry, hit, now, viewer)))
-        if not hit.stale:
-            st.caption(markdown_text(provenance_words(entry, now.date())))
-        actions = st.container(horizontal=True, vertical_alignment="center")
-        with actions:
-            st.page_link(
-                find_page(),
-                label=_("Details"),
-                icon=":material/info:",
-                query_params={**params, "entry": hit.id},
-            )
-            shortlist_button(hit.id, "card", hit.matched)
+    with st.container(border=True, key=f"card-{hit.id}", horizontal=True, vertical_alignment="center"):
+        # Three elements: each is a message Streamlit builds, hashes and sends on every page run,
+        # and 20 sessions' runs take turns on one process (a card's name, text, date and a row for
+        # its actions apart made 80 of a search's 218). The name and text are one markdown element,
+        # a paragraph a line, the card's full width, so the actions wrap below it, or sit beside
+        # it on a screen wide enough for both.
+        st.markdown("\n\n".join(_card_lines(directory, entry, hit, now, viewer)), anchors=False, width="stretch")
+        st.page_link(
+            find_page(),
+            label=_("Details"),
+            icon=":material/info:",
+            query_params={**params, "entry": hit.id},
+        )
+        shortlist_button(hit.id, "card", hit.matched)
 
 
 def _card_lines(directory: Directory, entry: dict, hit: Hit, now: dt.datetime, viewer: ZoneInfo | None) -> list[str]:
-    """The card's lines of text, as markdown: what it is, how far and when; the needs it matched;
-    how to reach it; and, when it is stale, how old its listing is (else a caption says so)."""
+    """The card's lines of text, as markdown: its name as a heading; what it is, how far and when;
+    the needs it matched; how to reach it; and how old its listing is (small and grey, or in
+    orange when it is stale)."""
     vocabulary = directory.vocabulary
     meeting = entry.get("meeting") or {}
     kind = kind_words(vocabulary, entry)
@@ -367,7 +366,7 @@ def _card_lines(directory: Directory, entry: dict, hit: Hit, now: dt.datetime, v
     timing = hit_timing(hit, now, viewer or _own_zone(directory, hit.row))
     if timing:
         facts.append(markdown_badge(timing, "green" if hit.open_now else "gray"))
-    lines = [" · ".join(facts)]
+    lines = [f"### {markdown_text(hit.name)}", " · ".join(facts)]
     if hit.matched:
         lines.append(" ".join(markdown_badge(vocabulary.label(code)) for code in hit.matched))
     links = []
@@ -387,6 +386,9 @@ def _card_lines(directory: Directory, entry: dict, hit: Hit, now: dt.datetime, v
         links.append(":material/language: " + markdown_link(_("Website"), hit.website))
     if links:
         lines.append(" · ".join(links))
-    if hit.stale:  # in full colour: a faded caption would not be readable in orange
-        lines.append(f":orange[:material/warning: {markdown_text(provenance_words(entry, now.date()))}]")
+    provenance = markdown_text(provenance_words(entry, now.date()))
+    if hit.stale:  # in full colour: faded small print would not be readable in orange
+        lines.append(f":orange[:material/warning: {provenance}]")
+    else:  # what st.caption shows, as a line of the card's one element
+        lines.append(f":gray[:small[{provenance}]]")
     return lines

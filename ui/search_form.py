@@ -190,10 +190,12 @@ def search_form(directory: Directory, settings: SearchSettings) -> SearchSetting
         with st.expander(label, expanded=not settings.near, key=WHAT_KEY, on_change="rerun"):
             st.caption(_("Every choice narrows the list: results offer all of them."))
             boxes = _layout(directory)
+            # Three columns filled top to bottom, so a phone stacks them in reading order: one
+            # st.columns, where a row of three each made four blocks to build and send a run.
+            columns = st.columns(3)
+            per_column = -(-len(boxes) // 3)
             for index, (kind, box_id, codes) in enumerate(boxes):
-                if index % 3 == 0:  # rows of three, so a phone stacks them in reading order
-                    row = iter(st.columns(3))
-                column = next(row)
+                column = columns[index // per_column]
                 if kind == "group":
                     group = next(group for group in vocabulary.groups if group.id == box_id)
                     column.multiselect(
