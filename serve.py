@@ -4,10 +4,11 @@ It serves app.py through Streamlit's ASGI wrapper (``st.App``), which
 
 - adds the security headers of ``ui.headers`` (frame-ancestors, no referrer, nosniff) to every
   response: Streamlit's own settings cannot set response headers;
-- warms up first (``ui.warmup``: imports, the directory, one search, the base map's data) in its
-  lifespan hook, so the server answers its health check only once the first page can be drawn at
-  once, instead of the first visitor waiting for a national directory to load; then freezes what
-  the warm-up built, so the garbage collector stops walking it on every page run;
+- warms up first (``ui.warmup``: imports, Streamlit's look at the call stack, the directory, one
+  search, the base map's data) in its lifespan hook, so the server answers its health check only
+  once the first page can be drawn at once, instead of the first visitor waiting for a national
+  directory to load; then freezes what the warm-up built, so the garbage collector stops walking
+  it on every page run;
 - has the Find page's HTML ask for its widgets' scripts beside Streamlit's own (``ui.preload``),
   instead of after the first run's elements arrive.
 

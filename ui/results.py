@@ -334,11 +334,11 @@ def meeting_kind(vocabulary, meeting: dict) -> str:
 def _card(directory: Directory, hit: Hit, params: dict[str, str], now: dt.datetime, viewer: ZoneInfo | None) -> None:
     entry = directory.entries[hit.row]  # a copy: the card may read it as it likes
     with st.container(border=True, key=f"card-{hit.id}", horizontal=True, vertical_alignment="center"):
-        # Three elements: each is a message Streamlit builds, hashes and sends on every page run,
-        # and 20 sessions' runs take turns on one process (a card's name, text, date and a row for
-        # its actions apart made 80 of a search's 218). The name and text are one markdown element,
-        # a paragraph a line, the card's full width, so the actions wrap below it, or sit beside
-        # it on a screen wide enough for both.
+        # The card and three elements: each is a message Streamlit builds, hashes and sends on
+        # every page run, and 20 sessions' runs take turns on one process (with its name, text,
+        # date and a row for its actions apart, 20 cards made 140 of a search's 218 messages).
+        # The name and text are one markdown element, a paragraph a line, the card's full width,
+        # so the actions wrap below it, or sit beside it on a screen wide enough for both.
         st.markdown("\n\n".join(_card_lines(directory, entry, hit, now, viewer)), anchors=False, width="stretch")
         st.page_link(
             find_page(),

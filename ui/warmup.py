@@ -1,7 +1,8 @@
 """What the server does once at start, before it answers anyone (``serve.py``'s lifespan hook):
-imports every page's modules, loads the directory, runs a search and draws a base map's data, so
-the first visitor's page (and first search) does not pay for them; then moves what it built out
-of the garbage collector's sight (``keep_for_good``).
+imports every page's modules, pays Streamlit's one look at the call stack, loads the directory,
+runs a search and draws a base map's data, so the first visitor's page (and first search) does
+not pay for them; then moves what it built out of the garbage collector's sight
+(``keep_for_good``).
 
 Streamlit runs app.py for each session, and with a plain ``streamlit run app.py`` nothing runs
 before the first session connects: the first visitor would wait for the imports, a national
