@@ -109,8 +109,6 @@ def test_the_need_boxes_are_three_columns_read_top_to_bottom_in_the_vocabularys_
     """A row of three boxes was four blocks (the row and its columns) to build and send on every
     page run; three columns filled top to bottom are four in all, and a phone still stacks the
     boxes in the vocabulary's order."""
-    from navigator.directory.loader import load_directory
-
     app = app_on(directory, monkeypatch, tmp_path).run()
     (expander,) = app.expander
     found = _blocks_and_elements(expander)

@@ -6,6 +6,7 @@ writes the new search into the URL (``navigator.search.share`` does the translat
 
 from __future__ import annotations
 
+import math
 from dataclasses import replace
 
 import streamlit as st
@@ -193,7 +194,7 @@ def search_form(directory: Directory, settings: SearchSettings) -> SearchSetting
             # Three columns filled top to bottom, so a phone stacks them in reading order: one
             # st.columns, where a row of three each made four blocks to build and send a run.
             columns = st.columns(3)
-            per_column = -(-len(boxes) // 3)
+            per_column = math.ceil(len(boxes) / 3)
             for index, (kind, box_id, codes) in enumerate(boxes):
                 column = columns[index // per_column]
                 if kind == "group":
