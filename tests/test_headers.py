@@ -5,24 +5,12 @@ from __future__ import annotations
 import urllib.request
 
 import pytest
-from tests.browser import start_app
 from ui.headers import SECURITY_HEADERS
 
 
-@pytest.fixture(scope="module")
-def served(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("served")
-    app = start_app(
-        {"NAVIGATOR_DATA_DIR": str(folder / "data"), "NAVIGATOR_CACHE_DIR": str(folder / "cache")},
-        script="serve.py",
-    )
-    yield app
-    app.stop()
-
-
 @pytest.mark.parametrize("path", ["/", "/_stcore/health", "/static/nothing-here.js"])
-def test_every_response_forbids_framing_sniffing_and_referrers(served, path):
-    request = urllib.request.Request(served.url + path)
+def test_every_response_forbids_framing_sniffing_and_referrers(running_app, path):
+    request = urllib.request.Request(running_app.url + path)
     try:
         response = urllib.request.urlopen(request, timeout=30)
     except urllib.error.HTTPError as error:  # a 404 carries the headers too
