@@ -12,6 +12,10 @@ It serves app.py through Streamlit's ASGI wrapper (``st.App``), which
 - has the Find page's HTML ask for its widgets' scripts beside Streamlit's own (``ui.preload``),
   instead of after the first run's elements arrive.
 
+Uvicorn, under ``st.App``, parses HTTP with httptools on uvloop's event loop (both in
+requirements.txt; without them it falls back to the pure-Python h11 and asyncio's own loop, and
+a first page's hundred-odd script requests took a quarter of a second longer).
+
 `streamlit run app.py` still works, without the headers, and loads on the first visit.
 """
 
