@@ -46,25 +46,21 @@ def warm_up() -> dict:
     """Imports, the directory and one search; how long each took (seconds), for the server's log."""
     from ui.data import live_directory
 
-    took = {}
-    started = time.perf_counter()
-    for name in PAGE_MODULES:
-        importlib.import_module(name)
-    took["imports"] = time.perf_counter() - started
-    started = time.perf_counter()
-    pay_first_page_run_costs()
-    took["first_page_run"] = time.perf_counter() - started
-    started = time.perf_counter()
-    directory = live_directory().current()
-    took["directory"] = time.perf_counter() - started
-    started = time.perf_counter()
-    search(directory, WARM_SEARCH, now=dt.datetime.now(dt.UTC))
-    took["search"] = time.perf_counter() - started
+    took: dict[str, float] = {}
+
+    def timed(step: str, work):
+        started = time.perf_counter()
+        result = work()
+        took[step] = time.perf_counter() - started
+        return result
+
+    timed("imports", lambda: [importlib.import_module(name) for name in PAGE_MODULES])
+    timed("first_page_run", pay_first_page_run_costs)
+    directory = timed("directory", lambda: live_directory().current())
+    timed("search", lambda: search(directory, WARM_SEARCH, now=dt.datetime.now(dt.UTC)))
     # The base map's county and state lines and city names are parsed on first use (about a
     # second and a half): without this the first search after a start waited 2-3 s, later ones 0.3 s.
-    started = time.perf_counter()
-    base_map(resolve_place(WARM_SEARCH.near), WARM_SEARCH.radius, [])
-    took["map"] = time.perf_counter() - started
+    timed("map", lambda: base_map(resolve_place(WARM_SEARCH.near), WARM_SEARCH.radius, []))
     return took
 
 
